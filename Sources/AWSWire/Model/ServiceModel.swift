@@ -1,0 +1,103 @@
+/// The wire protocols of AWS services, as botocore's `metadata.protocol` names them.
+public enum WireProtocol: String, Sendable, Hashable {
+    case restJSON = "rest-json"
+    case json = "json"
+    case query = "query"
+}
+
+/// A service's API model, generated from botocore's `service-2.json` by `bulwark-codegen`.
+///
+/// It holds every operation's HTTP binding (so that a request for an operation Bulwark does not
+/// implement is recognised and refused as such) and the shapes of the operations it implements.
+public struct ServiceModel: Sendable {
+    /// botocore's service name, e.g. `lambda`.
+    public let name: String
+    /// The human name for messages, e.g. `Lambda`.
+    public let serviceID: String
+    public let apiVersion: String
+    public let wireProtocol: WireProtocol
+    /// The SigV4 signing name (the service part of the credential scope).
+    public let signingName: String
+    /// The host prefix / CloudTrail event source stem, e.g. `lambda` → `lambda.amazonaws.com`.
+    public let endpointPrefix: String
+    /// `X-Amz-Target` prefix for the `json` protocol.
+    public let targetPrefix: String?
+    /// `application/x-amz-json-1.0` or `-1.1` for the `json` protocol.
+    public let jsonVersion: String?
+    /// The XML namespace of query-protocol answers.
+    public let xmlNamespace: String?
+    public let operations: [String: OperationModel]
+    public let shapes: [String: Shape]
+
+    public init(
+        name: String,
+        serviceID: String,
+        apiVersion: String,
+        wireProtocol: WireProtocol,
+        signingName: String,
+        endpointPrefix: String,
+        targetPrefix: String? = nil,
+        jsonVersion: String? = nil,
+        xmlNamespace: String? = nil,
+        operations: [OperationModel],
+        shapes: [Shape]
+    ) {
+        self.name = name
+        self.serviceID = serviceID
+        self.apiVersion = apiVersion
+        self.wireProtocol = wireProtocol
+        self.signingName = signingName
+        self.endpointPrefix = endpointPrefix
+        self.targetPrefix = targetPrefix
+        self.jsonVersion = jsonVersion
+        self.xmlNamespace = xmlNamespace
+        self.operations = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.shapes = Dictionary(shapes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The shape named `name`. Generated models are closed over their references, so a missing
+    /// shape is a generator bug.
+    public func shape(_ name: String) -> Shape {
+        guard let shape = shapes[name] else {
+            preconditionFailure("shape \(name) is not in the \(self.name) model")
+        }
+        return shape
+    }
+
+    /// The event source CloudTrail records for this service, e.g. `lambda.amazonaws.com`.
+    public var eventSource: String { "\(endpointPrefix).amazonaws.com" }
+}
+
+/// One operation of a service model: its name, HTTP binding and shapes.
+public struct OperationModel: Sendable, Hashable {
+    public let name: String
+    public let httpMethod: String
+    /// The request URI template, e.g. `/2015-03-31/functions/{FunctionName}/code` (may carry a query part).
+    public let requestURI: String
+    /// The status code of a successful answer.
+    public let responseCode: Int
+    /// The input shape, or nil when the operation takes none or is not implemented.
+    public let input: String?
+    /// The output shape, or nil when the operation answers none or is not implemented.
+    public let output: String?
+    /// The error shapes the model lists for the operation.
+    public let errors: [String]
+
+    public init(
+        name: String,
+        httpMethod: String,
+        requestURI: String,
+        responseCode: Int = 200,
+        input: String? = nil,
+        output: String? = nil,
+        errors: [String] = []
+    ) {
+        self.name = name
+        self.httpMethod = httpMethod
+        self.requestURI = requestURI
+        self.responseCode = responseCode
+        self.input = input
+        self.output = output
+        self.errors = errors
+    }
+}

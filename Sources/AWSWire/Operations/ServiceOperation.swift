@@ -1,0 +1,74 @@
+import BulwarkCore
+import Foundation
+
+/// A service as the pipeline knows it: its generated model and the operations it implements.
+public protocol AWSService: Sendable {
+    var model: ServiceModel { get }
+    var operations: [ServiceOperation] { get }
+}
+
+/// One implemented operation, declared once: its IAM action, how its resources are named, whether
+/// it only reads, how large its request may be, and its handler.
+///
+/// The pipeline decodes the input from the wire by the operation's model shape, validates it, asks
+/// the declaration for the resources to authorize, and only then calls the handler.
+public struct ServiceOperation: Sendable {
+    /// The model operation name, e.g. `CreateFunction`.
+    public let name: String
+    /// The IAM action, e.g. `lambda:CreateFunction`.
+    public let action: String
+    /// CloudTrail's `readOnly`.
+    public let isReadOnly: Bool
+    /// The largest request body accepted, in bytes.
+    public let maxRequestBytes: Int
+    private let prepareCall: @Sendable (JSONValue, RequestContext) throws -> PreparedCall
+
+    /// Declares an operation with typed input and output (the generated shapes).
+    public init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ name: String,
+        action: String,
+        readOnly: Bool,
+        maxRequestBytes: Int = 1 << 20,
+        input: Input.Type,
+        resources: @escaping @Sendable (Input, RequestContext) throws -> [String],
+        handler: @escaping @Sendable (Input, RequestContext) async throws -> Output
+    ) {
+        self.name = name
+        self.action = action
+        self.isReadOnly = readOnly
+        self.maxRequestBytes = maxRequestBytes
+        self.prepareCall = { tree, context in
+            let typed = try ShapeCoding.decode(Input.self, from: tree)
+            return PreparedCall(resources: try resources(typed, context)) { context in
+                ShapeCoding.encode(try await handler(typed, context))
+            }
+        }
+    }
+
+    /// Turns the validated input document into a typed call, ready to authorize and run.
+    public func prepare(_ input: JSONValue, context: RequestContext) throws -> PreparedCall {
+        try prepareCall(input, context)
+    }
+}
+
+/// An operation call whose input has been decoded: the resources to authorize and the handler to run.
+public struct PreparedCall: Sendable {
+    /// The ARNs of the resources the call acts on (`*` when it acts on none).
+    public let resources: [String]
+    private let run: @Sendable (RequestContext) async throws -> JSONValue
+
+    public init(resources: [String], run: @escaping @Sendable (RequestContext) async throws -> JSONValue) {
+        self.resources = resources
+        self.run = run
+    }
+
+    /// Runs the handler; the answer is the output document keyed by model member names.
+    public func execute(_ context: RequestContext) async throws -> JSONValue {
+        try await run(context)
+    }
+}
+
+/// The output of an operation that answers no members.
+public struct EmptyOutput: Codable, Sendable, Equatable {
+    public init() {}
+}
