@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -49,6 +50,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "BulwarkCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -56,6 +58,11 @@ let package = Package(
         .target(
             name: "IAM",
             dependencies: ["BulwarkCore", "AWSWire", "Store"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Trail",
+            dependencies: ["BulwarkCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -70,11 +77,15 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "Trail",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -99,6 +110,7 @@ let package = Package(
         ),
         .testTarget(name: "BulwarkCoreTests", dependencies: ["BulwarkCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
         .testTarget(name: "BulwarkServerTests", dependencies: ["BulwarkServer"], swiftSettings: swiftSettings),

@@ -21,7 +21,7 @@ public struct ServiceOperation: Sendable {
     public let isReadOnly: Bool
     /// The largest request body accepted, in bytes.
     public let maxRequestBytes: Int
-    private let prepareCall: @Sendable (JSONValue, RequestContext) throws -> PreparedCall
+    private let prepareCall: @Sendable (JSONValue, CallContext) throws -> PreparedCall
 
     /// Declares an operation with typed input and output (the generated shapes).
     public init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
@@ -30,8 +30,8 @@ public struct ServiceOperation: Sendable {
         readOnly: Bool,
         maxRequestBytes: Int = 1 << 20,
         input: Input.Type,
-        resources: @escaping @Sendable (Input, RequestContext) throws -> [String],
-        handler: @escaping @Sendable (Input, RequestContext) async throws -> Output
+        resources: @escaping @Sendable (Input, CallContext) throws -> [String],
+        handler: @escaping @Sendable (Input, CallContext) async throws -> Output
     ) {
         self.name = name
         self.action = action
@@ -46,7 +46,7 @@ public struct ServiceOperation: Sendable {
     }
 
     /// Turns the validated input document into a typed call, ready to authorize and run.
-    public func prepare(_ input: JSONValue, context: RequestContext) throws -> PreparedCall {
+    public func prepare(_ input: JSONValue, context: CallContext) throws -> PreparedCall {
         try prepareCall(input, context)
     }
 }
@@ -55,15 +55,15 @@ public struct ServiceOperation: Sendable {
 public struct PreparedCall: Sendable {
     /// The ARNs of the resources the call acts on (`*` when it acts on none).
     public let resources: [String]
-    private let run: @Sendable (RequestContext) async throws -> JSONValue
+    private let run: @Sendable (CallContext) async throws -> JSONValue
 
-    public init(resources: [String], run: @escaping @Sendable (RequestContext) async throws -> JSONValue) {
+    public init(resources: [String], run: @escaping @Sendable (CallContext) async throws -> JSONValue) {
         self.resources = resources
         self.run = run
     }
 
     /// Runs the handler; the answer is the output document keyed by model member names.
-    public func execute(_ context: RequestContext) async throws -> JSONValue {
+    public func execute(_ context: CallContext) async throws -> JSONValue {
         try await run(context)
     }
 }

@@ -30,6 +30,11 @@ public enum AWSTimestamp {
         return nil
     }
 
+    /// Parses an HTTP date, `Sun, 30 Aug 2015 12:36:00 GMT`.
+    public static func parseHTTPDate(_ text: String) -> Date? {
+        formatter("EEE, dd MMM yyyy HH:mm:ss zzz").date(from: text)
+    }
+
     /// Parses `20150830T123600Z`.
     public static func parseBasic(_ text: String) -> Date? {
         guard text.utf8.count == 16 else { return nil }

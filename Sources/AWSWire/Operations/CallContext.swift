@@ -2,7 +2,7 @@ import BulwarkCore
 import Foundation
 
 /// What the pipeline established about a request before a handler sees it.
-public struct RequestContext: Sendable {
+public struct CallContext: Sendable {
     /// The request id (`x-amzn-RequestId`, CloudTrail `requestID`).
     public let requestID: String
     /// The authenticated caller.
@@ -15,8 +15,8 @@ public struct RequestContext: Sendable {
     public let userAgent: String
     public let isSecureTransport: Bool
     public let receivedAt: Date
-    /// `scheme://host[:port]` as the client addressed this server, for URLs handed back to it.
-    public let endpoint: String
+    /// Presigns URLs to this server with the caller's credentials.
+    public let presigner: URLPresigner
 
     public init(
         requestID: String,
@@ -27,7 +27,7 @@ public struct RequestContext: Sendable {
         userAgent: String,
         isSecureTransport: Bool,
         receivedAt: Date,
-        endpoint: String
+        presigner: URLPresigner
     ) {
         self.requestID = requestID
         self.principal = principal
@@ -37,7 +37,7 @@ public struct RequestContext: Sendable {
         self.userAgent = userAgent
         self.isSecureTransport = isSecureTransport
         self.receivedAt = receivedAt
-        self.endpoint = endpoint
+        self.presigner = presigner
     }
 
     /// The account the request acts in.

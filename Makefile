@@ -1,0 +1,65 @@
+# Bulwark — the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+SWIFT ?= swift
+DATA_DIR ?= .bulwark
+APT_PACKAGES := bubblewrap zip
+
+include codegen/generate.mk
+
+.PHONY: help run test deps system-deps python-deps build build-release unit conformance lint format clean
+
+help:
+	@echo "make run   - install what is missing, build, and start Bulwark on 127.0.0.1:4566 (data in $(DATA_DIR))"
+	@echo "make test  - the whole suite: lint, Swift unit tests, conformance tests with boto3 and the aws CLI"
+
+run: deps build-release
+	.build/release/bulwark serve --data-dir $(DATA_DIR)
+
+test: deps lint unit conformance
+
+deps: system-deps python-deps
+
+# System packages come from Debian; the Swift toolchain must already be installed.
+system-deps:
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required (https://www.swift.org/install/linux/); it is not a Debian package." >&2; exit 1; }
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# Python packages come from PyPI, into a virtual environment of the project.
+python-deps: $(VENV)/.installed
+
+$(VENV)/.installed: conformance/requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r conformance/requirements.txt
+	touch $@
+
+build:
+	$(SWIFT) build
+
+build-release:
+	$(SWIFT) build -c release
+
+unit:
+	$(SWIFT) test 2>&1 | tee .build/unit-tests.log; exit $${PIPESTATUS[0]}
+
+conformance: build python-deps
+	BULWARK_BIN=$(CURDIR)/.build/debug/bulwark PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PYTHON) -m pytest conformance -q
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build $(VENV)

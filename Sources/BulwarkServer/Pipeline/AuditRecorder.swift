@@ -1,0 +1,67 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import HTTPTypes
+import Logging
+import Trail
+
+/// The audit stage: turns every call — allowed, denied, failed or unauthenticated — into one
+/// CloudTrail-shaped event in the trail.
+struct AuditRecorder: Sendable {
+    let trail: TrailWriter
+    let logger: Logger
+
+    func record(_ call: CallRecord) {
+        let event = makeEvent(call)
+        do {
+            try trail.append(event, at: call.receivedAt)
+        } catch {
+            // The answer has been computed; losing its audit record is an operator-visible fault.
+            logger.critical("cannot write the audit trail", metadata: ["request-id": "\(call.requestID)", "error": "\(error)"])
+        }
+    }
+
+    func makeEvent(_ call: CallRecord) -> AuditEvent {
+        let model = call.entry?.model
+        let operation = call.operationModel
+        let projection = model.map(AuditProjection.init)
+        let identity: AuditEvent.UserIdentity
+        if let caller = call.caller {
+            identity = AuditEvent.UserIdentity(principal: caller.principal, accessKeyID: caller.accessKeyID)
+        } else {
+            identity = .unauthenticated(accessKeyID: CredentialScopeHint(call.request)?.accessKeyID)
+        }
+        let readOnly = call.operation?.isReadOnly ?? (call.request.method == .get || call.request.method == .head)
+        let response: JSONValue? = readOnly ? nil : call.output.flatMap { projection?.project($0, as: operation?.output) }
+        return AuditEvent(
+            userIdentity: identity,
+            eventTime: call.receivedAt,
+            eventSource: model?.eventSource ?? "bulwark.amazonaws.com",
+            eventName: operation.map(Self.eventName) ?? "UnknownOperation",
+            awsRegion: call.caller?.region ?? CredentialScopeHint(call.request)?.region ?? "us-east-1",
+            sourceIPAddress: call.request.sourceIP,
+            userAgent: call.request.header("User-Agent") ?? "",
+            requestParameters: call.input.flatMap { projection?.project($0, as: operation?.input) },
+            responseElements: response,
+            errorCode: call.error?.code,
+            errorMessage: call.error?.message,
+            requestID: call.requestID,
+            eventID: UUID().uuidString.lowercased(),
+            readOnly: readOnly,
+            managementEvent: operation?.name != "Invoke",
+            recipientAccountId: call.caller?.principal.accountID,
+            tlsDetails: call.request.isSecureTransport
+                ? AuditEvent.TLSDetails(tlsVersion: "TLSv1.2+", clientProvidedHostHeader: call.request.header("Host"))
+                : nil
+        )
+    }
+
+    /// CloudTrail names REST operations with the date of their API version, as Lambda's trail does:
+    /// `/2015-03-31/functions` → `CreateFunction20150331`.
+    static func eventName(_ operation: OperationModel) -> String {
+        let firstSegment = operation.requestURI.split(separator: "/").first ?? ""
+        let digits = firstSegment.filter(\.isNumber)
+        guard digits.count == 8, firstSegment.count == 10, operation.name != "Invoke" else { return operation.name }
+        return operation.name + digits
+    }
+}

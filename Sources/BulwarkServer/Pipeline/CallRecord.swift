@@ -1,0 +1,43 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+
+/// What the pipeline learnt about one call, stage by stage, for the audit event at its end.
+struct CallRecord: Sendable {
+    let requestID: String
+    let receivedAt: Date
+    let request: WireRequest
+    private(set) var entry: ServiceRegistry.Entry?
+    private(set) var operationModel: OperationModel?
+    private(set) var operation: ServiceOperation?
+    var caller: AuthenticatedCaller?
+    var input: JSONValue?
+    var output: JSONValue?
+    var error: AWSError?
+
+    init(requestID: String, receivedAt: Date, request: WireRequest) {
+        self.requestID = requestID
+        self.receivedAt = receivedAt
+        self.request = request
+    }
+
+    /// The operation's model name, once routed.
+    var operationName: String? { operationModel?.name }
+
+    mutating func route(_ route: ServiceRegistry.Route) {
+        switch route {
+        case .implemented(let entry, let match, let operation):
+            self.entry = entry
+            self.operationModel = match.operation
+            self.operation = operation
+        case .unimplemented(let entry, let model):
+            self.entry = entry
+            self.operationModel = model
+            self.operation = nil
+        case .unknown(let entry, _):
+            self.entry = entry
+            self.operationModel = nil
+            self.operation = nil
+        }
+    }
+}

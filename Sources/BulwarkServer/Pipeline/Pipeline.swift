@@ -1,0 +1,162 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import IAM
+import Logging
+import Trail
+
+/// Reads a request body, refusing to read more than a limit.
+protocol RequestBodyReader: Sendable {
+    /// The whole body, or ``BodyTooLarge`` as soon as it exceeds `limit` bytes.
+    func collect(upTo limit: Int) async throws -> Data
+}
+
+/// A body that exceeds the limit of its operation.
+struct BodyTooLarge: Error {}
+
+/// The one path of every API call: route → authenticate → decode → authorize → handle → encode →
+/// audit (DESIGN §1). No service can skip a stage: services only declare operations.
+struct Pipeline: Sendable {
+    let registry: ServiceRegistry
+    let authenticator: any CallerAuthenticator
+    let authorizer: Authorizer
+    let audit: AuditRecorder
+    let clock: WallClock
+    let logger: Logger
+    /// The largest body read for a request whose operation is not known before reading it.
+    let defaultBodyLimit: Int
+
+    /// Answers one request. Never throws: every failure becomes the protocol's error answer.
+    func handle(_ head: WireRequest, body reader: some RequestBodyReader) async -> WireResponse {
+        var call = CallRecord(requestID: UUID().uuidString.lowercased(), receivedAt: clock.now(), request: head)
+        let response = await run(head, body: reader, call: &call)
+        audit.record(call)
+        return response
+    }
+
+    private func run(_ head: WireRequest, body reader: some RequestBodyReader, call: inout CallRecord) async -> WireResponse {
+        // Route on the head: the operation fixes how large a body may be read.
+        let preliminary = registry.route(head)
+        call.route(preliminary)
+        let limit: Int
+        if case .implemented(_, _, let operation) = preliminary {
+            limit = operation.maxRequestBytes
+        } else {
+            limit = defaultBodyLimit
+        }
+        var request = head
+        if let declared = head.header("Content-Length").flatMap(Int.init), declared > limit {
+            return fail(AWSError.requestTooLarge(limit: limit, operation: call.operationName), call: &call)
+        }
+        do {
+            request.body = try await reader.collect(upTo: limit)
+        } catch is BodyTooLarge {
+            return fail(AWSError.requestTooLarge(limit: limit, operation: call.operationName), call: &call)
+        } catch {
+            return fail(AWSError(code: "IncompleteBody", message: "The request body could not be read.", status: 400), call: &call)
+        }
+
+        let route = registry.route(request)
+        call.route(route)
+        guard let entry = route.entry else {
+            if case .unknown(_, let detail) = route {
+                return fail(AWSError.unknownOperation(detail), call: &call)
+            }
+            return fail(AWSError.internalFailure(requestID: call.requestID), call: &call)
+        }
+
+        // Authenticate before revealing anything about operations.
+        let caller: AuthenticatedCaller
+        do {
+            caller = try await authenticator.authenticate(request, service: entry.model)
+            call.caller = caller
+        } catch {
+            return fail(error, call: &call)
+        }
+
+        let match: OperationMatch
+        let operation: ServiceOperation
+        switch route {
+        case .implemented(_, let found, let declared):
+            match = found
+            operation = declared
+        case .unimplemented(_, let model):
+            return fail(AWSError.notImplemented(service: entry.model.serviceID, operation: model.name), call: &call)
+        case .unknown(_, let detail):
+            return fail(AWSError.unknownOperation(detail), call: &call)
+        }
+
+        let context = CallContext(
+            requestID: call.requestID,
+            principal: caller.principal,
+            accessKeyID: caller.accessKeyID,
+            region: caller.region,
+            sourceIP: request.sourceIP,
+            userAgent: request.header("User-Agent") ?? "",
+            isSecureTransport: request.isSecureTransport,
+            receivedAt: call.receivedAt,
+            presigner: caller.presigner
+        )
+        do {
+            let input = try entry.codec.readInput(request, match: match)
+            call.input = input
+            let prepared = try operation.prepare(input, context: context)
+            let question = AuthorizationRequest(principal: caller.principal, action: operation.action, resources: prepared.resources)
+            let decision = authorizer.authorize(question)
+            if let message = decision.message(for: question) {
+                throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
+            }
+            let output = try await prepared.execute(context)
+            call.output = output
+            return entry.codec.encodeOutput(output, operation: match.operation, requestID: call.requestID)
+        } catch {
+            return fail(error, call: &call)
+        }
+    }
+
+    /// Records the failure and encodes it in the protocol of the addressed service (rest-json when none).
+    private func fail(_ error: any Error, call: inout CallRecord) -> WireResponse {
+        let awsError: AWSError
+        if let known = error as? AWSError {
+            awsError = known
+        } else {
+            logger.error("request failed", metadata: ["request-id": "\(call.requestID)", "error": "\(error)"])
+            awsError = .internalFailure(requestID: call.requestID)
+        }
+        call.error = awsError
+        if let entry = call.entry {
+            return entry.codec.encodeError(awsError, requestID: call.requestID)
+        }
+        return RestJSONCodec.errorResponse(awsError, requestID: call.requestID)
+    }
+}
+
+extension ServiceRegistry.Route {
+    var entry: ServiceRegistry.Entry? {
+        switch self {
+        case .implemented(let entry, _, _), .unimplemented(let entry, _): entry
+        case .unknown(let entry, _): entry
+        }
+    }
+}
+
+extension AWSError {
+    /// A request body over the operation's limit, as Lambda words it.
+    static func requestTooLarge(limit: Int, operation: String?) -> AWSError {
+        let suffix = operation.map { " for the \($0) operation" } ?? ""
+        return AWSError(
+            code: "RequestEntityTooLargeException",
+            message: "Request must be smaller than \(limit) bytes\(suffix)",
+            status: 413
+        )
+    }
+
+    /// A denial by the authorizer, in the protocol's code and status.
+    static func accessDenied(_ message: String, protocol wireProtocol: WireProtocol) -> AWSError {
+        switch wireProtocol {
+        case .query: AWSError(code: "AccessDenied", message: message, status: 403)
+        case .json: AWSError(code: "AccessDeniedException", message: message, status: 400)
+        case .restJSON: AWSError(code: "AccessDeniedException", message: message, status: 403)
+        }
+    }
+}

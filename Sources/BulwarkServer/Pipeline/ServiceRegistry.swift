@@ -1,0 +1,103 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import HTTPTypes
+
+/// The services the pipeline serves, and how a request finds its service and operation.
+///
+/// Routing uses, in order: the service of the SigV4 credential scope, `X-Amz-Target` for the json
+/// protocol, and the REST path templates of the rest-json services.
+struct ServiceRegistry: Sendable {
+    /// A service with its codec and its implemented operations by name.
+    struct Entry: Sendable {
+        let service: any AWSService
+        let codec: any WireCodec
+        let operations: [String: ServiceOperation]
+
+        var model: ServiceModel { service.model }
+    }
+
+    /// Where a request goes.
+    enum Route: Sendable {
+        /// An operation Bulwark implements.
+        case implemented(Entry, OperationMatch, ServiceOperation)
+        /// An operation of the AWS model that Bulwark does not implement.
+        case unimplemented(Entry, OperationModel)
+        /// No operation; the service when one was recognised (for the error's shape).
+        case unknown(Entry?, detail: String)
+    }
+
+    let entries: [Entry]
+
+    init(services: [any AWSService]) {
+        entries = services.map { service in
+            Entry(
+                service: service,
+                codec: Self.codec(for: service.model),
+                operations: Dictionary(service.operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            )
+        }
+    }
+
+    /// The service a request addresses, from its credential scope, target header or path.
+    func service(for request: WireRequest) -> Entry? {
+        if let target = request.header("X-Amz-Target"), let dot = target.lastIndex(of: ".") {
+            let prefix = target[..<dot]
+            if let entry = entries.first(where: { $0.model.targetPrefix == String(prefix) }) { return entry }
+        }
+        if let scope = CredentialScopeHint(request), let entry = entries.first(where: { entry in
+            entry.model.signingName == scope.service
+                && (entry.model.wireProtocol != .restJSON || (entry.codec as? RestJSONCodec)?.recognizesPath(request.rawPath) == true)
+        }) {
+            return entry
+        }
+        return entries.first { entry in
+            (entry.codec as? RestJSONCodec)?.recognizesPath(request.rawPath) == true
+        }
+    }
+
+    /// The operation a request addresses. For the query protocol the body must have been read.
+    func route(_ request: WireRequest) -> Route {
+        guard let entry = service(for: request) else {
+            return .unknown(nil, detail: "No AWS service that Bulwark serves matches \(request.method.rawValue) \(request.rawPath).")
+        }
+        guard let match = entry.codec.match(request) else {
+            return .unknown(entry, detail: "The \(entry.model.serviceID) API has no operation for \(request.method.rawValue) \(request.rawPath).")
+        }
+        guard let operation = entry.operations[match.operation.name] else {
+            return .unimplemented(entry, match.operation)
+        }
+        return .implemented(entry, match, operation)
+    }
+
+    private static func codec(for model: ServiceModel) -> any WireCodec {
+        switch model.wireProtocol {
+        case .restJSON: RestJSONCodec(model: model)
+        case .json, .query: preconditionFailure("the \(model.wireProtocol.rawValue) codec arrives with the first service that uses it")
+        }
+    }
+}
+
+/// The credential scope a request claims (`AKID/20150830/us-east-1/lambda/aws4_request`), read
+/// without verification — only to find the service. Authentication verifies it later.
+struct CredentialScopeHint: Sendable, Equatable {
+    let accessKeyID: String
+    let region: String
+    let service: String
+
+    init?(_ request: WireRequest) {
+        let credential: Substring
+        if let authorization = request.header("Authorization"), let range = authorization.range(of: "Credential=") {
+            credential = authorization[range.upperBound...].prefix { $0 != "," && $0 != " " }
+        } else if let value = request.queryItems.first(where: { $0.name == "X-Amz-Credential" })?.value {
+            credential = value[...]
+        } else {
+            return nil
+        }
+        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5 else { return nil }
+        accessKeyID = String(parts[0])
+        region = String(parts[2])
+        service = String(parts[3])
+    }
+}

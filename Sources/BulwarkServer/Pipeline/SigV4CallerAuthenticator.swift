@@ -1,0 +1,59 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import IAM
+
+/// Authentication by AWS Signature Version 4, with the keys of the store.
+struct SigV4CallerAuthenticator: CallerAuthenticator {
+    let verifier: SigV4Verifier
+    let lookup: AccessKeyLookup
+    let clock: WallClock
+
+    func authenticate(_ request: WireRequest, service: ServiceModel) async throws -> AuthenticatedCaller {
+        let family: SigV4Failure.ProtocolFamily = service.wireProtocol == .query ? .query : .json
+        // Bulwark serves every region: a request is scoped to the region it claims, if that is a
+        // well-formed region name.
+        let region = CredentialScopeHint(request)?.region ?? ""
+        let endpoint = SigV4Endpoint(service: service.signingName, regions: Self.isRegionName(region) ? [region] : [])
+        do {
+            let verification = try await verifier.verify(request, for: endpoint, using: lookup)
+            let owner = verification.identity
+            let host = request.header("Host") ?? "127.0.0.1"
+            let scheme = request.isSecureTransport ? "https" : "http"
+            let signer = SigV4Signer(
+                credentials: SigV4Credentials(
+                    accessKeyID: verification.claims.accessKeyID,
+                    secretAccessKey: owner.secretAccessKey,
+                    sessionToken: owner.sessionToken
+                ),
+                region: verification.claims.scope.region,
+                service: service.signingName
+            )
+            let clock = self.clock
+            let presigner = URLPresigner { path, query, expires in
+                var target = WireRequest(method: .get, rawPath: path, rawQuery: QueryString.build(query))
+                target.headers[.host] = host
+                let presigned = signer.presign(target, at: clock.now(), expires: expires, options: .init(payload: .unsigned))
+                return "\(scheme)://\(host)\(path)?\(presigned.query)"
+            }
+            return AuthenticatedCaller(
+                principal: owner.principal,
+                accessKeyID: verification.claims.accessKeyID,
+                region: verification.claims.scope.region,
+                presigner: presigner
+            )
+        } catch let failure as SigV4Failure {
+            throw failure.awsError(for: family)
+        }
+    }
+
+    /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, ...
+    static func isRegionName(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (3...4).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }),
+            parts[0].count == 2, parts.dropLast().allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isLowercase } }),
+            let last = parts.last, last.count == 1, last.allSatisfy(\.isNumber)
+        else { return false }
+        return true
+    }
+}

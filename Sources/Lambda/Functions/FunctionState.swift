@@ -1,0 +1,32 @@
+import Foundation
+
+/// The configuration of one function version as Bulwark persists it: what the caller chose and the
+/// defaults Lambda applies. The code hash, size and revision live beside it in the store's record.
+struct FunctionState: Codable, Sendable, Equatable {
+    struct Logging: Codable, Sendable, Equatable {
+        var logFormat: String
+        var applicationLogLevel: String?
+        var systemLogLevel: String?
+        var logGroup: String
+    }
+
+    var name: String
+    var runtime: String
+    var role: String
+    var handler: String
+    var description: String
+    var timeout: Int
+    var memorySize: Int
+    var ephemeralStorageSize: Int
+    var environment: [String: String]
+    var architectures: [String]
+    var tracingMode: String
+    var logging: Logging
+    var lastModified: Date
+    /// Base64 SHA-256 of the deployment package (`CodeSha256`).
+    var codeSha256: String
+
+    static let defaultTimeout = 3
+    static let defaultMemorySize = 128
+    static let defaultEphemeralStorage = 512
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import BulwarkServer
+import Foundation
+import IAM
+import Logging
+
+/// `bulwark serve`: runs the server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Bulwark: the AWS-compatible API on one listener.",
+        discussion: """
+            On first start Bulwark creates an account and an administrator key and writes the key to \
+            <data-dir>/credentials (mode 0600). To supply them instead (CI, migrations, suites that expect \
+            fixed credentials), set --account-id / BULWARK_ACCOUNT_ID, --admin-access-key-id / \
+            BULWARK_ADMIN_ACCESS_KEY_ID, and the secret in BULWARK_ADMIN_SECRET_ACCESS_KEY or in a file named by \
+            --admin-secret-access-key-file / BULWARK_ADMIN_SECRET_ACCESS_KEY_FILE. There is no unauthenticated mode.
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 4566
+
+    @OptionGroup var dataDirectory: DataDirectoryOption
+
+    @Option(name: .customLong("tls"), help: "'self-signed' to serve HTTPS with a certificate Bulwark makes.")
+    var tlsMode: String?
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for HTTPS.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("account-id"), help: "The 12-digit account id to create on first start.")
+    var accountID: String?
+
+    @Option(name: .customLong("admin-access-key-id"), help: "The access key id of the first administrator key.")
+    var adminAccessKeyID: String?
+
+    @Option(name: .customLong("admin-secret-access-key-file"), help: "A file holding that key's secret.")
+    var adminSecretFile: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        if tlsMode != nil, tlsMode != "self-signed" {
+            throw ValidationError("--tls takes 'self-signed'; give a certificate with --tls-cert and --tls-key.")
+        }
+        if tlsMode != nil, tlsCertificate != nil || tlsKey != nil {
+            throw ValidationError("Use either --tls self-signed or --tls-cert/--tls-key.")
+        }
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together.")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = ServerConfiguration(
+            host: host,
+            port: port,
+            dataDirectory: dataDirectory.url,
+            tls: tls,
+            bootstrap: AccountBootstrap.Supplied(
+                accountID: accountID ?? environment["BULWARK_ACCOUNT_ID"],
+                accessKeyID: adminAccessKeyID ?? environment["BULWARK_ADMIN_ACCESS_KEY_ID"],
+                secretAccessKey: try adminSecret(environment)
+            ),
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info
+        )
+        var logger = Logger(label: "bulwark")
+        logger.logLevel = configuration.logLevel
+        let banner = Banner(dataDirectory: configuration.dataDirectory)
+        do {
+            try await BulwarkServer.run(configuration, logger: logger) { event in banner.show(event) }
+        } catch let error as BulwarkServer.StartupError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private var tls: EdgeTLS {
+        if tlsMode == "self-signed" { return .selfSigned }
+        if let tlsCertificate, let tlsKey {
+            return .files(certificate: URL(fileURLWithPath: tlsCertificate), privateKey: URL(fileURLWithPath: tlsKey))
+        }
+        return .disabled
+    }
+
+    /// The secret of a supplied administrator key: from a file or the environment, never an argument.
+    private func adminSecret(_ environment: [String: String]) throws -> String? {
+        if let path = adminSecretFile ?? environment["BULWARK_ADMIN_SECRET_ACCESS_KEY_FILE"] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("Cannot read the secret access key file \(path).")
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return environment["BULWARK_ADMIN_SECRET_ACCESS_KEY"]
+    }
+}

@@ -1,0 +1,190 @@
+"""The conformance fixture: a real `bulwark serve` on an ephemeral port with a fresh data dir.
+
+Tests speak to it only through real clients — boto3 and the `aws` CLI — as a user would.
+Every later issue reuses these fixtures.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import boto3
+import botocore.config
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BULWARK_BIN = os.environ.get("BULWARK_BIN", str(REPO / ".build" / "debug" / "bulwark"))
+REGION = "us-east-1"
+LISTENING = re.compile(r"Bulwark is listening on (\S+)")
+
+
+class BulwarkServer:
+    """One `bulwark serve` process over a data directory that outlives restarts."""
+
+    def __init__(self, data_dir: Path, extra_args: list[str] | None = None, env: dict[str, str] | None = None):
+        self.data_dir = data_dir
+        self.extra_args = extra_args or []
+        self.extra_env = env or {}
+        self.process: subprocess.Popen | None = None
+        self.endpoint: str | None = None
+        self.output: list[str] = []
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self, timeout: float = 60.0) -> "BulwarkServer":
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(self.extra_env)
+        self.output = []
+        self.process = subprocess.Popen(
+            [BULWARK_BIN, "serve", "--port", "0", "--data-dir", str(self.data_dir), *self.extra_args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        ready = threading.Event()
+
+        def pump() -> None:
+            assert self.process and self.process.stdout
+            for line in self.process.stdout:
+                self.output.append(line)
+                match = LISTENING.search(line)
+                if match:
+                    self.endpoint = match.group(1)
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        if not ready.wait(timeout) or self.endpoint is None:
+            self.stop()
+            raise RuntimeError("bulwark did not start:\n" + "".join(self.output))
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.endpoint = None
+
+    def kill9(self) -> None:
+        """Kill the server without any chance to clean up (crash test)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+        self.endpoint = None
+
+    def restart(self) -> "BulwarkServer":
+        self.stop()
+        return self.start()
+
+    # -- credentials -------------------------------------------------------------------------
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.data_dir / "credentials"
+
+    @property
+    def admin_key(self) -> tuple[str, str]:
+        parser = configparser.ConfigParser()
+        parser.read(self.credentials_file)
+        return parser["default"]["aws_access_key_id"], parser["default"]["aws_secret_access_key"]
+
+    @property
+    def account_id(self) -> str:
+        match = re.search(r"\(account (\d{12})\)", "".join(self.output))
+        assert match, "".join(self.output)
+        return match.group(1)
+
+    # -- clients ------------------------------------------------------------------------------
+
+    def client(self, service: str, access_key: str | None = None, secret_key: str | None = None,
+               session_token: str | None = None, region: str = REGION, retries: int = 0):
+        key, secret = self.admin_key
+        return boto3.session.Session().client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id=access_key or key,
+            aws_secret_access_key=secret_key or secret,
+            aws_session_token=session_token,
+            config=botocore.config.Config(retries={"max_attempts": retries, "mode": "standard"}),
+        )
+
+    def cli_env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(
+            AWS_ENDPOINT_URL=self.endpoint or "",
+            AWS_SHARED_CREDENTIALS_FILE=str(self.credentials_file),
+            AWS_CONFIG_FILE=os.devnull,
+            AWS_DEFAULT_REGION=REGION,
+            AWS_MAX_ATTEMPTS="1",
+        )
+        return env
+
+    def aws(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Runs the real `aws` CLI against this server; parses JSON output into `.json`."""
+        full_env = self.cli_env()
+        full_env.update(env or {})
+        result = subprocess.run(["aws", *args], capture_output=True, text=True, env=full_env, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+        try:
+            result.json = json.loads(result.stdout) if result.stdout.strip() else None  # type: ignore[attr-defined]
+        except json.JSONDecodeError:
+            result.json = None  # type: ignore[attr-defined]
+        return result
+
+    def trail_events(self) -> list[dict]:
+        events = []
+        for path in sorted((self.data_dir / "trail").rglob("*.jsonl")):
+            events.extend(json.loads(line) for line in path.read_text().splitlines() if line.strip())
+        return events
+
+
+@pytest.fixture(scope="session")
+def bulwark(tmp_path_factory):
+    """The shared server of the session. Tests must not depend on each other's resources."""
+    server = BulwarkServer(tmp_path_factory.mktemp("bulwark-data")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_bulwark(tmp_path):
+    """A server of the test's own, for restarts, crashes and start-up options."""
+    servers: list[BulwarkServer] = []
+
+    def make(extra_args: list[str] | None = None, env: dict[str, str] | None = None, data_dir: Path | None = None) -> BulwarkServer:
+        server = BulwarkServer(data_dir or tmp_path / f"data-{len(servers)}", extra_args, env)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def lambda_client(bulwark):
+    return bulwark.client("lambda")
+
+
+@pytest.fixture
+def unique_name(request):
+    """A function name unique to the test, so tests never collide on the shared server."""
+    base = re.sub(r"[^a-zA-Z0-9-_]", "-", request.node.name)[:40]
+    return f"{base}-{int(time.time() * 1000) % 100000000}"
