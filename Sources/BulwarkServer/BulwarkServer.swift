@@ -8,6 +8,7 @@ import Logging
 import ServiceLifecycle
 import Store
 import Trail
+import UnixSignals
 
 /// `bulwark serve`: opens the data directory, bootstraps the account on first start, wires the
 /// services into the pipeline and runs the edge until SIGTERM or SIGINT.
@@ -32,7 +33,10 @@ public enum BulwarkServer {
         onEvent: @escaping @Sendable (Event) -> Void
     ) async throws {
         let dataDirectory = configuration.dataDirectory.standardizedFileURL
+        // Everything Bulwark writes — the database with its keys, code, the trail — is for its own user only.
+        umask(0o077)
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory.path)
         let clock = WallClock.system
         let database = try BulwarkDatabase(directory: dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))

@@ -24,7 +24,7 @@ struct PipelineTests {
             region: String = "us-east-1", signedAt: Date? = nil
         ) async -> WireResponse {
             var request = WireRequest(method: method, target: target, body: body)
-            request.headers[.host] = "127.0.0.1:4566"
+            request.headers[.hostHeader] = "127.0.0.1:4566"
             if !body.isEmpty { request.headers[.contentType] = "application/json" }
             let signer = SigV4Signer(credentials: credentials ?? self.credentials, region: region, service: "lambda")
             let signed = signer.signed(request, at: signedAt ?? now)
@@ -33,7 +33,7 @@ struct PipelineTests {
 
         func sendUnsigned(_ method: HTTPRequest.Method, _ target: String) async -> WireResponse {
             var request = WireRequest(method: method, target: target)
-            request.headers[.host] = "127.0.0.1:4566"
+            request.headers[.hostHeader] = "127.0.0.1:4566"
             return await pipeline.handle(request, body: FixedBody(data: Data()))
         }
 
@@ -128,7 +128,7 @@ struct PipelineTests {
     @Test func bodiesOverTheOperationLimitAreRefusedBeforeReading() async throws {
         let harness = try await Self.harness()
         var request = WireRequest(method: .post, target: "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Ax")
-        request.headers[.host] = "127.0.0.1:4566"
+        request.headers[.hostHeader] = "127.0.0.1:4566"
         request.headers[.contentLength] = String(10 << 20)
         let response = await harness.pipeline.handle(request, body: FixedBody(data: Data()))
         #expect(response.status == 413)

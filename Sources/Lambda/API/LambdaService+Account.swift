@@ -1,4 +1,5 @@
 import AWSWire
+import Store
 
 extension LambdaService {
     @Sendable func getAccountSettings(
