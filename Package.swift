@@ -11,7 +11,7 @@ let package = Package(
     name: "bulwark",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "bulwark", targets: ["bulwark"]),
+        .executable(name: "bulwark", targets: ["bulwark"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "BulwarkCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: swiftSettings
         ),
@@ -117,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "bulwark-codegen",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             path: "Sources/CodeGenerator",
             swiftSettings: swiftSettings

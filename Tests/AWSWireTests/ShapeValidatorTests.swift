@@ -77,7 +77,8 @@ struct ShapeValidatorTests {
 
     @Test func sensitiveValuesAreNotEchoed() {
         let text = message(["Name": "ok", "Secret": "hunter2"])
-        #expect(text == "1 validation error detected: Value at 'secret' failed to satisfy constraint: Member must have length less than or equal to 4")
+        #expect(
+            text == "1 validation error detected: Value at 'secret' failed to satisfy constraint: Member must have length less than or equal to 4")
         #expect(text?.contains("hunter2") == false)
     }
 

@@ -5,9 +5,9 @@ import Testing
 @testable import Lambda
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("Deployment package: extraction")

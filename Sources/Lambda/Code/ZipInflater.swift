@@ -1,10 +1,10 @@
 import BulwarkCore
 
 #if canImport(zlib)
-private import zlib
+    private import zlib
 #else
-// ZIPFoundation links the system zlib on Linux through this module.
-private import CZlib
+    // ZIPFoundation links the system zlib on Linux through this module.
+    private import CZlib
 #endif
 
 /// Streams the content of one zip entry through a consumer, 64 KiB at a time, and measures it.
