@@ -75,9 +75,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CBulwarkSystem",
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
+        ),
+        .target(
             name: "Execution",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "CBulwarkSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

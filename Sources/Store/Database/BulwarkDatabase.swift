@@ -33,6 +33,7 @@ public final class BulwarkDatabase: Sendable {
     public var accounts: AccountRepository { AccountRepository(pool: pool) }
     public var functions: FunctionRepository { FunctionRepository(pool: pool) }
     public var tags: TagRepository { TagRepository(pool: pool) }
+    public var invocations: InvocationRepository { InvocationRepository(pool: pool) }
 }
 
 /// Failures of the store that services translate into AWS errors.
