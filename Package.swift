@@ -87,12 +87,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [
+                .copy("Resources/nodejs")
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "bulwark-init",
             path: "Sources/BulwarkInit",
-            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror", "-O2"])]
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror", "-O2"])],
+            // It runs inside sandboxes that see only the host's /usr, not the Swift toolchain.
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         .target(
             name: "BulwarkServer",
@@ -106,6 +111,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@ import BulwarkCore
 import Foundation
 import HTTPTypes
 import IAM
+import Lambda
 import Logging
 import Store
 import Testing
@@ -61,10 +62,11 @@ struct PipelineTests {
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: clock).run(.init())
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))
-        let pipeline = BulwarkServer.makePipeline(
+        let lambda = LambdaService(
             database: database, code: try CodeStore(directory: directory.appendingPathComponent("code")),
-            trail: trail, clock: clock, logger: Logger(label: "test")
+            invoker: NoExecution(), clock: clock
         )
+        let pipeline = BulwarkServer.makePipeline(database: database, trail: trail, services: [lambda], clock: clock, logger: Logger(label: "test"))
         return Harness(pipeline: pipeline, trail: trail, credentials: SigV4Credentials(accessKeyID: keyID, secretAccessKey: secret), now: now)
     }
 
@@ -134,4 +136,15 @@ struct PipelineTests {
         #expect(response.status == 413)
         #expect(Self.errorType(response) == "RequestEntityTooLargeException")
     }
+}
+
+/// The pipeline tests exercise the control plane only: no function runs.
+struct NoExecution: FunctionInvoker {
+    func invoke(_ request: InvokeRequest) async throws -> InvokeResult {
+        throw AWSError(code: "ServiceException", message: "execution is not part of these tests", status: 500)
+    }
+
+    func unavailability(of runtime: String) -> String? { nil }
+
+    func eventEnqueued() {}
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Lambda
 
 /// Warm environments waiting for their next invocation, keyed by function version and revision:
 /// an environment serves only the exact code and configuration it started with.

@@ -1,3 +1,4 @@
+import AWSWire
 import BulwarkCore
 import Foundation
 import Synchronization

@@ -68,7 +68,7 @@ public struct RuntimeCatalog: Sendable {
         for runtime in pythonVersions {
             let version = String(runtime.dropFirst("python".count))
             let client = discovery.pythonClients.appendingPathComponent(runtime)
-            guard let interpreter = discovery.interpreters[runtime] ?? find("python\(version)", in: discovery.searchPath) else {
+            guard let interpreter = discovery.interpreters[runtime] ?? find("python\(version)", in: ["/usr/bin", "/usr/local/bin"] + discovery.searchPath) else {
                 unavailable[runtime] = "no python\(version) interpreter on this host (add one with --runtime-interpreter \(runtime)=PATH)"
                 continue
             }
@@ -82,7 +82,7 @@ public struct RuntimeCatalog: Sendable {
                 extraReadOnlyPaths: installationPrefix(of: interpreter)
             )
         }
-        let node = discovery.interpreters["node"] ?? find("node", in: discovery.searchPath)
+        let node = discovery.interpreters["node"] ?? find("node", in: ["/usr/bin", "/usr/local/bin"] + discovery.searchPath)
         let nodeMajor = node.flatMap(nodeMajorVersion)
         for runtime in nodeVersions {
             let wanted = runtime.dropFirst("nodejs".count).dropLast(".x".count)
@@ -103,12 +103,30 @@ public struct RuntimeCatalog: Sendable {
         return RuntimeCatalog(entries: entries, unavailable: unavailable)
     }
 
+    /// The first `program` in `searchPath` that a sandbox can run: a native executable (not a wrapper
+    /// script such as a pyenv shim) that every user may reach, read and execute.
     private static func find(_ program: String, in searchPath: [String]) -> String? {
         for directory in searchPath {
             let candidate = URL(fileURLWithPath: directory).appendingPathComponent(program).path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            if FileManager.default.isExecutableFile(atPath: candidate), isSandboxUsable(candidate) { return candidate }
         }
         return nil
+    }
+
+    static func isSandboxUsable(_ path: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        guard let handle = FileHandle(forReadingAtPath: resolved.path), let magic = try? handle.read(upToCount: 4) else { return false }
+        try? handle.close()
+        guard magic == Data([0x7F, 0x45, 0x4C, 0x46]) else { return false }
+        guard geteuid() == 0 else { return true }
+        var info = stat()
+        guard stat(resolved.path, &info) == 0, info.st_mode & 0o005 == 0o005 else { return false }
+        var directory = resolved.deletingLastPathComponent()
+        while directory.path != "/" {
+            guard stat(directory.path, &info) == 0, info.st_mode & 0o001 != 0 else { return false }
+            directory = directory.deletingLastPathComponent()
+        }
+        return true
     }
 
     /// The directories an interpreter outside `/usr` lives in: `<prefix>` of `<prefix>/bin/<name>`.
@@ -138,4 +156,11 @@ public struct RuntimeCatalog: Sendable {
 public struct RuntimeUnavailable: Error, Sendable, Equatable {
     public let runtime: String
     public let reason: String
+}
+
+extension RuntimeCatalog {
+    /// Bulwark's Node.js runtime client, shipped with the Execution module.
+    public static var bundledNodeClient: URL? {
+        Bundle.module.url(forResource: "nodejs", withExtension: nil)
+    }
 }

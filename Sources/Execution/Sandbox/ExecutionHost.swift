@@ -42,7 +42,8 @@ public final class ExecutionHost: Sendable {
     private let extraction = ExtractionOnce()
 
     public init(_ configuration: Configuration, logger: Logger) {
-        staging = configuration.stagingDirectory
+        let staging = configuration.stagingDirectory
+        self.staging = staging
         var blocker: String?
         var warnings: [String] = []
 
@@ -69,10 +70,14 @@ public final class ExecutionHost: Sendable {
         }
 
         var program: [UInt8] = []
-        do {
-            program = try SeccompFilter.lambda(for: .host).bytes()
-        } catch {
-            blocker = blocker ?? "cannot build the seccomp filter: \(error)"
+        if let architecture = SeccompArchitecture.host {
+            do {
+                program = try SeccompFilter.lambda(for: architecture).bytes()
+            } catch {
+                blocker = blocker ?? "cannot build the seccomp filter: \(error)"
+            }
+        } else {
+            blocker = blocker ?? "Bulwark has no seccomp filter for this processor architecture"
         }
         seccomp = program
 
@@ -89,6 +94,51 @@ public final class ExecutionHost: Sendable {
         self.warnings = warnings
         if let blocker { logger.error("functions cannot run on this host", metadata: ["reason": "\(blocker)"]) }
         for warning in warnings { logger.warning("\(warning)") }
+    }
+
+    /// Creates the staging directory, or accepts an existing one only if it is a real directory owned
+    /// by this user (a directory or link planted in /tmp is refused).
+    public static func claimStagingDirectory(_ directory: URL) throws {
+        if mkdir(directory.path, 0o755) != 0 && errno != EEXIST {
+            throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard lstat(directory.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else {
+            throw SandboxError.unavailable("the sandbox directory \(directory.path) is not a directory owned by this user; refusing to use it")
+        }
+        chmod(directory.path, 0o755)
+    }
+
+    /// One line per control, for `bulwark doctor`.
+    public func report() -> [String] {
+        var lines: [String] = []
+        lines.append("bubblewrap:      \(tools?.bubblewrap ?? "missing (apt-get install bubblewrap)")")
+        if geteuid() == 0 {
+            lines.append("sandbox users:   \(tools?.setpriv.map { "one host uid per environment from \(HostUIDAllocator.base), via \($0)" } ?? "setpriv missing")")
+        } else {
+            lines.append("sandbox users:   the server's own uid (\(geteuid())); run as root for one host uid per environment")
+        }
+        switch controlGroups?.layout {
+        case .unified(let root): lines.append("control groups:  cgroup v2 under \(root.path)")
+        case .perController(let memory, let pids, let cpu):
+            lines.append("control groups:  cgroup v1 memory \(memory.path), pids \(pids.path), cpu \(cpu?.path ?? "unavailable")")
+        case nil: lines.append("control groups:  UNAVAILABLE")
+        }
+        lines.append("seccomp filter:  \(seccomp.isEmpty ? "UNAVAILABLE" : "\(seccomp.count / 8) instructions")")
+        lines.append("namespaces:      user, pid, ipc, uts, mount, network (bubblewrap --unshare-all)")
+        lines.append("staging:         \(staging.path)")
+        lines.append("runtimes:")
+        for runtime in catalog.entries.keys.sorted() {
+            let entry = catalog.entries[runtime]!
+            switch entry.kind {
+            case .provided: lines.append("  \(runtime): the function's bootstrap")
+            case .python(let interpreter, _), .node(let interpreter, _): lines.append("  \(runtime): \(interpreter)")
+            }
+        }
+        for runtime in catalog.unavailable.keys.sorted() {
+            lines.append("  \(runtime): unavailable — \(catalog.unavailable[runtime]!)")
+        }
+        return lines
     }
 
     /// The host user a new environment's sandbox runs as (a fresh one per environment when the server
