@@ -140,7 +140,11 @@ let package = Package(
         .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExecutionTests", dependencies: ["Execution"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExecutionTests",
+            dependencies: ["Execution", .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BulwarkServerTests", dependencies: ["BulwarkServer"], swiftSettings: swiftSettings),
     ]
 )

@@ -26,6 +26,33 @@ public struct FunctionSnapshot: Sendable, Equatable {
     public let logFormat: String
     public let applicationLogLevel: String?
     public let systemLogLevel: String?
+
+    public init(
+        accountID: String, region: String, name: String, functionARN: String, version: String, revisionID: String, runtime: String,
+        handler: String, role: String, timeout: Int, memorySize: Int, ephemeralStorageSize: Int, environment: [String: String],
+        architectures: [String], codeSHA256: String, logGroup: String, logFormat: String, applicationLogLevel: String?,
+        systemLogLevel: String?
+    ) {
+        self.accountID = accountID
+        self.region = region
+        self.name = name
+        self.functionARN = functionARN
+        self.version = version
+        self.revisionID = revisionID
+        self.runtime = runtime
+        self.handler = handler
+        self.role = role
+        self.timeout = timeout
+        self.memorySize = memorySize
+        self.ephemeralStorageSize = ephemeralStorageSize
+        self.environment = environment
+        self.architectures = architectures
+        self.codeSHA256 = codeSHA256
+        self.logGroup = logGroup
+        self.logFormat = logFormat
+        self.applicationLogLevel = applicationLogLevel
+        self.systemLogLevel = systemLogLevel
+    }
 }
 
 /// One invocation to run now (synchronously) or from the asynchronous queue.

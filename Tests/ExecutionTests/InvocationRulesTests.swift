@@ -1,0 +1,99 @@
+import BulwarkCore
+import Foundation
+import Lambda
+import Testing
+
+@testable import Execution
+
+@Suite("Concurrency, error shapes and report lines")
+struct InvocationRulesTests {
+    @Test func reservedConcurrencyIsPerFunction() throws {
+        let gate = ConcurrencyGate()
+        let first = try gate.acquire(function: "f", reservedConcurrency: 1, unreservedLimit: 10)
+        #expect(throws: ConcurrencyGate.throttled("ReservedFunctionConcurrentInvocationLimitExceeded")) {
+            try gate.acquire(function: "f", reservedConcurrency: 1, unreservedLimit: 10)
+        }
+        _ = try gate.acquire(function: "g", reservedConcurrency: nil, unreservedLimit: 10)
+        gate.release(first)
+        _ = try gate.acquire(function: "f", reservedConcurrency: 1, unreservedLimit: 10)
+        #expect(throws: AWSError.self) { try gate.acquire(function: "z", reservedConcurrency: 0, unreservedLimit: 10) }
+    }
+
+    @Test func unreservedFunctionsShareWhatIsLeft() throws {
+        let gate = ConcurrencyGate()
+        _ = try gate.acquire(function: "a", reservedConcurrency: nil, unreservedLimit: 2)
+        let second = try gate.acquire(function: "b", reservedConcurrency: nil, unreservedLimit: 2)
+        #expect(throws: ConcurrencyGate.throttled("ConcurrentInvocationLimitExceeded")) {
+            try gate.acquire(function: "c", reservedConcurrency: nil, unreservedLimit: 2)
+        }
+        // Reserved functions do not take from the unreserved pool.
+        _ = try gate.acquire(function: "r", reservedConcurrency: 5, unreservedLimit: 2)
+        gate.release(second)
+        _ = try gate.acquire(function: "c", reservedConcurrency: nil, unreservedLimit: 2)
+        #expect(gate.running == 3)
+    }
+
+    @Test func throttlesCarryLambdasReason() {
+        let error = ConcurrencyGate.throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
+        #expect(error.code == "TooManyRequestsException")
+        #expect(error.status == 429)
+        #expect(error.message == "Rate Exceeded.")
+        #expect(error.fields["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded")
+    }
+
+    static let function = FunctionSnapshot(
+        accountID: "123456789012", region: "us-east-1", name: "f", functionARN: "arn:aws:lambda:us-east-1:123456789012:function:f",
+        version: "$LATEST", revisionID: "r", runtime: "python3.11", handler: "app.handler", role: "arn:aws:iam::123456789012:role/r",
+        timeout: 3, memorySize: 128, ephemeralStorageSize: 512, environment: [:], architectures: ["x86_64"], codeSHA256: "00",
+        logGroup: "/aws/lambda/f", logFormat: "Text", applicationLogLevel: nil, systemLogLevel: nil
+    )
+
+    static let invocation = RuntimeSessionTests.invocation("abc")
+
+    @Test func timeoutShape() throws {
+        let report = InvocationReport(outcome: .timedOut(duration: .seconds(3), initDuration: nil), invocation: Self.invocation, function: Self.function)
+        #expect(String(decoding: report.payload, as: UTF8.self)
+            == #"{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: abc Error: Task timed out after 3.00 seconds"}"#)
+        #expect(report.functionError == "Unhandled")
+        #expect(!report.keepsEnvironment)
+        #expect(report.reportLine(maxMemoryUsedMB: 40).hasSuffix("Max Memory Used: 40 MB\tStatus: timeout\t"))
+    }
+
+    @Test("Exit shapes", arguments: [
+        ("exited 0", false, "Runtime.ExitError", "Runtime exited without providing a reason"),
+        ("exited 127", false, "Runtime.ExitError", "Runtime exited with error: exit status 127"),
+        ("signaled 11", false, "Runtime.ExitError", "Runtime exited with error: signal: segmentation fault"),
+        ("signaled 9", true, "Runtime.OutOfMemory", "Runtime exited with error: signal: killed"),
+    ])
+    func exitShapes(status: String, outOfMemory: Bool, type: String, message: String) throws {
+        let reason = ExitReason(status: status, bubblewrap: .exited(1), outOfMemory: outOfMemory)
+        let report = InvocationReport(outcome: .exited(reason, duration: .zero, initDuration: nil), invocation: Self.invocation, function: Self.function)
+        let payload = try JSONValue.parse(report.payload)
+        #expect(payload["errorType"] == JSONValue.string(type))
+        #expect(payload["errorMessage"] == JSONValue.string("RequestId: abc Error: \(message)"))
+        let line = report.reportLine(maxMemoryUsedMB: Int?.none)
+        #expect(line.contains("Status: error\tError Type: \(type)"))
+    }
+
+    @Test func successReportCarriesInitDurationOnColdStarts() {
+        let reply = RuntimeReply.response(Data("1".utf8), contentType: nil)
+        let report = InvocationReport(
+            outcome: .replied(reply, duration: .milliseconds(2.5), initDuration: .milliseconds(100)),
+            invocation: Self.invocation, function: Self.function
+        )
+        #expect(report.functionError == nil)
+        #expect(report.keepsEnvironment)
+        #expect(
+            report.reportLine(maxMemoryUsedMB: 36)
+                == "REPORT RequestId: abc\tDuration: 2.50 ms\tBilled Duration: 103 ms\tMemory Size: 128 MB\tMax Memory Used: 36 MB\tInit Duration: 100.00 ms\t"
+        )
+    }
+
+    @Test func responseTooLargeShape() {
+        let report = InvocationReport(
+            outcome: .replied(.responseTooLarge, duration: .zero, initDuration: nil), invocation: Self.invocation, function: Self.function
+        )
+        #expect(String(decoding: report.payload, as: UTF8.self)
+            == #"{"errorMessage":"Response payload size exceeded maximum allowed payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import Execution
+
+@Suite("Sandbox plans and control group discovery")
+struct SandboxPlanTests {
+    @Test func bubblewrapArgumentsIsolateEverything() {
+        let spec = SandboxSpec(
+            mounts: [.readOnly(host: "/usr", at: "/usr"), .tmpfs(at: "/tmp", sizeBytes: 512 << 20), .proc],
+            environment: ["B": "2", "A": "1"],
+            workingDirectory: "/var/task",
+            command: ["/var/bulwark/init", "--", "/var/task/bootstrap"]
+        )
+        let arguments = spec.bubblewrapArguments()
+        for flag in ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"] { #expect(arguments.contains(flag)) }
+        #expect(arguments.joined(separator: " ").contains("--cap-drop ALL --uid 993 --gid 993"))
+        #expect(arguments.joined(separator: " ").contains("--size 536870912 --tmpfs /tmp"))
+        #expect(arguments.joined(separator: " ").contains("--setenv A 1 --setenv B 2"))
+        #expect(Array(arguments.suffix(4)) == ["--", "/var/bulwark/init", "--", "/var/task/bootstrap"])
+        #expect(!arguments.contains("--share-net"))
+    }
+
+    @Test func limitsFollowMemory() {
+        #expect(ResourceLimits.lambda(memorySizeMB: 128) == ResourceLimits(memoryBytes: 128 << 20, maxProcesses: 1024, cpuWeight: 7))
+        #expect(ResourceLimits.lambda(memorySizeMB: 1769).cpuWeight == 100)
+        #expect(ResourceLimits.lambda(memorySizeMB: 10_240).cpuWeight == 578)
+    }
+
+    @Test func findsTheServersOwnV1Groups() {
+        let mounts = """
+            35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+            39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids
+            32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
+            41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+            """
+        let membership = "8:pids:/\n4:memory:/jobs/one\n1:cpu:/\n0::/\n"
+        let found = CGroupMounts(mountInfo: mounts, membership: membership)
+        #expect(found.v1Group(of: "memory")?.path == "/sys/fs/cgroup/memory/jobs/one")
+        #expect(found.v1Group(of: "pids")?.path == "/sys/fs/cgroup/pids")
+        #expect(found.v1Group(of: "blkio") == nil)
+    }
+
+    @Test func interpretersOutsideUsrBindTheirPrefix() {
+        #expect(RuntimeCatalog.installationPrefix(of: "/usr/bin/python3.11").isEmpty)
+        #expect(RuntimeCatalog.installationPrefix(of: "/opt/python3.12/bin/python3.12") == ["/opt/python3.12"])
+    }
+
+    @Test func signalNamesAreGos() {
+        #expect(ExitReason.signalName(SIGKILL) == "killed")
+        #expect(ExitReason.signalName(SIGSEGV) == "segmentation fault")
+        #expect(ExitReason(status: "", bubblewrap: .signaled(SIGABRT), outOfMemory: false).detail == "signal: aborted")
+    }
+
+    @Test func bubblewrapsReportGivesTheChild() {
+        #expect(Sandbox.childPID(in: Array(#"{ "child-pid": 4242, "cgroup-namespace": 1 }"#.utf8)) == 4242)
+        #expect(Sandbox.childPID(in: Array("garbage".utf8)) == nil)
+        #expect(Sandbox.childPID(in: Array(#"{"child-pid": 1}"#.utf8)) == nil)
+    }
+}
