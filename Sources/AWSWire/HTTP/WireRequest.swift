@@ -14,6 +14,8 @@ public struct WireRequest: Sendable {
     public var sourceIP: String
     /// Whether the request arrived over TLS (`aws:SecureTransport`).
     public var isSecureTransport: Bool
+    /// The negotiated TLS version, for the audit trail.
+    public var tlsVersion: String?
 
     public init(
         method: HTTPRequest.Method,
@@ -22,7 +24,8 @@ public struct WireRequest: Sendable {
         headers: HTTPFields = [:],
         body: Data = Data(),
         sourceIP: String = "127.0.0.1",
-        isSecureTransport: Bool = false
+        isSecureTransport: Bool = false,
+        tlsVersion: String? = nil
     ) {
         self.method = method
         self.rawPath = rawPath
@@ -31,6 +34,7 @@ public struct WireRequest: Sendable {
         self.body = body
         self.sourceIP = sourceIP
         self.isSecureTransport = isSecureTransport
+        self.tlsVersion = tlsVersion
     }
 
     /// Splits a request target (`/path?query`) into its raw path and raw query.

@@ -33,7 +33,8 @@ struct EdgeServer: Sendable {
                 rawQuery: query,
                 headers: headers,
                 sourceIP: context.sourceIP,
-                isSecureTransport: isSecure
+                isSecureTransport: isSecure,
+                tlsVersion: isSecure ? await context.tlsVersion() : nil
             )
             let answer = await pipeline.handle(head, body: HummingbirdBodyReader(body: request.body))
             var responseHeaders = answer.headers
@@ -70,10 +71,27 @@ struct EdgeServer: Sendable {
 struct EdgeRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let sourceIP: String
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         sourceIP = source.channel.remoteAddress?.ipAddress ?? "0.0.0.0"
+        channel = source.channel
+    }
+
+    /// The negotiated TLS version (`TLSv1.2`, `TLSv1.3`) of a TLS connection.
+    func tlsVersion() async -> String? {
+        guard let version = try? await channel.nioSSL_tlsVersion().get() else { return nil }
+        return Self.name(version)
+    }
+
+    private static func name(_ version: TLSVersion) -> String {
+        switch version {
+        case .tlsv1: "TLSv1"
+        case .tlsv11: "TLSv1.1"
+        case .tlsv12: "TLSv1.2"
+        case .tlsv13: "TLSv1.3"
+        }
     }
 }
 

@@ -51,7 +51,7 @@ struct AuditRecorder: Sendable {
             managementEvent: operation?.name != "Invoke",
             recipientAccountId: call.caller?.principal.accountID,
             tlsDetails: call.request.isSecureTransport
-                ? AuditEvent.TLSDetails(tlsVersion: "TLSv1.2+", clientProvidedHostHeader: call.request.header("Host"))
+                ? AuditEvent.TLSDetails(tlsVersion: call.request.tlsVersion ?? "TLSv1.2 or later", clientProvidedHostHeader: call.request.header("Host"))
                 : nil
         )
     }
