@@ -70,14 +70,10 @@ public final class ExecutionHost: Sendable {
         }
 
         var program: [UInt8] = []
-        if let architecture = SeccompArchitecture.host {
-            do {
-                program = try SeccompFilter.lambda(for: architecture).bytes()
-            } catch {
-                blocker = blocker ?? "cannot build the seccomp filter: \(error)"
-            }
-        } else {
-            blocker = blocker ?? "Bulwark has no seccomp filter for this processor architecture"
+        do {
+            program = try SeccompFilter.lambda(for: .host).bytes()
+        } catch {
+            blocker = blocker ?? "cannot build the seccomp filter: \(error)"
         }
         seccomp = program
 

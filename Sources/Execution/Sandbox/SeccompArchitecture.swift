@@ -26,14 +26,15 @@ public enum SeccompArchitecture: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The architecture this process runs on, or nil where Bulwark has no syscall table.
-    public static var host: SeccompArchitecture? {
+    /// The architecture this process runs on. The Lambda API knows no other architectures (`x86_64`, `arm64`),
+    /// so Bulwark builds for these two only.
+    public static var host: SeccompArchitecture {
         #if arch(x86_64)
             .x86_64
         #elseif arch(arm64)
             .aarch64
         #else
-            nil
+            #error("Bulwark's sandbox has syscall tables for x86_64 and arm64 only")
         #endif
     }
 }
