@@ -26,7 +26,8 @@ public struct AuditProjection: Sendable {
         switch (shape.kind, value) {
         case (.structure, .object(let members)):
             var projected: [String: JSONValue] = [:]
-            for member in shape.members {
+            // The status code is the answer's, not one of its elements.
+            for member in shape.members where member.location != .statusCode {
                 guard let memberValue = members[member.name], let memberShape = model.shapes[member.shape] else { continue }
                 projected[Self.lowerCamel(member.name)] = project(memberValue, shape: memberShape)
             }

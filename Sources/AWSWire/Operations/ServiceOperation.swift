@@ -26,6 +26,9 @@ public struct ServiceOperation: Sendable {
     public let limitName: String
     /// A `Content-Type` for successful answers whose body is a raw payload.
     public let responseContentType: String?
+    /// CloudTrail's `eventName` when the service names the event differently from the operation
+    /// (Lambda: `GetFunction20150331v2`); nil to derive it.
+    public let eventName: String?
     private let prepareCall: @Sendable (JSONValue, CallContext) throws -> PreparedCall
 
     /// Declares an operation with typed input and output (the generated shapes).
@@ -36,6 +39,7 @@ public struct ServiceOperation: Sendable {
         maxRequestBytes: Int = 1 << 20,
         limitName: String? = nil,
         responseContentType: String? = nil,
+        eventName: String? = nil,
         input: Input.Type,
         resources: @escaping @Sendable (Input, CallContext) throws -> [String],
         handler: @escaping @Sendable (Input, CallContext) async throws -> Output
@@ -46,6 +50,7 @@ public struct ServiceOperation: Sendable {
         self.maxRequestBytes = maxRequestBytes
         self.limitName = limitName ?? name
         self.responseContentType = responseContentType
+        self.eventName = eventName
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
             return PreparedCall(resources: try resources(typed, context)) { context in

@@ -32,12 +32,14 @@ struct AuditRecorder: Sendable {
             identity = .unauthenticated(accessKeyID: CredentialScopeHint(call.request)?.accessKeyID)
         }
         let readOnly = call.operation?.isReadOnly ?? (call.request.method == .get || call.request.method == .head)
-        let response: JSONValue? = readOnly ? nil : call.output.flatMap { projection?.project($0, as: operation?.output) }
+        let managementEvent = operation?.name != "Invoke"
+        // CloudTrail records no answer for reads and data events.
+        let response: JSONValue? = readOnly || !managementEvent ? nil : call.output.flatMap { projection?.project($0, as: operation?.output) }
         return AuditEvent(
             userIdentity: identity,
             eventTime: call.receivedAt,
             eventSource: model?.eventSource ?? "bulwark.amazonaws.com",
-            eventName: operation.map(Self.eventName) ?? "UnknownOperation",
+            eventName: call.operation?.eventName ?? operation.map(Self.eventName) ?? "UnknownOperation",
             awsRegion: call.caller?.region ?? CredentialScopeHint(call.request)?.region ?? "us-east-1",
             sourceIPAddress: call.request.sourceIP,
             userAgent: call.request.header("User-Agent") ?? "",
@@ -48,7 +50,7 @@ struct AuditRecorder: Sendable {
             requestID: call.requestID,
             eventID: UUID().uuidString.lowercased(),
             readOnly: readOnly,
-            managementEvent: operation?.name != "Invoke",
+            managementEvent: managementEvent,
             recipientAccountId: call.caller?.principal.accountID,
             tlsDetails: call.request.isSecureTransport
                 ? AuditEvent.TLSDetails(tlsVersion: call.request.tlsVersion ?? "TLSv1.2 or later", clientProvidedHostHeader: call.request.header("Host"))

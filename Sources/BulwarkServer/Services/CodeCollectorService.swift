@@ -8,7 +8,7 @@ struct CodeCollectorService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     let removed = try await collector.sweep()

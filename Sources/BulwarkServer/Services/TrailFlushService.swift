@@ -7,7 +7,8 @@ struct TrailFlushService: Service {
 
     func run() async throws {
         defer { trail.flush() }
-        try await cancelWhenGracefulShutdown {
+        // Graceful shutdown cancels the loop; that is its normal end, not an error.
+        try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(1))
                 trail.flush()

@@ -4,6 +4,7 @@ import Lambda
 import Logging
 import NIOCore
 import Store
+import Synchronization
 
 /// Runs invocations (DESIGN §2): concurrency, a warm environment of the exact function version or a
 /// new one, the Runtime API exchange with its deadline, and the log lines and error shapes of AWS.
@@ -119,27 +120,62 @@ public final class Invoker: FunctionInvoker {
     public var runningInvocations: Int { gate.running }
 }
 
-/// A signal that wakes one waiter; signals while nobody waits are kept (at most one).
+/// A signal that wakes one waiter; a signal while nobody waits is kept (at most one).
 final class Wakeup: Sendable {
-    private let stream: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    init() {
-        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private struct State {
+        var pending = false
+        var waiter: (id: UInt64, continuation: CheckedContinuation<Void, Never>)?
+        var nextID: UInt64 = 0
     }
 
-    func signal() { continuation.yield() }
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard let waiter = state.waiter else {
+                state.pending = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
+    }
 
     /// Waits for a signal or `timeout`, whichever comes first.
     func wait(timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var iterator = self.stream.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
         }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.release(id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow: Bool = state.withLock { state in
+                    if state.pending || Task.isCancelled {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = (id, continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            self.release(id)
+        }
+        timer.cancel()
+    }
+
+    private func release(_ id: UInt64) {
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard let waiter = state.waiter, waiter.id == id else { return nil }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
     }
 }

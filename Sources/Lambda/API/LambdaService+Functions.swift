@@ -5,7 +5,7 @@ import Store
 
 extension LambdaService {
     @Sendable func createFunction(_ input: LambdaAPI.CreateFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.FunctionConfiguration {
-        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        let reference = try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context)
         try Self.refuseUnsupported(input)
         guard let runtime = input.runtime, let handler = input.handler else {
             throw LambdaError.invalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")

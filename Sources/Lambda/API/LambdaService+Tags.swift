@@ -30,7 +30,7 @@ extension LambdaService {
         }
         let reference = try FunctionReference(arn, context: context)
         if reference.qualifier != nil {
-            throw LambdaError.invalidParameter("Tags are not supported on function versions or aliases: \(arn)")
+            throw LambdaError.invalidParameter("Tags on function aliases and versions are not supported. Please specify a function ARN.")
         }
         guard reference.accountID == context.accountID,
             try await database.functions.version(reference.key, Self.latest) != nil

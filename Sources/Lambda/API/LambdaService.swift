@@ -28,7 +28,10 @@ public struct LambdaService: AWSService {
     public init(
         database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, clock: WallClock = .system, settings: Settings = Settings()
     ) {
-        self.model = ServiceModel.lambda.adding(operations: CodeArchive.operations, shapes: CodeArchive.shapes)
+        // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
+        self.model = ServiceModel.lambda
+            .adding(operations: CodeArchive.operations, shapes: CodeArchive.shapes)
+            .replacing(Shape(name: "Runtime", kind: .string))
         self.database = database
         self.code = code
         self.invoker = invoker
@@ -36,8 +39,8 @@ public struct LambdaService: AWSService {
         self.settings = settings
     }
 
-    /// Lambda's request size limit for operations that carry a deployment package.
-    static let packageRequestLimit = 69_905_067
+    /// Lambda's request size limit for operations that carry a deployment package (as AWS answers it).
+    static let packageRequestLimit = 70_167_211
 
     public var operations: [ServiceOperation] {
         [
@@ -45,12 +48,13 @@ public struct LambdaService: AWSService {
                 "CreateFunction", action: "lambda:CreateFunction", readOnly: false, maxRequestBytes: Self.packageRequestLimit,
                 input: LambdaAPI.CreateFunctionRequest.self,
                 resources: { input, context in
-                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
+                    [try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context).resourceARN]
                 },
                 handler: createFunction
             ),
             ServiceOperation(
                 "GetFunction", action: "lambda:GetFunction", readOnly: true,
+                eventName: "GetFunction20150331v2",
                 input: LambdaAPI.GetFunctionRequest.self,
                 resources: { input, context in
                     [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
@@ -59,6 +63,7 @@ public struct LambdaService: AWSService {
             ),
             ServiceOperation(
                 "GetFunctionConfiguration", action: "lambda:GetFunctionConfiguration", readOnly: true,
+                eventName: "GetFunctionConfiguration20150331v2",
                 input: LambdaAPI.GetFunctionConfigurationRequest.self,
                 resources: { input, context in
                     [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
@@ -73,6 +78,7 @@ public struct LambdaService: AWSService {
             ),
             ServiceOperation(
                 "UpdateFunctionCode", action: "lambda:UpdateFunctionCode", readOnly: false, maxRequestBytes: Self.packageRequestLimit,
+                eventName: "UpdateFunctionCode20150331v2",
                 input: LambdaAPI.UpdateFunctionCodeRequest.self,
                 resources: { input, context in
                     [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
@@ -81,6 +87,7 @@ public struct LambdaService: AWSService {
             ),
             ServiceOperation(
                 "UpdateFunctionConfiguration", action: "lambda:UpdateFunctionConfiguration", readOnly: false,
+                eventName: "UpdateFunctionConfiguration20150331v2",
                 input: LambdaAPI.UpdateFunctionConfigurationRequest.self,
                 resources: { input, context in
                     [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
@@ -97,12 +104,14 @@ public struct LambdaService: AWSService {
             ),
             ServiceOperation(
                 "TagResource", action: "lambda:TagResource", readOnly: false,
+                eventName: "TagResource20170331v2",
                 input: LambdaAPI.TagResourceRequest.self,
                 resources: { input, _ in [input.resource] },
                 handler: tagResource
             ),
             ServiceOperation(
                 "UntagResource", action: "lambda:UntagResource", readOnly: false,
+                eventName: "UntagResource20170331v2",
                 input: LambdaAPI.UntagResourceRequest.self,
                 resources: { input, _ in [input.resource] },
                 handler: untagResource

@@ -16,7 +16,9 @@ struct FunctionReference: Sendable, Equatable {
     /// - Parameters:
     ///   - qualifier: the separate `Qualifier` parameter, if the operation has one.
     ///   - allowsQualifier: whether the name may carry a qualifier at all.
-    init(_ text: String, qualifier: String? = nil, allowsQualifier: Bool = true, context: CallContext) throws {
+    ///   - creating: the name is that of a function to create (a bad name is then a bad parameter,
+    ///     not a function that cannot be found).
+    init(_ text: String, qualifier: String? = nil, allowsQualifier: Bool = true, creating: Bool = false, context: CallContext) throws {
         partition = "aws"
         region = context.region
         accountID = context.accountID
@@ -42,7 +44,8 @@ struct FunctionReference: Sendable, Equatable {
         }
         self.qualifier = derived ?? qualifier
         if name.unicodeScalars.count > 64 {
-            throw AWSError.validation(
+            guard creating else { throw LambdaError.functionNotFound(functionARN) }
+            throw LambdaError.invalidParameter(
                 "1 validation error detected: Value '\(name)' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
             )
         }
@@ -50,7 +53,11 @@ struct FunctionReference: Sendable, Equatable {
             throw LambdaError.invalidParameter("Qualified ARNs and qualifiers are not allowed for this operation: \(text)")
         }
         if region != context.region {
-            throw LambdaError.invalidParameter("Functions from '\(region)' are not reachable in this region ('\(context.region)')")
+            throw AWSError(
+                code: "ResourceNotFoundException",
+                message: "Functions from '\(region)' are not reachable in this region ('\(context.region)')",
+                status: 404
+            )
         }
     }
 

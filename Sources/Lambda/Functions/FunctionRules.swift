@@ -1,3 +1,4 @@
+import AWSWire
 import BulwarkCore
 import Foundation
 
@@ -33,7 +34,7 @@ enum FunctionRules {
 
     static func checkMemorySize(_ value: Int) throws {
         guard value <= maximumMemorySize else {
-            throw LambdaError.invalidParameter(
+            throw AWSError.validation(
                 "'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to \(maximumMemorySize)"
             )
         }
@@ -41,8 +42,20 @@ enum FunctionRules {
 
     static func checkTimeout(_ value: Int) throws {
         guard value <= maximumTimeout else {
+            throw AWSError.validation(
+                "1 validation error detected: Value '\(value)' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to \(maximumTimeout)"
+            )
+        }
+    }
+
+    /// A runtime identifier Lambda knows, in Lambda's words when it is not one. The list in the
+    /// message is of the runtimes that can still be used to create functions.
+    static func checkRuntimeName(_ runtime: String, on date: Date) throws {
+        let known = ServiceModel.lambda.shapes["Runtime"]?.enumValues ?? []
+        guard known.contains(runtime) else {
+            let supported = known.filter { !RuntimeLifecycle.of($0).blocksCreate(on: date) }
             throw LambdaError.invalidParameter(
-                "'Timeout' value failed to satisfy constraint: Member must have value less than or equal to \(maximumTimeout)"
+                "Value \(runtime) at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [\(supported.joined(separator: ", "))] or be a valid ARN"
             )
         }
     }
@@ -73,7 +86,7 @@ enum FunctionRules {
 
     static func checkTags(_ tags: [String: String]) throws {
         guard tags.count <= maximumTags else {
-            throw LambdaError.invalidParameter("Number of tags exceeds resource tag limit (\(maximumTags)).")
+            throw LambdaError.invalidParameter("Number of tags exceeds resource tag limit.")
         }
         for (key, value) in tags {
             guard (1...128).contains(key.unicodeScalars.count), value.unicodeScalars.count <= 256 else {
@@ -86,6 +99,7 @@ enum FunctionRules {
     }
 
     static func checkRuntime(_ runtime: String, creating: Bool, on date: Date) throws {
+        try checkRuntimeName(runtime, on: date)
         let lifecycle = RuntimeLifecycle.of(runtime)
         if creating ? lifecycle.blocksCreate(on: date) : lifecycle.blocksUpdate(on: date) {
             throw lifecycle.blockedError()
