@@ -42,7 +42,8 @@ class BulwarkServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self, timeout: float = 60.0) -> "BulwarkServer":
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        # Only the test decides what the server sees: no AWS_* and no BULWARK_* from the outer shell.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BULWARK_"))}
         env.update(self.extra_env)
         self.output = []
         self.process = subprocess.Popen(
@@ -109,10 +110,31 @@ class BulwarkServer:
         assert match, "".join(self.output)
         return match.group(1)
 
+    @property
+    def exports(self) -> dict[str, str]:
+        """The variables of the `export ...` line the server printed for the operator."""
+        for line in self.output:
+            if line.strip().startswith("export "):
+                return dict(item.split("=", 1) for item in line.strip()[len("export "):].split())
+        raise AssertionError("no export line in:\n" + "".join(self.output))
+
+    @property
+    def ca_bundle(self) -> str | None:
+        """The CA bundle of `--tls self-signed`, as the exports line names it."""
+        if not self.endpoint or not self.endpoint.startswith("https"):
+            return None
+        return self.exports.get("AWS_CA_BUNDLE")
+
     # -- clients ------------------------------------------------------------------------------
 
     def client(self, service: str, access_key: str | None = None, secret_key: str | None = None,
-               session_token: str | None = None, region: str = REGION, retries: int = 0):
+               session_token: str | None = None, region: str = REGION, retries: int = 0,
+               validate: bool = True, verify: str | bool | None = None):
+        """A boto3 client of this server, signed with the admin key unless told otherwise.
+
+        `validate=False` turns off botocore's client-side parameter checks, so that the server's own
+        validation answers (as AWS's does for a client that does not check); `verify` is a CA bundle.
+        """
         key, secret = self.admin_key
         return boto3.session.Session().client(
             service,
@@ -121,7 +143,11 @@ class BulwarkServer:
             aws_access_key_id=access_key or key,
             aws_secret_access_key=secret_key or secret,
             aws_session_token=session_token,
-            config=botocore.config.Config(retries={"max_attempts": retries, "mode": "standard"}),
+            verify=self.ca_bundle if verify is None else verify,
+            config=botocore.config.Config(
+                retries={"max_attempts": retries, "mode": "standard"},
+                parameter_validation=validate,
+            ),
         )
 
     def cli_env(self) -> dict[str, str]:
@@ -133,6 +159,8 @@ class BulwarkServer:
             AWS_DEFAULT_REGION=REGION,
             AWS_MAX_ATTEMPTS="1",
         )
+        if self.ca_bundle:
+            env["AWS_CA_BUNDLE"] = self.ca_bundle
         return env
 
     def aws(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
