@@ -75,9 +75,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Execution",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bulwark-init",
+            path: "Sources/BulwarkInit",
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror", "-O2"])]
+        ),
+        .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -113,6 +126,7 @@ let package = Package(
         .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution"], swiftSettings: swiftSettings),
         .testTarget(name: "BulwarkServerTests", dependencies: ["BulwarkServer"], swiftSettings: swiftSettings),
     ]
 )

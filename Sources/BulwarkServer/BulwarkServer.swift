@@ -40,22 +40,7 @@ public enum BulwarkServer {
 
         try await bootstrap(configuration, database: database, dataDirectory: dataDirectory, clock: clock, onEvent: onEvent)
 
-        let services: [any AWSService] = [
-            LambdaService(database: database, code: code, clock: clock)
-        ]
-        let pipeline = Pipeline(
-            registry: ServiceRegistry(services: services),
-            authenticator: SigV4CallerAuthenticator(
-                verifier: SigV4Verifier(clock: clock),
-                lookup: AccessKeyLookup(accounts: database.accounts),
-                clock: clock
-            ),
-            authorizer: Authorizer(),
-            audit: AuditRecorder(trail: trail, logger: logger),
-            clock: clock,
-            logger: logger,
-            defaultBodyLimit: 1 << 20
-        )
+        let pipeline = makePipeline(database: database, code: code, trail: trail, clock: clock, logger: logger)
 
         let tls = try configuration.tls.serverConfiguration(dataDirectory: dataDirectory)
         let scheme = tls == nil ? "http" : "https"
@@ -82,6 +67,26 @@ public enum BulwarkServer {
             )
         )
         try await serviceGroup.run()
+    }
+
+    /// The pipeline with every service Bulwark serves.
+    static func makePipeline(database: BulwarkDatabase, code: CodeStore, trail: TrailWriter, clock: WallClock, logger: Logger) -> Pipeline {
+        let services: [any AWSService] = [
+            LambdaService(database: database, code: code, clock: clock)
+        ]
+        return Pipeline(
+            registry: ServiceRegistry(services: services),
+            authenticator: SigV4CallerAuthenticator(
+                verifier: SigV4Verifier(clock: clock),
+                lookup: AccessKeyLookup(accounts: database.accounts),
+                clock: clock
+            ),
+            authorizer: Authorizer(),
+            audit: AuditRecorder(trail: trail, logger: logger),
+            clock: clock,
+            logger: logger,
+            defaultBodyLimit: 1 << 20
+        )
     }
 
     private static func bootstrap(

@@ -12,6 +12,7 @@ extension ServiceModel {
             targetPrefix: targetPrefix,
             jsonVersion: jsonVersion,
             xmlNamespace: xmlNamespace,
+            awsQueryCompatible: awsQueryCompatible,
             operations: Array(operations.values) + extraOperations,
             shapes: Array(shapes.values) + extraShapes
         )

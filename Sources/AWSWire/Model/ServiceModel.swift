@@ -26,6 +26,9 @@ public struct ServiceModel: Sendable {
     public let jsonVersion: String?
     /// The XML namespace of query-protocol answers.
     public let xmlNamespace: String?
+    /// A `json` service that still answers errors the way its former `query` protocol did: the
+    /// shapes' ``Shape/ErrorInfo/code`` also travel in the `x-amzn-query-error` header.
+    public let awsQueryCompatible: Bool
     public let operations: [String: OperationModel]
     public let shapes: [String: Shape]
 
@@ -39,6 +42,7 @@ public struct ServiceModel: Sendable {
         targetPrefix: String? = nil,
         jsonVersion: String? = nil,
         xmlNamespace: String? = nil,
+        awsQueryCompatible: Bool = false,
         operations: [OperationModel],
         shapes: [Shape]
     ) {
@@ -51,6 +55,7 @@ public struct ServiceModel: Sendable {
         self.targetPrefix = targetPrefix
         self.jsonVersion = jsonVersion
         self.xmlNamespace = xmlNamespace
+        self.awsQueryCompatible = awsQueryCompatible
         self.operations = Dictionary(operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.shapes = Dictionary(shapes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -80,8 +85,13 @@ public struct OperationModel: Sendable, Hashable {
     public let input: String?
     /// The output shape, or nil when the operation answers none or is not implemented.
     public let output: String?
+    /// The element that wraps the output inside a `query` answer, e.g. `GetUserResult`.
+    public let resultWrapper: String?
     /// The error shapes the model lists for the operation.
     public let errors: [String]
+    /// botocore marks the operation as callable without a signature (`authtype: none`, e.g. STS
+    /// `AssumeRoleWithWebIdentity`); the pipeline decides what to make of it.
+    public let unsigned: Bool
 
     public init(
         name: String,
@@ -90,7 +100,9 @@ public struct OperationModel: Sendable, Hashable {
         responseCode: Int = 200,
         input: String? = nil,
         output: String? = nil,
-        errors: [String] = []
+        resultWrapper: String? = nil,
+        errors: [String] = [],
+        unsigned: Bool = false
     ) {
         self.name = name
         self.httpMethod = httpMethod
@@ -98,6 +110,8 @@ public struct OperationModel: Sendable, Hashable {
         self.responseCode = responseCode
         self.input = input
         self.output = output
+        self.resultWrapper = resultWrapper
         self.errors = errors
+        self.unsigned = unsigned
     }
 }

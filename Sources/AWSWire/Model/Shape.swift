@@ -23,10 +23,12 @@ public struct Shape: Sendable, Hashable {
         public let location: Location
         /// The wire name when it differs from ``name`` (URI label, header, query key, XML element).
         public let locationName: String?
-        /// The member is a JSON document inside a header or an XML list without a wrapper.
+        /// A list or map member written without a wrapper element (query/XML protocols).
         public let flattened: Bool
         /// Overrides the shape's timestamp format for this member.
         public let timestampFormat: String?
+        /// A string member that carries JSON, base64-encoded in a header (botocore `jsonvalue`).
+        public let jsonValue: Bool
 
         public init(
             name: String,
@@ -34,7 +36,8 @@ public struct Shape: Sendable, Hashable {
             location: Location = .body,
             locationName: String? = nil,
             flattened: Bool = false,
-            timestampFormat: String? = nil
+            timestampFormat: String? = nil,
+            jsonValue: Bool = false
         ) {
             self.name = name
             self.shape = shape
@@ -42,6 +45,7 @@ public struct Shape: Sendable, Hashable {
             self.locationName = locationName
             self.flattened = flattened
             self.timestampFormat = timestampFormat
+            self.jsonValue = jsonValue
         }
 
         /// The name on the wire.
@@ -72,6 +76,13 @@ public struct Shape: Sendable, Hashable {
     public let listMember: String?
     public let mapKey: String?
     public let mapValue: String?
+    /// XML element names of list entries and map keys and values when the model renames them
+    /// (query protocol; the defaults are `member`, `key` and `value`).
+    public let listMemberLocationName: String?
+    public let mapKeyLocationName: String?
+    public let mapValueLocationName: String?
+    /// A list or map written without a wrapper element wherever it is used (query/XML protocols).
+    public let flattened: Bool
     /// Minimum length (strings, blobs, lists, maps) or value (numbers).
     public let min: Double?
     /// Maximum length (strings, blobs, lists, maps) or value (numbers).
@@ -82,6 +93,10 @@ public struct Shape: Sendable, Hashable {
     public let enumValues: [String]?
     /// Values of this shape are left out of logs and audit events.
     public let sensitive: Bool
+    /// A structure of which exactly one member is set (botocore `union`).
+    public let isUnion: Bool
+    /// A structure that holds any JSON value rather than members (botocore `document`).
+    public let isDocument: Bool
     /// The member that is the whole HTTP body (rest protocols).
     public let payload: String?
     public let timestampFormat: String?
@@ -96,11 +111,17 @@ public struct Shape: Sendable, Hashable {
         listMember: String? = nil,
         mapKey: String? = nil,
         mapValue: String? = nil,
+        listMemberLocationName: String? = nil,
+        mapKeyLocationName: String? = nil,
+        mapValueLocationName: String? = nil,
+        flattened: Bool = false,
         min: Double? = nil,
         max: Double? = nil,
         pattern: String? = nil,
         enumValues: [String]? = nil,
         sensitive: Bool = false,
+        isUnion: Bool = false,
+        isDocument: Bool = false,
         payload: String? = nil,
         timestampFormat: String? = nil,
         error: ErrorInfo? = nil
@@ -112,11 +133,17 @@ public struct Shape: Sendable, Hashable {
         self.listMember = listMember
         self.mapKey = mapKey
         self.mapValue = mapValue
+        self.listMemberLocationName = listMemberLocationName
+        self.mapKeyLocationName = mapKeyLocationName
+        self.mapValueLocationName = mapValueLocationName
+        self.flattened = flattened
         self.min = min
         self.max = max
         self.pattern = pattern
         self.enumValues = enumValues
         self.sensitive = sensitive
+        self.isUnion = isUnion
+        self.isDocument = isDocument
         self.payload = payload
         self.timestampFormat = timestampFormat
         self.error = error

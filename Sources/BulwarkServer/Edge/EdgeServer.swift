@@ -24,11 +24,14 @@ struct EdgeServer: Sendable {
         let isSecure = tls != nil
         let responder = CallbackResponder { (request: Request, context: EdgeRequestContext) -> Response in
             let (path, query) = Self.split(request.head.path ?? "/")
+            // HTTPTypes keeps `Host` as the request's authority; SigV4 signs it as a header.
+            var headers = request.headers
+            if let authority = request.head.authority, headers[.host] == nil { headers[.host] = authority }
             let head = WireRequest(
                 method: request.method,
                 rawPath: path,
                 rawQuery: query,
-                headers: request.headers,
+                headers: headers,
                 sourceIP: context.sourceIP,
                 isSecureTransport: isSecure
             )

@@ -33,7 +33,7 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             let presigner = URLPresigner { path, query, expires in
                 var target = WireRequest(method: .get, rawPath: path, rawQuery: QueryString.build(query))
                 target.headers[.host] = host
-                let presigned = signer.presign(target, at: clock.now(), expires: expires, options: .init(payload: .unsigned))
+                let presigned = signer.presign(target, at: clock.now(), expires: expires)
                 return "\(scheme)://\(host)\(path)?\(presigned.query)"
             }
             return AuthenticatedCaller(

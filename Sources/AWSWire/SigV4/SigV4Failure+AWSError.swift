@@ -1,0 +1,74 @@
+import BulwarkCore
+
+extension SigV4Failure {
+    /// The wire-protocol families, which name the same authentication errors differently.
+    public enum ProtocolFamily: Sendable, Hashable {
+        /// `rest-json` and `json` services (Lambda, KMS, Secrets Manager, ...): `...Exception` codes.
+        case json
+        /// `query` services answering XML (IAM, STS, CloudWatch): codes without the suffix.
+        case query
+    }
+
+    /// The error AWS answers for this failure in services of `family`.
+    ///
+    /// Sources, because AWS documents codes but rarely messages:
+    /// - Codes and statuses: the "Common Errors" pages of the AWS API references (`IncompleteSignature`
+    ///   400, `InvalidClientTokenId` 403, `MissingAuthenticationToken` 403, `ExpiredTokenException` 403)
+    ///   and moto's `moto/core/exceptions.py` (`SignatureDoesNotMatch` 403, `InvalidClientTokenId` 403).
+    /// - Lambda's answers as clients report them: `MissingAuthenticationTokenException` 403
+    ///   "Missing Authentication Token" (brefphp/bref#1250), `InvalidSignatureException` 403 for signature
+    ///   mismatches and "Signature expired: ... (... - 5 min.)" (serverless/serverless#27, aws/aws-cli#4600),
+    ///   `IncompleteSignatureException` (awslabs/fhir-works-on-aws-deployment#379), `ExpiredTokenException`
+    ///   403 "The security token included in the request is expired" (cloudquery/cq-provider-aws#1171).
+    /// - Messages of the query protocol and which error wins: `dacut/scratchstack-aws-signature`,
+    ///   `docs/AWS Auth Error Ordering.pdf` (observed on IAM/STS), e.g. the token message without a final
+    ///   period for a bad session token and with one for an unknown key, and no message at all when
+    ///   both an `Authorization` header and `X-Amz-Algorithm` are present. Bulwark uses the same
+    ///   messages in both families.
+    /// - `InvalidURIPath` and `MalformedQueryString` (400) as scratchstack-aws-signature answers them;
+    ///   AWS closes such connections before any service sees them.
+    public func awsError(for family: ProtocolFamily) -> AWSError {
+        switch self {
+        case .invalidURIPath(let message):
+            return AWSError(code: "InvalidURIPath", message: message, status: 400)
+        case .malformedQueryString(let message):
+            return AWSError(code: "MalformedQueryString", message: message, status: 400)
+        case .missingAuthentication:
+            return family == .json
+                ? AWSError(code: "MissingAuthenticationTokenException", message: "Missing Authentication Token", status: 403)
+                : AWSError(code: "MissingAuthenticationToken", message: "Request is missing Authentication Token", status: 403)
+        case .incompleteSignature(let message):
+            return AWSError(code: family == .json ? "IncompleteSignatureException" : "IncompleteSignature", message: message, status: 400)
+        case .ambiguousAuthentication:
+            return Self.signatureError(family, message: "")
+        case .hostNotSigned:
+            return Self.signatureError(family, message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+        case .requestExpired(let message), .credentialScopeMismatch(let message):
+            return Self.signatureError(family, message: message)
+        case .missingSignedHeader, .payloadHashMismatch, .signatureMismatch:
+            return Self.signatureError(family, message: Self.mismatchMessage)
+        case .invalidSessionToken:
+            return Self.tokenError(family, message: "The security token included in the request is invalid")
+        case .unknownAccessKey, .inactiveAccessKey:
+            return Self.tokenError(family, message: "The security token included in the request is invalid.")
+        case .expiredSessionToken:
+            return AWSError(
+                code: family == .json ? "ExpiredTokenException" : "ExpiredToken",
+                message: "The security token included in the request is expired",
+                status: 403
+            )
+        }
+    }
+
+    /// AWS's answer to a wrong signature, word for word.
+    public static let mismatchMessage =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+
+    private static func signatureError(_ family: ProtocolFamily, message: String) -> AWSError {
+        AWSError(code: family == .json ? "InvalidSignatureException" : "SignatureDoesNotMatch", message: message, status: 403)
+    }
+
+    private static func tokenError(_ family: ProtocolFamily, message: String) -> AWSError {
+        AWSError(code: family == .json ? "UnrecognizedClientException" : "InvalidClientTokenId", message: message, status: 403)
+    }
+}

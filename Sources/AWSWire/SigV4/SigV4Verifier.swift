@@ -1,0 +1,228 @@
+import BulwarkCore
+import Foundation
+import HTTPTypes
+
+/// Verifies AWS Signature Version 4 on incoming requests, strictly and in AWS's order.
+///
+/// When several things are wrong, the error AWS reports is the first in this order (from
+/// `dacut/scratchstack-aws-signature`, `docs/AWS Auth Error Ordering.pdf`, observed on IAM and STS):
+///
+/// - 1: the path: absolute, well-formed `%` escapes, not above the root;
+/// - 4: the query string: well-formed `%` escapes;
+/// - 5: an `Authorization` header or an `X-Amz-Algorithm` query parameter, not both;
+/// - 6a–6d / 7a–7d: the algorithm, the `key=value` syntax and the presence of every parameter, plus a
+///   valid `X-Amz-Expires` when presigned;
+/// - 8: `host` among the signed headers (and every signed header present);
+/// - 9: the date in ISO 8601 basic format;
+/// - 10, 11: the date within the clock skew of the server (a presigned URL: not expired, not future);
+/// - 12: a credential of five `/`-separated parts;
+/// - 13: the scope's region, service, terminator and day;
+/// - 14, 15: the session token, then the access key (asked of the ``SigV4CredentialLookup``, which is
+///   never consulted before);
+/// - 16: the payload hash, then the signature, compared in constant time.
+///
+/// Steps 2 and 3 (method and content type) belong to the router and the decoder.
+///
+/// The request must carry `Host` as a header field: HTTPTypes moves it into `HTTPRequest.authority`,
+/// so the edge puts it back when it builds the ``WireRequest``. The router must route on the path as
+/// ``SigV4Canonicalization/normalizedPath(_:)`` normalizes it, since that is what was signed.
+public struct SigV4Verifier: Sendable {
+    public var clock: WallClock
+    /// How far the request date may be from the server's clock; AWS allows 5 minutes for Lambda and
+    /// 15 for IAM and STS. Reported in whole minutes.
+    public var allowedClockSkew: TimeInterval
+    /// Whether paths are normalized before canonicalization; `true` for every service except S3.
+    public var normalizesURIPath: Bool
+    /// Whether `x-amz-content-sha256: UNSIGNED-PAYLOAD` is accepted.
+    public var acceptsUnsignedPayload: Bool
+
+    /// The longest validity of a presigned URL: seven days, the life of a signing key.
+    public static let maximumExpires = 604_800
+
+    public init(
+        clock: WallClock,
+        allowedClockSkew: TimeInterval = 5 * 60,
+        normalizesURIPath: Bool = true,
+        acceptsUnsignedPayload: Bool = true
+    ) {
+        self.clock = clock
+        self.allowedClockSkew = allowedClockSkew
+        self.normalizesURIPath = normalizesURIPath
+        self.acceptsUnsignedPayload = acceptsUnsignedPayload
+    }
+
+    /// Verifies `request` for `endpoint`, asking `lookup` for the secret.
+    ///
+    /// - Returns: the claims and what the lookup attached to the key.
+    /// - Throws: a ``SigV4Failure``, or what `lookup` throws.
+    public func verify<Lookup: SigV4CredentialLookup>(
+        _ request: WireRequest,
+        for endpoint: SigV4Endpoint,
+        using lookup: Lookup
+    ) async throws -> SigV4Verification<Lookup.Identity> {
+        let prepared = try prepare(request, for: endpoint)
+        let claims = prepared.claims
+        let secret: String
+        let identity: Lookup.Identity
+        switch try await lookup.secret(forAccessKeyID: claims.accessKeyID, sessionToken: claims.sessionToken) {
+        case .found(let secretAccessKey, let found):
+            (secret, identity) = (secretAccessKey, found)
+        case .invalidSessionToken: throw SigV4Failure.invalidSessionToken
+        case .expiredSessionToken: throw SigV4Failure.expiredSessionToken
+        case .unknownAccessKey: throw SigV4Failure.unknownAccessKey
+        case .inactiveAccessKey: throw SigV4Failure.inactiveAccessKey
+        }
+
+        let payloadHash = try payloadHash(claimed: claims.contentSHA256, body: request.body)
+        let canonical = SigV4CanonicalRequest(
+            method: request.method.rawValue,
+            uri: prepared.uri,
+            query: SigV4Canonicalization.query(prepared.query, excluding: claims.isPresigned ? "X-Amz-Signature" : nil),
+            // Every signed header was found present in step 8.
+            headers: SigV4Canonicalization.headers(request.headers, names: claims.signedHeaders) ?? "",
+            signedHeaders: claims.signedHeaders.joined(separator: ";"),
+            payloadHash: payloadHash
+        )
+        let stringToSign = canonical.stringToSign(amzDate: claims.amzDate, scope: claims.scope)
+        let expected = SigV4Crypto.signature(stringToSign: stringToSign, secretAccessKey: secret, scope: claims.scope)
+        guard SigV4Crypto.constantTimeEquals(expected, claims.signature) else { throw SigV4Failure.signatureMismatch }
+        return SigV4Verification(
+            claims: claims,
+            identity: identity,
+            canonicalRequest: canonical,
+            stringToSign: stringToSign,
+            isPayloadSigned: payloadHash != SigV4Crypto.unsignedPayload
+        )
+    }
+
+    /// Steps 1–13: everything that can be judged without the secret.
+    public func claims(of request: WireRequest, for endpoint: SigV4Endpoint) throws(SigV4Failure) -> SigV4Claims {
+        try prepare(request, for: endpoint).claims
+    }
+
+    private struct Prepared {
+        var claims: SigV4Claims
+        var uri: String
+        var query: [SigV4Canonicalization.QueryParameter]
+    }
+
+    private func prepare(_ request: WireRequest, for endpoint: SigV4Endpoint) throws(SigV4Failure) -> Prepared {
+        let uri = try SigV4Canonicalization.uri(rawPath: request.rawPath, normalizing: normalizesURIPath)
+        let query = try SigV4Canonicalization.queryParameters(request.rawQuery)
+        let authorization = try SigV4Authorization(request: request, queryParameters: query)
+        let expires = try authorization.expires.map(Self.expires)
+
+        guard authorization.signedHeaders.contains("host") else { throw .hostNotSigned }
+        for name in authorization.signedHeaders where !Self.isPresent(name, in: request.headers) {
+            throw .missingSignedHeader(name)
+        }
+
+        let parsedDate = authorization.dateIsHTTPDate
+            ? SigV4Timestamp.parseHTTPDate(authorization.date) : SigV4Timestamp.parseBasic(authorization.date)
+        guard let date = parsedDate else {
+            throw .incompleteSignature(
+                "Date must be in ISO-8601 'basic format'. Got '\(authorization.date)'. See http://en.wikipedia.org/wiki/ISO_8601"
+            )
+        }
+        let amzDate = SigV4Timestamp.basic(date)
+        try checkTime(of: amzDate, date, presigned: authorization.location == .queryString, expires: expires)
+
+        let parts = authorization.credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 5 else {
+            throw .incompleteSignature(
+                "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(authorization.credential)'"
+            )
+        }
+        let scope = SigV4CredentialScope(date: parts[1], region: parts[2], service: parts[3])
+        try Self.check(scope, terminator: parts[4], amzDate: amzDate, for: endpoint)
+
+        let claims = SigV4Claims(
+            location: authorization.location,
+            accessKeyID: parts[0],
+            scope: scope,
+            signedHeaders: authorization.signedHeaders,
+            signature: authorization.signature,
+            amzDate: amzDate,
+            date: date,
+            sessionToken: authorization.sessionToken,
+            expires: expires,
+            contentSHA256: authorization.contentSHA256
+        )
+        return Prepared(claims: claims, uri: uri, query: query)
+    }
+
+    /// Steps 10 and 11, with AWS's messages.
+    private func checkTime(of amzDate: String, _ date: Date, presigned: Bool, expires: Int?) throws(SigV4Failure) {
+        let now = clock.now()
+        let nowText = SigV4Timestamp.basic(now)
+        let minutes = Int(allowedClockSkew / 60)
+        if presigned, let expires {
+            // A presigned URL lives for X-Amz-Expires; the skew only guards against a future date.
+            // "Request has expired" is S3's message for an expired presigned URL.
+            if now > date.addingTimeInterval(TimeInterval(expires)) {
+                throw .requestExpired("Request has expired")
+            }
+        } else if date < now.addingTimeInterval(-allowedClockSkew) {
+            let limit = SigV4Timestamp.basic(now.addingTimeInterval(-allowedClockSkew))
+            throw .requestExpired("Signature expired: \(amzDate) is now earlier than \(limit) (\(nowText) - \(minutes) min.)")
+        }
+        if date > now.addingTimeInterval(allowedClockSkew) {
+            let limit = SigV4Timestamp.basic(now.addingTimeInterval(allowedClockSkew))
+            throw .requestExpired("Signature not yet current: \(amzDate) is still later than \(limit) (\(nowText) + \(minutes) min.)")
+        }
+    }
+
+    /// Step 13: every problem of the scope in one message, as AWS writes it.
+    private static func check(
+        _ scope: SigV4CredentialScope,
+        terminator: String,
+        amzDate: String,
+        for endpoint: SigV4Endpoint
+    ) throws(SigV4Failure) {
+        var message = ""
+        if !endpoint.regions.contains(scope.region) {
+            message += "Credential should be scoped to a valid region, not '\(scope.region)'. "
+        }
+        if scope.service != endpoint.service {
+            message += "Credential should be scoped to correct service: '\(endpoint.service)'. "
+        }
+        if terminator != SigV4CredentialScope.terminator {
+            message += "Credential should be scoped with a valid terminator: '\(SigV4CredentialScope.terminator)', not '\(terminator)'. "
+        }
+        let day = String(amzDate.prefix(8))
+        if scope.date != day {
+            message +=
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scope.date)' != '\(day)', from '\(amzDate)'."
+        }
+        guard message.isEmpty else { throw .credentialScopeMismatch(message) }
+    }
+
+    /// `X-Amz-Expires`: an integer of seconds from 1 to 604800. The first two messages are S3's; AWS
+    /// has none for zero.
+    private static func expires(_ text: String) throws(SigV4Failure) -> Int {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }),
+            let value = Int(text)
+        else { throw .incompleteSignature("X-Amz-Expires should be a number") }
+        guard value >= 0 else { throw .incompleteSignature("X-Amz-Expires must be non-negative") }
+        guard value > 0 else { throw .incompleteSignature("X-Amz-Expires must be at least 1 second") }
+        guard value <= maximumExpires else {
+            throw .incompleteSignature("X-Amz-Expires must be less than a week (in seconds) that is; \(maximumExpires)")
+        }
+        return value
+    }
+
+    /// The hash that goes into the canonical request: the claimed `x-amz-content-sha256` when there is
+    /// one, which must then be `UNSIGNED-PAYLOAD` or the hash of the body that arrived.
+    private func payloadHash(claimed: String?, body: Data) throws(SigV4Failure) -> String {
+        let bodyHash = SigV4Crypto.sha256Hex(body)
+        guard let claimed else { return bodyHash }
+        if claimed == SigV4Crypto.unsignedPayload && acceptsUnsignedPayload { return claimed }
+        guard claimed.lowercased() == bodyHash else { throw .payloadHashMismatch }
+        return claimed
+    }
+
+    private static func isPresent(_ name: String, in headers: HTTPFields) -> Bool {
+        guard let field = HTTPField.Name(name) else { return false }
+        return headers.contains(field)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Store
+import Testing
+
+@Suite("The embedded store")
+struct StoreTests {
+    let directory: URL
+    let database: BulwarkDatabase
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-store-\(UUID().uuidString)")
+        database = try BulwarkDatabase(directory: directory)
+    }
+
+    private let key = FunctionKey(accountID: "123456789012", region: "us-east-1", name: "hello")
+
+    private func bootstrap() async throws {
+        let now = Date()
+        try await database.accounts.bootstrap(
+            AccountRecord(id: "123456789012", createdAt: now),
+            rootKey: AccessKeyRecord(accessKeyID: "AKIAEXAMPLE0000001", secretAccessKey: "s", accountID: "123456789012", userName: nil, status: .active, createdAt: now)
+        )
+    }
+
+    private func version(_ name: String = "hello", revision: String = "r1") -> FunctionVersionRecord {
+        FunctionVersionRecord(
+            key: FunctionKey(accountID: "123456789012", region: "us-east-1", name: name), version: "$LATEST",
+            configuration: Data("{}".utf8), codeSHA256: String(repeating: "a", count: 64), codeSize: 10, revisionID: revision
+        )
+    }
+
+    @Test func bootstrapHappensOnce() async throws {
+        try await bootstrap()
+        #expect(try await database.accounts.account()?.id == "123456789012")
+        #expect(try await database.accounts.accessKey("AKIAEXAMPLE0000001")?.secretAccessKey == "s")
+        await #expect(throws: StoreError.conflict) { try await bootstrap() }
+    }
+
+    @Test func survivesReopening() async throws {
+        try await bootstrap()
+        try await database.functions.create(version(), createdAt: Date(), tags: ["team": "a"], tagResource: "arn:f")
+        let reopened = try BulwarkDatabase(directory: directory)
+        #expect(try await reopened.functions.version(key, "$LATEST")?.revisionID == "r1")
+        #expect(try await reopened.tags.tags(of: "arn:f") == ["team": "a"])
+    }
+
+    @Test func createRefusesDuplicates() async throws {
+        try await bootstrap()
+        try await database.functions.create(version(), createdAt: Date(), tags: [:], tagResource: "arn:f")
+        await #expect(throws: StoreError.conflict) {
+            try await database.functions.create(version(), createdAt: Date(), tags: [:], tagResource: "arn:f")
+        }
+    }
+
+    @Test func updatesCheckTheRevision() async throws {
+        try await bootstrap()
+        try await database.functions.create(version(), createdAt: Date(), tags: [:], tagResource: "arn:f")
+        await #expect(throws: FunctionStoreError.revisionMismatch(current: "r1")) {
+            _ = try await database.functions.update(key, expectedRevision: "old") { $0.revisionID = "r2" }
+        }
+        let updated = try await database.functions.update(key, expectedRevision: "r1") { $0.revisionID = "r2" }
+        #expect(updated.revisionID == "r2")
+        #expect(try await database.functions.version(key, "$LATEST")?.revisionID == "r2")
+        await #expect(throws: StoreError.notFound) {
+            _ = try await database.functions.update(FunctionKey(accountID: "123456789012", region: "us-east-1", name: "nope"), expectedRevision: nil) { _ in }
+        }
+    }
+
+    @Test func aFailedChangeLeavesNoTrace() async throws {
+        struct Refused: Error {}
+        try await bootstrap()
+        try await database.functions.create(version(), createdAt: Date(), tags: [:], tagResource: "arn:f")
+        await #expect(throws: Refused.self) {
+            _ = try await database.functions.update(key, expectedRevision: nil) { record in
+                record.revisionID = "changed"
+                throw Refused()
+            }
+        }
+        #expect(try await database.functions.version(key, "$LATEST")?.revisionID == "r1")
+    }
+
+    @Test func listsInPages() async throws {
+        try await bootstrap()
+        for name in ["c", "a", "b", "d"] {
+            try await database.functions.create(version(name), createdAt: Date(), tags: [:], tagResource: "arn:\(name)")
+        }
+        let first = try await database.functions.list(accountID: "123456789012", region: "us-east-1", latestOnly: true, after: nil, limit: 3)
+        #expect(first.map(\.key.name) == ["a", "b", "c"])
+        let second = try await database.functions.list(accountID: "123456789012", region: "us-east-1", latestOnly: true, after: ("c", "$LATEST"), limit: 3)
+        #expect(second.map(\.key.name) == ["d"])
+        #expect(try await database.functions.list(accountID: "123456789012", region: "eu-west-1", latestOnly: true, after: nil, limit: 3).isEmpty)
+        #expect(try await database.functions.usage(accountID: "123456789012", region: "us-east-1") == (4, 40))
+    }
+
+    @Test func deleteRemovesVersionsAndTags() async throws {
+        try await bootstrap()
+        try await database.functions.create(version(), createdAt: Date(), tags: ["a": "b"], tagResource: "arn:f")
+        _ = try await database.functions.delete(key, tagResource: "arn:f")
+        #expect(try await database.functions.version(key, "$LATEST") == nil)
+        #expect(try await database.tags.tags(of: "arn:f").isEmpty)
+        #expect(try await !database.functions.isCodeReferenced(String(repeating: "a", count: 64)))
+        await #expect(throws: StoreError.notFound) { _ = try await database.functions.delete(key, tagResource: "arn:f") }
+    }
+
+    @Test func tagsMergeAndRemove() async throws {
+        try await database.tags.merge(["a": "1", "b": "2"], into: "arn:x") { _ in }
+        try await database.tags.merge(["b": "3"], into: "arn:x") { _ in }
+        #expect(try await database.tags.tags(of: "arn:x") == ["a": "1", "b": "3"])
+        struct TooMany: Error {}
+        await #expect(throws: TooMany.self) {
+            try await database.tags.merge(["c": "4"], into: "arn:x") { merged in if merged.count > 2 { throw TooMany() } }
+        }
+        try await database.tags.remove(["a", "zzz"], from: "arn:x")
+        #expect(try await database.tags.tags(of: "arn:x") == ["b": "3"])
+    }
+
+    @Test func serviceSecretsAreStable() async throws {
+        let first = try await database.accounts.serviceSecret("k") { Data([1, 2, 3]) }
+        let second = try await database.accounts.serviceSecret("k") { Data([9]) }
+        #expect(first == second)
+    }
+}
+
+@Suite("The code store")
+struct CodeStoreTests {
+    @Test func contentAddressed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-code-\(UUID().uuidString)")
+        let store = try CodeStore(directory: directory)
+        let blob = try store.put(Data("hello".utf8))
+        #expect(blob.sha256Hex == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        #expect(blob.sha256Base64 == "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")
+        #expect(try store.put(Data("hello".utf8)) == blob)
+        #expect(try store.read(blob.sha256Hex) == Data("hello".utf8))
+        #expect(store.packages().map(\.sha256Hex) == [blob.sha256Hex])
+        let mode = try FileManager.default.attributesOfItem(atPath: store.url(for: blob.sha256Hex).path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        store.remove(blob.sha256Hex)
+        #expect(throws: StoreError.notFound) { try store.read(blob.sha256Hex) }
+        #expect(throws: StoreError.notFound) { try store.read("../../etc/passwd") }
+    }
+}

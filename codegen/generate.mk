@@ -1,0 +1,35 @@
+# Code generation from botocore's service models (bulwark-codegen).
+# Included by the main Makefile; usable alone as `make -f codegen/generate.mk generate`.
+#
+#   make generate          regenerate Sources/<Module>/Generated from codegen/services.json
+#   make check-generated   regenerate into a temporary directory and fail if the committed files differ
+
+SWIFT ?= swift
+# The project's virtual environment pins botocore (conformance/requirements.txt); use it when it exists.
+CODEGEN_PYTHON ?= $(or $(if $(VENV),$(wildcard $(VENV)/bin/python)),python3)
+CODEGEN_CONFIG ?= codegen/services.json
+# Deferred (`?=`), so the Python look-ups run only when a codegen target needs them.
+BOTOCORE_DATA ?= $(shell $(CODEGEN_PYTHON) -c "import botocore,os;print(os.path.join(os.path.dirname(botocore.__file__),'data'))")
+BOTOCORE_VERSION ?= $(shell $(CODEGEN_PYTHON) -c 'import botocore;print(botocore.__version__)')
+
+CODEGEN_RUN = "$$($(SWIFT) build --product bulwark-codegen --show-bin-path)/bulwark-codegen" \
+	--config "$(CODEGEN_CONFIG)" --botocore-data "$(BOTOCORE_DATA)" --botocore-version "$(BOTOCORE_VERSION)"
+
+.PHONY: generate check-generated codegen-tool
+
+codegen-tool:
+	@test -d "$(BOTOCORE_DATA)" || { echo "botocore's data directory not found: pip install botocore, or set BOTOCORE_DATA" >&2; exit 1; }
+	$(SWIFT) build --product bulwark-codegen
+
+generate: codegen-tool
+	$(CODEGEN_RUN) --output-root .
+
+check-generated: codegen-tool
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(CODEGEN_RUN) --output-root "$$tmp" >/dev/null && \
+	status=0 && \
+	for dir in $$(cd "$$tmp" && find . -type d -name Generated | sort); do \
+		diff -ru "$$dir" "$$tmp/$$dir" || status=1; \
+	done && \
+	if [ $$status -ne 0 ]; then echo "generated files differ from botocore $(BOTOCORE_VERSION): run make generate" >&2; fi && \
+	exit $$status
