@@ -6,22 +6,26 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SWIFT ?= swift
 DATA_DIR ?= .bulwark
-APT_PACKAGES := bubblewrap zip
+APT_PACKAGES := bubblewrap zip curl python3
+# The Python runtimes Bulwark serves use the host's python3.X with AWS's runtime interface client.
+AWSLAMBDARIC := awslambdaric==4.2.2
+HOST_PYTHON_RUNTIME := python$(shell /usr/bin/python3 -c 'import sys;print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null)
+RUNTIMES_DIR := .runtimes
 
 include codegen/generate.mk
 
-.PHONY: help run test deps system-deps python-deps build build-release unit conformance lint format clean
+.PHONY: help run test deps system-deps python-deps runtimes build build-release unit conformance lint format clean
 
 help:
 	@echo "make run   - install what is missing, build, and start Bulwark on 127.0.0.1:4566 (data in $(DATA_DIR))"
 	@echo "make test  - the whole suite: lint, Swift unit tests, conformance tests with boto3 and the aws CLI"
 
 run: deps build-release
-	.build/release/bulwark serve --data-dir $(DATA_DIR)
+	.build/release/bulwark serve --data-dir $(DATA_DIR) --runtimes-dir $(RUNTIMES_DIR)
 
 test: deps lint unit conformance
 
-deps: system-deps python-deps
+deps: system-deps python-deps runtimes
 
 # System packages come from Debian; the Swift toolchain must already be installed.
 system-deps:
@@ -43,6 +47,16 @@ $(VENV)/.installed: conformance/requirements.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r conformance/requirements.txt
 	touch $@
 
+# awslambdaric for the host's Python (its prebuilt wheel: no compiler needed).
+runtimes: $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed
+
+$(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed: $(VENV)/.installed
+	rm -rf $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME) \
+		--only-binary=:all: --implementation cp --python-version $(subst python,,$(HOST_PYTHON_RUNTIME)) \
+		--platform manylinux2014_$(shell uname -m) $(AWSLAMBDARIC)
+	touch $@
+
 build:
 	$(SWIFT) build
 
@@ -52,8 +66,9 @@ build-release:
 unit:
 	$(SWIFT) test 2>&1 | tee .build/unit-tests.log; exit $${PIPESTATUS[0]}
 
-conformance: build python-deps
-	BULWARK_BIN=$(CURDIR)/.build/debug/bulwark PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PYTHON) -m pytest conformance -q
+conformance: build python-deps runtimes
+	BULWARK_BIN=$(CURDIR)/.build/debug/bulwark BULWARK_RUNTIMES_DIR=$(CURDIR)/$(RUNTIMES_DIR) PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
+		$(PYTHON) -m pytest conformance -q
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

@@ -11,7 +11,7 @@ let package = Package(
     name: "bulwark",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "bulwark", targets: ["bulwark"]),
+        .executable(name: "bulwark", targets: ["bulwark"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "BulwarkCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,17 +75,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CBulwarkSystem",
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
+        ),
+        .target(
             name: "Execution",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "CBulwarkSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .copy("Resources/nodejs")
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "bulwark-init",
             path: "Sources/BulwarkInit",
-            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror", "-O2"])]
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror", "-O2"])],
+            // It runs inside sandboxes that see only the host's /usr, not the Swift toolchain.
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         .target(
             name: "BulwarkServer",
@@ -99,9 +111,11 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -116,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "bulwark-codegen",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             path: "Sources/CodeGenerator",
             swiftSettings: swiftSettings

@@ -24,6 +24,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 BULWARK_BIN = os.environ.get("BULWARK_BIN", str(REPO / ".build" / "debug" / "bulwark"))
+RUNTIMES_DIR = os.environ.get("BULWARK_RUNTIMES_DIR", str(REPO / ".runtimes"))
 REGION = "us-east-1"
 LISTENING = re.compile(r"Bulwark is listening on (\S+)")
 
@@ -47,7 +48,8 @@ class BulwarkServer:
         env.update(self.extra_env)
         self.output = []
         self.process = subprocess.Popen(
-            [BULWARK_BIN, "serve", "--port", "0", "--data-dir", str(self.data_dir), *self.extra_args],
+            [BULWARK_BIN, "serve", "--port", "0", "--data-dir", str(self.data_dir), "--runtimes-dir", RUNTIMES_DIR,
+             *self.extra_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

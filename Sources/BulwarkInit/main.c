@@ -1,1 +1,294 @@
-int main(void) { return 0; }
+/*
+ * bulwark-init: the first process inside a Bulwark sandbox.
+ *
+ *     bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--status-fd N] -- COMMAND [ARGS...]
+ *
+ * The sandbox has its own network namespace, so Bulwark (outside) cannot listen on the 127.0.0.1:9001 that the
+ * Lambda runtime expects. Bulwark binds a directory of Unix sockets into the sandbox instead, and this program
+ * listens on each TCP address inside and relays every connection to its Unix socket (relay.c). It also runs the
+ * runtime as its child, reaps every process (it may be PID 1 of the namespace), kills what the runtime leaves
+ * behind when the runtime exits, and reports how the runtime ended as one line on the status fd:
+ * `exited <code>` or `signaled <signo>`. Its own exit code is then <code>, or 128 + <signo>.
+ *
+ * Exit 2 means bad arguments; exit 1 a failure to set up (no status line is written in either case).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* close_range, memrchr, accept4 */
+#endif
+#include "relay.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--status-fd N] -- COMMAND [ARGS...]\n";
+
+static void usage_error(const char *format, ...) {
+    va_list arguments;
+    va_start(arguments, format);
+    fputs("bulwark-init: ", stderr);
+    vfprintf(stderr, format, arguments);
+    fputs("\n", stderr);
+    fputs(usage_text, stderr);
+    va_end(arguments);
+    exit(2);
+}
+
+static void fail(const char *what) {
+    fprintf(stderr, "bulwark-init: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+/* HOST:PORT=UNIX_PATH, HOST an IPv4 address. The first '=' ends the address; the path may contain more. */
+static void parse_forward(const char *spec, struct forward *forward) {
+    const char *equals = strchr(spec, '=');
+    const char *colon = equals ? memrchr(spec, ':', (size_t)(equals - spec)) : NULL;
+    if (colon == NULL) usage_error("--forward '%s' is not HOST:PORT=UNIX_PATH", spec);
+    char host[INET_ADDRSTRLEN];
+    size_t host_length = (size_t)(colon - spec);
+    memset(forward, 0, sizeof *forward);
+    forward->tcp.sin_family = AF_INET;
+    if (host_length >= sizeof host) usage_error("--forward '%s': HOST must be an IPv4 address", spec);
+    memcpy(host, spec, host_length);
+    host[host_length] = '\0';
+    if (inet_pton(AF_INET, host, &forward->tcp.sin_addr) != 1) {
+        usage_error("--forward '%s': HOST must be an IPv4 address", spec);
+    }
+    int port = 0;
+    for (const char *p = colon + 1; p < equals; p++) {
+        if (*p < '0' || *p > '9' || port > 65535) usage_error("--forward '%s': bad PORT", spec);
+        port = port * 10 + (*p - '0');
+    }
+    if (port < 1 || port > 65535) usage_error("--forward '%s': PORT must be 1 to 65535", spec);
+    forward->tcp.sin_port = htons((uint16_t)port);
+    const char *path = equals + 1;
+    if (*path == '\0' || strlen(path) >= sizeof forward->unix_socket.sun_path) {
+        usage_error("--forward '%s': UNIX_PATH must have 1 to %zu bytes", spec,
+                    sizeof forward->unix_socket.sun_path - 1);
+    }
+    forward->unix_socket.sun_family = AF_UNIX;
+    strcpy(forward->unix_socket.sun_path, path);
+    forward->listen_fd = -1;
+}
+
+/* A descriptor number >= 3 (0-2 are the command's stdio) that is open. */
+static int parse_status_fd(const char *text) {
+    char *end;
+    errno = 0;
+    long fd = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || fd < 3 || fd > INT_MAX) {
+        usage_error("--status-fd '%s' must be a descriptor number of 3 or more", text);
+    }
+    if (fcntl((int)fd, F_GETFD) < 0) usage_error("--status-fd %ld is not an open descriptor", fd);
+    return (int)fd;
+}
+
+/* Closes [first, last]; close_range needs Linux 5.9, so fall back to one close per possible descriptor. */
+static void close_fds(unsigned first, unsigned last) {
+    if (first > last || close_range(first, last, 0) == 0) return;
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > INT_MAX) max = 65536;
+    for (long fd = first; fd <= (long)last && fd < max; fd++) close((int)fd);
+}
+
+/*
+ * In the child: the runtime starts clean whatever init inherited or changed — default signal dispositions (an
+ * ignored SIGPIPE would survive exec), nothing blocked, its own process group (so that init can kill the group),
+ * stdin from /dev/null. Exit 127 if COMMAND is not found and 126 if it cannot run, as shells do.
+ */
+static void exec_command(char **argv) {
+    setpgid(0, 0);
+    for (int signo = 1; signo < NSIG; signo++) signal(signo, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0) {
+        close(0);
+    } else if (null != 0) {
+        dup2(null, 0);
+        close(null);
+    }
+    execvp(argv[0], argv);
+    int error = errno;
+    fprintf(stderr, "bulwark-init: cannot run %s: %s\n", argv[0], strerror(error));
+    _exit(error == ENOENT ? 127 : 126);
+}
+
+/* SIGKILLs every process whose parent is init; false if /proc cannot be read. */
+static bool kill_children(void) {
+    DIR *proc = opendir("/proc");
+    if (proc == NULL) return false;
+    pid_t self = getpid();
+    struct dirent *entry;
+    while ((entry = readdir(proc)) != NULL) {
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
+        char path[300], stat[512];
+        snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        ssize_t length = read(fd, stat, sizeof stat - 1);
+        close(fd);
+        if (length <= 0) continue;
+        stat[length] = '\0';
+        /* "pid (comm) state ppid ...": comm may hold spaces and parentheses, so parse after the last ')'. */
+        const char *after_comm = strrchr(stat, ')');
+        int parent;
+        if (after_comm != NULL && sscanf(after_comm + 1, " %*c %d", &parent) == 1 && parent == self) {
+            kill(atoi(entry->d_name), SIGKILL);
+        }
+    }
+    closedir(proc);
+    return true;
+}
+
+/*
+ * Once the runtime has exited nothing it started may outlive it. As PID 1, kill(-1) reaches every other process
+ * of the namespace. Otherwise init is a child subreaper: kill the command's process group, then every child
+ * (descendants that left the group are reparented to init as their parents die), round after round until none
+ * is left. Without /proc, escaped processes cannot be found and are left to the namespace's end.
+ */
+static void kill_remaining(pid_t command_group) {
+    bool pid1 = getpid() == 1;
+    for (;;) {
+        bool can_wait = true;
+        if (pid1) {
+            kill(-1, SIGKILL);
+        } else {
+            kill(-command_group, SIGKILL);
+            can_wait = kill_children();
+        }
+        pid_t pid = waitpid(-1, NULL, can_wait ? 0 : WNOHANG);
+        if (pid == 0 || (pid < 0 && errno != EINTR)) return;
+    }
+}
+
+static void write_status(int fd, const char *line) {
+    size_t length = strlen(line), written = 0;
+    while (written < length) {
+        ssize_t n = write(fd, line + written, length - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return; /* nobody is listening any more; the exit code still tells */
+        written += (size_t)n;
+    }
+}
+
+int main(int argc, char **argv) {
+    struct forward *forwards = calloc((size_t)argc, sizeof *forwards);
+    if (forwards == NULL) fail("calloc");
+    size_t forward_count = 0;
+    int status_fd = -1;
+    int index = 1;
+    bool has_separator = false;
+    for (; index < argc; index++) {
+        const char *argument = argv[index];
+        if (strcmp(argument, "--") == 0) {
+            has_separator = true;
+            index++;
+            break;
+        } else if (strcmp(argument, "--forward") == 0) {
+            if (++index == argc) usage_error("--forward needs HOST:PORT=UNIX_PATH");
+            parse_forward(argv[index], &forwards[forward_count++]);
+        } else if (strcmp(argument, "--status-fd") == 0) {
+            if (++index == argc) usage_error("--status-fd needs a descriptor number");
+            if (status_fd >= 0) usage_error("--status-fd given twice");
+            status_fd = parse_status_fd(argv[index]);
+        } else if (strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else {
+            usage_error("unknown option '%s'", argument);
+        }
+    }
+    if (!has_separator) usage_error("missing '--' before COMMAND");
+    if (index == argc) usage_error("missing COMMAND after '--'");
+    char **command = argv + index;
+
+    /* Whatever the sandbox's creator leaked must reach neither init's loop nor the runtime. */
+    if (status_fd < 0) {
+        close_fds(3, ~0U);
+    } else {
+        close_fds(3, (unsigned)status_fd - 1);
+        close_fds((unsigned)status_fd + 1, ~0U);
+        if (fcntl(status_fd, F_SETFD, FD_CLOEXEC) < 0) fail("status fd");
+    }
+    /* Nothing run from here, init included, can gain privileges through setuid files or file capabilities. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("PR_SET_NO_NEW_PRIVS");
+    /* Without PID 1's role, orphans of the runtime must still come to init to be reaped and killed. */
+    if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail("PR_SET_CHILD_SUBREAPER");
+
+    /* Signals arrive through a signalfd read by the event loop, so they are blocked before the child exists:
+     * none is lost between fork and the loop. An inherited SIG_IGN for SIGCHLD would make children unwaitable. */
+    static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+    sigset_t handled;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGCHLD);
+    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaddset(&handled, forwarded[i]);
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN);
+    if (sigprocmask(SIG_BLOCK, &handled, NULL) < 0) fail("sigprocmask");
+    int signal_fd = signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (signal_fd < 0) fail("signalfd");
+
+    /* Listening before the runtime starts means its first connection can never find nobody there. */
+    struct relay *relay = relay_create(signal_fd);
+    if (relay == NULL) fail("epoll");
+    for (size_t i = 0; i < forward_count; i++) {
+        if (!relay_listen(relay, &forwards[i])) {
+            char address[INET_ADDRSTRLEN + 16];
+            inet_ntop(AF_INET, &forwards[i].tcp.sin_addr, address, sizeof address);
+            snprintf(address + strlen(address), 16, ":%u", ntohs(forwards[i].tcp.sin_port));
+            fprintf(stderr, "bulwark-init: cannot listen on %s: %s\n", address, strerror(errno));
+            return 1;
+        }
+    }
+
+    pid_t child = fork();
+    if (child < 0) fail("fork");
+    if (child == 0) exec_command(command);
+    /* Also set here: whichever of parent and child runs first, the group exists before anyone signals it. */
+    setpgid(child, child);
+
+    int status = 0;
+    for (bool running = true; running;) {
+        if (!relay_run_until_signal(relay)) fail("epoll_wait");
+        struct signalfd_siginfo info;
+        while (read(signal_fd, &info, sizeof info) == (ssize_t)sizeof info) {
+            if (info.ssi_signo != SIGCHLD) kill(child, (int)info.ssi_signo);
+        }
+        /* SIGCHLDs coalesce: reap every child that has ended, whether it came from the runtime or was orphaned. */
+        int child_status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &child_status, WNOHANG)) > 0) {
+            if (pid == child) {
+                status = child_status;
+                running = false;
+            }
+        }
+    }
+
+    kill_remaining(child);
+    char line[32];
+    int code;
+    if (WIFEXITED(status)) {
+        code = WEXITSTATUS(status);
+        snprintf(line, sizeof line, "exited %d\n", code);
+    } else {
+        code = 128 + WTERMSIG(status);
+        snprintf(line, sizeof line, "signaled %d\n", WTERMSIG(status));
+    }
+    if (status_fd >= 0) write_status(status_fd, line);
+    return code;
+}

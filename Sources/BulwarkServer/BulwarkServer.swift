@@ -1,13 +1,16 @@
 import AWSWire
 import BulwarkCore
 import Foundation
+import Execution
 import Hummingbird
 import IAM
 import Lambda
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import Store
 import Trail
+import UnixSignals
 
 /// `bulwark serve`: opens the data directory, bootstraps the account on first start, wires the
 /// services into the pipeline and runs the edge until SIGTERM or SIGINT.
@@ -32,7 +35,10 @@ public enum BulwarkServer {
         onEvent: @escaping @Sendable (Event) -> Void
     ) async throws {
         let dataDirectory = configuration.dataDirectory.standardizedFileURL
+        // Everything Bulwark writes — the database with its keys, code, the trail — is for its own user only.
+        umask(0o077)
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory.path)
         let clock = WallClock.system
         let database = try BulwarkDatabase(directory: dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))
@@ -40,7 +46,32 @@ public enum BulwarkServer {
 
         try await bootstrap(configuration, database: database, dataDirectory: dataDirectory, clock: clock, onEvent: onEvent)
 
-        let pipeline = makePipeline(database: database, code: code, trail: trail, clock: clock, logger: logger)
+        let execution = configuration.execution
+        let host = ExecutionHost(
+            .init(
+                stagingDirectory: try stagingDirectory(execution, dataDirectory: dataDirectory),
+                initExecutable: siblingExecutable("bulwark-init"),
+                runtimes: .init(
+                    interpreters: execution.interpreters,
+                    pythonClients: execution.runtimesDirectory.standardizedFileURL,
+                    nodeClient: RuntimeCatalog.bundledNodeClient
+                ),
+                insecureNoSandbox: execution.insecureNoSandbox
+            ),
+            logger: logger
+        )
+        let invoker = Invoker(
+            host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+        )
+        let lambda = LambdaService(
+            database: database, code: code, invoker: invoker, clock: clock,
+            settings: .init(accountConcurrency: execution.accountConcurrency)
+        )
+        let pipeline = makePipeline(database: database, trail: trail, services: [lambda], clock: clock, logger: logger)
+        let asyncQueue = AsyncQueue(
+            database: database, lambda: lambda, invoker: invoker, logger: logger, clock: clock, retryDelay: execution.asyncRetryDelay
+        )
 
         let tls = try configuration.tls.serverConfiguration(dataDirectory: dataDirectory)
         let scheme = tls == nil ? "http" : "https"
@@ -61,6 +92,7 @@ public enum BulwarkServer {
                     .init(service: try edge.makeApplication()),
                     .init(service: TrailFlushService(trail: trail)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
+                    .init(service: ExecutionService(invoker: invoker, queue: asyncQueue, idleTimeout: execution.idleTimeout, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -69,12 +101,11 @@ public enum BulwarkServer {
         try await serviceGroup.run()
     }
 
-    /// The pipeline with every service Bulwark serves.
-    static func makePipeline(database: BulwarkDatabase, code: CodeStore, trail: TrailWriter, clock: WallClock, logger: Logger) -> Pipeline {
-        let services: [any AWSService] = [
-            LambdaService(database: database, code: code, clock: clock)
-        ]
-        return Pipeline(
+    /// The pipeline over the services Bulwark serves.
+    static func makePipeline(
+        database: BulwarkDatabase, trail: TrailWriter, services: [any AWSService], clock: WallClock, logger: Logger
+    ) -> Pipeline {
+        Pipeline(
             registry: ServiceRegistry(services: services),
             authenticator: SigV4CallerAuthenticator(
                 verifier: SigV4Verifier(clock: clock),
@@ -87,6 +118,24 @@ public enum BulwarkServer {
             logger: logger,
             defaultBodyLimit: 1 << 20
         )
+    }
+
+    /// The staging directory of sandboxes: the operator's, or the server's own under /tmp, which
+    /// must be a real directory owned by this user (a planted directory or link is refused).
+    static func stagingDirectory(_ execution: ExecutionSettings, dataDirectory: URL) throws -> URL {
+        let directory = execution.stagingDirectory ?? ExecutionSettings.defaultStagingDirectory(for: dataDirectory)
+        do {
+            try ExecutionHost.claimStagingDirectory(directory)
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+        return directory
+    }
+
+    /// A program installed next to `bulwark` (`bulwark-init`).
+    static func siblingExecutable(_ name: String) -> URL {
+        let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        return executable.resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(name)
     }
 
     private static func bootstrap(

@@ -13,6 +13,7 @@ public struct ServerConfiguration: Sendable {
     /// The region used in answers when a request names none.
     public var defaultRegion: String
     public var logLevel: Logger.Level
+    public var execution: ExecutionSettings
 
     public init(
         host: String = "127.0.0.1",
@@ -21,7 +22,8 @@ public struct ServerConfiguration: Sendable {
         tls: EdgeTLS = .disabled,
         bootstrap: AccountBootstrap.Supplied = .init(),
         defaultRegion: String = "us-east-1",
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        execution: ExecutionSettings = ExecutionSettings()
     ) {
         self.host = host
         self.port = port
@@ -30,5 +32,6 @@ public struct ServerConfiguration: Sendable {
         self.bootstrap = bootstrap
         self.defaultRegion = defaultRegion
         self.logLevel = logLevel
+        self.execution = execution
     }
 }

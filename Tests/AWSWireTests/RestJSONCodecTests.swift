@@ -36,9 +36,11 @@ struct RestJSONCodecTests {
     }
 
     @Test func validatesAfterDecoding() {
-        #expect(throws: AWSError.validation(
-            "1 validation error detected: Value 'BAD' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z][a-z0-9-]*"
-        )) {
+        #expect(
+            throws: AWSError.validation(
+                "1 validation error detected: Value 'BAD' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z][a-z0-9-]*"
+            )
+        ) {
             try read(.get, "/2020-01-01/widgets/BAD")
         }
     }
@@ -68,7 +70,9 @@ struct RestJSONCodecTests {
     }
 
     @Test func unmodeledErrorsUseLowerCaseMessage() throws {
-        let error = AWSError(code: "TooManyRequestsException", message: "slow down", status: 429, fields: ["Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"], headers: ["Retry-After": "1"])
+        let error = AWSError(
+            code: "TooManyRequestsException", message: "slow down", status: 429,
+            fields: ["Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"], headers: ["Retry-After": "1"])
         let response = codec.encodeError(error, requestID: "r")
         #expect(response.status == 429)
         #expect(response.header("Retry-After") == "1")

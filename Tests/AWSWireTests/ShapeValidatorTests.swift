@@ -23,27 +23,71 @@ struct ShapeValidatorTests {
         #expect(message(["Name": "ok-1", "Size": 3, "Color": "red", "Labels": ["a"], "Tags": ["k": "v"], "Options": ["Depth": 2]]) == nil)
     }
 
-    @Test("Each constraint with AWS's wording", arguments: [
-        (["Size": 3] as JSONValue, "Value null at 'name' failed to satisfy constraint: Member must not be null"),
-        (["Name": ""], "Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1"),
-        (["Name": "abcdefghi"], "Value 'abcdefghi' at 'name' failed to satisfy constraint: Member must have length less than or equal to 8"),
-        (["Name": "Bad"], "Value 'Bad' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z][a-z0-9-]*"),
-        (["Name": "ok", "Size": 0], "Value '0' at 'size' failed to satisfy constraint: Member must have value greater than or equal to 1"),
-        (["Name": "ok", "Size": 11], "Value '11' at 'size' failed to satisfy constraint: Member must have value less than or equal to 10"),
-        (["Name": "ok", "Color": "blue"], "Value 'blue' at 'color' failed to satisfy constraint: Member must satisfy enum value set: [red, green]"),
-        (["Name": "ok", "Labels": ["a", "b", "c"]], "Value '[a, b, c]' at 'labels' failed to satisfy constraint: Member must have length less than or equal to 2"),
-        (["Name": "ok", "Labels": ["long"]], "Value 'long' at 'labels.1.member' failed to satisfy constraint: Member must have length less than or equal to 3"),
-        (["Name": "ok", "Options": [:]], "Value null at 'options.depth' failed to satisfy constraint: Member must not be null"),
-        (["Name": "ok", "Tags": ["K1": "v"]], "Value '{K1=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-z]+]"),
-    ])
-    func reportsConstraint(document: JSONValue, expected: String) {
-        #expect(message(document) == "1 validation error detected: \(expected)")
+    struct Case: Sendable, CustomTestStringConvertible {
+        let document: JSONValue
+        let expected: String
+        var testDescription: String { expected }
+    }
+
+    static let cases: [Case] = [
+        Case(document: ["Size": 3], expected: "Value null at 'name' failed to satisfy constraint: Member must not be null"),
+        Case(
+            document: ["Name": "abcdefghi"],
+            expected: "Value 'abcdefghi' at 'name' failed to satisfy constraint: Member must have length less than or equal to 8"
+        ),
+        Case(
+            document: ["Name": "Bad"],
+            expected: "Value 'Bad' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z][a-z0-9-]*"
+        ),
+        Case(
+            document: ["Name": "ok", "Size": 0],
+            expected: "Value '0' at 'size' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        ),
+        Case(
+            document: ["Name": "ok", "Size": 11],
+            expected: "Value '11' at 'size' failed to satisfy constraint: Member must have value less than or equal to 10"
+        ),
+        Case(
+            document: ["Name": "ok", "Color": "blue"],
+            expected: "Value 'blue' at 'color' failed to satisfy constraint: Member must satisfy enum value set: [red, green]"
+        ),
+        Case(
+            document: ["Name": "ok", "Labels": ["a", "b", "c"]],
+            expected: "Value '[a, b, c]' at 'labels' failed to satisfy constraint: Member must have length less than or equal to 2"
+        ),
+        Case(
+            document: ["Name": "ok", "Labels": ["long"]],
+            expected: "Value 'long' at 'labels.1.member' failed to satisfy constraint: Member must have length less than or equal to 3"
+        ),
+        Case(
+            document: ["Name": "ok", "Options": [:]],
+            expected: "Value null at 'options.depth' failed to satisfy constraint: Member must not be null"
+        ),
+        Case(
+            document: ["Name": "ok", "Tags": ["K1": "v"]],
+            expected:
+                "Value '{K1=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-z]+]"
+        ),
+    ]
+
+    @Test("Each constraint with AWS's wording", arguments: cases)
+    func reportsConstraint(_ testCase: Case) {
+        #expect(message(testCase.document) == "1 validation error detected: \(testCase.expected)")
     }
 
     @Test func sensitiveValuesAreNotEchoed() {
         let text = message(["Name": "ok", "Secret": "hunter2"])
-        #expect(text == "1 validation error detected: Value at 'secret' failed to satisfy constraint: Member must have length less than or equal to 4")
+        #expect(
+            text == "1 validation error detected: Value at 'secret' failed to satisfy constraint: Member must have length less than or equal to 4")
         #expect(text?.contains("hunter2") == false)
+    }
+
+    @Test func anEmptyNameBreaksLengthAndPattern() {
+        #expect(
+            message(["Name": ""])
+                == "2 validation errors detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1; "
+                + "Value '' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z][a-z0-9-]*"
+        )
     }
 
     @Test func countsEveryViolation() {
@@ -57,9 +101,11 @@ struct ShapeValidatorTests {
         #expect(message(["Name": .string(name)]) != nil)
     }
 
-    @Test("Wrong JSON types are type mismatches, not constraint messages", arguments: [
-        ["Name": 5] as JSONValue, ["Name": "ok", "Size": "3"], ["Name": "ok", "Labels": "a"], ["Name": "ok", "Size": 3_000_000_000],
-    ])
+    static let mismatches: [JSONValue] = [
+        ["Name": 5], ["Name": "ok", "Size": "3"], ["Name": "ok", "Labels": "a"], ["Name": "ok", "Size": 3_000_000_000],
+    ]
+
+    @Test("Wrong JSON types are type mismatches, not constraint messages", arguments: mismatches)
     func typeMismatch(document: JSONValue) {
         #expect(throws: ShapeValidator.TypeMismatch.self) { try validator.validate(document, as: "CreateWidgetRequest") }
     }

@@ -8,7 +8,10 @@ struct SigV4CanonicalizationTests {
         arguments: [
             ("", "/"),
             ("/", "/"),
-            ("/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af", "/2015-03-31/functions/arn%253Aaws%253Alambda%253Aus-east-1%253A1%253Afunction%253Af"),
+            (
+                "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A1%3Afunction%3Af",
+                "/2015-03-31/functions/arn%253Aaws%253Alambda%253Aus-east-1%253A1%253Afunction%253Af"
+            ),
             ("//a//b//", "/a/b/"),
             ("/a/./b/../c", "/a/c"),
             ("/a/b/../..", "/"),

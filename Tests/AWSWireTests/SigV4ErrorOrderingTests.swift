@@ -47,7 +47,9 @@ enum OrderingTable {
         ),
         OrderingCase(
             testDescription: "4 before 5: a malformed query and no authentication",
-            request: with { $0.rawQuery = "Marker=%4"; $0.headers[.authorization] = nil },
+            request: with {
+                $0.rawQuery = "Marker=%4"; $0.headers[.authorization] = nil
+            },
             expected: .malformedQueryString("Incomplete trailing escape % sequence")
         ),
         OrderingCase(
@@ -93,26 +95,36 @@ enum OrderingTable {
         ),
         OrderingCase(
             testDescription: "7a: another query algorithm counts as no authentication",
-            request: with { $0.headers[.authorization] = nil; $0.rawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA1&X-Amz-Credential=x" },
+            request: with {
+                $0.headers[.authorization] = nil; $0.rawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA1&X-Amz-Credential=x"
+            },
             expected: .missingAuthentication
         ),
         OrderingCase(
             testDescription: "7d before 8: every missing query parameter, in one message",
-            request: with { $0.headers[.authorization] = nil; $0.rawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-SignedHeaders=content-type" },
+            request: with {
+                $0.headers[.authorization] = nil; $0.rawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-SignedHeaders=content-type"
+            },
             expected: .incompleteSignature(
                 "AWS query-string parameters must include 'X-Amz-Credential'. AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-Date'. Re-examine the query-string parameters."
             )
         ),
         OrderingCase(
             testDescription: "8 before 9–16: host not signed, with a bad date and a bad scope",
-            request: with(withAuthorization(authorization.replacingOccurrences(of: "content-type;host;", with: "content-type;").replacingOccurrences(of: "us-east-1", with: "mars-1"))) {
+            request: with(
+                withAuthorization(
+                    authorization.replacingOccurrences(of: "content-type;host;", with: "content-type;").replacingOccurrences(
+                        of: "us-east-1", with: "mars-1"))
+            ) {
                 $0.headers[HTTPField.Name("X-Amz-Date")!] = "yesterday"
             },
             expected: .hostNotSigned
         ),
         OrderingCase(
             testDescription: "8: a signed header that is absent, with a bad date",
-            request: with { $0.headers[.contentType] = nil; $0.headers[HTTPField.Name("X-Amz-Date")!] = "yesterday" },
+            request: with {
+                $0.headers[.contentType] = nil; $0.headers[HTTPField.Name("X-Amz-Date")!] = "yesterday"
+            },
             expected: .missingSignedHeader("content-type")
         ),
         OrderingCase(
@@ -120,7 +132,8 @@ enum OrderingTable {
             request: with(withAuthorization(authorization.replacingOccurrences(of: "/lambda/", with: "/"))) {
                 $0.headers[HTTPField.Name("X-Amz-Date")!] = "2015-08-30T12:36:00Z"
             },
-            expected: .incompleteSignature("Date must be in ISO-8601 'basic format'. Got '2015-08-30T12:36:00Z'. See http://en.wikipedia.org/wiki/ISO_8601")
+            expected: .incompleteSignature(
+                "Date must be in ISO-8601 'basic format'. Got '2015-08-30T12:36:00Z'. See http://en.wikipedia.org/wiki/ISO_8601")
         ),
         OrderingCase(
             testDescription: "10 before 12: expired, with a four-part credential",
@@ -129,14 +142,16 @@ enum OrderingTable {
         ),
         OrderingCase(
             testDescription: "12 before 13: a four-part credential, also in the wrong region",
-            request: withAuthorization(authorization.replacingOccurrences(of: "/lambda/", with: "/").replacingOccurrences(of: "us-east-1", with: "mars-1")),
+            request: withAuthorization(
+                authorization.replacingOccurrences(of: "/lambda/", with: "/").replacingOccurrences(of: "us-east-1", with: "mars-1")),
             expected: .incompleteSignature(
                 "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIDEXAMPLE/20150830/mars-1/aws4_request'"
             )
         ),
         OrderingCase(
             testDescription: "13 before 14–16: a wrong region, an unknown key and a wrong signature",
-            request: withAuthorization(authorization.replacingOccurrences(of: "us-east-1", with: "mars-1").replacingOccurrences(of: "AKIDEXAMPLE", with: "AKIDUNKNOWN")),
+            request: withAuthorization(
+                authorization.replacingOccurrences(of: "us-east-1", with: "mars-1").replacingOccurrences(of: "AKIDEXAMPLE", with: "AKIDUNKNOWN")),
             expected: .credentialScopeMismatch("Credential should be scoped to a valid region, not 'mars-1'. ")
         ),
         OrderingCase(

@@ -97,8 +97,9 @@ struct SigV4VerifierTests {
         let verifier = SigV4Sample.verifier(after: 16 * 60, skew: 15 * 60)
         let failure = await verifier.failure(of: SigV4Sample.signed(), for: SigV4Sample.endpoint, using: SigV4Sample.lookup)
         #expect(failure == .requestExpired("Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z (20150830T125200Z - 15 min.)"))
-        #expect(await SigV4Sample.verifier(after: 14 * 60, skew: 15 * 60).failure(
-            of: SigV4Sample.signed(), for: SigV4Sample.endpoint, using: SigV4Sample.lookup) == nil)
+        #expect(
+            await SigV4Sample.verifier(after: 14 * 60, skew: 15 * 60).failure(
+                of: SigV4Sample.signed(), for: SigV4Sample.endpoint, using: SigV4Sample.lookup) == nil)
     }
 
     @Test("the scope's day is X-Amz-Date's day, not the server's: a request signed at 23:59:30 passes at 00:01")
@@ -310,7 +311,9 @@ struct SigV4VerifierTests {
     @Test("repeated Authorization parameters: the last counts; repeated query parameters: the first counts")
     func repeatedParameters() async {
         let signed = SigV4Sample.signed()
-        let lastWins = SigV4Sample.editing(signed, header: "Authorization") { $0.replacingOccurrences(of: ", Signature=", with: ", Signature=0000, Signature=") }
+        let lastWins = SigV4Sample.editing(signed, header: "Authorization") {
+            $0.replacingOccurrences(of: ", Signature=", with: ", Signature=0000, Signature=")
+        }
         #expect(await SigV4Sample.failure(lastWins) == nil)
         let firstLoses = SigV4Sample.editing(signed, header: "Authorization") { $0 + ", Signature=0000" }
         #expect(await SigV4Sample.failure(firstLoses) == .signatureMismatch)

@@ -25,7 +25,7 @@ struct CoreValueTests {
     }
 
     @Test func jsonValuesRoundTrip() throws {
-        let document: JSONValue = ["a": [1, 2.5, "x", true, nil], "b": ["c": "d/e"]]
+        let document: JSONValue = ["a": [1, .double(2.5), "x", true, .null], "b": ["c": "d/e"]]
         #expect(try JSONValue.parse(document.serialized()) == document)
         #expect(String(decoding: JSONValue.object(["b": 1, "a": 2]).serialized(), as: UTF8.self) == #"{"a":2,"b":1}"#)
     }

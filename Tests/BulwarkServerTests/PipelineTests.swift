@@ -3,6 +3,7 @@ import BulwarkCore
 import Foundation
 import HTTPTypes
 import IAM
+import Lambda
 import Logging
 import Store
 import Testing
@@ -24,7 +25,7 @@ struct PipelineTests {
             region: String = "us-east-1", signedAt: Date? = nil
         ) async -> WireResponse {
             var request = WireRequest(method: method, target: target, body: body)
-            request.headers[.host] = "127.0.0.1:4566"
+            request.headers[.hostHeader] = "127.0.0.1:4566"
             if !body.isEmpty { request.headers[.contentType] = "application/json" }
             let signer = SigV4Signer(credentials: credentials ?? self.credentials, region: region, service: "lambda")
             let signed = signer.signed(request, at: signedAt ?? now)
@@ -33,7 +34,7 @@ struct PipelineTests {
 
         func sendUnsigned(_ method: HTTPRequest.Method, _ target: String) async -> WireResponse {
             var request = WireRequest(method: method, target: target)
-            request.headers[.host] = "127.0.0.1:4566"
+            request.headers[.hostHeader] = "127.0.0.1:4566"
             return await pipeline.handle(request, body: FixedBody(data: Data()))
         }
 
@@ -61,10 +62,11 @@ struct PipelineTests {
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: clock).run(.init())
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))
-        let pipeline = BulwarkServer.makePipeline(
+        let lambda = LambdaService(
             database: database, code: try CodeStore(directory: directory.appendingPathComponent("code")),
-            trail: trail, clock: clock, logger: Logger(label: "test")
+            invoker: NoExecution(), clock: clock
         )
+        let pipeline = BulwarkServer.makePipeline(database: database, trail: trail, services: [lambda], clock: clock, logger: Logger(label: "test"))
         return Harness(pipeline: pipeline, trail: trail, credentials: SigV4Credentials(accessKeyID: keyID, secretAccessKey: secret), now: now)
     }
 
@@ -128,10 +130,21 @@ struct PipelineTests {
     @Test func bodiesOverTheOperationLimitAreRefusedBeforeReading() async throws {
         let harness = try await Self.harness()
         var request = WireRequest(method: .post, target: "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Ax")
-        request.headers[.host] = "127.0.0.1:4566"
+        request.headers[.hostHeader] = "127.0.0.1:4566"
         request.headers[.contentLength] = String(10 << 20)
         let response = await harness.pipeline.handle(request, body: FixedBody(data: Data()))
         #expect(response.status == 413)
         #expect(Self.errorType(response) == "RequestEntityTooLargeException")
     }
+}
+
+/// The pipeline tests exercise the control plane only: no function runs.
+struct NoExecution: FunctionInvoker {
+    func invoke(_ request: InvokeRequest) async throws -> InvokeResult {
+        throw AWSError(code: "ServiceException", message: "execution is not part of these tests", status: 500)
+    }
+
+    func unavailability(of runtime: String) -> String? { nil }
+
+    func eventEnqueued() {}
 }

@@ -13,14 +13,16 @@ struct FunctionRulesTests {
         presigner: URLPresigner { path, _, _ in path }
     )
 
-    @Test("Name forms", arguments: [
-        ("hello", nil as String?, "arn:aws:lambda:us-east-1:123456789012:function:hello"),
-        ("hello:1", "1", "arn:aws:lambda:us-east-1:123456789012:function:hello:1"),
-        ("123456789012:function:hello", nil, "arn:aws:lambda:us-east-1:123456789012:function:hello"),
-        ("210987654321:function:hello:$LATEST", "$LATEST", "arn:aws:lambda:us-east-1:210987654321:function:hello:$LATEST"),
-        ("arn:aws:lambda:us-east-1:123456789012:function:hello", nil, "arn:aws:lambda:us-east-1:123456789012:function:hello"),
-        ("arn:aws:lambda:us-east-1:123456789012:function:hello:prod", "prod", "arn:aws:lambda:us-east-1:123456789012:function:hello:prod"),
-    ])
+    @Test(
+        "Name forms",
+        arguments: [
+            ("hello", nil as String?, "arn:aws:lambda:us-east-1:123456789012:function:hello"),
+            ("hello:1", "1", "arn:aws:lambda:us-east-1:123456789012:function:hello:1"),
+            ("123456789012:function:hello", nil, "arn:aws:lambda:us-east-1:123456789012:function:hello"),
+            ("210987654321:function:hello:$LATEST", "$LATEST", "arn:aws:lambda:us-east-1:210987654321:function:hello:$LATEST"),
+            ("arn:aws:lambda:us-east-1:123456789012:function:hello", nil, "arn:aws:lambda:us-east-1:123456789012:function:hello"),
+            ("arn:aws:lambda:us-east-1:123456789012:function:hello:prod", "prod", "arn:aws:lambda:us-east-1:123456789012:function:hello:prod"),
+        ])
     func nameForms(text: String, qualifier: String?, resource: String) throws {
         let reference = try FunctionReference(text, context: Self.context)
         #expect(reference.name == "hello")
@@ -52,15 +54,17 @@ struct FunctionRulesTests {
         #expect(throws: AWSError.self) { try FunctionRules.checkTags(Dictionary(uniqueKeysWithValues: (0...50).map { ("k\($0)", "v") })) }
     }
 
-    @Test("Runtime lifecycle, as AWS blocks it", arguments: [
-        ("python3.12", "2026-11-25", true, true),
-        ("python3.9", "2026-11-25", true, true),
-        ("python3.9", "2027-02-01", false, true),
-        ("python3.9", "2027-03-03", false, false),
-        ("python3.6", "2026-11-25", false, false),
-        ("provided", "2026-11-25", false, true),
-        ("nodejs12.x", "2026-11-25", false, false),
-    ])
+    @Test(
+        "Runtime lifecycle, as AWS blocks it",
+        arguments: [
+            ("python3.12", "2026-11-25", true, true),
+            ("python3.9", "2026-11-25", true, true),
+            ("python3.9", "2027-02-01", false, true),
+            ("python3.9", "2027-03-03", false, false),
+            ("python3.6", "2026-11-25", false, false),
+            ("provided", "2026-11-25", false, true),
+            ("nodejs12.x", "2026-11-25", false, false),
+        ])
     func runtimeLifecycle(runtime: String, day: String, creatable: Bool, updatable: Bool) throws {
         let date = try #require(AWSTimestamp.parseISO8601("\(day)T12:00:00Z"))
         #expect(RuntimeLifecycle.of(runtime).blocksCreate(on: date) == !creatable)

@@ -18,7 +18,8 @@ struct StoreTests {
         let now = Date()
         try await database.accounts.bootstrap(
             AccountRecord(id: "123456789012", createdAt: now),
-            rootKey: AccessKeyRecord(accessKeyID: "AKIAEXAMPLE0000001", secretAccessKey: "s", accountID: "123456789012", userName: nil, status: .active, createdAt: now)
+            rootKey: AccessKeyRecord(
+                accessKeyID: "AKIAEXAMPLE0000001", secretAccessKey: "s", accountID: "123456789012", userName: nil, status: .active, createdAt: now)
         )
     }
 
@@ -62,7 +63,8 @@ struct StoreTests {
         #expect(updated.revisionID == "r2")
         #expect(try await database.functions.version(key, "$LATEST")?.revisionID == "r2")
         await #expect(throws: StoreError.notFound) {
-            _ = try await database.functions.update(FunctionKey(accountID: "123456789012", region: "us-east-1", name: "nope"), expectedRevision: nil) { _ in }
+            _ = try await database.functions.update(FunctionKey(accountID: "123456789012", region: "us-east-1", name: "nope"), expectedRevision: nil)
+            { _ in }
         }
     }
 
@@ -86,7 +88,8 @@ struct StoreTests {
         }
         let first = try await database.functions.list(accountID: "123456789012", region: "us-east-1", latestOnly: true, after: nil, limit: 3)
         #expect(first.map(\.key.name) == ["a", "b", "c"])
-        let second = try await database.functions.list(accountID: "123456789012", region: "us-east-1", latestOnly: true, after: ("c", "$LATEST"), limit: 3)
+        let second = try await database.functions.list(
+            accountID: "123456789012", region: "us-east-1", latestOnly: true, after: ("c", "$LATEST"), limit: 3)
         #expect(second.map(\.key.name) == ["d"])
         #expect(try await database.functions.list(accountID: "123456789012", region: "eu-west-1", latestOnly: true, after: nil, limit: 3).isEmpty)
         #expect(try await database.functions.usage(accountID: "123456789012", region: "us-east-1") == (4, 40))

@@ -81,3 +81,8 @@ public struct WireResponse: Sendable {
         headers[field] = value
     }
 }
+
+extension HTTPField.Name {
+    /// `Host`, which HTTPTypes otherwise keeps only as a request's authority; SigV4 signs it as a header.
+    public static let hostHeader = HTTPField.Name("Host")!
+}

@@ -21,6 +21,11 @@ public struct ServiceOperation: Sendable {
     public let isReadOnly: Bool
     /// The largest request body accepted, in bytes.
     public let maxRequestBytes: Int
+    /// The operation's name in the "Request must be smaller than N bytes for the X operation"
+    /// message, when AWS names it differently from the model (`InvokeFunction`).
+    public let limitName: String
+    /// A `Content-Type` for successful answers whose body is a raw payload.
+    public let responseContentType: String?
     private let prepareCall: @Sendable (JSONValue, CallContext) throws -> PreparedCall
 
     /// Declares an operation with typed input and output (the generated shapes).
@@ -29,6 +34,8 @@ public struct ServiceOperation: Sendable {
         action: String,
         readOnly: Bool,
         maxRequestBytes: Int = 1 << 20,
+        limitName: String? = nil,
+        responseContentType: String? = nil,
         input: Input.Type,
         resources: @escaping @Sendable (Input, CallContext) throws -> [String],
         handler: @escaping @Sendable (Input, CallContext) async throws -> Output
@@ -37,6 +44,8 @@ public struct ServiceOperation: Sendable {
         self.action = action
         self.isReadOnly = readOnly
         self.maxRequestBytes = maxRequestBytes
+        self.limitName = limitName ?? name
+        self.responseContentType = responseContentType
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
             return PreparedCall(resources: try resources(typed, context)) { context in

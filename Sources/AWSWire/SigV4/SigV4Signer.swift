@@ -145,7 +145,8 @@ public struct SigV4Signer: Sendable {
         let names = Self.signedHeaderNames(headers, excluding: unsigned)
         // A signer signs what it is given: a path or query that the verifier would refuse is encoded as
         // it stands, so the refusal comes from the verifier and not from a crash here.
-        let uri = (try? SigV4Canonicalization.uri(rawPath: request.rawPath, normalizing: normalizesURIPath))
+        let uri =
+            (try? SigV4Canonicalization.uri(rawPath: request.rawPath, normalizing: normalizesURIPath))
             ?? SigV4Encoding.encode(request.rawPath.utf8, keepSlash: true)
         let canonicalQuery = (try? SigV4Canonicalization.query(rawQuery: query)) ?? query
         return SigV4CanonicalRequest(

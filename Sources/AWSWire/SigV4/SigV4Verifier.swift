@@ -117,7 +117,8 @@ public struct SigV4Verifier: Sendable {
             throw .missingSignedHeader(name)
         }
 
-        let parsedDate = authorization.dateIsHTTPDate
+        let parsedDate =
+            authorization.dateIsHTTPDate
             ? SigV4Timestamp.parseHTTPDate(authorization.date) : SigV4Timestamp.parseBasic(authorization.date)
         guard let date = parsedDate else {
             throw .incompleteSignature(

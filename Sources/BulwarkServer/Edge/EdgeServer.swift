@@ -26,7 +26,7 @@ struct EdgeServer: Sendable {
             let (path, query) = Self.split(request.head.path ?? "/")
             // HTTPTypes keeps `Host` as the request's authority; SigV4 signs it as a header.
             var headers = request.headers
-            if let authority = request.head.authority, headers[.host] == nil { headers[.host] = authority }
+            if let authority = request.head.authority, headers[.hostHeader] == nil { headers[.hostHeader] = authority }
             let head = WireRequest(
                 method: request.method,
                 rawPath: path,
@@ -36,11 +36,11 @@ struct EdgeServer: Sendable {
                 isSecureTransport: isSecure
             )
             let answer = await pipeline.handle(head, body: HummingbirdBodyReader(body: request.body))
-            var headers = answer.headers
-            headers[.contentLength] = String(answer.body.count)
+            var responseHeaders = answer.headers
+            responseHeaders[.contentLength] = String(answer.body.count)
             return Response(
                 status: HTTPResponse.Status(code: answer.status),
-                headers: headers,
+                headers: responseHeaders,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
             )
         }

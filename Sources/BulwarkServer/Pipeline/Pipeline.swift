@@ -39,19 +39,21 @@ struct Pipeline: Sendable {
         let preliminary = registry.route(head)
         call.route(preliminary)
         let limit: Int
+        var limitName = call.operationName
         if case .implemented(_, _, let operation) = preliminary {
             limit = operation.maxRequestBytes
+            limitName = operation.limitName
         } else {
             limit = defaultBodyLimit
         }
         var request = head
         if let declared = head.header("Content-Length").flatMap(Int.init), declared > limit {
-            return fail(AWSError.requestTooLarge(limit: limit, operation: call.operationName), call: &call)
+            return fail(AWSError.requestTooLarge(limit: limit, operation: limitName), call: &call)
         }
         do {
             request.body = try await reader.collect(upTo: limit)
         } catch is BodyTooLarge {
-            return fail(AWSError.requestTooLarge(limit: limit, operation: call.operationName), call: &call)
+            return fail(AWSError.requestTooLarge(limit: limit, operation: limitName), call: &call)
         } catch {
             return fail(AWSError(code: "IncompleteBody", message: "The request body could not be read.", status: 400), call: &call)
         }
@@ -108,7 +110,9 @@ struct Pipeline: Sendable {
             }
             let output = try await prepared.execute(context)
             call.output = output
-            return entry.codec.encodeOutput(output, operation: match.operation, requestID: call.requestID)
+            var response = entry.codec.encodeOutput(output, operation: match.operation, requestID: call.requestID)
+            if let contentType = operation.responseContentType { response.setHeader("Content-Type", contentType) }
+            return response
         } catch {
             return fail(error, call: &call)
         }

@@ -45,10 +45,12 @@ struct ServiceRegistry: Sendable {
             let prefix = target[..<dot]
             if let entry = entries.first(where: { $0.model.targetPrefix == String(prefix) }) { return entry }
         }
-        if let scope = CredentialScopeHint(request), let entry = entries.first(where: { entry in
-            entry.model.signingName == scope.service
-                && (entry.model.wireProtocol != .restJSON || (entry.codec as? RestJSONCodec)?.recognizesPath(request.rawPath) == true)
-        }) {
+        if let scope = CredentialScopeHint(request),
+            let entry = entries.first(where: { entry in
+                entry.model.signingName == scope.service
+                    && (entry.model.wireProtocol != .restJSON || (entry.codec as? RestJSONCodec)?.recognizesPath(request.rawPath) == true)
+            })
+        {
             return entry
         }
         return entries.first { entry in

@@ -1,6 +1,7 @@
 import AWSWire
 import BulwarkCore
 import Foundation
+import HTTPTypes
 import IAM
 
 /// Authentication by AWS Signature Version 4, with the keys of the store.
@@ -32,7 +33,7 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             let clock = self.clock
             let presigner = URLPresigner { path, query, expires in
                 var target = WireRequest(method: .get, rawPath: path, rawQuery: QueryString.build(query))
-                target.headers[.host] = host
+                target.headers[.hostHeader] = host
                 let presigned = signer.presign(target, at: clock.now(), expires: expires)
                 return "\(scheme)://\(host)\(path)?\(presigned.query)"
             }

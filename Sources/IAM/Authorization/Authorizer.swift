@@ -64,6 +64,7 @@ extension AuthorizationDecision {
     /// allows the lambda:DeleteFunction action`.
     public func message(for request: AuthorizationRequest) -> String? {
         guard case .deny(let resource, let reason) = self else { return nil }
-        return "User: \(request.principal.arn) is not authorized to perform: \(request.action) on resource: \(resource) because \(reason.rawValue) the \(request.action) action"
+        return
+            "User: \(request.principal.arn) is not authorized to perform: \(request.action) on resource: \(resource) because \(reason.rawValue) the \(request.action) action"
     }
 }

@@ -93,12 +93,14 @@ public struct AccountBootstrap: Sendable {
             throw Failure.invalid("Supply both the access key id and its secret, or neither.")
         }
         if let accessKeyID = supplied.accessKeyID {
-            let valid = (16...128).contains(accessKeyID.utf8.count)
+            let valid =
+                (16...128).contains(accessKeyID.utf8.count)
                 && accessKeyID.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
             guard valid else { throw Failure.invalid("The access key id must be 16 to 128 letters, digits or underscores, as AWS requires.") }
         }
         if let secret = supplied.secretAccessKey {
-            let valid = (16...128).contains(secret.utf8.count) && secret.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }
+            let valid =
+                (16...128).contains(secret.utf8.count) && secret.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }
             guard valid else { throw Failure.invalid("The secret access key must be 16 to 128 printable ASCII characters without spaces.") }
         }
     }

@@ -12,6 +12,7 @@ extension LambdaService {
         }
         let now = clock.now()
         try FunctionRules.checkRuntime(runtime, creating: true, on: now)
+        try checkRunnable(runtime)
         let memorySize = input.memorySize ?? FunctionState.defaultMemorySize
         try FunctionRules.checkMemorySize(memorySize)
         let timeout = input.timeout ?? FunctionState.defaultTimeout
@@ -56,6 +57,7 @@ extension LambdaService {
         let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
         let (state, record) = try await loadVersion(reference)
         let tags = try await database.tags.tags(of: reference.functionARN)
+        let reserved = try await database.invocations.reservedConcurrency(reference.key)
         return LambdaAPI.GetFunctionResponse(
             configuration: Self.configuration(state, record, functionARN: reference.resourceARN),
             code: LambdaAPI.FunctionCodeLocation(
@@ -64,7 +66,8 @@ extension LambdaService {
                     functionName: reference.functionARN, qualifier: reference.qualifier, sha256Hex: record.codeSHA256, context: context
                 )
             ),
-            tags: tags.isEmpty ? nil : tags
+            tags: tags.isEmpty ? nil : tags,
+            concurrency: reserved.map { LambdaAPI.Concurrency(reservedConcurrentExecutions: $0) }
         )
     }
 
@@ -130,7 +133,10 @@ extension LambdaService {
         let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
         try Self.refuseUnsupported(input)
         let now = clock.now()
-        if let runtime = input.runtime { try FunctionRules.checkRuntime(runtime, creating: false, on: now) }
+        if let runtime = input.runtime {
+            try FunctionRules.checkRuntime(runtime, creating: false, on: now)
+            try checkRunnable(runtime)
+        }
         if let memorySize = input.memorySize { try FunctionRules.checkMemorySize(memorySize) }
         if let timeout = input.timeout { try FunctionRules.checkTimeout(timeout) }
         if let variables = input.environment?.variables { try FunctionRules.checkEnvironment(variables) }
@@ -240,6 +246,13 @@ extension LambdaService {
     }
 
     static func newRevision() -> String { UUID().uuidString.lowercased() }
+
+    /// Refuses a runtime this host cannot run, at creation rather than at the first invocation.
+    func checkRunnable(_ runtime: String) throws {
+        if let reason = invoker.unavailability(of: runtime) {
+            throw LambdaError.invalidParameter("Bulwark cannot run \(runtime) functions on this host: \(reason).")
+        }
+    }
 
     static func logging(_ requested: LambdaAPI.LoggingConfig?, functionName: String, current: FunctionState.Logging?) -> FunctionState.Logging {
         FunctionState.Logging(

@@ -23,11 +23,15 @@ public struct LambdaService: AWSService {
     let code: CodeStore
     let clock: WallClock
     let settings: Settings
+    let invoker: any FunctionInvoker
 
-    public init(database: BulwarkDatabase, code: CodeStore, clock: WallClock = .system, settings: Settings = Settings()) {
+    public init(
+        database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, clock: WallClock = .system, settings: Settings = Settings()
+    ) {
         self.model = ServiceModel.lambda.adding(operations: CodeArchive.operations, shapes: CodeArchive.shapes)
         self.database = database
         self.code = code
+        self.invoker = invoker
         self.clock = clock
         self.settings = settings
     }
@@ -114,6 +118,63 @@ public struct LambdaService: AWSService {
                 input: LambdaAPI.GetAccountSettingsRequest.self,
                 resources: { _, _ in ["*"] },
                 handler: getAccountSettings
+            ),
+            ServiceOperation(
+                "Invoke", action: "lambda:InvokeFunction", readOnly: false, maxRequestBytes: Self.syncPayloadLimit,
+                limitName: "InvokeFunction", responseContentType: "application/json",
+                input: LambdaAPI.InvocationRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                },
+                handler: invoke
+            ),
+            ServiceOperation(
+                "PutFunctionConcurrency", action: "lambda:PutFunctionConcurrency", readOnly: false,
+                input: LambdaAPI.PutFunctionConcurrencyRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
+                },
+                handler: putFunctionConcurrency
+            ),
+            ServiceOperation(
+                "GetFunctionConcurrency", action: "lambda:GetFunctionConcurrency", readOnly: true,
+                input: LambdaAPI.GetFunctionConcurrencyRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
+                },
+                handler: getFunctionConcurrency
+            ),
+            ServiceOperation(
+                "DeleteFunctionConcurrency", action: "lambda:DeleteFunctionConcurrency", readOnly: false,
+                input: LambdaAPI.DeleteFunctionConcurrencyRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
+                },
+                handler: deleteFunctionConcurrency
+            ),
+            ServiceOperation(
+                "PutFunctionEventInvokeConfig", action: "lambda:PutFunctionEventInvokeConfig", readOnly: false,
+                input: LambdaAPI.PutFunctionEventInvokeConfigRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                },
+                handler: putFunctionEventInvokeConfig
+            ),
+            ServiceOperation(
+                "GetFunctionEventInvokeConfig", action: "lambda:GetFunctionEventInvokeConfig", readOnly: true,
+                input: LambdaAPI.GetFunctionEventInvokeConfigRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                },
+                handler: getFunctionEventInvokeConfig
+            ),
+            ServiceOperation(
+                "DeleteFunctionEventInvokeConfig", action: "lambda:DeleteFunctionEventInvokeConfig", readOnly: false,
+                input: LambdaAPI.DeleteFunctionEventInvokeConfigRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                },
+                handler: deleteFunctionEventInvokeConfig
             ),
             ServiceOperation(
                 CodeArchive.operationName, action: "lambda:GetFunction", readOnly: true,

@@ -17,7 +17,8 @@ enum LambdaError {
     static func revisionMismatch() -> AWSError {
         AWSError(
             code: "PreconditionFailedException",
-            message: "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+            message:
+                "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
             status: 412
         )
     }

@@ -16,9 +16,9 @@ enum FunctionRules {
     /// Architectures this host can run.
     static let hostArchitectures: [String] = {
         #if arch(arm64)
-        ["arm64"]
+            ["arm64"]
         #else
-        ["x86_64"]
+            ["x86_64"]
         #endif
     }()
 

@@ -33,6 +33,7 @@ public final class BulwarkDatabase: Sendable {
     public var accounts: AccountRepository { AccountRepository(pool: pool) }
     public var functions: FunctionRepository { FunctionRepository(pool: pool) }
     public var tags: TagRepository { TagRepository(pool: pool) }
+    public var invocations: InvocationRepository { InvocationRepository(pool: pool) }
 }
 
 /// Failures of the store that services translate into AWS errors.
@@ -50,7 +51,8 @@ extension StoreError {
     static func wrap<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
             || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
         {
             throw StoreError.conflict

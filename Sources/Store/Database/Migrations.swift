@@ -57,6 +57,40 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v2-invocation") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE lambdaFunction ADD COLUMN reservedConcurrency INTEGER;
+                    CREATE TABLE lambdaEventInvokeConfig (
+                        accountID TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        functionName TEXT NOT NULL,
+                        qualifier TEXT NOT NULL,
+                        maximumRetryAttempts INTEGER,
+                        maximumEventAgeInSeconds INTEGER,
+                        lastModified DOUBLE NOT NULL,
+                        PRIMARY KEY (accountID, region, functionName, qualifier),
+                        FOREIGN KEY (accountID, region, functionName)
+                            REFERENCES lambdaFunction(accountID, region, name) ON DELETE CASCADE
+                    );
+                    CREATE TABLE lambdaAsyncEvent (
+                        requestID TEXT PRIMARY KEY NOT NULL,
+                        accountID TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        functionName TEXT NOT NULL,
+                        qualifier TEXT NOT NULL,
+                        invokedARN TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        throttles INTEGER NOT NULL,
+                        enqueuedAt DOUBLE NOT NULL,
+                        nextAttemptAt DOUBLE NOT NULL,
+                        claimed INTEGER NOT NULL
+                    );
+                    CREATE INDEX lambdaAsyncEventDue ON lambdaAsyncEvent(claimed, nextAttemptAt);
+                    """
+            )
+        }
         return migrator
     }
 }

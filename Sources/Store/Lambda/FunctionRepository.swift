@@ -198,13 +198,15 @@ public struct FunctionRepository: Sendable {
     public func usage(accountID: String, region: String) async throws -> (functionCount: Int64, totalCodeSize: Int64) {
         try await StoreError.wrap {
             try await pool.read { db in
-                let count = try Int64.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM lambdaFunction WHERE accountID = ? AND region = ?", arguments: [accountID, region]
-                ) ?? 0
-                let size = try Int64.fetchOne(
-                    db, sql: "SELECT COALESCE(SUM(codeSize), 0) FROM lambdaFunctionVersion WHERE accountID = ? AND region = ?",
-                    arguments: [accountID, region]
-                ) ?? 0
+                let count =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM lambdaFunction WHERE accountID = ? AND region = ?", arguments: [accountID, region]
+                    ) ?? 0
+                let size =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT COALESCE(SUM(codeSize), 0) FROM lambdaFunctionVersion WHERE accountID = ? AND region = ?",
+                        arguments: [accountID, region]
+                    ) ?? 0
                 return (count, size)
             }
         }

@@ -12,7 +12,10 @@ public struct AuditEvent: Codable, Sendable, Equatable {
         public var accessKeyId: String?
         public var userName: String?
 
-        public init(type: String, principalId: String? = nil, arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil, userName: String? = nil) {
+        public init(
+            type: String, principalId: String? = nil, arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil,
+            userName: String? = nil
+        ) {
             self.type = type
             self.principalId = principalId
             self.arn = arn

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Appends audit events to `<data-dir>/trail/`, one JSON object per line, one file per UTC hour:

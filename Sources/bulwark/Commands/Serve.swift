@@ -46,6 +46,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @OptionGroup var execution: ExecutionOptions
+
     func validate() throws {
         if tlsMode != nil, tlsMode != "self-signed" {
             throw ValidationError("--tls takes 'self-signed'; give a certificate with --tls-cert and --tls-key.")
@@ -58,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
+        _ = try execution.settings()
     }
 
     func run() async throws {
@@ -72,7 +75,8 @@ struct Serve: AsyncParsableCommand {
                 accessKeyID: adminAccessKeyID ?? environment["BULWARK_ADMIN_ACCESS_KEY_ID"],
                 secretAccessKey: try adminSecret(environment)
             ),
-            logLevel: Logger.Level(rawValue: logLevel) ?? .info
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info,
+            execution: try execution.settings()
         )
         var logger = Logger(label: "bulwark")
         logger.logLevel = configuration.logLevel

@@ -69,7 +69,8 @@ public struct RestJSONCodec: WireCodec {
         for member in input.members where member.location == .querystring && model.shape(member.shape).kind == .map {
             let unbound = query.filter { !boundQueryNames.contains($0.name) }
             if !unbound.isEmpty {
-                members[member.name] = .object(Dictionary(unbound.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { _, last in last }))
+                members[member.name] = .object(
+                    Dictionary(unbound.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { _, last in last }))
             }
         }
         try decodeBody(request.body, into: &members, input: input)
@@ -126,7 +127,9 @@ public struct RestJSONCodec: WireCodec {
     }
 
     private func notA(_ kind: String, _ text: String, _ member: Shape.Member) -> AWSError {
-        .validation("1 validation error detected: Value '\(text)' at '\(ShapeValidator.render([member.name]))' failed to satisfy constraint: Member must be \(kind)")
+        .validation(
+            "1 validation error detected: Value '\(text)' at '\(ShapeValidator.render([member.name]))' failed to satisfy constraint: Member must be \(kind)"
+        )
     }
 
     /// The error for an unreadable body, in the service's own code when its model has one.

@@ -1,0 +1,11 @@
+#define _GNU_SOURCE
+#include "bulwark_system.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+int bulwark_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int bulwark_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}

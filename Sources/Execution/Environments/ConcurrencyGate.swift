@@ -1,0 +1,56 @@
+import BulwarkCore
+import Synchronization
+
+/// Counts the invocations running and refuses those over a limit, as Lambda throttles: a function
+/// with reserved concurrency may run that many at once; the others share what the account has left.
+final class ConcurrencyGate: Sendable {
+    private struct Counts {
+        var byFunction: [String: Int] = [:]
+        /// Invocations of functions without a reservation.
+        var unreserved = 0
+    }
+
+    private let counts = Mutex(Counts())
+
+    /// A running invocation's place, given back with ``release(_:)``.
+    struct Ticket: Sendable {
+        let function: String
+        let reserved: Bool
+    }
+
+    /// Takes a place for `function`, or throws `TooManyRequestsException` with Lambda's reason.
+    ///
+    /// - Parameters:
+    ///   - reservedConcurrency: the function's reservation, if any.
+    ///   - unreservedLimit: the account's limit minus every reservation.
+    func acquire(function: String, reservedConcurrency: Int?, unreservedLimit: Int) throws -> Ticket {
+        try counts.withLock { counts in
+            let running = counts.byFunction[function, default: 0]
+            if let reservedConcurrency {
+                guard running < reservedConcurrency else { throw Self.throttled("ReservedFunctionConcurrentInvocationLimitExceeded") }
+            } else {
+                guard counts.unreserved < unreservedLimit else { throw Self.throttled("ConcurrentInvocationLimitExceeded") }
+                counts.unreserved += 1
+            }
+            counts.byFunction[function] = running + 1
+            return Ticket(function: function, reserved: reservedConcurrency != nil)
+        }
+    }
+
+    func release(_ ticket: Ticket) {
+        counts.withLock { counts in
+            let remaining = counts.byFunction[ticket.function, default: 1] - 1
+            counts.byFunction[ticket.function] = remaining > 0 ? remaining : nil
+            if !ticket.reserved { counts.unreserved -= 1 }
+        }
+    }
+
+    /// The invocations running now.
+    var running: Int {
+        counts.withLock { $0.byFunction.values.reduce(0, +) }
+    }
+
+    static func throttled(_ reason: String) -> AWSError {
+        AWSError(code: "TooManyRequestsException", message: "Rate Exceeded.", status: 429, fields: ["Reason": reason])
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Lambda
+
+/// What an invocation's outcome means for the caller and the log: the payload and error shape
+/// AWS returns, the fault lines, and the REPORT line.
+struct InvocationReport {
+    let payload: Data
+    let functionError: String?
+    /// The platform error type for the REPORT's `Error Type`, when the invocation failed.
+    let errorType: String?
+    let timedOut: Bool
+    let keepsEnvironment: Bool
+    let faultLines: [String]
+    private let duration: Duration
+    private let initDuration: Duration?
+    private let requestID: String
+    private let memorySize: Int
+
+    init(outcome: EnvironmentOutcome, invocation: Invocation, function: FunctionSnapshot) {
+        requestID = invocation.requestID
+        memorySize = function.memorySize
+        var faults: [String] = []
+        switch outcome {
+        case .replied(.response(let body, _), let duration, let initDuration):
+            (payload, functionError, errorType, timedOut, keepsEnvironment) = (body, nil, nil, false, true)
+            (self.duration, self.initDuration) = (duration, initDuration)
+        case .replied(.error(let body, let type), let duration, let initDuration):
+            (payload, functionError, errorType, timedOut, keepsEnvironment) = (body, "Unhandled", type, false, true)
+            (self.duration, self.initDuration) = (duration, initDuration)
+        case .replied(.responseTooLarge, let duration, let initDuration):
+            payload = Self.errorPayload(
+                type: "Function.ResponseSizeTooLarge",
+                message: "Response payload size exceeded maximum allowed payload size (\(RuntimeSession.maximumResponseBytes) bytes).",
+                messageFirst: true
+            )
+            (functionError, errorType, timedOut, keepsEnvironment) = ("Unhandled", "Function.ResponseSizeTooLarge", false, true)
+            (self.duration, self.initDuration) = (duration, initDuration)
+        case .initFailed(let body, let type):
+            (payload, functionError, errorType, timedOut, keepsEnvironment) = (body, "Unhandled", type, false, false)
+            (duration, initDuration) = (.zero, nil)
+        case .timedOut(let duration, let initDuration):
+            let message = "Task timed out after \(String(format: "%.2f", Double(function.timeout))) seconds"
+            payload = Self.errorPayload(type: "Sandbox.Timedout", message: "RequestId: \(invocation.requestID) Error: \(message)")
+            (functionError, errorType, timedOut, keepsEnvironment) = ("Unhandled", "Sandbox.Timedout", true, false)
+            (self.duration, self.initDuration) = (duration, initDuration)
+            faults.append("\(AWSTimestampFormat.milliseconds(Date())) \(invocation.requestID) \(message)")
+        case .exited(let reason, let duration, let initDuration):
+            let type = reason.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError"
+            let error = reason.detail.map { "Runtime exited with error: \($0)" } ?? "Runtime exited without providing a reason"
+            payload = Self.errorPayload(type: type, message: "RequestId: \(invocation.requestID) Error: \(error)")
+            (functionError, errorType, timedOut, keepsEnvironment) = ("Unhandled", type, false, false)
+            (self.duration, self.initDuration) = (duration, initDuration)
+            faults.append("RequestId: \(invocation.requestID) Error: \(error)\n\(type)")
+        }
+        faultLines = faults
+    }
+
+    /// `REPORT RequestId: …\tDuration: 3.01 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 36 MB\t…`
+    func reportLine(maxMemoryUsedMB: Int?) -> String {
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        let initMilliseconds = initDuration.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+        var fields = [
+            "REPORT RequestId: \(requestID)",
+            "Duration: \(String(format: "%.2f", milliseconds)) ms",
+            "Billed Duration: \(Int((milliseconds + (initMilliseconds ?? 0)).rounded(.up))) ms",
+            "Memory Size: \(memorySize) MB",
+            "Max Memory Used: \(maxMemoryUsedMB.map(String.init) ?? "0") MB",
+        ]
+        if let initMilliseconds { fields.append("Init Duration: \(String(format: "%.2f", initMilliseconds)) ms") }
+        if timedOut {
+            fields.append("Status: timeout")
+        } else if let errorType, functionError != nil, errorType != "Runtime.Unknown" || !keepsEnvironment {
+            fields.append("Status: error")
+            fields.append("Error Type: \(errorType)")
+        }
+        return fields.joined(separator: "\t") + "\t"
+    }
+
+    /// `{"errorType":…,"errorMessage":…}` in AWS's key order.
+    static func errorPayload(type: String, message: String, messageFirst: Bool = false) -> Data {
+        let escapedType = escape(type)
+        let escapedMessage = escape(message)
+        let text =
+            messageFirst
+            ? #"{"errorMessage":"\#(escapedMessage)","errorType":"\#(escapedType)"}"#
+            : #"{"errorType":"\#(escapedType)","errorMessage":"\#(escapedMessage)"}"#
+        return Data(text.utf8)
+    }
+
+    private static func escape(_ text: String) -> String {
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+}
+
+/// `2026-11-25T15:39:23.123Z`.
+enum AWSTimestampFormat {
+    static func milliseconds(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,147 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Synchronization
+
+/// One log stream — the output of one execution environment and the platform's lines around each
+/// invocation — kept as JSON lines `{"timestamp": ms, "message": "..."}` under
+/// `<data-dir>/logs/<log group>/<stream>.jsonl` for the Logs API, and captured per invocation for
+/// `X-Amz-Log-Result`.
+final class LogStream: Sendable {
+    /// `2026/11/25/[$LATEST]0123456789abcdef0123456789abcdef`, as AWS names environment streams.
+    let name: String
+    let group: String
+    private let file: URL
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var descriptor: Int32 = -1
+        var partialLine: [UInt8] = []
+        /// The current invocation's log text, capped to its last `captureLimit` bytes.
+        var capture: [UInt8]?
+    }
+
+    /// The most of an invocation's log kept for its tail.
+    static let captureLimit = 64 << 10
+
+    init(directory: URL, group: String, version: String, date: Date) {
+        let day = AWSTimestamp.iso8601(date).prefix(10).replacingOccurrences(of: "-", with: "/")
+        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        name = "\(day)/[\(version)]\(suffix)"
+        self.group = group
+        let groupDirectory = directory.appendingPathComponent(PercentEncoding.encode(group))
+        try? FileManager.default.createDirectory(at: groupDirectory, withIntermediateDirectories: true)
+        file = groupDirectory.appendingPathComponent(PercentEncoding.encode(name) + ".jsonl")
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        state.withLock { $0.descriptor = descriptor }
+    }
+
+    deinit {
+        state.withLock { state in
+            if state.descriptor >= 0 { close(state.descriptor) }
+        }
+    }
+
+    /// Output of the environment's processes; complete lines become events.
+    func appendOutput(_ bytes: some Sequence<UInt8>) {
+        state.withLock { state in
+            for byte in bytes {
+                state.partialLine.append(byte)
+                if byte == 0x0A {
+                    Self.emit(&state, state.partialLine)
+                    state.partialLine.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+    }
+
+    /// A line of the platform (START, END, REPORT, ...), after any pending partial output line.
+    func appendPlatformLine(_ line: String) {
+        state.withLock { state in
+            Self.flushPartial(&state)
+            Self.emit(&state, Array((line.hasSuffix("\n") ? line : line + "\n").utf8))
+        }
+    }
+
+    /// Starts capturing an invocation's log.
+    func beginCapture() {
+        state.withLock { $0.capture = [] }
+    }
+
+    /// Ends the capture and returns its last `limit` bytes.
+    func endCapture(limit: Int = 4096) -> [UInt8] {
+        state.withLock { state in
+            Self.flushPartial(&state)
+            let captured = state.capture ?? []
+            state.capture = nil
+            return Array(captured.suffix(limit))
+        }
+    }
+
+    private static func flushPartial(_ state: inout State) {
+        guard !state.partialLine.isEmpty else { return }
+        state.partialLine.append(0x0A)
+        emit(&state, state.partialLine)
+        state.partialLine.removeAll(keepingCapacity: true)
+    }
+
+    private static func emit(_ state: inout State, _ line: [UInt8]) {
+        if state.capture != nil {
+            state.capture!.append(contentsOf: line)
+            if state.capture!.count > captureLimit { state.capture!.removeFirst(state.capture!.count - captureLimit) }
+        }
+        guard state.descriptor >= 0 else { return }
+        let message = String(decoding: line.last == 0x0A ? line.dropLast() : line[...], as: UTF8.self)
+        let event: JSONValue = ["timestamp": .int(Int64(Date().timeIntervalSince1970 * 1000)), "message": .string(message)]
+        var data = event.serialized()
+        data.append(0x0A)
+        _ = data.withUnsafeBytes { FileDescriptorIO.writeAll(state.descriptor, $0) }
+    }
+}
+
+/// Moves a sandbox's output into its log stream, on a thread of its own, and lets the invoker drain
+/// what is already in the pipe before it writes an invocation's END line.
+final class OutputPump: Sendable {
+    private let descriptor: Int32
+    private let stream: LogStream
+    private let lock = Mutex<Bool>(false)
+
+    init(descriptor: Int32, stream: LogStream) {
+        self.descriptor = descriptor
+        self.stream = stream
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        let pump = self
+        let thread = Thread {
+            while !pump.isClosed {
+                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&poller, 1, 200)
+                pump.drain()
+            }
+        }
+        thread.stackSize = 64 << 10
+        thread.start()
+    }
+
+    private var isClosed: Bool { lock.withLock { $0 } }
+
+    /// Reads everything the pipe holds now.
+    func drain() {
+        lock.withLock { closed in
+            guard !closed else { return }
+            var buffer = [UInt8](repeating: 0, count: 16 << 10)
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count > 0 {
+                    stream.appendOutput(buffer[0..<count])
+                } else if count == 0 {
+                    closed = true
+                    close(descriptor)
+                    return
+                } else {
+                    if errno == EINTR { continue }
+                    return
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import CBulwarkSystem
+import Foundation
+import Synchronization
+
+/// A process started with `posix_spawn`, with chosen descriptors and nothing else inherited.
+///
+/// Foundation's `Process` cannot hand a child extra descriptors (bubblewrap reads its seccomp
+/// program, its block and info channels from numbered descriptors), so this is the small piece
+/// that can.
+final class ChildProcess: Sendable {
+    /// How a process ended.
+    enum Termination: Sendable, Equatable {
+        case exited(Int32)
+        case signaled(Int32)
+    }
+
+    let pid: pid_t
+    private let termination = Mutex<TerminationState>(.running([:]))
+
+    private enum TerminationState {
+        case running([UInt64: CheckedContinuation<Termination?, Never>])
+        case ended(Termination)
+    }
+    private let waiterIDs = Mutex<UInt64>(0)
+
+    /// Starts `executable` with `arguments` (argv[1...]) and `environment`.
+    ///
+    /// - Parameter descriptors: child descriptor number → parent descriptor to place there. Every other
+    ///   descriptor is closed in the child.
+    init(executable: String, arguments: [String], environment: [String: String], descriptors: [Int32: Int32]) throws {
+        termination.withLock { $0 = .running([:]) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // dup2 onto targets in two steps, so that a source numbered like another target is not clobbered.
+        let staging: Int32 = 100
+        for (offset, (_, source)) in descriptors.sorted(by: { $0.key < $1.key }).enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, source, staging + Int32(offset))
+        }
+        for (offset, (target, _)) in descriptors.sorted(by: { $0.key < $1.key }).enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, staging + Int32(offset), target)
+        }
+        let highest = (descriptors.keys.max() ?? 2) + 1
+        bulwark_spawn_file_actions_addclosefrom(&actions, highest)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var spawned: pid_t = 0
+        let status = posix_spawn(&spawned, executable, &actions, &attributes, argv, envp)
+        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
+        let pid = spawned
+        self.pid = pid
+        let child = self
+        // The waiting thread blocks in waitpid; it ends with the process.
+        let thread = Thread {
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+            child.finish(Self.decode(raw))
+        }
+        thread.stackSize = 64 << 10
+        thread.start()
+    }
+
+    /// Waits until the process has ended.
+    func wait() async -> Termination {
+        while true {
+            if let result = await waitUnlessCancelled() { return result }
+            if let result = ended { return result }
+        }
+    }
+
+    /// Waits until the process has ended, or returns nil when the task is cancelled.
+    func waitUnlessCancelled() async -> Termination? {
+        let id = waiterIDs.withLock { value in
+            value += 1
+            return value
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Termination?, Never>) in
+                let ended: Termination?? = termination.withLock { state in
+                    switch state {
+                    case .running(var waiters):
+                        if Task.isCancelled { return .some(nil) }
+                        waiters[id] = continuation
+                        state = .running(waiters)
+                        return nil
+                    case .ended(let result):
+                        return .some(result)
+                    }
+                }
+                if let ended { continuation.resume(returning: ended) }
+            }
+        } onCancel: {
+            let waiter: CheckedContinuation<Termination?, Never>? = termination.withLock { state in
+                guard case .running(var waiters) = state, let waiter = waiters.removeValue(forKey: id) else { return nil }
+                state = .running(waiters)
+                return waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// The termination, if the process has ended.
+    var ended: Termination? {
+        termination.withLock { state in
+            if case .ended(let result) = state { return result }
+            return nil
+        }
+    }
+
+    /// Sends `signal` to the process (not to its descendants).
+    func signal(_ signal: Int32) {
+        guard ended == nil else { return }
+        kill(pid, signal)
+    }
+
+    private func finish(_ result: Termination) {
+        let waiters: [CheckedContinuation<Termination?, Never>] = termination.withLock { state in
+            guard case .running(let waiters) = state else { return [] }
+            state = .ended(result)
+            return Array(waiters.values)
+        }
+        waiters.forEach { $0.resume(returning: result) }
+    }
+
+    private static func decode(_ raw: Int32) -> Termination {
+        let signal = raw & 0x7f
+        return signal == 0 ? .exited((raw >> 8) & 0xff) : .signaled(signal)
+    }
+}
+
+/// A pipe whose ends are closed on exec in the parent.
+struct Pipe2: Sendable {
+    let readEnd: Int32
+    let writeEnd: Int32
+
+    init() throws {
+        var ends: [Int32] = [0, 0]
+        guard bulwark_pipe_cloexec(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        readEnd = ends[0]
+        writeEnd = ends[1]
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+import Lambda
+import Logging
+import Store
+import Synchronization
+
+/// What this machine provides for execution environments, found once at start: bubblewrap, control
+/// groups, the seccomp program, the runtimes, and a staging directory the sandboxes are built from.
+///
+/// The staging directory holds only what sandboxes may see — `bulwark-init`, the runtime clients,
+/// a minimal `/etc`, extracted code, and one directory per environment with its Runtime API socket —
+/// never the database, keys or the trail.
+public final class ExecutionHost: Sendable {
+    /// How the operator configured execution.
+    public struct Configuration: Sendable {
+        /// Where sandboxes are staged; every ancestor must be traversable by the sandbox users.
+        public var stagingDirectory: URL
+        /// The directory of the `bulwark-init` executable.
+        public var initExecutable: URL
+        public var runtimes: RuntimeCatalog.Discovery
+        /// Run functions without control groups (resource limits) when the host cannot provide them.
+        public var insecureNoSandbox: Bool
+
+        public init(stagingDirectory: URL, initExecutable: URL, runtimes: RuntimeCatalog.Discovery, insecureNoSandbox: Bool) {
+            self.stagingDirectory = stagingDirectory
+            self.initExecutable = initExecutable
+            self.runtimes = runtimes
+            self.insecureNoSandbox = insecureNoSandbox
+        }
+    }
+
+    let staging: URL
+    let tools: Sandbox.Tools?
+    let controlGroups: ControlGroupHost?
+    let seccomp: [UInt8]
+    public let catalog: RuntimeCatalog
+    /// Why functions cannot run here at all (nil when they can).
+    public let blocker: String?
+    /// Controls that are missing but tolerated (`--insecure-no-sandbox`).
+    public let warnings: [String]
+    private let hostUIDs: HostUIDAllocator?
+    private let extraction = ExtractionOnce()
+
+    public init(_ configuration: Configuration, logger: Logger) {
+        let staging = configuration.stagingDirectory
+        self.staging = staging
+        var blocker: String?
+        var warnings: [String] = []
+
+        let bubblewrap = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        if bubblewrap == nil { blocker = "bubblewrap (bwrap) is not installed: apt-get install bubblewrap" }
+        let isRoot = geteuid() == 0
+        let setpriv = isRoot ? ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) } : nil
+        if isRoot && setpriv == nil {
+            blocker = blocker ?? "setpriv (util-linux) is missing: sandboxes would run as the host's root user"
+        }
+        tools = bubblewrap.map { Sandbox.Tools(bubblewrap: $0, setpriv: setpriv) }
+        hostUIDs = isRoot ? HostUIDAllocator() : nil
+
+        switch ControlGroupHost.prepare() {
+        case .success(let host):
+            controlGroups = host
+        case .failure(let problem):
+            controlGroups = nil
+            if configuration.insecureNoSandbox {
+                warnings.append("control groups are unavailable (\(problem)); functions run WITHOUT memory, process and CPU limits")
+            } else {
+                blocker = blocker ?? "control groups are unavailable (\(problem)); start with --insecure-no-sandbox to run functions without resource limits"
+            }
+        }
+
+        var program: [UInt8] = []
+        if let architecture = SeccompArchitecture.host {
+            do {
+                program = try SeccompFilter.lambda(for: architecture).bytes()
+            } catch {
+                blocker = blocker ?? "cannot build the seccomp filter: \(error)"
+            }
+        } else {
+            blocker = blocker ?? "Bulwark has no seccomp filter for this processor architecture"
+        }
+        seccomp = program
+
+        var catalogDiscovery = configuration.runtimes
+        do {
+            try Self.prepareStaging(configuration, into: staging)
+            catalogDiscovery.pythonClients = staging.appendingPathComponent("runtimes")
+            catalogDiscovery.nodeClient = configuration.runtimes.nodeClient.map { _ in staging.appendingPathComponent("runtimes/nodejs") }
+        } catch {
+            blocker = blocker ?? "cannot prepare the sandbox staging directory \(staging.path): \(error)"
+        }
+        catalog = RuntimeCatalog.discover(catalogDiscovery)
+        self.blocker = blocker
+        self.warnings = warnings
+        if let blocker { logger.error("functions cannot run on this host", metadata: ["reason": "\(blocker)"]) }
+        for warning in warnings { logger.warning("\(warning)") }
+    }
+
+    /// Creates the staging directory, or accepts an existing one only if it is a real directory owned
+    /// by this user (a directory or link planted in /tmp is refused).
+    public static func claimStagingDirectory(_ directory: URL) throws {
+        if mkdir(directory.path, 0o755) != 0 && errno != EEXIST {
+            throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard lstat(directory.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else {
+            throw SandboxError.unavailable("the sandbox directory \(directory.path) is not a directory owned by this user; refusing to use it")
+        }
+        chmod(directory.path, 0o755)
+    }
+
+    /// One line per control, for `bulwark doctor`.
+    public func report() -> [String] {
+        var lines: [String] = []
+        lines.append("bubblewrap:      \(tools?.bubblewrap ?? "missing (apt-get install bubblewrap)")")
+        if geteuid() == 0 {
+            lines.append("sandbox users:   \(tools?.setpriv.map { "one host uid per environment from \(HostUIDAllocator.base), via \($0)" } ?? "setpriv missing")")
+        } else {
+            lines.append("sandbox users:   the server's own uid (\(geteuid())); run as root for one host uid per environment")
+        }
+        switch controlGroups?.layout {
+        case .unified(let root): lines.append("control groups:  cgroup v2 under \(root.path)")
+        case .perController(let memory, let pids, let cpu):
+            lines.append("control groups:  cgroup v1 memory \(memory.path), pids \(pids.path), cpu \(cpu?.path ?? "unavailable")")
+        case nil: lines.append("control groups:  UNAVAILABLE")
+        }
+        lines.append("seccomp filter:  \(seccomp.isEmpty ? "UNAVAILABLE" : "\(seccomp.count / 8) instructions")")
+        lines.append("namespaces:      user, pid, ipc, uts, mount, network (bubblewrap --unshare-all)")
+        lines.append("staging:         \(staging.path)")
+        lines.append("runtimes:")
+        for runtime in catalog.entries.keys.sorted() {
+            let entry = catalog.entries[runtime]!
+            switch entry.kind {
+            case .provided: lines.append("  \(runtime): the function's bootstrap")
+            case .python(let interpreter, _), .node(let interpreter, _): lines.append("  \(runtime): \(interpreter)")
+            }
+        }
+        for runtime in catalog.unavailable.keys.sorted() {
+            lines.append("  \(runtime): unavailable — \(catalog.unavailable[runtime]!)")
+        }
+        return lines
+    }
+
+    /// The host user a new environment's sandbox runs as (a fresh one per environment when the server
+    /// is root, so that no two sandboxes share a host identity).
+    func nextHostUID() -> UInt32? { hostUIDs?.next() }
+
+    /// The extracted code of a package, read-only for sandboxes; extracted once per package.
+    func codeDirectory(sha256Hex: String, code: CodeStore) async throws -> URL {
+        let target = staging.appendingPathComponent("code/\(sha256Hex)")
+        try await extraction.run(key: sha256Hex) {
+            if FileManager.default.fileExists(atPath: target.path) { return }
+            let package = try DeploymentPackage.inspect(try code.read(sha256Hex))
+            try package.extract(to: target)
+        }
+        return target
+    }
+
+    var environmentsDirectory: URL { staging.appendingPathComponent("env") }
+    var initPath: String { staging.appendingPathComponent("bin/bulwark-init").path }
+    var etcDirectory: URL { staging.appendingPathComponent("etc") }
+
+    /// Lays out the staging directory: world-traversable, nothing in it secret.
+    private static func prepareStaging(_ configuration: Configuration, into staging: URL) throws {
+        let manager = FileManager.default
+        for directory in ["", "bin", "runtimes", "etc", "code", "env"] {
+            let url = staging.appendingPathComponent(directory)
+            try manager.createDirectory(at: url, withIntermediateDirectories: true)
+            chmod(url.path, directory == "env" ? 0o711 : 0o755)
+        }
+        try StagedFile.copy(configuration.initExecutable, to: staging.appendingPathComponent("bin/bulwark-init"), mode: 0o755)
+        let clients = configuration.runtimes.pythonClients
+        for runtime in RuntimeCatalog.pythonVersions where manager.fileExists(atPath: clients.appendingPathComponent(runtime).path) {
+            try StagedFile.copyTree(clients.appendingPathComponent(runtime), to: staging.appendingPathComponent("runtimes/\(runtime)"))
+        }
+        if let nodeClient = configuration.runtimes.nodeClient {
+            try StagedFile.copyTree(nodeClient, to: staging.appendingPathComponent("runtimes/nodejs"))
+        }
+        let etc = staging.appendingPathComponent("etc")
+        try StagedFile.write("root:x:0:0:root:/root:/sbin/nologin\nsbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin\n", to: etc.appendingPathComponent("passwd"))
+        try StagedFile.write("root:x:0:\nsbx_user1051:x:990:\n", to: etc.appendingPathComponent("group"))
+        try StagedFile.write("127.0.0.1 localhost\n::1 localhost\n", to: etc.appendingPathComponent("hosts"))
+        try StagedFile.write("hosts: files\n", to: etc.appendingPathComponent("nsswitch.conf"))
+    }
+}
+
+/// Host user ids for sandboxes: unused ids far above the system's and users' ranges.
+final class HostUIDAllocator: Sendable {
+    private let counter = Mutex<UInt32>(0)
+    static let base: UInt32 = 1_900_000_000
+
+    func next() -> UInt32 {
+        counter.withLock { value in
+            value = (value + 1) % 1_000_000
+            return Self.base + value
+        }
+    }
+}
+
+/// Runs a piece of work once per key at a time; later callers wait for the running one.
+actor ExtractionOnce {
+    private var running: [String: Task<Void, any Error>] = [:]
+
+    func run(key: String, _ work: @escaping @Sendable () throws -> Void) async throws {
+        if let task = running[key] {
+            try await task.value
+            return
+        }
+        let task = Task { try work() }
+        running[key] = task
+        defer { running[key] = nil }
+        try await task.value
+    }
+}
+
+/// Files of the staging directory.
+enum StagedFile {
+    static func write(_ text: String, to url: URL) throws {
+        try Data(text.utf8).write(to: url, options: .atomic)
+        chmod(url.path, 0o644)
+    }
+
+    /// Copies a file when it differs from the staged one.
+    static func copy(_ source: URL, to target: URL, mode: mode_t) throws {
+        let manager = FileManager.default
+        if manager.contentsEqual(atPath: source.path, andPath: target.path) { return }
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString)")
+        try manager.copyItem(at: source, to: temporary)
+        chmod(temporary.path, mode)
+        guard rename(temporary.path, target.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+
+    /// Replaces `target` with a copy of the directory `source`, readable by everyone.
+    static func copyTree(_ source: URL, to target: URL) throws {
+        let manager = FileManager.default
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString)")
+        try manager.copyItem(at: source, to: temporary)
+        makeReadable(temporary)
+        try? manager.removeItem(at: target)
+        try manager.moveItem(at: temporary, to: target)
+    }
+
+    private static func makeReadable(_ root: URL) {
+        chmod(root.path, 0o755)
+        guard let walker = FileManager.default.enumerator(atPath: root.path) else { return }
+        for case let relative as String in walker {
+            let path = root.appendingPathComponent(relative).path
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: chmod(path, 0o755)
+            case S_IFREG: chmod(path, (info.st_mode & 0o111) != 0 ? 0o755 : 0o644)
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import BulwarkCore
+import Foundation
+
+/// A running bubblewrap sandbox: the namespaces, the control group and the first process inside.
+///
+/// Launch order, so that no process of the sandbox ever runs outside its limits: bubblewrap builds
+/// the namespaces and reports its child (`--info-fd`), then waits (`--block-fd`) while the server
+/// moves that child into the environment's control groups, and only then runs the command.
+final class Sandbox: Sendable {
+    /// The bubblewrap process (outside the PID namespace).
+    let bubblewrap: ChildProcess
+    /// The host PID of the first process inside the PID namespace; killing it ends them all.
+    let initPID: pid_t
+    /// Read end of the sandbox's standard output and error, merged in order.
+    let output: Int32
+    /// Read end of `bulwark-init`'s status line (`exited N` / `signaled N`).
+    let status: Int32
+    let group: ControlGroup?
+
+    private init(bubblewrap: ChildProcess, initPID: pid_t, output: Int32, status: Int32, group: ControlGroup?) {
+        self.bubblewrap = bubblewrap
+        self.initPID = initPID
+        self.output = output
+        self.status = status
+        self.group = group
+    }
+
+    /// Where the programs that start sandboxes are.
+    struct Tools: Sendable {
+        var bubblewrap: String
+        /// `setpriv`, used to start bubblewrap as the sandbox's own host user when the server is root.
+        var setpriv: String?
+    }
+
+    /// Starts a sandbox. The caller owns the returned descriptors.
+    static func launch(_ spec: SandboxSpec, seccomp: [UInt8], group: ControlGroup?, tools: Tools) async throws -> Sandbox {
+        let output = try Pipe2()
+        let info = try Pipe2()
+        let block = try Pipe2()
+        let filter = try Pipe2()
+        let status = try Pipe2()
+        let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { if devNull >= 0 { close(devNull) } }
+
+        let launchArguments = ["--info-fd", "3", "--block-fd", "4", "--seccomp", "5"] + spec.bubblewrapArguments()
+        var executable = tools.bubblewrap
+        var arguments = launchArguments
+        if let setpriv = tools.setpriv, let hostUID = spec.hostUID {
+            executable = setpriv
+            arguments = ["--reuid=\(hostUID)", "--regid=\(hostUID)", "--clear-groups", "--", tools.bubblewrap] + launchArguments
+        }
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                executable: executable,
+                arguments: arguments,
+                environment: ["PATH": "/usr/bin:/bin"],
+                descriptors: [
+                    0: devNull, 1: output.writeEnd, 2: output.writeEnd,
+                    3: info.writeEnd, 4: block.readEnd, 5: filter.readEnd, 6: status.writeEnd,
+                ]
+            )
+        } catch {
+            [output, info, block, filter, status].forEach { close($0.readEnd); close($0.writeEnd) }
+            throw error
+        }
+        [output.writeEnd, info.writeEnd, block.readEnd, filter.readEnd, status.writeEnd].forEach { close($0) }
+
+        // bubblewrap reads the program to its end before it builds the sandbox.
+        let written = seccomp.withUnsafeBytes { FileDescriptorIO.writeAll(filter.writeEnd, $0) }
+        close(filter.writeEnd)
+
+        // The report is one JSON object; bubblewrap may keep the descriptor open after writing it.
+        let report = await FileDescriptorIO.readToEnd(info.readEnd, limit: 4096, timeout: 10) { bytes in
+            bytes.last(where: { $0 != 0x0A && $0 != 0x20 }) == UInt8(ascii: "}")
+        }
+        close(info.readEnd)
+        guard written, let childPID = Self.childPID(in: report) else {
+            process.signal(SIGKILL)
+            close(block.writeEnd)
+            close(output.readEnd)
+            close(status.readEnd)
+            let detail = String(decoding: report, as: UTF8.self)
+            throw SandboxError.launchFailed("bubblewrap did not start the sandbox\(detail.isEmpty ? "" : ": \(detail)")")
+        }
+        do {
+            try group?.add(pid: childPID)
+        } catch {
+            kill(childPID, SIGKILL)
+            process.signal(SIGKILL)
+            close(block.writeEnd)
+            close(output.readEnd)
+            close(status.readEnd)
+            throw SandboxError.launchFailed("cannot place the sandbox in its control groups: \(error)")
+        }
+        // Release the sandbox: it now runs within its limits.
+        _ = [UInt8(1)].withUnsafeBytes { FileDescriptorIO.writeAll(block.writeEnd, $0) }
+        close(block.writeEnd)
+        return Sandbox(bubblewrap: process, initPID: childPID, output: output.readEnd, status: status.readEnd, group: group)
+    }
+
+    /// Kills every process of the sandbox: ending the PID namespace's first process ends them all.
+    func terminate() {
+        if bubblewrap.ended == nil { kill(initPID, SIGKILL) }
+        bubblewrap.signal(SIGKILL)
+    }
+
+    /// `{"child-pid": 1234, ...}` → 1234.
+    static func childPID(in report: [UInt8]) -> pid_t? {
+        guard let object = try? JSONValue.parse(Data(report)), case .int(let pid) = object["child-pid"], pid > 1 else {
+            return nil
+        }
+        return pid_t(pid)
+    }
+}
+
+/// Failures to provide a sandbox.
+enum SandboxError: Error, Sendable, CustomStringConvertible {
+    case launchFailed(String)
+    case unavailable(String)
+
+    var description: String {
+        switch self {
+        case .launchFailed(let text), .unavailable(let text): text
+        }
+    }
+}

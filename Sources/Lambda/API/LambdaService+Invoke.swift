@@ -1,0 +1,230 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+
+extension LambdaService {
+    /// Lambda's payload limits: 6 MB synchronous, 256 KB for `Event`.
+    static let syncPayloadLimit = 6_291_456
+    static let asyncPayloadLimit = 262_144
+
+    @Sendable func invoke(_ input: LambdaAPI.InvocationRequest, _ context: CallContext) async throws -> LambdaAPI.InvocationResponse {
+        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
+        let (state, record) = try await loadVersion(reference)
+        let payload = input.payload ?? Data()
+        if !payload.isEmpty, (try? JSONSerialization.jsonObject(with: payload, options: [.fragmentsAllowed])) == nil {
+            throw AWSError(
+                code: "InvalidRequestContentException",
+                message: "Could not parse request body into json: Could not parse payload into json: the payload is not valid JSON",
+                status: 400
+            )
+        }
+        let snapshot = Self.snapshot(state, record, reference: reference)
+        switch input.invocationType ?? "RequestResponse" {
+        case "DryRun":
+            return LambdaAPI.InvocationResponse(statusCode: 204)
+        case "Event":
+            guard payload.count <= Self.asyncPayloadLimit else {
+                throw AWSError(
+                    code: "RequestEntityTooLargeException",
+                    message: "\(payload.count) byte payload is too large for the Event invocation type (limit \(Self.asyncPayloadLimit) bytes)",
+                    status: 413
+                )
+            }
+            let now = clock.now()
+            try await database.invocations.enqueue(
+                AsyncEventRecord(
+                    requestID: context.requestID, key: reference.key, qualifier: record.version,
+                    invokedARN: reference.resourceARN, payload: payload, enqueuedAt: now, nextAttemptAt: now
+                )
+            )
+            invoker.eventEnqueued()
+            return LambdaAPI.InvocationResponse(statusCode: 202)
+        default:
+            let result = try await invoker.invoke(
+                InvokeRequest(
+                    function: snapshot,
+                    requestID: context.requestID,
+                    payload: payload.isEmpty ? Data("{}".utf8) : payload,
+                    invokedARN: reference.resourceARN,
+                    clientContext: try input.clientContext.map(Self.decodeClientContext),
+                    wantsLogTail: input.logType == "Tail",
+                    reservedConcurrency: try await database.invocations.reservedConcurrency(reference.key),
+                    unreservedLimit: try await unreservedLimit(accountID: reference.accountID, region: reference.region)
+                )
+            )
+            return LambdaAPI.InvocationResponse(
+                statusCode: 200,
+                functionError: result.functionError,
+                logResult: result.logResult,
+                payload: result.payload,
+                executedVersion: result.executedVersion
+            )
+        }
+    }
+
+    private static func decodeClientContext(_ base64: String) throws -> String {
+        guard let data = Data(base64Encoded: base64), (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw AWSError(code: "InvalidRequestContentException", message: "Client context must be a valid Base64-encoded JSON object.", status: 400)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// What the execution layer needs of a version.
+    static func snapshot(_ state: FunctionState, _ record: FunctionVersionRecord, reference: FunctionReference) -> FunctionSnapshot {
+        FunctionSnapshot(
+            accountID: record.key.accountID, region: record.key.region, name: state.name,
+            functionARN: reference.functionARN, version: record.version, revisionID: record.revisionID,
+            runtime: state.runtime, handler: state.handler, role: state.role, timeout: state.timeout,
+            memorySize: state.memorySize, ephemeralStorageSize: state.ephemeralStorageSize, environment: state.environment,
+            architectures: state.architectures, codeSHA256: record.codeSHA256, logGroup: state.logging.logGroup,
+            logFormat: state.logging.logFormat, applicationLogLevel: state.logging.applicationLogLevel,
+            systemLogLevel: state.logging.systemLogLevel
+        )
+    }
+
+    /// The account's concurrency left to functions without a reservation.
+    func unreservedLimit(accountID: String, region: String) async throws -> Int {
+        settings.accountConcurrency - (try await database.invocations.totalReservedConcurrency(accountID: accountID, region: region))
+    }
+
+    /// The request to run a queued `Event` invocation now, or nil when its function is gone.
+    public func request(for event: AsyncEventRecord) async throws -> InvokeRequest? {
+        guard let function = try await snapshot(of: event.key, qualifier: event.qualifier) else { return nil }
+        return InvokeRequest(
+            function: function, requestID: event.requestID, payload: event.payload.isEmpty ? Data("{}".utf8) : event.payload,
+            invokedARN: event.invokedARN, clientContext: nil, wantsLogTail: false,
+            reservedConcurrency: try await database.invocations.reservedConcurrency(event.key),
+            unreservedLimit: try await unreservedLimit(accountID: event.key.accountID, region: event.key.region)
+        )
+    }
+
+    /// The asynchronous settings of a function version: retries (0–2, default 2) and the maximum
+    /// age of an event (60–21600 s, default 6 hours).
+    public func asyncSettings(of key: FunctionKey, qualifier: String) async throws -> (maximumRetryAttempts: Int, maximumEventAge: Int) {
+        let config = try await database.invocations.eventInvokeConfig(key, qualifier: qualifier)
+        return (config?.maximumRetryAttempts ?? 2, config?.maximumEventAgeInSeconds ?? 21_600)
+    }
+
+    /// The snapshot of `name` at `qualifier`, for the asynchronous queue.
+    func snapshot(of key: FunctionKey, qualifier: String) async throws -> FunctionSnapshot? {
+        guard let record = try await database.functions.version(key, qualifier) else { return nil }
+        let state = try FunctionStateCoding.decode(record.configuration)
+        let arn = FunctionReference.arn(key)
+        return FunctionSnapshot(
+            accountID: key.accountID, region: key.region, name: state.name, functionARN: arn, version: record.version,
+            revisionID: record.revisionID, runtime: state.runtime, handler: state.handler, role: state.role,
+            timeout: state.timeout, memorySize: state.memorySize, ephemeralStorageSize: state.ephemeralStorageSize,
+            environment: state.environment, architectures: state.architectures, codeSHA256: record.codeSHA256,
+            logGroup: state.logging.logGroup, logFormat: state.logging.logFormat,
+            applicationLogLevel: state.logging.applicationLogLevel, systemLogLevel: state.logging.systemLogLevel
+        )
+    }
+}
+
+// MARK: - Concurrency
+
+extension LambdaService {
+    /// AWS keeps at least 100 concurrent executions unreserved.
+    static let minimumUnreserved = 100
+
+    @Sendable func putFunctionConcurrency(
+        _ input: LambdaAPI.PutFunctionConcurrencyRequest, _ context: CallContext
+    ) async throws -> LambdaAPI.Concurrency {
+        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        let limit = settings.accountConcurrency
+        let wanted = input.reservedConcurrentExecutions
+        do {
+            try await database.invocations.setReservedConcurrency(reference.key, to: wanted) { others in
+                if limit - others - wanted < Self.minimumUnreserved {
+                    throw LambdaError.invalidParameter(
+                        "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [\(Self.minimumUnreserved)]."
+                    )
+                }
+            }
+        } catch StoreError.notFound {
+            throw LambdaError.functionNotFound(reference.functionARN)
+        }
+        return LambdaAPI.Concurrency(reservedConcurrentExecutions: wanted)
+    }
+
+    @Sendable func getFunctionConcurrency(
+        _ input: LambdaAPI.GetFunctionConcurrencyRequest, _ context: CallContext
+    ) async throws -> LambdaAPI.GetFunctionConcurrencyResponse {
+        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        _ = try await loadVersion(reference)
+        return LambdaAPI.GetFunctionConcurrencyResponse(
+            reservedConcurrentExecutions: try await database.invocations.reservedConcurrency(reference.key)
+        )
+    }
+
+    @Sendable func deleteFunctionConcurrency(
+        _ input: LambdaAPI.DeleteFunctionConcurrencyRequest, _ context: CallContext
+    ) async throws -> EmptyOutput {
+        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        do {
+            try await database.invocations.setReservedConcurrency(reference.key, to: nil) { _ in }
+        } catch StoreError.notFound {
+            throw LambdaError.functionNotFound(reference.functionARN)
+        }
+        return EmptyOutput()
+    }
+}
+
+// MARK: - Asynchronous invocation settings
+
+extension LambdaService {
+    @Sendable func putFunctionEventInvokeConfig(
+        _ input: LambdaAPI.PutFunctionEventInvokeConfigRequest, _ context: CallContext
+    ) async throws -> LambdaAPI.FunctionEventInvokeConfig {
+        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
+        if input.destinationConfig?.onSuccess?.destination != nil || input.destinationConfig?.onFailure?.destination != nil {
+            throw LambdaError.unsupported("destinations for asynchronous invocations (DestinationConfig)")
+        }
+        let (_, record) = try await loadVersion(reference)
+        let config = EventInvokeConfigRecord(
+            key: reference.key, qualifier: record.version, maximumRetryAttempts: input.maximumRetryAttempts,
+            maximumEventAgeInSeconds: input.maximumEventAgeInSeconds, lastModified: clock.now()
+        )
+        try await database.invocations.putEventInvokeConfig(config)
+        return Self.eventInvokeConfig(config, functionARN: reference.functionARN)
+    }
+
+    @Sendable func getFunctionEventInvokeConfig(
+        _ input: LambdaAPI.GetFunctionEventInvokeConfigRequest, _ context: CallContext
+    ) async throws -> LambdaAPI.FunctionEventInvokeConfig {
+        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
+        let (_, record) = try await loadVersion(reference)
+        guard let config = try await database.invocations.eventInvokeConfig(reference.key, qualifier: record.version) else {
+            throw Self.noEventInvokeConfig("\(reference.functionARN):\(record.version)")
+        }
+        return Self.eventInvokeConfig(config, functionARN: reference.functionARN)
+    }
+
+    @Sendable func deleteFunctionEventInvokeConfig(
+        _ input: LambdaAPI.DeleteFunctionEventInvokeConfigRequest, _ context: CallContext
+    ) async throws -> EmptyOutput {
+        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
+        let (_, record) = try await loadVersion(reference)
+        do {
+            try await database.invocations.deleteEventInvokeConfig(reference.key, qualifier: record.version)
+        } catch StoreError.notFound {
+            throw Self.noEventInvokeConfig("\(reference.functionARN):\(record.version)")
+        }
+        return EmptyOutput()
+    }
+
+    private static func noEventInvokeConfig(_ arn: String) -> AWSError {
+        AWSError(code: "ResourceNotFoundException", message: "The function \(arn) doesn't have an EventInvokeConfig", status: 404)
+    }
+
+    private static func eventInvokeConfig(_ config: EventInvokeConfigRecord, functionARN: String) -> LambdaAPI.FunctionEventInvokeConfig {
+        LambdaAPI.FunctionEventInvokeConfig(
+            lastModified: config.lastModified,
+            functionArn: "\(functionARN):\(config.qualifier)",
+            maximumRetryAttempts: config.maximumRetryAttempts,
+            maximumEventAgeInSeconds: config.maximumEventAgeInSeconds,
+            destinationConfig: LambdaAPI.DestinationConfig(onSuccess: LambdaAPI.OnSuccess(), onFailure: LambdaAPI.OnFailure())
+        )
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Everything the execution layer needs to run one version of a function, resolved by the Lambda
+/// service from the store at the time of the invocation.
+public struct FunctionSnapshot: Sendable, Equatable {
+    public let accountID: String
+    public let region: String
+    public let name: String
+    /// The unqualified ARN.
+    public let functionARN: String
+    /// `$LATEST` or a version number.
+    public let version: String
+    /// Changes with every update of code or configuration: environments never outlive it.
+    public let revisionID: String
+    public let runtime: String
+    public let handler: String
+    public let role: String
+    public let timeout: Int
+    public let memorySize: Int
+    public let ephemeralStorageSize: Int
+    public let environment: [String: String]
+    public let architectures: [String]
+    /// Lower-case hex SHA-256 of the deployment package in the code store.
+    public let codeSHA256: String
+    public let logGroup: String
+    public let logFormat: String
+    public let applicationLogLevel: String?
+    public let systemLogLevel: String?
+}
+
+/// One invocation to run now (synchronously) or from the asynchronous queue.
+public struct InvokeRequest: Sendable {
+    public let function: FunctionSnapshot
+    /// The invocation's request id (`context.aws_request_id`).
+    public let requestID: String
+    public let payload: Data
+    /// The ARN as the caller named it (with its qualifier).
+    public let invokedARN: String
+    /// The decoded client context of a synchronous invocation.
+    public let clientContext: String?
+    /// Whether the caller asked for the last 4 KB of the log.
+    public let wantsLogTail: Bool
+    /// The function's reserved concurrency, if any.
+    public let reservedConcurrency: Int?
+    /// How many invocations functions without a reservation may run at once in the account.
+    public let unreservedLimit: Int
+
+    public init(
+        function: FunctionSnapshot, requestID: String, payload: Data, invokedARN: String, clientContext: String?,
+        wantsLogTail: Bool, reservedConcurrency: Int?, unreservedLimit: Int
+    ) {
+        self.function = function
+        self.requestID = requestID
+        self.payload = payload
+        self.invokedARN = invokedARN
+        self.clientContext = clientContext
+        self.wantsLogTail = wantsLogTail
+        self.reservedConcurrency = reservedConcurrency
+        self.unreservedLimit = unreservedLimit
+    }
+}
+
+/// The answer of an invocation, as the Invoke API returns it.
+public struct InvokeResult: Sendable, Equatable {
+    public let payload: Data
+    /// `Unhandled` when the payload is an error, nil otherwise.
+    public let functionError: String?
+    /// Base64 of the last 4 KB of the invocation's log, when asked for.
+    public let logResult: String?
+    public let executedVersion: String
+
+    public init(payload: Data, functionError: String?, logResult: String?, executedVersion: String) {
+        self.payload = payload
+        self.functionError = functionError
+        self.logResult = logResult
+        self.executedVersion = executedVersion
+    }
+}
+
+/// The execution layer as the Lambda service sees it (implemented by the Execution module).
+public protocol FunctionInvoker: Sendable {
+    /// Runs an invocation and waits for its answer.
+    ///
+    /// - Throws: `AWSError` — `TooManyRequestsException` when a concurrency limit is reached, or the
+    ///   platform's failure to provide an environment.
+    func invoke(_ request: InvokeRequest) async throws -> InvokeResult
+
+    /// Nil when this host can run `runtime`, else why not.
+    func unavailability(of runtime: String) -> String?
+
+    /// Asks the asynchronous queue to look for due events now.
+    func eventEnqueued()
+}
