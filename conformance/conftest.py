@@ -10,10 +10,9 @@ import configparser
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
-import tempfile
+import sys
 import threading
 import time
 from pathlib import Path
@@ -27,6 +26,15 @@ BULWARK_BIN = os.environ.get("BULWARK_BIN", str(REPO / ".build" / "debug" / "bul
 RUNTIMES_DIR = os.environ.get("BULWARK_RUNTIMES_DIR", str(REPO / ".runtimes"))
 REGION = "us-east-1"
 LISTENING = re.compile(r"Bulwark is listening on (\S+)")
+
+
+def _die_with_the_test_run() -> None:
+    """Runs in the child before exec: if pytest dies (Ctrl-C, a CI timeout), the server dies too,
+    instead of lingering with a data directory that pytest is about to delete."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class BulwarkServer:
@@ -54,6 +62,7 @@ class BulwarkServer:
             stderr=subprocess.STDOUT,
             text=True,
             env=env,
+            preexec_fn=_die_with_the_test_run if sys.platform.startswith("linux") else None,
         )
         ready = threading.Event()
 
@@ -67,7 +76,8 @@ class BulwarkServer:
                     ready.set()
             ready.set()
 
-        threading.Thread(target=pump, daemon=True).start()
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
         if not ready.wait(timeout) or self.endpoint is None:
             self.stop()
             raise RuntimeError("bulwark did not start:\n" + "".join(self.output))
@@ -81,13 +91,21 @@ class BulwarkServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._drain()
         self.endpoint = None
+
+    def _drain(self) -> None:
+        """Waits until everything the stopped server printed is in `output`."""
+        pump = getattr(self, "_pump", None)
+        if pump is not None:
+            pump.join(timeout=10)
 
     def kill9(self) -> None:
         """Kill the server without any chance to clean up (crash test)."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
+        self._drain()
         self.endpoint = None
 
     def restart(self) -> "BulwarkServer":

@@ -20,7 +20,7 @@ import secrets
 
 from botocore.exceptions import ClientError
 
-from support.lam import UUID, create_function, function_arn, role_arn
+from support.lam import RUNTIME, UUID, create_function, function_arn, role_arn
 from support.packages import hello_zip
 from support.wire import fetch_url
 
@@ -110,7 +110,7 @@ def test_every_operation_is_recorded_once_in_cloudtrail_form(bulwark, lambda_cli
     create = events["CreateFunction20150331"]
     parameters = create["requestParameters"]
     assert parameters["functionName"] == unique_name
-    assert parameters["runtime"] == "python3.12"
+    assert parameters["runtime"] == RUNTIME
     assert parameters["handler"] == "app.handler"
     assert parameters["role"] == role_arn(bulwark.account_id)
     assert HIDDEN in json.dumps(parameters["environment"])

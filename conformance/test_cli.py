@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from support.lam import function_arn, role_arn
+from support.lam import RUNTIME, function_arn, role_arn
 from support.packages import code_sha256, hello_zip
 from support.wire import fetch_url
 
@@ -18,7 +18,7 @@ def test_readme_flow(bulwark, unique_name, tmp_path):
     arn = function_arn(bulwark.account_id, unique_name)
 
     created = bulwark.aws(
-        "lambda", "create-function", "--function-name", unique_name, "--runtime", "python3.12",
+        "lambda", "create-function", "--function-name", unique_name, "--runtime", RUNTIME,
         "--handler", "app.handler", "--role", role_arn(bulwark.account_id, "hello-role"),
         "--zip-file", f"fileb://{hello}",
     ).json
@@ -36,10 +36,10 @@ def test_readme_flow(bulwark, unique_name, tmp_path):
 
     configured = bulwark.aws(
         "lambda", "update-function-configuration", "--function-name", unique_name,
-        "--timeout", "30", "--environment", "Variables={A=b}",
+        "--timeout", "30", "--environment", "Variables={AB=b}",
     ).json
     assert configured["Timeout"] == 30
-    assert configured["Environment"] == {"Variables": {"A": "b"}}
+    assert configured["Environment"] == {"Variables": {"AB": "b"}}
     bulwark.aws("lambda", "wait", "function-updated-v2", "--function-name", unique_name)
 
     updated = bulwark.aws("lambda", "update-function-code", "--function-name", unique_name, "--zip-file", f"fileb://{v2}").json
@@ -86,7 +86,7 @@ def test_exports_printed_at_start_point_the_cli_at_the_server(fresh_bulwark, tmp
         assert result.returncode == 0, result.stderr
         return result
 
-    aws("lambda", "create-function", "--function-name", "hello", "--runtime", "python3.12", "--handler", "app.handler",
+    aws("lambda", "create-function", "--function-name", "hello", "--runtime", RUNTIME, "--handler", "app.handler",
         "--role", role_arn(server.account_id, "hello-role"), "--zip-file", f"fileb://{hello}")
     assert '"FunctionName": "hello"' in aws("lambda", "list-functions").stdout
 
@@ -94,7 +94,7 @@ def test_exports_printed_at_start_point_the_cli_at_the_server(fresh_bulwark, tmp
 def test_cli_get_function_of_a_partial_arn(bulwark, unique_name, tmp_path):
     hello = tmp_path / "hello.zip"
     hello.write_bytes(hello_zip(unique_name))
-    bulwark.aws("lambda", "create-function", "--function-name", unique_name, "--runtime", "python3.12",
+    bulwark.aws("lambda", "create-function", "--function-name", unique_name, "--runtime", RUNTIME,
                 "--handler", "app.handler", "--role", role_arn(bulwark.account_id), "--zip-file", f"fileb://{hello}")
     got = bulwark.aws("lambda", "get-function", "--function-name", f"{bulwark.account_id}:function:{unique_name}").json
     assert got["Configuration"]["FunctionName"] == unique_name

@@ -13,7 +13,7 @@ def test_restart_keeps_functions_code_tags_and_credentials(fresh_bulwark):
     client = server.client("lambda")
     package = hello_zip("durable")
     created = create_function(client, account, "kept", package, Tags={"team": "core"},
-                              Environment={"Variables": {"A": "b"}}, MemorySize=256)
+                              Environment={"Variables": {"AB": "b"}}, MemorySize=256)
     create_function(client, account, "kept-too")
     client.update_function_configuration(FunctionName="kept", Timeout=30)
     before = client.get_function_configuration(FunctionName="kept")
@@ -111,3 +111,15 @@ def test_many_quick_creates_then_kill_9_lose_nothing(fresh_bulwark):
 
     listed = [f["FunctionName"] for f in server.client("lambda").list_functions()["Functions"]]
     assert sorted(listed) == sorted(names)
+
+
+def test_sigterm_stops_the_server_cleanly(fresh_bulwark):
+    """A graceful stop (systemd, Docker, Ctrl-C) is not a failure: exit status 0 and no error output."""
+    server = fresh_bulwark().start()
+    create_function(server.client("lambda"), server.account_id, "before-stop")
+    process = server.process
+
+    server.stop()
+
+    assert process.returncode == 0, "".join(server.output)
+    assert not [line for line in server.output if " error " in line or line.startswith("Error")], "".join(server.output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import socket
 import ssl
@@ -20,7 +21,7 @@ import botocore.exceptions
 import pytest
 
 from conftest import BulwarkServer
-from support.lam import create_function, expect_error, role_arn
+from support.lam import RUNTIME, create_function, expect_error, role_arn
 from support.packages import hello_zip
 from support.wire import connection, endpoint_parts, exchange, fetch_url, send_oversized, sign
 
@@ -29,7 +30,7 @@ AWS_REQUEST_LIMIT = 70_167_211
 
 def oversized_body(account_id: str, name: str, size: int) -> bytes:
     head = json.dumps({
-        "FunctionName": name, "Runtime": "python3.12", "Handler": "app.handler", "Role": role_arn(account_id),
+        "FunctionName": name, "Runtime": RUNTIME, "Handler": "app.handler", "Role": role_arn(account_id),
     })[:-1].encode() + b', "Code": {"ZipFile": "'
     tail = b'"}}'
     return head + b"A" * (size - len(head) - len(tail)) + tail
@@ -98,8 +99,10 @@ def test_several_requests_share_one_connection(bulwark, lambda_client, unique_na
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory):
     server = BulwarkServer(tmp_path_factory.mktemp("tls-data"), ["--tls", "self-signed"]).start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def test_self_signed_tls_prints_a_ca_bundle(tls_server):
@@ -191,3 +194,20 @@ def test_operator_certificate_and_key(fresh_bulwark, tmp_path):
     assert server.endpoint.startswith("https://")
     client = server.client("lambda", verify=str(certificate))
     assert client.list_functions()["Functions"] == []
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads CPU time from /proc")
+def test_an_idle_server_does_not_spin(fresh_bulwark):
+    """With nothing to do, the server sleeps: it must not poll its store or spin a loop."""
+    server = fresh_bulwark().start()
+    server.client("lambda").list_functions()
+    time.sleep(1)
+
+    def cpu_seconds() -> float:
+        fields = open(f"/proc/{server.process.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    before = cpu_seconds()
+    time.sleep(5)
+    used = cpu_seconds() - before
+    assert used < 0.5, f"the idle server used {used:.2f}s of CPU in 5s"

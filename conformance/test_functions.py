@@ -162,30 +162,30 @@ def test_update_function_configuration(bulwark, lambda_client, unique_name):
         MemorySize=512,
         Description="changed",
         Handler="app.other",
-        Environment={"Variables": {"A": "b", "STAGE": "test"}},
+        Environment={"Variables": {"AB": "b", "STAGE": "test"}},
         EphemeralStorage={"Size": 1024},
     )
 
     assert updated["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert (updated["Timeout"], updated["MemorySize"], updated["Description"]) == (30, 512, "changed")
     assert updated["Handler"] == "app.other"
-    assert updated["Environment"] == {"Variables": {"A": "b", "STAGE": "test"}}
+    assert updated["Environment"] == {"Variables": {"AB": "b", "STAGE": "test"}}
     assert updated["EphemeralStorage"] == {"Size": 1024}
     assert updated["CodeSha256"] == created["CodeSha256"]
     assert updated["RevisionId"] != created["RevisionId"]
     again = lambda_client.get_function_configuration(FunctionName=unique_name)
-    assert again["Environment"] == {"Variables": {"A": "b", "STAGE": "test"}}
+    assert again["Environment"] == {"Variables": {"AB": "b", "STAGE": "test"}}
     assert again["Timeout"] == 30
     assert again["LastUpdateStatus"] == "Successful"
 
 
 def test_update_function_configuration_keeps_what_it_does_not_name(bulwark, lambda_client, unique_name):
-    create_function(lambda_client, bulwark.account_id, unique_name, MemorySize=256, Environment={"Variables": {"K": "v"}})
+    create_function(lambda_client, bulwark.account_id, unique_name, MemorySize=256, Environment={"Variables": {"KEY": "v"}})
 
     lambda_client.update_function_configuration(FunctionName=unique_name, Timeout=9)
 
     got = lambda_client.get_function_configuration(FunctionName=unique_name)
-    assert (got["MemorySize"], got["Timeout"], got["Environment"]) == (256, 9, {"Variables": {"K": "v"}})
+    assert (got["MemorySize"], got["Timeout"], got["Environment"]) == (256, 9, {"Variables": {"KEY": "v"}})
 
 
 def test_update_function_code(bulwark, lambda_client, unique_name):

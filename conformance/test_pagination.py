@@ -16,11 +16,13 @@ NAMES = [f"page-fn-{index}" for index in range(7)]
 def seven(tmp_path_factory):
     """A server holding exactly seven functions."""
     server = BulwarkServer(tmp_path_factory.mktemp("pagination-data")).start()
-    client = server.client("lambda")
-    for name in NAMES:
-        create_function(client, server.account_id, name)
-    yield server
-    server.stop()
+    try:
+        client = server.client("lambda")
+        for name in NAMES:
+            create_function(client, server.account_id, name)
+        yield server
+    finally:
+        server.stop()
 
 
 def test_max_items_two_gives_pages_of_two_and_a_last_of_one(seven):

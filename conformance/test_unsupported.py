@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.lam import create_function, expect_error
+from support.lam import RUNTIME, create_function, expect_error
 from support.packages import hello_zip
 from support.wire import send_signed
 
@@ -16,7 +16,7 @@ UNSUPPORTED = r"Bulwark does not support .+ yet\."
 
 @pytest.mark.parametrize("operation, arguments, name", [
     ("publish_version", {"FunctionName": "{name}"}, "PublishVersion"),
-    ("put_function_concurrency", {"FunctionName": "{name}", "ReservedConcurrentExecutions": 1}, "PutFunctionConcurrency"),
+    ("create_alias", {"FunctionName": "{name}", "Name": "live", "FunctionVersion": "1"}, "CreateAlias"),
     ("list_layers", {}, "ListLayers"),
 ])
 def test_model_operation_without_implementation_answers_501(bulwark, lambda_client, unique_name, operation, arguments, name):
@@ -62,7 +62,7 @@ def test_unsupported_feature_is_refused_on_create(bulwark, lambda_client, unique
 def test_code_from_s3_is_refused(bulwark, lambda_client, unique_name):
     expect_error(
         lambda: lambda_client.create_function(
-            FunctionName=unique_name, Runtime="python3.12", Handler="app.handler",
+            FunctionName=unique_name, Runtime=RUNTIME, Handler="app.handler",
             Role=f"arn:aws:iam::{bulwark.account_id}:role/r", Code={"S3Bucket": "my-bucket", "S3Key": "code.zip"},
         ),
         "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,

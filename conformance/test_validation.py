@@ -22,7 +22,7 @@ import json
 
 import pytest
 
-from support.lam import create_function, expect_error, function_arn, role_arn
+from support.lam import RUNTIME, create_function, expect_error, function_arn, role_arn
 from support.packages import hello_zip
 
 ENV_TOO_LARGE = (
@@ -208,7 +208,7 @@ def test_unknown_runtime_is_an_invalid_parameter(bulwark, lambda_client, unique_
     )
     message = error.response["Error"]["Message"]
     assert message.endswith("] or be a valid ARN"), message
-    assert "python3.12" in message
+    assert "python3.12" in message  # a runtime of AWS's list
 
 
 @pytest.mark.parametrize("runtime", ["python3.6", "nodejs12.x", "python2.7", "go1.x"])
@@ -230,7 +230,7 @@ def test_deprecated_runtime_is_refused_on_update(bulwark, lambda_client, unique_
         "The runtime parameter of python3.6 is no longer supported for creating or updating AWS Lambda functions. "
         "We recommend you use a supported runtime while creating or updating functions.",
     )
-    assert lambda_client.get_function_configuration(FunctionName=unique_name)["Runtime"] == "python3.12"
+    assert lambda_client.get_function_configuration(FunctionName=unique_name)["Runtime"] == RUNTIME
 
 
 def test_handler_with_a_space_is_a_validation_error(bulwark, lambda_client, unique_name):
@@ -323,7 +323,7 @@ def test_cli_shows_the_servers_validation_error(bulwark, unique_name, tmp_path):
     package.write_bytes(hello_zip(unique_name))
 
     result = bulwark.aws(
-        "lambda", "create-function", "--function-name", unique_name, "--runtime", "python3.12",
+        "lambda", "create-function", "--function-name", unique_name, "--runtime", RUNTIME,
         "--handler", "app.handler", "--role", role_arn(bulwark.account_id),
         "--zip-file", f"fileb://{package}", "--timeout", "901", check=False,
     )
@@ -343,3 +343,14 @@ def test_cli_shows_not_found(bulwark, unique_name):
         "An error occurred (ResourceNotFoundException) when calling the GetFunction operation: "
         f"Function not found: {function_arn(bulwark.account_id, unique_name)}"
     ) in result.stderr
+
+
+@pytest.mark.parametrize("key", ["A", "1ST", "has-dash"])
+def test_environment_key_outside_lambdas_pattern_is_a_validation_error(bulwark, lambda_client, unique_name, key):
+    """Keys start with a letter and are at least two characters (AWS docs; AWS answers exactly this)."""
+    expect_error(
+        lambda: create_function(lambda_client, bulwark.account_id, unique_name, Environment={"Variables": {key: "b"}}),
+        "ValidationException", 400,
+        "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: "
+        "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]",
+    )

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
 import pytest
 from botocore.exceptions import ClientError
 
 from support.packages import hello_zip
 
-RUNTIME = "python3.12"
+
+def host_python_runtime() -> str:
+    """The Python runtime this host serves: that of /usr/bin/python3, for which `make runtimes`
+    installs AWS's runtime interface client (Bulwark refuses runtimes it cannot run).
+    `BULWARK_TEST_RUNTIME` overrides it."""
+    if os.environ.get("BULWARK_TEST_RUNTIME"):
+        return os.environ["BULWARK_TEST_RUNTIME"]
+    result = subprocess.run(
+        ["/usr/bin/python3", "-c", "import sys; print(f'python{sys.version_info[0]}.{sys.version_info[1]}')"],
+        capture_output=True, text=True, check=True,
+    )
+    return result.stdout.strip()
+
+
+RUNTIME = host_python_runtime()
 HANDLER = "app.handler"
 LAST_MODIFIED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
