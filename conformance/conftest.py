@@ -10,10 +10,9 @@ import configparser
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
-import tempfile
+import sys
 import threading
 import time
 from pathlib import Path
@@ -27,6 +26,15 @@ BULWARK_BIN = os.environ.get("BULWARK_BIN", str(REPO / ".build" / "debug" / "bul
 RUNTIMES_DIR = os.environ.get("BULWARK_RUNTIMES_DIR", str(REPO / ".runtimes"))
 REGION = "us-east-1"
 LISTENING = re.compile(r"Bulwark is listening on (\S+)")
+
+
+def _die_with_the_test_run() -> None:
+    """Runs in the child before exec: if pytest dies (Ctrl-C, a CI timeout), the server dies too,
+    instead of lingering with a data directory that pytest is about to delete."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class BulwarkServer:
@@ -43,7 +51,8 @@ class BulwarkServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self, timeout: float = 60.0) -> "BulwarkServer":
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        # Only the test decides what the server sees: no AWS_* and no BULWARK_* from the outer shell.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BULWARK_"))}
         env.update(self.extra_env)
         self.output = []
         self.process = subprocess.Popen(
@@ -53,6 +62,7 @@ class BulwarkServer:
             stderr=subprocess.STDOUT,
             text=True,
             env=env,
+            preexec_fn=_die_with_the_test_run if sys.platform.startswith("linux") else None,
         )
         ready = threading.Event()
 
@@ -66,7 +76,8 @@ class BulwarkServer:
                     ready.set()
             ready.set()
 
-        threading.Thread(target=pump, daemon=True).start()
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
         if not ready.wait(timeout) or self.endpoint is None:
             self.stop()
             raise RuntimeError("bulwark did not start:\n" + "".join(self.output))
@@ -80,13 +91,21 @@ class BulwarkServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._drain()
         self.endpoint = None
+
+    def _drain(self) -> None:
+        """Waits until everything the stopped server printed is in `output`."""
+        pump = getattr(self, "_pump", None)
+        if pump is not None:
+            pump.join(timeout=10)
 
     def kill9(self) -> None:
         """Kill the server without any chance to clean up (crash test)."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
+        self._drain()
         self.endpoint = None
 
     def restart(self) -> "BulwarkServer":
@@ -111,10 +130,31 @@ class BulwarkServer:
         assert match, "".join(self.output)
         return match.group(1)
 
+    @property
+    def exports(self) -> dict[str, str]:
+        """The variables of the `export ...` line the server printed for the operator."""
+        for line in self.output:
+            if line.strip().startswith("export "):
+                return dict(item.split("=", 1) for item in line.strip()[len("export "):].split())
+        raise AssertionError("no export line in:\n" + "".join(self.output))
+
+    @property
+    def ca_bundle(self) -> str | None:
+        """The CA bundle of `--tls self-signed`, as the exports line names it."""
+        if not self.endpoint or not self.endpoint.startswith("https"):
+            return None
+        return self.exports.get("AWS_CA_BUNDLE")
+
     # -- clients ------------------------------------------------------------------------------
 
     def client(self, service: str, access_key: str | None = None, secret_key: str | None = None,
-               session_token: str | None = None, region: str = REGION, retries: int = 0):
+               session_token: str | None = None, region: str = REGION, retries: int = 0,
+               validate: bool = True, verify: str | bool | None = None):
+        """A boto3 client of this server, signed with the admin key unless told otherwise.
+
+        `validate=False` turns off botocore's client-side parameter checks, so that the server's own
+        validation answers (as AWS's does for a client that does not check); `verify` is a CA bundle.
+        """
         key, secret = self.admin_key
         return boto3.session.Session().client(
             service,
@@ -123,7 +163,11 @@ class BulwarkServer:
             aws_access_key_id=access_key or key,
             aws_secret_access_key=secret_key or secret,
             aws_session_token=session_token,
-            config=botocore.config.Config(retries={"max_attempts": retries, "mode": "standard"}),
+            verify=self.ca_bundle if verify is None else verify,
+            config=botocore.config.Config(
+                retries={"max_attempts": retries, "mode": "standard"},
+                parameter_validation=validate,
+            ),
         )
 
     def cli_env(self) -> dict[str, str]:
@@ -135,6 +179,8 @@ class BulwarkServer:
             AWS_DEFAULT_REGION=REGION,
             AWS_MAX_ATTEMPTS="1",
         )
+        if self.ca_bundle:
+            env["AWS_CA_BUNDLE"] = self.ca_bundle
         return env
 
     def aws(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

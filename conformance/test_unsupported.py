@@ -1,0 +1,112 @@
+"""What Bulwark does not do yet is said plainly, never faked: model operations it lacks answer HTTP
+501 NotImplemented, settings of features it lacks are refused with InvalidParameterValueException
+("Bulwark does not support ... yet."), and paths outside the model are unknown operations.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from support.lam import RUNTIME, create_function, expect_error
+from support.packages import hello_zip
+from support.wire import send_signed
+
+UNSUPPORTED = r"Bulwark does not support .+ yet\."
+
+
+@pytest.mark.parametrize("operation, arguments, name", [
+    ("publish_version", {"FunctionName": "{name}"}, "PublishVersion"),
+    ("create_alias", {"FunctionName": "{name}", "Name": "live", "FunctionVersion": "1"}, "CreateAlias"),
+    ("list_layers", {}, "ListLayers"),
+])
+def test_model_operation_without_implementation_answers_501(bulwark, lambda_client, unique_name, operation, arguments, name):
+    create_function(lambda_client, bulwark.account_id, unique_name)
+    filled = {key: value.format(name=unique_name) if isinstance(value, str) else value for key, value in arguments.items()}
+
+    error = expect_error(lambda: getattr(lambda_client, operation)(**filled), "NotImplemented", 501)
+
+    message = error.response["Error"]["Message"]
+    assert "Bulwark" in message and name in message, message
+
+
+def test_unimplemented_operation_changes_nothing(bulwark, lambda_client, unique_name):
+    created = create_function(lambda_client, bulwark.account_id, unique_name)
+    expect_error(lambda: lambda_client.publish_version(FunctionName=unique_name), "NotImplemented", 501)
+    assert lambda_client.get_function_configuration(FunctionName=unique_name)["RevisionId"] == created["RevisionId"]
+
+
+def test_path_outside_the_model_is_an_unknown_operation(bulwark):
+    key, secret = bulwark.admin_key
+    answer = send_signed(bulwark.endpoint, "GET", "/2015-03-31/no-such-resource/here", key, secret)
+    assert answer.status == 404
+    assert answer.error_type == "UnknownOperationException"
+
+
+@pytest.mark.parametrize("setting", [
+    {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
+    {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
+    {"KMSKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+    {"Publish": True},
+    {"TracingConfig": {"Mode": "Active"}},
+    {"DeadLetterConfig": {"TargetArn": "arn:aws:sqs:us-east-1:123456789012:dead-letters"}},
+    {"FileSystemConfigs": [{"Arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0", "LocalMountPath": "/mnt/efs"}]},
+], ids=lambda setting: next(iter(setting)))
+def test_unsupported_feature_is_refused_on_create(bulwark, lambda_client, unique_name, setting):
+    expect_error(
+        lambda: create_function(lambda_client, bulwark.account_id, unique_name, **setting),
+        "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
+    )
+    expect_error(lambda: lambda_client.get_function(FunctionName=unique_name), "ResourceNotFoundException", 404)
+
+
+def test_code_from_s3_is_refused(bulwark, lambda_client, unique_name):
+    expect_error(
+        lambda: lambda_client.create_function(
+            FunctionName=unique_name, Runtime=RUNTIME, Handler="app.handler",
+            Role=f"arn:aws:iam::{bulwark.account_id}:role/r", Code={"S3Bucket": "my-bucket", "S3Key": "code.zip"},
+        ),
+        "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
+    )
+
+
+@pytest.mark.parametrize("setting", [
+    {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
+    {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
+    {"KMSKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+], ids=lambda setting: next(iter(setting)))
+def test_unsupported_feature_is_refused_on_update_and_nothing_changes(bulwark, lambda_client, unique_name, setting):
+    created = create_function(lambda_client, bulwark.account_id, unique_name)
+
+    expect_error(
+        lambda: lambda_client.update_function_configuration(FunctionName=unique_name, Timeout=7, **setting),
+        "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
+    )
+
+    after = lambda_client.get_function_configuration(FunctionName=unique_name)
+    assert (after["Timeout"], after["RevisionId"]) == (created["Timeout"], created["RevisionId"])
+
+
+@pytest.mark.parametrize("setting", [
+    {"Publish": True},
+    {"S3Bucket": "my-bucket", "S3Key": "code.zip"},
+], ids=lambda setting: next(iter(setting)))
+def test_unsupported_code_update_is_refused(bulwark, lambda_client, unique_name, setting):
+    created = create_function(lambda_client, bulwark.account_id, unique_name)
+    arguments = {"ZipFile": hello_zip("next")} if "Publish" in setting else {}
+
+    expect_error(
+        lambda: lambda_client.update_function_code(FunctionName=unique_name, **arguments, **setting),
+        "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
+    )
+    assert lambda_client.get_function_configuration(FunctionName=unique_name)["CodeSha256"] == created["CodeSha256"]
+
+
+def test_empty_settings_of_unsupported_features_are_accepted(bulwark, lambda_client, unique_name):
+    """An empty VpcConfig or layer list is what every function has; clients such as Terraform send them."""
+    created = create_function(
+        lambda_client, bulwark.account_id, unique_name,
+        VpcConfig={"SubnetIds": [], "SecurityGroupIds": []}, Layers=[], Publish=False,
+        TracingConfig={"Mode": "PassThrough"},
+    )
+    assert created["FunctionName"] == unique_name
+    assert lambda_client.get_function_configuration(FunctionName=unique_name)["TracingConfig"] == {"Mode": "PassThrough"}
