@@ -1,7 +1,7 @@
 import AWSWire
 import BulwarkCore
-import Foundation
 import Execution
+import Foundation
 import Hummingbird
 import IAM
 import Lambda

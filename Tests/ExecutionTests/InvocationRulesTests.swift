@@ -51,23 +51,28 @@ struct InvocationRulesTests {
     static let invocation = RuntimeSessionTests.invocation("abc")
 
     @Test func timeoutShape() throws {
-        let report = InvocationReport(outcome: .timedOut(duration: .seconds(3), initDuration: nil), invocation: Self.invocation, function: Self.function)
-        #expect(String(decoding: report.payload, as: UTF8.self)
-            == #"{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: abc Error: Task timed out after 3.00 seconds"}"#)
+        let report = InvocationReport(
+            outcome: .timedOut(duration: .seconds(3), initDuration: nil), invocation: Self.invocation, function: Self.function)
+        #expect(
+            String(decoding: report.payload, as: UTF8.self)
+                == #"{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: abc Error: Task timed out after 3.00 seconds"}"#)
         #expect(report.functionError == "Unhandled")
         #expect(!report.keepsEnvironment)
         #expect(report.reportLine(maxMemoryUsedMB: 40).hasSuffix("Max Memory Used: 40 MB\tStatus: timeout\t"))
     }
 
-    @Test("Exit shapes", arguments: [
-        ("exited 0", false, "Runtime.ExitError", "Runtime exited without providing a reason"),
-        ("exited 127", false, "Runtime.ExitError", "Runtime exited with error: exit status 127"),
-        ("signaled 11", false, "Runtime.ExitError", "Runtime exited with error: signal: segmentation fault"),
-        ("signaled 9", true, "Runtime.OutOfMemory", "Runtime exited with error: signal: killed"),
-    ])
+    @Test(
+        "Exit shapes",
+        arguments: [
+            ("exited 0", false, "Runtime.ExitError", "Runtime exited without providing a reason"),
+            ("exited 127", false, "Runtime.ExitError", "Runtime exited with error: exit status 127"),
+            ("signaled 11", false, "Runtime.ExitError", "Runtime exited with error: signal: segmentation fault"),
+            ("signaled 9", true, "Runtime.OutOfMemory", "Runtime exited with error: signal: killed"),
+        ])
     func exitShapes(status: String, outOfMemory: Bool, type: String, message: String) throws {
         let reason = ExitReason(status: status, bubblewrap: .exited(1), outOfMemory: outOfMemory)
-        let report = InvocationReport(outcome: .exited(reason, duration: .zero, initDuration: nil), invocation: Self.invocation, function: Self.function)
+        let report = InvocationReport(
+            outcome: .exited(reason, duration: .zero, initDuration: nil), invocation: Self.invocation, function: Self.function)
         let payload = try JSONValue.parse(report.payload)
         #expect(payload["errorType"] == JSONValue.string(type))
         #expect(payload["errorMessage"] == JSONValue.string("RequestId: abc Error: \(message)"))
@@ -93,7 +98,9 @@ struct InvocationRulesTests {
         let report = InvocationReport(
             outcome: .replied(.responseTooLarge, duration: .zero, initDuration: nil), invocation: Self.invocation, function: Self.function
         )
-        #expect(String(decoding: report.payload, as: UTF8.self)
-            == #"{"errorMessage":"Response payload size exceeded maximum allowed payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#)
+        #expect(
+            String(decoding: report.payload, as: UTF8.self)
+                == #"{"errorMessage":"Response payload size exceeded maximum allowed payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#
+        )
     }
 }

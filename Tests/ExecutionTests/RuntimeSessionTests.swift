@@ -47,8 +47,12 @@ struct RuntimeSessionTests {
 
     @Test func initErrorIsReportedToTheInvoker() async throws {
         let session = RuntimeSession()
-        #expect(await session.initError(body: Data(#"{"errorType":"Runtime.ImportModuleError"}"#.utf8), errorTypeHeader: "Runtime.ImportModuleError") == .accepted)
-        #expect(try await session.initialized() == .failed(payload: Data(#"{"errorType":"Runtime.ImportModuleError"}"#.utf8), errorType: "Runtime.ImportModuleError"))
+        #expect(
+            await session.initError(body: Data(#"{"errorType":"Runtime.ImportModuleError"}"#.utf8), errorTypeHeader: "Runtime.ImportModuleError")
+                == .accepted)
+        #expect(
+            try await session.initialized()
+                == .failed(payload: Data(#"{"errorType":"Runtime.ImportModuleError"}"#.utf8), errorType: "Runtime.ImportModuleError"))
         #expect(await session.initError(body: Data(), errorTypeHeader: nil) == .invalidTransition(from: "InitError", to: "InitError"))
     }
 
@@ -77,10 +81,12 @@ struct RuntimeSessionTests {
         #expect(try await second == .responseTooLarge)
     }
 
-    @Test("Platform error types, as AWS sanitises them", arguments: [
-        (nil as String?, "Runtime.Unknown"), ("Runtime.ImportModuleError", "Runtime.ImportModuleError"),
-        ("Function.Oops", "Function.Oops"), ("Function.bad", "Function.Unknown"), ("RuntimeError", "Runtime.Unknown"),
-    ])
+    @Test(
+        "Platform error types, as AWS sanitises them",
+        arguments: [
+            (nil as String?, "Runtime.Unknown"), ("Runtime.ImportModuleError", "Runtime.ImportModuleError"),
+            ("Function.Oops", "Function.Oops"), ("Function.bad", "Function.Unknown"), ("RuntimeError", "Runtime.Unknown"),
+        ])
     func platformErrorTypes(header: String?, expected: String) {
         #expect(RuntimeSession.platformErrorType(header) == expected)
     }
@@ -102,16 +108,18 @@ struct RuntimeSessionTests {
         await #expect(throws: CancellationError.self) { try await running.value }
     }
 
-    @Test("Runtime API routes", arguments: [
-        ("GET", "/2018-06-01/runtime/invocation/next", RuntimeRoute.next),
-        ("POST", "/2018-06-01/runtime/invocation/abc/response", .response("abc")),
-        ("POST", "/2018-06-01/runtime/invocation/abc/error", .error("abc")),
-        ("POST", "/2018-06-01/runtime/init/error", .initError),
-        ("GET", "/2018-06-01/ping", .ping),
-        ("POST", "/2018-06-01/runtime/invocation/next", .unknown),
-        ("GET", "/2018-06-01/runtime/invocation/abc/response", .unknown),
-        ("GET", "/2020-01-01/extension/register", .unknown),
-    ])
+    @Test(
+        "Runtime API routes",
+        arguments: [
+            ("GET", "/2018-06-01/runtime/invocation/next", RuntimeRoute.next),
+            ("POST", "/2018-06-01/runtime/invocation/abc/response", .response("abc")),
+            ("POST", "/2018-06-01/runtime/invocation/abc/error", .error("abc")),
+            ("POST", "/2018-06-01/runtime/init/error", .initError),
+            ("GET", "/2018-06-01/ping", .ping),
+            ("POST", "/2018-06-01/runtime/invocation/next", .unknown),
+            ("GET", "/2018-06-01/runtime/invocation/abc/response", .unknown),
+            ("GET", "/2020-01-01/extension/register", .unknown),
+        ])
     func routes(method: String, path: String, expected: RuntimeRoute) {
         #expect(RuntimeRoute(method: .init(rawValue: method), segments: path.split(separator: "/").map(String.init)) == expected)
     }

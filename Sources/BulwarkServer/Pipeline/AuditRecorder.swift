@@ -53,7 +53,8 @@ struct AuditRecorder: Sendable {
             managementEvent: managementEvent,
             recipientAccountId: call.caller?.principal.accountID,
             tlsDetails: call.request.isSecureTransport
-                ? AuditEvent.TLSDetails(tlsVersion: call.request.tlsVersion ?? "TLSv1.2 or later", clientProvidedHostHeader: call.request.header("Host"))
+                ? AuditEvent.TLSDetails(
+                    tlsVersion: call.request.tlsVersion ?? "TLSv1.2 or later", clientProvidedHostHeader: call.request.header("Host"))
                 : nil
         )
     }

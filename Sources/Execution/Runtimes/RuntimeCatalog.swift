@@ -68,7 +68,10 @@ public struct RuntimeCatalog: Sendable {
         for runtime in pythonVersions {
             let version = String(runtime.dropFirst("python".count))
             let client = discovery.pythonClients.appendingPathComponent(runtime)
-            guard let interpreter = discovery.interpreters[runtime] ?? find("python\(version)", in: ["/usr/bin", "/usr/local/bin"] + discovery.searchPath) else {
+            guard
+                let interpreter = discovery.interpreters[runtime]
+                    ?? find("python\(version)", in: ["/usr/bin", "/usr/local/bin"] + discovery.searchPath)
+            else {
                 unavailable[runtime] = "no python\(version) interpreter on this host (add one with --runtime-interpreter \(runtime)=PATH)"
                 continue
             }

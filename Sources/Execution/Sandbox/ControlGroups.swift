@@ -48,7 +48,8 @@ struct ControlGroupHost: Sendable {
                 return .success(ControlGroupHost(layout: .unified(group)))
             }
             guard let memory = hierarchies.v1Group(of: "memory"), let pids = hierarchies.v1Group(of: "pids") else {
-                return .failure(.noHierarchy("no cgroup v2 hierarchy with the memory and pids controllers, and no cgroup v1 memory and pids hierarchies"))
+                return .failure(
+                    .noHierarchy("no cgroup v2 hierarchy with the memory and pids controllers, and no cgroup v1 memory and pids hierarchies"))
             }
             let groups = (memory.appendingPathComponent("bulwark"), pids.appendingPathComponent("bulwark"))
             try CGroupFiles.makeGroup(groups.0)

@@ -65,7 +65,9 @@ public final class ExecutionHost: Sendable {
             if configuration.insecureNoSandbox {
                 warnings.append("control groups are unavailable (\(problem)); functions run WITHOUT memory, process and CPU limits")
             } else {
-                blocker = blocker ?? "control groups are unavailable (\(problem)); start with --insecure-no-sandbox to run functions without resource limits"
+                blocker =
+                    blocker
+                    ?? "control groups are unavailable (\(problem)); start with --insecure-no-sandbox to run functions without resource limits"
             }
         }
 
@@ -110,7 +112,9 @@ public final class ExecutionHost: Sendable {
         var lines: [String] = []
         lines.append("bubblewrap:      \(tools?.bubblewrap ?? "missing (apt-get install bubblewrap)")")
         if geteuid() == 0 {
-            lines.append("sandbox users:   \(tools?.setpriv.map { "one host uid per environment from \(HostUIDAllocator.base), via \($0)" } ?? "setpriv missing")")
+            lines.append(
+                "sandbox users:   \(tools?.setpriv.map { "one host uid per environment from \(HostUIDAllocator.base), via \($0)" } ?? "setpriv missing")"
+            )
         } else {
             lines.append("sandbox users:   the server's own uid (\(geteuid())); run as root for one host uid per environment")
         }
@@ -173,7 +177,9 @@ public final class ExecutionHost: Sendable {
             try StagedFile.copyTree(nodeClient, to: staging.appendingPathComponent("runtimes/nodejs"))
         }
         let etc = staging.appendingPathComponent("etc")
-        try StagedFile.write("root:x:0:0:root:/root:/sbin/nologin\nsbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin\n", to: etc.appendingPathComponent("passwd"))
+        try StagedFile.write(
+            "root:x:0:0:root:/root:/sbin/nologin\nsbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin\n",
+            to: etc.appendingPathComponent("passwd"))
         try StagedFile.write("root:x:0:\nsbx_user1051:x:990:\n", to: etc.appendingPathComponent("group"))
         try StagedFile.write("127.0.0.1 localhost\n::1 localhost\n", to: etc.appendingPathComponent("hosts"))
         try StagedFile.write("hosts: files\n", to: etc.appendingPathComponent("nsswitch.conf"))

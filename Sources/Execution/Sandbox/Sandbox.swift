@@ -61,7 +61,9 @@ final class Sandbox: Sendable {
                 ]
             )
         } catch {
-            [output, info, block, filter, status].forEach { close($0.readEnd); close($0.writeEnd) }
+            [output, info, block, filter, status].forEach {
+                close($0.readEnd); close($0.writeEnd)
+            }
             throw error
         }
         [output.writeEnd, info.writeEnd, block.readEnd, filter.readEnd, status.writeEnd].forEach { close($0) }
