@@ -71,7 +71,7 @@ final class ExecutionEnvironment: Sendable {
         var cgroup: ControlGroup?
         do {
             cgroup = try host.controlGroups?.makeGroup(
-                named: "env-\(id)", limits: .lambda(memorySizeMB: function.memorySize)
+                named: host.groupName(forEnvironment: id), limits: .lambda(memorySizeMB: function.memorySize)
             )
             guard let tools = host.tools else { throw SandboxError.unavailable(host.blocker ?? "bubblewrap is missing") }
             let spec = SandboxLayout.spec(

@@ -62,6 +62,22 @@ struct ControlGroupHost: Sendable {
         }
     }
 
+    /// Removes the environment groups named with `prefix` that a killed server left; a group that
+    /// still has processes cannot be removed and stays.
+    func removeEmptyGroups(prefix: String) {
+        let roots: [URL]
+        switch layout {
+        case .unified(let root): roots = [root]
+        case .perController(let memory, let pids, let cpu): roots = [memory, pids] + (cpu.map { [$0] } ?? [])
+        }
+        for root in roots {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+            for name in names where name.hasPrefix(prefix) {
+                rmdir(root.appendingPathComponent(name).path)
+            }
+        }
+    }
+
     /// Creates the groups of one environment with its limits.
     func makeGroup(named name: String, limits: ResourceLimits) throws -> ControlGroup {
         switch layout {

@@ -59,6 +59,7 @@ public final class ExecutionHost: Sendable {
 
         switch ControlGroupHost.prepare() {
         case .success(let host):
+            host.removeEmptyGroups(prefix: Self.groupPrefix(staging))
             controlGroups = host
         case .failure(let problem):
             controlGroups = nil
@@ -141,6 +142,12 @@ public final class ExecutionHost: Sendable {
         return lines
     }
 
+    /// Environment groups are named after the staging directory, so that servers never touch each
+    /// other's groups: `env-<staging directory name>-<environment>`.
+    static func groupPrefix(_ staging: URL) -> String { "env-\(staging.lastPathComponent)-" }
+
+    func groupName(forEnvironment id: String) -> String { Self.groupPrefix(staging) + id }
+
     /// The host user a new environment's sandbox runs as (a fresh one per environment when the server
     /// is root, so that no two sandboxes share a host identity).
     func nextHostUID() -> UInt32? { hostUIDs?.next() }
@@ -160,9 +167,13 @@ public final class ExecutionHost: Sendable {
     var initPath: String { staging.appendingPathComponent("bin/bulwark-init").path }
     var etcDirectory: URL { staging.appendingPathComponent("etc") }
 
-    /// Lays out the staging directory: world-traversable, nothing in it secret.
+    /// Lays out the staging directory: world-traversable, nothing in it secret. What a previous run
+    /// left (environment directories, extracted code) is removed: no environment outlives its server.
     private static func prepareStaging(_ configuration: Configuration, into staging: URL) throws {
         let manager = FileManager.default
+        for leftover in ["env", "code"] {
+            try? manager.removeItem(at: staging.appendingPathComponent(leftover))
+        }
         for directory in ["", "bin", "runtimes", "etc", "code", "env"] {
             let url = staging.appendingPathComponent(directory)
             try manager.createDirectory(at: url, withIntermediateDirectories: true)
