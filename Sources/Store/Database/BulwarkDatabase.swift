@@ -34,6 +34,10 @@ public final class BulwarkDatabase: Sendable {
     public var functions: FunctionRepository { FunctionRepository(pool: pool) }
     public var tags: TagRepository { TagRepository(pool: pool) }
     public var invocations: InvocationRepository { InvocationRepository(pool: pool) }
+    public var iam: IAMRepository { IAMRepository(pool: pool) }
+    public var managedPolicies: ManagedPolicyRepository { ManagedPolicyRepository(pool: pool) }
+    public var credentials: CredentialRepository { CredentialRepository(pool: pool) }
+    public var functionPolicies: FunctionPolicyRepository { FunctionPolicyRepository(pool: pool) }
 }
 
 /// Failures of the store that services translate into AWS errors.

@@ -91,6 +91,109 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v3-iam") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE iamPrincipal (
+                        accountID TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        name TEXT NOT NULL COLLATE NOCASE,
+                        uniqueID TEXT NOT NULL UNIQUE,
+                        path TEXT NOT NULL,
+                        createdAt DOUBLE NOT NULL,
+                        document TEXT,
+                        description TEXT,
+                        maxSessionDuration INTEGER,
+                        permissionsBoundary TEXT,
+                        tags TEXT NOT NULL,
+                        PRIMARY KEY (accountID, kind, name)
+                    );
+                    CREATE TABLE iamGroupMember (
+                        accountID TEXT NOT NULL,
+                        groupName TEXT NOT NULL COLLATE NOCASE,
+                        userName TEXT NOT NULL COLLATE NOCASE,
+                        PRIMARY KEY (accountID, groupName, userName)
+                    );
+                    CREATE TABLE iamInlinePolicy (
+                        accountID TEXT NOT NULL,
+                        principalKind TEXT NOT NULL,
+                        principalName TEXT NOT NULL COLLATE NOCASE,
+                        policyName TEXT NOT NULL COLLATE NOCASE,
+                        document TEXT NOT NULL,
+                        PRIMARY KEY (accountID, principalKind, principalName, policyName)
+                    );
+                    CREATE TABLE iamManagedPolicy (
+                        arn TEXT PRIMARY KEY NOT NULL,
+                        accountID TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        policyID TEXT NOT NULL UNIQUE,
+                        path TEXT NOT NULL,
+                        description TEXT,
+                        defaultVersion TEXT NOT NULL,
+                        nextVersion INTEGER NOT NULL,
+                        createdAt DOUBLE NOT NULL,
+                        updatedAt DOUBLE NOT NULL,
+                        tags TEXT NOT NULL
+                    );
+                    CREATE TABLE iamPolicyVersion (
+                        policyARN TEXT NOT NULL REFERENCES iamManagedPolicy(arn) ON DELETE CASCADE,
+                        versionID TEXT NOT NULL,
+                        document TEXT NOT NULL,
+                        createdAt DOUBLE NOT NULL,
+                        PRIMARY KEY (policyARN, versionID)
+                    );
+                    CREATE TABLE iamAttachment (
+                        accountID TEXT NOT NULL,
+                        principalKind TEXT NOT NULL,
+                        principalName TEXT NOT NULL COLLATE NOCASE,
+                        policyARN TEXT NOT NULL,
+                        PRIMARY KEY (accountID, principalKind, principalName, policyARN)
+                    );
+                    CREATE TABLE iamMFADevice (
+                        serialNumber TEXT PRIMARY KEY NOT NULL,
+                        accountID TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        seed BLOB NOT NULL,
+                        userName TEXT COLLATE NOCASE,
+                        enabledAt DOUBLE,
+                        lastUsedStep INTEGER NOT NULL,
+                        createdAt DOUBLE NOT NULL,
+                        tags TEXT NOT NULL
+                    );
+                    CREATE TABLE stsSession (
+                        accessKeyID TEXT PRIMARY KEY NOT NULL,
+                        secretAccessKey TEXT NOT NULL,
+                        sessionTokenHash TEXT NOT NULL,
+                        accountID TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        principalName TEXT NOT NULL,
+                        sessionName TEXT,
+                        sourceAccessKeyID TEXT,
+                        issuedAt DOUBLE NOT NULL,
+                        expiresAt DOUBLE NOT NULL,
+                        mfaAuthenticatedAt DOUBLE,
+                        sessionPolicy TEXT,
+                        tags TEXT NOT NULL,
+                        sourceFunctionARN TEXT
+                    );
+                    CREATE INDEX stsSessionByExpiry ON stsSession(expiresAt);
+                    CREATE TABLE lambdaPolicyStatement (
+                        accountID TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        functionName TEXT NOT NULL,
+                        qualifier TEXT NOT NULL,
+                        sid TEXT NOT NULL,
+                        statement TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        PRIMARY KEY (accountID, region, functionName, qualifier, sid),
+                        FOREIGN KEY (accountID, region, functionName)
+                            REFERENCES lambdaFunction(accountID, region, name) ON DELETE CASCADE
+                    );
+                    ALTER TABLE lambdaFunction ADD COLUMN policyRevision TEXT;
+                    """
+            )
+        }
         return migrator
     }
 }

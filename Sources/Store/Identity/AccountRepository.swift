@@ -43,6 +43,10 @@ extension AccountRecord: FetchableRecord, PersistableRecord {
 
 extension AccessKeyRecord: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "accessKey" }
+
+    enum CodingKeys: String, CodingKey {
+        case accessKeyID, secretAccessKey, accountID, userName, status, createdAt
+    }
 }
 
 /// Reads and writes accounts, access keys and the server's own secrets.

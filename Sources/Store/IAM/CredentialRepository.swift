@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+/// IAM users' access keys, virtual MFA devices and STS sessions.
+public struct CredentialRepository: Sendable {
+    let pool: DatabasePool
+
+    // MARK: Access keys
+
+    /// Creates a key for a user, at most `limit` per user (AWS: 2).
+    public func createAccessKey(_ key: AccessKeyRecord, limit: Int) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                let count = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName IS ?", arguments: [key.accountID, key.userName]
+                ) ?? 0
+                guard count < limit else { throw IAMStoreError.limitExceeded }
+                try key.insert(db)
+            }
+        }
+    }
+
+    /// The keys of a user (nil: of the root).
+    public func accessKeys(ofUser userName: String?, accountID: String) async throws -> [AccessKeyRecord] {
+        try await StoreError.wrap {
+            try await pool.read { db in
+                try AccessKeyRecord.fetchAll(
+                    db, sql: "SELECT * FROM accessKey WHERE accountID = ? AND userName IS ? ORDER BY createdAt", arguments: [accountID, userName]
+                )
+            }
+        }
+    }
+
+    public func setAccessKeyStatus(_ accessKeyID: String, userName: String?, accountID: String, status: AccessKeyRecord.Status) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "UPDATE accessKey SET status = ? WHERE accessKeyID = ? AND accountID = ? AND userName IS ?",
+                    arguments: [status.rawValue, accessKeyID, accountID, userName]
+                )
+                guard db.changesCount > 0 else { throw StoreError.notFound }
+            }
+        }
+    }
+
+    public func deleteAccessKey(_ accessKeyID: String, userName: String?, accountID: String) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "DELETE FROM accessKey WHERE accessKeyID = ? AND accountID = ? AND userName IS ?", arguments: [accessKeyID, accountID, userName]
+                )
+                guard db.changesCount > 0 else { throw StoreError.notFound }
+            }
+        }
+    }
+
+    /// Records a key's use, at most once a minute per key (AWS reports last use approximately).
+    public func recordUse(of accessKeyID: String, service: String, region: String, at date: Date) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE accessKey SET lastUsedAt = ?, lastUsedService = ?, lastUsedRegion = ?
+                        WHERE accessKeyID = ? AND (lastUsedAt IS NULL OR lastUsedAt < ?)
+                        """,
+                    arguments: [date, service, region, accessKeyID, date.addingTimeInterval(-60)]
+                )
+            }
+        }
+    }
+
+    /// When and where a key was last used.
+    public func lastUse(of accessKeyID: String) async throws -> (date: Date?, service: String?, region: String?)? {
+        try await StoreError.wrap {
+            try await pool.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT lastUsedAt, lastUsedService, lastUsedRegion FROM accessKey WHERE accessKeyID = ?", arguments: [accessKeyID]
+                ).map { ($0["lastUsedAt"], $0["lastUsedService"], $0["lastUsedRegion"]) }
+            }
+        }
+    }
+
+    // MARK: MFA devices
+
+    public func createMFADevice(_ device: MFADeviceRecord) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO iamMFADevice (serialNumber, accountID, name, path, seed, userName, enabledAt, lastUsedStep, createdAt, tags)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        device.serialNumber, device.accountID, device.name, device.path, device.seed, device.userName, device.enabledAt,
+                        device.lastUsedStep, device.createdAt, IAMTagCoding.encode(device.tags),
+                    ]
+                )
+            }
+        }
+    }
+
+    public func mfaDevice(_ serialNumber: String) async throws -> MFADeviceRecord? {
+        try await StoreError.wrap {
+            try await pool.read { db in
+                try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+            }
+        }
+    }
+
+    public func mfaDevices(accountID: String) async throws -> [MFADeviceRecord] {
+        try await StoreError.wrap {
+            try await pool.read { db in
+                try MFADeviceRecord.fetchAll(db, sql: "SELECT * FROM iamMFADevice WHERE accountID = ? ORDER BY serialNumber", arguments: [accountID])
+            }
+        }
+    }
+
+    /// Changes a device in one transaction (enable, deactivate, record a used code).
+    @discardableResult
+    public func updateMFADevice(_ serialNumber: String, _ change: @escaping @Sendable (inout MFADeviceRecord) throws -> Void) async throws
+        -> MFADeviceRecord
+    {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                guard var device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                else { throw StoreError.notFound }
+                try change(&device)
+                try db.execute(
+                    sql: "UPDATE iamMFADevice SET userName = ?, enabledAt = ?, lastUsedStep = ? WHERE serialNumber = ?",
+                    arguments: [device.userName, device.enabledAt, device.lastUsedStep, serialNumber]
+                )
+                return device
+            }
+        }
+    }
+
+    public func deleteMFADevice(_ serialNumber: String) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                guard db.changesCount > 0 else { throw StoreError.notFound }
+            }
+        }
+    }
+
+    // MARK: STS sessions
+
+    public func createSession(_ session: SessionRecord) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO stsSession
+                            (accessKeyID, secretAccessKey, sessionTokenHash, accountID, kind, principalName, sessionName, sourceAccessKeyID,
+                             issuedAt, expiresAt, mfaAuthenticatedAt, sessionPolicy, tags, sourceFunctionARN)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        session.accessKeyID, session.secretAccessKey, session.sessionTokenHash, session.accountID, session.kind.rawValue,
+                        session.principalName, session.sessionName, session.sourceAccessKeyID, session.issuedAt, session.expiresAt,
+                        session.mfaAuthenticatedAt, session.sessionPolicy, IAMTagCoding.encode(session.tags), session.sourceFunctionARN,
+                    ]
+                )
+                // Sessions expired for a day are of no use to anyone.
+                try db.execute(sql: "DELETE FROM stsSession WHERE expiresAt < ?", arguments: [session.issuedAt.addingTimeInterval(-86_400)])
+            }
+        }
+    }
+
+    public func session(_ accessKeyID: String) async throws -> SessionRecord? {
+        try await StoreError.wrap {
+            try await pool.read { db in try SessionRecord.fetchOne(db, sql: "SELECT * FROM stsSession WHERE accessKeyID = ?", arguments: [accessKeyID]) }
+        }
+    }
+}

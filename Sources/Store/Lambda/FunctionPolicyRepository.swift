@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// The statements of functions' resource-based policies (AddPermission / RemovePermission).
+public struct FunctionPolicyRepository: Sendable {
+    let pool: DatabasePool
+
+    /// Adds a statement; its Sid must be new for that function and qualifier.
+    ///
+    /// - Throws: ``StoreError/conflict`` for a Sid in use, ``StoreError/notFound`` for no function,
+    ///   or ``FunctionStoreError/revisionMismatch(current:)``.
+    public func add(
+        sid: String, statement: String, to key: FunctionKey, qualifier: String, expectedRevision: String?, newRevision: String
+    ) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try Self.checkRevision(key, expectedRevision, db)
+                let position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) + 1 FROM lambdaPolicyStatement") ?? 1
+                try db.execute(
+                    sql: """
+                        INSERT INTO lambdaPolicyStatement (accountID, region, functionName, qualifier, sid, statement, position)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [key.accountID, key.region, key.name, qualifier, sid, statement, position]
+                )
+                try db.execute(
+                    sql: "UPDATE lambdaFunction SET policyRevision = ? WHERE accountID = ? AND region = ? AND name = ?",
+                    arguments: [newRevision, key.accountID, key.region, key.name]
+                )
+            }
+        }
+    }
+
+    /// - Throws: ``StoreError/notFound`` when there is no such statement.
+    public func remove(sid: String, from key: FunctionKey, qualifier: String, expectedRevision: String?, newRevision: String) async throws {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                try Self.checkRevision(key, expectedRevision, db)
+                try db.execute(
+                    sql: "DELETE FROM lambdaPolicyStatement WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ? AND sid = ?",
+                    arguments: [key.accountID, key.region, key.name, qualifier, sid]
+                )
+                guard db.changesCount > 0 else { throw StoreError.notFound }
+                try db.execute(
+                    sql: "UPDATE lambdaFunction SET policyRevision = ? WHERE accountID = ? AND region = ? AND name = ?",
+                    arguments: [newRevision, key.accountID, key.region, key.name]
+                )
+            }
+        }
+    }
+
+    /// The statements (JSON) of a function's policy for a qualifier, in the order they were added, and
+    /// the policy's revision.
+    public func statements(of key: FunctionKey, qualifier: String) async throws -> (statements: [String], revision: String?) {
+        try await StoreError.wrap {
+            try await pool.read { db in
+                let statements = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT statement FROM lambdaPolicyStatement WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?
+                        ORDER BY position
+                        """,
+                    arguments: [key.accountID, key.region, key.name, qualifier]
+                )
+                let revision = try String.fetchOne(
+                    db, sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
+                    arguments: [key.accountID, key.region, key.name]
+                )
+                return (statements, revision)
+            }
+        }
+    }
+
+    private static func checkRevision(_ key: FunctionKey, _ expected: String?, _ db: Database) throws {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
+            arguments: [key.accountID, key.region, key.name]
+        ) else { throw StoreError.notFound }
+        let current: String? = row["policyRevision"]
+        if let expected, expected != current { throw FunctionStoreError.revisionMismatch(current: current ?? "") }
+    }
+}
