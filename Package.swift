@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "IAM",
-            dependencies: ["BulwarkCore", "AWSWire", "Store"],
+            dependencies: ["BulwarkCore", "AWSWire", "Store", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -85,6 +85,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [

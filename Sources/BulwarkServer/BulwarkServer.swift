@@ -62,13 +62,16 @@ public enum BulwarkServer {
         )
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, credentials: nil, logger: logger
         )
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker, clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
         let pipeline = makePipeline(database: database, trail: trail, services: [lambda], clock: clock, logger: logger)
+        invoker.connectPrivateEndpoint { request in
+            await pipeline.handle(request, body: InMemoryBody(data: request.body))
+        }
         let asyncQueue = AsyncQueue(
             database: database, lambda: lambda, invoker: invoker, logger: logger, clock: clock, retryDelay: execution.asyncRetryDelay
         )
@@ -109,7 +112,7 @@ public enum BulwarkServer {
             registry: ServiceRegistry(services: services),
             authenticator: SigV4CallerAuthenticator(
                 verifier: SigV4Verifier(clock: clock),
-                lookup: AccessKeyLookup(accounts: database.accounts),
+                lookup: AccessKeyLookup(database: database, clock: clock),
                 clock: clock
             ),
             authorizer: Authorizer(),

@@ -102,5 +102,36 @@ struct InvocationRulesTests {
             String(decoding: report.payload, as: UTF8.self)
                 == #"{"errorMessage":"Response payload size exceeded maximum allowed payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#
         )
+        #expect(!report.keepsEnvironment)
+    }
+}
+
+@Suite("Entrypoints of provided runtimes")
+struct InvalidEntrypointTests {
+    static let provided = RuntimeCatalog.Entry(runtime: "provided.al2023", kind: .provided, extraReadOnlyPaths: [])
+
+    @Test(arguments: [
+        (nil as Int?, "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]" as String?),
+        (0o644, "fork/exec /var/task/bootstrap: permission denied"),
+        (0o744, "fork/exec /var/task/bootstrap: permission denied"),
+        (0o755, nil),
+    ])
+    func bootstrapMustExistAndBeExecutableByOthers(mode: Int?, message: String?) throws {
+        let code = FileManager.default.temporaryDirectory.appendingPathComponent("entrypoint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: code) }
+        if let mode {
+            let bootstrap = code.appendingPathComponent("bootstrap")
+            try Data("#!/bin/sh\n".utf8).write(to: bootstrap)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: bootstrap.path)
+        }
+        #expect(InvalidEntrypoint.check(Self.provided, codeDirectory: code)?.message == message)
+    }
+
+    @Test func interpretedRuntimesHaveNoBootstrapToCheck() {
+        let python = RuntimeCatalog.Entry(
+            runtime: "python3.11", kind: .python(interpreter: "/usr/bin/python3.11", clientDirectory: "/x"), extraReadOnlyPaths: []
+        )
+        #expect(InvalidEntrypoint.check(python, codeDirectory: URL(fileURLWithPath: "/nonexistent")) == nil)
     }
 }

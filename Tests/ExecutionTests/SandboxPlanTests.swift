@@ -17,6 +17,8 @@ struct SandboxPlanTests {
         #expect(arguments.joined(separator: " ").contains("--cap-drop ALL --uid 993 --gid 993"))
         #expect(arguments.joined(separator: " ").contains("--size 536870912 --tmpfs /tmp"))
         #expect(arguments.joined(separator: " ").contains("--setenv A 1 --setenv B 2"))
+        // The root turns read-only after the last mount, before the environment and the command.
+        #expect(arguments.joined(separator: " ").contains("--proc /proc --remount-ro / --setenv"))
         #expect(Array(arguments.suffix(4)) == ["--", "/var/bulwark/init", "--", "/var/task/bootstrap"])
         #expect(!arguments.contains("--share-net"))
     }

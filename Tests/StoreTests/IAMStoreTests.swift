@@ -12,7 +12,9 @@ struct IAMStoreTests {
     }
 
     private func user(_ name: String, path: String = "/") -> IAMPrincipalRecord {
-        IAMPrincipalRecord(kind: .user, accountID: account, name: name, uniqueID: "AIDA\(name.uppercased())\(UUID().uuidString.prefix(8))", path: path, createdAt: Date())
+        IAMPrincipalRecord(
+            kind: .user, accountID: account, name: name, uniqueID: "AIDA\(name.uppercased())\(UUID().uuidString.prefix(8))", path: path,
+            createdAt: Date())
     }
 
     @Test func namesAreUniqueWithoutRegardToCase() async throws {
@@ -61,8 +63,9 @@ struct IAMStoreTests {
         let arn = "arn:aws:iam::\(account):policy/p"
         let now = Date()
         try await database.managedPolicies.create(
-            ManagedPolicyRecord(arn: arn, accountID: account, name: "p", policyID: "ANPA1", path: "/", description: nil, defaultVersion: "v1",
-                                nextVersion: 2, createdAt: now, updatedAt: now, tags: []),
+            ManagedPolicyRecord(
+                arn: arn, accountID: account, name: "p", policyID: "ANPA1", path: "/", description: nil, defaultVersion: "v1",
+                nextVersion: 2, createdAt: now, updatedAt: now, tags: []),
             document: "{\"v\":1}"
         )
         #expect(try await database.managedPolicies.addVersion(arn, document: "{\"v\":2}", setAsDefault: true, at: now, limit: 2) == "v2")

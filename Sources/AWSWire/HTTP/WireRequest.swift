@@ -16,6 +16,9 @@ public struct WireRequest: Sendable {
     public var isSecureTransport: Bool
     /// The negotiated TLS version, for the audit trail.
     public var tlsVersion: String?
+    /// Set when the request came from inside a function's sandbox, through its private endpoint
+    /// (`lambda:SourceFunctionArn`); such requests have no source IP.
+    public var sourceFunctionARN: String?
 
     public init(
         method: HTTPRequest.Method,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who made a request, as established by authentication.
 ///
 /// The shape follows CloudTrail's `userIdentity`: a type, the principal id, the ARN and the account.
@@ -18,13 +20,50 @@ public struct Principal: Sendable, Hashable {
     public var principalID: String
     /// The friendly name (`aws:username`), when the principal has one.
     public var userName: String?
+    /// What temporary credentials add, when the request was signed with them.
+    public var session: Session?
 
-    public init(kind: Kind, accountID: String, arn: String, principalID: String, userName: String? = nil) {
+    /// The facts of a session of temporary credentials (STS).
+    public struct Session: Sendable, Hashable {
+        /// The role ARN of a role session (`sessionIssuer` in CloudTrail); nil for a user session.
+        public var issuerARN: String?
+        /// The role's name of a role session.
+        public var issuerName: String?
+        public var sessionName: String?
+        public var issuedAt: Date
+        public var expiresAt: Date
+        /// When the holder last authenticated with MFA, if ever.
+        public var mfaAuthenticatedAt: Date?
+        /// An inline session policy that further limits the session.
+        public var policy: String?
+        /// Session tags.
+        public var tags: [String: String]
+        /// The function whose execution environment holds the credentials.
+        public var sourceFunctionARN: String?
+
+        public init(
+            issuerARN: String?, issuerName: String?, sessionName: String?, issuedAt: Date, expiresAt: Date, mfaAuthenticatedAt: Date?,
+            policy: String?, tags: [String: String], sourceFunctionARN: String?
+        ) {
+            self.issuerARN = issuerARN
+            self.issuerName = issuerName
+            self.sessionName = sessionName
+            self.issuedAt = issuedAt
+            self.expiresAt = expiresAt
+            self.mfaAuthenticatedAt = mfaAuthenticatedAt
+            self.policy = policy
+            self.tags = tags
+            self.sourceFunctionARN = sourceFunctionARN
+        }
+    }
+
+    public init(kind: Kind, accountID: String, arn: String, principalID: String, userName: String? = nil, session: Session? = nil) {
         self.kind = kind
         self.accountID = accountID
         self.arn = arn
         self.principalID = principalID
         self.userName = userName
+        self.session = session
     }
 
     /// The root principal of an account.

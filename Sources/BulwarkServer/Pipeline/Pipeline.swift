@@ -14,6 +14,16 @@ protocol RequestBodyReader: Sendable {
 /// A body that exceeds the limit of its operation.
 struct BodyTooLarge: Error {}
 
+/// A body already in memory (requests from functions' private endpoints).
+struct InMemoryBody: RequestBodyReader {
+    let data: Data
+
+    func collect(upTo limit: Int) async throws -> Data {
+        guard data.count <= limit else { throw BodyTooLarge() }
+        return data
+    }
+}
+
 /// The one path of every API call: route → authenticate → decode → authorize → handle → encode →
 /// audit (DESIGN §1). No service can skip a stage: services only declare operations.
 struct Pipeline: Sendable {

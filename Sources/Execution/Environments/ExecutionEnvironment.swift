@@ -14,7 +14,10 @@ final class ExecutionEnvironment: Sendable {
     private let sandbox: Sandbox
     private let session: RuntimeSession
     private let server: RuntimeAPIServer
+    private let endpoint: PrivateEndpointServer?
     private let pump: OutputPump
+    /// When the role credentials in the environment expire; it is retired before then.
+    let credentialsExpire: Date?
     private let directory: URL
     private let initialization = Mutex<InitializationState>(.pending)
 
@@ -28,7 +31,7 @@ final class ExecutionEnvironment: Sendable {
 
     private init(
         id: String, function: FunctionSnapshot, stream: LogStream, sandbox: Sandbox, session: RuntimeSession,
-        server: RuntimeAPIServer, pump: OutputPump, directory: URL
+        server: RuntimeAPIServer, endpoint: PrivateEndpointServer?, pump: OutputPump, directory: URL, credentialsExpire: Date?
     ) {
         self.id = id
         self.function = function
@@ -36,8 +39,10 @@ final class ExecutionEnvironment: Sendable {
         self.sandbox = sandbox
         self.session = session
         self.server = server
+        self.endpoint = endpoint
         self.pump = pump
         self.directory = directory
+        self.credentialsExpire = credentialsExpire
     }
 
     /// Starts an environment for `function`: its Runtime API, its sandbox, and the runtime inside.
@@ -47,10 +52,12 @@ final class ExecutionEnvironment: Sendable {
         host: ExecutionHost,
         code: CodeStore,
         logs: URL,
-        group: any EventLoopGroup
+        group: any EventLoopGroup,
+        access: EnvironmentAccess
     ) async throws -> ExecutionEnvironment {
         let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
+        if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory) { throw problem }
         let hostUID = host.nextHostUID()
         let directory = host.environmentsDirectory.appendingPathComponent(id)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
@@ -59,10 +66,22 @@ final class ExecutionEnvironment: Sendable {
 
         let session = RuntimeSession()
         let server: RuntimeAPIServer
+        var endpoint: PrivateEndpointServer?
         do {
             server = try await RuntimeAPIServer.start(
                 socketPath: directory.appendingPathComponent("runtime.sock").path, session: session, group: group
             )
+            if let handler = access.endpoint {
+                do {
+                    endpoint = try await PrivateEndpointServer.start(
+                        socketPath: directory.appendingPathComponent("edge.sock").path, functionARN: function.functionARN,
+                        handler: handler, group: group
+                    )
+                } catch {
+                    await server.stop()
+                    throw error
+                }
+            }
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error
@@ -76,16 +95,17 @@ final class ExecutionEnvironment: Sendable {
             guard let tools = host.tools else { throw SandboxError.unavailable(host.blocker ?? "bubblewrap is missing") }
             let spec = SandboxLayout.spec(
                 for: function, entry: entry, host: host, codeDirectory: codeDirectory, environmentDirectory: directory,
-                logStream: stream.name, hostUID: hostUID
+                logStream: stream.name, hostUID: hostUID, access: access
             )
             let sandbox = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
             let pump = OutputPump(descriptor: sandbox.output, stream: stream)
             return ExecutionEnvironment(
-                id: id, function: function, stream: stream, sandbox: sandbox, session: session, server: server, pump: pump,
-                directory: directory
+                id: id, function: function, stream: stream, sandbox: sandbox, session: session, server: server, endpoint: endpoint,
+                pump: pump, directory: directory, credentialsExpire: access.credentials?.expiration
             )
         } catch {
             await server.stop()
+            await endpoint?.stop()
             cgroup?.remove()
             try? FileManager.default.removeItem(at: directory)
             throw error
@@ -94,6 +114,12 @@ final class ExecutionEnvironment: Sendable {
 
     /// Whether the runtime's processes are still running.
     var isAlive: Bool { sandbox.bubblewrap.ended == nil }
+
+    /// Whether the environment may serve another invocation: alive, and its role credentials valid
+    /// for long enough (15 minutes, the longest timeout of a function).
+    var isServiceable: Bool {
+        isAlive && (credentialsExpire.map { $0.timeIntervalSinceNow > 15 * 60 } ?? true)
+    }
 
     /// Whether the environment has already served an invocation (a warm start).
     var isInitialized: Bool {
@@ -181,6 +207,7 @@ final class ExecutionEnvironment: Sendable {
         pump.drain()
         close(sandbox.status)
         await server.stop()
+        await endpoint?.stop()
         sandbox.group?.remove()
         try? FileManager.default.removeItem(at: directory)
     }

@@ -33,7 +33,9 @@ struct InvocationReport {
                 message: "Response payload size exceeded maximum allowed payload size (\(RuntimeSession.maximumResponseBytes) bytes).",
                 messageFirst: true
             )
-            (functionError, errorType, timedOut, keepsEnvironment) = ("Unhandled", "Function.ResponseSizeTooLarge", false, true)
+            // Runtime clients exit after the Runtime API's 413 (awslambdaric does): the environment
+            // is not reused.
+            (functionError, errorType, timedOut, keepsEnvironment) = ("Unhandled", "Function.ResponseSizeTooLarge", false, false)
             (self.duration, self.initDuration) = (duration, initDuration)
         case .initFailed(let body, let type):
             (payload, functionError, errorType, timedOut, keepsEnvironment) = (body, "Unhandled", type, false, false)

@@ -1,3 +1,4 @@
+import AWSWire
 import BulwarkCore
 import Foundation
 import Lambda
@@ -16,14 +17,27 @@ public final class Invoker: FunctionInvoker {
     private let logger: Logger
     private let gate = ConcurrencyGate()
     private let pool = EnvironmentPool()
+    private let credentials: (any FunctionCredentialsProvider)?
+    private let endpoint = Mutex<PrivateEndpointServer.Handler?>(nil)
     let wakeup = Wakeup()
 
-    public init(host: ExecutionHost, code: CodeStore, logsDirectory: URL, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    /// - Parameter credentials: issues each environment's role credentials; nil runs functions without any.
+    public init(
+        host: ExecutionHost, code: CodeStore, logsDirectory: URL, eventLoopGroup: any EventLoopGroup,
+        credentials: (any FunctionCredentialsProvider)?, logger: Logger
+    ) {
         self.host = host
         self.code = code
         self.logsDirectory = logsDirectory
         self.eventLoopGroup = eventLoopGroup
+        self.credentials = credentials
         self.logger = logger
+    }
+
+    /// Gives functions their private endpoint: every request through it is answered by `handler`
+    /// (the server's pipeline).
+    public func connectPrivateEndpoint(_ handler: @escaping @Sendable (WireRequest) async -> WireResponse) {
+        endpoint.withLock { $0 = handler }
     }
 
     public func unavailability(of runtime: String) -> String? {
@@ -53,7 +67,6 @@ public final class Invoker: FunctionInvoker {
         )
         defer { gate.release(ticket) }
 
-        let environment = try await environment(for: function, entry: entry)
         let invocation = Invocation(
             requestID: request.requestID,
             payload: request.payload,
@@ -62,6 +75,12 @@ public final class Invoker: FunctionInvoker {
             traceID: Invocation.makeTraceID(at: Date()),
             clientContext: request.clientContext
         )
+        let environment: ExecutionEnvironment
+        do {
+            environment = try await self.environment(for: function, entry: entry)
+        } catch let problem as InvalidEntrypoint {
+            return Self.invalidEntrypoint(problem, invocation: invocation, function: function)
+        }
         let stream = environment.stream
         stream.beginCapture()
         stream.appendPlatformLine("START RequestId: \(request.requestID) Version: \(function.version)")
@@ -91,17 +110,30 @@ public final class Invoker: FunctionInvoker {
             let (warm, stale) = await pool.checkout(functionARN: function.functionARN, version: function.version, revision: function.revisionID)
             for environment in stale { await environment.shutdown() }
             guard let warm else { break }
-            if warm.isAlive { return warm }
+            if warm.isServiceable { return warm }
             await warm.shutdown()
         }
+        // The role's credentials are issued before anything starts: a role Lambda cannot assume
+        // fails the invocation with AWS's error.
+        let access = EnvironmentAccess(credentials: try await credentials?.credentials(for: function), endpoint: endpoint.withLock { $0 })
         do {
             return try await ExecutionEnvironment.start(
-                for: function, entry: entry, host: host, code: code, logs: logsDirectory, group: eventLoopGroup
+                for: function, entry: entry, host: host, code: code, logs: logsDirectory, group: eventLoopGroup, access: access
             )
+        } catch let problem as InvalidEntrypoint {
+            throw problem
         } catch {
             logger.error("cannot start an execution environment", metadata: ["function": "\(function.functionARN)", "error": "\(error)"])
             throw AWSError(code: "ServiceException", message: "Bulwark could not start an execution environment: \(error)", status: 500)
         }
+    }
+
+    /// The answer when the code has no bootstrap to start: an init failure, as AWS reports it.
+    private static func invalidEntrypoint(_ problem: InvalidEntrypoint, invocation: Invocation, function: FunctionSnapshot) -> InvokeResult {
+        let payload = InvocationReport.errorPayload(
+            type: "Runtime.InvalidEntrypoint", message: "RequestId: \(invocation.requestID) Error: \(problem.message)"
+        )
+        return InvokeResult(payload: payload, functionError: "Unhandled", logResult: nil, executedVersion: function.version)
     }
 
     /// Ends environments idle for longer than `limit`.

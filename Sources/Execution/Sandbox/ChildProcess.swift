@@ -32,8 +32,9 @@ final class ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 onto targets in two steps, so that a source numbered like another target is not clobbered.
-        let staging: Int32 = 100
+        // dup2 onto targets in two steps through numbers above every source and target, so that no
+        // source is clobbered before it is copied.
+        let staging = max(descriptors.keys.max() ?? 0, descriptors.values.max() ?? 0) + 1
         for (offset, (_, source)) in descriptors.sorted(by: { $0.key < $1.key }).enumerated() {
             posix_spawn_file_actions_adddup2(&actions, source, staging + Int32(offset))
         }

@@ -78,11 +78,16 @@ final class Sandbox: Sendable {
         }
         close(info.readEnd)
         guard written, let childPID = Self.childPID(in: report) else {
+            let endedOnItsOwn = process.ended
             process.signal(SIGKILL)
             close(block.writeEnd)
+            // What bubblewrap said on its way out explains the failure.
+            let said = await FileDescriptorIO.readToEnd(output.readEnd, limit: 2048, timeout: 1)
             close(output.readEnd)
             close(status.readEnd)
-            let detail = String(decoding: report, as: UTF8.self)
+            var detail = String(decoding: report.isEmpty ? said : report, as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if detail.isEmpty, let endedOnItsOwn { detail = "it ended with \(endedOnItsOwn)" }
             throw SandboxError.launchFailed("bubblewrap did not start the sandbox\(detail.isEmpty ? "" : ": \(detail)")")
         }
         do {

@@ -17,7 +17,8 @@ enum SandboxLayout {
         codeDirectory: URL,
         environmentDirectory: URL,
         logStream: String,
-        hostUID: UInt32?
+        hostUID: UInt32?,
+        access: EnvironmentAccess
     ) -> SandboxSpec {
         var mounts: [SandboxSpec.Mount] = [
             .readOnly(host: "/usr", at: "/usr"),
@@ -45,6 +46,7 @@ enum SandboxLayout {
         var environment = defaultEnvironment
         environment.merge(function.environment) { _, own in own }
         environment.merge(reservedEnvironment(for: function, logStream: logStream)) { _, reserved in reserved }
+        environment.merge(access.environment) { _, reserved in reserved }
         let command: [String]
         switch entry.kind {
         case .provided:
@@ -64,7 +66,9 @@ enum SandboxLayout {
             mounts: mounts,
             environment: environment,
             workingDirectory: "/var/task",
-            command: [initPath, "--forward", "\(runtimeAPI)=\(runDirectory)/runtime.sock", "--status-fd", "6", "--"] + command,
+            command: [initPath, "--forward", "\(runtimeAPI)=\(runDirectory)/runtime.sock"]
+                + (access.endpoint != nil ? ["--forward", "\(EnvironmentAccess.endpointAddress)=\(runDirectory)/edge.sock"] : [])
+                + ["--status-fd", "6", "--"] + command,
             hostUID: hostUID
         )
     }

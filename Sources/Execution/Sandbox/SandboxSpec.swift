@@ -43,6 +43,9 @@ struct SandboxSpec: Sendable {
             case .dev: arguments += ["--dev", "/dev"]
             }
         }
+        // The root is bubblewrap's own tmpfs: once the binds are in place it becomes read-only, so
+        // that /tmp is the only place a function can write, as on Lambda.
+        arguments += ["--remount-ro", "/"]
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
             arguments += ["--setenv", name, value]
         }

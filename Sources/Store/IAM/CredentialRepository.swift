@@ -11,9 +11,10 @@ public struct CredentialRepository: Sendable {
     public func createAccessKey(_ key: AccessKeyRecord, limit: Int) async throws {
         try await StoreError.wrap {
             try await pool.write { db in
-                let count = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName IS ?", arguments: [key.accountID, key.userName]
-                ) ?? 0
+                let count =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName IS ?", arguments: [key.accountID, key.userName]
+                    ) ?? 0
                 guard count < limit else { throw IAMStoreError.limitExceeded }
                 try key.insert(db)
             }
@@ -47,7 +48,8 @@ public struct CredentialRepository: Sendable {
         try await StoreError.wrap {
             try await pool.write { db in
                 try db.execute(
-                    sql: "DELETE FROM accessKey WHERE accessKeyID = ? AND accountID = ? AND userName IS ?", arguments: [accessKeyID, accountID, userName]
+                    sql: "DELETE FROM accessKey WHERE accessKeyID = ? AND accountID = ? AND userName IS ?",
+                    arguments: [accessKeyID, accountID, userName]
                 )
                 guard db.changesCount > 0 else { throw StoreError.notFound }
             }
@@ -117,12 +119,15 @@ public struct CredentialRepository: Sendable {
 
     /// Changes a device in one transaction (enable, deactivate, record a used code).
     @discardableResult
-    public func updateMFADevice(_ serialNumber: String, _ change: @escaping @Sendable (inout MFADeviceRecord) throws -> Void) async throws
+    public func updateMFADevice(
+        _ serialNumber: String, _ change: @escaping @Sendable (inout MFADeviceRecord) throws -> Void
+    ) async throws
         -> MFADeviceRecord
     {
         try await StoreError.wrap {
             try await pool.write { db in
-                guard var device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                guard
+                    var device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
                 else { throw StoreError.notFound }
                 try change(&device)
                 try db.execute(
@@ -169,7 +174,9 @@ public struct CredentialRepository: Sendable {
 
     public func session(_ accessKeyID: String) async throws -> SessionRecord? {
         try await StoreError.wrap {
-            try await pool.read { db in try SessionRecord.fetchOne(db, sql: "SELECT * FROM stsSession WHERE accessKeyID = ?", arguments: [accessKeyID]) }
+            try await pool.read { db in
+                try SessionRecord.fetchOne(db, sql: "SELECT * FROM stsSession WHERE accessKeyID = ?", arguments: [accessKeyID])
+            }
         }
     }
 }

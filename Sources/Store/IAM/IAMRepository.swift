@@ -94,8 +94,9 @@ public struct IAMRepository: Sendable {
         try await StoreError.wrap {
             try await pool.write { db in
                 let arguments: StatementArguments = [accountID, kind.rawValue, name]
-                guard try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?", arguments: arguments) == true
+                guard
+                    try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?", arguments: arguments) == true
                 else { throw StoreError.notFound }
                 if try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?",
@@ -108,17 +109,25 @@ public struct IAMRepository: Sendable {
                 }
                 switch kind {
                 case .user:
-                    if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName = ?", arguments: [accountID, name]) ?? 0 > 0 {
+                    if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName = ?", arguments: [accountID, name])
+                        ?? 0 > 0
+                    {
                         throw IAMStoreError.hasDependents("access keys")
                     }
-                    if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM iamMFADevice WHERE accountID = ? AND userName = ?", arguments: [accountID, name]) ?? 0 > 0 {
+                    if try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM iamMFADevice WHERE accountID = ? AND userName = ?", arguments: [accountID, name]) ?? 0 > 0
+                    {
                         throw IAMStoreError.hasDependents("MFA devices")
                     }
-                    if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND userName = ?", arguments: [accountID, name]) ?? 0 > 0 {
+                    if try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND userName = ?", arguments: [accountID, name]) ?? 0 > 0
+                    {
                         throw IAMStoreError.hasDependents("groups")
                     }
                 case .group:
-                    if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND groupName = ?", arguments: [accountID, name]) ?? 0 > 0 {
+                    if try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND groupName = ?", arguments: [accountID, name]) ?? 0 > 0
+                    {
                         throw IAMStoreError.hasDependents("users")
                     }
                 case .role:
@@ -187,7 +196,9 @@ public struct IAMRepository: Sendable {
 
     // MARK: Inline policies
 
-    public func putInlinePolicy(_ document: String, named policyName: String, of kind: IAMPrincipalKind, _ name: String, accountID: String)
+    public func putInlinePolicy(
+        _ document: String, named policyName: String, of kind: IAMPrincipalKind, _ name: String, accountID: String
+    )
         async throws
     {
         try await StoreError.wrap {
@@ -253,15 +264,17 @@ public struct IAMRepository: Sendable {
         try await StoreError.wrap {
             try await pool.write { db in
                 let arguments: StatementArguments = [accountID, kind.rawValue, name]
-                let count = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ?",
-                    arguments: arguments
-                ) ?? 0
-                let already = try Bool.fetchOne(
-                    db,
-                    sql: "SELECT 1 FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ? AND policyARN = ?",
-                    arguments: [accountID, kind.rawValue, name, policyARN]
-                ) == true
+                let count =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ?",
+                        arguments: arguments
+                    ) ?? 0
+                let already =
+                    try Bool.fetchOne(
+                        db,
+                        sql: "SELECT 1 FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ? AND policyARN = ?",
+                        arguments: [accountID, kind.rawValue, name, policyARN]
+                    ) == true
                 if already { return }
                 guard count < limit else { throw IAMStoreError.limitExceeded }
                 try db.execute(
@@ -315,12 +328,15 @@ public struct IAMRepository: Sendable {
     public func usage(of policyARN: String, accountID: String) async throws -> (attachments: Int, boundaries: Int) {
         try await StoreError.wrap {
             try await pool.read { db in
-                let attachments = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND policyARN = ?", arguments: [accountID, policyARN]
-                ) ?? 0
-                let boundaries = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamPrincipal WHERE accountID = ? AND permissionsBoundary = ?", arguments: [accountID, policyARN]
-                ) ?? 0
+                let attachments =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND policyARN = ?", arguments: [accountID, policyARN]
+                    ) ?? 0
+                let boundaries =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM iamPrincipal WHERE accountID = ? AND permissionsBoundary = ?",
+                        arguments: [accountID, policyARN]
+                    ) ?? 0
                 return (attachments, boundaries)
             }
         }

@@ -73,7 +73,9 @@ public struct ManagedPolicyRepository: Sendable {
     /// Policies visible to an account (its own and AWS managed), in name order after `marker`.
     ///
     /// - Parameter scope: `All`, `AWS` or `Local`, as ListPolicies names them.
-    public func policies(accountID: String, scope: String, pathPrefix: String, after marker: String?, limit: Int) async throws
+    public func policies(
+        accountID: String, scope: String, pathPrefix: String, after marker: String?, limit: Int
+    ) async throws
         -> [ManagedPolicyRecord]
     {
         try await StoreError.wrap {
@@ -100,7 +102,10 @@ public struct ManagedPolicyRepository: Sendable {
         try await StoreError.wrap {
             try await pool.read { db in
                 try Row.fetchOne(db, sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?", arguments: [arn, versionID])
-                    .map { PolicyVersionRecord(policyARN: $0["policyARN"], versionID: $0["versionID"], document: $0["document"], createdAt: $0["createdAt"]) }
+                    .map {
+                        PolicyVersionRecord(
+                            policyARN: $0["policyARN"], versionID: $0["versionID"], document: $0["document"], createdAt: $0["createdAt"])
+                    }
             }
         }
     }
@@ -108,8 +113,12 @@ public struct ManagedPolicyRepository: Sendable {
     public func versions(_ arn: String) async throws -> [PolicyVersionRecord] {
         try await StoreError.wrap {
             try await pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? ORDER BY createdAt DESC, versionID DESC", arguments: [arn])
-                    .map { PolicyVersionRecord(policyARN: $0["policyARN"], versionID: $0["versionID"], document: $0["document"], createdAt: $0["createdAt"]) }
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? ORDER BY createdAt DESC, versionID DESC", arguments: [arn]
+                )
+                .map {
+                    PolicyVersionRecord(policyARN: $0["policyARN"], versionID: $0["versionID"], document: $0["document"], createdAt: $0["createdAt"])
+                }
             }
         }
     }
@@ -142,7 +151,9 @@ public struct ManagedPolicyRepository: Sendable {
     public func setDefaultVersion(_ arn: String, _ versionID: String, at date: Date) async throws {
         try await StoreError.wrap {
             try await pool.write { db in
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?", arguments: [arn, versionID]) == true
+                guard
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?", arguments: [arn, versionID])
+                        == true
                 else { throw StoreError.notFound }
                 try db.execute(sql: "UPDATE iamManagedPolicy SET defaultVersion = ?, updatedAt = ? WHERE arn = ?", arguments: [versionID, date, arn])
             }

@@ -72,10 +72,12 @@ public struct FunctionPolicyRepository: Sendable {
     }
 
     private static func checkRevision(_ key: FunctionKey, _ expected: String?, _ db: Database) throws {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
-            arguments: [key.accountID, key.region, key.name]
-        ) else { throw StoreError.notFound }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
+                arguments: [key.accountID, key.region, key.name]
+            )
+        else { throw StoreError.notFound }
         let current: String? = row["policyRevision"]
         if let expected, expected != current { throw FunctionStoreError.revisionMismatch(current: current ?? "") }
     }

@@ -1,0 +1,2 @@
+// A nodejs handler (CommonJS module).
+exports.handler = async (event) => ({ module: "commonjs", event });
