@@ -106,7 +106,7 @@ final class ExecutionEnvironment: Sendable {
         } catch {
             await server.stop()
             await endpoint?.stop()
-            cgroup?.remove()
+            await cgroup?.remove()
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
@@ -208,7 +208,7 @@ final class ExecutionEnvironment: Sendable {
         close(sandbox.status)
         await server.stop()
         await endpoint?.stop()
-        sandbox.group?.remove()
+        await sandbox.group?.remove()
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -162,14 +162,24 @@ struct ControlGroup: Sendable {
         (CGroupFiles.read(directories[0], "cgroup.procs") ?? "").split(separator: "\n").compactMap { Int32($0) }
     }
 
-    /// Removes the groups once their processes are gone; retries briefly while the kernel reaps them.
-    func remove() {
-        for directory in directories.reversed() {
-            for attempt in 0..<50 {
-                if rmdir(directory.path) == 0 || errno == ENOENT { break }
-                if attempt == 49 { break }
-                usleep(20_000)
+    /// Removes the groups once their processes are gone. The kernel may take seconds to reap a
+    /// thousand processes of a fork bomb; after a second, whatever is still in the groups (only the
+    /// environment's own processes can be) is killed again. Gives up after `patience`.
+    func remove(patience: Duration = .seconds(15)) async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var remaining = directories.reversed().map { $0 }
+        while true {
+            remaining.removeAll { rmdir($0.path) == 0 || errno == ENOENT }
+            let waited = clock.now - started
+            if remaining.isEmpty || waited >= patience { return }
+            if waited >= .seconds(1) {
+                for directory in remaining {
+                    let listed = CGroupFiles.read(directory, "cgroup.procs") ?? ""
+                    for pid in listed.split(separator: "\n").compactMap({ Int32($0) }) where pid > 1 { kill(pid, SIGKILL) }
+                }
             }
+            try? await Task.sleep(for: .milliseconds(50))
         }
     }
 }
