@@ -63,9 +63,9 @@ public struct QueryCodec: WireCodec {
         xml.close("Error")
         xml.element("RequestId", requestID)
         xml.close("ErrorResponse")
-        var response = response(status: error.status, xml: xml, requestID: requestID)
-        for (name, value) in error.headers { response.setHeader(name, value) }
-        return response
+        var answer = response(status: error.status, xml: xml, requestID: requestID)
+        for (name, value) in error.headers { answer.setHeader(name, value) }
+        return answer
     }
 
     private static func response(status: Int, xml: XMLWriter, requestID: String) -> WireResponse {

@@ -105,7 +105,7 @@ struct QueryOutputWriter {
             let text = AWSTimestamp.iso8601(Date(timeIntervalSince1970: whole))
             guard milliseconds > 0 else { return text }
             let fraction = String(milliseconds)
-            return text.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+            return String(text.dropLast()) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
         }
     }
 }
