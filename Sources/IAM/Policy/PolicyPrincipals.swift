@@ -30,7 +30,7 @@ extension PolicyPrincipals {
         switch json {
         case .string("*"): return PolicyPrincipals([.everyone])
         case .object(let members):
-            guard !members.isEmpty else { throw .missingPrincipal }
+            guard !members.isEmpty else { throw .emptyPrincipal }
             var entries: [Entry] = []
             for member in members {
                 let values = try PolicyParser.strings(member.value)
