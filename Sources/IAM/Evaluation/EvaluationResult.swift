@@ -3,6 +3,7 @@ import BulwarkCore
 /// The answer to an ``EvaluationRequest`` and why: the statements that allowed or denied, the
 /// policies considered, and AWS's access-denied message for a denial.
 public struct EvaluationResult: Sendable, Hashable {
+    /// AWS's three outcomes.
     public enum Decision: String, Sendable, Hashable {
         case allow = "Allow"
         /// A `Deny` statement applies.
@@ -39,7 +40,9 @@ public struct EvaluationResult: Sendable, Hashable {
         }
     }
 
+    /// Allow, explicit deny or implicit deny.
     public let decision: Decision
+    /// What the decision rests on; names the policy type for denial messages.
     public let basis: Basis
     /// The statements whose `Allow` the decision used (for a denial, those that did allow but
     /// were not enough).
@@ -48,12 +51,16 @@ public struct EvaluationResult: Sendable, Hashable {
     public let denyingStatements: [StatementReference]
     /// Every policy that was evaluated.
     public let evaluatedPolicies: [PolicySource]
+    /// The principal's ARN, as denial messages name it.
     public let principalARN: String
+    /// The action as the request named it.
     public let action: String
+    /// The resource ARN (or `*`).
     public let resource: String
     /// Whether principal and resource are in the same account (AWS names denying policies only then).
     public let sameAccount: Bool
 
+    /// Whether the decision is `Allow`.
     public var isAllowed: Bool { decision == .allow }
 
     /// AWS's message for a denial, e.g. `User: arn:aws:iam::123456789012:user/dev is not authorized

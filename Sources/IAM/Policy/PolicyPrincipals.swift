@@ -16,6 +16,7 @@ public struct PolicyPrincipals: Sendable, Hashable {
         case canonicalUser(String)
     }
 
+    /// The principals in document order.
     public let entries: [Entry]
 
     init(_ entries: [Entry]) {
