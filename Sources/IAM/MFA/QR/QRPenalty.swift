@@ -58,14 +58,24 @@ struct QRPenalty: Sendable, Hashable {
         return penalty
     }
 
+    /// Counts patterns that do not share modules: once one is counted the search resumes after it, as segno does
+    /// (ISO/IEC 18004 does not say; zxing also counts overlapping ones). Only the choice of mask could differ.
     private static func finderLikeCount(_ line: [Bool]) -> Int {
         let pattern = [true, false, true, true, true, false, true]
         func isLight(_ range: Range<Int>) -> Bool {
             range.allSatisfy { !line.indices.contains($0) || !line[$0] }
         }
         var count = 0
-        for start in 0...(line.count - pattern.count) where line[start..<start + pattern.count].elementsEqual(pattern) {
-            if isLight(start - 4..<start) || isLight(start + 7..<start + 11) { count += 1 }
+        var start = 0
+        while start + pattern.count <= line.count {
+            if line[start..<start + pattern.count].elementsEqual(pattern)
+                && (isLight(start - 4..<start) || isLight(start + 7..<start + 11))
+            {
+                count += 1
+                start += pattern.count
+            } else {
+                start += 1
+            }
         }
         return count
     }
