@@ -140,7 +140,17 @@ let package = Package(
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
-        .testTarget(name: "IAMTests", dependencies: ["IAM"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IAMTests",
+            // ZIPFoundation's zlib inflate is the independent decoder that the QR code PNG tests check against.
+            dependencies: [
+                "IAM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExecutionTests",
