@@ -68,7 +68,8 @@ public enum BulwarkServer {
             database: database, code: code, invoker: invoker, clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
-        let pipeline = makePipeline(database: database, trail: trail, services: [lambda], clock: clock, logger: logger)
+        let sts = STSService(database: database, clock: clock)
+        let pipeline = makePipeline(database: database, trail: trail, services: [lambda, sts], clock: clock, logger: logger)
         invoker.connectPrivateEndpoint { request in
             await pipeline.handle(request, body: InMemoryBody(data: request.body))
         }
@@ -115,7 +116,7 @@ public enum BulwarkServer {
                 lookup: AccessKeyLookup(database: database, clock: clock),
                 clock: clock
             ),
-            authorizer: Authorizer(),
+            authorizer: Authorizer(database: database),
             audit: AuditRecorder(trail: trail, logger: logger),
             clock: clock,
             logger: logger,

@@ -42,6 +42,8 @@ public struct ServiceOperation: Sendable {
         eventName: String? = nil,
         input: Input.Type,
         resources: @escaping @Sendable (Input, CallContext) throws -> [String],
+        conditionKeys: (@Sendable (Input, CallContext) -> [String: AuthorizationCheck.Value])? = nil,
+        furtherChecks: (@Sendable (Input, CallContext) throws -> [AuthorizationCheck])? = nil,
         handler: @escaping @Sendable (Input, CallContext) async throws -> Output
     ) {
         self.name = name
@@ -53,7 +55,11 @@ public struct ServiceOperation: Sendable {
         self.eventName = eventName
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
-            return PreparedCall(resources: try resources(typed, context)) { context in
+            let keys = conditionKeys?(typed, context) ?? [:]
+            let checks =
+                try resources(typed, context).map { AuthorizationCheck(action: action, resource: $0, conditionKeys: keys) }
+                + (try furtherChecks?(typed, context) ?? [])
+            return PreparedCall(checks: checks) { context in
                 ShapeCoding.encode(try await handler(typed, context))
             }
         }
@@ -65,16 +71,20 @@ public struct ServiceOperation: Sendable {
     }
 }
 
-/// An operation call whose input has been decoded: the resources to authorize and the handler to run.
+/// An operation call whose input has been decoded: the questions to authorize and the handler to run.
 public struct PreparedCall: Sendable {
-    /// The ARNs of the resources the call acts on (`*` when it acts on none).
-    public let resources: [String]
+    /// The operation's action on each resource it acts on (`*` when none), then any further checks
+    /// its input implies.
+    public let checks: [AuthorizationCheck]
     private let run: @Sendable (CallContext) async throws -> JSONValue
 
-    public init(resources: [String], run: @escaping @Sendable (CallContext) async throws -> JSONValue) {
-        self.resources = resources
+    public init(checks: [AuthorizationCheck], run: @escaping @Sendable (CallContext) async throws -> JSONValue) {
+        self.checks = checks
         self.run = run
     }
+
+    /// The ARNs of the resources the call acts on.
+    public var resources: [String] { checks.map(\.resource) }
 
     /// Runs the handler; the answer is the output document keyed by model member names.
     public func execute(_ context: CallContext) async throws -> JSONValue {

@@ -100,7 +100,7 @@ enum SelfSignedAuthority {
                     .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
                     .ipAddress(ASN1OctetString(contentBytes: ArraySlice([UInt8](repeating: 0, count: 15) + [1]))),
                 ])
-                AuthorityKeyIdentifier(keyIdentifier: try SubjectKeyIdentifier(hash: .init(authorityKey.publicKey)).keyIdentifier)
+                AuthorityKeyIdentifier(keyIdentifier: SubjectKeyIdentifier(hash: .init(authorityKey.publicKey)).keyIdentifier)
             },
             issuerPrivateKey: .init(authorityKey)
         )

@@ -35,7 +35,7 @@ struct AuditRecorder: Sendable {
         let managementEvent = operation?.name != "Invoke"
         // CloudTrail records no answer for reads and data events.
         let response: JSONValue? = readOnly || !managementEvent ? nil : call.output.flatMap { projection?.project($0, as: operation?.output) }
-        return AuditEvent(
+        var event = AuditEvent(
             userIdentity: identity,
             eventTime: call.receivedAt,
             eventSource: model?.eventSource ?? "bulwark.amazonaws.com",
@@ -57,6 +57,8 @@ struct AuditRecorder: Sendable {
                     tlsVersion: call.request.tlsVersion ?? "TLSv1.2 or later", clientProvidedHostHeader: call.request.header("Host"))
                 : nil
         )
+        event.additionalEventData = call.authorization.map { .object(["authorization": .string($0)]) }
+        return event
     }
 
     /// CloudTrail names REST operations with the date of their API version, as Lambda's trail does:

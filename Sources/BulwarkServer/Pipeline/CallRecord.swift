@@ -14,6 +14,8 @@ struct CallRecord: Sendable {
     var input: JSONValue?
     var output: JSONValue?
     var error: AWSError?
+    /// Why the authorizer refused the call: the policies it considered and what decided.
+    var authorization: String?
 
     init(requestID: String, receivedAt: Date, request: WireRequest) {
         self.requestID = requestID

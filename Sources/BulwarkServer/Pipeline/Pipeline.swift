@@ -113,9 +113,12 @@ struct Pipeline: Sendable {
             let input = try entry.codec.readInput(request, match: match)
             call.input = input
             let prepared = try operation.prepare(input, context: context)
-            let question = AuthorizationRequest(principal: caller.principal, action: operation.action, resources: prepared.resources)
-            let decision = authorizer.authorize(question)
-            if let message = decision.message(for: question) {
+            let decision = try await authorizer.authorize(prepared.checks, context: context)
+            if !decision.isAllowed {
+                call.authorization = decision.explanation
+                let message =
+                    decision.denial?.accessDeniedMessage
+                    ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
                 throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
             }
             let output = try await prepared.execute(context)

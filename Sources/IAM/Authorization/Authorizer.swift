@@ -1,70 +1,80 @@
+import AWSWire
 import BulwarkCore
+import Foundation
+import Store
 
-/// A question to the authorizer: may this principal perform this action on these resources?
-public struct AuthorizationRequest: Sendable {
-    public let principal: Principal
-    /// The IAM action, e.g. `lambda:GetFunction`.
-    public let action: String
-    /// The resource ARNs the call acts on; `*` for actions without a resource.
-    public let resources: [String]
-
-    public init(principal: Principal, action: String, resources: [String]) {
-        self.principal = principal
-        self.action = action
-        self.resources = resources
-    }
-}
-
-/// The authorizer's answer. A denial carries AWS's explanation and which resource was refused.
-public enum AuthorizationDecision: Sendable, Equatable {
-    case allow
-    case deny(resource: String, reason: DenialReason)
-
-    public enum DenialReason: String, Sendable, Equatable {
-        /// No identity-based policy allows the action.
-        case noIdentityPolicy = "no identity-based policy allows"
-        /// The resource is in another account and no resource-based policy allows the action.
-        case noResourcePolicy = "no resource-based policy allows"
-    }
-}
-
-/// Decides every request the pipeline lets through authentication.
-///
-/// Until IAM policies exist (issue #4), the only principals are account roots: a root may do
-/// everything within its own account and nothing in another; any other principal is denied,
-/// because no policy allows it. There is no path that allows without a decision.
+/// The authorize stage of the pipeline (DESIGN §1, §4): every check of every call is decided by
+/// AWS's policy evaluation logic over the policies in the store. Nothing is allowed without a
+/// policy that allows it, except what an account's root may do in its own account.
 public struct Authorizer: Sendable {
-    public init() {}
+    private let gatherer: PolicyGatherer
+    private let evaluator = PolicyEvaluator()
 
-    public func authorize(_ request: AuthorizationRequest) -> AuthorizationDecision {
-        for resource in request.resources {
-            switch request.principal.kind {
-            case .root:
-                if let owner = Self.account(of: resource), owner != request.principal.accountID {
-                    return .deny(resource: resource, reason: .noResourcePolicy)
-                }
-            case .iamUser, .assumedRole, .awsService:
-                return .deny(resource: resource, reason: .noIdentityPolicy)
-            }
-        }
-        return request.resources.isEmpty ? .deny(resource: "*", reason: .noIdentityPolicy) : .allow
+    public init(database: BulwarkDatabase) {
+        gatherer = PolicyGatherer(database: database)
     }
 
-    /// The account of an ARN, or nil for `*` and ARNs without one (global resources).
-    static func account(of resource: String) -> String? {
-        guard let arn = ARN(resource), !arn.accountID.isEmpty else { return nil }
-        return arn.accountID
+    /// Decides the checks of one call, in order; the first denial decides the call.
+    public func authorize(_ checks: [AuthorizationCheck], context: CallContext) async throws -> AuthorizationOutcome {
+        // A call that asks no question is refused (the outcome allows nothing), never waved through.
+        guard !checks.isEmpty else { return AuthorizationOutcome(results: []) }
+        let (principal, policies) = try await gatherer.identity(of: context.principal)
+        let base = Self.requestContext(of: context)
+        var results: [EvaluationResult] = []
+        for check in checks {
+            var applicable = policies
+            applicable.resource = try await gatherer.resourcePolicy(for: check.resource, action: check.action)
+            var requestContext = base
+            for (key, value) in check.conditionKeys {
+                switch value {
+                case .single(let text): requestContext[key] = .single(text)
+                case .multiple(let texts): requestContext[key] = .multiple(texts)
+                }
+            }
+            let result = evaluator.evaluate(
+                EvaluationRequest(principal: principal, action: check.action, resource: check.resource, context: requestContext, policies: applicable)
+            )
+            results.append(result)
+            if !result.isAllowed { break }
+        }
+        return AuthorizationOutcome(results: results)
+    }
+
+    /// The global condition keys of a request (`aws:SourceIp`, `aws:SecureTransport`,
+    /// `aws:MultiFactorAuthPresent`, …), as AWS sets them for the credentials used.
+    static func requestContext(of call: CallContext) -> RequestContext {
+        var context = RequestContext.request(
+            time: call.receivedAt,
+            sourceIP: call.sourceIP.isEmpty ? nil : call.sourceIP,
+            secureTransport: call.isSecureTransport,
+            requestedRegion: call.region,
+            userAgent: call.userAgent.isEmpty ? nil : call.userAgent
+        )
+        // Long-term keys carry no MFA keys at all; temporary credentials say whether MFA was used.
+        if let session = call.principal.session {
+            context["aws:TokenIssueTime"] = .date(session.issuedAt)
+            if let authenticated = session.mfaAuthenticatedAt {
+                context["aws:MultiFactorAuthPresent"] = .bool(true)
+                context["aws:MultiFactorAuthAge"] = .number(max(0, Int(call.receivedAt.timeIntervalSince(authenticated))))
+            } else {
+                context["aws:MultiFactorAuthPresent"] = .bool(false)
+            }
+            if let function = session.sourceFunctionARN { context["lambda:SourceFunctionArn"] = .single(function) }
+        }
+        return context
     }
 }
 
-extension AuthorizationDecision {
-    /// AWS's `AccessDenied` message for a denial, e.g.
-    /// `User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:DeleteFunction on
-    /// resource: arn:aws:lambda:us-east-1:123456789012:function:hello because no identity-based policy
-    /// allows the lambda:DeleteFunction action`.
-    public func message(for request: AuthorizationRequest) -> String? {
-        guard case .deny(let resource, let reason) = self else { return nil }
-        return
-            "User: \(request.principal.arn) is not authorized to perform: \(request.action) on resource: \(resource) because \(reason.rawValue) the \(request.action) action"
-    }
+/// What the authorizer decided for one call: the evaluation of each check up to the first denial.
+public struct AuthorizationOutcome: Sendable {
+    public let results: [EvaluationResult]
+
+    /// Whether every check was asked and allowed.
+    public var isAllowed: Bool { !results.isEmpty && results.allSatisfy(\.isAllowed) }
+
+    /// The evaluation that refused the call, if one did.
+    public var denial: EvaluationResult? { results.first { !$0.isAllowed } }
+
+    /// One line per check for the audit trail: which policies were considered and what decided.
+    public var explanation: String { results.map(\.explanation).joined(separator: "\n") }
 }

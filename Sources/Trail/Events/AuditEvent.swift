@@ -75,6 +75,9 @@ public struct AuditEvent: Codable, Sendable, Equatable {
     public var recipientAccountId: String?
     public var eventCategory: String
     public var tlsDetails: TLSDetails?
+    /// Bulwark's own facts about the call: for a denial, `authorization` says which policies were
+    /// considered and what decided (read by `bulwark iam explain`).
+    public var additionalEventData: JSONValue?
 
     public init(
         userIdentity: UserIdentity,
@@ -138,5 +141,6 @@ public struct AuditEvent: Codable, Sendable, Equatable {
         try container.encodeIfPresent(recipientAccountId, forKey: .recipientAccountId)
         try container.encode(eventCategory, forKey: .eventCategory)
         try container.encodeIfPresent(tlsDetails, forKey: .tlsDetails)
+        try container.encodeIfPresent(additionalEventData, forKey: .additionalEventData)
     }
 }

@@ -1,0 +1,23 @@
+/// One question of the authorize stage: may the caller perform `action` on `resource`, given the
+/// request's condition keys? An operation asks one per resource it acts on, plus those its input
+/// implies (`iam:PassRole` on the role a function is created with).
+public struct AuthorizationCheck: Sendable, Equatable {
+    /// A condition key's value in the request.
+    public enum Value: Sendable, Equatable {
+        case single(String)
+        case multiple([String])
+    }
+
+    /// The IAM action, e.g. `lambda:InvokeFunction`.
+    public let action: String
+    /// The resource's ARN, or `*` for actions without a resource.
+    public let resource: String
+    /// The service-specific condition keys of this request (`iam:PassedToService`, `lambda:Principal`).
+    public let conditionKeys: [String: Value]
+
+    public init(action: String, resource: String, conditionKeys: [String: Value] = [:]) {
+        self.action = action
+        self.resource = resource
+        self.conditionKeys = conditionKeys
+    }
+}

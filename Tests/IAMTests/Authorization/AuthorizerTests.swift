@@ -1,0 +1,200 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+import Testing
+
+@testable import IAM
+
+/// The authorize stage over policies in the store: what it gathers for each kind of caller, and
+/// the request keys it sets.
+@Suite("The authorizer over the store")
+struct AuthorizerTests {
+    let database: BulwarkDatabase
+    let authorizer: Authorizer
+    static let account = "123456789012"
+    static let function = "arn:aws:lambda:us-east-1:123456789012:function:hello"
+
+    init() throws {
+        database = try BulwarkDatabase(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-authorizer-\(UUID().uuidString)"))
+        authorizer = Authorizer(database: database)
+    }
+
+    static func allow(_ action: String, _ resource: String = "*", condition: String = "") -> String {
+        let when = condition.isEmpty ? "" : #", "Condition": \#(condition)"#
+        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"\#(action)","Resource":"\#(resource)"\#(when)}]}"#
+    }
+
+    static func context(_ principal: Principal, sourceIP: String = "10.1.2.3", secure: Bool = false) -> CallContext {
+        CallContext(
+            requestID: "r", principal: principal, accessKeyID: "AKIA", region: "us-east-1", sourceIP: sourceIP, userAgent: "t",
+            isSecureTransport: secure, receivedAt: Date(), presigner: URLPresigner { path, _, _ in path }
+        )
+    }
+
+    func makeUser(_ name: String, boundary: String? = nil) async throws -> Principal {
+        let record = IAMPrincipalRecord(
+            kind: .user, accountID: Self.account, name: name, uniqueID: "AIDA\(name.uppercased())", path: "/", createdAt: Date(),
+            permissionsBoundary: boundary
+        )
+        try await database.iam.create(record)
+        return Principal(kind: .iamUser, accountID: Self.account, arn: record.arn, principalID: record.uniqueID, userName: name)
+    }
+
+    func makeManagedPolicy(_ name: String, document: String) async throws -> String {
+        let arn = "arn:aws:iam::\(Self.account):policy/\(name)"
+        try await database.managedPolicies.create(
+            ManagedPolicyRecord(
+                arn: arn, accountID: Self.account, name: name, policyID: "ANPA\(name.uppercased())", path: "/", description: nil,
+                defaultVersion: "v1", nextVersion: 2, createdAt: Date(), updatedAt: Date(), tags: []
+            ),
+            document: document
+        )
+        return arn
+    }
+
+    func decide(_ principal: Principal, _ action: String, _ resource: String, context: CallContext? = nil) async throws -> AuthorizationOutcome {
+        try await authorizer.authorize([AuthorizationCheck(action: action, resource: resource)], context: context ?? Self.context(principal))
+    }
+
+    @Test func theRootMayDoAnythingInItsAccount() async throws {
+        let outcome = try await decide(.root(accountID: Self.account), "lambda:DeleteFunction", Self.function)
+        #expect(outcome.isAllowed)
+    }
+
+    @Test func aUserWithoutPoliciesIsDeniedWithAWSsMessage() async throws {
+        let dev = try await makeUser("dev")
+        let outcome = try await decide(dev, "lambda:DeleteFunction", Self.function)
+        #expect(!outcome.isAllowed)
+        #expect(
+            outcome.denial?.accessDeniedMessage
+                == "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:DeleteFunction on resource: \(Self.function) because no identity-based policy allows the lambda:DeleteFunction action"
+        )
+        #expect(outcome.explanation.contains("no identity-based policy allows lambda:DeleteFunction"))
+    }
+
+    @Test func inlineUserPoliciesAllowExactlyWhatTheyName() async throws {
+        let dev = try await makeUser("dev")
+        try await database.iam.putInlinePolicy(
+            Self.allow("lambda:InvokeFunction", Self.function), named: "invoke", of: .user, "dev", accountID: Self.account)
+        #expect(try await decide(dev, "lambda:InvokeFunction", Self.function).isAllowed)
+        #expect(try await decide(dev, "lambda:invokefunction", Self.function).isAllowed)
+        #expect(try await !decide(dev, "lambda:DeleteFunction", Self.function).isAllowed)
+        #expect(try await !decide(dev, "lambda:InvokeFunction", Self.function + "-other").isAllowed)
+    }
+
+    @Test func groupAndAttachedManagedPoliciesCount() async throws {
+        let dev = try await makeUser("dev")
+        try await database.iam.create(
+            IAMPrincipalRecord(kind: .group, accountID: Self.account, name: "ops", uniqueID: "AGPAOPS", path: "/", createdAt: Date()))
+        try await database.iam.addUser("dev", toGroup: "ops", accountID: Self.account)
+        try await database.iam.putInlinePolicy(Self.allow("lambda:GetFunction"), named: "read", of: .group, "ops", accountID: Self.account)
+        let managed = try await makeManagedPolicy("list", document: Self.allow("lambda:ListFunctions"))
+        try await database.iam.attach(managed, to: .user, "dev", accountID: Self.account, limit: 10)
+        #expect(try await decide(dev, "lambda:GetFunction", Self.function).isAllowed)
+        #expect(try await decide(dev, "lambda:ListFunctions", "*").isAllowed)
+        #expect(try await !decide(dev, "lambda:UpdateFunctionCode", Self.function).isAllowed)
+    }
+
+    @Test func anExplicitDenyWinsOverAnAllow() async throws {
+        let dev = try await makeUser("dev")
+        try await database.iam.putInlinePolicy(Self.allow("lambda:*"), named: "all", of: .user, "dev", accountID: Self.account)
+        let deny = #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"lambda:DeleteFunction","Resource":"*"}]}"#
+        try await database.iam.putInlinePolicy(deny, named: "no-delete", of: .user, "dev", accountID: Self.account)
+        let outcome = try await decide(dev, "lambda:DeleteFunction", Self.function)
+        #expect(!outcome.isAllowed)
+        #expect(outcome.denial?.accessDeniedMessage?.hasSuffix("with an explicit deny in an identity-based policy") == true)
+        #expect(try await decide(dev, "lambda:GetFunction", Self.function).isAllowed)
+    }
+
+    @Test func aPermissionsBoundaryLimitsTheUser() async throws {
+        let boundary = try await makeManagedPolicy("boundary", document: Self.allow("lambda:Get*"))
+        let dev = try await makeUser("dev", boundary: boundary)
+        try await database.iam.putInlinePolicy(Self.allow("lambda:*"), named: "all", of: .user, "dev", accountID: Self.account)
+        #expect(try await decide(dev, "lambda:GetFunction", Self.function).isAllowed)
+        let outcome = try await decide(dev, "lambda:DeleteFunction", Self.function)
+        #expect(outcome.denial?.accessDeniedMessage?.hasSuffix("because no permissions boundary allows the lambda:DeleteFunction action") == true)
+    }
+
+    @Test func requestKeysReachConditions() async throws {
+        let dev = try await makeUser("dev")
+        let onlyFromTheOffice = Self.allow("lambda:GetFunction", condition: #"{"IpAddress":{"aws:SourceIp":"10.1.0.0/16"}}"#)
+        try await database.iam.putInlinePolicy(onlyFromTheOffice, named: "office", of: .user, "dev", accountID: Self.account)
+        #expect(try await decide(dev, "lambda:GetFunction", Self.function, context: Self.context(dev, sourceIP: "10.1.9.9")).isAllowed)
+        #expect(try await !decide(dev, "lambda:GetFunction", Self.function, context: Self.context(dev, sourceIP: "192.0.2.1")).isAllowed)
+    }
+
+    @Test func mfaKeysFollowTheCredentials() async throws {
+        var dev = try await makeUser("dev")
+        let mfaOnly = Self.allow("lambda:DeleteFunction", condition: #"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#)
+        try await database.iam.putInlinePolicy(mfaOnly, named: "mfa", of: .user, "dev", accountID: Self.account)
+        #expect(try await !decide(dev, "lambda:DeleteFunction", Self.function).isAllowed)
+        dev.session = Principal.Session(
+            issuerARN: nil, issuerName: nil, sessionName: nil, issuedAt: Date(), expiresAt: Date().addingTimeInterval(900),
+            mfaAuthenticatedAt: nil, policy: nil, tags: [:], sourceFunctionARN: nil
+        )
+        #expect(try await !decide(dev, "lambda:DeleteFunction", Self.function).isAllowed)
+        dev.session?.mfaAuthenticatedAt = Date()
+        #expect(try await decide(dev, "lambda:DeleteFunction", Self.function).isAllowed)
+    }
+
+    @Test func roleSessionsAreJudgedByTheRoleAndTheirSessionPolicy() async throws {
+        let trust =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+        let role = IAMPrincipalRecord(
+            kind: .role, accountID: Self.account, name: "hello-role", uniqueID: "AROAHELLO", path: "/", createdAt: Date(), trustPolicy: trust)
+        try await database.iam.create(role)
+        try await database.iam.putInlinePolicy(Self.allow("lambda:*"), named: "all", of: .role, "hello-role", accountID: Self.account)
+        func session(policy: String?) -> Principal {
+            Principal(
+                kind: .assumedRole, accountID: Self.account, arn: "arn:aws:sts::\(Self.account):assumed-role/hello-role/hello",
+                principalID: "AROAHELLO:hello",
+                session: Principal.Session(
+                    issuerARN: role.arn, issuerName: role.name, sessionName: "hello", issuedAt: Date(), expiresAt: Date().addingTimeInterval(3600),
+                    mfaAuthenticatedAt: nil, policy: policy, tags: [:], sourceFunctionARN: Self.function
+                )
+            )
+        }
+        #expect(try await decide(session(policy: nil), "lambda:DeleteFunction", Self.function).isAllowed)
+        let narrowed = session(policy: Self.allow("lambda:GetFunction"))
+        #expect(try await decide(narrowed, "lambda:GetFunction", Self.function).isAllowed)
+        let outcome = try await decide(narrowed, "lambda:DeleteFunction", Self.function)
+        #expect(outcome.denial?.accessDeniedMessage?.hasSuffix("because no session policy allows the lambda:DeleteFunction action") == true)
+        // The function the credentials belong to is a request key.
+        let ownFunctionOnly = Self.allow("lambda:ListFunctions", condition: #"{"ArnEquals":{"lambda:SourceFunctionArn":"\#(Self.function)"}}"#)
+        try await database.iam.putInlinePolicy(ownFunctionOnly, named: "all", of: .role, "hello-role", accountID: Self.account)
+        #expect(try await decide(session(policy: nil), "lambda:ListFunctions", "*").isAllowed)
+    }
+
+    @Test func functionPoliciesAllowOtherAccountsToInvoke() async throws {
+        let other = Principal.root(accountID: "210987654321")
+        #expect(try await !decide(other, "lambda:InvokeFunction", Self.function).isAllowed)
+        let statement =
+            #"{"Sid":"other","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"lambda:InvokeFunction","Resource":"\#(Self.function)"}"#
+        try await database.accounts.bootstrap(
+            AccountRecord(id: Self.account, createdAt: Date()),
+            rootKey: AccessKeyRecord(
+                accessKeyID: "AKIAEXAMPLE0000001", secretAccessKey: "s", accountID: Self.account, userName: nil, status: .active,
+                createdAt: Date())
+        )
+        let key = FunctionKey(accountID: Self.account, region: "us-east-1", name: "hello")
+        try await database.functions.create(
+            FunctionVersionRecord(
+                key: key, version: "$LATEST", configuration: Data("{}".utf8), codeSHA256: String(repeating: "a", count: 64), codeSize: 10,
+                revisionID: "r1"
+            ),
+            createdAt: Date(), tags: [:], tagResource: Self.function
+        )
+        try await database.functionPolicies.add(
+            sid: "other", statement: statement, to: key, qualifier: "$LATEST", expectedRevision: nil, newRevision: "r2"
+        )
+        #expect(try await decide(other, "lambda:InvokeFunction", Self.function).isAllowed)
+        #expect(try await !decide(other, "lambda:DeleteFunction", Self.function).isAllowed)
+    }
+
+    @Test func aCallThatAsksNothingIsRefused() async throws {
+        let outcome = try await authorizer.authorize([], context: Self.context(.root(accountID: Self.account)))
+        #expect(!outcome.isAllowed)
+    }
+}
