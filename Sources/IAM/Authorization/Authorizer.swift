@@ -31,8 +31,14 @@ public struct Authorizer: Sendable {
                 case .multiple(let texts): requestContext[key] = .multiple(texts)
                 }
             }
+            // AWS-owned resources (AWS managed policies) belong to no account: identity-based
+            // policies alone decide, as within the caller's own account.
+            let owner = ARN(check.resource)?.accountID == "aws" ? context.accountID : nil
             let result = evaluator.evaluate(
-                EvaluationRequest(principal: principal, action: check.action, resource: check.resource, context: requestContext, policies: applicable)
+                EvaluationRequest(
+                    principal: principal, action: check.action, resource: check.resource, resourceAccount: owner, context: requestContext,
+                    policies: applicable
+                )
             )
             results.append(result)
             if !result.isAllowed { break }

@@ -193,6 +193,15 @@ struct AuthorizerTests {
         #expect(try await !decide(other, "lambda:DeleteFunction", Self.function).isAllowed)
     }
 
+    @Test func awsManagedPoliciesBelongToNoAccount() async throws {
+        let managed = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        #expect(try await decide(.root(accountID: Self.account), "iam:GetPolicy", managed).isAllowed)
+        let dev = try await makeUser("dev")
+        #expect(try await !decide(dev, "iam:GetPolicy", managed).isAllowed)
+        try await database.iam.putInlinePolicy(Self.allow("iam:GetPolicy"), named: "read", of: .user, "dev", accountID: Self.account)
+        #expect(try await decide(dev, "iam:GetPolicy", managed).isAllowed)
+    }
+
     @Test func aCallThatAsksNothingIsRefused() async throws {
         let outcome = try await authorizer.authorize([], context: Self.context(.root(accountID: Self.account)))
         #expect(!outcome.isAllowed)
