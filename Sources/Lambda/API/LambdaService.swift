@@ -39,6 +39,12 @@ public struct LambdaService: AWSService {
         self.settings = settings
     }
 
+    /// Giving a function its execution role passes the role to Lambda: the caller must be allowed
+    /// `iam:PassRole` on it, so that nobody runs code with more rights than their own.
+    static func passRole(_ role: String) -> AuthorizationCheck {
+        AuthorizationCheck(action: "iam:PassRole", resource: role, conditionKeys: ["iam:PassedToService": .single("lambda.amazonaws.com")])
+    }
+
     /// Lambda's request size limit for operations that carry a deployment package (as AWS answers it).
     static let packageRequestLimit = 70_167_211
 
@@ -50,6 +56,7 @@ public struct LambdaService: AWSService {
                 resources: { input, context in
                     [try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context).resourceARN]
                 },
+                furtherChecks: { input, _ in [Self.passRole(input.role)] },
                 handler: createFunction
             ),
             ServiceOperation(
@@ -92,6 +99,7 @@ public struct LambdaService: AWSService {
                 resources: { input, context in
                     [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
                 },
+                furtherChecks: { input, _ in input.role.map { [Self.passRole($0)] } ?? [] },
                 handler: updateFunctionConfiguration
             ),
             ServiceOperation(
