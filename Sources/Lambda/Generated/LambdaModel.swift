@@ -40,6 +40,8 @@ extension ServiceModel {
             httpMethod: "POST",
             requestURI: "/2015-03-31/functions/{FunctionName}/policy",
             responseCode: 201,
+            input: "AddPermissionRequest",
+            output: "AddPermissionResponse",
             errors: [
                 "InvalidParameterValueException",
                 "PolicyLengthExceededException",
@@ -482,6 +484,8 @@ extension ServiceModel {
             name: "GetPolicy",
             httpMethod: "GET",
             requestURI: "/2015-03-31/functions/{FunctionName}/policy",
+            input: "GetPolicyRequest",
+            output: "GetPolicyResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -894,6 +898,7 @@ extension ServiceModel {
             httpMethod: "DELETE",
             requestURI: "/2015-03-31/functions/{FunctionName}/policy/{StatementId}",
             responseCode: 204,
+            input: "RemovePermissionRequest",
             errors: [
                 "InvalidParameterValueException",
                 "PreconditionFailedException",
@@ -1086,7 +1091,7 @@ extension ServiceModel {
 
     private static func lambdaShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(197)
+        shapes.reserveCapacity(211)
         shapes.append(Shape(
             name: "AccountLimit",
             kind: .structure,
@@ -1105,6 +1110,41 @@ extension ServiceModel {
                 Shape.Member(name: "TotalCodeSize", shape: "Long"),
                 Shape.Member(name: "FunctionCount", shape: "Long"),
             ]
+        ))
+        shapes.append(Shape(name: "Action", kind: .string, pattern: #"(lambda:[*]|lambda:[a-zA-Z]+|[*])"#))
+        shapes.append(Shape(
+            name: "AddPermissionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+                Shape.Member(name: "StatementId", shape: "StatementId"),
+                Shape.Member(name: "Action", shape: "Action"),
+                Shape.Member(name: "Principal", shape: "Principal"),
+                Shape.Member(name: "SourceArn", shape: "Arn"),
+                Shape.Member(name: "SourceAccount", shape: "SourceOwner"),
+                Shape.Member(name: "EventSourceToken", shape: "EventSourceToken"),
+                Shape.Member(
+                    name: "Qualifier",
+                    shape: "NumericLatestPublishedOrAliasQualifier",
+                    location: .querystring,
+                    locationName: "Qualifier"
+                ),
+                Shape.Member(name: "RevisionId", shape: "String"),
+                Shape.Member(name: "PrincipalOrgID", shape: "PrincipalOrgID"),
+                Shape.Member(name: "FunctionUrlAuthType", shape: "FunctionUrlAuthType"),
+                Shape.Member(name: "InvokedViaFunctionUrl", shape: "InvokedViaFunctionUrl"),
+            ],
+            required: ["FunctionName", "StatementId", "Action", "Principal"]
+        ))
+        shapes.append(Shape(
+            name: "AddPermissionResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Statement", shape: "String")]
         ))
         shapes.append(Shape(
             name: "ApplicationLogLevel",
@@ -1404,6 +1444,7 @@ extension ServiceModel {
             required: ["Size"]
         ))
         shapes.append(Shape(name: "EphemeralStorageSize", kind: .integer, min: 512, max: 10240))
+        shapes.append(Shape(name: "EventSourceToken", kind: .string, min: 0, max: 256, pattern: #"[a-zA-Z0-9._\-]+"#))
         shapes.append(Shape(name: "ExecutionEnvironmentMemoryGiBPerVCpu", kind: .double, min: 2, max: 8))
         shapes.append(Shape(name: "ExecutionTimeout", kind: .integer, min: 1, max: 31622400))
         shapes.append(Shape(
@@ -1518,6 +1559,7 @@ extension ServiceModel {
             max: 140,
             pattern: #"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"#
         ))
+        shapes.append(Shape(name: "FunctionUrlAuthType", kind: .string, enumValues: ["NONE", "AWS_IAM"]))
         shapes.append(Shape(name: "FunctionVersion", kind: .string, enumValues: ["ALL"]))
         shapes.append(Shape(name: "FunctionVersionLatestPublished", kind: .string, enumValues: ["LATEST_PUBLISHED"]))
         shapes.append(Shape(
@@ -1615,6 +1657,30 @@ extension ServiceModel {
                 Shape.Member(name: "TagsError", shape: "TagsError"),
                 Shape.Member(name: "Concurrency", shape: "Concurrency"),
             ]
+        ))
+        shapes.append(Shape(
+            name: "GetPolicyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+                Shape.Member(
+                    name: "Qualifier",
+                    shape: "NumericLatestPublishedOrAliasQualifier",
+                    location: .querystring,
+                    locationName: "Qualifier"
+                ),
+            ],
+            required: ["FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "GetPolicyResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Policy", shape: "String"), Shape.Member(name: "RevisionId", shape: "String")]
         ))
         shapes.append(Shape(name: "Handler", kind: .string, min: 0, max: 128, pattern: #"[^\s]+"#))
         shapes.append(Shape(
@@ -1755,6 +1821,7 @@ extension ServiceModel {
             payload: "Payload"
         ))
         shapes.append(Shape(name: "InvocationType", kind: .string, enumValues: ["Event", "RequestResponse", "DryRun"]))
+        shapes.append(Shape(name: "InvokedViaFunctionUrl", kind: .boolean))
         shapes.append(Shape(
             name: "KMSAccessDeniedException",
             kind: .structure,
@@ -1933,6 +2000,13 @@ extension ServiceModel {
             pattern: #"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"#
         ))
         shapes.append(Shape(
+            name: "NamespacedStatementId",
+            kind: .string,
+            min: 1,
+            max: 100,
+            pattern: #"([a-zA-Z0-9-_.]+)"#
+        ))
+        shapes.append(Shape(
             name: "NoPublishedVersionException",
             kind: .structure,
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "Message", shape: "String")],
@@ -1970,6 +2044,8 @@ extension ServiceModel {
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 412, senderFault: true)
         ))
+        shapes.append(Shape(name: "Principal", kind: .string, pattern: #"[^\s]+"#))
+        shapes.append(Shape(name: "PrincipalOrgID", kind: .string, min: 12, max: 34, pattern: #"o-[a-z0-9]{10,32}"#))
         shapes.append(Shape(
             name: "ProvisionedConcurrencyConfigNotFoundException",
             kind: .structure,
@@ -2012,6 +2088,32 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "Message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
+        ))
+        shapes.append(Shape(
+            name: "RemovePermissionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+                Shape.Member(
+                    name: "StatementId",
+                    shape: "NamespacedStatementId",
+                    location: .uri,
+                    locationName: "StatementId"
+                ),
+                Shape.Member(
+                    name: "Qualifier",
+                    shape: "NumericLatestPublishedOrAliasQualifier",
+                    location: .querystring,
+                    locationName: "Qualifier"
+                ),
+                Shape.Member(name: "RevisionId", shape: "String", location: .querystring, locationName: "RevisionId"),
+            ],
+            required: ["FunctionName", "StatementId"]
         ))
         shapes.append(Shape(
             name: "RequestTooLargeException",
@@ -2195,6 +2297,7 @@ extension ServiceModel {
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "Message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 408, senderFault: true)
         ))
+        shapes.append(Shape(name: "SourceOwner", kind: .string, min: 0, max: 12, pattern: #"\d{12}"#))
         shapes.append(Shape(
             name: "State",
             kind: .string,
@@ -2254,6 +2357,7 @@ extension ServiceModel {
                 "DisallowedByVpcEncryptionControl",
             ]
         ))
+        shapes.append(Shape(name: "StatementId", kind: .string, min: 1, max: 100, pattern: #"([a-zA-Z0-9-_]+)"#))
         shapes.append(Shape(name: "String", kind: .string))
         shapes.append(Shape(name: "StringList", kind: .list, listMember: "String", min: 0, max: 1500))
         shapes.append(Shape(

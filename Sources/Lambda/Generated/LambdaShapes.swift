@@ -60,6 +60,82 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct AddPermissionRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var statementId: String
+        public var action: String
+        public var principal: String
+        public var sourceArn: String?
+        public var sourceAccount: String?
+        public var eventSourceToken: String?
+        public var qualifier: String?
+        public var revisionId: String?
+        public var principalOrgID: String?
+        public var functionUrlAuthType: String?
+        public var invokedViaFunctionUrl: Bool?
+
+        public init(
+            functionName: String,
+            statementId: String,
+            action: String,
+            principal: String,
+            sourceArn: String? = nil,
+            sourceAccount: String? = nil,
+            eventSourceToken: String? = nil,
+            qualifier: String? = nil,
+            revisionId: String? = nil,
+            principalOrgID: String? = nil,
+            functionUrlAuthType: String? = nil,
+            invokedViaFunctionUrl: Bool? = nil
+        ) {
+            self.functionName = functionName
+            self.statementId = statementId
+            self.action = action
+            self.principal = principal
+            self.sourceArn = sourceArn
+            self.sourceAccount = sourceAccount
+            self.eventSourceToken = eventSourceToken
+            self.qualifier = qualifier
+            self.revisionId = revisionId
+            self.principalOrgID = principalOrgID
+            self.functionUrlAuthType = functionUrlAuthType
+            self.invokedViaFunctionUrl = invokedViaFunctionUrl
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case statementId = "StatementId"
+            case action = "Action"
+            case principal = "Principal"
+            case sourceArn = "SourceArn"
+            case sourceAccount = "SourceAccount"
+            case eventSourceToken = "EventSourceToken"
+            case qualifier = "Qualifier"
+            case revisionId = "RevisionId"
+            case principalOrgID = "PrincipalOrgID"
+            case functionUrlAuthType = "FunctionUrlAuthType"
+            case invokedViaFunctionUrl = "InvokedViaFunctionUrl"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct AddPermissionResponse: Codable, Sendable, Equatable {
+        public var statement: String?
+
+        public init(
+            statement: String? = nil
+        ) {
+            self.statement = statement
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case statement = "Statement"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct CapacityProviderConfig: Codable, Sendable, Equatable {
         public var lambdaManagedInstancesCapacityProviderConfig: LambdaManagedInstancesCapacityProviderConfig
 
@@ -858,6 +934,46 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct GetPolicyRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var qualifier: String?
+
+        public init(
+            functionName: String,
+            qualifier: String? = nil
+        ) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case qualifier = "Qualifier"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetPolicyResponse: Codable, Sendable, Equatable {
+        public var policy: String?
+        public var revisionId: String?
+
+        public init(
+            policy: String? = nil,
+            revisionId: String? = nil
+        ) {
+            self.policy = policy
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policy = "Policy"
+            case revisionId = "RevisionId"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct ImageConfig: Codable, Sendable, Equatable {
         public var entryPoint: [String]?
         public var command: [String]?
@@ -1241,6 +1357,34 @@ extension LambdaAPI {
             case maximumRetryAttempts = "MaximumRetryAttempts"
             case maximumEventAgeInSeconds = "MaximumEventAgeInSeconds"
             case destinationConfig = "DestinationConfig"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct RemovePermissionRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var statementId: String
+        public var qualifier: String?
+        public var revisionId: String?
+
+        public init(
+            functionName: String,
+            statementId: String,
+            qualifier: String? = nil,
+            revisionId: String? = nil
+        ) {
+            self.functionName = functionName
+            self.statementId = statementId
+            self.qualifier = qualifier
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case statementId = "StatementId"
+            case qualifier = "Qualifier"
+            case revisionId = "RevisionId"
         }
     }
 }
