@@ -140,6 +140,7 @@ let package = Package(
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
+        .testTarget(name: "IAMTests", dependencies: ["IAM"], swiftSettings: swiftSettings),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExecutionTests",

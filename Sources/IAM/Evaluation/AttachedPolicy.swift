@@ -1,0 +1,15 @@
+/// A policy that applies to a request, with the name and ARN that explanations and denial
+/// messages use.
+public struct AttachedPolicy: Sendable, Hashable {
+    public let document: PolicyDocument
+    /// The policy's name (an inline policy's name, a managed policy's name, `trust policy`, …).
+    public let name: String
+    /// The managed policy's ARN; nil for inline, session and resource policies.
+    public let arn: String?
+
+    public init(_ document: PolicyDocument, name: String, arn: String? = nil) {
+        self.document = document
+        self.name = name
+        self.arn = arn
+    }
+}

@@ -1,0 +1,29 @@
+/// One authorization question: may `principal` perform `action` on `resource`?
+public struct EvaluationRequest: Sendable, Hashable {
+    public var principal: RequestPrincipal
+    /// The IAM action, e.g. `lambda:InvokeFunction`.
+    public var action: String
+    /// The resource's ARN, or `*` for actions that act on no resource.
+    public var resource: String
+    /// The account that owns the resource. When nil, the account in the resource's ARN, and for
+    /// `*` or an ARN without an account, the principal's own account.
+    public var resourceAccount: String?
+    public var context: RequestContext
+    public var policies: ApplicablePolicies
+
+    public init(
+        principal: RequestPrincipal,
+        action: String,
+        resource: String,
+        resourceAccount: String? = nil,
+        context: RequestContext = RequestContext(),
+        policies: ApplicablePolicies = ApplicablePolicies()
+    ) {
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.resourceAccount = resourceAccount
+        self.context = context
+        self.policies = policies
+    }
+}

@@ -1,0 +1,93 @@
+/// The answer to an ``EvaluationRequest`` and why: the statements that allowed or denied, the
+/// policies considered, and AWS's access-denied message for a denial.
+public struct EvaluationResult: Sendable, Hashable {
+    public enum Decision: String, Sendable, Hashable {
+        case allow = "Allow"
+        /// A `Deny` statement applies.
+        case explicitDeny = "ExplicitDeny"
+        /// No deny applies, but what must allow did not.
+        case implicitDeny = "ImplicitDeny"
+    }
+
+    /// What the decision rests on.
+    public enum Basis: Sendable, Hashable {
+        /// An action AWS performs for every authenticated caller (`sts:GetCallerIdentity`).
+        case noPermissionRequired
+        /// The account's root user acting in its own account.
+        case accountRoot
+        case allowedByIdentityPolicy
+        case allowedByResourcePolicy
+        /// Cross-account: the principal's identity-based policies and the resource policy both allow.
+        case allowedByIdentityAndResourcePolicies
+        /// A `Deny` statement in a policy of this type applies.
+        case explicitDeny(in: PolicyType)
+        /// No policy of this type allows the request (the first missing one in AWS's order).
+        case noAllow(in: PolicyType)
+    }
+
+    public let decision: Decision
+    public let basis: Basis
+    /// The statements whose `Allow` the decision used (for a denial, those that did allow but
+    /// were not enough).
+    public let allowingStatements: [StatementReference]
+    /// Every `Deny` statement that applied; the first is the one the message names.
+    public let denyingStatements: [StatementReference]
+    /// Every policy that was evaluated.
+    public let evaluatedPolicies: [PolicySource]
+    public let principalARN: String
+    public let action: String
+    public let resource: String
+    /// Whether principal and resource are in the same account (AWS names denying policies only then).
+    public let sameAccount: Bool
+
+    public var isAllowed: Bool { decision == .allow }
+
+    /// AWS's message for a denial, e.g. `User: arn:aws:iam::123456789012:user/dev is not authorized
+    /// to perform: lambda:DeleteFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:hello
+    /// because no identity-based policy allows the lambda:DeleteFunction action`. Nil when allowed.
+    ///
+    /// An explicit deny by a managed policy of the principal's own account names that policy's ARN
+    /// after a colon, as AWS does since 2025.
+    public var accessDeniedMessage: String? {
+        let onResource = resource.isEmpty ? "" : " on resource: \(resource)"
+        let start = "User: \(principalARN) is not authorized to perform: \(action)\(onResource)"
+        switch basis {
+        case .explicitDeny(let type):
+            var message = "\(start) with an explicit deny in \(type.withArticle)"
+            if let arn = namedDenyingPolicyARN(type) { message += ": \(arn)" }
+            return message
+        case .noAllow(let type):
+            return "\(start) because no \(type.rawValue) allows the \(action) action"
+        case .noPermissionRequired, .accountRoot, .allowedByIdentityPolicy, .allowedByResourcePolicy,
+            .allowedByIdentityAndResourcePolicies:
+            return nil
+        }
+    }
+
+    /// The ARN of the denying managed policy when AWS would show it: an identity-based policy,
+    /// boundary or session policy of the same account as the principal.
+    private func namedDenyingPolicyARN(_ type: PolicyType) -> String? {
+        guard sameAccount, type != .resourceBased, let deny = denyingStatements.first(where: { $0.policy.type == type }),
+            let arn = deny.policy.arn
+        else { return nil }
+        let principalAccount = principalARN.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first
+        let policyAccount = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first
+        return principalAccount != nil && principalAccount == policyAccount ? arn : nil
+    }
+
+    /// A short account of the decision for audit records, e.g.
+    /// `ImplicitDeny: no identity-based policy allows lambda:DeleteFunction (evaluated: …)`.
+    public var explanation: String {
+        let evaluated = evaluatedPolicies.isEmpty ? "none" : evaluatedPolicies.map(\.description).joined(separator: ", ")
+        let why: String
+        switch basis {
+        case .noPermissionRequired: why = "\(action) requires no permission"
+        case .accountRoot: why = "the account root user acts in its own account"
+        case .allowedByIdentityPolicy, .allowedByResourcePolicy, .allowedByIdentityAndResourcePolicies:
+            why = "allowed by " + allowingStatements.map(\.description).joined(separator: "; ")
+        case .explicitDeny: why = "denied by " + denyingStatements.map(\.description).joined(separator: "; ")
+        case .noAllow(let type): why = "no \(type.rawValue) allows \(action)"
+        }
+        return "\(decision.rawValue): \(why) (evaluated: \(evaluated))"
+    }
+}

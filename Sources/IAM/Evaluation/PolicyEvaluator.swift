@@ -1,0 +1,180 @@
+/// Decides one request exactly as AWS's policy evaluation logic does.
+///
+/// 1. An applicable `Deny` in any policy (resource-based, identity-based, permissions boundary,
+///    session) denies.
+/// 2. Within one account, a resource policy that grants the requester itself (its user or session
+///    ARN, its service, or `*`) allows on its own. A grant to the role behind a session (or the
+///    user behind a federated session) allows unless the boundary or a session policy does not.
+///    Otherwise an identity-based allow is needed, and the boundary and the session policies, if
+///    any, must allow too; the account root user needs no identity-based policy. Trust policies
+///    and other ``ApplicablePolicies/ResourcePolicyMode/mustGrant`` policies must grant the
+///    requester or its account for anything to be allowed.
+/// 3. Across accounts, both the requester's side (identity, boundary, session) and the resource
+///    policy must allow.
+/// 4. Services, identity providers and anonymous callers are allowed only by a resource policy
+///    that names them.
+///
+/// Nothing else allows: whatever is not allowed is an implicit deny.
+public struct PolicyEvaluator: Sendable {
+    public init() {}
+
+    /// Decides `request`.
+    public func evaluate(_ request: EvaluationRequest) -> EvaluationResult {
+        let principal = request.principal
+        let policies = request.policies
+        let lowercasedAction = ActionPattern.lowercasedASCII(request.action)
+        let resourceAccount = request.resourceAccount ?? Self.account(in: request.resource) ?? principal.accountID
+        let sameAccount = principal.accountID != nil && principal.accountID == resourceAccount
+        var builder = ResultBuilder(request: request, sameAccount: sameAccount)
+
+        // AWS answers GetCallerIdentity for every authenticated caller, even against a deny.
+        if lowercasedAction == "sts:getcalleridentity", principal.isIAMIdentity {
+            return builder.finish(.allow, .noPermissionRequired)
+        }
+
+        let context = EvaluationContext(principal: principal, request: request.context)
+        let matcher = StatementMatcher(
+            lowercasedAction: lowercasedAction,
+            resource: request.resource,
+            context: context,
+            principals: PrincipalMatcher(principal: principal),
+            principalHasBoundary: policies.permissionsBoundary != nil
+        )
+
+        let resource = policies.resource.map { builder.evaluateResource($0, matcher) }
+        let identity = builder.evaluate(policies.identity, .identityBased, matcher)
+        let boundary = policies.permissionsBoundary.map { builder.evaluate([$0], .permissionsBoundary, matcher) }
+        let session = policies.session.isEmpty ? nil : builder.evaluate(policies.session, .sessionPolicy, matcher)
+
+        // 1. Explicit deny, reported in AWS's order of policy types.
+        for type in [PolicyType.resourceBased, .identityBased, .permissionsBoundary, .sessionPolicy]
+        where builder.denies.contains(where: { $0.policy.type == type }) {
+            return builder.finish(.explicitDeny, .explicitDeny(in: type))
+        }
+
+        let grants = resource ?? ResourceGrants()
+        guard principal.isIAMIdentity else {
+            // 4. Only a resource policy can admit a service, an identity provider or an anonymous caller.
+            if !grants.direct.isEmpty { return builder.finish(.allow, .allowedByResourcePolicy, using: grants.direct) }
+            return builder.finish(.implicitDeny, .noAllow(in: .resourceBased))
+        }
+
+        let identityAllows = principal.isRoot || !identity.isEmpty
+        let boundaryAllows = boundary.map { !$0.isEmpty } ?? true
+        let sessionAllows = session.map { !$0.isEmpty } ?? true
+        let requesterSideAllows = identityAllows && boundaryAllows && sessionAllows
+        let limits = (boundary ?? []) + (session ?? [])
+        let requesterGap: PolicyType = !identityAllows ? .identityBased : !boundaryAllows ? .permissionsBoundary : .sessionPolicy
+
+        guard sameAccount else {
+            // 3. Cross-account: both sides must allow.
+            guard requesterSideAllows else { return builder.finish(.implicitDeny, .noAllow(in: requesterGap)) }
+            guard grants.any else { return builder.finish(.implicitDeny, .noAllow(in: .resourceBased)) }
+            let resourceStatements = grants.direct + grants.roleOfSession + grants.account
+            return builder.finish(.allow, .allowedByIdentityAndResourcePolicies, using: identity + limits + resourceStatements)
+        }
+
+        // 2. Same account.
+        if !grants.direct.isEmpty {
+            return builder.finish(.allow, .allowedByResourcePolicy, using: grants.direct)
+        }
+        if !grants.roleOfSession.isEmpty, boundaryAllows, sessionAllows {
+            return builder.finish(.allow, .allowedByResourcePolicy, using: grants.roleOfSession + limits)
+        }
+        let mustGrant = policies.resourcePolicyMode == .mustGrant || policies.resource?.document.kind == .trust
+        if requesterSideAllows, !mustGrant || !grants.account.isEmpty {
+            let basis: EvaluationResult.Basis = principal.isRoot && limits.isEmpty ? .accountRoot : .allowedByIdentityPolicy
+            return builder.finish(.allow, basis, using: identity + limits + (mustGrant ? grants.account : []))
+        }
+        if mustGrant, !grants.any {
+            return builder.finish(.implicitDeny, .noAllow(in: .resourceBased))
+        }
+        if !grants.roleOfSession.isEmpty {
+            return builder.finish(.implicitDeny, .noAllow(in: boundaryAllows ? .sessionPolicy : .permissionsBoundary))
+        }
+        return builder.finish(.implicitDeny, .noAllow(in: requesterGap))
+    }
+
+    /// The account in an ARN, or nil for `*` and for ARNs without one (S3 buckets).
+    static func account(in resource: String) -> String? {
+        let parts = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", !parts[4].isEmpty else { return nil }
+        return String(parts[4])
+    }
+}
+
+/// The `Allow` statements of a resource policy that apply, by how they name the requester.
+struct ResourceGrants {
+    var direct: [StatementReference] = []
+    var roleOfSession: [StatementReference] = []
+    var account: [StatementReference] = []
+
+    var any: Bool { !direct.isEmpty || !roleOfSession.isEmpty || !account.isEmpty }
+}
+
+/// Collects what one evaluation saw and makes the result.
+private struct ResultBuilder {
+    let request: EvaluationRequest
+    let sameAccount: Bool
+    var denies: [StatementReference] = []
+    var evaluated: [PolicySource] = []
+
+    init(request: EvaluationRequest, sameAccount: Bool) {
+        self.request = request
+        self.sameAccount = sameAccount
+    }
+
+    /// Evaluates identity-like policies; answers the `Allow` statements that apply.
+    mutating func evaluate(_ policies: [AttachedPolicy], _ type: PolicyType, _ matcher: StatementMatcher) -> [StatementReference] {
+        var allows: [StatementReference] = []
+        for policy in policies {
+            let source = PolicySource(type: type, name: policy.name, arn: policy.arn)
+            evaluated.append(source)
+            for statement in policy.document.statements where matcher.applies(statement) {
+                let reference = StatementReference(policy: source, statement: statement)
+                if statement.effect == .deny { denies.append(reference) } else { allows.append(reference) }
+            }
+        }
+        return allows
+    }
+
+    mutating func evaluateResource(_ policy: AttachedPolicy, _ matcher: StatementMatcher) -> ResourceGrants {
+        let source = PolicySource(type: .resourceBased, name: policy.name, arn: policy.arn)
+        evaluated.append(source)
+        var grants = ResourceGrants()
+        for statement in policy.document.statements {
+            let match = matcher.resourceStatementMatch(statement)
+            guard match != .none else { continue }
+            let reference = StatementReference(policy: source, statement: statement)
+            switch (statement.effect, match) {
+            case (.deny, _): denies.append(reference)
+            case (.allow, .direct): grants.direct.append(reference)
+            case (.allow, .roleOfSession): grants.roleOfSession.append(reference)
+            case (.allow, .account): grants.account.append(reference)
+            case (.allow, .none): break
+            }
+        }
+        return grants
+    }
+
+    func finish(
+        _ decision: EvaluationResult.Decision, _ basis: EvaluationResult.Basis, using allows: [StatementReference] = []
+    ) -> EvaluationResult {
+        // The denial message names the policy type that decided first.
+        var orderedDenies = denies
+        if case .explicitDeny(let type) = basis {
+            orderedDenies = denies.filter { $0.policy.type == type } + denies.filter { $0.policy.type != type }
+        }
+        return EvaluationResult(
+            decision: decision,
+            basis: basis,
+            allowingStatements: allows,
+            denyingStatements: orderedDenies,
+            evaluatedPolicies: evaluated,
+            principalARN: request.principal.arn,
+            action: request.action,
+            resource: request.resource,
+            sameAccount: sameAccount
+        )
+    }
+}

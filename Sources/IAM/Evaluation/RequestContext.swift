@@ -1,0 +1,64 @@
+import Foundation
+
+/// The value of one context key: single-valued (`aws:SourceIp`) or multivalued (`aws:TagKeys`,
+/// `aws:CalledVia`). A multivalued key needs `ForAllValues:`/`ForAnyValue:` to be compared.
+public enum ContextValue: Sendable, Hashable {
+    case single(String)
+    case multiple([String])
+
+    public static func bool(_ value: Bool) -> ContextValue { .single(value ? "true" : "false") }
+
+    public static func number(_ value: Int) -> ContextValue { .single(String(value)) }
+
+    /// A time as `aws:CurrentTime` holds it: ISO 8601 in UTC.
+    public static func date(_ value: Date) -> ContextValue {
+        .single(value.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)))
+    }
+}
+
+/// The request's context keys (`aws:SourceIp`, `aws:SecureTransport`, `aws:CurrentTime`,
+/// `lambda:FunctionArn`, `iam:PassedToService`, …). Keys are case-insensitive.
+///
+/// Keys about the principal (`aws:PrincipalArn`, `aws:userid`, `aws:PrincipalTag/*`, …) come from
+/// ``RequestPrincipal`` and are ignored here, so a request cannot claim another identity.
+public struct RequestContext: Sendable, Hashable {
+    private var values: [String: ContextValue]
+
+    public init(_ values: [String: ContextValue] = [:]) {
+        self.values = Dictionary(values.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The key's value, looked up without regard to case.
+    public subscript(key: String) -> ContextValue? {
+        get { values[key.lowercased()] }
+        set { values[key.lowercased()] = newValue }
+    }
+
+    /// Sets `aws:CurrentTime` and `aws:EpochTime` to `date`.
+    public mutating func setTime(_ date: Date) {
+        values["aws:currenttime"] = .date(date)
+        values["aws:epochtime"] = .single(String(Int64(date.timeIntervalSince1970.rounded(.down))))
+    }
+
+    /// The context keys of an ordinary API request.
+    public static func request(
+        time: Date,
+        sourceIP: String? = nil,
+        secureTransport: Bool,
+        requestedRegion: String? = nil,
+        userAgent: String? = nil
+    ) -> RequestContext {
+        var context = RequestContext()
+        context.setTime(time)
+        context["aws:SecureTransport"] = .bool(secureTransport)
+        if let sourceIP { context["aws:SourceIp"] = .single(sourceIP) }
+        if let requestedRegion { context["aws:RequestedRegion"] = .single(requestedRegion) }
+        if let userAgent { context["aws:UserAgent"] = .single(userAgent) }
+        return context
+    }
+
+    /// The value under an already lowercased key, on the evaluation path.
+    func value(lowercasedKey key: String) -> ContextValue? {
+        values[key]
+    }
+}

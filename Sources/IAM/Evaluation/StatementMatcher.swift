@@ -1,0 +1,69 @@
+/// Decides whether one statement applies to the request: its action, its resource, its
+/// principal (in resource policies) and all of its conditions.
+struct StatementMatcher {
+    let lowercasedAction: String
+    let resource: String
+    let context: EvaluationContext
+    let principals: PrincipalMatcher
+    /// Whether the principal has a permissions boundary: AWS then applies every `Deny` with
+    /// `NotPrincipal` in a resource policy to it, whatever the `NotPrincipal` lists.
+    let principalHasBoundary: Bool
+
+    /// Whether an identity-based, boundary or session policy statement applies.
+    func applies(_ statement: PolicyStatement) -> Bool {
+        coversAction(statement) && coversResource(statement) && conditionsHold(statement)
+    }
+
+    /// How a resource policy statement applies: `.none` when it does not, otherwise how strongly
+    /// its `Principal` names the requester.
+    func resourceStatementMatch(_ statement: PolicyStatement) -> PrincipalMatch {
+        guard coversAction(statement), coversResource(statement) else { return .none }
+        let match: PrincipalMatch
+        switch statement.principals {
+        case .principal(let named)?:
+            match = principals.match(named)
+        case .notPrincipal(let named)?:
+            let applies =
+                statement.effect == .deny
+                ? principalHasBoundary || principals.denyApplies(notPrincipal: named)
+                : principals.allowApplies(notPrincipal: named)
+            match = applies ? .direct : .none
+        case nil:
+            // A resource policy statement without a principal names nobody.
+            match = .none
+        }
+        guard match != .none, conditionsHold(statement) else { return .none }
+        return match
+    }
+
+    private func coversAction(_ statement: PolicyStatement) -> Bool {
+        switch statement.actions {
+        case .action(let patterns): patterns.contains { $0.matches(lowercasedAction: lowercasedAction) }
+        case .notAction(let patterns): !patterns.contains { $0.matches(lowercasedAction: lowercasedAction) }
+        }
+    }
+
+    private func coversResource(_ statement: PolicyStatement) -> Bool {
+        let lookup: (String) -> String? = { context.single($0) }
+        switch statement.resources {
+        case nil:
+            return true
+        case .resource(let patterns)?:
+            return patterns.contains { $0.matches(resource, lookup: lookup) ?? false }
+        case .notResource(let patterns)?:
+            // An entry that cannot be resolved makes the statement void rather than broader.
+            var covered = true
+            for pattern in patterns {
+                guard let matched = pattern.matches(resource, lookup: lookup) else { return false }
+                if matched { covered = false }
+            }
+            return covered
+        }
+    }
+
+    private func conditionsHold(_ statement: PolicyStatement) -> Bool {
+        if statement.conditions.isEmpty { return true }
+        let evaluator = ConditionEvaluator(context: context)
+        return statement.conditions.allSatisfy(evaluator.holds)
+    }
+}

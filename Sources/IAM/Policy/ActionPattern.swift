@@ -1,0 +1,30 @@
+/// One entry of `Action`/`NotAction`: `service:Name` with `*` and `?` wildcards, matched without
+/// regard to case (`lambda:invokefunction` is `lambda:InvokeFunction`), or `*` for every action.
+public struct ActionPattern: Sendable, Hashable, CustomStringConvertible {
+    /// The entry as written in the policy.
+    public let text: String
+    private let pattern: GlobPattern
+
+    init(_ text: String) {
+        self.text = text
+        self.pattern = GlobPattern(wildcards: Self.lowercasedASCII(text))
+    }
+
+    /// Whether `action` (already lowercased, see ``lowercasedASCII(_:)``) is covered.
+    func matches(lowercasedAction action: String) -> Bool {
+        pattern.matches(action)
+    }
+
+    /// Whether `action` is covered by this entry.
+    public func matches(_ action: String) -> Bool {
+        pattern.matches(Self.lowercasedASCII(action))
+    }
+
+    /// Lowercases ASCII letters only: action names are ASCII, and this keeps the hot path cheap.
+    static func lowercasedASCII(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
+        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
+    public var description: String { text }
+}

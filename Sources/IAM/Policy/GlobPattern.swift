@@ -1,0 +1,109 @@
+/// A pattern of literal text, `*` (any run of characters, including none) and `?` (exactly one
+/// character), matched against a whole string, case-sensitively, as IAM matches actions (after
+/// lowercasing both sides), resources and `StringLike` values.
+///
+/// The pattern is kept as UTF-8 bytes with two markers so that a decision costs no allocation.
+public struct GlobPattern: Sendable, Hashable {
+    /// Bytes 0...255 are literal; ``anyRun`` and ``anyOne`` are the wildcards.
+    private(set) var units: [UInt16]
+
+    static let anyRun: UInt16 = 0x100
+    static let anyOne: UInt16 = 0x101
+
+    init(units: [UInt16]) {
+        self.units = units
+    }
+
+    /// A pattern where `*` and `?` are wildcards and every other character is literal.
+    public init(wildcards text: String) {
+        var units: [UInt16] = []
+        units.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "*"): units.append(Self.anyRun)
+            case UInt8(ascii: "?"): units.append(Self.anyOne)
+            default: units.append(UInt16(byte))
+            }
+        }
+        self.units = units
+    }
+
+    /// A pattern that matches exactly `text`.
+    public init(literal text: String) {
+        self.units = text.utf8.map(UInt16.init)
+    }
+
+    mutating func appendLiteral(_ text: String) {
+        units.append(contentsOf: text.utf8.lazy.map(UInt16.init))
+    }
+
+    mutating func appendWildcard(anyRun: Bool) {
+        units.append(anyRun ? Self.anyRun : Self.anyOne)
+    }
+
+    mutating func append(_ other: GlobPattern) {
+        units.append(contentsOf: other.units)
+    }
+
+    /// Whether the pattern is the single wildcard `*`, which matches everything.
+    var matchesEverything: Bool { units == [Self.anyRun] }
+
+    /// Whether the whole of `text` matches the pattern.
+    public func matches(_ text: String) -> Bool {
+        if matchesEverything { return true }
+        var text = text
+        return text.withUTF8 { matches(bytes: $0) }
+    }
+
+    func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
+        units.withUnsafeBufferPointer { pattern in
+            var patternIndex = 0
+            var textIndex = 0
+            // Where the last `*` was seen and where the text stood then, to backtrack to.
+            var starPattern = -1
+            var starText = 0
+            while textIndex < text.count {
+                if patternIndex < pattern.count {
+                    let unit = pattern[patternIndex]
+                    if unit == Self.anyRun {
+                        starPattern = patternIndex
+                        starText = textIndex
+                        patternIndex += 1
+                        continue
+                    }
+                    if unit == Self.anyOne {
+                        textIndex += Self.scalarLength(text, at: textIndex)
+                        patternIndex += 1
+                        continue
+                    }
+                    if unit == UInt16(text[textIndex]) {
+                        patternIndex += 1
+                        textIndex += 1
+                        continue
+                    }
+                }
+                guard starPattern >= 0 else { return false }
+                // Let the last `*` absorb one more character and try again from there.
+                starText += Self.scalarLength(text, at: starText)
+                textIndex = starText
+                patternIndex = starPattern + 1
+            }
+            while patternIndex < pattern.count, pattern[patternIndex] == Self.anyRun { patternIndex += 1 }
+            return patternIndex == pattern.count
+        }
+    }
+
+    /// The length of the UTF-8 sequence starting at `index`, so that `?` consumes one character.
+    private static func scalarLength(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let lead = text[index]
+        let length: Int
+        switch lead {
+        case 0..<0x80: length = 1
+        case 0xC0..<0xE0: length = 2
+        case 0xE0..<0xF0: length = 3
+        case 0xF0...: length = 4
+        default: length = 1
+        }
+        return min(length, text.count - index)
+    }
+}

@@ -1,0 +1,265 @@
+/// Reads a policy document and checks it the way IAM does, in IAM's order, so that a document
+/// with several faults is refused with the message IAM would give first.
+struct PolicyParser {
+    let kind: PolicyKind
+
+    static let documentElements: Set<String> = ["Version", "Id", "Statement"]
+    static let statementElements: Set<String> = [
+        "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition",
+    ]
+
+    /// A statement that passed the syntax check, still as JSON members.
+    struct RawStatement {
+        let index: Int
+        let members: [String: PolicyJSON]
+
+        subscript(_ name: String) -> PolicyJSON? { members[name] }
+        func has(_ name: String) -> Bool { members[name] != nil }
+
+        /// The strings of element `name`, or nil when the statement has no such element.
+        func strings(_ name: String) throws(MalformedPolicyDocument) -> [String]? {
+            guard let value = members[name] else { return nil }
+            return try PolicyParser.strings(value)
+        }
+
+        /// The strings of `first`, else of `second` (`Action`/`NotAction`, `Resource`/`NotResource`).
+        func strings(_ first: String, or second: String) throws(MalformedPolicyDocument) -> [String]? {
+            if let values = try strings(first) { return values }
+            return try strings(second)
+        }
+    }
+
+    func parse(_ text: String) throws(MalformedPolicyDocument) -> PolicyDocument {
+        let (version, id, statements) = try checkSyntax(text)
+        if kind.requiresCurrentVersion, version != .version2012 { throw .versionTooOld }
+        try checkPrincipalPlacement(statements)
+        let resourceError = try checkLegacyParsing(statements)
+        try checkSidsAreUnique(statements)
+        try checkActionsExist(statements)
+        try checkResourcesExist(statements)
+        if let resourceError { throw resourceError }
+        try checkActionVendors(statements, element: "Action")
+        try checkActionVendors(statements, element: "NotAction")
+        if kind == .trust { try checkTrustActions(statements) }
+        let variables = version?.supportsVariables ?? false
+        var built: [PolicyStatement] = []
+        for statement in statements {
+            built.append(try build(statement, variables: variables))
+        }
+        return PolicyDocument(kind: kind, version: version, id: id, statements: built)
+    }
+
+    // MARK: Syntax ("Syntax errors in policy.")
+
+    private func checkSyntax(_ text: String) throws(MalformedPolicyDocument) -> (PolicyVersion?, String?, [RawStatement]) {
+        guard let json = try? PolicyJSON.parse(text), let members = json.objectMembers else { throw .syntax }
+        var document: [String: PolicyJSON] = [:]
+        for member in members {
+            guard Self.documentElements.contains(member.name) else { throw .syntax }
+            document[member.name] = member.value
+        }
+        var version: PolicyVersion?
+        if let value = document["Version"] {
+            guard let text = value.stringValue, let parsed = PolicyVersion(rawValue: text) else { throw .syntax }
+            version = parsed
+        }
+        var id: String?
+        if let value = document["Id"] {
+            guard let text = value.stringValue else { throw .syntax }
+            id = text
+        }
+        let elements: [PolicyJSON]
+        switch document["Statement"] {
+        case .object(let members)?: elements = [.object(members)]
+        case .array(let list)? where !list.isEmpty: elements = list
+        default: throw .syntax
+        }
+        var statements: [RawStatement] = []
+        for (index, element) in elements.enumerated() {
+            guard let members = element.objectMembers else { throw .syntax }
+            var fields: [String: PolicyJSON] = [:]
+            for member in members {
+                guard Self.statementElements.contains(member.name) else { throw .syntax }
+                fields[member.name] = member.value
+            }
+            let statement = RawStatement(index: index, members: fields)
+            try checkStatementSyntax(statement)
+            statements.append(statement)
+        }
+        return (version, id, statements)
+    }
+
+    private func checkStatementSyntax(_ statement: RawStatement) throws(MalformedPolicyDocument) {
+        for (first, second) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")]
+        where statement.has(first) && statement.has(second) {
+            throw .syntax
+        }
+        guard let effect = statement["Effect"]?.stringValue, ["allow", "deny"].contains(effect.lowercased()) else { throw .syntax }
+        for element in ["Action", "NotAction", "Resource", "NotResource"] {
+            if let value = statement[element] { _ = try Self.strings(value) }
+        }
+        if let sid = statement["Sid"], sid.stringValue == nil { throw .syntax }
+        for element in ["Principal", "NotPrincipal"] {
+            switch statement[element] {
+            case nil, .string?, .object?: break
+            default: throw .syntax
+            }
+        }
+        if let condition = statement["Condition"] {
+            guard let blocks = condition.objectMembers else { throw .syntax }
+            for block in blocks {
+                guard let entries = block.value.objectMembers else { throw .syntax }
+                for entry in entries { _ = try Self.conditionValues(entry.value) }
+                // IAM tolerates an operator it does not know only when nothing is under it.
+                if ConditionOperator(name: block.name) == nil, !entries.isEmpty { throw .syntax }
+            }
+        }
+    }
+
+    // MARK: Principals
+
+    private func checkPrincipalPlacement(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
+        for statement in statements {
+            switch kind {
+            case .identity, .permissionsBoundary, .session:
+                if statement.has("Principal") || statement.has("NotPrincipal") { throw .principalNotAllowed }
+            case .trust:
+                for field in ["NotPrincipal", "Resource", "NotResource"] where statement.has(field) {
+                    throw .prohibitedField(field)
+                }
+                if !statement.has("Principal") { throw .missingPrincipal }
+            case .resource:
+                if !statement.has("Principal") && !statement.has("NotPrincipal") { throw .missingPrincipal }
+            }
+        }
+    }
+
+    // MARK: Legacy parsing ("The policy failed legacy parsing")
+
+    /// Checks effects, dates and resource shapes; answers the first resource-format fault, which
+    /// IAM reports only after the checks that follow.
+    private func checkLegacyParsing(_ statements: [RawStatement]) throws(MalformedPolicyDocument) -> MalformedPolicyDocument? {
+        for statement in statements {
+            guard let effect = statement["Effect"]?.stringValue, PolicyEffect(rawValue: effect) != nil else { throw .legacyParsing }
+            for block in statement["Condition"]?.objectMembers ?? [] {
+                guard let op = ConditionOperator(name: block.name), op.base.family == .date else { continue }
+                for entry in block.value.objectMembers ?? [] {
+                    for value in try Self.conditionValues(entry.value) where PolicyDate.seconds(value) == nil {
+                        throw .legacyParsing
+                    }
+                }
+            }
+        }
+        var resourceError: MalformedPolicyDocument?
+        for element in ["Resource", "NotResource"] {
+            for statement in statements {
+                guard let value = statement[element] else { continue }
+                let resources = try Self.strings(value)
+                // IAM looks at a list's entries in descending order and reports the last fault it saw.
+                for resource in resources.sorted(by: { $1.unicodeScalars.lexicographicallyPrecedes($0.unicodeScalars) }) {
+                    resourceError = ResourceFormat.check(resource) ?? resourceError
+                }
+                if resourceError == nil {
+                    for resource in resources where !ResourceFormat.passesLegacyParsing(resource) { throw .legacyParsing }
+                }
+            }
+        }
+        return resourceError
+    }
+
+    // MARK: Required elements
+
+    private func checkSidsAreUnique(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
+        var seen = Set<String>()
+        for statement in statements {
+            guard let sid = statement["Sid"]?.stringValue, !sid.isEmpty else { continue }
+            guard seen.insert(sid).inserted else { throw .duplicateSid }
+        }
+    }
+
+    private func checkActionsExist(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
+        for statement in statements {
+            let actions = try statement.strings("Action", or: "NotAction")
+            guard let actions, !actions.isEmpty else {
+                throw kind.namesPrincipals ? MalformedPolicyDocument("Missing required field Action") : .missingActions
+            }
+        }
+    }
+
+    private func checkResourcesExist(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
+        // Resource and trust policies apply to the resource they are attached to.
+        guard !kind.namesPrincipals else { return }
+        for statement in statements {
+            let resources = try statement.strings("Resource", or: "NotResource")
+            guard let resources, !resources.isEmpty else { throw .missingResources }
+        }
+    }
+
+    private func checkActionVendors(_ statements: [RawStatement], element: String) throws(MalformedPolicyDocument) {
+        for statement in statements {
+            for action in try statement.strings(element) ?? [] {
+                let parts = action.split(separator: ":", omittingEmptySubsequences: false)
+                if parts.count == 1 && action != "*" { throw .missingVendor }
+                if parts.count > 2 { throw .tooManyColons }
+                let vendor = parts[0]
+                let validVendor = vendor.utf8.allSatisfy { byte in
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                        true
+                    default: false
+                    }
+                }
+                if vendor != "*" && !validVendor { throw .invalidVendor(String(vendor)) }
+            }
+        }
+    }
+
+    private func checkTrustActions(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
+        for statement in statements {
+            let actions = try statement.strings("Action", or: "NotAction") ?? []
+            for action in actions where !PolicyKind.trustActions.contains(ActionPattern.lowercasedASCII(action)) {
+                throw .trustActions
+            }
+        }
+    }
+
+    // MARK: Values
+
+    /// A string or a list of strings.
+    static func strings(_ json: PolicyJSON) throws(MalformedPolicyDocument) -> [String] {
+        switch json {
+        case .string(let value): return [value]
+        case .array(let elements):
+            var values: [String] = []
+            for element in elements {
+                guard let value = element.stringValue else { throw .syntax }
+                values.append(value)
+            }
+            return values
+        default: throw .syntax
+        }
+    }
+
+    /// A condition value or list of values; numbers and booleans count as their JSON text.
+    static func conditionValues(_ json: PolicyJSON) throws(MalformedPolicyDocument) -> [String] {
+        func scalar(_ json: PolicyJSON) -> String? {
+            switch json {
+            case .string(let value): value
+            case .number(let text): text
+            case .bool(let value): value ? "true" : "false"
+            default: nil
+            }
+        }
+        if case .array(let elements) = json {
+            var values: [String] = []
+            for element in elements {
+                guard let value = scalar(element) else { throw .syntax }
+                values.append(value)
+            }
+            return values
+        }
+        guard let value = scalar(json) else { throw .syntax }
+        return [value]
+    }
+}

@@ -1,0 +1,61 @@
+/// IAM's checks of `Resource`/`NotResource` entries, with its messages.
+enum ResourceFormat {
+    static let partitions: Set<Substring> = ["aws", "aws-cn", "aws-us-gov", "*"]
+    static let iamResourcePrefixes = [
+        "user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/", "server-certificate/", "policy/",
+        "sms-mfa/", "saml-provider/", "oidc-provider/", "report/", "access-report/",
+    ]
+
+    /// The fault IAM reports for `resource`, or nil when it is `*` or shaped like an ARN.
+    static func check(_ resource: String) -> MalformedPolicyDocument? {
+        if resource == "*" { return nil }
+        guard let firstColon = resource.firstIndex(of: ":") else { return .notARN(resource) }
+        let afterPrefix = resource[resource.index(after: firstColon)...]
+        let partitionEnd = afterPrefix.firstIndex(of: ":")
+        let partition = afterPrefix[..<(partitionEnd ?? afterPrefix.endIndex)]
+        if !partitions.contains(partition) {
+            let rest = partitionEnd.map { afterPrefix[afterPrefix.index(after: $0)...] } ?? ""
+            let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+            let service = parts[0].isEmpty && parts.count == 1 ? "*" : String(parts[0])
+            let region = parts.count > 1 ? String(parts[1]) : "*"
+            let account = parts.count > 2 ? String(parts[2]) : "*"
+            let remainder = parts.count > 3 ? parts[3...].joined(separator: ":") : "*"
+            return MalformedPolicyDocument(
+                "Partition \"\(partition)\" is not valid for resource \"arn:\(partition):\(service):\(region):\(account):\(remainder)\"."
+            )
+        }
+        guard let partitionEnd else { return .resourceVendor }
+        let afterPartition = afterPrefix[afterPrefix.index(after: partitionEnd)...]
+        let serviceEnd = afterPartition.firstIndex(of: ":")
+        let service = afterPartition[..<(serviceEnd ?? afterPartition.endIndex)]
+        let afterService = serviceEnd.map { afterPartition[afterPartition.index(after: $0)...] } ?? ""
+        let regionGiven = !afterService.isEmpty && afterService.first != ":"
+        if service == "iam", regionGiven {
+            return MalformedPolicyDocument("IAM resource \(resource) cannot contain region information.")
+        }
+        if service == "s3", regionGiven {
+            return MalformedPolicyDocument("Resource \(resource) can not contain region information.")
+        }
+        if service == "iam" {
+            // The part after the region and the account.
+            let pieces = afterService.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            let path = pieces.count > 2 ? pieces[2] : ""
+            if !iamResourcePrefixes.contains(where: { path.hasPrefix($0) }) {
+                return MalformedPolicyDocument(
+                    "IAM resource path must either be \"*\" or start with \(iamResourcePrefixes.joined(separator: ", "))."
+                )
+            }
+        }
+        return nil
+    }
+
+    /// IAM's older parser: an entry with an empty part (`::`) needs all six parts, and the
+    /// service part may not be empty.
+    static func passesLegacyParsing(_ resource: String) -> Bool {
+        if resource == "*" { return true }
+        let colons = resource.utf8.count(where: { $0 == UInt8(ascii: ":") })
+        guard colons >= 5 || !resource.contains("::") else { return false }
+        let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count > 2 ? !parts[2].isEmpty : true
+    }
+}
