@@ -68,7 +68,9 @@ public enum BulwarkServer {
             database: database, code: code, invoker: invoker, clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
-        let pipeline = makePipeline(database: database, trail: trail, services: [lambda], clock: clock, logger: logger)
+        let iam = IAMService(database: database, clock: clock)
+        try await iam.installAWSManagedPolicies()
+        let pipeline = makePipeline(database: database, trail: trail, services: [lambda, iam], clock: clock, logger: logger)
         invoker.connectPrivateEndpoint { request in
             await pipeline.handle(request, body: InMemoryBody(data: request.body))
         }
