@@ -29,9 +29,25 @@ public protocol WireCodec: Sendable {
 
     /// Writes an error answer.
     func encodeError(_ error: AWSError, requestID: String) -> WireResponse
+
+    /// The error for input that breaks the model's constraints, carrying the validator's message
+    /// (`ValidationException` in the JSON protocols, `ValidationError` in the query protocol).
+    func validationError(_ message: String) -> AWSError
+
+    /// The error for a request that reached this service but names none of its operations, when the
+    /// protocol has its own (the query protocol's `InvalidAction`); nil for the pipeline's generic one.
+    func unknownOperationError(_ request: WireRequest) -> AWSError?
 }
 
 extension WireCodec {
+    public func validationError(_ message: String) -> AWSError {
+        .validation(message)
+    }
+
+    public func unknownOperationError(_ request: WireRequest) -> AWSError? {
+        nil
+    }
+
     /// Decodes and validates the input of a matched operation.
     public func readInput(_ request: WireRequest, match: OperationMatch) throws -> JSONValue {
         let document = try decodeInput(request, match: match)
@@ -40,6 +56,8 @@ extension WireCodec {
             try ShapeValidator(model: model).validate(document, as: inputShape)
         } catch let mismatch as ShapeValidator.TypeMismatch {
             throw serializationError(mismatch)
+        } catch let error as AWSError where error.code == AWSError.validation("").code {
+            throw validationError(error.message)
         }
         return document
     }

@@ -95,7 +95,7 @@ struct Pipeline: Sendable {
         case .unimplemented(_, let model):
             return fail(AWSError.notImplemented(service: entry.model.serviceID, operation: model.name), call: &call)
         case .unknown(_, let detail):
-            return fail(AWSError.unknownOperation(detail), call: &call)
+            return fail(entry.codec.unknownOperationError(request) ?? AWSError.unknownOperation(detail), call: &call)
         }
 
         let context = CallContext(

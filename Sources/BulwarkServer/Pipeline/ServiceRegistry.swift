@@ -5,8 +5,9 @@ import HTTPTypes
 
 /// The services the pipeline serves, and how a request finds its service and operation.
 ///
-/// Routing uses, in order: the service of the SigV4 credential scope, `X-Amz-Target` for the json
-/// protocol, and the REST path templates of the rest-json services.
+/// Routing uses, in order: `X-Amz-Target` for the json protocol, the service of the SigV4 credential
+/// scope, the REST path templates of the rest-json services, and the `Action` and `Version` of the
+/// query services (IAM and STS share one endpoint; an unsigned request names its API only there).
 struct ServiceRegistry: Sendable {
     /// A service with its codec and its implemented operations by name.
     struct Entry: Sendable {
@@ -53,12 +54,14 @@ struct ServiceRegistry: Sendable {
         {
             return entry
         }
-        return entries.first { entry in
-            (entry.codec as? RestJSONCodec)?.recognizesPath(request.rawPath) == true
+        if let entry = entries.first(where: { ($0.codec as? RestJSONCodec)?.recognizesPath(request.rawPath) == true }) {
+            return entry
         }
+        return entries.first { $0.model.wireProtocol == .query && $0.codec.match(request) != nil }
     }
 
-    /// The operation a request addresses. For the query protocol the body must have been read.
+    /// The operation a request addresses. For the query protocol the body must have been read: the
+    /// `Action` travels in it (the pipeline routes the head first only to size the body it reads).
     func route(_ request: WireRequest) -> Route {
         guard let entry = service(for: request) else {
             return .unknown(nil, detail: "No AWS service that Bulwark serves matches \(request.method.rawValue) \(request.rawPath).")
@@ -75,7 +78,8 @@ struct ServiceRegistry: Sendable {
     private static func codec(for model: ServiceModel) -> any WireCodec {
         switch model.wireProtocol {
         case .restJSON: RestJSONCodec(model: model)
-        case .json, .query: preconditionFailure("the \(model.wireProtocol.rawValue) codec arrives with the first service that uses it")
+        case .query: QueryCodec(model: model)
+        case .json: preconditionFailure("the \(model.wireProtocol.rawValue) codec arrives with the first service that uses it")
         }
     }
 }
