@@ -50,9 +50,10 @@ public struct Authorizer: Sendable {
         return request.resources.isEmpty ? .deny(resource: "*", reason: .noIdentityPolicy) : .allow
     }
 
-    /// The account of an ARN, or nil for `*` and ARNs without one (global resources).
+    /// The account of an ARN, or nil for `*`, ARNs without one (global resources) and AWS's own
+    /// resources (`arn:aws:iam::aws:policy/...`, readable by every account; IAM refuses changes to them).
     static func account(of resource: String) -> String? {
-        guard let arn = ARN(resource), !arn.accountID.isEmpty else { return nil }
+        guard let arn = ARN(resource), !arn.accountID.isEmpty, arn.accountID != "aws" else { return nil }
         return arn.accountID
     }
 }

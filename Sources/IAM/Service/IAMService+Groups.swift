@@ -100,7 +100,9 @@ extension IAMService {
         return EmptyOutput()
     }
 
-    @Sendable func listGroupsForUser(_ input: IAMAPI.ListGroupsForUserRequest, _ context: CallContext) async throws -> IAMAPI.ListGroupsForUserResponse {
+    @Sendable func listGroupsForUser(
+        _ input: IAMAPI.ListGroupsForUserRequest, _ context: CallContext
+    ) async throws -> IAMAPI.ListGroupsForUserResponse {
         let user = try await existing(.user, input.userName, context)
         let groups = try await database.iam.groups(ofUser: user.name, accountID: context.accountID)
         let page = try IAMPage(groups, key: \.name, marker: input.marker, maxItems: input.maxItems)

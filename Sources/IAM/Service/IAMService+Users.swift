@@ -131,7 +131,9 @@ extension IAMService {
         if let userName { return userName }
         switch context.principal.kind {
         case .iamUser:
-            guard let name = context.principal.userName else { throw IAMError.validation("Must specify userName when calling with non-User credentials") }
+            guard let name = context.principal.userName else {
+                throw IAMError.validation("Must specify userName when calling with non-User credentials")
+            }
             return name
         case .root:
             return nil

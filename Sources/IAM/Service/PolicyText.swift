@@ -14,7 +14,7 @@ enum PolicyText {
     /// Parses a document of `kind`, answering IAM's `MalformedPolicyDocument` when it is refused.
     @discardableResult
     static func check(_ text: String, kind: PolicyKind) throws -> PolicyDocument {
-        do {
+        do throws(MalformedPolicyDocument) {
             return try PolicyDocument.parse(text, kind: kind)
         } catch {
             throw error.awsError

@@ -49,7 +49,8 @@ struct AccessKeyOperationTests {
         try await iam.call("CreateUser", IAMAPI.CreateUserRequest(path: "/eng/", userName: "alice"))
         let alice = try await iam.asUser("alice")
         #expect(try iam.resources("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(), context: alice) == ["arn:aws:iam::111122223333:user/eng/alice"])
-        #expect(try iam.resources("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice")) == ["arn:aws:iam::111122223333:user/eng/alice"])
+        #expect(
+            try iam.resources("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice")) == ["arn:aws:iam::111122223333:user/eng/alice"])
         let own = try await iam.call("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(), as: IAMAPI.CreateAccessKeyResponse.self, context: alice)
         #expect(own.accessKey.userName == "alice")
         let listed = try await iam.call("ListAccessKeys", IAMAPI.ListAccessKeysRequest(), as: IAMAPI.ListAccessKeysResponse.self, context: alice)
@@ -67,13 +68,15 @@ struct AccessKeyOperationTests {
         try await iam.call("CreateUser", IAMAPI.CreateUserRequest(userName: "bob"))
         let key = try await iam.call("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice"), as: IAMAPI.CreateAccessKeyResponse.self)
         await expectAWSError("NoSuchEntity", status: 404) {
-            try await iam.call("UpdateAccessKey", IAMAPI.UpdateAccessKeyRequest(userName: "bob", accessKeyId: key.accessKey.accessKeyId, status: "Inactive"))
+            try await iam.call(
+                "UpdateAccessKey", IAMAPI.UpdateAccessKeyRequest(userName: "bob", accessKeyId: key.accessKey.accessKeyId, status: "Inactive"))
         }
         await expectAWSError("NoSuchEntity", status: 404) {
             try await iam.call("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "ghost"), as: IAMAPI.CreateAccessKeyResponse.self)
         }
         await expectAWSError("ValidationException", status: 400) {
-            try await iam.call("UpdateAccessKey", IAMAPI.UpdateAccessKeyRequest(userName: "alice", accessKeyId: key.accessKey.accessKeyId, status: "Paused"))
+            try await iam.call(
+                "UpdateAccessKey", IAMAPI.UpdateAccessKeyRequest(userName: "alice", accessKeyId: key.accessKey.accessKeyId, status: "Paused"))
         }
     }
 
@@ -83,19 +86,25 @@ struct AccessKeyOperationTests {
         try await iam.call("CreateUser", IAMAPI.CreateUserRequest(path: "/eng/", userName: "alice"))
         let key = try await iam.call("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice"), as: IAMAPI.CreateAccessKeyResponse.self)
         let id = key.accessKey.accessKeyId
-        #expect(try iam.resources("GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id)) == ["arn:aws:iam::111122223333:user/eng/alice"])
-        var answer = try await iam.call("GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id), as: IAMAPI.GetAccessKeyLastUsedResponse.self)
+        #expect(
+            try iam.resources("GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id)) == [
+                "arn:aws:iam::111122223333:user/eng/alice"
+            ])
+        var answer = try await iam.call(
+            "GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id), as: IAMAPI.GetAccessKeyLastUsedResponse.self)
         #expect(answer.userName == "alice")
         #expect(answer.accessKeyLastUsed == IAMAPI.AccessKeyLastUsed(serviceName: "N/A", region: "N/A"))
 
         let used = Date(timeIntervalSince1970: 1_800_000_000)
         try await iam.database.credentials.recordUse(of: id, service: "lambda", region: "eu-west-1", at: used)
-        answer = try await iam.call("GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id), as: IAMAPI.GetAccessKeyLastUsedResponse.self)
+        answer = try await iam.call(
+            "GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id), as: IAMAPI.GetAccessKeyLastUsedResponse.self)
         #expect(answer.accessKeyLastUsed == IAMAPI.AccessKeyLastUsed(lastUsedDate: used, serviceName: "lambda", region: "eu-west-1"))
 
         await expectAWSError("NoSuchEntity", status: 404) {
             try await iam.call(
-                "GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: "AKIAUNKNOWNUNKNOWN00"), as: IAMAPI.GetAccessKeyLastUsedResponse.self)
+                "GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: "AKIAUNKNOWNUNKNOWN00"),
+                as: IAMAPI.GetAccessKeyLastUsedResponse.self)
         }
     }
 }

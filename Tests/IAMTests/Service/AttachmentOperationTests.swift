@@ -14,7 +14,9 @@ struct AttachmentOperationTests {
         defer { iam.remove() }
         try await iam.call("CreateUser", IAMAPI.CreateUserRequest(userName: "alice"))
         try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(groupName: "devs"))
-        try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self)
+        try await iam.call(
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self
+        )
 
         try await iam.call("AttachUserPolicy", IAMAPI.AttachUserPolicyRequest(userName: "alice", policyArn: Self.readOnly))
         try await iam.call("AttachUserPolicy", IAMAPI.AttachUserPolicyRequest(userName: "alice", policyArn: Self.basic))
@@ -35,7 +37,8 @@ struct AttachmentOperationTests {
             as: IAMAPI.ListAttachedUserPoliciesResponse.self)
         #expect(paged.attachedPolicies?.count == 1 && paged.isTruncated == true)
         let group = try await iam.call(
-            "ListAttachedGroupPolicies", IAMAPI.ListAttachedGroupPoliciesRequest(groupName: "devs"), as: IAMAPI.ListAttachedGroupPoliciesResponse.self)
+            "ListAttachedGroupPolicies", IAMAPI.ListAttachedGroupPoliciesRequest(groupName: "devs"), as: IAMAPI.ListAttachedGroupPoliciesResponse.self
+        )
         #expect(group.attachedPolicies?.map(\.policyArn) == [Self.readOnly])
         let role = try await iam.call(
             "ListAttachedRolePolicies", IAMAPI.ListAttachedRolePoliciesRequest(roleName: "r"), as: IAMAPI.ListAttachedRolePoliciesResponse.self)
@@ -77,13 +80,16 @@ struct AttachmentOperationTests {
         try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(groupName: "devs"))
         for index in 0..<11 {
             try await iam.call(
-                "CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "p\(index)", policyDocument: Documents.readLambda), as: IAMAPI.CreatePolicyResponse.self)
+                "CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "p\(index)", policyDocument: Documents.readLambda),
+                as: IAMAPI.CreatePolicyResponse.self)
         }
         for index in 0..<10 {
-            try await iam.call("AttachGroupPolicy", IAMAPI.AttachGroupPolicyRequest(groupName: "devs", policyArn: "arn:aws:iam::111122223333:policy/p\(index)"))
+            try await iam.call(
+                "AttachGroupPolicy", IAMAPI.AttachGroupPolicyRequest(groupName: "devs", policyArn: "arn:aws:iam::111122223333:policy/p\(index)"))
         }
         await expectAWSError("LimitExceeded", status: 409, message: "Cannot exceed quota for PoliciesPerGroup: 10") {
-            try await iam.call("AttachGroupPolicy", IAMAPI.AttachGroupPolicyRequest(groupName: "devs", policyArn: "arn:aws:iam::111122223333:policy/p10"))
+            try await iam.call(
+                "AttachGroupPolicy", IAMAPI.AttachGroupPolicyRequest(groupName: "devs", policyArn: "arn:aws:iam::111122223333:policy/p10"))
         }
     }
 
@@ -95,9 +101,12 @@ struct AttachmentOperationTests {
             "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda, permissionsBoundary: Self.basic),
             as: IAMAPI.CreateRoleResponse.self)
         let role = try await iam.call("GetRole", IAMAPI.GetRoleRequest(roleName: "r"), as: IAMAPI.GetRoleResponse.self)
-        #expect(role.role.permissionsBoundary == IAMAPI.AttachedPermissionsBoundary(permissionsBoundaryType: "PermissionsBoundaryPolicy", permissionsBoundaryArn: Self.basic))
+        #expect(
+            role.role.permissionsBoundary
+                == IAMAPI.AttachedPermissionsBoundary(permissionsBoundaryType: "PermissionsBoundaryPolicy", permissionsBoundaryArn: Self.basic))
 
-        try await iam.call("PutUserPermissionsBoundary", IAMAPI.PutUserPermissionsBoundaryRequest(userName: "alice", permissionsBoundary: Self.readOnly))
+        try await iam.call(
+            "PutUserPermissionsBoundary", IAMAPI.PutUserPermissionsBoundaryRequest(userName: "alice", permissionsBoundary: Self.readOnly))
         var user = try await iam.call("GetUser", IAMAPI.GetUserRequest(userName: "alice"), as: IAMAPI.GetUserResponse.self)
         #expect(user.user.permissionsBoundary?.permissionsBoundaryArn == Self.readOnly)
         let usage = try await iam.call("GetPolicy", IAMAPI.GetPolicyRequest(policyArn: Self.readOnly), as: IAMAPI.GetPolicyResponse.self)
@@ -117,7 +126,8 @@ struct AttachmentOperationTests {
             try await iam.call("CreateUser", IAMAPI.CreateUserRequest(userName: "bob", permissionsBoundary: missing))
         }
         await expectAWSError("NoSuchEntity", status: 404) {
-            try await iam.call("PutUserPermissionsBoundary", IAMAPI.PutUserPermissionsBoundaryRequest(userName: "ghost", permissionsBoundary: Self.basic))
+            try await iam.call(
+                "PutUserPermissionsBoundary", IAMAPI.PutUserPermissionsBoundaryRequest(userName: "ghost", permissionsBoundary: Self.basic))
         }
     }
 }

@@ -13,16 +13,20 @@ struct AuthorizationDetailsTests {
         try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(groupName: "devs"))
         try await iam.call("AddUserToGroup", IAMAPI.AddUserToGroupRequest(groupName: "devs", userName: "alice"))
         try await iam.call("PutUserPolicy", IAMAPI.PutUserPolicyRequest(userName: "alice", policyName: "p", policyDocument: Documents.readLambda))
-        try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self)
-        try await iam.call("AttachRolePolicy", IAMAPI.AttachRolePolicyRequest(roleName: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"))
-        try await iam.call("CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "mine", policyDocument: Documents.allowAll), as: IAMAPI.CreatePolicyResponse.self)
+        try await iam.call(
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self
+        )
+        try await iam.call(
+            "AttachRolePolicy", IAMAPI.AttachRolePolicyRequest(roleName: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"))
+        try await iam.call(
+            "CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "mine", policyDocument: Documents.allowAll), as: IAMAPI.CreatePolicyResponse.self)
 
         let all = try await iam.call(
             "GetAccountAuthorizationDetails", IAMAPI.GetAccountAuthorizationDetailsRequest(), as: IAMAPI.GetAccountAuthorizationDetailsResponse.self)
         let user = try #require(all.userDetailList?.first)
         #expect(user.userName == "alice" && user.groupList == ["devs"])
         #expect(user.userPolicyList?.map(\.policyName) == ["p"])
-        #expect(Documents.decoded(user.userPolicyList?.first?.policyDocument ?? nil) == Documents.readLambda)
+        #expect(Documents.decoded(user.userPolicyList?.first?.policyDocument) == Documents.readLambda)
         #expect(all.groupDetailList?.map(\.groupName) == ["devs"])
         let role = try #require(all.roleDetailList?.first)
         #expect(role.attachedManagedPolicies?.map(\.policyName) == ["AWSLambdaRole"])
@@ -43,7 +47,9 @@ struct AuthorizationDetailsTests {
             let page = try await iam.call(
                 "GetAccountAuthorizationDetails", IAMAPI.GetAccountAuthorizationDetailsRequest(maxItems: 2, marker: marker),
                 as: IAMAPI.GetAccountAuthorizationDetailsResponse.self)
-            entities += (page.userDetailList?.count ?? 0) + (page.groupDetailList?.count ?? 0) + (page.roleDetailList?.count ?? 0) + (page.policies?.count ?? 0)
+            entities +=
+                (page.userDetailList?.count ?? 0) + (page.groupDetailList?.count ?? 0) + (page.roleDetailList?.count ?? 0)
+                + (page.policies?.count ?? 0)
             marker = page.marker
         } while marker != nil
         #expect(entities == 5)

@@ -9,7 +9,8 @@ struct GroupOperationTests {
     @Test func createGetListAndDeleteGroups() async throws {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
-        let created = try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(path: "/teams/", groupName: "devs"), as: IAMAPI.CreateGroupResponse.self)
+        let created = try await iam.call(
+            "CreateGroup", IAMAPI.CreateGroupRequest(path: "/teams/", groupName: "devs"), as: IAMAPI.CreateGroupResponse.self)
         #expect(created.group.arn == "arn:aws:iam::111122223333:group/teams/devs")
         #expect(created.group.groupId.hasPrefix("AGPA"))
         try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(groupName: "admins"))
@@ -41,7 +42,8 @@ struct GroupOperationTests {
         let rest = try await iam.call(
             "GetGroup", IAMAPI.GetGroupRequest(groupName: "devs", marker: first.marker), as: IAMAPI.GetGroupResponse.self)
         #expect(rest.users.map(\.userName) == ["carol"] && rest.isTruncated == false)
-        let groups = try await iam.call("ListGroupsForUser", IAMAPI.ListGroupsForUserRequest(userName: "bob"), as: IAMAPI.ListGroupsForUserResponse.self)
+        let groups = try await iam.call(
+            "ListGroupsForUser", IAMAPI.ListGroupsForUserRequest(userName: "bob"), as: IAMAPI.ListGroupsForUserResponse.self)
         #expect(groups.groups.map(\.groupName) == ["devs"])
 
         await expectAWSError("DeleteConflict", status: 409, message: "Cannot delete entity, must remove users from group first.") {

@@ -53,7 +53,7 @@ struct IAMServiceHarness {
     /// The validated input document of a call.
     func document(_ name: String, _ input: some Encodable) throws -> JSONValue {
         let document = ShapeCoding.encode(input)
-        let shape = try #require(service.model.operations.first { $0.name == name }?.input)
+        let shape = try #require(service.model.operations[name]?.input)
         try ShapeValidator(model: service.model).validate(document, as: shape)
         return document
     }

@@ -35,8 +35,10 @@ struct ManagedPolicyOperationTests {
         #expect(aws.policies?.contains { $0.arn == "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" } == true)
         let all = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(), as: IAMAPI.ListPoliciesResponse.self)
         #expect(all.policies?.count == AWSManagedPolicies.all.count + 1)
-        let serviceRoles = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(pathPrefix: "/service-role/"), as: IAMAPI.ListPoliciesResponse.self)
-        #expect(serviceRoles.policies?.map(\.policyName).sorted() == ["AWSLambdaBasicExecutionRole", "AWSLambdaRole", "AWSLambdaVPCAccessExecutionRole"])
+        let serviceRoles = try await iam.call(
+            "ListPolicies", IAMAPI.ListPoliciesRequest(pathPrefix: "/service-role/"), as: IAMAPI.ListPoliciesResponse.self)
+        #expect(
+            serviceRoles.policies?.map(\.policyName).sorted() == ["AWSLambdaBasicExecutionRole", "AWSLambdaRole", "AWSLambdaVPCAccessExecutionRole"])
         let attached = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(onlyAttached: true), as: IAMAPI.ListPoliciesResponse.self)
         #expect(attached.policies?.isEmpty == true)
     }
@@ -47,7 +49,8 @@ struct ManagedPolicyOperationTests {
         var seen: [String] = []
         var marker: String?
         repeat {
-            let page = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(marker: marker, maxItems: 4), as: IAMAPI.ListPoliciesResponse.self)
+            let page = try await iam.call(
+                "ListPolicies", IAMAPI.ListPoliciesRequest(marker: marker, maxItems: 4), as: IAMAPI.ListPoliciesResponse.self)
             seen += page.policies?.compactMap(\.arn) ?? []
             marker = page.marker
         } while marker != nil
@@ -70,14 +73,18 @@ struct ManagedPolicyOperationTests {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
         await expectAWSError("MalformedPolicyDocument", status: 400) {
-            try await iam.call("CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "p", policyDocument: Documents.noResource), as: IAMAPI.CreatePolicyResponse.self)
+            try await iam.call(
+                "CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "p", policyDocument: Documents.noResource),
+                as: IAMAPI.CreatePolicyResponse.self)
         }
         await expectAWSError("LimitExceeded", status: 409, message: "Cannot exceed quota for PolicySize: 6144") {
             try await iam.call(
-                "CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "p", policyDocument: Documents.padded(over: 6144)), as: IAMAPI.CreatePolicyResponse.self)
+                "CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "p", policyDocument: Documents.padded(over: 6144)),
+                as: IAMAPI.CreatePolicyResponse.self)
         }
         await expectAWSError("NoSuchEntity", status: 404, message: "Policy arn:aws:iam::111122223333:policy/nope was not found.") {
-            try await iam.call("GetPolicy", IAMAPI.GetPolicyRequest(policyArn: "arn:aws:iam::111122223333:policy/nope"), as: IAMAPI.GetPolicyResponse.self)
+            try await iam.call(
+                "GetPolicy", IAMAPI.GetPolicyRequest(policyArn: "arn:aws:iam::111122223333:policy/nope"), as: IAMAPI.GetPolicyResponse.self)
         }
     }
 
@@ -99,11 +106,13 @@ struct ManagedPolicyOperationTests {
                 "CreatePolicyVersion", IAMAPI.CreatePolicyVersionRequest(policyArn: Self.arn, policyDocument: Documents.readLambda),
                 as: IAMAPI.CreatePolicyVersionResponse.self)
         }
-        let versions = try await iam.call("ListPolicyVersions", IAMAPI.ListPolicyVersionsRequest(policyArn: Self.arn), as: IAMAPI.ListPolicyVersionsResponse.self)
+        let versions = try await iam.call(
+            "ListPolicyVersions", IAMAPI.ListPolicyVersionsRequest(policyArn: Self.arn), as: IAMAPI.ListPolicyVersionsResponse.self)
         #expect(Set(versions.versions?.compactMap(\.versionId) ?? []) == ["v1", "v2", "v3", "v4", "v5"])
         #expect(versions.versions?.filter { $0.isDefaultVersion == true }.map(\.versionId) == ["v2"])
 
-        let v1 = try await iam.call("GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: Self.arn, versionId: "v1"), as: IAMAPI.GetPolicyVersionResponse.self)
+        let v1 = try await iam.call(
+            "GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: Self.arn, versionId: "v1"), as: IAMAPI.GetPolicyVersionResponse.self)
         #expect(Documents.decoded(v1.policyVersion?.document) == Documents.readLambda)
         #expect(v1.policyVersion?.isDefaultVersion == false)
 
@@ -117,10 +126,12 @@ struct ManagedPolicyOperationTests {
             try await iam.call("SetDefaultPolicyVersion", IAMAPI.SetDefaultPolicyVersionRequest(policyArn: Self.arn, versionId: "v9"))
         }
         await expectAWSError("NoSuchEntity", status: 404) {
-            try await iam.call("GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: Self.arn, versionId: "v9"), as: IAMAPI.GetPolicyVersionResponse.self)
+            try await iam.call(
+                "GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: Self.arn, versionId: "v9"), as: IAMAPI.GetPolicyVersionResponse.self)
         }
         await expectAWSError("ValidationException", status: 400) {
-            try await iam.call("GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: Self.arn, versionId: "1"), as: IAMAPI.GetPolicyVersionResponse.self)
+            try await iam.call(
+                "GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: Self.arn, versionId: "1"), as: IAMAPI.GetPolicyVersionResponse.self)
         }
 
         await expectAWSError("DeleteConflict", status: 409) {
@@ -165,7 +176,8 @@ struct ManagedPolicyOperationTests {
         let arn = "arn:aws:iam::aws:policy/AdministratorAccess"
         let policy = try await iam.call("GetPolicy", IAMAPI.GetPolicyRequest(policyArn: arn), as: IAMAPI.GetPolicyResponse.self)
         #expect(policy.policy?.policyName == "AdministratorAccess" && policy.policy?.defaultVersionId == "v1")
-        let version = try await iam.call("GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: arn, versionId: "v1"), as: IAMAPI.GetPolicyVersionResponse.self)
+        let version = try await iam.call(
+            "GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: arn, versionId: "v1"), as: IAMAPI.GetPolicyVersionResponse.self)
         #expect(Documents.decoded(version.policyVersion?.document)?.contains(#""Action" : "*""#) == true)
         #expect(try iam.resources("GetPolicy", IAMAPI.GetPolicyRequest(policyArn: arn)) == [arn])
 

@@ -26,7 +26,9 @@ struct RoleOperationTests {
         #expect(got.role.description == "runs f" && got.role.tags == [IAMAPI.Tag(key: "app", value: "f")])
         #expect(got.role.roleLastUsed != nil)
 
-        try await iam.call("UpdateRole", IAMAPI.UpdateRoleRequest(roleName: "exec", description: "runs g", maxSessionDuration: 7200), as: IAMAPI.UpdateRoleResponse.self)
+        try await iam.call(
+            "UpdateRole", IAMAPI.UpdateRoleRequest(roleName: "exec", description: "runs g", maxSessionDuration: 7200),
+            as: IAMAPI.UpdateRoleResponse.self)
         let updated = try await iam.call("GetRole", IAMAPI.GetRoleRequest(roleName: "exec"), as: IAMAPI.GetRoleResponse.self)
         #expect(updated.role.description == "runs g" && updated.role.maxSessionDuration == 7200)
 
@@ -44,16 +46,23 @@ struct RoleOperationTests {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
         await expectAWSError("MalformedPolicyDocument", status: 400) {
-            try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: "{not json"), as: IAMAPI.CreateRoleResponse.self)
+            try await iam.call(
+                "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: "{not json"), as: IAMAPI.CreateRoleResponse.self)
         }
         // A trust policy grants only sts actions.
-        let wrongAction = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"s3:GetObject"}]}"#
+        let wrongAction =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"s3:GetObject"}]}"#
         await expectAWSError("MalformedPolicyDocument", status: 400) {
-            try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: wrongAction), as: IAMAPI.CreateRoleResponse.self)
+            try await iam.call(
+                "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: wrongAction), as: IAMAPI.CreateRoleResponse.self)
         }
-        try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self)
+        try await iam.call(
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self
+        )
         await expectAWSError("EntityAlreadyExists", status: 409, message: "Role with name R already exists.") {
-            try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "R", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self)
+            try await iam.call(
+                "CreateRole", IAMAPI.CreateRoleRequest(roleName: "R", assumeRolePolicyDocument: Documents.trustLambda),
+                as: IAMAPI.CreateRoleResponse.self)
         }
         await expectAWSError("MalformedPolicyDocument", status: 400) {
             try await iam.call("UpdateAssumeRolePolicy", IAMAPI.UpdateAssumeRolePolicyRequest(roleName: "r", policyDocument: Documents.allowAll))
@@ -73,7 +82,8 @@ struct RoleOperationTests {
         let principals = (0..<120).map { #""arn:aws:iam::111122223333:user/user-number-\#($0)""# }.joined(separator: ",")
         let big = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":[\#(principals)]},"Action":"sts:AssumeRole"}]}"#
         await expectAWSError("LimitExceeded", status: 409, message: "Cannot exceed quota for ACLSizePerRole: 2048") {
-            try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: big), as: IAMAPI.CreateRoleResponse.self)
+            try await iam.call(
+                "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: big), as: IAMAPI.CreateRoleResponse.self)
         }
     }
 
@@ -91,14 +101,18 @@ struct RoleOperationTests {
     @Test func deleteRoleRefusesWithPolicies() async throws {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
-        try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self)
         try await iam.call(
-            "AttachRolePolicy", IAMAPI.AttachRolePolicyRequest(roleName: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self
+        )
+        try await iam.call(
+            "AttachRolePolicy",
+            IAMAPI.AttachRolePolicyRequest(roleName: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
         await expectAWSError("DeleteConflict", status: 409, message: "Cannot delete entity, must detach all policies first.") {
             try await iam.call("DeleteRole", IAMAPI.DeleteRoleRequest(roleName: "r"))
         }
         try await iam.call(
-            "DetachRolePolicy", IAMAPI.DetachRolePolicyRequest(roleName: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
+            "DetachRolePolicy",
+            IAMAPI.DetachRolePolicyRequest(roleName: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"))
         try await iam.call("PutRolePolicy", IAMAPI.PutRolePolicyRequest(roleName: "r", policyName: "inline", policyDocument: Documents.readLambda))
         await expectAWSError("DeleteConflict", status: 409, message: "Cannot delete entity, must delete policies first.") {
             try await iam.call("DeleteRole", IAMAPI.DeleteRoleRequest(roleName: "r"))
@@ -110,8 +124,11 @@ struct RoleOperationTests {
     @Test func roleTagsAreManaged() async throws {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
-        try await iam.call("CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self)
-        try await iam.call("TagRole", IAMAPI.TagRoleRequest(roleName: "r", tags: [IAMAPI.Tag(key: "a", value: "1"), IAMAPI.Tag(key: "b", value: "2")]))
+        try await iam.call(
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self
+        )
+        try await iam.call(
+            "TagRole", IAMAPI.TagRoleRequest(roleName: "r", tags: [IAMAPI.Tag(key: "a", value: "1"), IAMAPI.Tag(key: "b", value: "2")]))
         try await iam.call("UntagRole", IAMAPI.UntagRoleRequest(roleName: "r", tagKeys: ["a"]))
         let tags = try await iam.call("ListRoleTags", IAMAPI.ListRoleTagsRequest(roleName: "r"), as: IAMAPI.ListRoleTagsResponse.self)
         #expect(tags.tags == [IAMAPI.Tag(key: "b", value: "2")])

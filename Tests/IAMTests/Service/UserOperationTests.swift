@@ -111,7 +111,8 @@ struct UserOperationTests {
         #expect(root.user.arn == "arn:aws:iam::\(IAMServiceHarness.accountID):root")
 
         let session = IAMServiceHarness.context(
-            Principal(kind: .assumedRole, accountID: IAMServiceHarness.accountID, arn: "arn:aws:sts::111122223333:assumed-role/r/s", principalID: "AROA:s"))
+            Principal(
+                kind: .assumedRole, accountID: IAMServiceHarness.accountID, arn: "arn:aws:sts::111122223333:assumed-role/r/s", principalID: "AROA:s"))
         await expectAWSError("ValidationError", status: 400, message: "Must specify userName when calling with non-User credentials") {
             try await iam.call("GetUser", IAMAPI.GetUserRequest(), as: IAMAPI.GetUserResponse.self, context: session)
         }
@@ -166,11 +167,13 @@ struct UserOperationTests {
         }
         try await iam.call("DeleteUserPolicy", IAMAPI.DeleteUserPolicyRequest(userName: "alice", policyName: "p"))
 
-        try await iam.call("AttachUserPolicy", IAMAPI.AttachUserPolicyRequest(userName: "alice", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess"))
+        try await iam.call(
+            "AttachUserPolicy", IAMAPI.AttachUserPolicyRequest(userName: "alice", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess"))
         await expectAWSError("DeleteConflict", status: 409, message: "Cannot delete entity, must detach all policies first.") {
             try await iam.call("DeleteUser", IAMAPI.DeleteUserRequest(userName: "alice"))
         }
-        try await iam.call("DetachUserPolicy", IAMAPI.DetachUserPolicyRequest(userName: "alice", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess"))
+        try await iam.call(
+            "DetachUserPolicy", IAMAPI.DetachUserPolicyRequest(userName: "alice", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess"))
 
         try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(groupName: "devs"))
         try await iam.call("AddUserToGroup", IAMAPI.AddUserToGroupRequest(groupName: "devs", userName: "alice"))
@@ -192,7 +195,8 @@ struct UserOperationTests {
             "TagUser", IAMAPI.TagUserRequest(userName: "alice", tags: [IAMAPI.Tag(key: "team", value: "b"), IAMAPI.Tag(key: "env", value: "dev")]))
         var tags = try await iam.call("ListUserTags", IAMAPI.ListUserTagsRequest(userName: "alice"), as: IAMAPI.ListUserTagsResponse.self)
         #expect(tags.tags == [IAMAPI.Tag(key: "team", value: "b"), IAMAPI.Tag(key: "env", value: "dev")])
-        let first = try await iam.call("ListUserTags", IAMAPI.ListUserTagsRequest(userName: "alice", maxItems: 1), as: IAMAPI.ListUserTagsResponse.self)
+        let first = try await iam.call(
+            "ListUserTags", IAMAPI.ListUserTagsRequest(userName: "alice", maxItems: 1), as: IAMAPI.ListUserTagsResponse.self)
         #expect(first.tags.map(\.key) == ["team"] && first.isTruncated == true)
         let second = try await iam.call(
             "ListUserTags", IAMAPI.ListUserTagsRequest(userName: "alice", marker: first.marker, maxItems: 1), as: IAMAPI.ListUserTagsResponse.self)
