@@ -18,6 +18,7 @@ public struct ApplicablePolicies: Sendable, Hashable {
     public var session: [AttachedPolicy]
     /// The policy of the resource acted on (for `sts:AssumeRole`, the role's trust policy).
     public var resource: AttachedPolicy?
+    /// How ``resource`` combines with identity-based policies.
     public var resourcePolicyMode: ResourcePolicyMode
 
     public init(

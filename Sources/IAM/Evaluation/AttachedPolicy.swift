@@ -1,6 +1,7 @@
 /// A policy that applies to a request, with the name and ARN that explanations and denial
 /// messages use.
 public struct AttachedPolicy: Sendable, Hashable {
+    /// The parsed document.
     public let document: PolicyDocument
     /// The policy's name (an inline policy's name, a managed policy's name, `trust policy`, …).
     public let name: String

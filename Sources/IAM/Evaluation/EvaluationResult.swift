@@ -1,6 +1,9 @@
+import BulwarkCore
+
 /// The answer to an ``EvaluationRequest`` and why: the statements that allowed or denied, the
 /// policies considered, and AWS's access-denied message for a denial.
 public struct EvaluationResult: Sendable, Hashable {
+    /// AWS's three outcomes.
     public enum Decision: String, Sendable, Hashable {
         case allow = "Allow"
         /// A `Deny` statement applies.
@@ -10,7 +13,7 @@ public struct EvaluationResult: Sendable, Hashable {
     }
 
     /// What the decision rests on.
-    public enum Basis: Sendable, Hashable {
+    public enum Basis: Sendable, Hashable, CustomStringConvertible {
         /// An action AWS performs for every authenticated caller (`sts:GetCallerIdentity`).
         case noPermissionRequired
         /// The account's root user acting in its own account.
@@ -23,9 +26,23 @@ public struct EvaluationResult: Sendable, Hashable {
         case explicitDeny(in: PolicyType)
         /// No policy of this type allows the request (the first missing one in AWS's order).
         case noAllow(in: PolicyType)
+
+        public var description: String {
+            switch self {
+            case .noPermissionRequired: "no permission required"
+            case .accountRoot: "the account root user in its own account"
+            case .allowedByIdentityPolicy: "allowed by an identity-based policy"
+            case .allowedByResourcePolicy: "allowed by a resource-based policy"
+            case .allowedByIdentityAndResourcePolicies: "allowed by identity-based and resource-based policies"
+            case .explicitDeny(let type): "explicit deny in \(type.withArticle)"
+            case .noAllow(let type): "no \(type.rawValue) allows the action"
+            }
+        }
     }
 
+    /// Allow, explicit deny or implicit deny.
     public let decision: Decision
+    /// What the decision rests on; names the policy type for denial messages.
     public let basis: Basis
     /// The statements whose `Allow` the decision used (for a denial, those that did allow but
     /// were not enough).
@@ -34,12 +51,16 @@ public struct EvaluationResult: Sendable, Hashable {
     public let denyingStatements: [StatementReference]
     /// Every policy that was evaluated.
     public let evaluatedPolicies: [PolicySource]
+    /// The principal's ARN, as denial messages name it.
     public let principalARN: String
+    /// The action as the request named it.
     public let action: String
+    /// The resource ARN (or `*`).
     public let resource: String
     /// Whether principal and resource are in the same account (AWS names denying policies only then).
     public let sameAccount: Bool
 
+    /// Whether the decision is `Allow`.
     public var isAllowed: Bool { decision == .allow }
 
     /// AWS's message for a denial, e.g. `User: arn:aws:iam::123456789012:user/dev is not authorized
@@ -89,5 +110,25 @@ public struct EvaluationResult: Sendable, Hashable {
         case .noAllow(let type): why = "no \(type.rawValue) allows \(action)"
         }
         return "\(decision.rawValue): \(why) (evaluated: \(evaluated))"
+    }
+
+    /// The error a service answers a denial with, HTTP 403 with ``accessDeniedMessage``: pass
+    /// `AccessDenied` for the query protocols (IAM, STS), `AccessDeniedException` for the JSON ones.
+    /// Nil when allowed.
+    public func accessDeniedError(code: String = "AccessDeniedException") -> AWSError? {
+        accessDeniedMessage.map { AWSError(code: code, message: $0, status: 403) }
+    }
+
+    /// A report of the decision, one fact per line, for `bulwark iam explain`: the decision and its
+    /// reason, then every policy considered, then the statements that decided.
+    public var report: String {
+        var lines = ["\(decision.rawValue): \(principalARN) \(action) \(resource)"]
+        lines.append("  basis: \(basis)")
+        if let accessDeniedMessage { lines.append("  message: \(accessDeniedMessage)") }
+        lines += evaluatedPolicies.map { "  considered: \($0)" }
+        lines += denyingStatements.map { "  denied by: \($0)" }
+        let allowed = decision == .allow ? "allowed by" : "allows, not enough"
+        lines += allowingStatements.map { "  \(allowed): \($0)" }
+        return lines.joined(separator: "\n")
     }
 }

@@ -117,6 +117,8 @@ private struct ResultBuilder {
     let request: EvaluationRequest
     let sameAccount: Bool
     var denies: [StatementReference] = []
+    /// Every `Allow` that applied, to show on a denial what allowed but was not enough.
+    var allows: [StatementReference] = []
     var evaluated: [PolicySource] = []
 
     init(request: EvaluationRequest, sameAccount: Bool) {
@@ -135,6 +137,7 @@ private struct ResultBuilder {
                 if statement.effect == .deny { denies.append(reference) } else { allows.append(reference) }
             }
         }
+        self.allows += allows
         return allows
     }
 
@@ -153,12 +156,13 @@ private struct ResultBuilder {
             case (.allow, .account): grants.account.append(reference)
             case (.allow, .none): break
             }
+            if statement.effect == .allow { allows.append(reference) }
         }
         return grants
     }
 
     func finish(
-        _ decision: EvaluationResult.Decision, _ basis: EvaluationResult.Basis, using allows: [StatementReference] = []
+        _ decision: EvaluationResult.Decision, _ basis: EvaluationResult.Basis, using used: [StatementReference] = []
     ) -> EvaluationResult {
         // The denial message names the policy type that decided first.
         var orderedDenies = denies
@@ -168,7 +172,7 @@ private struct ResultBuilder {
         return EvaluationResult(
             decision: decision,
             basis: basis,
-            allowingStatements: allows,
+            allowingStatements: decision == .allow ? used : allows,
             denyingStatements: orderedDenies,
             evaluatedPolicies: evaluated,
             principalARN: request.principal.arn,

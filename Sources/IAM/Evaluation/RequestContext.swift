@@ -1,21 +1,5 @@
 import Foundation
 
-/// The value of one context key: single-valued (`aws:SourceIp`) or multivalued (`aws:TagKeys`,
-/// `aws:CalledVia`). A multivalued key needs `ForAllValues:`/`ForAnyValue:` to be compared.
-public enum ContextValue: Sendable, Hashable {
-    case single(String)
-    case multiple([String])
-
-    public static func bool(_ value: Bool) -> ContextValue { .single(value ? "true" : "false") }
-
-    public static func number(_ value: Int) -> ContextValue { .single(String(value)) }
-
-    /// A time as `aws:CurrentTime` holds it: ISO 8601 in UTC.
-    public static func date(_ value: Date) -> ContextValue {
-        .single(value.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)))
-    }
-}
-
 /// The request's context keys (`aws:SourceIp`, `aws:SecureTransport`, `aws:CurrentTime`,
 /// `lambda:FunctionArn`, `iam:PassedToService`, …). Keys are case-insensitive.
 ///

@@ -7,6 +7,7 @@ import BulwarkCore
 /// `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`) are derived from it, never taken from
 /// the request.
 public struct RequestPrincipal: Sendable, Hashable {
+    /// The kinds of caller AWS distinguishes.
     public enum Kind: Sendable, Hashable {
         /// The account root user.
         case root
@@ -24,6 +25,7 @@ public struct RequestPrincipal: Sendable, Hashable {
         case anonymous
     }
 
+    /// What kind of caller this is.
     public let kind: Kind
     /// The ARN that access-denied messages name (`arn:aws:sts::…:assumed-role/role/session` for a
     /// session; the service name for a service).

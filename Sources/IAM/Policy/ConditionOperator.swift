@@ -68,7 +68,9 @@ public struct ConditionOperator: Sendable, Hashable, CustomStringConvertible {
         case forAnyValue = "ForAnyValue"
     }
 
+    /// The comparison, e.g. `StringLike`.
     public let base: Base
+    /// `ForAllValues:`/`ForAnyValue:`, when the operator has one.
     public let qualifier: SetQualifier?
     /// `...IfExists`: a missing key makes the condition true.
     public let ifExists: Bool

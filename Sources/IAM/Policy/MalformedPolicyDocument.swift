@@ -33,6 +33,12 @@ extension MalformedPolicyDocument {
     static let resourceVendor = MalformedPolicyDocument("Resource vendor must be fully qualified and cannot contain regexes.")
     static let missingPrincipal = MalformedPolicyDocument("Missing required field Principal")
     static let trustActions = MalformedPolicyDocument("AssumeRole policy may only specify STS AssumeRole actions.")
+    static let trustResources = MalformedPolicyDocument("AssumeRole policy must not contain resources.")
+    static let allowWithNotPrincipal = MalformedPolicyDocument("Allow with NotPrincipal is not allowed.")
+    static let emptyPrincipal = MalformedPolicyDocument("Missing required field Principal cannot be empty!")
+    // Trust policies only.
+    static let invalidJSON = MalformedPolicyDocument("This policy contains invalid Json")
+    static let emptyStatement = MalformedPolicyDocument("Could not parse the policy: Statement is empty!")
 
     static func invalidVendor(_ vendor: String) -> MalformedPolicyDocument {
         MalformedPolicyDocument("Vendor \(vendor) is not valid")

@@ -6,6 +6,7 @@ import Foundation
 /// Values are prepared for their operator when the policy is read (dates and numbers parsed, CIDR
 /// blocks decoded, patterns compiled), so that evaluation only compares.
 public struct PolicyCondition: Sendable, Hashable {
+    /// The operator, e.g. `ForAnyValue:StringLike`.
     public let `operator`: ConditionOperator
     /// The key as written, e.g. `aws:SourceIp`.
     public let key: String

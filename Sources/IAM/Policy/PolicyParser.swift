@@ -52,7 +52,10 @@ struct PolicyParser {
     // MARK: Syntax ("Syntax errors in policy.")
 
     private func checkSyntax(_ text: String) throws(MalformedPolicyDocument) -> (PolicyVersion?, String?, [RawStatement]) {
-        guard let json = try? PolicyJSON.parse(text), let members = json.objectMembers else { throw .syntax }
+        // IAM reads trust policies with another parser, which words its refusals differently.
+        guard let json = try? PolicyJSON.parse(text), let members = json.objectMembers else {
+            throw kind == .trust ? .invalidJSON : .syntax
+        }
         var document: [String: PolicyJSON] = [:]
         for member in members {
             guard Self.documentElements.contains(member.name) else { throw .syntax }
@@ -72,6 +75,7 @@ struct PolicyParser {
         switch document["Statement"] {
         case .object(let members)?: elements = [.object(members)]
         case .array(let list)? where !list.isEmpty: elements = list
+        case .array?: throw kind == .trust ? .emptyStatement : .syntax
         default: throw .syntax
         }
         var statements: [RawStatement] = []
@@ -124,9 +128,11 @@ struct PolicyParser {
             case .identity, .permissionsBoundary, .session:
                 if statement.has("Principal") || statement.has("NotPrincipal") { throw .principalNotAllowed }
             case .trust:
-                for field in ["NotPrincipal", "Resource", "NotResource"] where statement.has(field) {
-                    throw .prohibitedField(field)
+                if statement.has("NotPrincipal") {
+                    throw statement["Effect"]?.stringValue == "Allow" ? .allowWithNotPrincipal : .prohibitedField("NotPrincipal")
                 }
+                if statement.has("Resource") { throw .prohibitedField("Resource") }
+                if statement.has("NotResource") { throw .trustResources }
                 if !statement.has("Principal") { throw .missingPrincipal }
             case .resource:
                 if !statement.has("Principal") && !statement.has("NotPrincipal") { throw .missingPrincipal }

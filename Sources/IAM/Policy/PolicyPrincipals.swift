@@ -16,6 +16,7 @@ public struct PolicyPrincipals: Sendable, Hashable {
         case canonicalUser(String)
     }
 
+    /// The principals in document order.
     public let entries: [Entry]
 
     init(_ entries: [Entry]) {
@@ -30,7 +31,7 @@ extension PolicyPrincipals {
         switch json {
         case .string("*"): return PolicyPrincipals([.everyone])
         case .object(let members):
-            guard !members.isEmpty else { throw .missingPrincipal }
+            guard !members.isEmpty else { throw .emptyPrincipal }
             var entries: [Entry] = []
             for member in members {
                 let values = try PolicyParser.strings(member.value)

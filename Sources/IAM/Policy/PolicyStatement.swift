@@ -20,12 +20,16 @@ public struct PolicyStatement: Sendable, Hashable {
 
     /// The statement's position in the document, from 0, to name it when it has no `Sid`.
     public let index: Int
+    /// The statement's `Sid`, when it has one.
     public let sid: String?
+    /// `Allow` or `Deny`.
     public let effect: PolicyEffect
+    /// `Action` or `NotAction`.
     public let actions: Actions
     /// Absent in trust policies and allowed to be absent in resource policies: then the statement
     /// covers the resource the policy is attached to.
     public let resources: Resources?
+    /// `Principal` or `NotPrincipal`; nil in identity-based policies, boundaries and session policies.
     public let principals: Principals?
     /// All must hold for the statement to apply.
     public let conditions: [PolicyCondition]

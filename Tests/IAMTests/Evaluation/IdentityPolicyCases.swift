@@ -42,7 +42,11 @@ extension EvaluatorCase {
                 expect: .allow, basis: "identity", decidedBy: "Invoke"),
             EvaluatorCase(
                 t, "deny wins over allow in the same policy",
-                identity: [Policy.doc(Policy.statement("Allow", action: "*", resource: "*"), Policy.statement("Deny", sid: "NoInvoke", action: "lambda:InvokeFunction", resource: "*"))],
+                identity: [
+                    Policy.doc(
+                        Policy.statement("Allow", action: "*", resource: "*"),
+                        Policy.statement("Deny", sid: "NoInvoke", action: "lambda:InvokeFunction", resource: "*"))
+                ],
                 expect: .explicitDeny, basis: "deny:identity", decidedBy: "NoInvoke"),
             EvaluatorCase(
                 t, "deny wins across policies", identity: [Policy.allow("*"), Policy.deny("lambda:*", sid: "NoLambda")],
@@ -86,19 +90,27 @@ extension EvaluatorCase {
             // NotResource: the AWS example "deny everything outside one bucket / function".
             EvaluatorCase(
                 t, "NotResource allow covers others",
-                identity: [Policy.doc(Policy.statement("Allow", action: "lambda:*", notResource: "arn:aws:lambda:us-east-1:111111111111:function:secret"))],
+                identity: [
+                    Policy.doc(Policy.statement("Allow", action: "lambda:*", notResource: "arn:aws:lambda:us-east-1:111111111111:function:secret"))
+                ],
                 expect: .allow),
             EvaluatorCase(
                 t, "NotResource allow excludes the listed", resource: "arn:aws:lambda:us-east-1:111111111111:function:secret",
-                identity: [Policy.doc(Policy.statement("Allow", action: "lambda:*", notResource: "arn:aws:lambda:us-east-1:111111111111:function:secret"))],
+                identity: [
+                    Policy.doc(Policy.statement("Allow", action: "lambda:*", notResource: "arn:aws:lambda:us-east-1:111111111111:function:secret"))
+                ],
                 expect: .implicitDeny),
             EvaluatorCase(
                 t, "NotResource deny outside the list", resource: "arn:aws:lambda:us-east-1:111111111111:function:other",
-                identity: [Policy.allow("lambda:*"), Policy.doc(Policy.statement("Deny", action: "lambda:*", notResource: "arn:aws:lambda:*:*:function:f"))],
+                identity: [
+                    Policy.allow("lambda:*"), Policy.doc(Policy.statement("Deny", action: "lambda:*", notResource: "arn:aws:lambda:*:*:function:f")),
+                ],
                 expect: .explicitDeny),
             EvaluatorCase(
                 t, "NotResource deny inside the list",
-                identity: [Policy.allow("lambda:*"), Policy.doc(Policy.statement("Deny", action: "lambda:*", notResource: "arn:aws:lambda:*:*:function:f"))],
+                identity: [
+                    Policy.allow("lambda:*"), Policy.doc(Policy.statement("Deny", action: "lambda:*", notResource: "arn:aws:lambda:*:*:function:f")),
+                ],
                 expect: .allow),
             EvaluatorCase(
                 t, "NotAction with NotResource",

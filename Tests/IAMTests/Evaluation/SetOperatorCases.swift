@@ -27,7 +27,8 @@ extension EvaluatorCase {
             ConditionRow("ForAnyValue:StringNotEquals", tags, #""env""#, .m("env"), false),
             ConditionRow("ForAnyValue:StringNotEquals", tags, #""env""#, nil, false),
             ConditionRow("ForAnyValue:StringEqualsIgnoreCase", tags, #""ENV""#, .m("env"), true),
-            ConditionRow("ForAnyValue:ArnLike", "aws:CalledVia", #""arn:aws:iam::*:role/*""#, .m("arn:aws:iam::1:user/a", "arn:aws:iam::1:role/r"), true),
+            ConditionRow(
+                "ForAnyValue:ArnLike", "aws:CalledVia", #""arn:aws:iam::*:role/*""#, .m("arn:aws:iam::1:user/a", "arn:aws:iam::1:role/r"), true),
             ConditionRow("ForAllValues:NumericLessThan", "ec2:Ports", #""1024""#, .m("80", "443"), true),
             ConditionRow("ForAllValues:NumericLessThan", "ec2:Ports", #""1024""#, .m("80", "8080"), false),
             ConditionRow("ForAnyValue:IpAddress", "custom:Addresses", #""10.0.0.0/8""#, .m("192.0.2.1", "10.1.1.1"), true),
@@ -56,32 +57,44 @@ extension EvaluatorCase {
         // The AWS warning: ForAllValues with Allow lets through a request without tags; pair it with Null.
         let guarded = #"{"ForAllValues:StringEquals":{"aws:TagKeys":["env"]},"Null":{"aws:TagKeys":"false"}}"#
         cases += [
-            EvaluatorCase(t, "ForAllValues guarded by Null, no tags", identity: [Policy.allow("lambda:*", condition: guarded)], expect: .implicitDeny),
-            EvaluatorCase(t, "ForAllValues guarded by Null, allowed tag", context: ["aws:TagKeys": .m("env")], identity: [Policy.allow("lambda:*", condition: guarded)], expect: .allow),
+            EvaluatorCase(
+                t, "ForAllValues guarded by Null, no tags", identity: [Policy.allow("lambda:*", condition: guarded)], expect: .implicitDeny),
+            EvaluatorCase(
+                t, "ForAllValues guarded by Null, allowed tag", context: ["aws:TagKeys": .m("env")],
+                identity: [Policy.allow("lambda:*", condition: guarded)], expect: .allow),
             EvaluatorCase(
                 t, "Deny with ForAnyValue on a forbidden tag", context: ["aws:TagKeys": .m("env", "secret")],
-                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"ForAnyValue:StringEquals":{"aws:TagKeys":"secret"}}"#)], expect: .explicitDeny),
+                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"ForAnyValue:StringEquals":{"aws:TagKeys":"secret"}}"#)],
+                expect: .explicitDeny),
             EvaluatorCase(
                 t, "Deny with ForAnyValue, no tags: does not deny",
-                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"ForAnyValue:StringEquals":{"aws:TagKeys":"secret"}}"#)], expect: .allow),
+                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"ForAnyValue:StringEquals":{"aws:TagKeys":"secret"}}"#)],
+                expect: .allow),
             EvaluatorCase(
                 t, "Deny with a negated operator on a missing key denies",
-                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}"#)], expect: .explicitDeny),
+                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}"#)],
+                expect: .explicitDeny),
             EvaluatorCase(
                 t, "Deny with StringNotEqualsIfExists on a missing key denies",
-                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"StringNotEqualsIfExists":{"aws:RequestedRegion":"us-east-1"}}"#)], expect: .explicitDeny),
+                identity: [
+                    Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"StringNotEqualsIfExists":{"aws:RequestedRegion":"us-east-1"}}"#),
+                ], expect: .explicitDeny),
             EvaluatorCase(
                 t, "Deny with StringEqualsIfExists on a missing key denies",
-                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"StringEqualsIfExists":{"aws:RequestedRegion":"eu-west-1"}}"#)], expect: .explicitDeny),
+                identity: [Policy.allow("*"), Policy.deny("lambda:*", condition: #"{"StringEqualsIfExists":{"aws:RequestedRegion":"eu-west-1"}}"#)],
+                expect: .explicitDeny),
             EvaluatorCase(
                 t, "several keys in one operator must all hold", context: ["aws:ResourceTag/env": .s("prod"), "aws:ResourceTag/team": .s("blue")],
-                identity: [Policy.allow("*", condition: #"{"StringEquals":{"aws:ResourceTag/env":"prod","aws:ResourceTag/team":"red"}}"#)], expect: .implicitDeny),
+                identity: [Policy.allow("*", condition: #"{"StringEquals":{"aws:ResourceTag/env":"prod","aws:ResourceTag/team":"red"}}"#)],
+                expect: .implicitDeny),
             EvaluatorCase(
                 t, "several operators must all hold", context: ["aws:ResourceTag/env": .s("prod"), "aws:SecureTransport": .bool(true)],
-                identity: [Policy.allow("*", condition: #"{"StringEquals":{"aws:ResourceTag/env":"prod"},"Bool":{"aws:SecureTransport":"true"}}"#)], expect: .allow),
+                identity: [Policy.allow("*", condition: #"{"StringEquals":{"aws:ResourceTag/env":"prod"},"Bool":{"aws:SecureTransport":"true"}}"#)],
+                expect: .allow),
             EvaluatorCase(
                 t, "one operator failing fails the statement", context: ["aws:ResourceTag/env": .s("prod"), "aws:SecureTransport": .bool(false)],
-                identity: [Policy.allow("*", condition: #"{"StringEquals":{"aws:ResourceTag/env":"prod"},"Bool":{"aws:SecureTransport":"true"}}"#)], expect: .implicitDeny),
+                identity: [Policy.allow("*", condition: #"{"StringEquals":{"aws:ResourceTag/env":"prod"},"Bool":{"aws:SecureTransport":"true"}}"#)],
+                expect: .implicitDeny),
             EvaluatorCase(t, "empty condition block", identity: [Policy.allow("*", condition: "{}")], expect: .allow),
         ]
         return cases

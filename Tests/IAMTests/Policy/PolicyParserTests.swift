@@ -11,11 +11,16 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(kind.rawValue): \(name)" }
 
-    init(_ name: String, _ kind: PolicyKind = .identity, _ text: String, _ message: String) {
+    init(_ name: String, _ kind: PolicyKind, _ text: String, _ message: String) {
         self.name = name
         self.kind = kind
         self.text = text
         self.message = message
+    }
+
+    /// An identity-based document.
+    init(_ name: String, _ text: String, _ message: String) {
+        self.init(name, .identity, text, message)
     }
 
     /// A `2012-10-17` document of the given statement members.
@@ -42,8 +47,11 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase("Action is a number", statement(#""Effect":"Allow","Action":1,"Resource":"*""#), syntax),
         MalformedCase("Sid is a number", statement(#""Sid":1,"Effect":"Allow","Action":"*","Resource":"*""#), syntax),
         MalformedCase("unknown Version", #"{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#, syntax),
-        MalformedCase("unknown condition operator", statement(#""Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringFuzzy":{"a:b":"c"}}"#), syntax),
-        MalformedCase("condition value is an object", statement(#""Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"a:b":{}}}"#), syntax),
+        MalformedCase(
+            "unknown condition operator", statement(#""Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringFuzzy":{"a:b":"c"}}"#), syntax),
+        MalformedCase(
+            "condition value is an object", statement(#""Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"a:b":{}}}"#),
+            syntax),
         MalformedCase(
             "no Version", #"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
             "Policy document must be version 2012-10-17 or greater."),
@@ -54,7 +62,8 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
             "Principal in an identity policy", statement(#""Effect":"Allow","Principal":"*","Action":"*","Resource":"*""#),
             "Policy document should not specify a principal."),
         MalformedCase(
-            "NotPrincipal in a boundary", .permissionsBoundary, statement(#""Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"*","Resource":"*""#),
+            "NotPrincipal in a boundary", .permissionsBoundary,
+            statement(#""Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"*","Resource":"*""#),
             "Policy document should not specify a principal."),
         MalformedCase("missing Action", statement(#""Effect":"Allow","Resource":"*""#), "Policy statement must contain actions."),
         MalformedCase("empty Action list", statement(#""Effect":"Allow","Action":[],"Resource":"*""#), "Policy statement must contain actions."),
@@ -84,9 +93,23 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
             statement(#""Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*""#),
             "Has prohibited field Resource"),
         MalformedCase(
-            "trust policy with NotPrincipal", .trust, statement(#""Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"sts:AssumeRole""#),
+            "trust policy denying with NotPrincipal", .trust, statement(#""Effect":"Deny","NotPrincipal":{"AWS":"*"},"Action":"sts:AssumeRole""#),
             "Has prohibited field NotPrincipal"),
-        MalformedCase("trust policy without Principal", .trust, statement(#""Effect":"Allow","Action":"sts:AssumeRole""#), "Missing required field Principal"),
+        MalformedCase(
+            "trust policy with NotResource", .trust,
+            statement(#""Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","NotResource":"*""#),
+            "AssumeRole policy must not contain resources."),
+        MalformedCase(
+            "trust policy allowing with NotPrincipal", .trust, statement(#""Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"sts:AssumeRole""#),
+            "Allow with NotPrincipal is not allowed."),
+        MalformedCase(
+            "trust policy with an empty Principal", .trust, statement(#""Effect":"Allow","Principal":{},"Action":"sts:AssumeRole""#),
+            "Missing required field Principal cannot be empty!"),
+        MalformedCase("trust policy that is not JSON", .trust, "{invalid", "This policy contains invalid Json"),
+        MalformedCase(
+            "trust policy without statements", .trust, #"{"Version":"2012-10-17","Statement":[]}"#, "Could not parse the policy: Statement is empty!"),
+        MalformedCase(
+            "trust policy without Principal", .trust, statement(#""Effect":"Allow","Action":"sts:AssumeRole""#), "Missing required field Principal"),
         MalformedCase(
             "trust policy granting another action", .trust, statement(#""Effect":"Allow","Principal":{"AWS":"*"},"Action":"lambda:*""#),
             "AssumeRole policy may only specify STS AssumeRole actions."),

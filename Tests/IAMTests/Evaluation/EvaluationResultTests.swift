@@ -1,0 +1,69 @@
+import BulwarkCore
+import IAM
+import Testing
+
+@Suite("Evaluation results")
+struct EvaluationResultTests {
+    private func evaluate(_ policies: ApplicablePolicies, principal: RequestPrincipal = Principals.alice) -> EvaluationResult {
+        PolicyEvaluator().evaluate(
+            EvaluationRequest(principal: principal, action: "lambda:DeleteFunction", resource: Resources.function, policies: policies))
+    }
+
+    private func managed(_ text: String, name: String, arn: String) throws -> AttachedPolicy {
+        AttachedPolicy(try PolicyDocument.parse(text, kind: .identity), name: name, arn: arn)
+    }
+
+    @Test("An explicit deny in a customer managed policy of the account names its ARN")
+    func namesManagedPolicy() throws {
+        let arn = "arn:aws:iam::111111111111:policy/NoDelete"
+        let result = evaluate(
+            ApplicablePolicies(identity: [
+                try managed(Policy.allow("*"), name: "All", arn: "arn:aws:iam::111111111111:policy/All"),
+                try managed(Policy.deny("lambda:Delete*", sid: "NoDelete"), name: "NoDelete", arn: arn),
+            ]))
+        #expect(
+            result.accessDeniedMessage
+                == "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: lambda:DeleteFunction on resource: "
+                + "arn:aws:lambda:us-east-1:111111111111:function:f with an explicit deny in an identity-based policy: \(arn)")
+        #expect(result.denyingStatements.map(\.policy.arn) == [arn])
+        #expect(result.denyingStatements.first?.sid == "NoDelete")
+        #expect(result.evaluatedPolicies.map(\.name) == ["All", "NoDelete"])
+    }
+
+    @Test("An explicit deny in an inline or AWS managed policy names no ARN")
+    func inlineDeny() throws {
+        let inline = AttachedPolicy(try PolicyDocument.parse(Policy.deny("*"), kind: .identity), name: "inline")
+        let awsManaged = try managed(Policy.deny("*"), name: "AWSDeny", arn: "arn:aws:iam::aws:policy/AWSDeny")
+        for policy in [inline, awsManaged] {
+            let message = evaluate(ApplicablePolicies(identity: [policy])).accessDeniedMessage
+            #expect(message?.hasSuffix("with an explicit deny in an identity-based policy") == true)
+        }
+    }
+
+    @Test("The denial converts to the service's AccessDenied error")
+    func accessDeniedError() throws {
+        let result = evaluate(ApplicablePolicies())
+        let error = try #require(result.accessDeniedError())
+        #expect(error.code == "AccessDeniedException")
+        #expect(error.status == 403)
+        #expect(error.message.hasSuffix("because no identity-based policy allows the lambda:DeleteFunction action"))
+        #expect(result.accessDeniedError(code: "AccessDenied")?.code == "AccessDenied")
+        let allowed = evaluate(ApplicablePolicies(identity: [try managed(Policy.allow("*"), name: "All", arn: "arn:aws:iam::1:policy/A")]))
+        #expect(allowed.accessDeniedError() == nil)
+    }
+
+    @Test("The report names the decision, the policies considered and the deciding statements")
+    func report() throws {
+        let boundary = AttachedPolicy(try PolicyDocument.parse(Policy.allow("s3:*"), kind: .permissionsBoundary), name: "Boundary")
+        let identity = AttachedPolicy(try PolicyDocument.parse(Policy.allow("lambda:*", sid: "Lambda"), kind: .identity), name: "Dev")
+        let result = evaluate(ApplicablePolicies(identity: [identity], permissionsBoundary: boundary))
+        #expect(result.decision == .implicitDeny)
+        let lines = result.report.split(separator: "\n").map(String.init)
+        #expect(lines.first == "ImplicitDeny: arn:aws:iam::111111111111:user/alice lambda:DeleteFunction \(Resources.function)")
+        #expect(lines.contains("  basis: no permissions boundary allows the action"))
+        #expect(lines.contains("  considered: identity-based policy Dev"))
+        #expect(lines.contains("  considered: permissions boundary Boundary"))
+        #expect(lines.contains("  allows, not enough: Allow Lambda of identity-based policy Dev"))
+        #expect(result.explanation.hasPrefix("ImplicitDeny: no permissions boundary allows lambda:DeleteFunction"))
+    }
+}
