@@ -68,8 +68,10 @@ public enum BulwarkServer {
             database: database, code: code, invoker: invoker, clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
+        let iam = IAMService(database: database, clock: clock)
+        try await iam.installAWSManagedPolicies()
         let sts = STSService(database: database, clock: clock)
-        let pipeline = makePipeline(database: database, trail: trail, services: [lambda, sts], clock: clock, logger: logger)
+        let pipeline = makePipeline(database: database, trail: trail, services: [lambda, iam, sts], clock: clock, logger: logger)
         invoker.connectPrivateEndpoint { request in
             await pipeline.handle(request, body: InMemoryBody(data: request.body))
         }

@@ -1,0 +1,38 @@
+import BulwarkCore
+import Foundation
+
+/// One page of a `Marker`/`MaxItems` listing, as every IAM `List*` operation answers it.
+///
+/// Items are ordered by key, case-insensitively as IAM orders names; the marker is opaque to clients
+/// (the base64 of the last key returned), so a page stays correct when items come and go between calls.
+struct IAMPage<Item> {
+    static var defaultMaxItems: Int { 100 }
+
+    let items: [Item]
+    let isTruncated: Bool
+    /// The marker of the next page; nil on the last page.
+    let marker: String?
+
+    init(_ all: [Item], key: (Item) -> String, marker: String?, maxItems: Int?) throws {
+        let keyed = all.map { (key: key($0), item: $0) }.sorted { Self.precedes($0.key, $1.key) }
+        var start = 0
+        if let marker {
+            guard let data = Data(base64Encoded: marker), let after = String(data: data, encoding: .utf8) else {
+                throw IAMError.validation("Invalid Marker.")
+            }
+            start = keyed.firstIndex { Self.precedes(after, $0.key) } ?? keyed.count
+        }
+        let limit = maxItems ?? Self.defaultMaxItems
+        let end = min(keyed.count, start + limit)
+        let page = keyed[start..<end]
+        items = page.map(\.item)
+        isTruncated = end < keyed.count
+        self.marker = isTruncated ? page.last.map { Data($0.key.utf8).base64EncodedString() } : nil
+    }
+
+    /// IAM's order: case-insensitive, ties broken by the exact text.
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        let (a, b) = (first.lowercased(), second.lowercased())
+        return a == b ? first < second : a < b
+    }
+}

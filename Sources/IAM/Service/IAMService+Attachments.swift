@@ -1,0 +1,115 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+
+/// Managed policies attached to users, groups and roles.
+extension IAMService {
+    var attachmentOperations: [ServiceOperation] {
+        [
+            ServiceOperation(
+                "AttachUserPolicy", action: "iam:AttachUserPolicy", readOnly: false, input: IAMAPI.AttachUserPolicyRequest.self,
+                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                handler: { input, context in try await attach(input.policyArn, to: .user, input.userName, context) }
+            ),
+            ServiceOperation(
+                "DetachUserPolicy", action: "iam:DetachUserPolicy", readOnly: false, input: IAMAPI.DetachUserPolicyRequest.self,
+                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                handler: { input, context in try await detach(input.policyArn, from: .user, input.userName, context) }
+            ),
+            ServiceOperation(
+                "ListAttachedUserPolicies", action: "iam:ListAttachedUserPolicies", readOnly: true,
+                input: IAMAPI.ListAttachedUserPoliciesRequest.self,
+                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                handler: { input, context in
+                    let page = try await attached(to: .user, input.userName, input.pathPrefix, input.marker, input.maxItems, context)
+                    return IAMAPI.ListAttachedUserPoliciesResponse(attachedPolicies: page.items, isTruncated: page.isTruncated, marker: page.marker)
+                }
+            ),
+            ServiceOperation(
+                "AttachGroupPolicy", action: "iam:AttachGroupPolicy", readOnly: false, input: IAMAPI.AttachGroupPolicyRequest.self,
+                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                handler: { input, context in try await attach(input.policyArn, to: .group, input.groupName, context) }
+            ),
+            ServiceOperation(
+                "DetachGroupPolicy", action: "iam:DetachGroupPolicy", readOnly: false, input: IAMAPI.DetachGroupPolicyRequest.self,
+                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                handler: { input, context in try await detach(input.policyArn, from: .group, input.groupName, context) }
+            ),
+            ServiceOperation(
+                "ListAttachedGroupPolicies", action: "iam:ListAttachedGroupPolicies", readOnly: true,
+                input: IAMAPI.ListAttachedGroupPoliciesRequest.self,
+                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                handler: { input, context in
+                    let page = try await attached(to: .group, input.groupName, input.pathPrefix, input.marker, input.maxItems, context)
+                    return IAMAPI.ListAttachedGroupPoliciesResponse(attachedPolicies: page.items, isTruncated: page.isTruncated, marker: page.marker)
+                }
+            ),
+            ServiceOperation(
+                "AttachRolePolicy", action: "iam:AttachRolePolicy", readOnly: false, input: IAMAPI.AttachRolePolicyRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: { input, context in try await attach(input.policyArn, to: .role, input.roleName, context) }
+            ),
+            ServiceOperation(
+                "DetachRolePolicy", action: "iam:DetachRolePolicy", readOnly: false, input: IAMAPI.DetachRolePolicyRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: { input, context in try await detach(input.policyArn, from: .role, input.roleName, context) }
+            ),
+            ServiceOperation(
+                "ListAttachedRolePolicies", action: "iam:ListAttachedRolePolicies", readOnly: true,
+                input: IAMAPI.ListAttachedRolePoliciesRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: { input, context in
+                    let page = try await attached(to: .role, input.roleName, input.pathPrefix, input.marker, input.maxItems, context)
+                    return IAMAPI.ListAttachedRolePoliciesResponse(attachedPolicies: page.items, isTruncated: page.isTruncated, marker: page.marker)
+                }
+            ),
+        ]
+    }
+
+    func attach(_ policyARN: String, to kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
+        let owner = try await existing(kind, name, context)
+        guard let policy = try? await visiblePolicy(policyARN, context) else { throw IAMError.notAttachable(policyARN) }
+        do {
+            try await database.iam.attach(policy.arn, to: kind, owner.name, accountID: context.accountID, limit: quotas.managedPoliciesPerEntity)
+        } catch IAMStoreError.limitExceeded {
+            let quota =
+                switch kind {
+                case .user: "PoliciesPerUser"
+                case .group: "PoliciesPerGroup"
+                case .role: "PoliciesPerRole"
+                }
+            throw IAMError.limitExceeded("Cannot exceed quota for \(quota): \(quotas.managedPoliciesPerEntity)")
+        }
+        return EmptyOutput()
+    }
+
+    func detach(_ policyARN: String, from kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
+        let owner = try await existing(kind, name, context)
+        do {
+            try await database.iam.detach(policyARN, from: kind, owner.name, accountID: context.accountID)
+        } catch StoreError.notFound {
+            throw IAMError.noSuchPolicy(policyARN)
+        }
+        return EmptyOutput()
+    }
+
+    func attached(
+        to kind: IAMPrincipalKind, _ name: String, _ pathPrefix: String?, _ marker: String?, _ maxItems: Int?, _ context: CallContext
+    ) async throws -> IAMPage<IAMAPI.AttachedPolicy> {
+        let owner = try await existing(kind, name, context)
+        let policies = try await attachedPolicies(of: kind, owner.name, context)
+            .filter { $0.path.hasPrefix(pathPrefix ?? "/") }
+            .map { IAMAPI.AttachedPolicy(policyName: $0.name, policyArn: $0.arn) }
+        return try IAMPage(policies, key: { "\($0.policyName ?? "")\u{0}\($0.policyArn ?? "")" }, marker: marker, maxItems: maxItems)
+    }
+
+    /// The managed policies attached to an entity that still exist.
+    func attachedPolicies(of kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> [ManagedPolicyRecord] {
+        var records: [ManagedPolicyRecord] = []
+        for arn in try await database.iam.attachedPolicies(of: kind, name, accountID: context.accountID) {
+            if let record = try await database.managedPolicies.policy(arn) { records.append(record) }
+        }
+        return records
+    }
+}

@@ -1,0 +1,221 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+
+/// Customer managed policies and their versions; AWS managed policies are read-only.
+extension IAMService {
+    var managedPolicyOperations: [ServiceOperation] {
+        [
+            ServiceOperation(
+                "CreatePolicy", action: "iam:CreatePolicy", readOnly: false, input: IAMAPI.CreatePolicyRequest.self,
+                resources: { input, context in [Self.policyARN(accountID: context.accountID, path: input.path, name: input.policyName)] },
+                handler: createPolicy
+            ),
+            ServiceOperation(
+                "GetPolicy", action: "iam:GetPolicy", readOnly: true, input: IAMAPI.GetPolicyRequest.self,
+                resources: { input, _ in [input.policyArn] },
+                handler: getPolicy
+            ),
+            ServiceOperation(
+                "ListPolicies", action: "iam:ListPolicies", readOnly: true, input: IAMAPI.ListPoliciesRequest.self,
+                resources: { _, _ in ["*"] },
+                handler: listPolicies
+            ),
+            ServiceOperation(
+                "DeletePolicy", action: "iam:DeletePolicy", readOnly: false, input: IAMAPI.DeletePolicyRequest.self,
+                resources: { input, _ in [input.policyArn] },
+                handler: deletePolicy
+            ),
+            ServiceOperation(
+                "CreatePolicyVersion", action: "iam:CreatePolicyVersion", readOnly: false, input: IAMAPI.CreatePolicyVersionRequest.self,
+                resources: { input, _ in [input.policyArn] },
+                handler: createPolicyVersion
+            ),
+            ServiceOperation(
+                "GetPolicyVersion", action: "iam:GetPolicyVersion", readOnly: true, input: IAMAPI.GetPolicyVersionRequest.self,
+                resources: { input, _ in [input.policyArn] },
+                handler: getPolicyVersion
+            ),
+            ServiceOperation(
+                "ListPolicyVersions", action: "iam:ListPolicyVersions", readOnly: true, input: IAMAPI.ListPolicyVersionsRequest.self,
+                resources: { input, _ in [input.policyArn] },
+                handler: listPolicyVersions
+            ),
+            ServiceOperation(
+                "DeletePolicyVersion", action: "iam:DeletePolicyVersion", readOnly: false, input: IAMAPI.DeletePolicyVersionRequest.self,
+                resources: { input, _ in [input.policyArn] },
+                handler: deletePolicyVersion
+            ),
+            ServiceOperation(
+                "SetDefaultPolicyVersion", action: "iam:SetDefaultPolicyVersion", readOnly: false,
+                input: IAMAPI.SetDefaultPolicyVersionRequest.self,
+                resources: { input, _ in [input.policyArn] },
+                handler: setDefaultPolicyVersion
+            ),
+        ]
+    }
+
+    @Sendable func createPolicy(_ input: IAMAPI.CreatePolicyRequest, _ context: CallContext) async throws -> IAMAPI.CreatePolicyResponse {
+        try Self.checkManagedDocument(input.policyDocument)
+        let tags = try Self.checkTags(input.tags)
+        let local = try await database.managedPolicies.policies(
+            accountID: context.accountID, scope: "Local", pathPrefix: "/", after: nil, limit: Self.listingLimit)
+        // Policy names are unique in an account whatever their paths, ignoring case.
+        if local.contains(where: { $0.name.lowercased() == input.policyName.lowercased() }) {
+            throw IAMError.entityAlreadyExists("A policy called \(input.policyName) already exists. Duplicate names are not allowed.")
+        }
+        let now = clock.now()
+        let record = ManagedPolicyRecord(
+            arn: Self.policyARN(accountID: context.accountID, path: input.path, name: input.policyName), accountID: context.accountID,
+            name: input.policyName, policyID: KeyMaterial.uniqueID(prefix: "ANPA"), path: input.path ?? "/",
+            description: input.description, defaultVersion: "v1", nextVersion: 2, createdAt: now, updatedAt: now, tags: tags
+        )
+        do {
+            try await database.managedPolicies.create(record, document: input.policyDocument)
+        } catch StoreError.conflict {
+            throw IAMError.entityAlreadyExists("A policy called \(input.policyName) already exists. Duplicate names are not allowed.")
+        }
+        var policy = Self.policy(record, usage: (0, 0), detailed: true)
+        policy.description = nil
+        return IAMAPI.CreatePolicyResponse(policy: policy)
+    }
+
+    @Sendable func getPolicy(_ input: IAMAPI.GetPolicyRequest, _ context: CallContext) async throws -> IAMAPI.GetPolicyResponse {
+        let record = try await visiblePolicy(input.policyArn, context)
+        let usage = try await database.iam.usage(of: record.arn, accountID: context.accountID)
+        return IAMAPI.GetPolicyResponse(policy: Self.policy(record, usage: usage, detailed: true))
+    }
+
+    @Sendable func listPolicies(_ input: IAMAPI.ListPoliciesRequest, _ context: CallContext) async throws -> IAMAPI.ListPoliciesResponse {
+        let all = try await database.managedPolicies.policies(
+            accountID: context.accountID, scope: input.scope ?? "All", pathPrefix: input.pathPrefix ?? "/", after: nil,
+            limit: Self.listingLimit
+        )
+        var listed: [IAMAPI.Policy] = []
+        for record in all {
+            let usage = try await database.iam.usage(of: record.arn, accountID: context.accountID)
+            if input.onlyAttached == true, usage.attachments + usage.boundaries == 0 { continue }
+            switch input.policyUsageFilter {
+            case "PermissionsPolicy"? where usage.attachments == 0: continue
+            case "PermissionsBoundary"? where usage.boundaries == 0: continue
+            default: break
+            }
+            listed.append(Self.policy(record, usage: usage, detailed: false))
+        }
+        let page = try IAMPage(listed, key: { "\($0.policyName ?? "")\u{0}\($0.arn ?? "")" }, marker: input.marker, maxItems: input.maxItems)
+        return IAMAPI.ListPoliciesResponse(policies: page.items, isTruncated: page.isTruncated, marker: page.marker)
+    }
+
+    @Sendable func deletePolicy(_ input: IAMAPI.DeletePolicyRequest, _ context: CallContext) async throws -> EmptyOutput {
+        let record = try await changeablePolicy(input.policyArn, action: "iam:DeletePolicy", context)
+        do {
+            try await database.managedPolicies.delete(record.arn)
+        } catch StoreError.notFound {
+            throw IAMError.noSuchPolicy(input.policyArn)
+        } catch IAMStoreError.hasDependents("versions") {
+            throw IAMError.deleteConflict(
+                "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. "
+                    + "The default version is deleted with the policy.")
+        } catch IAMStoreError.hasDependents {
+            throw IAMError.deleteConflict("Cannot delete a policy attached to entities.")
+        }
+        return EmptyOutput()
+    }
+
+    @Sendable func createPolicyVersion(
+        _ input: IAMAPI.CreatePolicyVersionRequest, _ context: CallContext
+    ) async throws -> IAMAPI.CreatePolicyVersionResponse {
+        let record = try await changeablePolicy(input.policyArn, action: "iam:CreatePolicyVersion", context)
+        try Self.checkManagedDocument(input.policyDocument)
+        let now = clock.now()
+        let versionID: String
+        do {
+            versionID = try await database.managedPolicies.addVersion(
+                record.arn, document: input.policyDocument, setAsDefault: input.setAsDefault == true, at: now, limit: quotas.versionsPerPolicy)
+        } catch StoreError.notFound {
+            throw IAMError.noSuchPolicy(input.policyArn)
+        } catch IAMStoreError.limitExceeded {
+            throw IAMError.limitExceeded(
+                "A managed policy can have up to \(quotas.versionsPerPolicy) versions. Before you create a new version, you must delete an existing version."
+            )
+        }
+        return IAMAPI.CreatePolicyVersionResponse(
+            policyVersion: IAMAPI.PolicyVersion(versionId: versionID, isDefaultVersion: input.setAsDefault == true, createDate: now))
+    }
+
+    @Sendable func getPolicyVersion(_ input: IAMAPI.GetPolicyVersionRequest, _ context: CallContext) async throws -> IAMAPI.GetPolicyVersionResponse {
+        let record = try await visiblePolicy(input.policyArn, context)
+        guard let version = try await database.managedPolicies.version(record.arn, input.versionId) else {
+            throw IAMError.noSuchPolicyVersion(input.policyArn, input.versionId)
+        }
+        return IAMAPI.GetPolicyVersionResponse(policyVersion: Self.version(version, defaultVersion: record.defaultVersion, withDocument: true))
+    }
+
+    @Sendable func listPolicyVersions(
+        _ input: IAMAPI.ListPolicyVersionsRequest, _ context: CallContext
+    ) async throws -> IAMAPI.ListPolicyVersionsResponse {
+        let record = try await visiblePolicy(input.policyArn, context)
+        let versions = try await database.managedPolicies.versions(record.arn)
+        // Newest first, as IAM lists them; the marker is the position.
+        let positioned = versions.enumerated().map { (String(format: "%05d", $0.offset), $0.element) }
+        let page = try IAMPage(positioned, key: \.0, marker: input.marker, maxItems: input.maxItems)
+        return IAMAPI.ListPolicyVersionsResponse(
+            versions: page.items.map { Self.version($0.1, defaultVersion: record.defaultVersion, withDocument: false) },
+            isTruncated: page.isTruncated, marker: page.marker
+        )
+    }
+
+    @Sendable func deletePolicyVersion(_ input: IAMAPI.DeletePolicyVersionRequest, _ context: CallContext) async throws -> EmptyOutput {
+        let record = try await changeablePolicy(input.policyArn, action: "iam:DeletePolicyVersion", context)
+        do {
+            try await database.managedPolicies.deleteVersion(record.arn, input.versionId)
+        } catch StoreError.notFound {
+            throw IAMError.noSuchPolicyVersion(input.policyArn, input.versionId)
+        } catch IAMStoreError.hasDependents {
+            throw IAMError.deleteConflict("Cannot delete the default version of a policy.")
+        }
+        return EmptyOutput()
+    }
+
+    @Sendable func setDefaultPolicyVersion(_ input: IAMAPI.SetDefaultPolicyVersionRequest, _ context: CallContext) async throws -> EmptyOutput {
+        let record = try await changeablePolicy(input.policyArn, action: "iam:SetDefaultPolicyVersion", context)
+        do {
+            try await database.managedPolicies.setDefaultVersion(record.arn, input.versionId, at: clock.now())
+        } catch StoreError.notFound {
+            throw IAMError.noSuchPolicyVersion(input.policyArn, input.versionId)
+        }
+        return EmptyOutput()
+    }
+}
+
+// MARK: - Shared steps
+
+extension IAMService {
+    static func policyARN(accountID: String, path: String?, name: String) -> String {
+        "arn:aws:iam::\(accountID):policy\(path ?? "/")\(name)"
+    }
+
+    /// A policy the caller's account can see: its own or an AWS managed one.
+    func visiblePolicy(_ arn: String, _ context: CallContext) async throws -> ManagedPolicyRecord {
+        guard let record = try await database.managedPolicies.policy(arn),
+            record.accountID == context.accountID || record.accountID == AWSManagedPolicies.owner
+        else { throw IAMError.noSuchPolicy(arn) }
+        return record
+    }
+
+    /// A policy the caller's account may change: its own. AWS managed policies belong to AWS.
+    func changeablePolicy(_ arn: String, action: String, _ context: CallContext) async throws -> ManagedPolicyRecord {
+        let record = try await visiblePolicy(arn, context)
+        guard record.accountID == context.accountID else {
+            throw IAMError.accessDenied("User: \(context.principal.arn) is not authorized to perform: \(action) on resource: policy \(arn)")
+        }
+        return record
+    }
+
+    /// A managed policy document must parse and fit the managed policy quota.
+    static func checkManagedDocument(_ document: String) throws {
+        try PolicyText.check(document, kind: .identity)
+        if PolicySizeLimit.size(of: document) > PolicySizeLimit.managedPolicy { throw PolicySizeLimit.managedPolicyExceeded() }
+    }
+}

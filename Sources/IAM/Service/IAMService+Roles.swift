@@ -1,0 +1,138 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+
+extension IAMService {
+    var roleOperations: [ServiceOperation] {
+        [
+            ServiceOperation(
+                "CreateRole", action: "iam:CreateRole", readOnly: false, input: IAMAPI.CreateRoleRequest.self,
+                resources: { input, context in [Self.arn(.role, accountID: context.accountID, path: input.path, name: input.roleName)] },
+                handler: createRole
+            ),
+            ServiceOperation(
+                "GetRole", action: "iam:GetRole", readOnly: true, input: IAMAPI.GetRoleRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: getRole
+            ),
+            ServiceOperation(
+                "ListRoles", action: "iam:ListRoles", readOnly: true, input: IAMAPI.ListRolesRequest.self,
+                resources: { _, _ in ["*"] },
+                handler: listRoles
+            ),
+            ServiceOperation(
+                "UpdateRole", action: "iam:UpdateRole", readOnly: false, input: IAMAPI.UpdateRoleRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: updateRole
+            ),
+            ServiceOperation(
+                "UpdateAssumeRolePolicy", action: "iam:UpdateAssumeRolePolicy", readOnly: false,
+                input: IAMAPI.UpdateAssumeRolePolicyRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: updateAssumeRolePolicy
+            ),
+            ServiceOperation(
+                "DeleteRole", action: "iam:DeleteRole", readOnly: false, input: IAMAPI.DeleteRoleRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: deleteRole
+            ),
+            ServiceOperation(
+                "TagRole", action: "iam:TagRole", readOnly: false, input: IAMAPI.TagRoleRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: tagRole
+            ),
+            ServiceOperation(
+                "UntagRole", action: "iam:UntagRole", readOnly: false, input: IAMAPI.UntagRoleRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: untagRole
+            ),
+            ServiceOperation(
+                "ListRoleTags", action: "iam:ListRoleTags", readOnly: true, input: IAMAPI.ListRoleTagsRequest.self,
+                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                handler: listRoleTags
+            ),
+        ]
+    }
+
+    @Sendable func createRole(_ input: IAMAPI.CreateRoleRequest, _ context: CallContext) async throws -> IAMAPI.CreateRoleResponse {
+        try Self.checkTrustPolicy(input.assumeRolePolicyDocument)
+        let tags = try Self.checkTags(input.tags)
+        if let boundary = input.permissionsBoundary { try await checkBoundaryPolicy(boundary, context) }
+        let record = IAMPrincipalRecord(
+            kind: .role, accountID: context.accountID, name: input.roleName, uniqueID: KeyMaterial.uniqueID(prefix: Self.idPrefix(.role)),
+            path: input.path ?? "/", createdAt: clock.now(), trustPolicy: input.assumeRolePolicyDocument, description: input.description,
+            maxSessionDuration: input.maxSessionDuration ?? Self.defaultMaxSessionDuration, permissionsBoundary: input.permissionsBoundary,
+            tags: tags
+        )
+        do {
+            try await database.iam.create(record)
+        } catch StoreError.conflict {
+            throw Self.alreadyExists(.role, input.roleName)
+        }
+        var role = Self.role(record, detailed: true)
+        role.roleLastUsed = nil
+        return IAMAPI.CreateRoleResponse(role: role)
+    }
+
+    @Sendable func getRole(_ input: IAMAPI.GetRoleRequest, _ context: CallContext) async throws -> IAMAPI.GetRoleResponse {
+        IAMAPI.GetRoleResponse(role: Self.role(try await existing(.role, input.roleName, context), detailed: true))
+    }
+
+    @Sendable func listRoles(_ input: IAMAPI.ListRolesRequest, _ context: CallContext) async throws -> IAMAPI.ListRolesResponse {
+        let page = try await listEntities(.role, pathPrefix: input.pathPrefix, marker: input.marker, maxItems: input.maxItems, context)
+        return IAMAPI.ListRolesResponse(
+            roles: page.items.map { Self.role($0, detailed: false) }, isTruncated: page.isTruncated, marker: page.marker)
+    }
+
+    @Sendable func updateRole(_ input: IAMAPI.UpdateRoleRequest, _ context: CallContext) async throws -> IAMAPI.UpdateRoleResponse {
+        do {
+            try await database.iam.update(.role, accountID: context.accountID, name: input.roleName) { record in
+                if let description = input.description { record.description = description }
+                if let duration = input.maxSessionDuration { record.maxSessionDuration = duration }
+            }
+        } catch StoreError.notFound {
+            throw Self.noSuch(.role, input.roleName)
+        }
+        return IAMAPI.UpdateRoleResponse()
+    }
+
+    @Sendable func updateAssumeRolePolicy(_ input: IAMAPI.UpdateAssumeRolePolicyRequest, _ context: CallContext) async throws -> EmptyOutput {
+        _ = try await existing(.role, input.roleName, context)
+        try Self.checkTrustPolicy(input.policyDocument)
+        do {
+            try await database.iam.update(.role, accountID: context.accountID, name: input.roleName) { record in
+                record.trustPolicy = input.policyDocument
+            }
+        } catch StoreError.notFound {
+            throw Self.noSuch(.role, input.roleName)
+        }
+        return EmptyOutput()
+    }
+
+    @Sendable func deleteRole(_ input: IAMAPI.DeleteRoleRequest, _ context: CallContext) async throws -> EmptyOutput {
+        try await deleteEntity(.role, input.roleName, context)
+        return EmptyOutput()
+    }
+
+    @Sendable func tagRole(_ input: IAMAPI.TagRoleRequest, _ context: CallContext) async throws -> EmptyOutput {
+        try await tagEntity(.role, input.roleName, input.tags, context)
+        return EmptyOutput()
+    }
+
+    @Sendable func untagRole(_ input: IAMAPI.UntagRoleRequest, _ context: CallContext) async throws -> EmptyOutput {
+        try await untagEntity(.role, input.roleName, input.tagKeys, context)
+        return EmptyOutput()
+    }
+
+    @Sendable func listRoleTags(_ input: IAMAPI.ListRoleTagsRequest, _ context: CallContext) async throws -> IAMAPI.ListRoleTagsResponse {
+        let page = try await listEntityTags(.role, input.roleName, marker: input.marker, maxItems: input.maxItems, context)
+        return IAMAPI.ListRoleTagsResponse(tags: page.items, isTruncated: page.isTruncated, marker: page.marker)
+    }
+
+    /// A trust policy must parse as one and fit the role trust policy quota.
+    static func checkTrustPolicy(_ document: String) throws {
+        try PolicyText.check(document, kind: .trust)
+        if PolicySizeLimit.size(of: document) > PolicySizeLimit.trustPolicy { throw PolicySizeLimit.trustPolicyExceeded() }
+    }
+}

@@ -1,0 +1,126 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+
+/// The IAM API: users, groups, roles, access keys, inline and managed policies, attachments and
+/// permissions boundaries.
+///
+/// Each operation is declared once, in the file of its theme, with its IAM action and the ARN(s) it
+/// acts on as the Service Authorization Reference names them; the pipeline decodes, validates against
+/// the model, authorizes and audits. MFA devices are declared elsewhere.
+public struct IAMService: AWSService {
+    /// IAM's default quotas.
+    public struct Quotas: Sendable {
+        public var accessKeysPerUser = 2
+        public var versionsPerPolicy = 5
+        public var managedPoliciesPerEntity = 10
+        public var groupsPerUser = 10
+        public var tagsPerEntity = 50
+
+        public init() {}
+    }
+
+    public let model: ServiceModel
+    let database: BulwarkDatabase
+    let clock: WallClock
+    let quotas: Quotas
+
+    public init(database: BulwarkDatabase, clock: WallClock = .system, quotas: Quotas = Quotas()) {
+        self.model = .iam
+        self.database = database
+        self.clock = clock
+        self.quotas = quotas
+    }
+
+    public var operations: [ServiceOperation] {
+        userOperations + groupOperations + roleOperations + accessKeyOperations + inlinePolicyOperations + managedPolicyOperations
+            + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
+    }
+
+    /// Installs (or refreshes) the AWS managed policies of ``AWSManagedPolicies`` in the store, so that
+    /// they can be listed, read and attached. Call once at start.
+    public func installAWSManagedPolicies() async throws {
+        for policy in AWSManagedPolicies.all {
+            try await database.managedPolicies.installAWSManaged(policy.record, document: policy.document)
+        }
+    }
+}
+
+// MARK: - Shared steps
+
+extension IAMService {
+    /// The ARN of a user, group or role by name, with its path when it exists (IAM authorizes
+    /// `user/division/name`), without one when it does not (the handler then answers NoSuchEntity).
+    func entityARN(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) throws -> String {
+        let path = try database.iam.pathNow(kind, accountID: context.accountID, name: name) ?? "/"
+        return Self.arn(kind, accountID: context.accountID, path: path, name: name)
+    }
+
+    /// The ARN of an entity about to be created.
+    static func arn(_ kind: IAMPrincipalKind, accountID: String, path: String?, name: String) -> String {
+        "arn:aws:iam::\(accountID):\(kind.rawValue)\(path ?? "/")\(name)"
+    }
+
+    /// The entity, or NoSuchEntity in IAM's words.
+    func existing(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> IAMPrincipalRecord {
+        guard let record = try await database.iam.principal(kind, accountID: context.accountID, name: name) else {
+            throw Self.noSuch(kind, name)
+        }
+        return record
+    }
+
+    static func noSuch(_ kind: IAMPrincipalKind, _ name: String) -> AWSError {
+        switch kind {
+        case .user: IAMError.noSuchUser(name)
+        case .group: IAMError.noSuchGroup(name)
+        case .role: IAMError.noSuchRole(name)
+        }
+    }
+
+    static func alreadyExists(_ kind: IAMPrincipalKind, _ name: String) -> AWSError {
+        switch kind {
+        case .user: IAMError.entityAlreadyExists("User with name \(name) already exists.")
+        case .group: IAMError.entityAlreadyExists("Group with name \(name) already exists.")
+        case .role: IAMError.entityAlreadyExists("Role with name \(name) already exists.")
+        }
+    }
+
+    /// The unique-id prefix IAM gives each kind of entity.
+    static func idPrefix(_ kind: IAMPrincipalKind) -> String {
+        switch kind {
+        case .user: "AIDA"
+        case .group: "AGPA"
+        case .role: "AROA"
+        }
+    }
+
+    /// Deletes an entity, answering DeleteConflict with IAM's reason when something still depends on it.
+    func deleteEntity(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws {
+        let accountID = context.accountID
+        _ = try await existing(kind, name, context)
+        if try await !database.iam.inlinePolicies(of: kind, name, accountID: accountID).isEmpty {
+            throw IAMError.deleteConflict("Cannot delete entity, must delete policies first.")
+        }
+        if try await !database.iam.attachedPolicies(of: kind, name, accountID: accountID).isEmpty {
+            throw IAMError.deleteConflict("Cannot delete entity, must detach all policies first.")
+        }
+        do {
+            try await database.iam.delete(kind, accountID: accountID, name: name)
+        } catch StoreError.notFound {
+            throw Self.noSuch(kind, name)
+        } catch IAMStoreError.hasDependents(let what) {
+            throw IAMError.deleteConflict(Self.conflictMessage(kind, what))
+        }
+    }
+
+    static func conflictMessage(_ kind: IAMPrincipalKind, _ dependents: String) -> String {
+        switch dependents {
+        case "access keys": "Cannot delete entity, must delete access keys first."
+        case "MFA devices": "Cannot delete entity, must delete MFA device first."
+        case "groups": "Cannot delete entity, must remove user from all groups first."
+        case "users": "Cannot delete entity, must remove users from group first."
+        default: "Cannot delete entity, must delete policies first."
+        }
+    }
+}
