@@ -107,9 +107,15 @@ enum Documents {
         text?.removingPercentEncoding
     }
 
-    /// A valid identity document larger than `size` non-blank characters.
+    /// A valid identity document of just over `size` non-blank characters.
     static func padded(over size: Int) -> String {
-        let resources = (0..<(size / 40 + 1)).map { #""arn:aws:s3:::bucket-\#(String(format: "%08d", $0))/*""# }
-        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[\#(resources.joined(separator: ","))]}]}"#
+        var resources: [String] = []
+        var document = ""
+        repeat {
+            resources.append(#""arn:aws:s3:::bucket-\#(String(format: "%08d", resources.count))/*""#)
+            document =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[\#(resources.joined(separator: ","))]}]}"#
+        } while PolicySizeLimit.size(of: document) <= size
+        return document
     }
 }

@@ -38,7 +38,9 @@ struct ManagedPolicyOperationTests {
         let serviceRoles = try await iam.call(
             "ListPolicies", IAMAPI.ListPoliciesRequest(pathPrefix: "/service-role/"), as: IAMAPI.ListPoliciesResponse.self)
         #expect(
-            serviceRoles.policies?.map(\.policyName).sorted() == ["AWSLambdaBasicExecutionRole", "AWSLambdaRole", "AWSLambdaVPCAccessExecutionRole"])
+            serviceRoles.policies?.compactMap(\.policyName).sorted() == [
+                "AWSLambdaBasicExecutionRole", "AWSLambdaRole", "AWSLambdaVPCAccessExecutionRole",
+            ])
         let attached = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(onlyAttached: true), as: IAMAPI.ListPoliciesResponse.self)
         #expect(attached.policies?.isEmpty == true)
     }
