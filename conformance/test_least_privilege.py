@@ -202,3 +202,36 @@ def test_the_cli_with_a_profile_of_the_user(bulwark, developer, unique_name, tmp
     refused = bulwark.aws("lambda", "delete-function", "--function-name", unique_name, check=False, env=env)
     assert refused.returncode != 0
     assert "AccessDeniedException" in refused.stderr
+
+
+def test_function_policies_grant_and_are_managed_like_aws(bulwark, developer, unique_name):
+    user, client = developer
+    create(bulwark, unique_name)
+    lam = bulwark.client("lambda")
+    user_arn = f"arn:aws:iam::{bulwark.account_id}:user/{user}"
+    function_arn = f"arn:aws:lambda:us-east-1:{bulwark.account_id}:function:{unique_name}"
+    assert denial(lambda: lam.get_policy(FunctionName=unique_name))["Error"]["Code"] == "ResourceNotFoundException"
+    assert denial(lambda: invoke(client("lambda"), unique_name, {}))["Error"]["Code"] == "AccessDeniedException"
+
+    # A same-account function policy that names the user allows on its own.
+    added = lam.add_permission(FunctionName=unique_name, StatementId="dev", Action="lambda:InvokeFunction", Principal=user_arn)
+    assert json.loads(added["Statement"]) == {"Sid": "dev", "Effect": "Allow", "Principal": {"AWS": user_arn},
+                                              "Action": "lambda:InvokeFunction", "Resource": function_arn}
+    assert invoke(client("lambda"), unique_name, {"via": "function policy"}).function_error is None
+    assert denial(lambda: client("lambda").delete_function(FunctionName=unique_name))["Error"]["Code"] == "AccessDeniedException"
+
+    lam.add_permission(FunctionName=unique_name, StatementId="events", Action="lambda:InvokeFunction",
+                       Principal="events.amazonaws.com", SourceArn=f"arn:aws:events:us-east-1:{bulwark.account_id}:rule/r")
+    document = json.loads(lam.get_policy(FunctionName=unique_name)["Policy"])
+    assert [statement["Sid"] for statement in document["Statement"]] == ["dev", "events"]
+    assert document["Statement"][1]["Condition"] == {
+        "ArnLike": {"AWS:SourceArn": f"arn:aws:events:us-east-1:{bulwark.account_id}:rule/r"}}
+    conflict = denial(lambda: lam.add_permission(FunctionName=unique_name, StatementId="dev", Action="lambda:InvokeFunction",
+                                                 Principal=user_arn))
+    assert conflict["Error"]["Code"] == "ResourceConflictException"
+
+    lam.remove_permission(FunctionName=unique_name, StatementId="dev")
+    assert denial(lambda: invoke(client("lambda"), unique_name, {}))["Error"]["Code"] == "AccessDeniedException"
+    missing = denial(lambda: lam.remove_permission(FunctionName=unique_name, StatementId="dev"))
+    assert missing["Error"]["Code"] == "ResourceNotFoundException"
+    assert denial(lambda: lam.get_policy(FunctionName="no-such-function"))["Error"]["Code"] == "ResourceNotFoundException"

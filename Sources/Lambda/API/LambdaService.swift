@@ -131,6 +131,38 @@ public struct LambdaService: AWSService {
                 handler: listTags
             ),
             ServiceOperation(
+                "AddPermission", action: "lambda:AddPermission", readOnly: false,
+                eventName: "AddPermission20150331v2",
+                input: LambdaAPI.AddPermissionRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                },
+                conditionKeys: { input, _ in
+                    var keys: [String: AuthorizationCheck.Value] = ["lambda:Principal": .single(input.principal)]
+                    if let authType = input.functionUrlAuthType { keys["lambda:FunctionUrlAuthType"] = .single(authType) }
+                    return keys
+                },
+                handler: addPermission
+            ),
+            ServiceOperation(
+                "RemovePermission", action: "lambda:RemovePermission", readOnly: false,
+                eventName: "RemovePermission20150331v2",
+                input: LambdaAPI.RemovePermissionRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                },
+                handler: removePermission
+            ),
+            ServiceOperation(
+                "GetPolicy", action: "lambda:GetPolicy", readOnly: true,
+                eventName: "GetPolicy20150331v2",
+                input: LambdaAPI.GetPolicyRequest.self,
+                resources: { input, context in
+                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                },
+                handler: getPolicy
+            ),
+            ServiceOperation(
                 "GetAccountSettings", action: "lambda:GetAccountSettings", readOnly: true,
                 input: LambdaAPI.GetAccountSettingsRequest.self,
                 resources: { _, _ in ["*"] },
