@@ -17,6 +17,8 @@ public struct CallContext: Sendable {
     public let receivedAt: Date
     /// Presigns URLs to this server with the caller's credentials.
     public let presigner: URLPresigner
+    /// The function whose sandbox sent the request through its private endpoint (`lambda:SourceFunctionArn`).
+    public let sourceFunctionARN: String?
 
     public init(
         requestID: String,
@@ -27,7 +29,8 @@ public struct CallContext: Sendable {
         userAgent: String,
         isSecureTransport: Bool,
         receivedAt: Date,
-        presigner: URLPresigner
+        presigner: URLPresigner,
+        sourceFunctionARN: String? = nil
     ) {
         self.requestID = requestID
         self.principal = principal
@@ -38,6 +41,7 @@ public struct CallContext: Sendable {
         self.isSecureTransport = isSecureTransport
         self.receivedAt = receivedAt
         self.presigner = presigner
+        self.sourceFunctionARN = sourceFunctionARN
     }
 
     /// The account the request acts in.

@@ -107,7 +107,8 @@ struct Pipeline: Sendable {
             userAgent: request.header("User-Agent") ?? "",
             isSecureTransport: request.isSecureTransport,
             receivedAt: call.receivedAt,
-            presigner: caller.presigner
+            presigner: caller.presigner,
+            sourceFunctionARN: request.sourceFunctionARN
         )
         do {
             let input = try entry.codec.readInput(request, match: match)

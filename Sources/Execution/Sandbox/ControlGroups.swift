@@ -159,7 +159,11 @@ struct ControlGroup: Sendable {
 
     /// The processes still in the environment.
     func processes() -> [Int32] {
-        (CGroupFiles.read(directories[0], "cgroup.procs") ?? "").split(separator: "\n").compactMap { Int32($0) }
+        Self.processes(in: directories[0])
+    }
+
+    private static func processes(in directory: URL) -> [Int32] {
+        (CGroupFiles.read(directory, "cgroup.procs") ?? "").split(separator: "\n").compactMap { Int32($0) }
     }
 
     /// Removes the groups once their processes are gone. The kernel may take seconds to reap a
@@ -175,8 +179,7 @@ struct ControlGroup: Sendable {
             if remaining.isEmpty || waited >= patience { return }
             if waited >= .seconds(1) {
                 for directory in remaining {
-                    let listed = CGroupFiles.read(directory, "cgroup.procs") ?? ""
-                    for pid in listed.split(separator: "\n").compactMap({ Int32($0) }) where pid > 1 { kill(pid, SIGKILL) }
+                    for pid in Self.processes(in: directory) where pid > 1 { kill(pid, SIGKILL) }
                 }
             }
             try? await Task.sleep(for: .milliseconds(50))

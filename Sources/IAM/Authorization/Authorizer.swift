@@ -65,7 +65,10 @@ public struct Authorizer: Sendable {
             } else {
                 context["aws:MultiFactorAuthPresent"] = .bool(false)
             }
-            if let function = session.sourceFunctionARN { context["lambda:SourceFunctionArn"] = .single(function) }
+        }
+        // Set for calls through a function's private endpoint and for its role's credentials.
+        if let function = call.sourceFunctionARN ?? call.principal.session?.sourceFunctionARN {
+            context["lambda:SourceFunctionArn"] = .single(function)
         }
         return context
     }

@@ -12,9 +12,8 @@ struct PolicyGatherer: Sendable {
     /// The caller as the evaluator sees it, and its identity-based policies, boundary and session policy.
     func identity(of principal: Principal) async throws -> (RequestPrincipal, ApplicablePolicies) {
         switch principal.kind {
-        case .root:
-            return (RequestPrincipal(principal), ApplicablePolicies())
-        case .awsService:
+        case .root, .awsService:
+            // The root needs no policy in its own account; a service acts only through resource policies.
             return (RequestPrincipal(principal), ApplicablePolicies())
         case .iamUser:
             guard let name = principal.userName, let user = try await database.iam.principal(.user, accountID: principal.accountID, name: name)
@@ -60,10 +59,8 @@ struct PolicyGatherer: Sendable {
             guard parts.count >= 2 else { return nil }
             let key = FunctionKey(accountID: arn.accountID, region: arn.region, name: String(parts[1]))
             let qualifier = parts.count > 2 ? String(parts[2]) : "$LATEST"
-            let (statements, _) = try await database.functionPolicies.statements(of: key, qualifier: qualifier)
-            guard !statements.isEmpty else { return nil }
-            let text = #"{"Version":"2012-10-17","Id":"default","Statement":["# + statements.joined(separator: ",") + "]}"
-            return AttachedPolicy(try Self.parse(text, kind: .resource), name: "function policy", arn: resource)
+            guard let policy = try await database.functionPolicies.policy(of: key, qualifier: qualifier) else { return nil }
+            return AttachedPolicy(try Self.parse(policy.document, kind: .resource), name: "function policy", arn: resource)
         case "iam":
             guard action.lowercased().hasPrefix("sts:assumerole"), arn.resource.hasPrefix("role/") else { return nil }
             let name = String(arn.resource.split(separator: "/").last ?? "")

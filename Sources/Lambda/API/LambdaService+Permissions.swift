@@ -52,12 +52,10 @@ extension LambdaService {
     @Sendable func getPolicy(_ input: LambdaAPI.GetPolicyRequest, _ context: CallContext) async throws -> LambdaAPI.GetPolicyResponse {
         let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
         _ = try await loadVersion(reference)
-        let (statements, revision) = try await database.functionPolicies.statements(of: reference.key, qualifier: reference.qualifier ?? Self.latest)
-        guard !statements.isEmpty else {
+        guard let policy = try await database.functionPolicies.policy(of: reference.key, qualifier: reference.qualifier ?? Self.latest) else {
             throw AWSError(code: "ResourceNotFoundException", message: "The resource you requested does not exist.", status: 404)
         }
-        let policy = #"{"Version":"2012-10-17","Id":"default","Statement":["# + statements.joined(separator: ",") + "]}"
-        return LambdaAPI.GetPolicyResponse(policy: policy, revisionId: revision)
+        return LambdaAPI.GetPolicyResponse(policy: policy.document, revisionId: policy.revision)
     }
 
     private static let policyRevisionMismatch = AWSError(

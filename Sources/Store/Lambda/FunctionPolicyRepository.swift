@@ -49,6 +49,15 @@ public struct FunctionPolicyRepository: Sendable {
         }
     }
 
+    /// A function's policy for a qualifier as Lambda returns it (`{"Version":…,"Id":"default",
+    /// "Statement":[…]}`, statements in the order they were added) and its revision; nil when the
+    /// function has no statements.
+    public func policy(of key: FunctionKey, qualifier: String) async throws -> (document: String, revision: String?)? {
+        let (statements, revision) = try await statements(of: key, qualifier: qualifier)
+        guard !statements.isEmpty else { return nil }
+        return (#"{"Version":"2012-10-17","Id":"default","Statement":["# + statements.joined(separator: ",") + "]}", revision)
+    }
+
     /// The statements (JSON) of a function's policy for a qualifier, in the order they were added, and
     /// the policy's revision.
     public func statements(of key: FunctionKey, qualifier: String) async throws -> (statements: [String], revision: String?) {

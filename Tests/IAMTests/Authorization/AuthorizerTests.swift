@@ -193,6 +193,19 @@ struct AuthorizerTests {
         #expect(try await !decide(other, "lambda:DeleteFunction", Self.function).isAllowed)
     }
 
+    @Test func privateEndpointRequestsNameTheirFunction() async throws {
+        let dev = try await makeUser("dev")
+        let fromTheFunction = Self.allow("lambda:ListFunctions", condition: #"{"ArnEquals":{"lambda:SourceFunctionArn":"\#(Self.function)"}}"#)
+        try await database.iam.putInlinePolicy(fromTheFunction, named: "sandbox", of: .user, "dev", accountID: Self.account)
+        let base = Self.context(dev)
+        let viaEndpoint = CallContext(
+            requestID: "r", principal: dev, accessKeyID: "AKIA", region: "us-east-1", sourceIP: "", userAgent: "t", isSecureTransport: true,
+            receivedAt: Date(), presigner: base.presigner, sourceFunctionARN: Self.function
+        )
+        #expect(try await !decide(dev, "lambda:ListFunctions", "*").isAllowed)
+        #expect(try await decide(dev, "lambda:ListFunctions", "*", context: viaEndpoint).isAllowed)
+    }
+
     @Test func awsManagedPoliciesBelongToNoAccount() async throws {
         let managed = "arn:aws:iam::aws:policy/ReadOnlyAccess"
         #expect(try await decide(.root(accountID: Self.account), "iam:GetPolicy", managed).isAllowed)
