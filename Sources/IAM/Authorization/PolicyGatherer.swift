@@ -18,13 +18,10 @@ struct PolicyGatherer: Sendable {
         case .iamUser:
             guard let name = principal.userName, let user = try await database.iam.principal(.user, accountID: principal.accountID, name: name)
             else { return (RequestPrincipal(principal), ApplicablePolicies()) }
-            var policies = try await policies(of: .user, name, accountID: principal.accountID)
-            for group in try await database.iam.groups(ofUser: name, accountID: principal.accountID) {
-                policies += try await self.policies(of: .group, group.name, accountID: principal.accountID)
-            }
+            let stored = try await storedPolicies(of: user)
             return (
                 RequestPrincipal(principal, tags: Self.tags(user.tags)),
-                ApplicablePolicies(identity: policies, permissionsBoundary: try await boundary(user.permissionsBoundary))
+                ApplicablePolicies(identity: stored.identity.map(\.policy), permissionsBoundary: stored.boundary?.policy)
             )
         case .assumedRole:
             let session = principal.session
@@ -37,13 +34,11 @@ struct PolicyGatherer: Sendable {
             if let text = session?.policy {
                 sessionPolicies.append(AttachedPolicy(try Self.parse(text, kind: .session), name: "session policy"))
             }
+            let stored = try await storedPolicies(of: role)
             return (
                 RequestPrincipal(principal, roleARN: role.arn, tags: tags),
                 ApplicablePolicies(
-                    identity: try await policies(of: .role, roleName, accountID: principal.accountID),
-                    permissionsBoundary: try await boundary(role.permissionsBoundary),
-                    session: sessionPolicies
-                )
+                    identity: stored.identity.map(\.policy), permissionsBoundary: stored.boundary?.policy, session: sessionPolicies)
             )
         }
     }
@@ -72,22 +67,36 @@ struct PolicyGatherer: Sendable {
         }
     }
 
+    /// The identity-based policies of a user (its groups' included), a group or a role, and the
+    /// user's or role's permissions boundary, each with its text.
+    func storedPolicies(of entity: IAMPrincipalRecord) async throws -> (identity: [StoredPolicy], boundary: StoredPolicy?) {
+        var identity = try await policies(of: entity.kind, entity.name, accountID: entity.accountID)
+        if entity.kind == .user {
+            for group in try await database.iam.groups(ofUser: entity.name, accountID: entity.accountID) {
+                identity += try await policies(of: .group, group.name, accountID: entity.accountID)
+            }
+        }
+        return (identity, try await boundary(entity.permissionsBoundary))
+    }
+
     /// Inline and attached managed policies of one user, group or role.
-    private func policies(of kind: IAMPrincipalKind, _ name: String, accountID: String) async throws -> [AttachedPolicy] {
-        var found: [AttachedPolicy] = []
+    private func policies(of kind: IAMPrincipalKind, _ name: String, accountID: String) async throws -> [StoredPolicy] {
+        var found: [StoredPolicy] = []
         for inline in try await database.iam.inlinePolicies(of: kind, name, accountID: accountID) {
-            found.append(AttachedPolicy(try Self.parse(inline.document, kind: .identity), name: inline.name))
+            found.append(StoredPolicy(AttachedPolicy(try Self.parse(inline.document, kind: .identity), name: inline.name), text: inline.document))
         }
         for arn in try await database.iam.attachedPolicies(of: kind, name, accountID: accountID) {
             guard let document = try await database.managedPolicies.defaultDocument(arn) else { continue }
-            found.append(AttachedPolicy(try Self.parse(document, kind: .identity), name: Self.name(ofPolicy: arn), arn: arn))
+            let policy = AttachedPolicy(try Self.parse(document, kind: .identity), name: Self.name(ofPolicy: arn), arn: arn)
+            found.append(StoredPolicy(policy, text: document))
         }
         return found
     }
 
-    private func boundary(_ arn: String?) async throws -> AttachedPolicy? {
+    private func boundary(_ arn: String?) async throws -> StoredPolicy? {
         guard let arn, let document = try await database.managedPolicies.defaultDocument(arn) else { return nil }
-        return AttachedPolicy(try Self.parse(document, kind: .permissionsBoundary), name: Self.name(ofPolicy: arn), arn: arn)
+        let policy = AttachedPolicy(try Self.parse(document, kind: .permissionsBoundary), name: Self.name(ofPolicy: arn), arn: arn)
+        return StoredPolicy(policy, text: document)
     }
 
     private static func parse(_ text: String, kind: PolicyKind) throws -> PolicyDocument {
@@ -104,5 +113,16 @@ struct PolicyGatherer: Sendable {
 
     private static func tags(_ tags: [IAMTag]) -> [String: String] {
         Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+}
+
+/// A policy read from the store: parsed, and its text as stored.
+struct StoredPolicy: Sendable {
+    let policy: AttachedPolicy
+    let text: String
+
+    init(_ policy: AttachedPolicy, text: String) {
+        self.policy = policy
+        self.text = text
     }
 }

@@ -36,6 +36,11 @@ struct StatementMatcher {
         return match
     }
 
+    /// Whether the statement names the action and the resource, whatever its principal and conditions.
+    func covers(_ statement: PolicyStatement) -> Bool {
+        coversAction(statement) && coversResource(statement)
+    }
+
     private func coversAction(_ statement: PolicyStatement) -> Bool {
         switch statement.actions {
         case .action(let patterns): patterns.contains { $0.matches(lowercasedAction: lowercasedAction) }

@@ -42,7 +42,7 @@ enum PolicyJSON: Sendable, Hashable {
 
 extension PolicyJSON {
     /// A recursive-descent reader over UTF-8 bytes.
-    fileprivate struct Reader {
+    struct Reader {
         /// Deeper nesting than any policy needs; the limit keeps hostile input from exhausting the stack.
         static let maximumDepth = 64
 

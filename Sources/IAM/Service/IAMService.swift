@@ -35,7 +35,7 @@ public struct IAMService: AWSService {
 
     public var operations: [ServiceOperation] {
         userOperations + groupOperations + roleOperations + accessKeyOperations + inlinePolicyOperations + managedPolicyOperations
-            + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
+            + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations + simulationOperations
     }
 
     /// Installs (or refreshes) the AWS managed policies of ``AWSManagedPolicies`` in the store, so that
