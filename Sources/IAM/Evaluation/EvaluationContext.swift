@@ -14,10 +14,15 @@ struct EvaluationContext {
     /// The value of a lowercased key, or nil when the request has no such key. A multivalued key
     /// without values counts as absent.
     func value(_ key: String) -> ContextValue? {
+        if request.suppliesPrincipalKeys, let supplied = requestValue(key) { return supplied }
         if Self.principalKeys.contains(key) { return principalValue(key).map(ContextValue.single) }
         if key.hasPrefix(Self.principalTagPrefix) {
             return principal.lowercasedTags[String(key.dropFirst(Self.principalTagPrefix.count))].map(ContextValue.single)
         }
+        return requestValue(key)
+    }
+
+    private func requestValue(_ key: String) -> ContextValue? {
         switch request.value(lowercasedKey: key) {
         case .multiple(let values)? where values.isEmpty: return nil
         case let value: return value
@@ -30,7 +35,12 @@ struct EvaluationContext {
         return nil
     }
 
+    /// The principal's value of a key; an empty name or ARN (a simulated caller nobody named) is no value.
     private func principalValue(_ key: String) -> String? {
+        derivedPrincipalValue(key).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private func derivedPrincipalValue(_ key: String) -> String? {
         switch key {
         case "aws:principalarn":
             switch principal.kind {

@@ -4,9 +4,13 @@ import Foundation
 /// `lambda:FunctionArn`, `iam:PassedToService`, …). Keys are case-insensitive.
 ///
 /// Keys about the principal (`aws:PrincipalArn`, `aws:userid`, `aws:PrincipalTag/*`, …) come from
-/// ``RequestPrincipal`` and are ignored here, so a request cannot claim another identity.
+/// ``RequestPrincipal`` and are ignored here, so a request cannot claim another identity — except in
+/// a policy simulation, whose context entries stand for any key (``suppliesPrincipalKeys``).
 public struct RequestContext: Sendable, Hashable {
     private var values: [String: ContextValue]
+    /// Whether this context's keys take precedence over those derived from the principal: only the
+    /// policy simulator's context, which describes a hypothetical call rather than an authenticated one.
+    var suppliesPrincipalKeys = false
 
     public init(_ values: [String: ContextValue] = [:]) {
         self.values = Dictionary(values.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })

@@ -97,7 +97,8 @@ extension IAMService {
     }
 
     /// Who the simulated calls are made by: `CallerArn` (an IAM user), else the source entity.
-    /// A resource policy needs a user to name; without one, a member of the account with no name.
+    /// A resource policy needs a user to name. Without one, a member of the account nobody named: no
+    /// ARN, name or id, so that only context entries give `aws:username` or `aws:PrincipalArn` a value.
     private func simulatedCaller(
         _ callerArn: String?, source: IAMPrincipalRecord?, hasResourcePolicy: Bool, _ context: CallContext
     ) async throws -> RequestPrincipal {
@@ -111,7 +112,7 @@ extension IAMService {
         }
         guard let source, source.kind != .group else {
             guard !hasResourcePolicy else { throw invalidCaller }
-            return RequestPrincipal(kind: .user(name: ""), arn: "arn:aws:iam::\(context.accountID):user/", accountID: context.accountID, userID: nil)
+            return RequestPrincipal(kind: .user(name: ""), arn: "", accountID: context.accountID, userID: nil)
         }
         if source.kind == .user {
             return RequestPrincipal(

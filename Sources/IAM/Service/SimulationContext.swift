@@ -5,10 +5,13 @@ import Foundation
 /// Each value is checked against its `ContextKeyType`; a single-valued type takes exactly one value,
 /// a list type (`stringList`, `ipList`, …) any number, and the key is then multivalued. Only what
 /// the entries say is in the context: the simulator adds no time, address or transport of its own,
-/// so a condition on a key nobody supplied is reported as a missing context value.
+/// so a condition on a key nobody supplied is reported as a missing context value. An entry also
+/// stands for a key of the principal (`aws:username`, `aws:PrincipalTag/team`), as AWS's simulator
+/// lets it.
 enum SimulationContext {
     static func requestContext(_ entries: [IAMAPI.ContextEntry]?) throws -> RequestContext {
         var context = RequestContext()
+        context.suppliesPrincipalKeys = true
         for entry in entries ?? [] {
             guard let name = entry.contextKeyName else { throw IAMError.invalidInput("A context entry must have a ContextKeyName.") }
             let type = entry.contextKeyType ?? "string"

@@ -182,6 +182,30 @@ struct SimulationOperationTests {
         #expect(decisions(multi) == ["allowed"])
     }
 
+    @Test func entriesStandForPrincipalKeysAndSourceUsersSupplyTheirOwn() async throws {
+        let iam = try await IAMServiceHarness.make()
+        defer { iam.remove() }
+        let home =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}}]}"#
+        let object = "arn:aws:s3:::home/alice/notes.txt"
+        let unnamed = try await simulateCustom(iam, Self.custom([home], actions: ["s3:GetObject"], resources: [object]))
+        #expect(decisions(unnamed) == ["implicitDeny"])
+        let named = try await simulateCustom(
+            iam,
+            Self.custom(
+                [home], actions: ["s3:GetObject"], resources: [object],
+                context: [
+                    IAMAPI.ContextEntry(contextKeyName: "aws:username", contextKeyValues: ["alice"], contextKeyType: "string"),
+                    IAMAPI.ContextEntry(contextKeyName: "aws:PrincipalTag/team", contextKeyValues: ["red"], contextKeyType: "string"),
+                ]))
+        #expect(decisions(named) == ["allowed"])
+
+        try await iam.call("CreateUser", IAMAPI.CreateUserRequest(userName: "alice", tags: [IAMAPI.Tag(key: "team", value: "red")]))
+        let own = try await simulatePrincipal(iam, Self.principal(Self.aliceARN, actions: ["s3:GetObject"], resources: [object], policies: [home]))
+        #expect(decisions(own) == ["allowed"])
+        #expect(own.evaluationResults?.first?.resourceSpecificResults?.first?.missingContextValues == [])
+    }
+
     @Test func resourcePolicyGrantsTheCallerAndCrossAccountNeedsBothSides() async throws {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
