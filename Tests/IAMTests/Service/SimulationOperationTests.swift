@@ -10,7 +10,8 @@ struct SimulationOperationTests {
     static let function = "arn:aws:lambda:us-east-1:\(account):function:hello"
     static let aliceARN = "arn:aws:iam::\(account):user/alice"
 
-    static let invokeOnly = #"{"Version":"2012-10-17","Statement":[{"Sid":"Invoke","Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}"#
+    static let invokeOnly =
+        #"{"Version":"2012-10-17","Statement":[{"Sid":"Invoke","Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"*"}]}"#
     static let denyDelete = #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"lambda:Delete*","Resource":"*"}]}"#
     static let fromTenNet =
         #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#
@@ -96,7 +97,8 @@ struct SimulationOperationTests {
         try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(groupName: "devs"))
         try await iam.call("AddUserToGroup", IAMAPI.AddUserToGroupRequest(groupName: "devs", userName: "alice"))
         try await iam.call("PutUserPolicy", IAMAPI.PutUserPolicyRequest(userName: "alice", policyName: "invoke", policyDocument: Self.invokeOnly))
-        try await iam.call("PutGroupPolicy", IAMAPI.PutGroupPolicyRequest(groupName: "devs", policyName: "no-delete", policyDocument: Self.denyDelete))
+        try await iam.call(
+            "PutGroupPolicy", IAMAPI.PutGroupPolicyRequest(groupName: "devs", policyName: "no-delete", policyDocument: Self.denyDelete))
         try await iam.call(
             "AttachGroupPolicy", IAMAPI.AttachGroupPolicyRequest(groupName: "devs", policyArn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess"))
 
@@ -128,7 +130,8 @@ struct SimulationOperationTests {
             "CreatePolicy", IAMAPI.CreatePolicyRequest(policyName: "lambda-read", policyDocument: readOnly), as: IAMAPI.CreatePolicyResponse.self)
         let boundaryARN = try #require(created.policy?.arn)
         try await iam.call(
-            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "worker", assumeRolePolicyDocument: Documents.trustLambda, permissionsBoundary: boundaryARN),
+            "CreateRole",
+            IAMAPI.CreateRoleRequest(roleName: "worker", assumeRolePolicyDocument: Documents.trustLambda, permissionsBoundary: boundaryARN),
             as: IAMAPI.CreateRoleResponse.self)
         try await iam.call("PutRolePolicy", IAMAPI.PutRolePolicyRequest(roleName: "worker", policyName: "all", policyDocument: Documents.allowAll))
         let role = "arn:aws:iam::\(Self.account):role/worker"
@@ -151,7 +154,8 @@ struct SimulationOperationTests {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
         func simulate(_ context: [IAMAPI.ContextEntry]?, resources: [String]? = nil) async throws -> IAMAPI.EvaluationResult {
-            let response = try await simulateCustom(iam, Self.custom([Self.fromTenNet], actions: ["lambda:InvokeFunction"], resources: resources, context: context))
+            let response = try await simulateCustom(
+                iam, Self.custom([Self.fromTenNet], actions: ["lambda:InvokeFunction"], resources: resources, context: context))
             return try #require(response.evaluationResults?.first)
         }
         let inside = try await simulate([IAMAPI.ContextEntry(contextKeyName: "aws:SourceIp", contextKeyValues: ["10.1.2.3"], contextKeyType: "ip")])
@@ -170,7 +174,8 @@ struct SimulationOperationTests {
         #expect(named.resourceSpecificResults?.first?.evalResourceDecision == "implicitDeny")
         #expect(named.evalDecisionDetails == [:])
 
-        let listed = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["team"]},"NumericLessThan":{"s3:max-keys":"10"}}}]}"#
+        let listed =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["team"]},"NumericLessThan":{"s3:max-keys":"10"}}}]}"#
         let multi = try await simulateCustom(
             iam,
             Self.custom(
@@ -209,10 +214,12 @@ struct SimulationOperationTests {
     @Test func resourcePolicyGrantsTheCallerAndCrossAccountNeedsBothSides() async throws {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
-        let grant = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(Self.aliceARN)"},"Action":"lambda:InvokeFunction","Resource":"*"}]}"#
+        let grant =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(Self.aliceARN)"},"Action":"lambda:InvokeFunction","Resource":"*"}]}"#
         let sameAccount = try await simulateCustom(
             iam,
-            Self.custom([Self.denyDelete], actions: ["lambda:InvokeFunction"], resources: [Self.function], resourcePolicy: grant, caller: Self.aliceARN))
+            Self.custom(
+                [Self.denyDelete], actions: ["lambda:InvokeFunction"], resources: [Self.function], resourcePolicy: grant, caller: Self.aliceARN))
         let result = try #require(sameAccount.evaluationResults?.first)
         #expect(result.evalDecision == "allowed")
         #expect(result.matchedStatements?.map(\.sourcePolicyId) == ["ResourcePolicy"])
@@ -221,7 +228,9 @@ struct SimulationOperationTests {
         let foreign = "arn:aws:lambda:us-east-1:444455556666:function:theirs"
         let crossAccount = try await simulateCustom(
             iam,
-            Self.custom([Self.invokeOnly], actions: ["lambda:InvokeFunction", "lambda:GetFunction"], resources: [foreign], resourcePolicy: grant, caller: Self.aliceARN))
+            Self.custom(
+                [Self.invokeOnly], actions: ["lambda:InvokeFunction", "lambda:GetFunction"], resources: [foreign], resourcePolicy: grant,
+                caller: Self.aliceARN))
         #expect(decisions(crossAccount) == ["allowed", "implicitDeny"])
         #expect(crossAccount.evaluationResults?[0].evalDecisionDetails == ["IAM Policy": "allowed", "Resource Policy": "allowed"])
         #expect(crossAccount.evaluationResults?[1].evalDecisionDetails == ["IAM Policy": "implicitDeny", "Resource Policy": "implicitDeny"])
@@ -249,7 +258,8 @@ struct SimulationOperationTests {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
         try await iam.call(
-            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "worker", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self)
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "worker", assumeRolePolicyDocument: Documents.trustLambda),
+            as: IAMAPI.CreateRoleResponse.self)
         await expectAWSError("NoSuchEntity", status: 404, message: "The user with name ghost cannot be found.") {
             _ = try await simulatePrincipal(iam, Self.principal("arn:aws:iam::\(Self.account):user/ghost", actions: ["s3:GetObject"]))
         }
@@ -279,7 +289,8 @@ struct SimulationOperationTests {
                 iam, Self.principal("arn:aws:iam::\(Self.account):role/worker", actions: ["s3:GetObject"], resourcePolicy: Documents.trustLambda))
         }
         await expectAWSError("InvalidInput", status: 400, message: "The list of Permissions Boundary policies cannot exceed 1 items.") {
-            _ = try await simulateCustom(iam, Self.custom([Self.invokeOnly], actions: ["s3:GetObject"], boundary: [Documents.allowAll, Documents.allowAll]))
+            _ = try await simulateCustom(
+                iam, Self.custom([Self.invokeOnly], actions: ["s3:GetObject"], boundary: [Documents.allowAll, Documents.allowAll]))
         }
         await expectAWSError("InvalidInput", status: 400) {
             _ = try await simulateCustom(iam, Self.custom([Self.invokeOnly], actions: ["s3:GetObject"], resources: ["bucket"]))
