@@ -115,14 +115,3 @@ struct PolicyGatherer: Sendable {
         Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 }
-
-/// A policy read from the store: parsed, and its text as stored.
-struct StoredPolicy: Sendable {
-    let policy: AttachedPolicy
-    let text: String
-
-    init(_ policy: AttachedPolicy, text: String) {
-        self.policy = policy
-        self.text = text
-    }
-}
