@@ -1,7 +1,9 @@
 extension PolicyEvaluator {
-    /// The context keys that the conditions of the statements naming `request`'s action and resource
-    /// test but that neither the request nor the principal supplies, as the policies spell them, each
-    /// once: what the IAM policy simulator reports as missing context values.
+    /// The context keys that the statements that may apply to `request` (its action, and its
+    /// resource unless a variable without a value leaves that open) test in their conditions or use
+    /// as variables, but that neither the request nor the principal supplies: what the IAM policy
+    /// simulator reports as missing context values. Condition keys as the policies spell them,
+    /// variables lowercased; each once.
     public func missingContextKeys(_ request: EvaluationRequest) -> [String] {
         let context = EvaluationContext(principal: request.principal, request: request.context)
         let matcher = StatementMatcher(
@@ -12,16 +14,25 @@ extension PolicyEvaluator {
             principalHasBoundary: request.policies.permissionsBoundary != nil
         )
         let policies = request.policies
-        let documents =
-            policies.identity + [policies.permissionsBoundary, policies.resource].compactMap { $0 } + policies.session
+        let documents = policies.identity + [policies.permissionsBoundary, policies.resource].compactMap { $0 } + policies.session
         var seen = Set<String>()
         var missing: [String] = []
-        for statement in documents.flatMap(\.document.statements) where matcher.covers(statement) {
-            for condition in statement.conditions
-            where context.value(condition.normalizedKey) == nil && seen.insert(condition.normalizedKey).inserted {
-                missing.append(condition.key)
+        for statement in documents.flatMap(\.document.statements) where matcher.mayCover(statement) {
+            for key in Self.keys(of: statement) where context.value(key.lowercased()) == nil && seen.insert(key.lowercased()).inserted {
+                missing.append(key)
             }
         }
         return missing
+    }
+
+    /// The keys a statement reads: its variables in `Resource`/`NotResource`, then each condition's
+    /// key and the variables in its values.
+    private static func keys(of statement: PolicyStatement) -> [String] {
+        let patterns: [ResourcePattern]
+        switch statement.resources {
+        case .resource(let entries)?, .notResource(let entries)?: patterns = entries
+        case nil: patterns = []
+        }
+        return patterns.flatMap(\.requiredKeys) + statement.conditions.flatMap { [$0.key] + $0.variableKeys }
     }
 }

@@ -36,9 +36,20 @@ struct StatementMatcher {
         return match
     }
 
-    /// Whether the statement names the action and the resource, whatever its principal and conditions.
-    func covers(_ statement: PolicyStatement) -> Bool {
-        coversAction(statement) && coversResource(statement)
+    /// Whether the statement names the action and may name the resource (it does, or a policy
+    /// variable without a value leaves it open), whatever its principal and conditions.
+    func mayCover(_ statement: PolicyStatement) -> Bool {
+        guard coversAction(statement) else { return false }
+        let lookup: (String) -> String? = { context.single($0) }
+        switch statement.resources {
+        case nil:
+            return true
+        case .resource(let patterns)?:
+            return patterns.contains { $0.matches(resource, lookup: lookup) ?? true }
+        case .notResource(let patterns)?:
+            let matches = patterns.map { $0.matches(resource, lookup: lookup) }
+            return matches.contains(nil) || !matches.contains(true)
+        }
     }
 
     private func coversAction(_ statement: PolicyStatement) -> Bool {

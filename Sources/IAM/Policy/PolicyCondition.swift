@@ -39,6 +39,17 @@ public struct PolicyCondition: Sendable, Hashable {
         self.prepared = values.map { Self.prepare($0, for: `operator`.base, variables: variables) }
     }
 
+    /// The keys of the variables in its values that need a value, lowercased.
+    var variableKeys: [String] {
+        prepared.flatMap { value -> [String] in
+            switch value {
+            case .text(let text): text.requiredKeys
+            case .arn(let pattern): pattern.requiredKeys
+            case .number, .date, .ipRange, .binary, .null: []
+            }
+        }
+    }
+
     private static func prepare(_ value: String, for base: ConditionOperator.Base, variables: Bool) -> PreparedValue {
         switch base.family {
         case .string:

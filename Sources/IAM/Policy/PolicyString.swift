@@ -76,6 +76,14 @@ public struct PolicyString: Sendable, Hashable, CustomStringConvertible {
     /// Whether the string holds at least one policy variable.
     var hasVariables: Bool { constantPattern == nil }
 
+    /// The keys of the variables that have no default value, lowercased: without them the string matches nothing.
+    var requiredKeys: [String] {
+        segments.compactMap { segment in
+            if case .variable(let key, nil) = segment { return key }
+            return nil
+        }
+    }
+
     /// The pattern with every variable replaced by its value from `lookup` (or its default), or nil
     /// when a variable has neither: such a string matches nothing.
     func pattern(_ lookup: (String) -> String?) -> GlobPattern? {

@@ -21,6 +21,9 @@ public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
         self.whole = PolicyString(text, wildcards: true, variables: variables)
     }
 
+    /// The keys of the variables it needs a value for, lowercased.
+    var requiredKeys: [String] { whole.requiredKeys }
+
     /// Whether `resource` is covered, or nil when a policy variable has no value (then the entry
     /// covers nothing, and a `NotResource` holding it voids its statement).
     func matches(_ resource: String, lookup: (String) -> String?) -> Bool? {

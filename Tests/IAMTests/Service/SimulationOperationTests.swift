@@ -195,6 +195,8 @@ struct SimulationOperationTests {
         let object = "arn:aws:s3:::home/alice/notes.txt"
         let unnamed = try await simulateCustom(iam, Self.custom([home], actions: ["s3:GetObject"], resources: [object]))
         #expect(decisions(unnamed) == ["implicitDeny"])
+        // The variable of the resource, then the condition's key.
+        #expect(unnamed.evaluationResults?.first?.resourceSpecificResults?.first?.missingContextValues == ["aws:username", "aws:PrincipalTag/team"])
         let named = try await simulateCustom(
             iam,
             Self.custom(
