@@ -9,6 +9,8 @@ DATA_DIR ?= .bulwark
 APT_PACKAGES := bubblewrap zip curl python3
 # The Python runtimes Bulwark serves use the host's python3.X with AWS's runtime interface client.
 AWSLAMBDARIC := awslambdaric==4.2.2
+# AWS's Python runtimes include the SDK, so functions can `import boto3` with no package of their own.
+RUNTIME_SDK := boto3==1.43.11 botocore==1.43.11
 HOST_PYTHON_RUNTIME := python$(shell /usr/bin/python3 -c 'import sys;print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null)
 RUNTIMES_DIR := .runtimes
 
@@ -50,11 +52,11 @@ $(VENV)/.installed: conformance/requirements.txt
 # awslambdaric for the host's Python (its prebuilt wheel: no compiler needed).
 runtimes: $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed
 
-$(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed: $(VENV)/.installed
+$(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed: $(VENV)/.installed Makefile
 	rm -rf $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME) \
 		--only-binary=:all: --implementation cp --python-version $(subst python,,$(HOST_PYTHON_RUNTIME)) \
-		--platform manylinux2014_$(shell uname -m) $(AWSLAMBDARIC)
+		--platform manylinux2014_$(shell uname -m) $(AWSLAMBDARIC) $(RUNTIME_SDK)
 	touch $@
 
 build:

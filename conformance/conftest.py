@@ -26,6 +26,13 @@ BULWARK_BIN = os.environ.get("BULWARK_BIN", str(REPO / ".build" / "debug" / "bul
 RUNTIMES_DIR = os.environ.get("BULWARK_RUNTIMES_DIR", str(REPO / ".runtimes"))
 REGION = "us-east-1"
 LISTENING = re.compile(r"Bulwark is listening on (\S+)")
+# The execution roles every server of the suite has (role_arn of support.lam and support.functions).
+EXECUTION_ROLES = ("conformance-role", "hello-role", "execution-tests")
+TRUST_LAMBDA = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+BASIC_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 
 def _die_with_the_test_run() -> None:
@@ -81,7 +88,19 @@ class BulwarkServer:
         if not ready.wait(timeout) or self.endpoint is None:
             self.stop()
             raise RuntimeError("bulwark did not start:\n" + "".join(self.output))
+        self._provision_execution_roles()
         return self
+
+    def _provision_execution_roles(self) -> None:
+        """Creates, as a user would, the execution roles the suite's functions name (support.lam):
+        Lambda refuses a role that does not exist or does not trust it."""
+        iam = self.client("iam")
+        for name in EXECUTION_ROLES:
+            try:
+                iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))
+                iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION_POLICY)
+            except iam.exceptions.EntityAlreadyExistsException:
+                pass
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
