@@ -16,7 +16,7 @@ RUNTIMES_DIR := .runtimes
 
 include codegen/generate.mk
 
-.PHONY: help run test deps system-deps python-deps runtimes build build-release unit conformance lint format clean
+.PHONY: help run test deps system-deps python-deps runtimes build build-release unit conformance bench lint format clean
 
 help:
 	@echo "make run   - install what is missing, build, and start Bulwark on 127.0.0.1:4566 (data in $(DATA_DIR))"
@@ -71,6 +71,10 @@ unit:
 conformance: build python-deps runtimes
 	BULWARK_BIN=$(CURDIR)/.build/debug/bulwark BULWARK_RUNTIMES_DIR=$(CURDIR)/$(RUNTIMES_DIR) PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
 		$(PYTHON) -m pytest conformance -q
+
+# Benchmarks (not part of `make test`); numbers in docs/PERFORMANCE.md.
+bench:
+	$(SWIFT) run -c release bulwark-benchmarks
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

@@ -47,8 +47,10 @@ def _die_with_the_test_run() -> None:
 class BulwarkServer:
     """One `bulwark serve` process over a data directory that outlives restarts."""
 
-    def __init__(self, data_dir: Path, extra_args: list[str] | None = None, env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, extra_args: list[str] | None = None, env: dict[str, str] | None = None,
+                 execution_roles: bool = True):
         self.data_dir = data_dir
+        self.execution_roles = execution_roles
         self.extra_args = extra_args or []
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
@@ -88,19 +90,22 @@ class BulwarkServer:
         if not ready.wait(timeout) or self.endpoint is None:
             self.stop()
             raise RuntimeError("bulwark did not start:\n" + "".join(self.output))
-        self._provision_execution_roles()
+        if self.execution_roles:
+            self._provision_execution_roles()
         return self
 
     def _provision_execution_roles(self) -> None:
-        """Creates, as a user would, the execution roles the suite's functions name (support.lam):
-        Lambda refuses a role that does not exist or does not trust it."""
+        """Creates, as a user would, the execution roles the suite's functions name (support.lam,
+        support.functions): Lambda refuses a role that does not exist or does not trust it. Once per
+        data directory, so that restarts add nothing to the trail."""
+        marker = self.data_dir / "conformance-execution-roles"
+        if marker.exists():
+            return
         iam = self.client("iam")
         for name in EXECUTION_ROLES:
-            try:
-                iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))
-                iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION_POLICY)
-            except iam.exceptions.EntityAlreadyExistsException:
-                pass
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))
+            iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION_POLICY)
+        marker.touch()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -235,8 +240,9 @@ def fresh_bulwark(tmp_path):
     """A server of the test's own, for restarts, crashes and start-up options."""
     servers: list[BulwarkServer] = []
 
-    def make(extra_args: list[str] | None = None, env: dict[str, str] | None = None, data_dir: Path | None = None) -> BulwarkServer:
-        server = BulwarkServer(data_dir or tmp_path / f"data-{len(servers)}", extra_args, env)
+    def make(extra_args: list[str] | None = None, env: dict[str, str] | None = None, data_dir: Path | None = None,
+             execution_roles: bool = True) -> BulwarkServer:
+        server = BulwarkServer(data_dir or tmp_path / f"data-{len(servers)}", extra_args, env, execution_roles)
         servers.append(server)
         return server
 

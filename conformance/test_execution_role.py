@@ -125,6 +125,12 @@ def test_a_function_calls_with_its_roles_credentials_and_is_judged_by_them(bulwa
     events = [e for e in bulwark.trail_events()
               if e.get("userIdentity", {}).get("arn") == session and e["eventName"] == "ListFunctions20150331"]
     assert events, "the function's call is not in the trail"
+    identity = events[-1]["userIdentity"]
+    assert identity["type"] == "AssumedRole" and identity["accessKeyId"] == result["key_id"]
+    issuer = identity["sessionContext"]["sessionIssuer"]
+    assert issuer == {"type": "Role", "principalId": identity["principalId"].split(":")[0], "arn": role,
+                      "accountId": bulwark.account_id, "userName": role_name}
+    assert identity["sessionContext"]["attributes"]["mfaAuthenticated"] == "false"
 
 
 def test_a_role_policy_change_applies_to_the_next_call(bulwark, unique_name, make_role):
