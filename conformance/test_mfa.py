@@ -89,6 +89,10 @@ def test_create_answers_the_seed_and_a_qr_code(bulwark, iam, name):
     listed = [entry for entry in unassigned if entry["SerialNumber"] == device["SerialNumber"]]
     assert listed == [{"SerialNumber": device["SerialNumber"]}]
 
+    iam.tag_mfa_device(SerialNumber=device["SerialNumber"], Tags=[{"Key": "floor", "Value": "2"}])
+    iam.untag_mfa_device(SerialNumber=device["SerialNumber"], TagKeys=["owner"])
+    assert iam.list_mfa_device_tags(SerialNumber=device["SerialNumber"])["Tags"] == [{"Key": "floor", "Value": "2"}]
+
     iam.delete_virtual_mfa_device(SerialNumber=device["SerialNumber"])
     expect_error(lambda: iam.delete_virtual_mfa_device(SerialNumber=device["SerialNumber"]), "NoSuchEntity", 404,
                  f"VirtualMFADevice with serial number {device['SerialNumber']} doesn't exist.")

@@ -48,7 +48,7 @@ extension IAMService {
                 resources: { _, _ in ["*"] },
                 handler: listVirtualMFADevices
             ),
-        ]
+        ] + mfaDeviceTagOperations
     }
 
     @Sendable func createVirtualMFADevice(
@@ -200,7 +200,7 @@ extension IAMService {
     }
 
     /// The account's device with this serial number, or NoSuchEntity.
-    private func accountDevice(_ serialNumber: String, _ context: CallContext) async throws -> MFADeviceRecord {
+    func accountDevice(_ serialNumber: String, _ context: CallContext) async throws -> MFADeviceRecord {
         guard let device = try await database.credentials.mfaDevice(serialNumber), device.accountID == context.accountID else {
             throw Self.noSuchDevice(serialNumber)
         }

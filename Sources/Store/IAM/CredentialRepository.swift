@@ -117,7 +117,7 @@ public struct CredentialRepository: Sendable {
         }
     }
 
-    /// Changes a device in one transaction (enable, deactivate, record a used code).
+    /// Changes a device in one transaction (deactivate, record a used code, tag).
     @discardableResult
     public func updateMFADevice(
         _ serialNumber: String, _ change: @escaping @Sendable (inout MFADeviceRecord) throws -> Void
@@ -131,8 +131,8 @@ public struct CredentialRepository: Sendable {
                 else { throw StoreError.notFound }
                 try change(&device)
                 try db.execute(
-                    sql: "UPDATE iamMFADevice SET userName = ?, enabledAt = ?, lastUsedStep = ? WHERE serialNumber = ?",
-                    arguments: [device.userName, device.enabledAt, device.lastUsedStep, serialNumber]
+                    sql: "UPDATE iamMFADevice SET userName = ?, enabledAt = ?, lastUsedStep = ?, tags = ? WHERE serialNumber = ?",
+                    arguments: [device.userName, device.enabledAt, device.lastUsedStep, IAMTagCoding.encode(device.tags), serialNumber]
                 )
                 return device
             }

@@ -322,6 +322,44 @@ struct MFADeviceOperationTests {
         #expect(listed.mfaDevices.map(\.userName) == ["alicia"])
     }
 
+    @Test func tagsOfADevice() async throws {
+        let iam = try await Self.make()
+        defer { iam.remove() }
+        let device = try await Self.create(iam, "phone")
+        let serial = device.serialNumber
+        func tags() async throws -> [IAMAPI.Tag] {
+            try await iam.call("ListMFADeviceTags", IAMAPI.ListMFADeviceTagsRequest(serialNumber: serial), as: IAMAPI.ListMFADeviceTagsResponse.self)
+                .tags
+        }
+        let tag = IAMAPI.TagMFADeviceRequest(
+            serialNumber: serial, tags: [IAMAPI.Tag(key: "team", value: "ops"), IAMAPI.Tag(key: "floor", value: "2")])
+        #expect(try iam.resources("TagMFADevice", tag) == [serial])
+        try await iam.call("TagMFADevice", tag)
+        try await iam.call("TagMFADevice", IAMAPI.TagMFADeviceRequest(serialNumber: serial, tags: [IAMAPI.Tag(key: "TEAM", value: "dev")]))
+        #expect(try await tags() == [IAMAPI.Tag(key: "TEAM", value: "dev"), IAMAPI.Tag(key: "floor", value: "2")])
+        try await iam.call("UntagMFADevice", IAMAPI.UntagMFADeviceRequest(serialNumber: serial, tagKeys: ["team"]))
+        #expect(try await tags() == [IAMAPI.Tag(key: "floor", value: "2")])
+
+        await expectAWSError("InvalidInput", status: 400) {
+            try await iam.call(
+                "TagMFADevice",
+                IAMAPI.TagMFADeviceRequest(serialNumber: serial, tags: [IAMAPI.Tag(key: "a", value: "1"), IAMAPI.Tag(key: "A", value: "2")]))
+        }
+        let many = (0..<50).map { IAMAPI.Tag(key: "key\($0)", value: "") }
+        await expectAWSError("LimitExceeded", status: 409) {
+            try await iam.call("TagMFADevice", IAMAPI.TagMFADeviceRequest(serialNumber: serial, tags: many))
+        }
+        let unknown = "arn:aws:iam::\(Self.account):mfa/none"
+        await expectAWSError("NoSuchEntity", status: 404, message: "VirtualMFADevice with serial number \(unknown) doesn't exist.") {
+            try await iam.call("ListMFADeviceTags", IAMAPI.ListMFADeviceTagsRequest(serialNumber: unknown), as: IAMAPI.ListMFADeviceTagsResponse.self)
+        }
+        // Tagging leaves the device as it was.
+        try await Self.enable(iam, device, for: "alice")
+        try await iam.call("TagMFADevice", IAMAPI.TagMFADeviceRequest(serialNumber: serial, tags: [IAMAPI.Tag(key: "x", value: "y")]))
+        let stored = try #require(try await iam.database.credentials.mfaDevice(serial))
+        #expect(stored.userName == "alice" && stored.lastUsedStep == Self.step && stored.tags.count == 2)
+    }
+
     /// Calls an STS operation the way the pipeline does.
     static func call<Output: Decodable>(
         _ sts: STSService, _ name: String, _ input: some Encodable, as output: Output.Type, context: CallContext
