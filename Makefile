@@ -9,12 +9,14 @@ DATA_DIR ?= .bulwark
 APT_PACKAGES := bubblewrap zip curl python3
 # The Python runtimes Bulwark serves use the host's python3.X with AWS's runtime interface client.
 AWSLAMBDARIC := awslambdaric==4.2.2
+# AWS's Python runtimes include the SDK, so functions can `import boto3` with no package of their own.
+RUNTIME_SDK := boto3==1.43.11 botocore==1.43.11
 HOST_PYTHON_RUNTIME := python$(shell /usr/bin/python3 -c 'import sys;print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null)
 RUNTIMES_DIR := .runtimes
 
 include codegen/generate.mk
 
-.PHONY: help run test deps system-deps python-deps runtimes build build-release unit conformance lint format clean
+.PHONY: help run test deps system-deps python-deps runtimes build build-release unit conformance bench lint format clean
 
 help:
 	@echo "make run   - install what is missing, build, and start Bulwark on 127.0.0.1:4566 (data in $(DATA_DIR))"
@@ -50,11 +52,11 @@ $(VENV)/.installed: conformance/requirements.txt
 # awslambdaric for the host's Python (its prebuilt wheel: no compiler needed).
 runtimes: $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed
 
-$(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed: $(VENV)/.installed
+$(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed: $(VENV)/.installed Makefile
 	rm -rf $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME) \
 		--only-binary=:all: --implementation cp --python-version $(subst python,,$(HOST_PYTHON_RUNTIME)) \
-		--platform manylinux2014_$(shell uname -m) $(AWSLAMBDARIC)
+		--platform manylinux2014_$(shell uname -m) $(AWSLAMBDARIC) $(RUNTIME_SDK)
 	touch $@
 
 build:
@@ -69,6 +71,10 @@ unit:
 conformance: build python-deps runtimes
 	BULWARK_BIN=$(CURDIR)/.build/debug/bulwark BULWARK_RUNTIMES_DIR=$(CURDIR)/$(RUNTIMES_DIR) PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
 		$(PYTHON) -m pytest conformance -q
+
+# Benchmarks (not part of `make test`); numbers in docs/PERFORMANCE.md.
+bench:
+	$(SWIFT) run -c release bulwark-benchmarks
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

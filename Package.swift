@@ -129,6 +129,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "bulwark-benchmarks",
+            dependencies: ["BulwarkCore", "AWSWire", "Store", "IAM"],
+            path: "benchmarks",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "bulwark-codegen",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser")

@@ -26,6 +26,13 @@ BULWARK_BIN = os.environ.get("BULWARK_BIN", str(REPO / ".build" / "debug" / "bul
 RUNTIMES_DIR = os.environ.get("BULWARK_RUNTIMES_DIR", str(REPO / ".runtimes"))
 REGION = "us-east-1"
 LISTENING = re.compile(r"Bulwark is listening on (\S+)")
+# The execution roles every server of the suite has (role_arn of support.lam and support.functions).
+EXECUTION_ROLES = ("conformance-role", "hello-role", "execution-tests")
+TRUST_LAMBDA = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+BASIC_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 
 def _die_with_the_test_run() -> None:
@@ -40,8 +47,10 @@ def _die_with_the_test_run() -> None:
 class BulwarkServer:
     """One `bulwark serve` process over a data directory that outlives restarts."""
 
-    def __init__(self, data_dir: Path, extra_args: list[str] | None = None, env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, extra_args: list[str] | None = None, env: dict[str, str] | None = None,
+                 execution_roles: bool = True):
         self.data_dir = data_dir
+        self.execution_roles = execution_roles
         self.extra_args = extra_args or []
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
@@ -81,7 +90,22 @@ class BulwarkServer:
         if not ready.wait(timeout) or self.endpoint is None:
             self.stop()
             raise RuntimeError("bulwark did not start:\n" + "".join(self.output))
+        if self.execution_roles:
+            self._provision_execution_roles()
         return self
+
+    def _provision_execution_roles(self) -> None:
+        """Creates, as a user would, the execution roles the suite's functions name (support.lam,
+        support.functions): Lambda refuses a role that does not exist or does not trust it. Once per
+        data directory, so that restarts add nothing to the trail."""
+        marker = self.data_dir / "conformance-execution-roles"
+        if marker.exists():
+            return
+        iam = self.client("iam")
+        for name in EXECUTION_ROLES:
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))
+            iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION_POLICY)
+        marker.touch()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -216,8 +240,9 @@ def fresh_bulwark(tmp_path):
     """A server of the test's own, for restarts, crashes and start-up options."""
     servers: list[BulwarkServer] = []
 
-    def make(extra_args: list[str] | None = None, env: dict[str, str] | None = None, data_dir: Path | None = None) -> BulwarkServer:
-        server = BulwarkServer(data_dir or tmp_path / f"data-{len(servers)}", extra_args, env)
+    def make(extra_args: list[str] | None = None, env: dict[str, str] | None = None, data_dir: Path | None = None,
+             execution_roles: bool = True) -> BulwarkServer:
+        server = BulwarkServer(data_dir or tmp_path / f"data-{len(servers)}", extra_args, env, execution_roles)
         servers.append(server)
         return server
 

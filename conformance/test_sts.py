@@ -88,3 +88,51 @@ def test_unknown_sts_action_is_invalid_action(bulwark):
         bulwark.client("sts").get_access_key_info(AccessKeyId="AKIAIOSFODNN7EXAMPLE")
 
     assert refused.value.response["Error"]["Code"] in ("NotImplemented", "InvalidAction")
+
+
+def test_an_expired_session_token_is_refused(fresh_bulwark):
+    import sqlite3
+
+    server = fresh_bulwark().start()
+    credentials = server.client("sts").get_session_token(DurationSeconds=900)["Credentials"]
+    assert session_client(server, "sts", credentials).get_caller_identity()["Account"] == server.account_id
+
+    # Fifteen minutes pass while the server is down: its store says the session is over.
+    server.stop()
+    with sqlite3.connect(server.data_dir / "bulwark.sqlite") as store:
+        changed = store.execute("UPDATE stsSession SET expiresAt = datetime('now', '-1 minute') WHERE accessKeyID = ?",
+                                (credentials["AccessKeyId"],)).rowcount
+    assert changed == 1
+    server.start()
+
+    for service, code in (("sts", "ExpiredToken"), ("lambda", "ExpiredTokenException"), ("iam", "ExpiredToken")):
+        with pytest.raises(ClientError) as refused:
+            client = session_client(server, service, credentials)
+            client.get_caller_identity() if service == "sts" else (
+                client.list_functions() if service == "lambda" else client.list_users())
+        assert refused.value.response["Error"]["Code"] == code
+        assert refused.value.response["Error"]["Message"] == "The security token included in the request is expired"
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_who_am_i_and_session_tokens_need_no_permission(bulwark, unique_name):
+    """AWS: no permissions are required for GetCallerIdentity and GetSessionToken, not even an explicit
+    deny stops them (they only tell callers about themselves)."""
+    iam = bulwark.client("iam")
+    user = unique_name.replace("_", "")[:48]
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    iam.put_user_policy(UserName=user, PolicyName="deny-all", PolicyDocument=(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'))
+    sts = bulwark.client("sts", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+
+    assert sts.get_caller_identity()["Arn"] == f"arn:aws:iam::{bulwark.account_id}:user/{user}"
+    credentials = sts.get_session_token(DurationSeconds=900)["Credentials"]
+    assert session_client(bulwark, "sts", credentials).get_caller_identity()["Arn"] == f"arn:aws:iam::{bulwark.account_id}:user/{user}"
+    # Everything else stays denied.
+    with pytest.raises(ClientError) as refused:
+        bulwark.client("lambda", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"]).list_functions()
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    # Both calls are in the trail, as every call is.
+    names = [e["eventName"] for e in bulwark.trail_events() if e.get("userIdentity", {}).get("accessKeyId") == key["AccessKeyId"]]
+    assert "GetCallerIdentity" in names and "GetSessionToken" in names

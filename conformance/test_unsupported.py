@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.lam import RUNTIME, create_function, expect_error
+from support.lam import RUNTIME, create_function, expect_error, role_arn
 from support.packages import hello_zip
 from support.wire import send_signed
 
@@ -63,7 +63,7 @@ def test_code_from_s3_is_refused(bulwark, lambda_client, unique_name):
     expect_error(
         lambda: lambda_client.create_function(
             FunctionName=unique_name, Runtime=RUNTIME, Handler="app.handler",
-            Role=f"arn:aws:iam::{bulwark.account_id}:role/r", Code={"S3Bucket": "my-bucket", "S3Key": "code.zip"},
+            Role=role_arn(bulwark.account_id), Code={"S3Bucket": "my-bucket", "S3Key": "code.zip"},
         ),
         "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
     )

@@ -62,7 +62,8 @@ public enum BulwarkServer {
         )
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, credentials: nil, logger: logger
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            credentials: ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock)), logger: logger
         )
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker, clock: clock,

@@ -48,4 +48,30 @@ struct TrailWriterTests {
         #expect(object["userIdentity"]?["type"] == "Root")
         #expect(object["userIdentity"]?["arn"] == "arn:aws:iam::123456789012:root")
     }
+
+    @Test func roleSessionsCarryTheirSessionContext() throws {
+        let issued = Date(timeIntervalSince1970: 1_440_938_100)
+        let session = Principal.Session(
+            issuerARN: "arn:aws:iam::123456789012:role/service-role/exec", issuerName: "exec", sessionName: "f", issuedAt: issued,
+            expiresAt: issued.addingTimeInterval(3600), mfaAuthenticatedAt: nil, policy: nil, tags: [:],
+            sourceFunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:f"
+        )
+        let principal = Principal(
+            kind: .assumedRole, accountID: "123456789012", arn: "arn:aws:sts::123456789012:assumed-role/exec/f",
+            principalID: "AROAEXAMPLEROLEID:f", session: session
+        )
+        let object = try JSONValue.parse(JSONEncoder().encode(AuditEvent.UserIdentity(principal: principal, accessKeyID: "ASIAEXAMPLE")))
+
+        #expect(object["type"] == "AssumedRole")
+        let context = try #require(object["sessionContext"])
+        #expect(context["sessionIssuer"]?["type"] == "Role")
+        #expect(context["sessionIssuer"]?["principalId"] == "AROAEXAMPLEROLEID")
+        #expect(context["sessionIssuer"]?["arn"] == "arn:aws:iam::123456789012:role/service-role/exec")
+        #expect(context["sessionIssuer"]?["userName"] == "exec")
+        #expect(context["attributes"]?["creationDate"] == "2015-08-30T12:35:00Z")
+        #expect(context["attributes"]?["mfaAuthenticated"] == "false")
+
+        let root = try JSONValue.parse(JSONEncoder().encode(AuditEvent.UserIdentity(principal: .root(accountID: "1"), accessKeyID: "AKIA")))
+        #expect(root["sessionContext"] == nil)
+    }
 }

@@ -13,6 +13,15 @@ public protocol AWSService: Sendable {
 /// The pipeline decodes the input from the wire by the operation's model shape, validates it, asks
 /// the declaration for the resources to authorize, and only then calls the handler.
 public struct ServiceOperation: Sendable {
+    /// Who may call the operation.
+    public enum Access: Sendable, Equatable {
+        /// Only a caller whom AWS's policy evaluation allows every check of the call.
+        case byPolicy
+        /// Any authenticated caller, whatever its policies say: AWS documents a few operations so
+        /// (`sts:GetCallerIdentity`, `sts:GetSessionToken`) because they act only on the caller itself.
+        case anyAuthenticatedCaller
+    }
+
     /// The model operation name, e.g. `CreateFunction`.
     public let name: String
     /// The IAM action, e.g. `lambda:CreateFunction`.
@@ -29,6 +38,8 @@ public struct ServiceOperation: Sendable {
     /// CloudTrail's `eventName` when the service names the event differently from the operation
     /// (Lambda: `GetFunction20150331v2`); nil to derive it.
     public let eventName: String?
+    /// Whether the authorize stage evaluates the caller's policies (almost always).
+    public let access: Access
     private let prepareCall: @Sendable (JSONValue, CallContext) throws -> PreparedCall
 
     /// Declares an operation with typed input and output (the generated shapes).
@@ -40,6 +51,7 @@ public struct ServiceOperation: Sendable {
         limitName: String? = nil,
         responseContentType: String? = nil,
         eventName: String? = nil,
+        access: Access = .byPolicy,
         input: Input.Type,
         resources: @escaping @Sendable (Input, CallContext) throws -> [String],
         conditionKeys: (@Sendable (Input, CallContext) -> [String: AuthorizationCheck.Value])? = nil,
@@ -53,6 +65,7 @@ public struct ServiceOperation: Sendable {
         self.limitName = limitName ?? name
         self.responseContentType = responseContentType
         self.eventName = eventName
+        self.access = access
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
             let keys = conditionKeys?(typed, context) ?? [:]

@@ -114,13 +114,15 @@ struct Pipeline: Sendable {
             let input = try entry.codec.readInput(request, match: match)
             call.input = input
             let prepared = try operation.prepare(input, context: context)
-            let decision = try await authorizer.authorize(prepared.checks, context: context)
-            if !decision.isAllowed {
-                call.authorization = decision.explanation
-                let message =
-                    decision.denial?.accessDeniedMessage
-                    ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
-                throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
+            if operation.access == .byPolicy {
+                let decision = try await authorizer.authorize(prepared.checks, context: context)
+                if !decision.isAllowed {
+                    call.authorization = decision.explanation
+                    let message =
+                        decision.denial?.accessDeniedMessage
+                        ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
+                    throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
+                }
             }
             let output = try await prepared.execute(context)
             call.output = output

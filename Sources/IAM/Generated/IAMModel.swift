@@ -985,6 +985,9 @@ extension ServiceModel {
             name: "ListMFADeviceTags",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListMFADeviceTagsRequest",
+            output: "ListMFADeviceTagsResponse",
+            resultWrapper: "ListMFADeviceTagsResult",
             errors: ["InvalidInputException", "NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -1337,6 +1340,7 @@ extension ServiceModel {
             name: "TagMFADevice",
             httpMethod: "POST",
             requestURI: "/",
+            input: "TagMFADeviceRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1434,6 +1438,7 @@ extension ServiceModel {
             name: "UntagMFADevice",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UntagMFADeviceRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1701,7 +1706,7 @@ extension ServiceModel {
 
     private static func iamShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(280)
+        shapes.reserveCapacity(284)
         shapes.append(Shape(
             name: "AccessKey",
             kind: .structure,
@@ -2556,6 +2561,26 @@ extension ServiceModel {
             required: ["Groups"]
         ))
         shapes.append(Shape(
+            name: "ListMFADeviceTagsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "SerialNumber", shape: "serialNumberType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ],
+            required: ["SerialNumber"]
+        ))
+        shapes.append(Shape(
+            name: "ListMFADeviceTagsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Tags", shape: "tagListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["Tags"]
+        ))
+        shapes.append(Shape(
             name: "ListMFADevicesRequest",
             kind: .structure,
             members: [
@@ -3136,6 +3161,15 @@ extension ServiceModel {
             required: ["Key", "Value"]
         ))
         shapes.append(Shape(
+            name: "TagMFADeviceRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "SerialNumber", shape: "serialNumberType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ],
+            required: ["SerialNumber", "Tags"]
+        ))
+        shapes.append(Shape(
             name: "TagRoleRequest",
             kind: .structure,
             members: [
@@ -3164,6 +3198,15 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "message", shape: "unrecognizedPublicKeyEncodingMessage")],
             error: Shape.ErrorInfo(code: "UnrecognizedPublicKeyEncoding", httpStatus: 400, senderFault: true)
+        ))
+        shapes.append(Shape(
+            name: "UntagMFADeviceRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "SerialNumber", shape: "serialNumberType"),
+                Shape.Member(name: "TagKeys", shape: "tagKeyListType"),
+            ],
+            required: ["SerialNumber", "TagKeys"]
         ))
         shapes.append(Shape(
             name: "UntagRoleRequest",

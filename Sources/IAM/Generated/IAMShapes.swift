@@ -1772,6 +1772,54 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct ListMFADeviceTagsRequest: Codable, Sendable, Equatable {
+        public var serialNumber: String
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            serialNumber: String,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.serialNumber = serialNumber
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serialNumber = "SerialNumber"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListMFADeviceTagsResponse: Codable, Sendable, Equatable {
+        public var tags: [Tag]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            tags: [Tag],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.tags = tags
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tags = "Tags"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct ListMFADevicesRequest: Codable, Sendable, Equatable {
         public var userName: String?
         public var marker: String?
@@ -3048,6 +3096,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct TagMFADeviceRequest: Codable, Sendable, Equatable {
+        public var serialNumber: String
+        public var tags: [Tag]
+
+        public init(
+            serialNumber: String,
+            tags: [Tag]
+        ) {
+            self.serialNumber = serialNumber
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serialNumber = "SerialNumber"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct TagRoleRequest: Codable, Sendable, Equatable {
         public var roleName: String
         public var tags: [Tag]
@@ -3083,6 +3151,26 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
             case tags = "Tags"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UntagMFADeviceRequest: Codable, Sendable, Equatable {
+        public var serialNumber: String
+        public var tagKeys: [String]
+
+        public init(
+            serialNumber: String,
+            tagKeys: [String]
+        ) {
+            self.serialNumber = serialNumber
+            self.tagKeys = tagKeys
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serialNumber = "SerialNumber"
+            case tagKeys = "TagKeys"
         }
     }
 }

@@ -20,7 +20,7 @@ public struct STSService: AWSService {
     public var operations: [ServiceOperation] {
         [
             ServiceOperation(
-                "GetCallerIdentity", action: "sts:GetCallerIdentity", readOnly: true,
+                "GetCallerIdentity", action: "sts:GetCallerIdentity", readOnly: true, access: .anyAuthenticatedCaller,
                 input: STSAPI.GetCallerIdentityRequest.self,
                 resources: { _, _ in ["*"] },
                 handler: getCallerIdentity
@@ -43,7 +43,7 @@ public struct STSService: AWSService {
                 handler: assumeRole
             ),
             ServiceOperation(
-                "GetSessionToken", action: "sts:GetSessionToken", readOnly: true,
+                "GetSessionToken", action: "sts:GetSessionToken", readOnly: true, access: .anyAuthenticatedCaller,
                 input: STSAPI.GetSessionTokenRequest.self,
                 resources: { _, _ in ["*"] },
                 handler: getSessionToken

@@ -37,6 +37,10 @@ enum IAMError {
         AWSError(code: "AccessDenied", message: message, status: 403)
     }
 
+    /// `InvalidAuthenticationCode` (403): the MFA codes given are not the device's.
+    static let invalidAuthenticationCode = AWSError(
+        code: "InvalidAuthenticationCode", message: "Authentication code for device is not valid.", status: 403)
+
     static func noSuchUser(_ name: String) -> AWSError { noSuchEntity("The user with name \(name) cannot be found.") }
     static func noSuchGroup(_ name: String) -> AWSError { noSuchEntity("The group with name \(name) cannot be found.") }
     static func noSuchRole(_ name: String) -> AWSError { noSuchEntity("The role with name \(name) cannot be found.") }

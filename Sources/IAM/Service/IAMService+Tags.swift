@@ -3,7 +3,7 @@ import BulwarkCore
 import Foundation
 import Store
 
-/// Tags of users and roles. IAM treats tag keys case-insensitively: a key given twice in any case is
+/// Tags of users, roles and virtual MFA devices. IAM treats tag keys case-insensitively: a key given twice in any case is
 /// refused, and tagging with an existing key replaces its value.
 extension IAMService {
     static func checkTags(_ tags: [IAMAPI.Tag]?) throws -> [IAMTag] {
@@ -56,9 +56,12 @@ extension IAMService {
     func listEntityTags(
         _ kind: IAMPrincipalKind, _ name: String, marker: String?, maxItems: Int?, _ context: CallContext
     ) async throws -> IAMPage<IAMAPI.Tag> {
-        let record = try await existing(kind, name, context)
-        // Tags keep the order they were given in; the marker is the position.
-        let tags = record.tags.map { IAMAPI.Tag(key: $0.key, value: $0.value) }
+        try Self.tagPage(try await existing(kind, name, context).tags, marker: marker, maxItems: maxItems)
+    }
+
+    /// One page of tags. Tags keep the order they were given in; the marker is the position.
+    static func tagPage(_ tags: [IAMTag], marker: String?, maxItems: Int?) throws -> IAMPage<IAMAPI.Tag> {
+        let tags = tags.map { IAMAPI.Tag(key: $0.key, value: $0.value) }
         let positions = tags.indices.map { String(format: "%05d", $0) }
         let page = try IAMPage(Array(zip(positions, tags)), key: \.0, marker: marker, maxItems: maxItems)
         return IAMPage(items: page.items.map(\.1), isTruncated: page.isTruncated, marker: page.marker)

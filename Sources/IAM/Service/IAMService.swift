@@ -3,16 +3,17 @@ import BulwarkCore
 import Foundation
 import Store
 
-/// The IAM API: users, groups, roles, access keys, inline and managed policies, attachments and
-/// permissions boundaries.
+/// The IAM API: users, groups, roles, access keys, virtual MFA devices, inline and managed policies,
+/// attachments, permissions boundaries and the policy simulator.
 ///
 /// Each operation is declared once, in the file of its theme, with its IAM action and the ARN(s) it
 /// acts on as the Service Authorization Reference names them; the pipeline decodes, validates against
-/// the model, authorizes and audits. MFA devices are declared elsewhere.
+/// the model, authorizes and audits.
 public struct IAMService: AWSService {
     /// IAM's default quotas.
     public struct Quotas: Sendable {
         public var accessKeysPerUser = 2
+        public var mfaDevicesPerUser = 8
         public var versionsPerPolicy = 5
         public var managedPoliciesPerEntity = 10
         public var groupsPerUser = 10
@@ -34,8 +35,9 @@ public struct IAMService: AWSService {
     }
 
     public var operations: [ServiceOperation] {
-        userOperations + groupOperations + roleOperations + accessKeyOperations + inlinePolicyOperations + managedPolicyOperations
-            + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations + simulationOperations
+        userOperations + groupOperations + roleOperations + accessKeyOperations + mfaDeviceOperations + inlinePolicyOperations
+            + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
+            + simulationOperations
     }
 
     /// Installs (or refreshes) the AWS managed policies of ``AWSManagedPolicies`` in the store, so that

@@ -22,6 +22,7 @@ extension LambdaService {
         let architectures = input.architectures ?? FunctionRules.hostArchitectures
         try FunctionRules.checkArchitectures(architectures)
         try FunctionRules.checkTags(input.tags ?? [:])
+        try await checkExecutionRole(input.role, of: reference)
         let zip = try await checkPackage(input.code.zipFile, s3Bucket: input.code.s3Bucket, imageURI: input.code.imageUri, context: context)
         let blob = try storeCode(zip)
 
@@ -140,6 +141,7 @@ extension LambdaService {
         if let memorySize = input.memorySize { try FunctionRules.checkMemorySize(memorySize) }
         if let timeout = input.timeout { try FunctionRules.checkTimeout(timeout) }
         if let variables = input.environment?.variables { try FunctionRules.checkEnvironment(variables) }
+        if let role = input.role { try await checkExecutionRole(role, of: reference) }
         let updated = try await updateLatest(reference, expectedRevision: input.revisionId) { state, _ in
             try FunctionRules.checkRuntime(input.runtime ?? state.runtime, creating: false, on: now)
             if let role = input.role { state.role = role }

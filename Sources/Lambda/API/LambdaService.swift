@@ -1,6 +1,7 @@
 import AWSWire
 import BulwarkCore
 import Foundation
+import IAM
 import Store
 
 /// The Lambda control plane: functions, their code and configuration, tags and account settings.
@@ -24,6 +25,7 @@ public struct LambdaService: AWSService {
     let clock: WallClock
     let settings: Settings
     let invoker: any FunctionInvoker
+    let executionRoles: ServiceRoleSessions
 
     public init(
         database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, clock: WallClock = .system, settings: Settings = Settings()
@@ -37,6 +39,25 @@ public struct LambdaService: AWSService {
         self.invoker = invoker
         self.clock = clock
         self.settings = settings
+        self.executionRoles = ServiceRoleSessions(database: database, clock: clock)
+    }
+
+    /// The execution role of a function must exist in its account and trust Lambda.
+    func checkExecutionRole(_ role: String, of reference: FunctionReference) async throws {
+        do {
+            try await executionRoles.verify(
+                Self.executionRoleAssumption(role: role, functionARN: reference.functionARN, accountID: reference.accountID))
+        } catch is ServiceRoleSessions.Refusal {
+            throw Self.executionRoleRefused
+        }
+    }
+
+    /// Lambda's answer when a function's execution role is missing or does not trust Lambda.
+    public static let executionRoleRefused = LambdaError.invalidParameter("The role defined for the function cannot be assumed by Lambda.")
+
+    /// Lambda assuming a function's execution role for the function.
+    public static func executionRoleAssumption(role: String, functionARN: String, accountID: String) -> ServiceRoleSessions.Assumption {
+        ServiceRoleSessions.Assumption(service: "lambda.amazonaws.com", roleARN: role, sourceARN: functionARN, sourceAccount: accountID)
     }
 
     /// Giving a function its execution role passes the role to Lambda: the caller must be allowed

@@ -117,7 +117,7 @@ public struct CredentialRepository: Sendable {
         }
     }
 
-    /// Changes a device in one transaction (enable, deactivate, record a used code).
+    /// Changes a device in one transaction (deactivate, record a used code, tag).
     @discardableResult
     public func updateMFADevice(
         _ serialNumber: String, _ change: @escaping @Sendable (inout MFADeviceRecord) throws -> Void
@@ -131,6 +131,36 @@ public struct CredentialRepository: Sendable {
                 else { throw StoreError.notFound }
                 try change(&device)
                 try db.execute(
+                    sql: "UPDATE iamMFADevice SET userName = ?, enabledAt = ?, lastUsedStep = ?, tags = ? WHERE serialNumber = ?",
+                    arguments: [device.userName, device.enabledAt, device.lastUsedStep, IAMTagCoding.encode(device.tags), serialNumber]
+                )
+                return device
+            }
+        }
+    }
+
+    /// Enables a device for a user (nil: the root) in one transaction: `change` checks the device and sets what
+    /// enabling sets, then the user may hold at most `limit` enabled devices.
+    ///
+    /// - Throws: ``StoreError/notFound``, ``IAMStoreError/limitExceeded``, or what `change` throws.
+    @discardableResult
+    public func enableMFADevice(
+        _ serialNumber: String, userName: String?, limit: Int, _ change: @escaping @Sendable (inout MFADeviceRecord) throws -> Void
+    ) async throws -> MFADeviceRecord {
+        try await StoreError.wrap {
+            try await pool.write { db in
+                guard
+                    var device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                else { throw StoreError.notFound }
+                try change(&device)
+                let enabled =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM iamMFADevice WHERE accountID = ? AND userName IS ? AND enabledAt IS NOT NULL",
+                        arguments: [device.accountID, userName]
+                    ) ?? 0
+                guard enabled < limit else { throw IAMStoreError.limitExceeded }
+                device.userName = userName
+                try db.execute(
                     sql: "UPDATE iamMFADevice SET userName = ?, enabledAt = ?, lastUsedStep = ? WHERE serialNumber = ?",
                     arguments: [device.userName, device.enabledAt, device.lastUsedStep, serialNumber]
                 )
@@ -139,11 +169,17 @@ public struct CredentialRepository: Sendable {
         }
     }
 
+    /// Deletes a device that is not enabled.
+    ///
+    /// - Throws: ``StoreError/notFound``, or ``IAMStoreError/hasDependents(_:)`` while it is enabled.
     public func deleteMFADevice(_ serialNumber: String) async throws {
         try await StoreError.wrap {
             try await pool.write { db in
+                guard
+                    let device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                else { throw StoreError.notFound }
+                guard device.enabledAt == nil else { throw IAMStoreError.hasDependents("user") }
                 try db.execute(sql: "DELETE FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
-                guard db.changesCount > 0 else { throw StoreError.notFound }
             }
         }
     }

@@ -11,10 +11,12 @@ public struct AuditEvent: Codable, Sendable, Equatable {
         public var accountId: String?
         public var accessKeyId: String?
         public var userName: String?
+        /// Set for temporary credentials: when they were issued, whether with MFA, and the role.
+        public var sessionContext: SessionContext?
 
         public init(
             type: String, principalId: String? = nil, arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil,
-            userName: String? = nil
+            userName: String? = nil, sessionContext: SessionContext? = nil
         ) {
             self.type = type
             self.principalId = principalId
@@ -22,6 +24,7 @@ public struct AuditEvent: Codable, Sendable, Equatable {
             self.accountId = accountId
             self.accessKeyId = accessKeyId
             self.userName = userName
+            self.sessionContext = sessionContext
         }
 
         /// The identity of an authenticated principal.
@@ -32,13 +35,45 @@ public struct AuditEvent: Codable, Sendable, Equatable {
                 arn: principal.arn,
                 accountId: principal.accountID,
                 accessKeyId: accessKeyID,
-                userName: principal.userName
+                userName: principal.userName,
+                sessionContext: principal.session.map { SessionContext($0, of: principal) }
             )
         }
 
         /// A caller that did not authenticate; the access key it claimed, if any.
         public static func unauthenticated(accessKeyID: String?) -> UserIdentity {
             UserIdentity(type: "Unknown", accessKeyId: accessKeyID)
+        }
+    }
+
+    /// CloudTrail's `userIdentity.sessionContext`.
+    public struct SessionContext: Codable, Sendable, Equatable {
+        /// The role a role session was issued for.
+        public struct Issuer: Codable, Sendable, Equatable {
+            public var type = "Role"
+            public var principalId: String
+            public var arn: String
+            public var accountId: String
+            public var userName: String
+        }
+
+        public struct Attributes: Codable, Sendable, Equatable {
+            public var creationDate: String
+            /// `"true"` or `"false"`, as CloudTrail writes it.
+            public var mfaAuthenticated: String
+        }
+
+        public var sessionIssuer: Issuer?
+        public var attributes: Attributes
+
+        init(_ session: Principal.Session, of principal: Principal) {
+            if let arn = session.issuerARN, let name = session.issuerName {
+                let roleID = principal.principalID.split(separator: ":").first.map(String.init) ?? principal.principalID
+                sessionIssuer = Issuer(principalId: roleID, arn: arn, accountId: principal.accountID, userName: name)
+            }
+            attributes = Attributes(
+                creationDate: AWSTimestamp.iso8601(session.issuedAt), mfaAuthenticated: session.mfaAuthenticatedAt == nil ? "false" : "true"
+            )
         }
     }
 

@@ -15,7 +15,7 @@ struct IAMServiceHarness {
     let directory: URL
     let context: CallContext
 
-    static func make() async throws -> IAMServiceHarness {
+    static func make(clock: WallClock = .system) async throws -> IAMServiceHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iam-service-\(UUID().uuidString)")
         let database = try BulwarkDatabase(directory: directory)
         let now = Date()
@@ -26,7 +26,7 @@ struct IAMServiceHarness {
                 userName: nil, status: .active, createdAt: now
             )
         )
-        let service = IAMService(database: database)
+        let service = IAMService(database: database, clock: clock)
         try await service.installAWSManagedPolicies()
         return IAMServiceHarness(service: service, database: database, directory: directory, context: context(.root(accountID: accountID)))
     }

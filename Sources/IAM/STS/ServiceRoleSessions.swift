@@ -1,0 +1,87 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+
+/// Sessions of roles that an AWS service assumes on a customer's behalf, as Lambda assumes a
+/// function's execution role: the role must exist in the resource's account and its trust policy
+/// must let the service assume it, decided by the evaluator as any `sts:AssumeRole`.
+public struct ServiceRoleSessions: Sendable {
+    /// Who assumes the role, for what.
+    public struct Assumption: Sendable {
+        /// The service principal, e.g. `lambda.amazonaws.com`.
+        public var service: String
+        /// The role's ARN as the resource names it (with the role's path).
+        public var roleARN: String
+        /// The ARN of the resource the role is assumed for (`aws:SourceArn`); its account is
+        /// `aws:SourceAccount` and must be the role's.
+        public var sourceARN: String
+        public var sourceAccount: String
+
+        public init(service: String, roleARN: String, sourceARN: String, sourceAccount: String) {
+            self.service = service
+            self.roleARN = roleARN
+            self.sourceARN = sourceARN
+            self.sourceAccount = sourceAccount
+        }
+    }
+
+    /// Why a role cannot be assumed.
+    public enum Refusal: Error, Equatable {
+        /// No role of that ARN exists in the source account.
+        case noSuchRole
+        /// The trust policy does not let the service assume the role (with the evaluation).
+        case notTrusted(String)
+    }
+
+    private let database: BulwarkDatabase
+    private let gatherer: PolicyGatherer
+    private let issuer: SessionIssuer
+    private let clock: WallClock
+
+    public init(database: BulwarkDatabase, clock: WallClock) {
+        self.database = database
+        self.gatherer = PolicyGatherer(database: database)
+        self.issuer = SessionIssuer(store: database.credentials, clock: clock)
+        self.clock = clock
+    }
+
+    /// The role, when the service may assume it.
+    /// - Throws: ``Refusal`` when it may not.
+    @discardableResult
+    public func verify(_ assumption: Assumption) async throws -> IAMPrincipalRecord {
+        guard let arn = ARN(assumption.roleARN), arn.service == "iam", arn.accountID == assumption.sourceAccount,
+            arn.resource.hasPrefix("role/"),
+            let role = try await database.iam.principal(.role, accountID: arn.accountID, name: String(arn.resource.split(separator: "/").last ?? "")),
+            role.arn == assumption.roleARN
+        else { throw Refusal.noSuchRole }
+        var context = RequestContext.request(time: clock.now(), secureTransport: true)
+        context["aws:SourceArn"] = .single(assumption.sourceARN)
+        context["aws:SourceAccount"] = .single(assumption.sourceAccount)
+        var policies = ApplicablePolicies()
+        policies.resource = try await gatherer.resourcePolicy(for: role.arn, action: "sts:AssumeRole")
+        let result = PolicyEvaluator().evaluate(
+            EvaluationRequest(
+                principal: .service(assumption.service), action: "sts:AssumeRole", resource: role.arn, context: context, policies: policies
+            )
+        )
+        guard result.isAllowed else { throw Refusal.notTrusted(result.explanation) }
+        return role
+    }
+
+    /// Temporary credentials of the role for the service: a role session named `sessionName`,
+    /// whose calls carry `sourceFunctionARN` (`lambda:SourceFunctionArn`) when given.
+    public func issue(
+        _ assumption: Assumption, sessionName: String, duration: TimeInterval, sourceFunctionARN: String? = nil
+    ) async throws
+        -> SessionIssuer.Credentials
+    {
+        let role = try await verify(assumption)
+        return try await issuer.issue(
+            SessionIssuer.Request(
+                accountID: role.accountID, kind: .roleSession, principalName: role.name, sessionName: sessionName, duration: duration,
+                sourceFunctionARN: sourceFunctionARN
+            )
+        )
+    }
+}

@@ -1,0 +1,127 @@
+// The cost of one authorization decision (issue #4): the authorize stage of the pipeline for
+// typical callers, over a real store, and the policy evaluation alone.
+//
+//     make bench        # swift run -c release bulwark-benchmarks
+//
+// Numbers are recorded in docs/PERFORMANCE.md.
+
+import AWSWire
+import BulwarkCore
+import Foundation
+import IAM
+import Store
+
+let accountID = "111122223333"
+let iterations = 5_000
+
+/// Runs `body` `iterations` times after a warm-up and prints the median and 99th percentile.
+func measure(_ name: String, _ body: () async throws -> Bool) async throws {
+    for _ in 0..<200 { _ = try await body() }
+    var samples: [UInt64] = []
+    samples.reserveCapacity(iterations)
+    var allowed = 0
+    for _ in 0..<iterations {
+        let start = DispatchTime.now().uptimeNanoseconds
+        if try await body() { allowed += 1 }
+        samples.append(DispatchTime.now().uptimeNanoseconds - start)
+    }
+    samples.sort()
+    let median = Double(samples[samples.count / 2]) / 1000
+    let p99 = Double(samples[samples.count * 99 / 100]) / 1000
+    let padded = name.padding(toLength: 58, withPad: " ", startingAt: 0)
+    print("\(padded) median \(String(format: "%7.1f", median)) µs   p99 \(String(format: "%7.1f", p99)) µs   (\(allowed)/\(iterations) allowed)")
+}
+
+func context(_ principal: Principal) -> CallContext {
+    CallContext(
+        requestID: "bench", principal: principal, accessKeyID: "AKIABENCHBENCHBENCH0", region: "us-east-1", sourceIP: "10.1.2.3",
+        userAgent: "bench", isSecureTransport: true, receivedAt: Date(), presigner: URLPresigner { path, _, _ in path }
+    )
+}
+
+/// Calls an IAM operation as the pipeline would once authorized.
+func call(_ iam: IAMService, _ name: String, _ input: some Encodable, as root: CallContext) async throws {
+    guard let operation = iam.operations.first(where: { $0.name == name }) else { fatalError("no \(name)") }
+    _ = try await operation.prepare(ShapeCoding.encode(input), context: root).execute(root)
+}
+
+func policy(_ statements: String) -> String { #"{"Version":"2012-10-17","Statement":[\#(statements)]}"# }
+
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-bench-\(UUID().uuidString)")
+defer { try? FileManager.default.removeItem(at: directory) }
+let database = try BulwarkDatabase(directory: directory)
+try await database.accounts.bootstrap(
+    AccountRecord(id: accountID, createdAt: Date()),
+    rootKey: AccessKeyRecord(
+        accessKeyID: "AKIABENCHBENCHBENCH0", secretAccessKey: String(repeating: "s", count: 40), accountID: accountID, userName: nil,
+        status: .active, createdAt: Date()
+    )
+)
+let iam = IAMService(database: database)
+try await iam.installAWSManagedPolicies()
+let root = context(.root(accountID: accountID))
+let function = "arn:aws:lambda:us-east-1:\(accountID):function:hello"
+
+// A developer: two inline policies, one managed policy, a group with its own policy.
+let invokeHello = policy(#"{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"\#(function)"}"#)
+let noDeleteWithoutMFA = policy(
+    #"{"Effect":"Deny","Action":"lambda:Delete*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}"#)
+let ownFunctions = policy(
+    #"{"Effect":"Allow","Action":["lambda:UpdateFunctionCode","lambda:PublishVersion"],"Resource":"arn:aws:lambda:*:\#(accountID):function:${aws:username}-*"}"#
+)
+try await call(iam, "CreateUser", IAMAPI.CreateUserRequest(userName: "dev"), as: root)
+try await call(iam, "PutUserPolicy", IAMAPI.PutUserPolicyRequest(userName: "dev", policyName: "invoke", policyDocument: invokeHello), as: root)
+try await call(
+    iam, "PutUserPolicy", IAMAPI.PutUserPolicyRequest(userName: "dev", policyName: "no-delete", policyDocument: noDeleteWithoutMFA), as: root)
+try await call(
+    iam, "AttachUserPolicy", IAMAPI.AttachUserPolicyRequest(userName: "dev", policyArn: "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"),
+    as: root)
+try await call(iam, "CreateGroup", IAMAPI.CreateGroupRequest(groupName: "devs"), as: root)
+try await call(iam, "PutGroupPolicy", IAMAPI.PutGroupPolicyRequest(groupName: "devs", policyName: "own", policyDocument: ownFunctions), as: root)
+try await call(iam, "AddUserToGroup", IAMAPI.AddUserToGroupRequest(groupName: "devs", userName: "dev"), as: root)
+guard let user = try await database.iam.principal(.user, accountID: accountID, name: "dev") else { fatalError("no user") }
+let developer = context(Principal(kind: .iamUser, accountID: accountID, arn: user.arn, principalID: user.uniqueID, userName: "dev"))
+
+// A function's execution role session: AWSLambdaBasicExecutionRole plus an inline policy.
+let trust = policy(#"{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}"#)
+let listFunctions = policy(#"{"Effect":"Allow","Action":"lambda:ListFunctions","Resource":"*"}"#)
+try await call(iam, "CreateRole", IAMAPI.CreateRoleRequest(roleName: "hello-role", assumeRolePolicyDocument: trust), as: root)
+try await call(
+    iam, "AttachRolePolicy",
+    IAMAPI.AttachRolePolicyRequest(roleName: "hello-role", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
+    as: root)
+try await call(iam, "PutRolePolicy", IAMAPI.PutRolePolicyRequest(roleName: "hello-role", policyName: "list", policyDocument: listFunctions), as: root)
+let sessions = ServiceRoleSessions(database: database, clock: .system)
+let issued = try await sessions.issue(
+    ServiceRoleSessions.Assumption(
+        service: "lambda.amazonaws.com", roleARN: "arn:aws:iam::\(accountID):role/hello-role", sourceARN: function, sourceAccount: accountID),
+    sessionName: "hello", duration: 3600, sourceFunctionARN: function)
+let lookup = try await AccessKeyLookup(database: database, clock: .system).secret(
+    forAccessKeyID: issued.accessKeyID, sessionToken: issued.sessionToken)
+guard case .found(_, let owner) = lookup else { fatalError("no session") }
+let roleSession = context(owner.principal)
+
+let authorizer = Authorizer(database: database)
+func decide(_ action: String, _ resource: String, _ caller: CallContext) async throws -> Bool {
+    try await authorizer.authorize([AuthorizationCheck(action: action, resource: resource)], context: caller).isAllowed
+}
+
+print("One authorization decision (\(iterations) runs each, after 200 warm-up runs)")
+try await measure("root: lambda:InvokeFunction (reads the function policy)") { try await decide("lambda:InvokeFunction", function, root) }
+try await measure("user, 4 policies: lambda:InvokeFunction, allowed") { try await decide("lambda:InvokeFunction", function, developer) }
+try await measure("user, 4 policies: lambda:DeleteFunction, explicit deny") { try await decide("lambda:DeleteFunction", function, developer) }
+try await measure("user, 4 policies: iam:CreateUser, implicit deny") { try await decide("iam:CreateUser", "*", developer) }
+try await measure("function role session: lambda:ListFunctions, allowed") { try await decide("lambda:ListFunctions", "*", roleSession) }
+
+// The evaluation alone, with the policies already read and parsed.
+let documents = try [
+    policy(#"{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"\#(function)"}"#),
+    policy(#"{"Effect":"Deny","Action":"lambda:Delete*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}"#),
+    policy(#"{"Effect":"Allow","Action":["lambda:Get*","lambda:List*"],"Resource":"*"}"#),
+].map { AttachedPolicy(try PolicyDocument.parse($0, kind: .identity), name: "p") }
+let evaluator = PolicyEvaluator()
+let request = EvaluationRequest(
+    principal: .user(arn: user.arn, userID: user.uniqueID), action: "lambda:InvokeFunction", resource: function,
+    context: .request(time: Date(), sourceIP: "10.1.2.3", secureTransport: true), policies: ApplicablePolicies(identity: documents)
+)
+try await measure("evaluation only (3 parsed policies, no store)") { evaluator.evaluate(request).isAllowed }
