@@ -15,7 +15,9 @@ struct ServiceRoleSessionTests {
         ServiceRoleSessions.Assumption(service: service, roleARN: role, sourceARN: source, sourceAccount: IAMServiceHarness.accountID)
     }
 
-    static func role(_ harness: IAMServiceHarness, _ name: String, trust: String = Documents.trustLambda, path: String? = nil) async throws
+    static func role(
+        _ harness: IAMServiceHarness, _ name: String, trust: String = Documents.trustLambda, path: String? = nil
+    ) async throws
         -> String
     {
         try await harness.call(
