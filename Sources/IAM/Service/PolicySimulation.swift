@@ -54,7 +54,7 @@ struct PolicySimulation {
     private func result(_ action: String, _ resource: String) -> IAMAPI.EvaluationResult {
         let request = EvaluationRequest(
             principal: principal, action: action, resource: resource,
-            resourceAccount: PolicyEvaluator.account(in: resource) ?? resourceOwner, context: context,
+            resourceAccount: account(of: resource), context: context,
             policies: ApplicablePolicies(
                 identity: identity.map(\.attached), permissionsBoundary: boundary?.attached, resource: resourcePolicy?.attached)
         )
@@ -78,6 +78,13 @@ struct PolicySimulation {
             evalActionName: action, evalResourceName: resource, evalDecision: decision, matchedStatements: matched,
             missingContextValues: [], permissionsBoundaryDecisionDetail: boundaryDetail, evalDecisionDetails: details,
             resourceSpecificResults: [specific])
+    }
+
+    /// The account that owns a resource: the one its ARN names, else `ResourceOwner`. AWS-owned
+    /// resources (AWS managed policies) count as the caller's, as the authorizer treats them.
+    private func account(of resource: String) -> String? {
+        let named = PolicyEvaluator.account(in: resource)
+        return named == "aws" ? principal.accountID : named ?? resourceOwner
     }
 
     /// The statements that decided: the allowing ones, or every deny; none for an implicit deny.

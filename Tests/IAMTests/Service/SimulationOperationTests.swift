@@ -242,6 +242,10 @@ struct SimulationOperationTests {
         let alone = try await simulateCustom(
             iam, Self.custom([Self.invokeOnly], actions: ["lambda:InvokeFunction"], resources: ["*"], owner: "444455556666", caller: Self.aliceARN))
         #expect(decisions(alone) == ["implicitDeny"])
+        // AWS managed policies belong to no other account.
+        let managed = try await simulateCustom(
+            iam, Self.custom([Documents.allowAll], actions: ["iam:GetPolicy"], resources: ["arn:aws:iam::aws:policy/AdministratorAccess"]))
+        #expect(decisions(managed) == ["allowed"] && managed.evaluationResults?.first?.evalDecisionDetails == [:])
     }
 
     @Test func resultsArePagedInOrder() async throws {
