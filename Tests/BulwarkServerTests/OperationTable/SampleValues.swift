@@ -1,0 +1,59 @@
+import Foundation
+
+/// The values synthesized inputs are made of, all in one account and region: a name, the ARN of
+/// each resource type the operations name, policy documents.
+struct SampleValues {
+    let accountID: String
+    let region: String
+    let time: Date
+
+    /// The name of every synthesized user, role, function, policy, ….
+    static let name = "walked"
+
+    var userARN: String { "arn:aws:iam::\(accountID):user/\(Self.name)" }
+    var roleARN: String { "arn:aws:iam::\(accountID):role/\(Self.name)" }
+    var policyARN: String { "arn:aws:iam::\(accountID):policy/\(Self.name)" }
+    var mfaDeviceARN: String { "arn:aws:iam::\(accountID):mfa/\(Self.name)" }
+    var functionARN: String { "arn:aws:lambda:\(region):\(accountID):function:\(Self.name)" }
+
+    /// What a member means when its model type (a bare string, an ARN of any kind) does not say it,
+    /// by a fragment of its name; candidates still have to pass the member's constraints.
+    func values(forMember member: String) -> [String] {
+        let meanings: [(fragment: String, value: String)] = [
+            ("AssumeRolePolicyDocument", Self.trustPolicy),
+            ("PolicyDocument", Self.identityPolicy),
+            // Managed policies are attached, and serve as permissions boundaries, by ARN.
+            ("PolicyArn", policyARN),
+            ("PermissionsBoundary", policyARN),
+            // A function's execution role, the role to assume.
+            ("Role", roleARN),
+            // An MFA device's serial number is its ARN.
+            ("SerialNumber", mfaDeviceARN),
+            // Code is named by its SHA-256 (of no bytes here).
+            ("Sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            // A function permission grants a Lambda action.
+            ("Action", "lambda:InvokeFunction"),
+        ]
+        return meanings.filter { member.contains($0.fragment) }.map(\.value)
+    }
+
+    /// Values that fit most members: a name (padded to `length`), a path, a policy version, an
+    /// authentication code, and ARNs.
+    func generic(length: Int) -> [String] {
+        [
+            Self.name,
+            Self.name + String(repeating: "x", count: max(0, length - Self.name.count)),
+            "/",
+            "v1",
+            String(repeating: "1", count: max(6, length)),
+            userARN,
+            functionARN,
+            roleARN,
+            policyARN,
+        ]
+    }
+
+    static let identityPolicy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:GetFunction","Resource":"*"}]}"#
+    static let trustPolicy =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+}

@@ -1,0 +1,42 @@
+/// A service whose whole operation table the tests walk, with what the Service Authorization
+/// Reference (SAR) says about naming its actions.
+enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
+    case lambda
+    case iam
+    case sts
+
+    var description: String { rawValue }
+
+    /// The IAM service prefix of its actions.
+    var actionPrefix: String { rawValue }
+
+    /// The operations authorized by an action not named after them; every other operation's action
+    /// is `<prefix>:<operation name>`, as in the SAR.
+    var actionsNamedOtherwise: [String: String] {
+        switch self {
+        case .lambda:
+            [
+                // The Lambda API reference: Invoke "requires permission for the lambda:InvokeFunction action".
+                "Invoke": "lambda:InvokeFunction",
+                // Bulwark's own download behind GetFunction's Code.Location (AWS presigns an S3 URL
+                // instead): whoever may read the function may fetch its code.
+                "GetFunctionCodeArchive": "lambda:GetFunction",
+            ]
+        case .iam, .sts:
+            [:]
+        }
+    }
+
+    /// The operations that need no permission (decision 0003); every other one is judged by policies.
+    var operationsForAnyCaller: Set<String> {
+        switch self {
+        case .lambda, .iam: []
+        case .sts: ["GetCallerIdentity", "GetSessionToken"]
+        }
+    }
+
+    /// The service of the ARNs an action of `prefix` acts on: STS acts on IAM roles.
+    static func resourceService(ofActionPrefix prefix: Substring) -> String {
+        prefix == "sts" ? "iam" : String(prefix)
+    }
+}
