@@ -11,13 +11,16 @@ struct OperationTableAuthorizationTests {
     func everyOperationNeedsExactlyItsActions(_ walked: WalkedService) async throws {
         let bench = try await AuthorizationBench.make()
         let service = bench.service(walked)
-        let synthesizer = InputSynthesizer(model: service.model, samples: bench.samples)
         #expect(!service.operations.isEmpty)
         for operation in service.operations {
-            do {
-                try await Self.walk(OperationWalk(operation: operation, input: try synthesizer.input(for: operation.name), bench: bench))
-            } catch {
-                Issue.record("\(walked) \(operation.name): \(error)")
+            for extent in InputSynthesizer.Extent.allCases {
+                let synthesizer = InputSynthesizer(model: service.model, samples: bench.samples, extent: extent)
+                do {
+                    let input = try synthesizer.input(for: operation.name)
+                    try await Self.walk(OperationWalk(operation: operation, extent: extent, input: input, bench: bench))
+                } catch {
+                    Issue.record("\(walked) \(operation.name) with \(extent) members: \(error)")
+                }
             }
         }
     }

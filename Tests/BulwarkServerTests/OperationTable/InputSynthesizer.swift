@@ -2,9 +2,10 @@ import AWSWire
 import BulwarkCore
 import Foundation
 
-/// Builds the smallest input document an operation accepts, from its model shape alone: every
-/// required member, with a value of its type that satisfies the model's constraints (lengths,
-/// ranges, patterns, enums), so that new operations are covered without a line of test code.
+/// Builds an input document of an operation from its model shape alone — the smallest one, or one
+/// with every member a generic value can fill — each member with a value of its type that satisfies
+/// the model's constraints (lengths, ranges, patterns, enums), so that new operations are covered
+/// without a line of test code.
 ///
 /// A string member takes the first candidate that the model's own validator accepts: the
 /// ``SampleValues`` its member name asks for, then generic names, paths, versions, digits and ARNs.
@@ -14,8 +15,18 @@ struct InputSynthesizer {
         let description: String
     }
 
+    /// Which members an input holds.
+    enum Extent: Sendable, CaseIterable {
+        /// The required members only.
+        case required
+        /// Also every optional member a candidate fits (optional members naming things the samples
+        /// do not have, such as layers or KMS keys, are left out), except members that would recurse.
+        case every
+    }
+
     let model: ServiceModel
     let samples: SampleValues
+    let extent: Extent
 
     /// The input document of `operation`, checked against the model as the pipeline checks it.
     func input(for operation: String) throws -> JSONValue {
@@ -23,23 +34,25 @@ struct InputSynthesizer {
             throw Failure(description: "\(operation) is not an operation of the \(model.name) model")
         }
         guard let shapeName = operationModel.input else { return .object([:]) }
-        let document = try value(of: shapeName, member: operation, path: operation)
+        let document = try value(of: shapeName, member: operation, path: operation, enclosing: [])
         try ShapeValidator(model: model).validate(document, as: shapeName)
         return document
     }
 
-    private func value(of shapeName: String, member: String, path: String) throws -> JSONValue {
+    /// A value of `shapeName` for the member `member`, inside the structures `enclosing`.
+    private func value(of shapeName: String, member: String, path: String, enclosing: Set<String>) throws -> JSONValue {
         let shape = model.shape(shapeName)
         switch shape.kind {
         case .structure:
-            return try structure(shape, path: path)
+            return try structure(shape, path: path, enclosing: enclosing.union([shapeName]))
         case .list:
-            let element = try value(of: try part(shape.listMember, of: shape, path), member: member, path: path + "[]")
+            let element = try value(of: try part(shape.listMember, of: shape, path), member: member, path: path + "[]", enclosing: enclosing)
             return .array(Array(repeating: element, count: count(shape)))
         case .map:
             // A map of one entry: more would need distinct keys, and a required map wants at least one.
             let key = try string(try part(shape.mapKey, of: shape, path), member: member + "Key", path: path + ".key")
-            let entry = try value(of: try part(shape.mapValue, of: shape, path), member: member + "Value", path: path + ".value")
+            let entry = try value(
+                of: try part(shape.mapValue, of: shape, path), member: member + "Value", path: path + ".value", enclosing: enclosing)
             return .object([key: entry])
         case .string:
             return .string(try string(shapeName, member: member, path: path))
@@ -56,14 +69,16 @@ struct InputSynthesizer {
         }
     }
 
-    /// The required members, or for a union its first member that can be built.
-    private func structure(_ shape: Shape, path: String) throws -> JSONValue {
+    /// The members of the extent, or for a union its first member that can be built.
+    private func structure(_ shape: Shape, path: String, enclosing: Set<String>) throws -> JSONValue {
         guard !shape.isDocument else { return .object([:]) }
         if shape.isUnion {
             var failures: [String] = []
             for member in shape.members {
                 do {
-                    return .object([member.name: try value(of: member.shape, member: member.name, path: path + "." + member.name)])
+                    return .object([
+                        member.name: try value(of: member.shape, member: member.name, path: path + "." + member.name, enclosing: enclosing)
+                    ])
                 } catch let failure as Failure {
                     failures.append(failure.description)
                 }
@@ -71,8 +86,13 @@ struct InputSynthesizer {
             throw Failure(description: "no member of the union \(path) can be built: \(failures.joined(separator: "; "))")
         }
         var members: [String: JSONValue] = [:]
-        for member in shape.members where shape.required.contains(member.name) {
-            members[member.name] = try value(of: member.shape, member: member.name, path: path + "." + member.name)
+        for member in shape.members {
+            let memberPath = path + "." + member.name
+            if shape.required.contains(member.name) {
+                members[member.name] = try value(of: member.shape, member: member.name, path: memberPath, enclosing: enclosing)
+            } else if extent == .every, !recurses(member.shape, into: enclosing) {
+                members[member.name] = try? value(of: member.shape, member: member.name, path: memberPath, enclosing: enclosing)
+            }
         }
         return .object(members)
     }
@@ -87,6 +107,13 @@ struct InputSynthesizer {
                     + "length \(shape.min.map { "\($0)" } ?? "-")...\(shape.max.map { "\($0)" } ?? "-"))")
         }
         return fitting
+    }
+
+    /// Whether a value of `shapeName` would hold one of the structures `enclosing` it.
+    private func recurses(_ shapeName: String, into enclosing: Set<String>) -> Bool {
+        let shape = model.shape(shapeName)
+        let parts = [shape.listMember, shape.mapValue].compactMap { $0 }
+        return enclosing.contains(shapeName) || parts.contains { recurses($0, into: enclosing) }
     }
 
     /// The element count of a list or the length of a blob: its minimum, and at least one.

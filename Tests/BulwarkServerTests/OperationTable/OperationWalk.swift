@@ -3,14 +3,16 @@ import BulwarkCore
 import IAM
 import Testing
 
-/// One operation of a table with its synthesized input, asked of the authorizer by fresh users
+/// One operation of a table with an input synthesized from its model, asked of the authorizer by fresh users
 /// holding different policies. Each check records issues that name the operation.
 struct OperationWalk {
     let operation: ServiceOperation
+    let extent: InputSynthesizer.Extent
     let input: JSONValue
     let bench: AuthorizationBench
 
-    private var name: String { operation.name }
+    /// How issues name the walk.
+    var name: String { "\(operation.name) with \(extent) members" }
 
     /// The checks a caller's call asks, as the pipeline prepares them.
     func checks(by caller: Principal) throws -> [AuthorizationCheck] {
