@@ -17,7 +17,7 @@ struct OperationTableAuthorizationTests {
                 let synthesizer = InputSynthesizer(model: service.model, samples: bench.samples, extent: extent)
                 do {
                     let input = try synthesizer.input(for: operation.name)
-                    try await Self.walk(OperationWalk(operation: operation, extent: extent, input: input, bench: bench))
+                    try await Self.walk(OperationWalk(operation: operation, extent: extent, input: input, bench: bench), of: walked)
                 } catch {
                     Issue.record("\(walked) \(operation.name) with \(extent) members: \(error)")
                 }
@@ -48,10 +48,14 @@ struct OperationTableAuthorizationTests {
     }
 
     /// Every property of one operation, for the callers its access admits.
-    private static func walk(_ walk: OperationWalk) async throws {
+    private static func walk(_ walk: OperationWalk, of walked: WalkedService) async throws {
         let caller = try await walk.bench.user()
         let checks = try walk.checks(by: caller)
         walk.expectWellFormed(checks, caller: caller)
+        if walk.extent == .every {
+            let further = walked.furtherActionsWithEveryMember[walk.operation.name] ?? []
+            #expect(Set(checks.map(\.action)) == further.union([walk.operation.action]), "\(walk.name): not the actions AWS documents")
+        }
         // The pipeline asks no policy for these (decision 0003); the access test pins which they are.
         guard walk.operation.access == .byPolicy else { return }
         try await walk.expectRefusedWithoutPolicy()

@@ -66,6 +66,13 @@ public struct LambdaService: AWSService {
         AuthorizationCheck(action: "iam:PassRole", resource: role, conditionKeys: ["iam:PassedToService": .single("lambda.amazonaws.com")])
     }
 
+    /// Tags given with a new function are set by it: the caller must also be allowed
+    /// `lambda:TagResource` on the function, as in AWS.
+    static func tagOnCreate(_ tags: [String: String]?, function: String) -> [AuthorizationCheck] {
+        guard let tags, !tags.isEmpty else { return [] }
+        return [AuthorizationCheck(action: "lambda:TagResource", resource: function)]
+    }
+
     /// Lambda's request size limit for operations that carry a deployment package (as AWS answers it).
     static let packageRequestLimit = 70_167_211
 
@@ -77,7 +84,10 @@ public struct LambdaService: AWSService {
                 resources: { input, context in
                     [try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context).resourceARN]
                 },
-                furtherChecks: { input, _ in [Self.passRole(input.role)] },
+                furtherChecks: { input, context in
+                    let function = try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context)
+                    return [Self.passRole(input.role)] + Self.tagOnCreate(input.tags, function: function.resourceARN)
+                },
                 handler: createFunction
             ),
             ServiceOperation(

@@ -27,6 +27,22 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The actions an operation needs beyond its own when its input sets every member, as AWS
+    /// documents them; none for the operations not listed.
+    var furtherActionsWithEveryMember: [String: Set<String>] {
+        switch self {
+        case .lambda:
+            [
+                // The execution role is passed to Lambda (SAR: iam:PassRole with iam:PassedToService), and
+                // tags given on creation need lambda:TagResource (Lambda guide, "Using tags on Lambda functions").
+                "CreateFunction": ["iam:PassRole", "lambda:TagResource"],
+                "UpdateFunctionConfiguration": ["iam:PassRole"],
+            ]
+        case .iam, .sts:
+            [:]
+        }
+    }
+
     /// The operations that need no permission (decision 0003); every other one is judged by policies.
     var operationsForAnyCaller: Set<String> {
         switch self {
