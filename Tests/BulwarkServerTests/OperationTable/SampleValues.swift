@@ -17,7 +17,7 @@ struct SampleValues {
     var functionARN: String { "arn:aws:lambda:\(region):\(accountID):function:\(Self.name)" }
 
     /// What a member means when its model type (a bare string, an ARN of any kind) does not say it,
-    /// by a fragment of its name; candidates still have to pass the member's constraints.
+    /// by a fragment of its name (in any case); candidates still have to pass the member's constraints.
     func values(forMember member: String) -> [String] {
         let meanings: [(fragment: String, value: String)] = [
             ("AssumeRolePolicyDocument", Self.trustPolicy),
@@ -33,8 +33,10 @@ struct SampleValues {
             ("Sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
             // A function permission grants a Lambda action.
             ("Action", "lambda:InvokeFunction"),
+            // Any other ARN names a user, the kind of principal an account always has.
+            ("Arn", userARN),
         ]
-        return meanings.filter { member.contains($0.fragment) }.map(\.value)
+        return meanings.filter { member.lowercased().contains($0.fragment.lowercased()) }.map(\.value)
     }
 
     /// Values that fit most members: a name (padded to `length`), a path, a policy version, an
