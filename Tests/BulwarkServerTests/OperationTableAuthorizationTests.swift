@@ -19,7 +19,7 @@ struct OperationTableAuthorizationTests {
                     let input = try synthesizer.input(for: operation.name)
                     try await Self.walk(OperationWalk(operation: operation, extent: extent, input: input, bench: bench), of: walked)
                 } catch {
-                    Issue.record("\(walked) \(operation.name) with \(extent) members: \(error)")
+                    Issue.record("\(walked) \(operation.name) with \(extent): \(error)")
                 }
             }
         }

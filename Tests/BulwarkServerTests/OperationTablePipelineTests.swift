@@ -4,8 +4,9 @@ import HTTPTypes
 import Testing
 
 /// A few operations of each protocol through the whole pipeline, signed by IAM users: a user
-/// without policies gets AWS's access-denied answer in the service's protocol; a user allowed the
-/// operation's action, as the table declares it, gets past the authorize stage.
+/// without policies gets AWS's access-denied answer in the service's protocol, and the denial is
+/// audited; a user allowed the operation's action, as the table declares it, gets past the
+/// authorize stage.
 @Suite("The operation table through the pipeline")
 struct OperationTablePipelineTests {
     typealias Call = SignedStage.Call
@@ -30,10 +31,15 @@ struct OperationTablePipelineTests {
         let stage = try await SignedStage.make()
         let operation = try #require(stage.bench.service(call.service).operations.first { $0.name == call.operation })
 
-        let refused = await stage.send(call, signedWith: try await stage.keys(of: try await stage.bench.user()))
+        let refusedUser = try await stage.bench.user()
+        let refused = await stage.send(call, signedWith: try await stage.keys(of: refusedUser))
         #expect(refused.status == 403)
         #expect(SignedStage.errorCode(refused, of: call.service) == (call.service == .lambda ? "AccessDeniedException" : "AccessDenied"))
         #expect(String(decoding: refused.body, as: UTF8.self).contains("is not authorized to perform: \(operation.action)"))
+        let event = try #require(try stage.lastEvent())
+        #expect(event["errorCode"]?.stringValue == SignedStage.errorCode(refused, of: call.service))
+        #expect(event["eventSource"]?.stringValue == "\(call.service.rawValue).amazonaws.com")
+        #expect(event["userIdentity"]?["userName"]?.stringValue == refusedUser.userName)
 
         let allowedUser = try await stage.bench.user()
         try await stage.bench.grant(WalkPolicy.allowing([operation.action]), to: allowedUser)

@@ -16,12 +16,19 @@ struct InputSynthesizer {
     }
 
     /// Which members an input holds.
-    enum Extent: Sendable, CaseIterable {
+    enum Extent: Sendable, CaseIterable, CustomStringConvertible {
         /// The required members only.
         case required
         /// Also every optional member a candidate fits (optional members naming things the samples
         /// do not have, such as layers or KMS keys, are left out), except members that would recurse.
         case every
+
+        var description: String {
+            switch self {
+            case .required: "its required members"
+            case .every: "every member"
+            }
+        }
     }
 
     let model: ServiceModel

@@ -3,8 +3,8 @@ import BulwarkCore
 import IAM
 import Testing
 
-/// One operation of a table with an input synthesized from its model, asked of the authorizer by fresh users
-/// holding different policies. Each check records issues that name the operation.
+/// One operation of a table with an input synthesized from its model, asked of the authorizer by
+/// fresh users holding different policies. Each check records issues that name the operation.
 struct OperationWalk {
     let operation: ServiceOperation
     let extent: InputSynthesizer.Extent
@@ -12,7 +12,7 @@ struct OperationWalk {
     let bench: AuthorizationBench
 
     /// How issues name the walk.
-    var name: String { "\(operation.name) with \(extent) members" }
+    var name: String { "\(operation.name) with \(extent)" }
 
     /// The checks a caller's call asks, as the pipeline prepares them.
     func checks(by caller: Principal) throws -> [AuthorizationCheck] {

@@ -26,6 +26,7 @@ struct SignedStage {
 
     let bench: AuthorizationBench
     let pipeline: Pipeline
+    let trail: TrailWriter
 
     static func make() async throws -> SignedStage {
         let bench = try await AuthorizationBench.make()
@@ -44,7 +45,7 @@ struct SignedStage {
                 trustPolicy: trust
             )
         )
-        return SignedStage(bench: bench, pipeline: pipeline)
+        return SignedStage(bench: bench, pipeline: pipeline, trail: trail)
     }
 
     /// A new access key of `user`.
@@ -68,6 +69,14 @@ struct SignedStage {
         let signed = SigV4Signer(credentials: credentials, region: bench.samples.region, service: call.service.rawValue)
             .signed(request, at: bench.samples.time)
         return await pipeline.handle(signed, body: PipelineTests.FixedBody(data: body))
+    }
+
+    /// The audit event of the last call.
+    func lastEvent() throws -> JSONValue? {
+        trail.flush()
+        let hour = String(AWSTimestamp.basic(bench.samples.time).prefix(11))
+        let text = try String(contentsOf: trail.url(forHour: hour), encoding: .utf8)
+        return try text.split(separator: "\n").last.map { try JSONValue.parse(Data($0.utf8)) }
     }
 
     /// The error code of an answer: rest-json's `x-amzn-ErrorType`, the query protocol's `<Code>`.
