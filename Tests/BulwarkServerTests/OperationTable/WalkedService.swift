@@ -1,5 +1,5 @@
-/// A service whose whole operation table the tests walk, with what the Service Authorization
-/// Reference (SAR) says about naming its actions.
+/// A service whose whole operation table the tests walk, with what AWS documents about its actions
+/// (the Service Authorization Reference, SAR, and the API references) where the table cannot say it.
 enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
     case lambda
     case iam
