@@ -125,3 +125,10 @@ let request = EvaluationRequest(
     context: .request(time: Date(), sourceIP: "10.1.2.3", secureTransport: true), policies: ApplicablePolicies(identity: documents)
 )
 try await measure("evaluation only (3 parsed policies, no store)") { evaluator.evaluate(request).isAllowed }
+
+// Reading a stored document: parsing one policy.
+guard let readOnly = AWSManagedPolicies.policy(arn: "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess") else { fatalError("no policy") }
+try await measure("parse AWSLambda_ReadOnlyAccess (\(readOnly.document.utf8.count) bytes)") {
+    (try? PolicyDocument.parse(readOnly.document, kind: .identity)) != nil
+}
+try await measure("parse a one-statement inline policy") { (try? PolicyDocument.parse(invokeHello, kind: .identity)) != nil }
