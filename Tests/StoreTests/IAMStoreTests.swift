@@ -80,6 +80,47 @@ struct IAMStoreTests {
         #expect(try await database.managedPolicies.policy(arn) == nil)
     }
 
+    @Test func theTextsOfAUsersPoliciesComeInOneRead() async throws {
+        let now = Date()
+        func managed(_ name: String, _ document: String) async throws -> String {
+            let arn = "arn:aws:iam::\(account):policy/\(name)"
+            try await database.managedPolicies.create(
+                ManagedPolicyRecord(
+                    arn: arn, accountID: account, name: name, policyID: "ANPA\(name)", path: "/", description: nil, defaultVersion: "v1",
+                    nextVersion: 2, createdAt: now, updatedAt: now, tags: []),
+                document: document
+            )
+            return arn
+        }
+        let attached = try await managed("attached", "{\"m\":1}")
+        let ofGroup = try await managed("of-group", "{\"g\":1}")
+        let boundary = try await managed("boundary", "{\"b\":1}")
+        var dev = user("dev")
+        dev.permissionsBoundary = boundary
+        try await database.iam.create(dev)
+        try await database.iam.putInlinePolicy("{\"i\":2}", named: "b-inline", of: .user, "dev", accountID: account)
+        try await database.iam.putInlinePolicy("{\"i\":1}", named: "a-inline", of: .user, "dev", accountID: account)
+        try await database.iam.attach(attached, to: .user, "dev", accountID: account, limit: 10)
+        for group in ["Team", "Admins"] {
+            try await database.iam.create(
+                IAMPrincipalRecord(kind: .group, accountID: account, name: group, uniqueID: "AGPA\(group)", path: "/", createdAt: now))
+            try await database.iam.addUser("dev", toGroup: group, accountID: account)
+            try await database.iam.putInlinePolicy("{\"group\":\"\(group)\"}", named: "p", of: .group, group, accountID: account)
+        }
+        try await database.iam.attach(ofGroup, to: .group, "Team", accountID: account, limit: 10)
+        // A new default version is what applies.
+        _ = try await database.managedPolicies.addVersion(attached, document: "{\"m\":2}", setAsDefault: true, at: now, limit: 5)
+
+        let texts = try await database.iam.policyTexts(of: dev)
+
+        #expect(
+            texts.identity.map(\.document) == ["{\"i\":1}", "{\"i\":2}", "{\"m\":2}", "{\"group\":\"Admins\"}", "{\"group\":\"Team\"}", "{\"g\":1}"])
+        #expect(texts.identity.map(\.name) == ["a-inline", "b-inline", "attached", "p", "p", "of-group"])
+        #expect(texts.identity.map(\.arn) == [nil, nil, attached, nil, nil, ofGroup])
+        #expect(texts.boundary == StoredPolicyText(name: "boundary", arn: boundary, document: "{\"b\":1}"))
+        #expect(try await database.iam.policyTexts(of: user("nobody")) == EntityPolicyTexts(identity: [], boundary: nil))
+    }
+
     @Test func sessionsAndMFADevices() async throws {
         // The store keeps dates to the millisecond.
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())

@@ -70,45 +70,26 @@ struct PolicyGatherer: Sendable {
     /// The identity-based policies of a user (its groups' included), a group or a role, and the
     /// user's or role's permissions boundary, each with its text.
     func storedPolicies(of entity: IAMPrincipalRecord) async throws -> (identity: [StoredPolicy], boundary: StoredPolicy?) {
-        var identity = try await policies(of: entity.kind, entity.name, accountID: entity.accountID)
-        if entity.kind == .user {
-            for group in try await database.iam.groups(ofUser: entity.name, accountID: entity.accountID) {
-                identity += try await policies(of: .group, group.name, accountID: entity.accountID)
-            }
+        let texts = try await database.iam.policyTexts(of: entity)
+        let identity = try texts.identity.map { text in
+            StoredPolicy(AttachedPolicy(try Self.parse(text.document, kind: .identity), name: text.name, arn: text.arn), text: text.document)
         }
-        return (identity, try await boundary(entity.permissionsBoundary))
+        let boundary = try texts.boundary.map { text in
+            StoredPolicy(
+                AttachedPolicy(try Self.parse(text.document, kind: .permissionsBoundary), name: text.name, arn: text.arn), text: text.document)
+        }
+        return (identity, boundary)
     }
 
-    /// Inline and attached managed policies of one user, group or role.
-    private func policies(of kind: IAMPrincipalKind, _ name: String, accountID: String) async throws -> [StoredPolicy] {
-        var found: [StoredPolicy] = []
-        for inline in try await database.iam.inlinePolicies(of: kind, name, accountID: accountID) {
-            found.append(StoredPolicy(AttachedPolicy(try Self.parse(inline.document, kind: .identity), name: inline.name), text: inline.document))
-        }
-        for arn in try await database.iam.attachedPolicies(of: kind, name, accountID: accountID) {
-            guard let document = try await database.managedPolicies.defaultDocument(arn) else { continue }
-            let policy = AttachedPolicy(try Self.parse(document, kind: .identity), name: Self.name(ofPolicy: arn), arn: arn)
-            found.append(StoredPolicy(policy, text: document))
-        }
-        return found
-    }
-
-    private func boundary(_ arn: String?) async throws -> StoredPolicy? {
-        guard let arn, let document = try await database.managedPolicies.defaultDocument(arn) else { return nil }
-        let policy = AttachedPolicy(try Self.parse(document, kind: .permissionsBoundary), name: Self.name(ofPolicy: arn), arn: arn)
-        return StoredPolicy(policy, text: document)
-    }
+    /// Documents parsed once for the whole process (their parse depends only on their text).
+    private static let parsed = ParsedPolicyCache(capacity: 4096)
 
     private static func parse(_ text: String, kind: PolicyKind) throws -> PolicyDocument {
         do {
-            return try PolicyDocument.parse(text, kind: kind)
+            return try parsed.document(text, kind: kind)
         } catch {
             throw AWSError(code: "InternalFailure", message: "A stored policy can no longer be read: \(error.message)", status: 500)
         }
-    }
-
-    private static func name(ofPolicy arn: String) -> String {
-        String(arn.split(separator: "/").last ?? Substring(arn))
     }
 
     private static func tags(_ tags: [IAMTag]) -> [String: String] {

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+
+/// The text of one identity-based policy as stored: an inline policy (no ARN) or the default
+/// version of a managed policy.
+public struct StoredPolicyText: Sendable, Equatable {
+    /// The inline policy's name, or the managed policy's ARN.
+    public var name: String
+    public var arn: String?
+    public var document: String
+
+    public init(name: String, arn: String?, document: String) {
+        self.name = name
+        self.arn = arn
+        self.document = document
+    }
+}
+
+/// Every identity-based policy of a user (its groups' included), group or role, and its
+/// permissions boundary.
+public struct EntityPolicyTexts: Sendable, Equatable {
+    /// The entity's inline then attached policies, then each group's (by group name) the same way.
+    public var identity: [StoredPolicyText]
+    public var boundary: StoredPolicyText?
+
+    public init(identity: [StoredPolicyText], boundary: StoredPolicyText?) {
+        self.identity = identity
+        self.boundary = boundary
+    }
+}
+
+extension IAMRepository {
+    /// The policies that apply to `entity`, read in one transaction (one consistent snapshot, one
+    /// trip to the store: the authorize stage asks this for every call).
+    public func policyTexts(of entity: IAMPrincipalRecord) async throws -> EntityPolicyTexts {
+        try await StoreError.wrap {
+            try await pool.read { db in
+                var identity = try Self.policyTexts(db, entity.kind, entity.name, accountID: entity.accountID)
+                if entity.kind == .user {
+                    let groups = try String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT p.name FROM iamGroupMember m JOIN iamPrincipal p
+                                ON p.accountID = m.accountID AND p.kind = 'group' AND p.name = m.groupName
+                            WHERE m.accountID = ? AND m.userName = ? ORDER BY p.name COLLATE NOCASE
+                            """,
+                        arguments: [entity.accountID, entity.name]
+                    )
+                    for group in groups {
+                        identity += try Self.policyTexts(db, .group, group, accountID: entity.accountID)
+                    }
+                }
+                let boundary = try entity.permissionsBoundary.flatMap { arn in
+                    try Self.defaultDocument(db, arn).map { StoredPolicyText(name: Self.policyName(arn), arn: arn, document: $0) }
+                }
+                return EntityPolicyTexts(identity: identity, boundary: boundary)
+            }
+        }
+    }
+
+    private static func policyTexts(_ db: Database, _ kind: IAMPrincipalKind, _ name: String, accountID: String) throws -> [StoredPolicyText] {
+        let inline = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT policyName, document FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?
+                ORDER BY policyName COLLATE NOCASE
+                """,
+            arguments: [accountID, kind.rawValue, name]
+        ).map { StoredPolicyText(name: $0["policyName"], arn: nil, document: $0["document"]) }
+        let attached = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.policyARN, v.document FROM iamAttachment a
+                    JOIN iamManagedPolicy p ON p.arn = a.policyARN
+                    JOIN iamPolicyVersion v ON v.policyARN = p.arn AND v.versionID = p.defaultVersion
+                WHERE a.accountID = ? AND a.principalKind = ? AND a.principalName = ? ORDER BY a.policyARN
+                """,
+            arguments: [accountID, kind.rawValue, name]
+        ).map { row -> StoredPolicyText in
+            let arn: String = row["policyARN"]
+            return StoredPolicyText(name: policyName(arn), arn: arn, document: row["document"])
+        }
+        return inline + attached
+    }
+
+    private static func defaultDocument(_ db: Database, _ arn: String) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT v.document FROM iamPolicyVersion v JOIN iamManagedPolicy p ON p.arn = v.policyARN AND p.defaultVersion = v.versionID
+                WHERE p.arn = ?
+                """,
+            arguments: [arn]
+        )
+    }
+
+    private static func policyName(_ arn: String) -> String {
+        String(arn.split(separator: "/").last ?? Substring(arn))
+    }
+}
