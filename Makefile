@@ -77,10 +77,10 @@ bench:
 	$(SWIFT) run -c release bulwark-benchmarks
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests benchmarks Package.swift
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests benchmarks Package.swift
 
 clean:
 	rm -rf .build $(VENV)
