@@ -219,6 +219,15 @@ def test_function_policies_grant_and_are_managed_like_aws(bulwark, developer, un
                                               "Action": "lambda:InvokeFunction", "Resource": function_arn}
     assert invoke(client("lambda"), unique_name, {"via": "function policy"}).function_error is None
     assert denial(lambda: client("lambda").delete_function(FunctionName=unique_name))["Error"]["Code"] == "AccessDeniedException"
+    # Another principal of the same account, not named by the policy, stays refused.
+    iam = bulwark.client("iam")
+    other = f"{user[:40]}-other"
+    iam.create_user(UserName=other)
+    other_key = iam.create_access_key(UserName=other)["AccessKey"]
+    other_lambda = bulwark.client("lambda", access_key=other_key["AccessKeyId"], secret_key=other_key["SecretAccessKey"])
+    refused = denial(lambda: invoke(other_lambda, unique_name, {}))
+    assert refused["Error"]["Code"] == "AccessDeniedException"
+    assert refused["Error"]["Message"].startswith(f"User: arn:aws:iam::{bulwark.account_id}:user/{other} is not authorized")
 
     lam.add_permission(FunctionName=unique_name, StatementId="events", Action="lambda:InvokeFunction",
                        Principal="events.amazonaws.com", SourceArn=f"arn:aws:events:us-east-1:{bulwark.account_id}:rule/r")
