@@ -50,7 +50,9 @@ struct ConditionKeyTests {
         for user in ["bounded", "unbounded"] {
             let attach: JSONValue = ["UserName": .string(user), "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"]
             let put: JSONValue = ["UserName": .string(user), "PolicyName": "p", "PolicyDocument": .string(Self.allow("s3:GetObject"))]
-            for (operation, input) in [("AttachUserPolicy", attach), ("PutUserPolicy", put), ("DeleteUserPermissionsBoundary", ["UserName": .string(user)])] {
+            for (operation, input) in [
+                ("AttachUserPolicy", attach), ("PutUserPolicy", put), ("DeleteUserPermissionsBoundary", ["UserName": .string(user)]),
+            ] {
                 let outcome = try await decide(.iam, operation, input, granting: document)
                 #expect(outcome.isAllowed == (user == "bounded"), "\(operation) on \(user): \(outcome.explanation)")
             }
@@ -87,7 +89,9 @@ struct ConditionKeyTests {
 
     // MARK: - Lambda
 
-    @Test("aws:RequestTag and aws:TagKeys decide TagResource", arguments: [(["team": "blue"], true), (["team": "red"], false), (["owner": "me"], false)])
+    @Test(
+        "aws:RequestTag and aws:TagKeys decide TagResource",
+        arguments: [(["team": "blue"], true), (["team": "red"], false), (["owner": "me"], false)])
     func tagResource(_ tags: [String: String], allowed: Bool) async throws {
         let document = Self.allow(
             "lambda:TagResource",
@@ -137,7 +141,9 @@ struct ConditionKeyTests {
     // MARK: - Helpers
 
     /// The decision on `operation` of `service` called with `input` by a new user holding `document`.
-    private func decide(_ service: WalkedService, _ name: String, _ input: JSONValue, granting document: String) async throws
+    private func decide(
+        _ service: WalkedService, _ name: String, _ input: JSONValue, granting document: String
+    ) async throws
         -> AuthorizationOutcome
     {
         let caller = try await bench.user()
