@@ -10,6 +10,13 @@ public protocol AWSService: Sendable {
 /// One implemented operation, declared once: its IAM action, how its resources are named, whether
 /// it only reads, how large its request may be, and its handler.
 ///
+/// Its `conditionKeys` are the service keys the Service Authorization Reference lists for the
+/// action, from the input (`iam:PolicyARN`, `aws:RequestTag/${TagKey}`) or from a short synchronous
+/// read of the entity acted on (a user's current `iam:PermissionsBoundary`); they apply to the
+/// operation's own checks. Keys that belong to the resource rather than to the action
+/// (`aws:ResourceTag/${TagKey}`) are the authorizer's, read once per checked ARN, so they reach
+/// further checks too.
+///
 /// The pipeline decodes the input from the wire by the operation's model shape, validates it, asks
 /// the declaration for the resources to authorize, and only then calls the handler.
 public struct ServiceOperation: Sendable {
@@ -54,7 +61,7 @@ public struct ServiceOperation: Sendable {
         access: Access = .byPolicy,
         input: Input.Type,
         resources: @escaping @Sendable (Input, CallContext) throws -> [String],
-        conditionKeys: (@Sendable (Input, CallContext) -> [String: AuthorizationCheck.Value])? = nil,
+        conditionKeys: (@Sendable (Input, CallContext) throws -> [String: AuthorizationCheck.Value])? = nil,
         furtherChecks: (@Sendable (Input, CallContext) throws -> [AuthorizationCheck])? = nil,
         handler: @escaping @Sendable (Input, CallContext) async throws -> Output
     ) {
@@ -68,7 +75,7 @@ public struct ServiceOperation: Sendable {
         self.access = access
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
-            let keys = conditionKeys?(typed, context) ?? [:]
+            let keys = try conditionKeys?(typed, context) ?? [:]
             let checks =
                 try resources(typed, context).map { AuthorizationCheck(action: action, resource: $0, conditionKeys: keys) }
                 + (try furtherChecks?(typed, context) ?? [])

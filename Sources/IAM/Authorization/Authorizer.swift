@@ -8,13 +8,18 @@ import Store
 /// policy that allows it, except what an account's root may do in its own account.
 public struct Authorizer: Sendable {
     private let gatherer: PolicyGatherer
+    private let resourceTags: ResourceTagReader
     private let evaluator = PolicyEvaluator()
 
     public init(database: BulwarkDatabase) {
         gatherer = PolicyGatherer(database: database)
+        resourceTags = ResourceTagReader(database: database)
     }
 
     /// Decides the checks of one call, in order; the first denial decides the call.
+    ///
+    /// Each check is judged under the request's global keys, its resource's tags
+    /// (``ResourceTagReader``) and the service keys the operation declared for it.
     public func authorize(_ checks: [AuthorizationCheck], context: CallContext) async throws -> AuthorizationOutcome {
         // A call that asks no question is refused (the outcome allows nothing), never waved through.
         guard !checks.isEmpty else { return AuthorizationOutcome(results: []) }
@@ -25,6 +30,7 @@ public struct Authorizer: Sendable {
             var applicable = policies
             applicable.resource = try await gatherer.resourcePolicy(for: check.resource, action: check.action)
             var requestContext = base
+            for (key, value) in try await resourceTags.conditionKeys(of: check.resource) { requestContext[key] = value }
             for (key, value) in check.conditionKeys {
                 switch value {
                 case .single(let text): requestContext[key] = .single(text)

@@ -33,12 +33,7 @@ public struct STSService: AWSService {
                     var keys: [String: AuthorizationCheck.Value] = [:]
                     if let externalID = input.externalId { keys["sts:ExternalId"] = .single(externalID) }
                     if let sourceIdentity = input.sourceIdentity { keys["sts:SourceIdentity"] = .single(sourceIdentity) }
-                    let tags = input.tags ?? []
-                    if !tags.isEmpty {
-                        keys["aws:TagKeys"] = .multiple(tags.map(\.key))
-                        for tag in tags { keys["aws:RequestTag/\(tag.key)"] = .single(tag.value) }
-                    }
-                    return keys
+                    return keys.merging(AuthorizationCheck.requestTagKeys((input.tags ?? []).map { (key: $0.key, value: $0.value) })) { $1 }
                 },
                 handler: assumeRole
             ),

@@ -10,11 +10,17 @@ extension IAMService {
             ServiceOperation(
                 "AttachUserPolicy", action: "iam:AttachUserPolicy", readOnly: false, input: IAMAPI.AttachUserPolicyRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, context in
+                    try currentBoundaryKey(.user, input.userName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                },
                 handler: { input, context in try await attach(input.policyArn, to: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "DetachUserPolicy", action: "iam:DetachUserPolicy", readOnly: false, input: IAMAPI.DetachUserPolicyRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, context in
+                    try currentBoundaryKey(.user, input.userName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                },
                 handler: { input, context in try await detach(input.policyArn, from: .user, input.userName, context) }
             ),
             ServiceOperation(
@@ -29,11 +35,13 @@ extension IAMService {
             ServiceOperation(
                 "AttachGroupPolicy", action: "iam:AttachGroupPolicy", readOnly: false, input: IAMAPI.AttachGroupPolicyRequest.self,
                 resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                conditionKeys: { input, _ in Self.policyARNKey(input.policyArn) },
                 handler: { input, context in try await attach(input.policyArn, to: .group, input.groupName, context) }
             ),
             ServiceOperation(
                 "DetachGroupPolicy", action: "iam:DetachGroupPolicy", readOnly: false, input: IAMAPI.DetachGroupPolicyRequest.self,
                 resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                conditionKeys: { input, _ in Self.policyARNKey(input.policyArn) },
                 handler: { input, context in try await detach(input.policyArn, from: .group, input.groupName, context) }
             ),
             ServiceOperation(
@@ -48,11 +56,17 @@ extension IAMService {
             ServiceOperation(
                 "AttachRolePolicy", action: "iam:AttachRolePolicy", readOnly: false, input: IAMAPI.AttachRolePolicyRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, context in
+                    try currentBoundaryKey(.role, input.roleName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                },
                 handler: { input, context in try await attach(input.policyArn, to: .role, input.roleName, context) }
             ),
             ServiceOperation(
                 "DetachRolePolicy", action: "iam:DetachRolePolicy", readOnly: false, input: IAMAPI.DetachRolePolicyRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, context in
+                    try currentBoundaryKey(.role, input.roleName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                },
                 handler: { input, context in try await detach(input.policyArn, from: .role, input.roleName, context) }
             ),
             ServiceOperation(

@@ -10,6 +10,7 @@ extension IAMService {
             ServiceOperation(
                 "PutUserPolicy", action: "iam:PutUserPolicy", readOnly: false, input: IAMAPI.PutUserPolicyRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, context in try currentBoundaryKey(.user, input.userName, context) },
                 handler: { input, context in
                     try await putInlinePolicy(input.policyDocument, named: input.policyName, of: .user, input.userName, context)
                 }
@@ -33,6 +34,7 @@ extension IAMService {
             ServiceOperation(
                 "DeleteUserPolicy", action: "iam:DeleteUserPolicy", readOnly: false, input: IAMAPI.DeleteUserPolicyRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, context in try currentBoundaryKey(.user, input.userName, context) },
                 handler: { input, context in try await deleteInlinePolicy(named: input.policyName, of: .user, input.userName, context) }
             ),
             ServiceOperation(
@@ -66,6 +68,7 @@ extension IAMService {
             ServiceOperation(
                 "PutRolePolicy", action: "iam:PutRolePolicy", readOnly: false, input: IAMAPI.PutRolePolicyRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, context in try currentBoundaryKey(.role, input.roleName, context) },
                 handler: { input, context in
                     try await putInlinePolicy(input.policyDocument, named: input.policyName, of: .role, input.roleName, context)
                 }
@@ -89,6 +92,7 @@ extension IAMService {
             ServiceOperation(
                 "DeleteRolePolicy", action: "iam:DeleteRolePolicy", readOnly: false, input: IAMAPI.DeleteRolePolicyRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, context in try currentBoundaryKey(.role, input.roleName, context) },
                 handler: { input, context in try await deleteInlinePolicy(named: input.policyName, of: .role, input.roleName, context) }
             ),
         ]

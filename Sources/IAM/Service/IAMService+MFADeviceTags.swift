@@ -10,11 +10,13 @@ extension IAMService {
             ServiceOperation(
                 "TagMFADevice", action: "iam:TagMFADevice", readOnly: false, input: IAMAPI.TagMFADeviceRequest.self,
                 resources: { input, _ in [input.serialNumber] },
+                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
                 handler: tagMFADevice
             ),
             ServiceOperation(
                 "UntagMFADevice", action: "iam:UntagMFADevice", readOnly: false, input: IAMAPI.UntagMFADeviceRequest.self,
                 resources: { input, _ in [input.serialNumber] },
+                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagMFADevice
             ),
             ServiceOperation(

@@ -14,6 +14,11 @@ extension IAMService {
                 "CreateVirtualMFADevice", action: "iam:CreateVirtualMFADevice", readOnly: false,
                 input: IAMAPI.CreateVirtualMFADeviceRequest.self,
                 resources: { input, context in [Self.mfaARN(accountID: context.accountID, path: input.path, name: input.virtualMFADeviceName)] },
+                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
+                furtherChecks: { input, context in
+                    let device = Self.mfaARN(accountID: context.accountID, path: input.path, name: input.virtualMFADeviceName)
+                    return Self.tagOnCreate(input.tags, action: "iam:TagMFADevice", resource: device)
+                },
                 handler: createVirtualMFADevice
             ),
             ServiceOperation(

@@ -10,6 +10,11 @@ extension IAMService {
             ServiceOperation(
                 "CreatePolicy", action: "iam:CreatePolicy", readOnly: false, input: IAMAPI.CreatePolicyRequest.self,
                 resources: { input, context in [Self.policyARN(accountID: context.accountID, path: input.path, name: input.policyName)] },
+                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
+                furtherChecks: { input, context in
+                    let policy = Self.policyARN(accountID: context.accountID, path: input.path, name: input.policyName)
+                    return Self.tagOnCreate(input.tags, action: "iam:TagPolicy", resource: policy)
+                },
                 handler: createPolicy
             ),
             ServiceOperation(

@@ -11,24 +11,28 @@ extension IAMService {
                 "PutUserPermissionsBoundary", action: "iam:PutUserPermissionsBoundary", readOnly: false,
                 input: IAMAPI.PutUserPermissionsBoundaryRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary) },
                 handler: { input, context in try await setBoundary(input.permissionsBoundary, of: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "DeleteUserPermissionsBoundary", action: "iam:DeleteUserPermissionsBoundary", readOnly: false,
                 input: IAMAPI.DeleteUserPermissionsBoundaryRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, context in try currentBoundaryKey(.user, input.userName, context) },
                 handler: { input, context in try await setBoundary(nil, of: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "PutRolePermissionsBoundary", action: "iam:PutRolePermissionsBoundary", readOnly: false,
                 input: IAMAPI.PutRolePermissionsBoundaryRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary) },
                 handler: { input, context in try await setBoundary(input.permissionsBoundary, of: .role, input.roleName, context) }
             ),
             ServiceOperation(
                 "DeleteRolePermissionsBoundary", action: "iam:DeleteRolePermissionsBoundary", readOnly: false,
                 input: IAMAPI.DeleteRolePermissionsBoundaryRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, context in try currentBoundaryKey(.role, input.roleName, context) },
                 handler: { input, context in try await setBoundary(nil, of: .role, input.roleName, context) }
             ),
         ]

@@ -9,6 +9,11 @@ extension IAMService {
             ServiceOperation(
                 "CreateRole", action: "iam:CreateRole", readOnly: false, input: IAMAPI.CreateRoleRequest.self,
                 resources: { input, context in [Self.arn(.role, accountID: context.accountID, path: input.path, name: input.roleName)] },
+                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
+                furtherChecks: { input, context in
+                    let role = Self.arn(.role, accountID: context.accountID, path: input.path, name: input.roleName)
+                    return Self.tagOnCreate(input.tags, action: "iam:TagRole", resource: role)
+                },
                 handler: createRole
             ),
             ServiceOperation(
@@ -40,11 +45,13 @@ extension IAMService {
             ServiceOperation(
                 "TagRole", action: "iam:TagRole", readOnly: false, input: IAMAPI.TagRoleRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
                 handler: tagRole
             ),
             ServiceOperation(
                 "UntagRole", action: "iam:UntagRole", readOnly: false, input: IAMAPI.UntagRoleRequest.self,
                 resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagRole
             ),
             ServiceOperation(

@@ -9,6 +9,11 @@ extension IAMService {
             ServiceOperation(
                 "CreateUser", action: "iam:CreateUser", readOnly: false, input: IAMAPI.CreateUserRequest.self,
                 resources: { input, context in [Self.arn(.user, accountID: context.accountID, path: input.path, name: input.userName)] },
+                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
+                furtherChecks: { input, context in
+                    let user = Self.arn(.user, accountID: context.accountID, path: input.path, name: input.userName)
+                    return Self.tagOnCreate(input.tags, action: "iam:TagUser", resource: user)
+                },
                 handler: createUser
             ),
             ServiceOperation(
@@ -41,11 +46,13 @@ extension IAMService {
             ServiceOperation(
                 "TagUser", action: "iam:TagUser", readOnly: false, input: IAMAPI.TagUserRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
                 handler: tagUser
             ),
             ServiceOperation(
                 "UntagUser", action: "iam:UntagUser", readOnly: false, input: IAMAPI.UntagUserRequest.self,
                 resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagUser
             ),
             ServiceOperation(

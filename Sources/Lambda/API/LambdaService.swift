@@ -67,10 +67,10 @@ public struct LambdaService: AWSService {
     }
 
     /// Tags given with a new function are set by it: the caller must also be allowed
-    /// `lambda:TagResource` on the function, as in AWS.
+    /// `lambda:TagResource` on the function, as in AWS, under the same request-tag keys.
     static func tagOnCreate(_ tags: [String: String]?, function: String) -> [AuthorizationCheck] {
         guard let tags, !tags.isEmpty else { return [] }
-        return [AuthorizationCheck(action: "lambda:TagResource", resource: function)]
+        return [AuthorizationCheck(action: "lambda:TagResource", resource: function, conditionKeys: AuthorizationCheck.requestTagKeys(tags))]
     }
 
     /// Lambda's request size limit for operations that carry a deployment package (as AWS answers it).
@@ -84,6 +84,7 @@ public struct LambdaService: AWSService {
                 resources: { input, context in
                     [try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context).resourceARN]
                 },
+                conditionKeys: { input, _ in Self.creationKeys(input) },
                 furtherChecks: { input, context in
                     let function = try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context)
                     return [Self.passRole(input.role)] + Self.tagOnCreate(input.tags, function: function.resourceARN)
@@ -130,6 +131,7 @@ public struct LambdaService: AWSService {
                 resources: { input, context in
                     [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
                 },
+                conditionKeys: { input, _ in Self.configurationKeys(layers: input.layers, vpcConfig: input.vpcConfig) },
                 furtherChecks: { input, _ in input.role.map { [Self.passRole($0)] } ?? [] },
                 handler: updateFunctionConfiguration
             ),
@@ -146,6 +148,7 @@ public struct LambdaService: AWSService {
                 eventName: "TagResource20170331v2",
                 input: LambdaAPI.TagResourceRequest.self,
                 resources: { input, _ in [input.resource] },
+                conditionKeys: { input, _ in AuthorizationCheck.requestTagKeys(input.tags) },
                 handler: tagResource
             ),
             ServiceOperation(
@@ -153,6 +156,7 @@ public struct LambdaService: AWSService {
                 eventName: "UntagResource20170331v2",
                 input: LambdaAPI.UntagResourceRequest.self,
                 resources: { input, _ in [input.resource] },
+                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagResource
             ),
             ServiceOperation(

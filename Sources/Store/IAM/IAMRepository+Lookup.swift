@@ -17,6 +17,20 @@ extension IAMRepository {
         }
     }
 
+    /// The permissions boundary a user or role has now, read synchronously (see
+    /// ``pathNow(_:accountID:name:)``): it is the `iam:PermissionsBoundary` of the calls that change
+    /// the entity's permissions.
+    public func permissionsBoundaryNow(_ kind: IAMPrincipalKind, accountID: String, name: String) throws -> String? {
+        try StoreError.wrapNow {
+            try pool.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT permissionsBoundary FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?",
+                    arguments: [accountID, kind.rawValue, name]
+                )
+            }
+        }
+    }
+
     /// The user owning a long-term access key, read synchronously (see ``pathNow(_:accountID:name:)``).
     ///
     /// - Returns: nil for an unknown key; `.some(nil)` for a key of the account root.

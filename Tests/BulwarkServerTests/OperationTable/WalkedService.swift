@@ -38,7 +38,16 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
                 "CreateFunction": ["iam:PassRole", "lambda:TagResource"],
                 "UpdateFunctionConfiguration": ["iam:PassRole"],
             ]
-        case .iam, .sts:
+        case .iam:
+            // Tags given on creation need the entity's tagging action too (IAM guide, "Create new users
+            // only with specific tags" allows iam:CreateUser with iam:TagUser).
+            [
+                "CreateUser": ["iam:TagUser"],
+                "CreateRole": ["iam:TagRole"],
+                "CreatePolicy": ["iam:TagPolicy"],
+                "CreateVirtualMFADevice": ["iam:TagMFADevice"],
+            ]
+        case .sts:
             [:]
         }
     }
