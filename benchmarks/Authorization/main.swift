@@ -132,3 +132,9 @@ try await measure("parse AWSLambda_ReadOnlyAccess (\(readOnly.document.utf8.coun
     (try? PolicyDocument.parse(readOnly.document, kind: .identity)) != nil
 }
 try await measure("parse a one-statement inline policy") { (try? PolicyDocument.parse(invokeHello, kind: .identity)) != nil }
+
+// One read of the store, the unit the decisions above are made of.
+let functionKey = FunctionKey(accountID: accountID, region: "us-east-1", name: "hello")
+try await measure("one store read (a function policy that does not exist)") {
+    try await database.functionPolicies.policy(of: functionKey, qualifier: "$LATEST") == nil
+}
