@@ -9,18 +9,14 @@ import json
 
 import pytest
 
-from support.functions import PYTHON_RUNTIME, create, invoke, python_zip, wait_until_ready
+from conftest import BASIC_EXECUTION_POLICY, TRUST_LAMBDA
+from support.functions import PYTHON_RUNTIME, invoke, python_zip, wait_until_ready
 from support.lam import expect_error
 
-TRUST_LAMBDA = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}
 TRUST_EC2 = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
-BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 REFUSED = "The role defined for the function cannot be assumed by Lambda."
 
 
@@ -33,7 +29,7 @@ def make_role(bulwark, unique_name):
     def make(suffix: str, trust: dict = TRUST_LAMBDA, path: str = "/", policy: dict | None = None) -> str:
         name = f"{unique_name[:48]}-{suffix}"
         arn = iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-        iam.attach_role_policy(RoleName=name, PolicyArn=BASIC)
+        iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION_POLICY)
         if policy is not None:
             iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=json.dumps(policy))
         made.append(name)
@@ -43,7 +39,7 @@ def make_role(bulwark, unique_name):
     for name in made:
         for inline in iam.list_role_policies(RoleName=name)["PolicyNames"]:
             iam.delete_role_policy(RoleName=name, PolicyName=inline)
-        iam.detach_role_policy(RoleName=name, PolicyArn=BASIC)
+        iam.detach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION_POLICY)
         iam.delete_role(RoleName=name)
 
 
@@ -154,9 +150,9 @@ def test_a_deleted_role_fails_new_environments(bulwark, unique_name, make_role):
     create_with_role(bulwark, unique_name, role)
     wait_until_ready(lam, unique_name)
     iam = bulwark.client("iam")
-    iam.detach_role_policy(RoleName=role_name, PolicyArn=BASIC)
+    iam.detach_role_policy(RoleName=role_name, PolicyArn=BASIC_EXECUTION_POLICY)
     iam.delete_role(RoleName=role_name)
     expect_error(lambda: lam.invoke(FunctionName=unique_name, Payload=b"{}"), "InvalidParameterValueException", 400, REFUSED)
     iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))
-    iam.attach_role_policy(RoleName=role_name, PolicyArn=BASIC)
+    iam.attach_role_policy(RoleName=role_name, PolicyArn=BASIC_EXECUTION_POLICY)
     assert invoke(lam, unique_name, {"x": 1}).status == 200

@@ -59,12 +59,17 @@ struct PolicyGatherer: Sendable {
         case "iam":
             guard action.lowercased().hasPrefix("sts:assumerole"), arn.resource.hasPrefix("role/") else { return nil }
             let name = String(arn.resource.split(separator: "/").last ?? "")
-            guard let role = try await database.iam.principal(.role, accountID: arn.accountID, name: name), let trust = role.trustPolicy
-            else { return nil }
-            return AttachedPolicy(try Self.parse(trust, kind: .trust), name: "trust policy", arn: role.arn)
+            guard let role = try await database.iam.principal(.role, accountID: arn.accountID, name: name) else { return nil }
+            return try trustPolicy(of: role)
         default:
             return nil
         }
+    }
+
+    /// A role's trust policy, the resource policy of `sts:AssumeRole` on it.
+    func trustPolicy(of role: IAMPrincipalRecord) throws -> AttachedPolicy? {
+        guard let trust = role.trustPolicy else { return nil }
+        return AttachedPolicy(try Self.parse(trust, kind: .trust), name: "trust policy", arn: role.arn)
     }
 
     /// The identity-based policies of a user (its groups' included), a group or a role, and the

@@ -59,7 +59,7 @@ public struct ServiceRoleSessions: Sendable {
         context["aws:SourceArn"] = .single(assumption.sourceARN)
         context["aws:SourceAccount"] = .single(assumption.sourceAccount)
         var policies = ApplicablePolicies()
-        policies.resource = try await gatherer.resourcePolicy(for: role.arn, action: "sts:AssumeRole")
+        policies.resource = try gatherer.trustPolicy(of: role)
         let result = PolicyEvaluator().evaluate(
             EvaluationRequest(
                 principal: .service(assumption.service), action: "sts:AssumeRole", resource: role.arn, context: context, policies: policies
