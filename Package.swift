@@ -57,7 +57,11 @@ let package = Package(
         ),
         .target(
             name: "IAM",
-            dependencies: ["BulwarkCore", "AWSWire", "Store", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -70,6 +74,7 @@ let package = Package(
             dependencies: [
                 "BulwarkCore", "AWSWire", "Store", "IAM",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
@@ -145,7 +150,9 @@ let package = Package(
         .testTarget(name: "BulwarkCoreTests", dependencies: ["BulwarkCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IAMTests",
             // ZIPFoundation's zlib inflate is the independent decoder that the QR code PNG tests check against.

@@ -1,18 +1,23 @@
 import BulwarkCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded store: one SQLite database in WAL mode under the data directory.
 ///
 /// Every write is a transaction committed with `synchronous = FULL`, so a write that the API has
-/// acknowledged survives a crash of the process or of the machine. Services never see SQL: they use
-/// the repositories (``AccountRepository``, ``FunctionRepository``, ...), the narrow interface a
-/// PostgreSQL store will implement too.
+/// acknowledged survives a crash of the process or of the machine. The store owns only the pool and
+/// the schema registry: each service module keeps its own records and repositories over
+/// ``read(_:)`` and ``write(_:)`` and declares its tables as a ``DatabaseSchema`` — the narrow
+/// interface a PostgreSQL store will implement too.
 public final class BulwarkDatabase: Sendable {
-    let pool: DatabasePool
+    private let pool: DatabasePool
+    private let readTransactions = Atomic<Int>(0)
 
-    /// Opens (creating when needed) `bulwark.sqlite` in `directory` and migrates it to the current schema.
-    public init(directory: URL) throws {
+    /// Opens (creating when needed) `bulwark.sqlite` in `directory` and migrates it: the released
+    /// baseline first, then each schema's migrations in the order given (a schema whose tables refer
+    /// to another's comes after it).
+    public init(directory: URL, schemas: [DatabaseSchema]) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -24,20 +29,31 @@ public final class BulwarkDatabase: Sendable {
         let path = directory.appendingPathComponent("bulwark.sqlite").path
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Migrations.migrator.migrate(pool)
+            try DatabaseSchema.migrator(for: [.baseline] + schemas).migrate(pool)
         } catch {
             throw StoreError.unavailable("cannot open the database at \(path): \(error)")
         }
     }
 
-    public var accounts: AccountRepository { AccountRepository(pool: pool) }
-    public var functions: FunctionRepository { FunctionRepository(pool: pool) }
-    public var tags: TagRepository { TagRepository(pool: pool) }
-    public var invocations: InvocationRepository { InvocationRepository(pool: pool) }
-    public var iam: IAMRepository { IAMRepository(pool: pool) }
-    public var managedPolicies: ManagedPolicyRepository { ManagedPolicyRepository(pool: pool) }
-    public var credentials: CredentialRepository { CredentialRepository(pool: pool) }
-    public var functionPolicies: FunctionPolicyRepository { FunctionPolicyRepository(pool: pool) }
+    /// Runs `body` in one read transaction (a consistent snapshot), translating the database's
+    /// failures into ``StoreError``.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        readTransactions.add(1, ordering: .relaxed)
+        return try await StoreError.wrap { try await pool.read(body) }
+    }
+
+    /// Runs `body` in one write transaction, committed durably before this returns; a thrown error
+    /// rolls it back.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await StoreError.wrap { try await pool.write(body) }
+    }
+
+    /// How many read transactions ran since the database was opened (what one request costs the
+    /// store is a figure the benchmarks and tests watch).
+    public var readTransactionCount: Int { readTransactions.load(ordering: .relaxed) }
+
+    /// The ARN-keyed tags of every service's resources.
+    public var tags: TagRepository { TagRepository(database: self) }
 }
 
 /// Failures of the store that services translate into AWS errors.

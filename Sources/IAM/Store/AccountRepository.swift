@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// The account of this installation and its access keys.
 public struct AccountRecord: Codable, Sendable, Equatable {
@@ -51,41 +52,37 @@ extension AccessKeyRecord: FetchableRecord, PersistableRecord {
 
 /// Reads and writes accounts, access keys and the server's own secrets.
 public struct AccountRepository: Sendable {
-    let pool: DatabasePool
+    let database: BulwarkDatabase
 
     /// The installation's account, once bootstrapped.
     public func account() async throws -> AccountRecord? {
-        try await StoreError.wrap { try await pool.read { db in try AccountRecord.order(Column("createdAt")).fetchOne(db) } }
+        try await database.read { db in try AccountRecord.order(Column("createdAt")).fetchOne(db) }
     }
 
     /// Creates the account and its first (root) access key in one transaction.
     ///
     /// - Throws: ``StoreError/conflict`` when an account exists already.
     public func bootstrap(_ account: AccountRecord, rootKey: AccessKeyRecord) async throws {
-        try await StoreError.wrap {
-            try await pool.write { db in
-                if try AccountRecord.fetchCount(db) > 0 { throw StoreError.conflict }
-                try account.insert(db)
-                try rootKey.insert(db)
-            }
+        try await database.write { db in
+            if try AccountRecord.fetchCount(db) > 0 { throw StoreError.conflict }
+            try account.insert(db)
+            try rootKey.insert(db)
         }
     }
 
     public func accessKey(_ accessKeyID: String) async throws -> AccessKeyRecord? {
-        try await StoreError.wrap { try await pool.read { db in try AccessKeyRecord.fetchOne(db, key: accessKeyID) } }
+        try await database.read { db in try AccessKeyRecord.fetchOne(db, key: accessKeyID) }
     }
 
     /// The secret named `name`, created with `make` on first use and kept from then on.
     public func serviceSecret(_ name: String, make: @escaping @Sendable () -> Data) async throws -> Data {
-        try await StoreError.wrap {
-            try await pool.write { db in
-                if let secret = try Data.fetchOne(db, sql: "SELECT secret FROM serviceSecret WHERE name = ?", arguments: [name]) {
-                    return secret
-                }
-                let secret = make()
-                try db.execute(sql: "INSERT INTO serviceSecret (name, secret) VALUES (?, ?)", arguments: [name, secret])
+        try await database.write { db in
+            if let secret = try Data.fetchOne(db, sql: "SELECT secret FROM serviceSecret WHERE name = ?", arguments: [name]) {
                 return secret
             }
+            let secret = make()
+            try db.execute(sql: "INSERT INTO serviceSecret (name, secret) VALUES (?, ?)", arguments: [name, secret])
+            return secret
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// The kinds of IAM identities that have names in an account.
 public enum IAMPrincipalKind: String, Sendable, Codable {
@@ -198,8 +199,12 @@ public struct SessionRecord: Sendable, Equatable {
     public var sessionTokenHash: String
     public var accountID: String
     public var kind: Kind
-    /// The role (for role sessions) or the user (empty for the root) the session belongs to.
+    /// The role (for role sessions) or the user (empty for the root) the session belongs to, by name.
     public var principalName: String
+    /// The unique id of that role or user (`AROA…`, `AIDA…`; the account id for the root): what the
+    /// session is bound to, so that it dies with its role or user even when another of the same
+    /// name is created later. Nil only for sessions issued before sessions were bound (refused).
+    public var principalID: String?
     public var sessionName: String?
     /// The long-term key `GetSessionToken` was called with.
     public var sourceAccessKeyID: String?
@@ -215,7 +220,7 @@ public struct SessionRecord: Sendable, Equatable {
 
     public init(
         accessKeyID: String, secretAccessKey: String, sessionTokenHash: String, accountID: String, kind: Kind, principalName: String,
-        sessionName: String?, sourceAccessKeyID: String?, issuedAt: Date, expiresAt: Date, mfaAuthenticatedAt: Date?,
+        principalID: String?, sessionName: String?, sourceAccessKeyID: String?, issuedAt: Date, expiresAt: Date, mfaAuthenticatedAt: Date?,
         sessionPolicy: String?, tags: [IAMTag], sourceFunctionARN: String?
     ) {
         self.accessKeyID = accessKeyID
@@ -224,6 +229,7 @@ public struct SessionRecord: Sendable, Equatable {
         self.accountID = accountID
         self.kind = kind
         self.principalName = principalName
+        self.principalID = principalID
         self.sessionName = sessionName
         self.sourceAccessKeyID = sourceAccessKeyID
         self.issuedAt = issuedAt
@@ -240,7 +246,7 @@ extension SessionRecord: FetchableRecord {
         self.init(
             accessKeyID: row["accessKeyID"], secretAccessKey: row["secretAccessKey"], sessionTokenHash: row["sessionTokenHash"],
             accountID: row["accountID"], kind: Kind(rawValue: row["kind"]) ?? .userSession, principalName: row["principalName"],
-            sessionName: row["sessionName"], sourceAccessKeyID: row["sourceAccessKeyID"], issuedAt: row["issuedAt"],
+            principalID: row["principalID"], sessionName: row["sessionName"], sourceAccessKeyID: row["sourceAccessKeyID"], issuedAt: row["issuedAt"],
             expiresAt: row["expiresAt"], mfaAuthenticatedAt: row["mfaAuthenticatedAt"], sessionPolicy: row["sessionPolicy"],
             tags: IAMTagCoding.decode(row["tags"]), sourceFunctionARN: row["sourceFunctionARN"]
         )

@@ -1,15 +1,18 @@
 import Foundation
+import IAM
 import Store
 import Testing
 
-@Suite("The embedded store")
+@testable import Lambda
+
+@Suite("Lambda's store")
 struct StoreTests {
     let directory: URL
     let database: BulwarkDatabase
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-store-\(UUID().uuidString)")
-        database = try BulwarkDatabase(directory: directory)
+        database = try BulwarkDatabase(directory: directory, schemas: [.iam])
     }
 
     private let key = FunctionKey(accountID: "123456789012", region: "us-east-1", name: "hello")
@@ -40,7 +43,7 @@ struct StoreTests {
     @Test func survivesReopening() async throws {
         try await bootstrap()
         try await database.functions.create(version(), createdAt: Date(), tags: ["team": "a"], tagResource: "arn:f")
-        let reopened = try BulwarkDatabase(directory: directory)
+        let reopened = try BulwarkDatabase(directory: directory, schemas: [.iam])
         #expect(try await reopened.functions.version(key, "$LATEST")?.revisionID == "r1")
         #expect(try await reopened.tags.tags(of: "arn:f") == ["team": "a"])
     }

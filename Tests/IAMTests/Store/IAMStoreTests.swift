@@ -2,13 +2,16 @@ import Foundation
 import Store
 import Testing
 
+@testable import IAM
+
 @Suite("The IAM store")
 struct IAMStoreTests {
     let database: BulwarkDatabase
     let account = "123456789012"
 
     init() throws {
-        database = try BulwarkDatabase(directory: FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-iam-\(UUID().uuidString)"))
+        database = try BulwarkDatabase(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-iam-\(UUID().uuidString)"), schemas: [.iam])
     }
 
     private func user(_ name: String, path: String = "/") -> IAMPrincipalRecord {
@@ -126,6 +129,7 @@ struct IAMStoreTests {
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())
         let session = SessionRecord(
             accessKeyID: "ASIATEST", secretAccessKey: "s", sessionTokenHash: "h", accountID: account, kind: .roleSession, principalName: "r",
+            principalID: "AROAR",
             sessionName: "s", sourceAccessKeyID: nil, issuedAt: now, expiresAt: now.addingTimeInterval(3600), mfaAuthenticatedAt: nil,
             sessionPolicy: nil, tags: [IAMTag(key: "k", value: "v")], sourceFunctionARN: nil
         )

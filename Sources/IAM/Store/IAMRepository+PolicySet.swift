@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// The text of one identity-based policy as stored: an inline policy (no ARN) or the default
 /// version of a managed policy.
@@ -31,31 +32,32 @@ public struct EntityPolicyTexts: Sendable, Equatable {
 
 extension IAMRepository {
     /// The policies that apply to `entity`, read in one transaction (one consistent snapshot, one
-    /// trip to the store: the authorize stage asks this for every call).
+    /// trip to the store).
     public func policyTexts(of entity: IAMPrincipalRecord) async throws -> EntityPolicyTexts {
-        try await StoreError.wrap {
-            try await pool.read { db in
-                var identity = try Self.policyTexts(db, entity.kind, entity.name, accountID: entity.accountID)
-                if entity.kind == .user {
-                    let groups = try String.fetchAll(
-                        db,
-                        sql: """
-                            SELECT p.name FROM iamGroupMember m JOIN iamPrincipal p
-                                ON p.accountID = m.accountID AND p.kind = 'group' AND p.name = m.groupName
-                            WHERE m.accountID = ? AND m.userName = ? ORDER BY p.name COLLATE NOCASE
-                            """,
-                        arguments: [entity.accountID, entity.name]
-                    )
-                    for group in groups {
-                        identity += try Self.policyTexts(db, .group, group, accountID: entity.accountID)
-                    }
-                }
-                let boundary = try entity.permissionsBoundary.flatMap { arn in
-                    try Self.defaultDocument(db, arn).map { StoredPolicyText(name: Self.policyName(arn), arn: arn, document: $0) }
-                }
-                return EntityPolicyTexts(identity: identity, boundary: boundary)
+        try await database.read { db in try Self.policyTexts(db, of: entity) }
+    }
+
+    /// The policies that apply to `entity`, within a read of the caller's.
+    static func policyTexts(_ db: Database, of entity: IAMPrincipalRecord) throws -> EntityPolicyTexts {
+        var identity = try policyTexts(db, entity.kind, entity.name, accountID: entity.accountID)
+        if entity.kind == .user {
+            let groups = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT p.name FROM iamGroupMember m JOIN iamPrincipal p
+                        ON p.accountID = m.accountID AND p.kind = 'group' AND p.name = m.groupName
+                    WHERE m.accountID = ? AND m.userName = ? ORDER BY p.name COLLATE NOCASE
+                    """,
+                arguments: [entity.accountID, entity.name]
+            )
+            for group in groups {
+                identity += try policyTexts(db, .group, group, accountID: entity.accountID)
             }
         }
+        let boundary = try entity.permissionsBoundary.flatMap { arn in
+            try defaultDocument(db, arn).map { StoredPolicyText(name: policyName(arn), arn: arn, document: $0) }
+        }
+        return EntityPolicyTexts(identity: identity, boundary: boundary)
     }
 
     private static func policyTexts(_ db: Database, _ kind: IAMPrincipalKind, _ name: String, accountID: String) throws -> [StoredPolicyText] {

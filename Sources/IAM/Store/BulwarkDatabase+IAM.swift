@@ -1,0 +1,12 @@
+import Store
+
+extension BulwarkDatabase {
+    /// The account, long-term access keys and the server's own secrets.
+    public var accounts: AccountRepository { AccountRepository(database: self) }
+    /// Users, groups and roles, their inline policies and attachments.
+    public var iam: IAMRepository { IAMRepository(database: self) }
+    /// Customer and AWS managed policies with their versions.
+    public var managedPolicies: ManagedPolicyRepository { ManagedPolicyRepository(database: self) }
+    /// STS sessions and MFA devices.
+    public var credentials: CredentialRepository { CredentialRepository(database: self) }
+}

@@ -1,0 +1,10 @@
+import Store
+
+extension BulwarkDatabase {
+    /// Functions and their versions.
+    var functions: FunctionRepository { FunctionRepository(database: self) }
+    /// The statements of functions' resource-based policies.
+    var functionPolicies: FunctionPolicyRepository { FunctionPolicyRepository(database: self) }
+    /// Concurrency settings, event invoke configurations and the durable queue of `Event` invocations.
+    public var invocations: InvocationRepository { InvocationRepository(database: self) }
+}
