@@ -40,7 +40,7 @@ public enum BulwarkServer {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory.path)
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory)
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam])
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
 
@@ -119,11 +119,13 @@ public enum BulwarkServer {
                 lookup: AccessKeyLookup(database: database, clock: clock),
                 clock: clock
             ),
-            authorizer: Authorizer(database: database),
+            resolver: ResourceResolver(authorities: services.flatMap(\.authorities)),
+            authorizer: Authorizer(),
             audit: AuditRecorder(trail: trail, logger: logger),
             clock: clock,
             logger: logger,
-            defaultBodyLimit: 1 << 20
+            defaultBodyLimit: 1 << 20,
+            keyUses: AccessKeyUseRecorder(database: database)
         )
     }
 

@@ -19,6 +19,9 @@ public struct CallContext: Sendable {
     public let presigner: URLPresigner
     /// The function whose sandbox sent the request through its private endpoint (`lambda:SourceFunctionArn`).
     public let sourceFunctionARN: String?
+    /// What the resolve stage found for the entities the input names: the only entities a handler
+    /// acts on (DESIGN §1). Set by the pipeline before the authorize stage.
+    public var resolution: Resolution = .none
 
     public init(
         requestID: String,

@@ -5,20 +5,30 @@ import Foundation
 public protocol AWSService: Sendable {
     var model: ServiceModel { get }
     var operations: [ServiceOperation] { get }
+    /// The authorities that resolve references to the entities the service stores (none for a
+    /// service that stores none, as STS).
+    var authorities: [any ResourceAuthority] { get }
 }
 
-/// One implemented operation, declared once: its IAM action, how its resources are named, whether
-/// it only reads, how large its request may be, and its handler.
+extension AWSService {
+    public var authorities: [any ResourceAuthority] { [] }
+}
+
+/// One implemented operation, declared once: its IAM action, the entities its input names, the
+/// resources it is authorized on, whether it only reads, how large its request may be, and its
+/// handler.
+///
+/// The pipeline decodes the input from the wire by the operation's model shape and validates it,
+/// then resolves the declared ``ResourceReference``s to the stored entities (the resolve stage), asks
+/// the declaration for its checks on what was resolved, authorizes them, and only then calls the
+/// handler, whose ``CallContext/resolution`` holds the same entities: a handler never looks an entity
+/// up by the raw input.
 ///
 /// Its `conditionKeys` are the service keys the Service Authorization Reference lists for the
-/// action, from the input (`iam:PolicyARN`, `aws:RequestTag/${TagKey}`) or from a short synchronous
-/// read of the entity acted on (a user's current `iam:PermissionsBoundary`); they apply to the
-/// operation's own checks. Keys that belong to the resource rather than to the action
-/// (`aws:ResourceTag/${TagKey}`) are the authorizer's, read once per checked ARN, so they reach
-/// further checks too.
-///
-/// The pipeline decodes the input from the wire by the operation's model shape, validates it, asks
-/// the declaration for the resources to authorize, and only then calls the handler.
+/// action, from the input (`iam:PolicyARN`, `aws:RequestTag/${TagKey}`) or from the resolved entity
+/// (a user's current `iam:PermissionsBoundary`); they apply to the operation's own checks. Keys that
+/// belong to the resource rather than to the action (`aws:ResourceTag/${TagKey}`) come with the
+/// resolved resource, so they reach further checks too.
 public struct ServiceOperation: Sendable {
     /// Who may call the operation.
     public enum Access: Sendable, Equatable {
@@ -35,6 +45,9 @@ public struct ServiceOperation: Sendable {
     public let action: String
     /// CloudTrail's `readOnly`.
     public let isReadOnly: Bool
+    /// Whether the trail records the answer (`responseElements`): CloudTrail does for changes, and
+    /// for the few reads whose answer is what must be traced (STS's `AssumeRole`).
+    public let auditsResponse: Bool
     /// The largest request body accepted, in bytes.
     public let maxRequestBytes: Int
     /// The operation's name in the "Request must be smaller than N bytes for the X operation"
@@ -50,24 +63,34 @@ public struct ServiceOperation: Sendable {
     private let prepareCall: @Sendable (JSONValue, CallContext) throws -> PreparedCall
 
     /// Declares an operation with typed input and output (the generated shapes).
+    ///
+    /// - Parameters:
+    ///   - references: the entities the input names, as typed (no store access: parsing only).
+    ///   - resources: the ARNs the operation's own action is asked on; by default those of the
+    ///     references it acts on, or `*` when it names none.
+    ///   - conditionKeys: the service condition keys of the operation's own checks.
+    ///   - furtherChecks: other actions the input implies (`iam:PassRole` on a function's role).
     public init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ name: String,
         action: String,
         readOnly: Bool,
+        auditsResponse: Bool? = nil,
         maxRequestBytes: Int = 1 << 20,
         limitName: String? = nil,
         responseContentType: String? = nil,
         eventName: String? = nil,
         access: Access = .byPolicy,
         input: Input.Type,
-        resources: @escaping @Sendable (Input, CallContext) throws -> [String],
-        conditionKeys: (@Sendable (Input, CallContext) throws -> [String: AuthorizationCheck.Value])? = nil,
-        furtherChecks: (@Sendable (Input, CallContext) throws -> [AuthorizationCheck])? = nil,
+        references: @escaping @Sendable (Input, CallContext) throws -> [ResourceReference],
+        resources: (@Sendable (Input, Resolution, CallContext) throws -> [String])? = nil,
+        conditionKeys: (@Sendable (Input, Resolution, CallContext) throws -> [String: AuthorizationCheck.Value])? = nil,
+        furtherChecks: (@Sendable (Input, Resolution, CallContext) throws -> [AuthorizationCheck])? = nil,
         handler: @escaping @Sendable (Input, CallContext) async throws -> Output
     ) {
         self.name = name
         self.action = action
         self.isReadOnly = readOnly
+        self.auditsResponse = auditsResponse ?? !readOnly
         self.maxRequestBytes = maxRequestBytes
         self.limitName = limitName ?? name
         self.responseContentType = responseContentType
@@ -75,38 +98,85 @@ public struct ServiceOperation: Sendable {
         self.access = access
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
-            let keys = try conditionKeys?(typed, context) ?? [:]
-            let checks =
-                try resources(typed, context).map { AuthorizationCheck(action: action, resource: $0, conditionKeys: keys) }
-                + (try furtherChecks?(typed, context) ?? [])
-            return PreparedCall(checks: checks) { context in
-                ShapeCoding.encode(try await handler(typed, context))
-            }
+            return PreparedCall(
+                references: try references(typed, context),
+                checks: { resolution in
+                    // Without a resources declaration, the action is asked on what the references name, or
+                    // on `*` when they name nothing; a declaration that names nothing asks nothing, and
+                    // a call that asks nothing is refused.
+                    let named = try resources.map { try $0(typed, resolution, context) } ?? Self.defaultResources(resolution)
+                    let keys = try conditionKeys?(typed, resolution, context) ?? [:]
+                    return named.map { AuthorizationCheck(action: action, resource: $0, conditionKeys: keys) }
+                        + (try furtherChecks?(typed, resolution, context) ?? [])
+                },
+                run: { context in ShapeCoding.encode(try await handler(typed, context)) }
+            )
         }
     }
 
-    /// Turns the validated input document into a typed call, ready to authorize and run.
+    /// Declares an operation whose input names no entity (listings, account settings, the caller
+    /// itself): its action is asked on `*`.
+    public init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ name: String,
+        action: String,
+        readOnly: Bool,
+        auditsResponse: Bool? = nil,
+        maxRequestBytes: Int = 1 << 20,
+        eventName: String? = nil,
+        access: Access = .byPolicy,
+        input: Input.Type,
+        conditionKeys: (@Sendable (Input, CallContext) throws -> [String: AuthorizationCheck.Value])? = nil,
+        handler: @escaping @Sendable (Input, CallContext) async throws -> Output
+    ) {
+        let noReferences: @Sendable (Input, CallContext) throws -> [ResourceReference] = { _, _ in [] }
+        var keys: (@Sendable (Input, Resolution, CallContext) throws -> [String: AuthorizationCheck.Value])?
+        if let conditionKeys {
+            keys = { input, _, context in try conditionKeys(input, context) }
+        }
+        self.init(
+            name, action: action, readOnly: readOnly, auditsResponse: auditsResponse, maxRequestBytes: maxRequestBytes,
+            eventName: eventName, access: access, input: input, references: noReferences, conditionKeys: keys, handler: handler
+        )
+    }
+
+    private static func defaultResources(_ resolution: Resolution) -> [String] {
+        let named = resolution.actedOnARNs
+        return named.isEmpty ? ["*"] : named
+    }
+
+    /// Turns the validated input document into a typed call: the references to resolve, then the
+    /// questions to authorize and the handler to run.
     public func prepare(_ input: JSONValue, context: CallContext) throws -> PreparedCall {
         try prepareCall(input, context)
     }
 }
 
-/// An operation call whose input has been decoded: the questions to authorize and the handler to run.
+/// An operation call whose input has been decoded: the entities it names, and — once they are
+/// resolved — the questions to authorize and the handler to run.
 public struct PreparedCall: Sendable {
-    /// The operation's action on each resource it acts on (`*` when none), then any further checks
-    /// its input implies.
-    public let checks: [AuthorizationCheck]
+    /// What the input names, in declaration order.
+    public let references: [ResourceReference]
+    private let makeChecks: @Sendable (Resolution) throws -> [AuthorizationCheck]
     private let run: @Sendable (CallContext) async throws -> JSONValue
 
-    public init(checks: [AuthorizationCheck], run: @escaping @Sendable (CallContext) async throws -> JSONValue) {
-        self.checks = checks
+    public init(
+        references: [ResourceReference],
+        checks: @escaping @Sendable (Resolution) throws -> [AuthorizationCheck],
+        run: @escaping @Sendable (CallContext) async throws -> JSONValue
+    ) {
+        self.references = references
+        self.makeChecks = checks
         self.run = run
     }
 
-    /// The ARNs of the resources the call acts on.
-    public var resources: [String] { checks.map(\.resource) }
+    /// The operation's action on each resource it acts on (`*` when none), then any further checks
+    /// its input implies — all named by what `resolution` found.
+    public func checks(given resolution: Resolution) throws -> [AuthorizationCheck] {
+        try makeChecks(resolution)
+    }
 
-    /// Runs the handler; the answer is the output document keyed by model member names.
+    /// Runs the handler on what was resolved (`context.resolution`); the answer is the output
+    /// document keyed by model member names.
     public func execute(_ context: CallContext) async throws -> JSONValue {
         try await run(context)
     }

@@ -22,9 +22,11 @@ extension SigV4Failure {
     ///   403 "The security token included in the request is expired" (cloudquery/cq-provider-aws#1171).
     /// - Messages of the query protocol and which error wins: `dacut/scratchstack-aws-signature`,
     ///   `docs/AWS Auth Error Ordering.pdf` (observed on IAM/STS), e.g. the token message without a final
-    ///   period for a bad session token and with one for an unknown key, and no message at all when
-    ///   both an `Authorization` header and `X-Amz-Algorithm` are present. Bulwark uses the same
+    ///   period for a bad session token and with one for an unknown key. Bulwark uses the same
     ///   messages in both families.
+    /// - Both an `Authorization` header and `X-Amz-Algorithm`: IAM and STS answer the signature error
+    ///   with no message at all; Bulwark says why, in the words S3 uses for it ("Only one auth
+    ///   mechanism allowed; ...").
     /// - `InvalidURIPath` and `MalformedQueryString` (400) as scratchstack-aws-signature answers them;
     ///   AWS closes such connections before any service sees them.
     public func awsError(for family: ProtocolFamily) -> AWSError {
@@ -40,7 +42,7 @@ extension SigV4Failure {
         case .incompleteSignature(let message):
             return AWSError(code: family == .json ? "IncompleteSignatureException" : "IncompleteSignature", message: message, status: 400)
         case .ambiguousAuthentication:
-            return Self.signatureError(family, message: "")
+            return Self.signatureError(family, message: Self.ambiguousMessage)
         case .hostNotSigned:
             return Self.signatureError(family, message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         case .requestExpired(let message), .credentialScopeMismatch(let message):
@@ -59,6 +61,10 @@ extension SigV4Failure {
             )
         }
     }
+
+    /// Why a request with two authentication mechanisms is refused, as S3 words it.
+    public static let ambiguousMessage =
+        "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
 
     /// AWS's answer to a wrong signature, word for word.
     public static let mismatchMessage =

@@ -51,7 +51,7 @@ public struct SigV4Verifier: Sendable {
         self.acceptsUnsignedPayload = acceptsUnsignedPayload
     }
 
-    /// Verifies `request` for `endpoint`, asking `lookup` for the secret.
+    /// Verifies `request` (with its body) for `endpoint`, asking `lookup` for the secret.
     ///
     /// - Returns: the claims and what the lookup attached to the key.
     /// - Throws: a ``SigV4Failure``, or what `lookup` throws.
@@ -60,39 +60,35 @@ public struct SigV4Verifier: Sendable {
         for endpoint: SigV4Endpoint,
         using lookup: Lookup
     ) async throws -> SigV4Verification<Lookup.Identity> {
+        try await verifyHead(request, for: endpoint, using: lookup).complete(body: request.body)
+    }
+
+    /// Steps 1–15 on the request's head — everything but the payload: the claims, then the session
+    /// token and the access key. A server calls this before it reads the body, so that nobody
+    /// without a key makes it buffer one; ``SigV4PendingVerification/complete(body:)`` then checks
+    /// the payload hash and the signature.
+    ///
+    /// - Throws: a ``SigV4Failure``, or what `lookup` throws.
+    public func verifyHead<Lookup: SigV4CredentialLookup>(
+        _ request: WireRequest,
+        for endpoint: SigV4Endpoint,
+        using lookup: Lookup
+    ) async throws -> SigV4PendingVerification<Lookup.Identity> {
         let prepared = try prepare(request, for: endpoint)
         let claims = prepared.claims
-        let secret: String
-        let identity: Lookup.Identity
         switch try await lookup.secret(forAccessKeyID: claims.accessKeyID, sessionToken: claims.sessionToken) {
-        case .found(let secretAccessKey, let found):
-            (secret, identity) = (secretAccessKey, found)
+        case .found(let secretAccessKey, let identity):
+            var head = request
+            head.body = Data()
+            return SigV4PendingVerification(
+                head: head, claims: claims, uri: prepared.uri, query: prepared.query, secretAccessKey: secretAccessKey, identity: identity,
+                acceptsUnsignedPayload: acceptsUnsignedPayload
+            )
         case .invalidSessionToken: throw SigV4Failure.invalidSessionToken
         case .expiredSessionToken: throw SigV4Failure.expiredSessionToken
         case .unknownAccessKey: throw SigV4Failure.unknownAccessKey
         case .inactiveAccessKey: throw SigV4Failure.inactiveAccessKey
         }
-
-        let payloadHash = try payloadHash(claimed: claims.contentSHA256, body: request.body)
-        let canonical = SigV4CanonicalRequest(
-            method: request.method.rawValue,
-            uri: prepared.uri,
-            query: SigV4Canonicalization.query(prepared.query, excluding: claims.isPresigned ? "X-Amz-Signature" : nil),
-            // Every signed header was found present in step 8.
-            headers: SigV4Canonicalization.headers(request.headers, names: claims.signedHeaders) ?? "",
-            signedHeaders: claims.signedHeaders.joined(separator: ";"),
-            payloadHash: payloadHash
-        )
-        let stringToSign = canonical.stringToSign(amzDate: claims.amzDate, scope: claims.scope)
-        let expected = SigV4Crypto.signature(stringToSign: stringToSign, secretAccessKey: secret, scope: claims.scope)
-        guard SigV4Crypto.constantTimeEquals(expected, claims.signature) else { throw SigV4Failure.signatureMismatch }
-        return SigV4Verification(
-            claims: claims,
-            identity: identity,
-            canonicalRequest: canonical,
-            stringToSign: stringToSign,
-            isPayloadSigned: payloadHash != SigV4Crypto.unsignedPayload
-        )
     }
 
     /// Steps 1–13: everything that can be judged without the secret.
@@ -210,16 +206,6 @@ public struct SigV4Verifier: Sendable {
             throw .incompleteSignature("X-Amz-Expires must be less than a week (in seconds) that is; \(maximumExpires)")
         }
         return value
-    }
-
-    /// The hash that goes into the canonical request: the claimed `x-amz-content-sha256` when there is
-    /// one, which must then be `UNSIGNED-PAYLOAD` or the hash of the body that arrived.
-    private func payloadHash(claimed: String?, body: Data) throws(SigV4Failure) -> String {
-        let bodyHash = SigV4Crypto.sha256Hex(body)
-        guard let claimed else { return bodyHash }
-        if claimed == SigV4Crypto.unsignedPayload && acceptsUnsignedPayload { return claimed }
-        guard claimed.lowercased() == bodyHash else { throw .payloadHashMismatch }
-        return claimed
     }
 
     private static func isPresent(_ name: String, in headers: HTTPFields) -> Bool {

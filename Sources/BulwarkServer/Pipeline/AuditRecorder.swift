@@ -33,8 +33,10 @@ struct AuditRecorder: Sendable {
         }
         let readOnly = call.operation?.isReadOnly ?? (call.request.method == .get || call.request.method == .head)
         let managementEvent = operation?.name != "Invoke"
-        // CloudTrail records no answer for reads and data events.
-        let response: JSONValue? = readOnly || !managementEvent ? nil : call.output.flatMap { projection?.project($0, as: operation?.output) }
+        // CloudTrail records the answer of changes (and of the few reads it traces, as AssumeRole), not of data events.
+        let auditsResponse = call.operation?.auditsResponse ?? !readOnly
+        let response: JSONValue? =
+            !auditsResponse || !managementEvent ? nil : call.output.flatMap { projection?.project($0, as: operation?.output) }
         var event = AuditEvent(
             userIdentity: identity,
             eventTime: call.receivedAt,
@@ -58,7 +60,23 @@ struct AuditRecorder: Sendable {
                 : nil
         )
         event.additionalEventData = call.authorization.map { .object(["authorization": .string($0)]) }
+        let resources = (call.resolution?.resources ?? []).filter(\.exists).map {
+            AuditEvent.Resource(arn: $0.arn, accountId: $0.accountID, type: Self.resourceType($0.reference.kind))
+        }
+        event.resources = resources.isEmpty ? nil : resources
         return event
+    }
+
+    /// CloudTrail's type of a resource kind: `AWS::Lambda::Function`, `AWS::IAM::Role`, ….
+    static func resourceType(_ kind: ResourceKind) -> String {
+        let service = kind.service == "iam" ? "IAM" : kind.service.prefix(1).uppercased() + kind.service.dropFirst()
+        let type: String =
+            switch kind.type {
+            case "mfa": "MFADevice"
+            case "access-key": "AccessKey"
+            default: kind.type.prefix(1).uppercased() + kind.type.dropFirst()
+            }
+        return "AWS::\(service)::\(type)"
     }
 
     /// CloudTrail names REST operations with the date of their API version, as Lambda's trail does:

@@ -12,6 +12,8 @@ struct CallRecord: Sendable {
     private(set) var operation: ServiceOperation?
     var caller: AuthenticatedCaller?
     var input: JSONValue?
+    /// What the resolve stage found for the entities the input names.
+    var resolution: Resolution?
     var output: JSONValue?
     var error: AWSError?
     /// Why the authorizer refused the call: the policies it considered and what decided.

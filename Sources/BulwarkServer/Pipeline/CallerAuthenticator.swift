@@ -1,5 +1,7 @@
 import AWSWire
 import BulwarkCore
+import Foundation
+import IAM
 
 /// The caller a request was authenticated as.
 struct AuthenticatedCaller: Sendable {
@@ -9,12 +11,23 @@ struct AuthenticatedCaller: Sendable {
     let region: String
     /// Presigns URLs that this server answers, with the caller's own credentials.
     let presigner: URLPresigner
+    /// The caller's identity-based policies, read with its key (the authorize stage needs no
+    /// further read for them).
+    let policies: CallerPolicies
 }
 
-/// The pipeline's authenticate stage.
+/// A caller whose request head was authenticated up to its key; the body is still to be checked.
+struct PendingCaller: Sendable {
+    /// Checks the body against the signature and yields the caller.
+    let complete: @Sendable (_ body: Data) throws -> AuthenticatedCaller
+}
+
+/// The pipeline's authenticate stage, in two steps: the head before the body is read (so that a
+/// request without a valid key never makes the server buffer a body), then the body.
 protocol CallerAuthenticator: Sendable {
-    /// Verifies the request's signature and finds its principal.
+    /// Verifies everything of the signature but the payload and finds the key's principal.
     ///
-    /// - Throws: `AWSError` in the form the service's protocol reports authentication failures.
-    func authenticate(_ request: WireRequest, service: ServiceModel) async throws -> AuthenticatedCaller
+    /// - Throws: `AWSError` in the form the service's protocol reports authentication failures;
+    ///   the pending caller's `complete` throws the same way.
+    func authenticate(head request: WireRequest, service: ServiceModel) async throws -> PendingCaller
 }

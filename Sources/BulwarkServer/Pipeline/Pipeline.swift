@@ -24,17 +24,20 @@ struct InMemoryBody: RequestBodyReader {
     }
 }
 
-/// The one path of every API call: route → authenticate → decode → authorize → handle → encode →
-/// audit (DESIGN §1). No service can skip a stage: services only declare operations.
+/// The one path of every API call: route → authenticate → decode → resolve → authorize → handle →
+/// encode → audit (DESIGN §1). No service can skip a stage: services only declare operations.
 struct Pipeline: Sendable {
     let registry: ServiceRegistry
     let authenticator: any CallerAuthenticator
+    let resolver: ResourceResolver
     let authorizer: Authorizer
     let audit: AuditRecorder
     let clock: WallClock
     let logger: Logger
     /// The largest body read for a request whose operation is not known before reading it.
     let defaultBodyLimit: Int
+    /// Records the use of long-term keys (`GetAccessKeyLastUsed`), off the request path.
+    var keyUses: AccessKeyUseRecorder? = nil
 
     /// Answers one request. Never throws: every failure becomes the protocol's error answer.
     func handle(_ head: WireRequest, body reader: some RequestBodyReader) async -> WireResponse {
@@ -45,9 +48,14 @@ struct Pipeline: Sendable {
     }
 
     private func run(_ head: WireRequest, body reader: some RequestBodyReader, call: inout CallRecord) async -> WireResponse {
-        // Route on the head: the operation fixes how large a body may be read.
+        // Route on the head: the service decides how the caller authenticates, the operation (when
+        // the head names it) how large a body may be read.
         let preliminary = registry.route(head)
         call.route(preliminary)
+        guard let service = preliminary.entry else {
+            if case .unknown(_, let detail) = preliminary { return fail(AWSError.unknownOperation(detail), call: &call) }
+            return fail(AWSError.internalFailure(requestID: call.requestID), call: &call)
+        }
         let limit: Int
         var limitName = call.operationName
         if case .implemented(_, _, let operation) = preliminary {
@@ -56,10 +64,19 @@ struct Pipeline: Sendable {
         } else {
             limit = defaultBodyLimit
         }
-        var request = head
         if let declared = head.header("Content-Length").flatMap(Int.init), declared > limit {
             return fail(AWSError.requestTooLarge(limit: limit, operation: limitName), call: &call)
         }
+
+        // Authenticate the head before reading the body: a request without a valid key is refused
+        // before the server buffers anything of it.
+        let pending: PendingCaller
+        do {
+            pending = try await authenticator.authenticate(head: head, service: service.model)
+        } catch {
+            return fail(error, call: &call)
+        }
+        var request = head
         do {
             request.body = try await reader.collect(upTo: limit)
         } catch is BodyTooLarge {
@@ -67,38 +84,34 @@ struct Pipeline: Sendable {
         } catch {
             return fail(AWSError(code: "IncompleteBody", message: "The request body could not be read.", status: 400), call: &call)
         }
-
-        let route = registry.route(request)
-        call.route(route)
-        guard let entry = route.entry else {
-            if case .unknown(_, let detail) = route {
-                return fail(AWSError.unknownOperation(detail), call: &call)
-            }
-            return fail(AWSError.internalFailure(requestID: call.requestID), call: &call)
-        }
-
-        // Authenticate before revealing anything about operations.
         let caller: AuthenticatedCaller
         do {
-            caller = try await authenticator.authenticate(request, service: entry.model)
+            caller = try pending.complete(request.body)
             call.caller = caller
+            if caller.principal.session == nil {
+                keyUses?.noteUse(of: caller.accessKeyID, service: service.model.signingName, region: caller.region, at: call.receivedAt)
+            }
         } catch {
             return fail(error, call: &call)
         }
 
+        // The query protocols name their operation in the body.
+        let route = registry.route(request)
+        call.route(route)
         let match: OperationMatch
         let operation: ServiceOperation
         switch route {
         case .implemented(_, let found, let declared):
             match = found
             operation = declared
-        case .unimplemented(_, let model):
+        case .unimplemented(let entry, let model):
             return fail(AWSError.notImplemented(service: entry.model.serviceID, operation: model.name), call: &call)
-        case .unknown(_, let detail):
-            return fail(entry.codec.unknownOperationError(request) ?? AWSError.unknownOperation(detail), call: &call)
+        case .unknown(let entry, let detail):
+            return fail(entry?.codec.unknownOperationError(request) ?? AWSError.unknownOperation(detail), call: &call)
         }
+        let entry = service
 
-        let context = CallContext(
+        var context = CallContext(
             requestID: call.requestID,
             principal: caller.principal,
             accessKeyID: caller.accessKeyID,
@@ -114,8 +127,12 @@ struct Pipeline: Sendable {
             let input = try entry.codec.readInput(request, match: match)
             call.input = input
             let prepared = try operation.prepare(input, context: context)
+            let resolution = try await resolver.resolve(prepared.references, context: context)
+            call.resolution = resolution
+            context.resolution = resolution
             if operation.access == .byPolicy {
-                let decision = try await authorizer.authorize(prepared.checks, context: context)
+                let checks = try prepared.checks(given: resolution)
+                let decision = try await authorizer.authorize(checks, identity: caller.policies, resolution: resolution, context: context)
                 if !decision.isAllowed {
                     call.authorization = decision.explanation
                     let message =

@@ -10,41 +10,55 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
     let lookup: AccessKeyLookup
     let clock: WallClock
 
-    func authenticate(_ request: WireRequest, service: ServiceModel) async throws -> AuthenticatedCaller {
+    func authenticate(head request: WireRequest, service: ServiceModel) async throws -> PendingCaller {
         let family: SigV4Failure.ProtocolFamily = service.wireProtocol == .query ? .query : .json
         // Bulwark serves every region: a request is scoped to the region it claims, if that is a
         // well-formed region name.
         let region = CredentialScopeHint(request)?.region ?? ""
         let endpoint = SigV4Endpoint(service: service.signingName, regions: Self.isRegionName(region) ? [region] : [])
+        let pending: SigV4PendingVerification<KeyOwner>
         do {
-            let verification = try await verifier.verify(request, for: endpoint, using: lookup)
-            let owner = verification.identity
-            let host = request.header("Host") ?? "127.0.0.1"
-            let scheme = request.isSecureTransport ? "https" : "http"
-            let signer = SigV4Signer(
-                credentials: SigV4Credentials(
-                    accessKeyID: verification.claims.accessKeyID,
-                    secretAccessKey: owner.secretAccessKey,
-                    sessionToken: owner.sessionToken
-                ),
-                region: verification.claims.scope.region,
-                service: service.signingName
-            )
-            let clock = self.clock
-            let presigner = URLPresigner { path, query, expires in
-                var target = WireRequest(method: .get, rawPath: path, rawQuery: QueryString.build(query))
-                target.headers[.hostHeader] = host
-                let presigned = signer.presign(target, at: clock.now(), expires: expires)
-                return "\(scheme)://\(host)\(path)?\(presigned.query)"
-            }
-            return AuthenticatedCaller(
-                principal: owner.principal,
-                accessKeyID: verification.claims.accessKeyID,
-                region: verification.claims.scope.region,
-                presigner: presigner
-            )
+            pending = try await verifier.verifyHead(request, for: endpoint, using: lookup)
         } catch let failure as SigV4Failure {
             throw failure.awsError(for: family)
+        }
+        let presigner = self.presigner(for: request, claims: pending.claims, owner: pending.identity, service: service)
+        return PendingCaller { body in
+            let verification: SigV4Verification<KeyOwner>
+            do throws(SigV4Failure) {
+                verification = try pending.complete(body: body)
+            } catch {
+                throw error.awsError(for: family)
+            }
+            return AuthenticatedCaller(
+                principal: verification.identity.principal,
+                accessKeyID: verification.claims.accessKeyID,
+                region: verification.claims.scope.region,
+                presigner: presigner,
+                policies: verification.identity.policies
+            )
+        }
+    }
+
+    /// Presigns URLs to this server with the caller's own credentials and scope.
+    private func presigner(for request: WireRequest, claims: SigV4Claims, owner: KeyOwner, service: ServiceModel) -> URLPresigner {
+        let host = request.header("Host") ?? "127.0.0.1"
+        let scheme = request.isSecureTransport ? "https" : "http"
+        let signer = SigV4Signer(
+            credentials: SigV4Credentials(
+                accessKeyID: claims.accessKeyID,
+                secretAccessKey: owner.secretAccessKey,
+                sessionToken: owner.sessionToken
+            ),
+            region: claims.scope.region,
+            service: service.signingName
+        )
+        let clock = self.clock
+        return URLPresigner { path, query, expires in
+            var target = WireRequest(method: .get, rawPath: path, rawQuery: QueryString.build(query))
+            target.headers[.hostHeader] = host
+            let presigned = signer.presign(target, at: clock.now(), expires: expires)
+            return "\(scheme)://\(host)\(path)?\(presigned.query)"
         }
     }
 

@@ -1,36 +1,43 @@
 import AWSWire
 import BulwarkCore
 import Foundation
-import Store
 
 /// The authorize stage of the pipeline (DESIGN §1, §4): every check of every call is decided by
-/// AWS's policy evaluation logic over the policies in the store. Nothing is allowed without a
-/// policy that allows it, except what an account's root may do in its own account.
+/// AWS's policy evaluation logic over the caller's policies and what the resolve stage found. Nothing
+/// is allowed without a policy that allows it, except what an account's root may do in its own account.
+///
+/// It reads nothing itself: the caller's policies come with its key (``CallerPolicies``), and each
+/// checked resource's policy and tags with its ``ResolvedResource`` — the same entity the handler
+/// then acts on.
 public struct Authorizer: Sendable {
-    private let gatherer: PolicyGatherer
-    private let resourceTags: ResourceTagReader
     private let evaluator = PolicyEvaluator()
 
-    public init(database: BulwarkDatabase) {
-        gatherer = PolicyGatherer(database: database)
-        resourceTags = ResourceTagReader(database: database)
-    }
+    public init() {}
 
     /// Decides the checks of one call, in order; the first denial decides the call.
     ///
-    /// Each check is judged under the request's global keys, its resource's tags
-    /// (``ResourceTagReader``) and the service keys the operation declared for it.
-    public func authorize(_ checks: [AuthorizationCheck], context: CallContext) async throws -> AuthorizationOutcome {
+    /// Each check is judged under the request's global keys, the tags of the resolved resource it
+    /// names (`aws:ResourceTag/${TagKey}`), that resource's policy when it governs the check's action,
+    /// and the service keys the operation declared for it. A check naming anything the resolution did
+    /// not find (`*`, an entity to create, an absent one) is judged on that ARN with no resource
+    /// policy and no tags.
+    public func authorize(
+        _ checks: [AuthorizationCheck], identity: CallerPolicies, resolution: Resolution, context: CallContext
+    ) async throws -> AuthorizationOutcome {
         // A call that asks no question is refused (the outcome allows nothing), never waved through.
         guard !checks.isEmpty else { return AuthorizationOutcome(results: []) }
-        let (principal, policies) = try await gatherer.identity(of: context.principal)
         let base = Self.requestContext(of: context)
         var results: [EvaluationResult] = []
         for check in checks {
-            var applicable = policies
-            applicable.resource = try await gatherer.resourcePolicy(for: check.resource, action: check.action)
+            var applicable = identity.policies
             var requestContext = base
-            for (key, value) in try await resourceTags.conditionKeys(of: check.resource) { requestContext[key] = value }
+            let resource = resolution.resource(arn: check.resource)
+            if let resource {
+                if let policy = resource.policy, policy.governs(check.action) {
+                    applicable.resource = try PolicyDocuments.resourcePolicy(policy, of: resource.arn)
+                }
+                for (key, value) in resource.tagConditionKeys { requestContext[key] = .single(value) }
+            }
             for (key, value) in check.conditionKeys {
                 switch value {
                 case .single(let text): requestContext[key] = .single(text)
@@ -39,11 +46,11 @@ public struct Authorizer: Sendable {
             }
             // AWS-owned resources (AWS managed policies) belong to no account: identity-based
             // policies alone decide, as within the caller's own account.
-            let owner = ARN(check.resource)?.accountID == "aws" ? context.accountID : nil
+            let owner = (resource?.accountID ?? ARN(check.resource)?.accountID) == "aws" ? context.accountID : resource?.accountID
             let result = evaluator.evaluate(
                 EvaluationRequest(
-                    principal: principal, action: check.action, resource: check.resource, resourceAccount: owner, context: requestContext,
-                    policies: applicable
+                    principal: identity.principal, action: check.action, resource: check.resource, resourceAccount: owner,
+                    context: requestContext, policies: applicable
                 )
             )
             results.append(result)

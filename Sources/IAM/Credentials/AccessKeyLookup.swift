@@ -1,6 +1,7 @@
 import AWSWire
 import BulwarkCore
 import Foundation
+import GRDB
 import Store
 
 /// What authentication learns about the key that signed a request.
@@ -9,10 +10,16 @@ public struct KeyOwner: Sendable {
     /// The key's secret, kept to presign URLs on the caller's behalf.
     public let secretAccessKey: String
     public let sessionToken: String?
+    /// The owner's policies as they were when its key was read, for the authorize stage.
+    public let policies: CallerPolicies
 }
 
 /// Finds access keys for the SigV4 verifier: long-term keys of the account root and of IAM users,
 /// and STS temporary credentials (checked against their session token and expiry).
+///
+/// The key, its owner and the owner's policies are read in one transaction. Temporary credentials
+/// find their role or user by its unique id, so that they die with it: a role deleted and created
+/// again under the same name is another role.
 public struct AccessKeyLookup: SigV4CredentialLookup {
     private let database: BulwarkDatabase
     private let clock: WallClock
@@ -23,29 +30,37 @@ public struct AccessKeyLookup: SigV4CredentialLookup {
     }
 
     public func secret(forAccessKeyID accessKeyID: String, sessionToken: String?) async throws -> SigV4SecretLookup<KeyOwner> {
-        if let key = try await database.accounts.accessKey(accessKeyID) {
+        let now = clock.now()
+        return try await database.read { db in try Self.find(db, accessKeyID: accessKeyID, sessionToken: sessionToken, now: now) }
+    }
+
+    private static func find(_ db: Database, accessKeyID: String, sessionToken: String?, now: Date) throws -> SigV4SecretLookup<KeyOwner> {
+        if let key = try AccessKeyRecord.fetchOne(db, key: accessKeyID) {
             // A long-term key presented with a session token is refused, as AWS does.
             if sessionToken != nil { return .invalidSessionToken }
             guard key.status == .active else { return .inactiveAccessKey }
             guard let userName = key.userName else {
+                let root = Principal.root(accountID: key.accountID)
                 return .found(
                     secretAccessKey: key.secretAccessKey,
-                    identity: KeyOwner(principal: .root(accountID: key.accountID), secretAccessKey: key.secretAccessKey, sessionToken: nil))
+                    identity: KeyOwner(principal: root, secretAccessKey: key.secretAccessKey, sessionToken: nil, policies: .none(for: root)))
             }
-            guard let user = try await database.iam.principal(.user, accountID: key.accountID, name: userName) else { return .unknownAccessKey }
+            guard let user = try IAMRepository.principal(db, .user, accountID: key.accountID, name: userName) else { return .unknownAccessKey }
+            let principal = principal(of: user)
             return .found(
                 secretAccessKey: key.secretAccessKey,
-                identity: KeyOwner(principal: Self.principal(of: user), secretAccessKey: key.secretAccessKey, sessionToken: nil))
+                identity: KeyOwner(
+                    principal: principal, secretAccessKey: key.secretAccessKey, sessionToken: nil,
+                    policies: try .user(principal, record: user, texts: IAMRepository.policyTexts(db, of: user))))
         }
-        guard let session = try await database.credentials.session(accessKeyID) else {
+        guard let session = try SessionRecord.fetchOne(db, sql: "SELECT * FROM stsSession WHERE accessKeyID = ?", arguments: [accessKeyID])
+        else {
             return sessionToken == nil ? .unknownAccessKey : .invalidSessionToken
         }
         guard let sessionToken, SessionIssuer.hash(sessionToken) == session.sessionTokenHash else { return .invalidSessionToken }
-        guard session.expiresAt > clock.now() else { return .expiredSessionToken }
-        guard let principal = try await principal(of: session) else { return .invalidSessionToken }
-        return .found(
-            secretAccessKey: session.secretAccessKey,
-            identity: KeyOwner(principal: principal, secretAccessKey: session.secretAccessKey, sessionToken: sessionToken))
+        guard session.expiresAt > now else { return .expiredSessionToken }
+        guard let owner = try owner(db, of: session, sessionToken: sessionToken) else { return .invalidSessionToken }
+        return .found(secretAccessKey: session.secretAccessKey, identity: owner)
     }
 
     /// The principal of a long-term key of an IAM user.
@@ -53,14 +68,18 @@ public struct AccessKeyLookup: SigV4CredentialLookup {
         Principal(kind: .iamUser, accountID: user.accountID, arn: user.arn, principalID: user.uniqueID, userName: user.name)
     }
 
-    /// The principal of temporary credentials; nil when the role or user is gone.
-    private func principal(of session: SessionRecord) async throws -> Principal? {
+    /// The owner of temporary credentials; nil when the role or user they were issued for is gone.
+    private static func owner(_ db: Database, of session: SessionRecord, sessionToken: String) throws -> KeyOwner? {
         let tags = Dictionary(session.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        // Sessions issued before sessions named their principal's unique id are not honoured.
+        guard let principalID = session.principalID else { return nil }
         switch session.kind {
         case .roleSession:
-            guard let role = try await database.iam.principal(.role, accountID: session.accountID, name: session.principalName) else { return nil }
+            guard let role = try IAMRepository.principal(db, .role, uniqueID: principalID), role.accountID == session.accountID else {
+                return nil
+            }
             let sessionName = session.sessionName ?? ""
-            return Principal(
+            let principal = Principal(
                 kind: .assumedRole,
                 accountID: session.accountID,
                 arn: "arn:aws:sts::\(session.accountID):assumed-role/\(role.name)/\(sessionName)",
@@ -71,21 +90,28 @@ public struct AccessKeyLookup: SigV4CredentialLookup {
                     tags: tags, sourceFunctionARN: session.sourceFunctionARN
                 )
             )
+            return KeyOwner(
+                principal: principal, secretAccessKey: session.secretAccessKey, sessionToken: sessionToken,
+                policies: try .roleSession(principal, role: role, texts: IAMRepository.policyTexts(db, of: role)))
         case .userSession:
-            var principal: Principal
-            if session.principalName.isEmpty {
-                principal = .root(accountID: session.accountID)
-            } else {
-                guard let user = try await database.iam.principal(.user, accountID: session.accountID, name: session.principalName) else {
-                    return nil
-                }
-                principal = Self.principal(of: user)
-            }
-            principal.session = Principal.Session(
+            let userSession = Principal.Session(
                 issuerARN: nil, issuerName: nil, sessionName: nil, issuedAt: session.issuedAt, expiresAt: session.expiresAt,
                 mfaAuthenticatedAt: session.mfaAuthenticatedAt, policy: nil, tags: tags, sourceFunctionARN: nil
             )
-            return principal
+            if session.principalName.isEmpty {
+                guard principalID == session.accountID else { return nil }
+                var root = Principal.root(accountID: session.accountID)
+                root.session = userSession
+                return KeyOwner(principal: root, secretAccessKey: session.secretAccessKey, sessionToken: sessionToken, policies: .none(for: root))
+            }
+            guard let user = try IAMRepository.principal(db, .user, uniqueID: principalID), user.accountID == session.accountID else {
+                return nil
+            }
+            var principal = principal(of: user)
+            principal.session = userSession
+            return KeyOwner(
+                principal: principal, secretAccessKey: session.secretAccessKey, sessionToken: sessionToken,
+                policies: try .user(principal, record: user, texts: IAMRepository.policyTexts(db, of: user)))
         }
     }
 }

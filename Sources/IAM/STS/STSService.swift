@@ -22,14 +22,19 @@ public struct STSService: AWSService {
             ServiceOperation(
                 "GetCallerIdentity", action: "sts:GetCallerIdentity", readOnly: true, access: .anyAuthenticatedCaller,
                 input: STSAPI.GetCallerIdentityRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: getCallerIdentity
             ),
             ServiceOperation(
-                "AssumeRole", action: "sts:AssumeRole", readOnly: true,
+                "AssumeRole", action: "sts:AssumeRole", readOnly: true, auditsResponse: true,
                 input: STSAPI.AssumeRoleRequest.self,
-                resources: { input, _ in [input.roleArn] },
-                conditionKeys: { input, _ in
+                references: { input, _ in
+                    // A role is assumed by its ARN only, never by a name.
+                    guard input.roleArn.hasPrefix("arn:") else {
+                        throw AWSError(code: "ValidationError", message: "\(input.roleArn) is invalid", status: 400)
+                    }
+                    return [ResourceReference(.iamRole, member: "RoleArn", text: input.roleArn)]
+                },
+                conditionKeys: { input, _, _ in
                     var keys: [String: AuthorizationCheck.Value] = [:]
                     if let externalID = input.externalId { keys["sts:ExternalId"] = .single(externalID) }
                     if let sourceIdentity = input.sourceIdentity { keys["sts:SourceIdentity"] = .single(sourceIdentity) }
@@ -40,7 +45,6 @@ public struct STSService: AWSService {
             ServiceOperation(
                 "GetSessionToken", action: "sts:GetSessionToken", readOnly: true, access: .anyAuthenticatedCaller,
                 input: STSAPI.GetSessionTokenRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: getSessionToken
             ),
         ]
@@ -58,10 +62,9 @@ public struct STSService: AWSService {
         guard context.principal.kind != .root else {
             throw AWSError(code: "AccessDenied", message: "Roles may not be assumed by root accounts.", status: 403)
         }
-        // The authorize stage judged the role's trust policy; a role that does not exist has none.
-        guard let arn = ARN(input.roleArn), arn.service == "iam", arn.resource.hasPrefix("role/"),
-            let role = try await database.iam.principal(.role, accountID: arn.accountID, name: String(arn.resource.split(separator: "/").last ?? ""))
-        else {
+        // The authorize stage judged the trust policy of the role at exactly this ARN; where no role
+        // is, there is no trust policy to allow it.
+        guard let role = context.resolution["RoleArn"]?.entity(as: IAMPrincipalRecord.self) else {
             throw AWSError(
                 code: "AccessDenied",
                 message: "User: \(context.principal.arn) is not authorized to perform: sts:AssumeRole on resource: \(input.roleArn)",
@@ -95,7 +98,8 @@ public struct STSService: AWSService {
             ?? (chained ? context.principal.session?.mfaAuthenticatedAt : nil)
         let credentials = try await issuer.issue(
             SessionIssuer.Request(
-                accountID: role.accountID, kind: .roleSession, principalName: role.name, sessionName: input.roleSessionName,
+                accountID: role.accountID, kind: .roleSession, principalName: role.name, principalID: role.uniqueID,
+                sessionName: input.roleSessionName,
                 duration: TimeInterval(duration), mfaAuthenticatedAt: mfaAt, policy: input.policy,
                 tags: (input.tags ?? []).map { IAMTag(key: $0.key, value: $0.value) }, sourceAccessKeyID: context.accessKeyID
             )
@@ -126,7 +130,8 @@ public struct STSService: AWSService {
         let credentials = try await issuer.issue(
             SessionIssuer.Request(
                 accountID: principal.accountID, kind: .userSession, principalName: principal.kind == .root ? "" : (principal.userName ?? ""),
-                sessionName: nil, duration: TimeInterval(duration), mfaAuthenticatedAt: mfaAt, sourceAccessKeyID: context.accessKeyID
+                principalID: principal.kind == .root ? principal.accountID : principal.principalID, sessionName: nil,
+                duration: TimeInterval(duration), mfaAuthenticatedAt: mfaAt, sourceAccessKeyID: context.accessKeyID
             )
         )
         return STSAPI.GetSessionTokenResponse(credentials: Self.wire(credentials))

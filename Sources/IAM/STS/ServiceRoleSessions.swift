@@ -35,31 +35,38 @@ public struct ServiceRoleSessions: Sendable {
     }
 
     private let database: BulwarkDatabase
-    private let gatherer: PolicyGatherer
     private let issuer: SessionIssuer
     private let clock: WallClock
 
     public init(database: BulwarkDatabase, clock: WallClock) {
         self.database = database
-        self.gatherer = PolicyGatherer(database: database)
         self.issuer = SessionIssuer(store: database.credentials, clock: clock)
         self.clock = clock
     }
 
-    /// The role, when the service may assume it.
+    /// The role, when the service may assume it; the role is the one whose ARN is exactly
+    /// `assumption.roleARN` (its partition, account, path and case).
     /// - Throws: ``Refusal`` when it may not.
     @discardableResult
     public func verify(_ assumption: Assumption) async throws -> IAMPrincipalRecord {
-        guard let arn = ARN(assumption.roleARN), arn.service == "iam", arn.accountID == assumption.sourceAccount,
-            arn.resource.hasPrefix("role/"),
-            let role = try await database.iam.principal(.role, accountID: arn.accountID, name: String(arn.resource.split(separator: "/").last ?? "")),
-            role.arn == assumption.roleARN
-        else { throw Refusal.noSuchRole }
+        let role = try await database.read { db in
+            try IAMResourceAuthority.resolve(
+                ResourceReference(.iamRole, member: "Role", text: assumption.roleARN), db, accountID: assumption.sourceAccount)
+        }
+        return try verify(role.entity(as: IAMPrincipalRecord.self), for: assumption)
+    }
+
+    /// Whether the service may assume `role`, a role the resolve stage found (nil: none exists at
+    /// the assumption's ARN).
+    /// - Throws: ``Refusal`` when it may not.
+    @discardableResult
+    public func verify(_ role: IAMPrincipalRecord?, for assumption: Assumption) throws -> IAMPrincipalRecord {
+        guard let role, role.arn == assumption.roleARN, role.accountID == assumption.sourceAccount else { throw Refusal.noSuchRole }
         var context = RequestContext.request(time: clock.now(), secureTransport: true)
         context["aws:SourceArn"] = .single(assumption.sourceARN)
         context["aws:SourceAccount"] = .single(assumption.sourceAccount)
         var policies = ApplicablePolicies()
-        policies.resource = try gatherer.trustPolicy(of: role)
+        policies.resource = try PolicyDocuments.trustPolicy(of: role)
         let result = PolicyEvaluator().evaluate(
             EvaluationRequest(
                 principal: .service(assumption.service), action: "sts:AssumeRole", resource: role.arn, context: context, policies: policies
@@ -79,7 +86,8 @@ public struct ServiceRoleSessions: Sendable {
         let role = try await verify(assumption)
         return try await issuer.issue(
             SessionIssuer.Request(
-                accountID: role.accountID, kind: .roleSession, principalName: role.name, sessionName: sessionName, duration: duration,
+                accountID: role.accountID, kind: .roleSession, principalName: role.name, principalID: role.uniqueID, sessionName: sessionName,
+                duration: duration,
                 sourceFunctionARN: sourceFunctionARN
             )
         )

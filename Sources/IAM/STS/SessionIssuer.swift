@@ -20,6 +20,8 @@ public struct SessionIssuer: Sendable {
         public var kind: SessionRecord.Kind
         /// The role (role session) or user (empty for the root).
         public var principalName: String
+        /// Its unique id (the account id for the root): the session is bound to it.
+        public var principalID: String
         public var sessionName: String?
         public var duration: TimeInterval
         public var mfaAuthenticatedAt: Date?
@@ -29,13 +31,15 @@ public struct SessionIssuer: Sendable {
         public var sourceFunctionARN: String?
 
         public init(
-            accountID: String, kind: SessionRecord.Kind, principalName: String, sessionName: String?, duration: TimeInterval,
+            accountID: String, kind: SessionRecord.Kind, principalName: String, principalID: String, sessionName: String?,
+            duration: TimeInterval,
             mfaAuthenticatedAt: Date? = nil, policy: String? = nil, tags: [IAMTag] = [], sourceAccessKeyID: String? = nil,
             sourceFunctionARN: String? = nil
         ) {
             self.accountID = accountID
             self.kind = kind
             self.principalName = principalName
+            self.principalID = principalID
             self.sessionName = sessionName
             self.duration = duration
             self.mfaAuthenticatedAt = mfaAuthenticatedAt
@@ -67,7 +71,8 @@ public struct SessionIssuer: Sendable {
             SessionRecord(
                 accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey,
                 sessionTokenHash: Self.hash(token), accountID: request.accountID, kind: request.kind,
-                principalName: request.principalName, sessionName: request.sessionName, sourceAccessKeyID: request.sourceAccessKeyID,
+                principalName: request.principalName, principalID: request.principalID, sessionName: request.sessionName,
+                sourceAccessKeyID: request.sourceAccessKeyID,
                 issuedAt: now, expiresAt: credentials.expiration, mfaAuthenticatedAt: request.mfaAuthenticatedAt,
                 sessionPolicy: request.policy, tags: request.tags, sourceFunctionARN: request.sourceFunctionARN
             )

@@ -9,34 +9,38 @@ extension IAMService {
         [
             ServiceOperation(
                 "CreateAccessKey", action: "iam:CreateAccessKey", readOnly: false, input: IAMAPI.CreateAccessKeyRequest.self,
-                resources: { input, context in [try callerUserARN(input.userName, context)] },
+                references: { input, context in Self.userOrCaller(input.userName, context) },
+                resources: { _, resolution, context in Self.userOrCallerARN(resolution, context) },
                 handler: createAccessKey
             ),
             ServiceOperation(
                 "ListAccessKeys", action: "iam:ListAccessKeys", readOnly: true, input: IAMAPI.ListAccessKeysRequest.self,
-                resources: { input, context in [try callerUserARN(input.userName, context)] },
+                references: { input, context in Self.userOrCaller(input.userName, context) },
+                resources: { _, resolution, context in Self.userOrCallerARN(resolution, context) },
                 handler: listAccessKeys
             ),
             ServiceOperation(
                 "UpdateAccessKey", action: "iam:UpdateAccessKey", readOnly: false, input: IAMAPI.UpdateAccessKeyRequest.self,
-                resources: { input, context in [try callerUserARN(input.userName, context)] },
+                references: { input, context in Self.userOrCaller(input.userName, context) },
+                resources: { _, resolution, context in Self.userOrCallerARN(resolution, context) },
                 handler: updateAccessKey
             ),
             ServiceOperation(
                 "DeleteAccessKey", action: "iam:DeleteAccessKey", readOnly: false, input: IAMAPI.DeleteAccessKeyRequest.self,
-                resources: { input, context in [try callerUserARN(input.userName, context)] },
+                references: { input, context in Self.userOrCaller(input.userName, context) },
+                resources: { _, resolution, context in Self.userOrCallerARN(resolution, context) },
                 handler: deleteAccessKey
             ),
             ServiceOperation(
                 "GetAccessKeyLastUsed", action: "iam:GetAccessKeyLastUsed", readOnly: true, input: IAMAPI.GetAccessKeyLastUsedRequest.self,
-                resources: { input, context in [try accessKeyOwnerARN(input.accessKeyId, context)] },
+                references: { input, _ in [ResourceReference(.iamAccessKey, member: "AccessKeyId", text: input.accessKeyId)] },
                 handler: getAccessKeyLastUsed
             ),
         ]
     }
 
     @Sendable func createAccessKey(_ input: IAMAPI.CreateAccessKeyRequest, _ context: CallContext) async throws -> IAMAPI.CreateAccessKeyResponse {
-        let userName = try await keyOwner(input.userName, context)
+        let userName = try keyOwner(input.userName, context)
         let key = AccessKeyRecord(
             accessKeyID: KeyMaterial.accessKeyID(), secretAccessKey: KeyMaterial.secretAccessKey(), accountID: context.accountID,
             userName: userName, status: .active, createdAt: clock.now()
@@ -55,7 +59,7 @@ extension IAMService {
     }
 
     @Sendable func listAccessKeys(_ input: IAMAPI.ListAccessKeysRequest, _ context: CallContext) async throws -> IAMAPI.ListAccessKeysResponse {
-        let userName = try await keyOwner(input.userName, context)
+        let userName = try keyOwner(input.userName, context)
         let keys = try await database.credentials.accessKeys(ofUser: userName, accountID: context.accountID)
         // Keys are listed oldest first; the marker is the position.
         let positioned = keys.enumerated().map { (String(format: "%05d", $0.offset), $0.element) }
@@ -69,7 +73,7 @@ extension IAMService {
     }
 
     @Sendable func updateAccessKey(_ input: IAMAPI.UpdateAccessKeyRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let userName = try await keyOwner(input.userName, context)
+        let userName = try keyOwner(input.userName, context)
         guard let status = AccessKeyRecord.Status(rawValue: input.status) else {
             throw IAMError.validation("Invalid status \(input.status): the status must be Active or Inactive.")
         }
@@ -82,7 +86,7 @@ extension IAMService {
     }
 
     @Sendable func deleteAccessKey(_ input: IAMAPI.DeleteAccessKeyRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let userName = try await keyOwner(input.userName, context)
+        let userName = try keyOwner(input.userName, context)
         do {
             try await database.credentials.deleteAccessKey(input.accessKeyId, userName: userName, accountID: context.accountID)
         } catch StoreError.notFound {
@@ -94,7 +98,7 @@ extension IAMService {
     @Sendable func getAccessKeyLastUsed(
         _ input: IAMAPI.GetAccessKeyLastUsedRequest, _ context: CallContext
     ) async throws -> IAMAPI.GetAccessKeyLastUsedResponse {
-        guard let key = try await database.accounts.accessKey(input.accessKeyId), key.accountID == context.accountID,
+        guard let key = context.resolution["AccessKeyId"]?.entity(as: AccessKeyRecord.self),
             let use = try await database.credentials.lastUse(of: key.accessKeyID)
         else { throw IAMError.noSuchAccessKey(input.accessKeyId) }
         // IAM answers "N/A" for a key that has never been used.
@@ -108,15 +112,8 @@ extension IAMService {
     }
 
     /// The user whose keys an operation manages (nil: the root's own), checked to exist.
-    private func keyOwner(_ userName: String?, _ context: CallContext) async throws -> String? {
-        guard let name = try Self.callerUserName(userName, context) else { return nil }
-        return try await existing(.user, name, context).name
-    }
-
-    /// The ARN of the user owning a key, which `GetAccessKeyLastUsed` is authorized on.
-    private func accessKeyOwnerARN(_ accessKeyID: String, _ context: CallContext) throws -> String {
-        guard let owner = try database.iam.accessKeyOwnerNow(accessKeyID), owner.accountID == context.accountID else { return "*" }
-        guard let userName = owner.userName else { return "arn:aws:iam::\(owner.accountID):root" }
-        return try entityARN(.user, userName, context)
+    private func keyOwner(_ userName: String?, _ context: CallContext) throws -> String? {
+        guard let userName else { return try Self.callerUserName(nil, context) }
+        return try existing(.user, userName, context).name
     }
 }

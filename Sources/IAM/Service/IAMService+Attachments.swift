@@ -9,24 +9,26 @@ extension IAMService {
         [
             ServiceOperation(
                 "AttachUserPolicy", action: "iam:AttachUserPolicy", readOnly: false, input: IAMAPI.AttachUserPolicyRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, context in
-                    try currentBoundaryKey(.user, input.userName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                references: { input, _ in
+                    [Self.named(.user, "UserName", input.userName)] + Self.namedPolicy("PolicyArn", input.policyArn)
+                },
+                conditionKeys: { input, resolution, _ in
+                    Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
                 },
                 handler: { input, context in try await attach(input.policyArn, to: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "DetachUserPolicy", action: "iam:DetachUserPolicy", readOnly: false, input: IAMAPI.DetachUserPolicyRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, context in
-                    try currentBoundaryKey(.user, input.userName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                conditionKeys: { input, resolution, _ in
+                    Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
                 },
                 handler: { input, context in try await detach(input.policyArn, from: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "ListAttachedUserPolicies", action: "iam:ListAttachedUserPolicies", readOnly: true,
                 input: IAMAPI.ListAttachedUserPoliciesRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
                 handler: { input, context in
                     let page = try await attached(to: .user, input.userName, input.pathPrefix, input.marker, input.maxItems, context)
                     return IAMAPI.ListAttachedUserPoliciesResponse(attachedPolicies: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -34,20 +36,22 @@ extension IAMService {
             ),
             ServiceOperation(
                 "AttachGroupPolicy", action: "iam:AttachGroupPolicy", readOnly: false, input: IAMAPI.AttachGroupPolicyRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
-                conditionKeys: { input, _ in Self.policyARNKey(input.policyArn) },
+                references: { input, _ in
+                    [Self.named(.group, "GroupName", input.groupName)] + Self.namedPolicy("PolicyArn", input.policyArn)
+                },
+                conditionKeys: { input, _, _ in Self.policyARNKey(input.policyArn) },
                 handler: { input, context in try await attach(input.policyArn, to: .group, input.groupName, context) }
             ),
             ServiceOperation(
                 "DetachGroupPolicy", action: "iam:DetachGroupPolicy", readOnly: false, input: IAMAPI.DetachGroupPolicyRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
-                conditionKeys: { input, _ in Self.policyARNKey(input.policyArn) },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
+                conditionKeys: { input, _, _ in Self.policyARNKey(input.policyArn) },
                 handler: { input, context in try await detach(input.policyArn, from: .group, input.groupName, context) }
             ),
             ServiceOperation(
                 "ListAttachedGroupPolicies", action: "iam:ListAttachedGroupPolicies", readOnly: true,
                 input: IAMAPI.ListAttachedGroupPoliciesRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
                 handler: { input, context in
                     let page = try await attached(to: .group, input.groupName, input.pathPrefix, input.marker, input.maxItems, context)
                     return IAMAPI.ListAttachedGroupPoliciesResponse(attachedPolicies: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -55,24 +59,26 @@ extension IAMService {
             ),
             ServiceOperation(
                 "AttachRolePolicy", action: "iam:AttachRolePolicy", readOnly: false, input: IAMAPI.AttachRolePolicyRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, context in
-                    try currentBoundaryKey(.role, input.roleName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                references: { input, _ in
+                    [Self.named(.role, "RoleName", input.roleName)] + Self.namedPolicy("PolicyArn", input.policyArn)
+                },
+                conditionKeys: { input, resolution, _ in
+                    Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
                 },
                 handler: { input, context in try await attach(input.policyArn, to: .role, input.roleName, context) }
             ),
             ServiceOperation(
                 "DetachRolePolicy", action: "iam:DetachRolePolicy", readOnly: false, input: IAMAPI.DetachRolePolicyRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, context in
-                    try currentBoundaryKey(.role, input.roleName, context).merging(Self.policyARNKey(input.policyArn)) { $1 }
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
+                conditionKeys: { input, resolution, _ in
+                    Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
                 },
                 handler: { input, context in try await detach(input.policyArn, from: .role, input.roleName, context) }
             ),
             ServiceOperation(
                 "ListAttachedRolePolicies", action: "iam:ListAttachedRolePolicies", readOnly: true,
                 input: IAMAPI.ListAttachedRolePoliciesRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: { input, context in
                     let page = try await attached(to: .role, input.roleName, input.pathPrefix, input.marker, input.maxItems, context)
                     return IAMAPI.ListAttachedRolePoliciesResponse(attachedPolicies: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -82,7 +88,7 @@ extension IAMService {
     }
 
     func attach(_ policyARN: String, to kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
-        let owner = try await existing(kind, name, context)
+        let owner = try existing(kind, name, context)
         guard let policy = try? await visiblePolicy(policyARN, context) else { throw IAMError.notAttachable(policyARN) }
         do {
             try await database.iam.attach(policy.arn, to: kind, owner.name, accountID: context.accountID, limit: quotas.managedPoliciesPerEntity)
@@ -99,7 +105,7 @@ extension IAMService {
     }
 
     func detach(_ policyARN: String, from kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
-        let owner = try await existing(kind, name, context)
+        let owner = try existing(kind, name, context)
         do {
             try await database.iam.detach(policyARN, from: kind, owner.name, accountID: context.accountID)
         } catch StoreError.notFound {
@@ -111,7 +117,7 @@ extension IAMService {
     func attached(
         to kind: IAMPrincipalKind, _ name: String, _ pathPrefix: String?, _ marker: String?, _ maxItems: Int?, _ context: CallContext
     ) async throws -> IAMPage<IAMAPI.AttachedPolicy> {
-        let owner = try await existing(kind, name, context)
+        let owner = try existing(kind, name, context)
         let policies = try await attachedPolicies(of: kind, owner.name, context)
             .filter { $0.path.hasPrefix(pathPrefix ?? "/") }
             .map { IAMAPI.AttachedPolicy(policyName: $0.name, policyArn: $0.arn) }

@@ -10,7 +10,6 @@ extension IAMService {
             ServiceOperation(
                 "GetAccountAuthorizationDetails", action: "iam:GetAccountAuthorizationDetails", readOnly: true,
                 input: IAMAPI.GetAccountAuthorizationDetailsRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: getAccountAuthorizationDetails
             )
         ]

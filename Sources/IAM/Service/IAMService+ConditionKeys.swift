@@ -19,8 +19,8 @@ extension IAMService {
     /// `iam:PermissionsBoundary` of the boundary a user or role has now, for the calls that change
     /// its permissions (attaching, detaching, putting or deleting its policies, removing its
     /// boundary), so that a delegated administrator can be confined to entities under a boundary.
-    func currentBoundaryKey(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) throws -> [String: AuthorizationCheck.Value] {
-        Self.boundaryKey(try database.iam.permissionsBoundaryNow(kind, accountID: context.accountID, name: name))
+    static func currentBoundaryKey(_ resolution: Resolution) -> [String: AuthorizationCheck.Value] {
+        boundaryKey(resolution.resources.first?.entity(as: IAMPrincipalRecord.self)?.permissionsBoundary)
     }
 
     /// `aws:RequestTag/${TagKey}` and `aws:TagKeys` of the tags a call sets.

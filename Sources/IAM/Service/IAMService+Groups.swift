@@ -8,37 +8,40 @@ extension IAMService {
         [
             ServiceOperation(
                 "CreateGroup", action: "iam:CreateGroup", readOnly: false, input: IAMAPI.CreateGroupRequest.self,
-                resources: { input, context in [Self.arn(.group, accountID: context.accountID, path: input.path, name: input.groupName)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName, creating: input.path ?? "/")] },
                 handler: createGroup
             ),
             ServiceOperation(
                 "GetGroup", action: "iam:GetGroup", readOnly: true, input: IAMAPI.GetGroupRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
                 handler: getGroup
             ),
             ServiceOperation(
                 "ListGroups", action: "iam:ListGroups", readOnly: true, input: IAMAPI.ListGroupsRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: listGroups
             ),
             ServiceOperation(
                 "DeleteGroup", action: "iam:DeleteGroup", readOnly: false, input: IAMAPI.DeleteGroupRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
                 handler: deleteGroup
             ),
             ServiceOperation(
                 "AddUserToGroup", action: "iam:AddUserToGroup", readOnly: false, input: IAMAPI.AddUserToGroupRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in
+                    [Self.named(.group, "GroupName", input.groupName), Self.named(.user, "UserName", input.userName).implied]
+                },
                 handler: addUserToGroup
             ),
             ServiceOperation(
                 "RemoveUserFromGroup", action: "iam:RemoveUserFromGroup", readOnly: false, input: IAMAPI.RemoveUserFromGroupRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in
+                    [Self.named(.group, "GroupName", input.groupName), Self.named(.user, "UserName", input.userName).implied]
+                },
                 handler: removeUserFromGroup
             ),
             ServiceOperation(
                 "ListGroupsForUser", action: "iam:ListGroupsForUser", readOnly: true, input: IAMAPI.ListGroupsForUserRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
                 handler: listGroupsForUser
             ),
         ]
@@ -58,7 +61,7 @@ extension IAMService {
     }
 
     @Sendable func getGroup(_ input: IAMAPI.GetGroupRequest, _ context: CallContext) async throws -> IAMAPI.GetGroupResponse {
-        let group = try await existing(.group, input.groupName, context)
+        let group = try existing(.group, input.groupName, context)
         let users = try await database.iam.users(inGroup: group.name, accountID: context.accountID)
         let page = try IAMPage(users, key: \.name, marker: input.marker, maxItems: input.maxItems)
         return IAMAPI.GetGroupResponse(
@@ -78,8 +81,8 @@ extension IAMService {
     }
 
     @Sendable func addUserToGroup(_ input: IAMAPI.AddUserToGroupRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let group = try await existing(.group, input.groupName, context)
-        let user = try await existing(.user, input.userName, context)
+        let group = try existing(.group, input.groupName, context)
+        let user = try existing(.user, input.userName, context)
         let groups = try await database.iam.groups(ofUser: user.name, accountID: context.accountID)
         if groups.contains(where: { $0.name.lowercased() == group.name.lowercased() }) { return EmptyOutput() }
         guard groups.count < quotas.groupsPerUser else {
@@ -90,8 +93,8 @@ extension IAMService {
     }
 
     @Sendable func removeUserFromGroup(_ input: IAMAPI.RemoveUserFromGroupRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let group = try await existing(.group, input.groupName, context)
-        let user = try await existing(.user, input.userName, context)
+        let group = try existing(.group, input.groupName, context)
+        let user = try existing(.user, input.userName, context)
         let groups = try await database.iam.groups(ofUser: user.name, accountID: context.accountID)
         guard groups.contains(where: { $0.name.lowercased() == group.name.lowercased() }) else {
             throw IAMError.noSuchEntity("User \(user.name) is not in group \(group.name).")
@@ -103,7 +106,7 @@ extension IAMService {
     @Sendable func listGroupsForUser(
         _ input: IAMAPI.ListGroupsForUserRequest, _ context: CallContext
     ) async throws -> IAMAPI.ListGroupsForUserResponse {
-        let user = try await existing(.user, input.userName, context)
+        let user = try existing(.user, input.userName, context)
         let groups = try await database.iam.groups(ofUser: user.name, accountID: context.accountID)
         let page = try IAMPage(groups, key: \.name, marker: input.marker, maxItems: input.maxItems)
         return IAMAPI.ListGroupsForUserResponse(groups: page.items.map(Self.group), isTruncated: page.isTruncated, marker: page.marker)

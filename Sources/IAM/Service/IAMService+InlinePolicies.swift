@@ -9,15 +9,15 @@ extension IAMService {
         [
             ServiceOperation(
                 "PutUserPolicy", action: "iam:PutUserPolicy", readOnly: false, input: IAMAPI.PutUserPolicyRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, context in try currentBoundaryKey(.user, input.userName, context) },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                conditionKeys: { _, resolution, _ in Self.currentBoundaryKey(resolution) },
                 handler: { input, context in
                     try await putInlinePolicy(input.policyDocument, named: input.policyName, of: .user, input.userName, context)
                 }
             ),
             ServiceOperation(
                 "GetUserPolicy", action: "iam:GetUserPolicy", readOnly: true, input: IAMAPI.GetUserPolicyRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
                 handler: { input, context in
                     let (owner, document) = try await inlinePolicy(named: input.policyName, of: .user, input.userName, context)
                     return IAMAPI.GetUserPolicyResponse(userName: owner, policyName: input.policyName, policyDocument: document)
@@ -25,7 +25,7 @@ extension IAMService {
             ),
             ServiceOperation(
                 "ListUserPolicies", action: "iam:ListUserPolicies", readOnly: true, input: IAMAPI.ListUserPoliciesRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
                 handler: { input, context in
                     let page = try await inlinePolicyNames(of: .user, input.userName, marker: input.marker, maxItems: input.maxItems, context)
                     return IAMAPI.ListUserPoliciesResponse(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -33,20 +33,20 @@ extension IAMService {
             ),
             ServiceOperation(
                 "DeleteUserPolicy", action: "iam:DeleteUserPolicy", readOnly: false, input: IAMAPI.DeleteUserPolicyRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, context in try currentBoundaryKey(.user, input.userName, context) },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                conditionKeys: { _, resolution, _ in Self.currentBoundaryKey(resolution) },
                 handler: { input, context in try await deleteInlinePolicy(named: input.policyName, of: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "PutGroupPolicy", action: "iam:PutGroupPolicy", readOnly: false, input: IAMAPI.PutGroupPolicyRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
                 handler: { input, context in
                     try await putInlinePolicy(input.policyDocument, named: input.policyName, of: .group, input.groupName, context)
                 }
             ),
             ServiceOperation(
                 "GetGroupPolicy", action: "iam:GetGroupPolicy", readOnly: true, input: IAMAPI.GetGroupPolicyRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
                 handler: { input, context in
                     let (owner, document) = try await inlinePolicy(named: input.policyName, of: .group, input.groupName, context)
                     return IAMAPI.GetGroupPolicyResponse(groupName: owner, policyName: input.policyName, policyDocument: document)
@@ -54,7 +54,7 @@ extension IAMService {
             ),
             ServiceOperation(
                 "ListGroupPolicies", action: "iam:ListGroupPolicies", readOnly: true, input: IAMAPI.ListGroupPoliciesRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
                 handler: { input, context in
                     let page = try await inlinePolicyNames(of: .group, input.groupName, marker: input.marker, maxItems: input.maxItems, context)
                     return IAMAPI.ListGroupPoliciesResponse(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -62,20 +62,20 @@ extension IAMService {
             ),
             ServiceOperation(
                 "DeleteGroupPolicy", action: "iam:DeleteGroupPolicy", readOnly: false, input: IAMAPI.DeleteGroupPolicyRequest.self,
-                resources: { input, context in [try entityARN(.group, input.groupName, context)] },
+                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
                 handler: { input, context in try await deleteInlinePolicy(named: input.policyName, of: .group, input.groupName, context) }
             ),
             ServiceOperation(
                 "PutRolePolicy", action: "iam:PutRolePolicy", readOnly: false, input: IAMAPI.PutRolePolicyRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, context in try currentBoundaryKey(.role, input.roleName, context) },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
+                conditionKeys: { _, resolution, _ in Self.currentBoundaryKey(resolution) },
                 handler: { input, context in
                     try await putInlinePolicy(input.policyDocument, named: input.policyName, of: .role, input.roleName, context)
                 }
             ),
             ServiceOperation(
                 "GetRolePolicy", action: "iam:GetRolePolicy", readOnly: true, input: IAMAPI.GetRolePolicyRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: { input, context in
                     let (owner, document) = try await inlinePolicy(named: input.policyName, of: .role, input.roleName, context)
                     return IAMAPI.GetRolePolicyResponse(roleName: owner, policyName: input.policyName, policyDocument: document)
@@ -83,7 +83,7 @@ extension IAMService {
             ),
             ServiceOperation(
                 "ListRolePolicies", action: "iam:ListRolePolicies", readOnly: true, input: IAMAPI.ListRolePoliciesRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: { input, context in
                     let page = try await inlinePolicyNames(of: .role, input.roleName, marker: input.marker, maxItems: input.maxItems, context)
                     return IAMAPI.ListRolePoliciesResponse(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -91,8 +91,8 @@ extension IAMService {
             ),
             ServiceOperation(
                 "DeleteRolePolicy", action: "iam:DeleteRolePolicy", readOnly: false, input: IAMAPI.DeleteRolePolicyRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, context in try currentBoundaryKey(.role, input.roleName, context) },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
+                conditionKeys: { _, resolution, _ in Self.currentBoundaryKey(resolution) },
                 handler: { input, context in try await deleteInlinePolicy(named: input.policyName, of: .role, input.roleName, context) }
             ),
         ]
@@ -101,7 +101,7 @@ extension IAMService {
     func putInlinePolicy(
         _ document: String, named policyName: String, of kind: IAMPrincipalKind, _ name: String, _ context: CallContext
     ) async throws -> EmptyOutput {
-        let owner = try await existing(kind, name, context)
+        let owner = try existing(kind, name, context)
         try PolicyText.check(document, kind: .identity)
         // The quota is on the sum of all inline policies of the entity, this one replacing its namesake.
         let others = try await database.iam.inlinePolicies(of: kind, owner.name, accountID: context.accountID)
@@ -117,7 +117,7 @@ extension IAMService {
     func inlinePolicy(
         named policyName: String, of kind: IAMPrincipalKind, _ name: String, _ context: CallContext
     ) async throws -> (String, String) {
-        let owner = try await existing(kind, name, context)
+        let owner = try existing(kind, name, context)
         guard let document = try await database.iam.inlinePolicy(named: policyName, of: kind, owner.name, accountID: context.accountID) else {
             throw Self.noSuchInlinePolicy(kind, policyName)
         }
@@ -127,13 +127,13 @@ extension IAMService {
     func inlinePolicyNames(
         of kind: IAMPrincipalKind, _ name: String, marker: String?, maxItems: Int?, _ context: CallContext
     ) async throws -> IAMPage<String> {
-        let owner = try await existing(kind, name, context)
+        let owner = try existing(kind, name, context)
         let policies = try await database.iam.inlinePolicies(of: kind, owner.name, accountID: context.accountID)
         return try IAMPage(policies.map(\.name), key: { $0 }, marker: marker, maxItems: maxItems)
     }
 
     func deleteInlinePolicy(named policyName: String, of kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
-        let owner = try await existing(kind, name, context)
+        let owner = try existing(kind, name, context)
         do {
             try await database.iam.deleteInlinePolicy(named: policyName, of: kind, owner.name, accountID: context.accountID)
         } catch StoreError.notFound {

@@ -9,19 +9,19 @@ extension IAMService {
         [
             ServiceOperation(
                 "TagMFADevice", action: "iam:TagMFADevice", readOnly: false, input: IAMAPI.TagMFADeviceRequest.self,
-                resources: { input, _ in [input.serialNumber] },
-                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
+                references: { input, _ in [ResourceReference(.iamMFADevice, member: "SerialNumber", text: input.serialNumber)] },
+                conditionKeys: { input, _, _ in Self.requestTagKeys(input.tags) },
                 handler: tagMFADevice
             ),
             ServiceOperation(
                 "UntagMFADevice", action: "iam:UntagMFADevice", readOnly: false, input: IAMAPI.UntagMFADeviceRequest.self,
-                resources: { input, _ in [input.serialNumber] },
-                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
+                references: { input, _ in [ResourceReference(.iamMFADevice, member: "SerialNumber", text: input.serialNumber)] },
+                conditionKeys: { input, _, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagMFADevice
             ),
             ServiceOperation(
                 "ListMFADeviceTags", action: "iam:ListMFADeviceTags", readOnly: true, input: IAMAPI.ListMFADeviceTagsRequest.self,
-                resources: { input, _ in [input.serialNumber] },
+                references: { input, _ in [ResourceReference(.iamMFADevice, member: "SerialNumber", text: input.serialNumber)] },
                 handler: listMFADeviceTags
             ),
         ]
@@ -43,7 +43,7 @@ extension IAMService {
     @Sendable func listMFADeviceTags(
         _ input: IAMAPI.ListMFADeviceTagsRequest, _ context: CallContext
     ) async throws -> IAMAPI.ListMFADeviceTagsResponse {
-        let device = try await accountDevice(input.serialNumber, context)
+        let device = try accountDevice(input.serialNumber, context)
         let page = try Self.tagPage(device.tags, marker: input.marker, maxItems: input.maxItems)
         return IAMAPI.ListMFADeviceTagsResponse(tags: page.items, isTruncated: page.isTruncated, marker: page.marker)
     }
@@ -52,7 +52,7 @@ extension IAMService {
     private func changeDeviceTags(
         _ serialNumber: String, _ context: CallContext, _ change: @escaping @Sendable ([IAMTag]) throws -> [IAMTag]
     ) async throws {
-        _ = try await accountDevice(serialNumber, context)
+        _ = try accountDevice(serialNumber, context)
         do {
             try await database.credentials.updateMFADevice(serialNumber) { device in device.tags = try change(device.tags) }
         } catch StoreError.notFound {

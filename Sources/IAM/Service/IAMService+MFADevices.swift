@@ -13,44 +13,55 @@ extension IAMService {
             ServiceOperation(
                 "CreateVirtualMFADevice", action: "iam:CreateVirtualMFADevice", readOnly: false,
                 input: IAMAPI.CreateVirtualMFADeviceRequest.self,
-                resources: { input, context in [Self.mfaARN(accountID: context.accountID, path: input.path, name: input.virtualMFADeviceName)] },
-                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
-                furtherChecks: { input, context in
-                    let device = Self.mfaARN(accountID: context.accountID, path: input.path, name: input.virtualMFADeviceName)
-                    return Self.tagOnCreate(input.tags, action: "iam:TagMFADevice", resource: device)
+                references: { input, context in
+                    [
+                        ResourceReference(
+                            .iamMFADevice, member: "VirtualMFADeviceName",
+                            text: Self.mfaARN(accountID: context.accountID, path: input.path, name: input.virtualMFADeviceName), intent: .creating)
+                    ]
+                },
+                conditionKeys: { input, _, _ in Self.requestTagKeys(input.tags) },
+                furtherChecks: { input, resolution, _ in
+                    Self.tagOnCreate(input.tags, action: "iam:TagMFADevice", resource: resolution.actedOnARNs[0])
                 },
                 handler: createVirtualMFADevice
             ),
             ServiceOperation(
                 "EnableMFADevice", action: "iam:EnableMFADevice", readOnly: false, input: IAMAPI.EnableMFADeviceRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in
+                    [
+                        Self.named(.user, "UserName", input.userName),
+                        ResourceReference(.iamMFADevice, member: "SerialNumber", text: input.serialNumber, use: .implied),
+                    ]
+                },
                 handler: enableMFADevice
             ),
             ServiceOperation(
                 "ResyncMFADevice", action: "iam:ResyncMFADevice", readOnly: false, input: IAMAPI.ResyncMFADeviceRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
                 handler: resyncMFADevice
             ),
             ServiceOperation(
                 "DeactivateMFADevice", action: "iam:DeactivateMFADevice", readOnly: false, input: IAMAPI.DeactivateMFADeviceRequest.self,
-                resources: { input, context in [try callerUserARN(input.userName, context)] },
+                references: { input, context in Self.userOrCaller(input.userName, context) },
+                resources: { _, resolution, context in Self.userOrCallerARN(resolution, context) },
                 handler: deactivateMFADevice
             ),
             ServiceOperation(
                 "DeleteVirtualMFADevice", action: "iam:DeleteVirtualMFADevice", readOnly: false,
                 input: IAMAPI.DeleteVirtualMFADeviceRequest.self,
-                resources: { input, _ in [input.serialNumber] },
+                references: { input, _ in [ResourceReference(.iamMFADevice, member: "SerialNumber", text: input.serialNumber)] },
                 handler: deleteVirtualMFADevice
             ),
             ServiceOperation(
                 "ListMFADevices", action: "iam:ListMFADevices", readOnly: true, input: IAMAPI.ListMFADevicesRequest.self,
-                resources: { input, context in [try callerUserARN(input.userName, context)] },
+                references: { input, context in Self.userOrCaller(input.userName, context) },
+                resources: { _, resolution, context in Self.userOrCallerARN(resolution, context) },
                 handler: listMFADevices
             ),
             ServiceOperation(
                 "ListVirtualMFADevices", action: "iam:ListVirtualMFADevices", readOnly: true,
                 input: IAMAPI.ListVirtualMFADevicesRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: listVirtualMFADevices
             ),
         ] + mfaDeviceTagOperations
@@ -94,8 +105,8 @@ extension IAMService {
     }
 
     @Sendable func enableMFADevice(_ input: IAMAPI.EnableMFADeviceRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let user = try await existing(.user, input.userName, context)
-        _ = try await accountDevice(input.serialNumber, context)
+        let user = try existing(.user, input.userName, context)
+        _ = try accountDevice(input.serialNumber, context)
         let (code1, code2) = (input.authenticationCode1, input.authenticationCode2)
         let now = clock.now()
         let limit = quotas.mfaDevicesPerUser
@@ -114,7 +125,7 @@ extension IAMService {
     }
 
     @Sendable func resyncMFADevice(_ input: IAMAPI.ResyncMFADeviceRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let user = try await existing(.user, input.userName, context)
+        let user = try existing(.user, input.userName, context)
         let (code1, code2) = (input.authenticationCode1, input.authenticationCode2)
         let now = clock.now()
         try await changeEnabledDevice(input.serialNumber, of: user.name, context) { device in
@@ -124,7 +135,7 @@ extension IAMService {
     }
 
     @Sendable func deactivateMFADevice(_ input: IAMAPI.DeactivateMFADeviceRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let owner = try await deviceOwner(input.userName, context)
+        let owner = try deviceOwner(input.userName, context)
         // The last step used stays, so that the codes already accepted are refused if the device is enabled again.
         try await changeEnabledDevice(input.serialNumber, of: owner, context) { device in
             device.userName = nil
@@ -134,7 +145,7 @@ extension IAMService {
     }
 
     @Sendable func deleteVirtualMFADevice(_ input: IAMAPI.DeleteVirtualMFADeviceRequest, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try await accountDevice(input.serialNumber, context)
+        _ = try accountDevice(input.serialNumber, context)
         do {
             try await database.credentials.deleteMFADevice(input.serialNumber)
         } catch StoreError.notFound {
@@ -146,7 +157,7 @@ extension IAMService {
     }
 
     @Sendable func listMFADevices(_ input: IAMAPI.ListMFADevicesRequest, _ context: CallContext) async throws -> IAMAPI.ListMFADevicesResponse {
-        let owner = try await deviceOwner(input.userName, context)
+        let owner = try deviceOwner(input.userName, context)
         let devices = try await database.credentials.mfaDevices(accountID: context.accountID).filter { Self.isEnabled($0, for: owner) }
         let page = try IAMPage(devices, key: \.serialNumber, marker: input.marker, maxItems: input.maxItems)
         return IAMAPI.ListMFADevicesResponse(
@@ -205,17 +216,19 @@ extension IAMService {
     }
 
     /// The account's device with this serial number, or NoSuchEntity.
-    func accountDevice(_ serialNumber: String, _ context: CallContext) async throws -> MFADeviceRecord {
-        guard let device = try await database.credentials.mfaDevice(serialNumber), device.accountID == context.accountID else {
+    func accountDevice(_ serialNumber: String, _ context: CallContext) throws -> MFADeviceRecord {
+        guard let resolved = context.resolution.resources.first(where: { $0.reference.kind == .iamMFADevice && $0.reference.text == serialNumber })
+        else { throw AWSError.undeclaredReference(.iamMFADevice, requestID: context.requestID) }
+        guard let device = resolved.entity(as: MFADeviceRecord.self), device.accountID == context.accountID else {
             throw Self.noSuchDevice(serialNumber)
         }
         return device
     }
 
     /// The user whose devices an operation with an optional `UserName` acts on (nil: the root's own), checked to exist.
-    private func deviceOwner(_ userName: String?, _ context: CallContext) async throws -> String? {
-        guard let name = try Self.callerUserName(userName, context) else { return nil }
-        return try await existing(.user, name, context).name
+    private func deviceOwner(_ userName: String?, _ context: CallContext) throws -> String? {
+        guard let userName else { return try Self.callerUserName(nil, context) }
+        return try existing(.user, userName, context).name
     }
 
     /// Changes a device enabled for `owner` (nil: the root) in one transaction; NoSuchEntity when it is not.

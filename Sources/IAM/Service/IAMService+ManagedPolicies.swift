@@ -9,53 +9,58 @@ extension IAMService {
         [
             ServiceOperation(
                 "CreatePolicy", action: "iam:CreatePolicy", readOnly: false, input: IAMAPI.CreatePolicyRequest.self,
-                resources: { input, context in [Self.policyARN(accountID: context.accountID, path: input.path, name: input.policyName)] },
-                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
-                furtherChecks: { input, context in
-                    let policy = Self.policyARN(accountID: context.accountID, path: input.path, name: input.policyName)
-                    return Self.tagOnCreate(input.tags, action: "iam:TagPolicy", resource: policy)
+                references: { input, context in
+                    [
+                        ResourceReference(
+                            .iamPolicy, member: "PolicyName",
+                            text: Self.policyARN(accountID: context.accountID, path: input.path, name: input.policyName),
+                            intent: .creating)
+                    ]
+                },
+                conditionKeys: { input, _, _ in Self.requestTagKeys(input.tags) },
+                furtherChecks: { input, resolution, _ in
+                    Self.tagOnCreate(input.tags, action: "iam:TagPolicy", resource: resolution.actedOnARNs[0])
                 },
                 handler: createPolicy
             ),
             ServiceOperation(
                 "GetPolicy", action: "iam:GetPolicy", readOnly: true, input: IAMAPI.GetPolicyRequest.self,
-                resources: { input, _ in [input.policyArn] },
+                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
                 handler: getPolicy
             ),
             ServiceOperation(
                 "ListPolicies", action: "iam:ListPolicies", readOnly: true, input: IAMAPI.ListPoliciesRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: listPolicies
             ),
             ServiceOperation(
                 "DeletePolicy", action: "iam:DeletePolicy", readOnly: false, input: IAMAPI.DeletePolicyRequest.self,
-                resources: { input, _ in [input.policyArn] },
+                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
                 handler: deletePolicy
             ),
             ServiceOperation(
                 "CreatePolicyVersion", action: "iam:CreatePolicyVersion", readOnly: false, input: IAMAPI.CreatePolicyVersionRequest.self,
-                resources: { input, _ in [input.policyArn] },
+                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
                 handler: createPolicyVersion
             ),
             ServiceOperation(
                 "GetPolicyVersion", action: "iam:GetPolicyVersion", readOnly: true, input: IAMAPI.GetPolicyVersionRequest.self,
-                resources: { input, _ in [input.policyArn] },
+                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
                 handler: getPolicyVersion
             ),
             ServiceOperation(
                 "ListPolicyVersions", action: "iam:ListPolicyVersions", readOnly: true, input: IAMAPI.ListPolicyVersionsRequest.self,
-                resources: { input, _ in [input.policyArn] },
+                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
                 handler: listPolicyVersions
             ),
             ServiceOperation(
                 "DeletePolicyVersion", action: "iam:DeletePolicyVersion", readOnly: false, input: IAMAPI.DeletePolicyVersionRequest.self,
-                resources: { input, _ in [input.policyArn] },
+                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
                 handler: deletePolicyVersion
             ),
             ServiceOperation(
                 "SetDefaultPolicyVersion", action: "iam:SetDefaultPolicyVersion", readOnly: false,
                 input: IAMAPI.SetDefaultPolicyVersionRequest.self,
-                resources: { input, _ in [input.policyArn] },
+                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
                 handler: setDefaultPolicyVersion
             ),
         ]
@@ -201,12 +206,21 @@ extension IAMService {
         "arn:aws:iam::\(accountID):policy\(path ?? "/")\(name)"
     }
 
-    /// A policy the caller's account can see: its own or an AWS managed one.
+    /// A policy the caller's account can see — its own or an AWS managed one — as the resolve stage
+    /// found it at exactly `arn`.
     func visiblePolicy(_ arn: String, _ context: CallContext) async throws -> ManagedPolicyRecord {
-        guard let record = try await database.managedPolicies.policy(arn),
+        guard let resolved = context.resolution.resources.first(where: { $0.reference.kind == .iamPolicy && $0.reference.text == arn }) else {
+            throw AWSError.undeclaredReference(.iamPolicy, requestID: context.requestID)
+        }
+        guard let record = resolved.entity(as: ManagedPolicyRecord.self),
             record.accountID == context.accountID || record.accountID == AWSManagedPolicies.owner
         else { throw IAMError.noSuchPolicy(arn) }
         return record
+    }
+
+    /// The managed policy an input names besides the entity it acts on (one to attach, a boundary).
+    static func namedPolicy(_ member: String, _ arn: String?) -> [ResourceReference] {
+        arn.map { [ResourceReference(.iamPolicy, member: member, text: $0, use: .implied)] } ?? []
     }
 
     /// A policy the caller's account may change: its own. AWS managed policies belong to AWS.

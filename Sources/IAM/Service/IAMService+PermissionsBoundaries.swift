@@ -10,29 +10,33 @@ extension IAMService {
             ServiceOperation(
                 "PutUserPermissionsBoundary", action: "iam:PutUserPermissionsBoundary", readOnly: false,
                 input: IAMAPI.PutUserPermissionsBoundaryRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary) },
+                references: { input, _ in
+                    [Self.named(.user, "UserName", input.userName)] + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                },
+                conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary) },
                 handler: { input, context in try await setBoundary(input.permissionsBoundary, of: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "DeleteUserPermissionsBoundary", action: "iam:DeleteUserPermissionsBoundary", readOnly: false,
                 input: IAMAPI.DeleteUserPermissionsBoundaryRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, context in try currentBoundaryKey(.user, input.userName, context) },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                conditionKeys: { _, resolution, _ in Self.currentBoundaryKey(resolution) },
                 handler: { input, context in try await setBoundary(nil, of: .user, input.userName, context) }
             ),
             ServiceOperation(
                 "PutRolePermissionsBoundary", action: "iam:PutRolePermissionsBoundary", readOnly: false,
                 input: IAMAPI.PutRolePermissionsBoundaryRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary) },
+                references: { input, _ in
+                    [Self.named(.role, "RoleName", input.roleName)] + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                },
+                conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary) },
                 handler: { input, context in try await setBoundary(input.permissionsBoundary, of: .role, input.roleName, context) }
             ),
             ServiceOperation(
                 "DeleteRolePermissionsBoundary", action: "iam:DeleteRolePermissionsBoundary", readOnly: false,
                 input: IAMAPI.DeleteRolePermissionsBoundaryRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, context in try currentBoundaryKey(.role, input.roleName, context) },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
+                conditionKeys: { _, resolution, _ in Self.currentBoundaryKey(resolution) },
                 handler: { input, context in try await setBoundary(nil, of: .role, input.roleName, context) }
             ),
         ]
@@ -40,7 +44,7 @@ extension IAMService {
 
     /// Sets (or, with nil, removes) the boundary of a user or role.
     func setBoundary(_ policyARN: String?, of kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try await existing(kind, name, context)
+        _ = try existing(kind, name, context)
         if let policyARN { try await checkBoundaryPolicy(policyARN, context) }
         do {
             try await database.iam.update(kind, accountID: context.accountID, name: name) { $0.permissionsBoundary = policyARN }
@@ -52,7 +56,9 @@ extension IAMService {
 
     /// A boundary must be a managed policy the account can attach.
     func checkBoundaryPolicy(_ policyARN: String, _ context: CallContext) async throws {
-        guard (try? await visiblePolicy(policyARN, context)) != nil else {
+        do {
+            _ = try await visiblePolicy(policyARN, context)
+        } catch let error as AWSError where error.code == "NoSuchEntity" {
             throw IAMError.noSuchEntity("Scope ARN: \(policyARN) does not exist or is not attachable.")
         }
     }

@@ -8,55 +8,56 @@ extension IAMService {
         [
             ServiceOperation(
                 "CreateRole", action: "iam:CreateRole", readOnly: false, input: IAMAPI.CreateRoleRequest.self,
-                resources: { input, context in [Self.arn(.role, accountID: context.accountID, path: input.path, name: input.roleName)] },
-                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
-                furtherChecks: { input, context in
-                    let role = Self.arn(.role, accountID: context.accountID, path: input.path, name: input.roleName)
-                    return Self.tagOnCreate(input.tags, action: "iam:TagRole", resource: role)
+                references: { input, _ in
+                    [Self.named(.role, "RoleName", input.roleName, creating: input.path ?? "/")]
+                        + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                },
+                conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
+                furtherChecks: { input, resolution, _ in
+                    Self.tagOnCreate(input.tags, action: "iam:TagRole", resource: resolution.actedOnARNs[0])
                 },
                 handler: createRole
             ),
             ServiceOperation(
                 "GetRole", action: "iam:GetRole", readOnly: true, input: IAMAPI.GetRoleRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: getRole
             ),
             ServiceOperation(
                 "ListRoles", action: "iam:ListRoles", readOnly: true, input: IAMAPI.ListRolesRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: listRoles
             ),
             ServiceOperation(
                 "UpdateRole", action: "iam:UpdateRole", readOnly: false, input: IAMAPI.UpdateRoleRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: updateRole
             ),
             ServiceOperation(
                 "UpdateAssumeRolePolicy", action: "iam:UpdateAssumeRolePolicy", readOnly: false,
                 input: IAMAPI.UpdateAssumeRolePolicyRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: updateAssumeRolePolicy
             ),
             ServiceOperation(
                 "DeleteRole", action: "iam:DeleteRole", readOnly: false, input: IAMAPI.DeleteRoleRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: deleteRole
             ),
             ServiceOperation(
                 "TagRole", action: "iam:TagRole", readOnly: false, input: IAMAPI.TagRoleRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
+                conditionKeys: { input, _, _ in Self.requestTagKeys(input.tags) },
                 handler: tagRole
             ),
             ServiceOperation(
                 "UntagRole", action: "iam:UntagRole", readOnly: false, input: IAMAPI.UntagRoleRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
-                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
+                conditionKeys: { input, _, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagRole
             ),
             ServiceOperation(
                 "ListRoleTags", action: "iam:ListRoleTags", readOnly: true, input: IAMAPI.ListRoleTagsRequest.self,
-                resources: { input, context in [try entityARN(.role, input.roleName, context)] },
+                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
                 handler: listRoleTags
             ),
         ]
@@ -83,7 +84,7 @@ extension IAMService {
     }
 
     @Sendable func getRole(_ input: IAMAPI.GetRoleRequest, _ context: CallContext) async throws -> IAMAPI.GetRoleResponse {
-        IAMAPI.GetRoleResponse(role: Self.role(try await existing(.role, input.roleName, context), detailed: true))
+        IAMAPI.GetRoleResponse(role: Self.role(try existing(.role, input.roleName, context), detailed: true))
     }
 
     @Sendable func listRoles(_ input: IAMAPI.ListRolesRequest, _ context: CallContext) async throws -> IAMAPI.ListRolesResponse {
@@ -105,7 +106,7 @@ extension IAMService {
     }
 
     @Sendable func updateAssumeRolePolicy(_ input: IAMAPI.UpdateAssumeRolePolicyRequest, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try await existing(.role, input.roleName, context)
+        _ = try existing(.role, input.roleName, context)
         try Self.checkTrustPolicy(input.policyDocument)
         do {
             try await database.iam.update(.role, accountID: context.accountID, name: input.roleName) { record in

@@ -11,12 +11,15 @@ extension IAMService {
             ServiceOperation(
                 "SimulatePrincipalPolicy", action: "iam:SimulatePrincipalPolicy", readOnly: true,
                 input: IAMAPI.SimulatePrincipalPolicyRequest.self,
-                resources: { input, _ in [input.policySourceArn] },
+                references: { input, _ in
+                    [Self.principalReference(member: "PolicySourceArn", arn: input.policySourceArn)] + Self.callerReference(input.callerArn)
+                },
                 handler: simulatePrincipalPolicy
             ),
             ServiceOperation(
                 "SimulateCustomPolicy", action: "iam:SimulateCustomPolicy", readOnly: true, input: IAMAPI.SimulateCustomPolicyRequest.self,
-                resources: { _, _ in ["*"] },
+                references: { input, _ in Self.callerReference(input.callerArn) },
+                resources: { _, _, _ in ["*"] },
                 handler: simulateCustomPolicy
             ),
         ]
@@ -27,8 +30,8 @@ extension IAMService {
     @Sendable func simulatePrincipalPolicy(
         _ input: IAMAPI.SimulatePrincipalPolicyRequest, _ context: CallContext
     ) async throws -> IAMAPI.SimulatePolicyResponse {
-        let source = try await simulationSource(input.policySourceArn, context)
-        let stored = try await PolicyGatherer(database: database).storedPolicies(of: source)
+        let source = try simulationSource(input.policySourceArn, context)
+        let stored = try PolicyDocuments.stored(try await database.iam.policyTexts(of: source))
         let request = IAMAPI.SimulateCustomPolicyRequest(
             policyInputList: input.policyInputList ?? [], permissionsBoundaryPolicyInputList: input.permissionsBoundaryPolicyInputList,
             actionNames: input.actionNames, resourceArns: input.resourceArns, resourcePolicy: input.resourcePolicy,
@@ -85,15 +88,20 @@ extension IAMService {
     }
 
     /// The user, group or role named by `PolicySourceArn`.
-    private func simulationSource(_ arn: String, _ context: CallContext) async throws -> IAMPrincipalRecord {
+    private func simulationSource(_ arn: String, _ context: CallContext) throws -> IAMPrincipalRecord {
         guard let parsed = ARN(arn), parsed.service == "iam", let kindName = parsed.resource.split(separator: "/").first,
             let kind = IAMPrincipalKind(rawValue: String(kindName)), parsed.resource.contains("/")
         else { throw IAMError.invalidInput("Invalid ARN: \(arn) is not the ARN of a user, group or role.") }
         let name = String(parsed.resource.split(separator: "/").last ?? "")
-        guard parsed.accountID == context.accountID, let record = try await database.iam.principal(kind, accountID: context.accountID, name: name),
-            record.arn == arn
+        guard let record = context.resolution["PolicySourceArn"]?.entity(as: IAMPrincipalRecord.self), record.accountID == context.accountID
         else { throw Self.noSuch(kind, name) }
         return record
+    }
+
+    /// The user a simulation's `CallerArn` names, for its tags.
+    static func callerReference(_ callerArn: String?) -> [ResourceReference] {
+        guard let callerArn, ARN(callerArn)?.resource.hasPrefix("user/") == true else { return [] }
+        return [ResourceReference(.iamUser, member: "CallerArn", text: callerArn, use: .implied)]
     }
 
     /// Who the simulated calls are made by: `CallerArn` (an IAM user), else the source entity.
@@ -106,7 +114,7 @@ extension IAMService {
         if let callerArn {
             guard let parsed = ARN(callerArn), parsed.service == "iam", parsed.resource.hasPrefix("user/") else { throw invalidCaller }
             let name = String(parsed.resource.split(separator: "/").last ?? "")
-            let user = try await database.iam.principal(.user, accountID: parsed.accountID, name: name)
+            let user = context.resolution["CallerArn"]?.entity(as: IAMPrincipalRecord.self)
             return RequestPrincipal(
                 kind: .user(name: name), arn: callerArn, accountID: parsed.accountID, userID: user?.uniqueID, tags: Self.tags(user))
         }

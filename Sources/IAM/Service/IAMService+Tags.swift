@@ -56,7 +56,7 @@ extension IAMService {
     func listEntityTags(
         _ kind: IAMPrincipalKind, _ name: String, marker: String?, maxItems: Int?, _ context: CallContext
     ) async throws -> IAMPage<IAMAPI.Tag> {
-        try Self.tagPage(try await existing(kind, name, context).tags, marker: marker, maxItems: maxItems)
+        try Self.tagPage(try existing(kind, name, context).tags, marker: marker, maxItems: maxItems)
     }
 
     /// One page of tags. Tags keep the order they were given in; the marker is the position.

@@ -8,56 +8,60 @@ extension IAMService {
         [
             ServiceOperation(
                 "CreateUser", action: "iam:CreateUser", readOnly: false, input: IAMAPI.CreateUserRequest.self,
-                resources: { input, context in [Self.arn(.user, accountID: context.accountID, path: input.path, name: input.userName)] },
-                conditionKeys: { input, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
-                furtherChecks: { input, context in
-                    let user = Self.arn(.user, accountID: context.accountID, path: input.path, name: input.userName)
-                    return Self.tagOnCreate(input.tags, action: "iam:TagUser", resource: user)
+                references: { input, _ in
+                    [Self.named(.user, "UserName", input.userName, creating: input.path ?? "/")]
+                        + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                },
+                conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
+                furtherChecks: { input, resolution, _ in
+                    Self.tagOnCreate(input.tags, action: "iam:TagUser", resource: resolution.actedOnARNs[0])
                 },
                 handler: createUser
             ),
             ServiceOperation(
                 "GetUser", action: "iam:GetUser", readOnly: true, input: IAMAPI.GetUserRequest.self,
-                resources: { input, context in [try callerUserARN(input.userName, context)] },
+                references: { input, context in Self.userOrCaller(input.userName, context) },
+                resources: { _, resolution, context in Self.userOrCallerARN(resolution, context) },
                 handler: getUser
             ),
             ServiceOperation(
                 "ListUsers", action: "iam:ListUsers", readOnly: true, input: IAMAPI.ListUsersRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: listUsers
             ),
             ServiceOperation(
                 "UpdateUser", action: "iam:UpdateUser", readOnly: false, input: IAMAPI.UpdateUserRequest.self,
-                resources: { input, context in
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                resources: { input, resolution, context in
                     // Renaming or moving needs permission on the user as it is and as it will be.
-                    let current = try entityARN(.user, input.userName, context)
-                    guard input.newUserName != nil || input.newPath != nil else { return [current] }
-                    let path = try input.newPath ?? database.iam.pathNow(.user, accountID: context.accountID, name: input.userName)
-                    let target = Self.arn(.user, accountID: context.accountID, path: path, name: input.newUserName ?? input.userName)
-                    return target == current ? [current] : [current, target]
+                    guard let current = resolution["UserName"] else { return [] }
+                    guard input.newUserName != nil || input.newPath != nil else { return [current.arn] }
+                    let user = current.entity(as: IAMPrincipalRecord.self)
+                    let path = input.newPath ?? user?.path ?? "/"
+                    let target = Self.arn(.user, accountID: current.accountID, path: path, name: input.newUserName ?? user?.name ?? input.userName)
+                    return target == current.arn ? [current.arn] : [current.arn, target]
                 },
                 handler: updateUser
             ),
             ServiceOperation(
                 "DeleteUser", action: "iam:DeleteUser", readOnly: false, input: IAMAPI.DeleteUserRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
                 handler: deleteUser
             ),
             ServiceOperation(
                 "TagUser", action: "iam:TagUser", readOnly: false, input: IAMAPI.TagUserRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, _ in Self.requestTagKeys(input.tags) },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                conditionKeys: { input, _, _ in Self.requestTagKeys(input.tags) },
                 handler: tagUser
             ),
             ServiceOperation(
                 "UntagUser", action: "iam:UntagUser", readOnly: false, input: IAMAPI.UntagUserRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
-                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                conditionKeys: { input, _, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagUser
             ),
             ServiceOperation(
                 "ListUserTags", action: "iam:ListUserTags", readOnly: true, input: IAMAPI.ListUserTagsRequest.self,
-                resources: { input, context in [try entityARN(.user, input.userName, context)] },
+                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
                 handler: listUserTags
             ),
         ]
@@ -85,7 +89,7 @@ extension IAMService {
             return IAMAPI.GetUserResponse(
                 user: IAMAPI.User(path: "", userName: "", userId: context.accountID, arn: context.principal.arn, createDate: created))
         }
-        return IAMAPI.GetUserResponse(user: Self.user(try await existing(.user, name, context), detailed: true))
+        return IAMAPI.GetUserResponse(user: Self.user(try existing(.user, name, context), detailed: true))
     }
 
     @Sendable func listUsers(_ input: IAMAPI.ListUsersRequest, _ context: CallContext) async throws -> IAMAPI.ListUsersResponse {
@@ -95,7 +99,7 @@ extension IAMService {
     }
 
     @Sendable func updateUser(_ input: IAMAPI.UpdateUserRequest, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try await existing(.user, input.userName, context)
+        _ = try existing(.user, input.userName, context)
         guard input.newUserName != nil || input.newPath != nil else { return EmptyOutput() }
         let newName = input.newUserName ?? input.userName
         do {
@@ -149,10 +153,16 @@ extension IAMService {
         }
     }
 
-    /// The resource of an operation with an optional `UserName`: the named user, else the caller.
-    func callerUserARN(_ userName: String?, _ context: CallContext) throws -> String {
-        guard let userName else { return context.principal.arn }
-        return try entityARN(.user, userName, context)
+    /// The reference of an operation with an optional `UserName`: the named user, else the calling
+    /// user itself (none for the root and roles, which act on themselves).
+    static func userOrCaller(_ userName: String?, _ context: CallContext) -> [ResourceReference] {
+        guard let name = userName ?? (context.principal.kind == .iamUser ? context.principal.userName : nil) else { return [] }
+        return [named(.user, "UserName", name)]
+    }
+
+    /// The resource of such an operation: the user resolved, else the caller itself.
+    static func userOrCallerARN(_ resolution: Resolution, _ context: CallContext) -> [String] {
+        [resolution["UserName"]?.arn ?? context.principal.arn]
     }
 
     /// Every entity of a kind under a path prefix, one page of it.

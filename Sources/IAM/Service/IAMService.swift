@@ -34,6 +34,8 @@ public struct IAMService: AWSService {
         self.quotas = quotas
     }
 
+    public var authorities: [any ResourceAuthority] { [IAMResourceAuthority(database: database)] }
+
     public var operations: [ServiceOperation] {
         userOperations + groupOperations + roleOperations + accessKeyOperations + mfaDeviceOperations + inlinePolicyOperations
             + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
@@ -52,11 +54,20 @@ public struct IAMService: AWSService {
 // MARK: - Shared steps
 
 extension IAMService {
-    /// The ARN of a user, group or role by name, with its path when it exists (IAM authorizes
-    /// `user/division/name`), without one when it does not (the handler then answers NoSuchEntity).
-    func entityARN(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) throws -> String {
-        let path = try database.iam.pathNow(kind, accountID: context.accountID, name: name) ?? "/"
-        return Self.arn(kind, accountID: context.accountID, path: path, name: name)
+    /// The reference to the user, group or role that the input member `member` names: resolved to
+    /// the stored entity (IAM matches names case-insensitively), whose ARN — with its path and its
+    /// own case — is what the authorize stage judges.
+    ///
+    /// - Parameter creating: the path of an entity the operation creates.
+    static func named(_ kind: IAMPrincipalKind, _ member: String, _ name: String, creating path: String? = nil) -> ResourceReference {
+        ResourceReference(.iam(kind), member: member, text: name, path: path, intent: path == nil ? .existing : .creating)
+    }
+
+    /// The reference to the user, group or role of an ARN (the policy simulator's `PolicySourceArn`).
+    static func principalReference(member: String, arn: String) -> ResourceReference {
+        let type = ARN(arn)?.resource.prefix { $0 != "/" }
+        let kind: IAMPrincipalKind = type == "group" ? .group : type == "role" ? .role : .user
+        return ResourceReference(.iam(kind), member: member, text: arn)
     }
 
     /// The ARN of an entity about to be created.
@@ -64,11 +75,13 @@ extension IAMService {
         "arn:aws:iam::\(accountID):\(kind.rawValue)\(path ?? "/")\(name)"
     }
 
-    /// The entity, or NoSuchEntity in IAM's words.
-    func existing(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> IAMPrincipalRecord {
-        guard let record = try await database.iam.principal(kind, accountID: context.accountID, name: name) else {
-            throw Self.noSuch(kind, name)
+    /// The user, group or role named `name` as the resolve stage found it, or NoSuchEntity in IAM's
+    /// words. Only entities the operation declared are found: a handler acts on nothing else.
+    func existing(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) throws -> IAMPrincipalRecord {
+        guard let resolved = context.resolution.resources.first(where: { $0.reference.kind == .iam(kind) && $0.reference.text == name }) else {
+            throw AWSError.undeclaredReference(.iam(kind), requestID: context.requestID)
         }
+        guard let record = resolved.entity(as: IAMPrincipalRecord.self) else { throw Self.noSuch(kind, name) }
         return record
     }
 
@@ -100,7 +113,7 @@ extension IAMService {
     /// Deletes an entity, answering DeleteConflict with IAM's reason when something still depends on it.
     func deleteEntity(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws {
         let accountID = context.accountID
-        _ = try await existing(kind, name, context)
+        let name = try existing(kind, name, context).name
         if try await !database.iam.inlinePolicies(of: kind, name, accountID: accountID).isEmpty {
             throw IAMError.deleteConflict("Cannot delete entity, must delete policies first.")
         }

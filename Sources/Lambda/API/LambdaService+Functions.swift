@@ -5,7 +5,9 @@ import Store
 
 extension LambdaService {
     @Sendable func createFunction(_ input: LambdaAPI.CreateFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.FunctionConfiguration {
+        // The name to create, as the resolve stage found it: a function that exists is a conflict.
         let reference = try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context)
+        if context.resolution["FunctionName"]?.exists == true { throw LambdaError.functionExists(reference.name) }
         try Self.refuseUnsupported(input)
         guard let runtime = input.runtime, let handler = input.handler else {
             throw LambdaError.invalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
@@ -22,7 +24,7 @@ extension LambdaService {
         let architectures = input.architectures ?? FunctionRules.hostArchitectures
         try FunctionRules.checkArchitectures(architectures)
         try FunctionRules.checkTags(input.tags ?? [:])
-        try await checkExecutionRole(input.role, of: reference)
+        try checkExecutionRole(input.role, of: reference, context)
         let zip = try await checkPackage(input.code.zipFile, s3Bucket: input.code.s3Bucket, imageURI: input.code.imageUri, context: context)
         let blob = try storeCode(zip)
 
@@ -55,10 +57,9 @@ extension LambdaService {
     }
 
     @Sendable func getFunction(_ input: LambdaAPI.GetFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.GetFunctionResponse {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        let (state, record) = try await loadVersion(reference)
-        let tags = try await database.tags.tags(of: reference.functionARN)
-        let reserved = try await database.invocations.reservedConcurrency(reference.key)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
+        let (state, record, tags, reserved) = (function.state, function.record, function.tags, function.reservedConcurrency)
         return LambdaAPI.GetFunctionResponse(
             configuration: Self.configuration(state, record, functionARN: reference.resourceARN),
             code: LambdaAPI.FunctionCodeLocation(
@@ -75,8 +76,9 @@ extension LambdaService {
     @Sendable func getFunctionConfiguration(
         _ input: LambdaAPI.GetFunctionConfigurationRequest, _ context: CallContext
     ) async throws -> LambdaAPI.FunctionConfiguration {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        let (state, record) = try await loadVersion(reference)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
+        let (state, record) = (function.state, function.record)
         return Self.configuration(state, record, functionARN: reference.resourceARN)
     }
 
@@ -104,11 +106,12 @@ extension LambdaService {
     @Sendable func updateFunctionCode(
         _ input: LambdaAPI.UpdateFunctionCodeRequest, _ context: CallContext
     ) async throws -> LambdaAPI.FunctionConfiguration {
-        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
         if input.publish == true || input.publishTo != nil { throw LambdaError.unsupported("publishing versions") }
         if input.sourceKMSKeyArn != nil { throw LambdaError.unsupported("customer managed keys for code (SourceKMSKeyArn)") }
         if let architectures = input.architectures { try FunctionRules.checkArchitectures(architectures) }
-        let (current, currentRecord) = try await loadVersion(reference)
+        let (current, currentRecord) = (function.state, function.record)
         try FunctionRules.checkRuntime(current.runtime, creating: false, on: clock.now())
         let zip = try await checkPackage(input.zipFile, s3Bucket: input.s3Bucket, imageURI: input.imageUri, context: context)
         if input.dryRun == true {
@@ -131,7 +134,8 @@ extension LambdaService {
     @Sendable func updateFunctionConfiguration(
         _ input: LambdaAPI.UpdateFunctionConfigurationRequest, _ context: CallContext
     ) async throws -> LambdaAPI.FunctionConfiguration {
-        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
         try Self.refuseUnsupported(input)
         let now = clock.now()
         if let runtime = input.runtime {
@@ -141,7 +145,7 @@ extension LambdaService {
         if let memorySize = input.memorySize { try FunctionRules.checkMemorySize(memorySize) }
         if let timeout = input.timeout { try FunctionRules.checkTimeout(timeout) }
         if let variables = input.environment?.variables { try FunctionRules.checkEnvironment(variables) }
-        if let role = input.role { try await checkExecutionRole(role, of: reference) }
+        if let role = input.role { try checkExecutionRole(role, of: reference, context) }
         let updated = try await updateLatest(reference, expectedRevision: input.revisionId) { state, _ in
             try FunctionRules.checkRuntime(input.runtime ?? state.runtime, creating: false, on: now)
             if let role = input.role { state.role = role }
@@ -162,10 +166,10 @@ extension LambdaService {
     }
 
     @Sendable func deleteFunction(_ input: LambdaAPI.DeleteFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.DeleteFunctionResponse {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        if reference.qualifier == Self.latest {
+        if context.resolution["FunctionName"]?.reference.qualifier == Self.latest {
             throw LambdaError.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
         }
+        let reference = try resolvedFunction(context).reference
         if reference.qualifier != nil {
             throw LambdaError.functionNotFound(reference.resourceARN)
         }
@@ -178,8 +182,7 @@ extension LambdaService {
     }
 
     @Sendable func getCodeArchive(_ input: CodeArchive.Request, _ context: CallContext) async throws -> CodeArchive.Response {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        let (_, record) = try await loadVersion(reference)
+        let record = try resolvedFunction(context).record
         guard record.codeSHA256 == input.codeSha256 else {
             throw AWSError(code: "ResourceNotFoundException", message: "The function no longer uses this code.", status: 404)
         }
@@ -192,15 +195,6 @@ extension LambdaService {
 extension LambdaService {
     static let latest = "$LATEST"
     static let maximumPageSize = 50
-
-    /// The state and record of the version a reference names (only `$LATEST` until versions exist).
-    func loadVersion(_ reference: FunctionReference) async throws -> (FunctionState, FunctionVersionRecord) {
-        let version = reference.qualifier ?? Self.latest
-        guard version == Self.latest, let record = try await database.functions.version(reference.key, version) else {
-            throw LambdaError.functionNotFound(reference.resourceARN)
-        }
-        return (try FunctionStateCoding.decode(record.configuration), record)
-    }
 
     /// Changes `$LATEST` atomically, with optimistic concurrency on the revision id.
     func updateLatest(

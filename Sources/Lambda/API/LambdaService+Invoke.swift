@@ -9,8 +9,9 @@ extension LambdaService {
     static let asyncPayloadLimit = 262_144
 
     @Sendable func invoke(_ input: LambdaAPI.InvocationRequest, _ context: CallContext) async throws -> LambdaAPI.InvocationResponse {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        let (state, record) = try await loadVersion(reference)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
+        let (state, record) = (function.state, function.record)
         let payload = input.payload ?? Data()
         if !payload.isEmpty, (try? JSONSerialization.jsonObject(with: payload, options: [.fragmentsAllowed])) == nil {
             throw AWSError(
@@ -49,7 +50,7 @@ extension LambdaService {
                     invokedARN: reference.resourceARN,
                     clientContext: try input.clientContext.map(Self.decodeClientContext),
                     wantsLogTail: input.logType == "Tail",
-                    reservedConcurrency: try await database.invocations.reservedConcurrency(reference.key),
+                    reservedConcurrency: function.reservedConcurrency,
                     unreservedLimit: try await unreservedLimit(accountID: reference.accountID, region: reference.region)
                 )
             )
@@ -131,7 +132,8 @@ extension LambdaService {
     @Sendable func putFunctionConcurrency(
         _ input: LambdaAPI.PutFunctionConcurrencyRequest, _ context: CallContext
     ) async throws -> LambdaAPI.Concurrency {
-        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
         let limit = settings.accountConcurrency
         let wanted = input.reservedConcurrentExecutions
         do {
@@ -151,17 +153,14 @@ extension LambdaService {
     @Sendable func getFunctionConcurrency(
         _ input: LambdaAPI.GetFunctionConcurrencyRequest, _ context: CallContext
     ) async throws -> LambdaAPI.GetFunctionConcurrencyResponse {
-        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
-        _ = try await loadVersion(reference)
-        return LambdaAPI.GetFunctionConcurrencyResponse(
-            reservedConcurrentExecutions: try await database.invocations.reservedConcurrency(reference.key)
-        )
+        LambdaAPI.GetFunctionConcurrencyResponse(reservedConcurrentExecutions: try resolvedFunction(context).reservedConcurrency)
     }
 
     @Sendable func deleteFunctionConcurrency(
         _ input: LambdaAPI.DeleteFunctionConcurrencyRequest, _ context: CallContext
     ) async throws -> EmptyOutput {
-        let reference = try FunctionReference(input.functionName, allowsQualifier: false, context: context)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
         do {
             try await database.invocations.setReservedConcurrency(reference.key, to: nil) { _ in }
         } catch StoreError.notFound {
@@ -177,11 +176,12 @@ extension LambdaService {
     @Sendable func putFunctionEventInvokeConfig(
         _ input: LambdaAPI.PutFunctionEventInvokeConfigRequest, _ context: CallContext
     ) async throws -> LambdaAPI.FunctionEventInvokeConfig {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
         if input.destinationConfig?.onSuccess?.destination != nil || input.destinationConfig?.onFailure?.destination != nil {
             throw LambdaError.unsupported("destinations for asynchronous invocations (DestinationConfig)")
         }
-        let (_, record) = try await loadVersion(reference)
+        let record = function.record
         let config = EventInvokeConfigRecord(
             key: reference.key, qualifier: record.version, maximumRetryAttempts: input.maximumRetryAttempts,
             maximumEventAgeInSeconds: input.maximumEventAgeInSeconds, lastModified: clock.now()
@@ -193,8 +193,9 @@ extension LambdaService {
     @Sendable func getFunctionEventInvokeConfig(
         _ input: LambdaAPI.GetFunctionEventInvokeConfigRequest, _ context: CallContext
     ) async throws -> LambdaAPI.FunctionEventInvokeConfig {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        let (_, record) = try await loadVersion(reference)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
+        let record = function.record
         guard let config = try await database.invocations.eventInvokeConfig(reference.key, qualifier: record.version) else {
             throw Self.noEventInvokeConfig("\(reference.functionARN):\(record.version)")
         }
@@ -204,8 +205,9 @@ extension LambdaService {
     @Sendable func deleteFunctionEventInvokeConfig(
         _ input: LambdaAPI.DeleteFunctionEventInvokeConfigRequest, _ context: CallContext
     ) async throws -> EmptyOutput {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        let (_, record) = try await loadVersion(reference)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
+        let record = function.record
         do {
             try await database.invocations.deleteEventInvokeConfig(reference.key, qualifier: record.version)
         } catch StoreError.notFound {

@@ -11,8 +11,8 @@ extension LambdaService {
     ) async throws
         -> LambdaAPI.AddPermissionResponse
     {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        _ = try await loadVersion(reference)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
         let statement = Self.permissionStatement(input, resource: reference.resourceARN)
         do {
             try await database.functionPolicies.add(
@@ -33,8 +33,8 @@ extension LambdaService {
     }
 
     @Sendable func removePermission(_ input: LambdaAPI.RemovePermissionRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        _ = try await loadVersion(reference)
+        let function = try resolvedFunction(context)
+        let reference = function.reference
         do {
             try await database.functionPolicies.remove(
                 sid: input.statementId, from: reference.key, qualifier: reference.qualifier ?? Self.latest,
@@ -50,9 +50,7 @@ extension LambdaService {
     }
 
     @Sendable func getPolicy(_ input: LambdaAPI.GetPolicyRequest, _ context: CallContext) async throws -> LambdaAPI.GetPolicyResponse {
-        let reference = try FunctionReference(input.functionName, qualifier: input.qualifier, context: context)
-        _ = try await loadVersion(reference)
-        guard let policy = try await database.functionPolicies.policy(of: reference.key, qualifier: reference.qualifier ?? Self.latest) else {
+        guard let policy = try resolvedFunction(context).policy else {
             throw AWSError(code: "ResourceNotFoundException", message: "The resource you requested does not exist.", status: 404)
         }
         return LambdaAPI.GetPolicyResponse(policy: policy.document, revisionId: policy.revision)

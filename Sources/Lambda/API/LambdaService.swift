@@ -42,11 +42,12 @@ public struct LambdaService: AWSService {
         self.executionRoles = ServiceRoleSessions(database: database, clock: clock)
     }
 
-    /// The execution role of a function must exist in its account and trust Lambda.
-    func checkExecutionRole(_ role: String, of reference: FunctionReference) async throws {
+    /// The execution role of a function — the role the resolve stage found at the `Role` ARN — must
+    /// exist in the function's account and trust Lambda.
+    func checkExecutionRole(_ role: String, of reference: FunctionReference, _ context: CallContext) throws {
+        let assumption = Self.executionRoleAssumption(role: role, functionARN: reference.functionARN, accountID: reference.accountID)
         do {
-            try await executionRoles.verify(
-                Self.executionRoleAssumption(role: role, functionARN: reference.functionARN, accountID: reference.accountID))
+            try executionRoles.verify(context.resolution["Role"]?.entity(as: IAMPrincipalRecord.self), for: assumption)
         } catch is ServiceRoleSessions.Refusal {
             throw Self.executionRoleRefused
         }
@@ -76,18 +77,22 @@ public struct LambdaService: AWSService {
     /// Lambda's request size limit for operations that carry a deployment package (as AWS answers it).
     static let packageRequestLimit = 70_167_211
 
+    public var authorities: [any ResourceAuthority] { [LambdaResourceAuthority(database: database)] }
+
     public var operations: [ServiceOperation] {
         [
             ServiceOperation(
                 "CreateFunction", action: "lambda:CreateFunction", readOnly: false, maxRequestBytes: Self.packageRequestLimit,
                 input: LambdaAPI.CreateFunctionRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context).resourceARN]
+                references: { input, context in
+                    [
+                        try Self.function("FunctionName", input.functionName, allowsQualifier: false, creating: true, context: context),
+                        ResourceReference(.iamRole, member: "Role", text: input.role, use: .implied),
+                    ]
                 },
-                conditionKeys: { input, _ in Self.creationKeys(input) },
-                furtherChecks: { input, context in
-                    let function = try FunctionReference(input.functionName, allowsQualifier: false, creating: true, context: context)
-                    return [Self.passRole(input.role)] + Self.tagOnCreate(input.tags, function: function.resourceARN)
+                conditionKeys: { input, _, _ in Self.creationKeys(input) },
+                furtherChecks: { input, resolution, _ in
+                    [Self.passRole(resolution["Role"]?.arn ?? input.role)] + Self.tagOnCreate(input.tags, function: resolution.actedOnARNs[0])
                 },
                 handler: createFunction
             ),
@@ -95,8 +100,7 @@ public struct LambdaService: AWSService {
                 "GetFunction", action: "lambda:GetFunction", readOnly: true,
                 eventName: "GetFunction20150331v2",
                 input: LambdaAPI.GetFunctionRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: getFunction
             ),
@@ -104,42 +108,38 @@ public struct LambdaService: AWSService {
                 "GetFunctionConfiguration", action: "lambda:GetFunctionConfiguration", readOnly: true,
                 eventName: "GetFunctionConfiguration20150331v2",
                 input: LambdaAPI.GetFunctionConfigurationRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: getFunctionConfiguration
             ),
             ServiceOperation(
                 "ListFunctions", action: "lambda:ListFunctions", readOnly: true,
                 input: LambdaAPI.ListFunctionsRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: listFunctions
             ),
             ServiceOperation(
                 "UpdateFunctionCode", action: "lambda:UpdateFunctionCode", readOnly: false, maxRequestBytes: Self.packageRequestLimit,
                 eventName: "UpdateFunctionCode20150331v2",
                 input: LambdaAPI.UpdateFunctionCodeRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
-                },
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
                 handler: updateFunctionCode
             ),
             ServiceOperation(
                 "UpdateFunctionConfiguration", action: "lambda:UpdateFunctionConfiguration", readOnly: false,
                 eventName: "UpdateFunctionConfiguration20150331v2",
                 input: LambdaAPI.UpdateFunctionConfigurationRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
+                references: { input, context in
+                    [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
+                        + (input.role.map { [ResourceReference(.iamRole, member: "Role", text: $0, use: .implied)] } ?? [])
                 },
-                conditionKeys: { input, _ in Self.configurationKeys(layers: input.layers, vpcConfig: input.vpcConfig) },
-                furtherChecks: { input, _ in input.role.map { [Self.passRole($0)] } ?? [] },
+                conditionKeys: { input, _, _ in Self.configurationKeys(layers: input.layers, vpcConfig: input.vpcConfig) },
+                furtherChecks: { _, resolution, _ in resolution["Role"].map { [Self.passRole($0.arn)] } ?? [] },
                 handler: updateFunctionConfiguration
             ),
             ServiceOperation(
                 "DeleteFunction", action: "lambda:DeleteFunction", readOnly: false,
                 input: LambdaAPI.DeleteFunctionRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: deleteFunction
             ),
@@ -147,32 +147,31 @@ public struct LambdaService: AWSService {
                 "TagResource", action: "lambda:TagResource", readOnly: false,
                 eventName: "TagResource20170331v2",
                 input: LambdaAPI.TagResourceRequest.self,
-                resources: { input, _ in [input.resource] },
-                conditionKeys: { input, _ in AuthorizationCheck.requestTagKeys(input.tags) },
+                references: { input, context in [try Self.taggableFunction(input.resource, context: context)] },
+                conditionKeys: { input, _, _ in AuthorizationCheck.requestTagKeys(input.tags) },
                 handler: tagResource
             ),
             ServiceOperation(
                 "UntagResource", action: "lambda:UntagResource", readOnly: false,
                 eventName: "UntagResource20170331v2",
                 input: LambdaAPI.UntagResourceRequest.self,
-                resources: { input, _ in [input.resource] },
-                conditionKeys: { input, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
+                references: { input, context in [try Self.taggableFunction(input.resource, context: context)] },
+                conditionKeys: { input, _, _ in AuthorizationCheck.tagKeys(input.tagKeys) },
                 handler: untagResource
             ),
             ServiceOperation(
                 "ListTags", action: "lambda:ListTags", readOnly: true,
                 input: LambdaAPI.ListTagsRequest.self,
-                resources: { input, _ in [input.resource] },
+                references: { input, context in [try Self.taggableFunction(input.resource, context: context)] },
                 handler: listTags
             ),
             ServiceOperation(
                 "AddPermission", action: "lambda:AddPermission", readOnly: false,
                 eventName: "AddPermission20150331v2",
                 input: LambdaAPI.AddPermissionRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
-                conditionKeys: { input, _ in
+                conditionKeys: { input, _, _ in
                     var keys: [String: AuthorizationCheck.Value] = ["lambda:Principal": .single(input.principal)]
                     if let authType = input.functionUrlAuthType { keys["lambda:FunctionUrlAuthType"] = .single(authType) }
                     return keys
@@ -183,8 +182,7 @@ public struct LambdaService: AWSService {
                 "RemovePermission", action: "lambda:RemovePermission", readOnly: false,
                 eventName: "RemovePermission20150331v2",
                 input: LambdaAPI.RemovePermissionRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: removePermission
             ),
@@ -192,79 +190,66 @@ public struct LambdaService: AWSService {
                 "GetPolicy", action: "lambda:GetPolicy", readOnly: true,
                 eventName: "GetPolicy20150331v2",
                 input: LambdaAPI.GetPolicyRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: getPolicy
             ),
             ServiceOperation(
                 "GetAccountSettings", action: "lambda:GetAccountSettings", readOnly: true,
                 input: LambdaAPI.GetAccountSettingsRequest.self,
-                resources: { _, _ in ["*"] },
                 handler: getAccountSettings
             ),
             ServiceOperation(
                 "Invoke", action: "lambda:InvokeFunction", readOnly: false, maxRequestBytes: Self.syncPayloadLimit,
                 limitName: "InvokeFunction", responseContentType: "application/json",
                 input: LambdaAPI.InvocationRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: invoke
             ),
             ServiceOperation(
                 "PutFunctionConcurrency", action: "lambda:PutFunctionConcurrency", readOnly: false,
                 input: LambdaAPI.PutFunctionConcurrencyRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
-                },
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
                 handler: putFunctionConcurrency
             ),
             ServiceOperation(
                 "GetFunctionConcurrency", action: "lambda:GetFunctionConcurrency", readOnly: true,
                 input: LambdaAPI.GetFunctionConcurrencyRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
-                },
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
                 handler: getFunctionConcurrency
             ),
             ServiceOperation(
                 "DeleteFunctionConcurrency", action: "lambda:DeleteFunctionConcurrency", readOnly: false,
                 input: LambdaAPI.DeleteFunctionConcurrencyRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, allowsQualifier: false, context: context).resourceARN]
-                },
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
                 handler: deleteFunctionConcurrency
             ),
             ServiceOperation(
                 "PutFunctionEventInvokeConfig", action: "lambda:PutFunctionEventInvokeConfig", readOnly: false,
                 input: LambdaAPI.PutFunctionEventInvokeConfigRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: putFunctionEventInvokeConfig
             ),
             ServiceOperation(
                 "GetFunctionEventInvokeConfig", action: "lambda:GetFunctionEventInvokeConfig", readOnly: true,
                 input: LambdaAPI.GetFunctionEventInvokeConfigRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: getFunctionEventInvokeConfig
             ),
             ServiceOperation(
                 "DeleteFunctionEventInvokeConfig", action: "lambda:DeleteFunctionEventInvokeConfig", readOnly: false,
                 input: LambdaAPI.DeleteFunctionEventInvokeConfigRequest.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: deleteFunctionEventInvokeConfig
             ),
             ServiceOperation(
                 CodeArchive.operationName, action: "lambda:GetFunction", readOnly: true,
                 input: CodeArchive.Request.self,
-                resources: { input, context in
-                    [try FunctionReference(input.functionName, qualifier: input.qualifier, context: context).resourceARN]
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: getCodeArchive
             ),

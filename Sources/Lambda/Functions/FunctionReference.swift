@@ -49,6 +49,10 @@ struct FunctionReference: Sendable, Equatable {
                 "1 validation error detected: Value '\(name)' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64"
             )
         }
+        // Bulwark serves the `aws` partition only: a function is never created in another.
+        if creating, partition != "aws" {
+            throw LambdaError.invalidParameter("Functions can only be created in the aws partition: \(text)")
+        }
         if !allowsQualifier, self.qualifier != nil {
             throw LambdaError.invalidParameter("Qualified ARNs and qualifiers are not allowed for this operation: \(text)")
         }

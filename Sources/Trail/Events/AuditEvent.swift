@@ -88,6 +88,26 @@ public struct AuditEvent: Codable, Sendable, Equatable {
         }
     }
 
+    /// A resource the call acted on, as CloudTrail lists it in `resources`.
+    public struct Resource: Codable, Sendable, Equatable {
+        public var arn: String
+        public var accountId: String
+        /// CloudTrail's resource type, e.g. `AWS::IAM::Role`.
+        public var type: String
+
+        public init(arn: String, accountId: String, type: String) {
+            self.arn = arn
+            self.accountId = accountId
+            self.type = type
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arn = "ARN"
+            case accountId
+            case type
+        }
+    }
+
     public var eventVersion: String = "1.08"
     public var userIdentity: UserIdentity
     /// `2026-11-25T15:39:23Z`.
@@ -105,6 +125,8 @@ public struct AuditEvent: Codable, Sendable, Equatable {
     public var requestID: String
     public var eventID: String
     public var readOnly: Bool
+    /// The stored entities the call named, by their canonical ARNs (absent when it named none).
+    public var resources: [Resource]?
     public var eventType: String = "AwsApiCall"
     public var managementEvent: Bool
     public var recipientAccountId: String?
@@ -171,6 +193,7 @@ public struct AuditEvent: Codable, Sendable, Equatable {
         try container.encode(requestID, forKey: .requestID)
         try container.encode(eventID, forKey: .eventID)
         try container.encode(readOnly, forKey: .readOnly)
+        try container.encodeIfPresent(resources, forKey: .resources)
         try container.encode(eventType, forKey: .eventType)
         try container.encode(managementEvent, forKey: .managementEvent)
         try container.encodeIfPresent(recipientAccountId, forKey: .recipientAccountId)

@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+
+/// A request whose head passed SigV4 verification up to the key (steps 1–15): what remains is step
+/// 16, the payload hash and the signature, once the body has been read.
+public struct SigV4PendingVerification<Identity: Sendable>: Sendable {
+    let head: WireRequest
+    public let claims: SigV4Claims
+    let uri: String
+    let query: [SigV4Canonicalization.QueryParameter]
+    let secretAccessKey: String
+    /// What the ``SigV4CredentialLookup`` attached to the key; not to be trusted before ``complete(body:)``.
+    public let identity: Identity
+    let acceptsUnsignedPayload: Bool
+
+    /// Step 16: the payload hash, then the signature, compared in constant time.
+    ///
+    /// - Throws: ``SigV4Failure/payloadHashMismatch`` or ``SigV4Failure/signatureMismatch``.
+    public func complete(body: Data) throws(SigV4Failure) -> SigV4Verification<Identity> {
+        let payloadHash = try payloadHash(claimed: claims.contentSHA256, body: body)
+        let canonical = SigV4CanonicalRequest(
+            method: head.method.rawValue,
+            uri: uri,
+            query: SigV4Canonicalization.query(query, excluding: claims.isPresigned ? "X-Amz-Signature" : nil),
+            // Every signed header was found present in step 8.
+            headers: SigV4Canonicalization.headers(head.headers, names: claims.signedHeaders) ?? "",
+            signedHeaders: claims.signedHeaders.joined(separator: ";"),
+            payloadHash: payloadHash
+        )
+        let stringToSign = canonical.stringToSign(amzDate: claims.amzDate, scope: claims.scope)
+        let expected = SigV4Crypto.signature(stringToSign: stringToSign, secretAccessKey: secretAccessKey, scope: claims.scope)
+        guard SigV4Crypto.constantTimeEquals(expected, claims.signature) else { throw .signatureMismatch }
+        return SigV4Verification(
+            claims: claims,
+            identity: identity,
+            canonicalRequest: canonical,
+            stringToSign: stringToSign,
+            isPayloadSigned: payloadHash != SigV4Crypto.unsignedPayload
+        )
+    }
+
+    /// The hash that goes into the canonical request: the claimed `x-amz-content-sha256` when there is
+    /// one, which must then be `UNSIGNED-PAYLOAD` or the hash of the body that arrived.
+    private func payloadHash(claimed: String?, body: Data) throws(SigV4Failure) -> String {
+        let bodyHash = SigV4Crypto.sha256Hex(body)
+        guard let claimed else { return bodyHash }
+        if claimed == SigV4Crypto.unsignedPayload && acceptsUnsignedPayload { return claimed }
+        guard claimed.lowercased() == bodyHash else { throw .payloadHashMismatch }
+        return claimed
+    }
+}

@@ -1,0 +1,25 @@
+import AWSWire
+
+extension ResourceKind {
+    /// An IAM user, by name (case-insensitive, as IAM matches names) or by ARN (exact).
+    public static let iamUser = ResourceKind(service: "iam", type: "user")
+    /// An IAM group, by name or ARN.
+    public static let iamGroup = ResourceKind(service: "iam", type: "group")
+    /// An IAM role, by name or ARN; its trust policy is its resource policy for `sts:` actions.
+    public static let iamRole = ResourceKind(service: "iam", type: "role")
+    /// A customer or AWS managed policy, by ARN (exact).
+    public static let iamPolicy = ResourceKind(service: "iam", type: "policy")
+    /// A virtual MFA device, by serial number (its ARN, exact).
+    public static let iamMFADevice = ResourceKind(service: "iam", type: "mfa")
+    /// A long-term access key, by id: it resolves to the user (or root) that owns it.
+    public static let iamAccessKey = ResourceKind(service: "iam", type: "access-key")
+
+    /// The kind of users, groups or roles.
+    static func iam(_ kind: IAMPrincipalKind) -> ResourceKind {
+        switch kind {
+        case .user: .iamUser
+        case .group: .iamGroup
+        case .role: .iamRole
+        }
+    }
+}
