@@ -124,13 +124,14 @@ struct ConditionKeyTests {
 
     @Test("aws:ResourceTag is the function's tags, whichever version the call names")
     func functionResourceTags() async throws {
-        try await bench.database.tags.merge(["team": "blue"], into: functionARN("blue-fn")) { _ in }
-        try await bench.database.tags.merge(["team": "red"], into: functionARN("red-fn")) { _ in }
+        try await bench.createFunction("blue-fn", tags: ["team": "blue"])
+        try await bench.createFunction("red-fn", tags: ["team": "red"])
+        try await bench.createFunction("untagged-fn")
         let document = Self.allow(
             ["lambda:InvokeFunction", "lambda:GetFunction"], condition: ["StringEquals": ["aws:ResourceTag/team": "blue"]])
         for function in ["blue-fn", "red-fn", "untagged-fn"] {
             for (operation, input) in [
-                ("Invoke", ["FunctionName": .string(function)]), ("GetFunction", ["FunctionName": .string(function), "Qualifier": "1"]),
+                ("Invoke", ["FunctionName": .string(function)]), ("GetFunction", ["FunctionName": .string(function), "Qualifier": "$LATEST"]),
             ] as [(String, JSONValue)] {
                 let outcome = try await decide(.lambda, operation, input, granting: document)
                 #expect(outcome.isAllowed == (function == "blue-fn"), "\(operation) on \(function): \(outcome.explanation)")
@@ -149,7 +150,7 @@ struct ConditionKeyTests {
         let caller = try await bench.user()
         try await bench.grant(document, to: caller)
         let operation = try #require(bench.service(service).operations.first { $0.name == name })
-        return try await bench.authorize(try bench.checks(of: operation, input: input, by: caller), by: caller)
+        return try await bench.authorize(try await bench.checks(of: operation, input: input, by: caller), by: caller)
     }
 
     private func createUser(_ name: String, boundary: String? = nil, tags: [String: String] = [:]) async throws {

@@ -50,7 +50,7 @@ struct OperationTableAuthorizationTests {
     /// Every property of one operation, for the callers its access admits.
     private static func walk(_ walk: OperationWalk, of walked: WalkedService) async throws {
         let caller = try await walk.bench.user()
-        let checks = try walk.checks(by: caller)
+        let checks = try await walk.checks(by: caller).checks
         walk.expectWellFormed(checks, caller: caller)
         if walk.extent == .every {
             let further = walked.furtherActionsWithEveryMember[walk.operation.name] ?? []

@@ -58,7 +58,7 @@ struct PipelineTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-pipeline-\(UUID().uuidString)")
         let now = Date()
         let clock = WallClock.fixed(now)
-        let database = try BulwarkDatabase(directory: directory)
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam])
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: clock).run(.init())
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))
@@ -66,7 +66,10 @@ struct PipelineTests {
             database: database, code: try CodeStore(directory: directory.appendingPathComponent("code")),
             invoker: NoExecution(), clock: clock
         )
-        let pipeline = BulwarkServer.makePipeline(database: database, trail: trail, services: [lambda], clock: clock, logger: Logger(label: "test"))
+        // IAM is served with Lambda: its authority resolves the roles Lambda's operations name.
+        let pipeline = BulwarkServer.makePipeline(
+            database: database, trail: trail, services: [lambda, IAMService(database: database, clock: clock)], clock: clock,
+            logger: Logger(label: "test"))
         return Harness(pipeline: pipeline, trail: trail, credentials: SigV4Credentials(accessKeyID: keyID, secretAccessKey: secret), now: now)
     }
 

@@ -21,7 +21,6 @@ struct QueryPipelineTests {
             [
                 ServiceOperation(
                     "GetCallerIdentity", action: "sts:GetCallerIdentity", readOnly: true, input: STSAPI.GetCallerIdentityRequest.self,
-                    resources: { _, _ in ["*"] },
                     handler: { _, context in
                         STSAPI.GetCallerIdentityResponse(
                             userId: context.principal.principalID, account: context.principal.accountID, arn: context.principal.arn)
@@ -52,7 +51,7 @@ struct QueryPipelineTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-query-\(UUID().uuidString)")
         let now = Date()
         let clock = WallClock.fixed(now)
-        let database = try BulwarkDatabase(directory: directory)
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam])
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: clock).run(.init())
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))

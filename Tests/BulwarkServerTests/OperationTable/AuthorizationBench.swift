@@ -2,8 +2,10 @@ import AWSWire
 import BulwarkCore
 import Foundation
 import IAM
-import Lambda
 import Store
+import Testing
+
+@testable import Lambda
 
 /// A real store in a temporary directory with a bootstrapped account, the services built on it, and
 /// the authorizer of the pipeline; it creates IAM users holding exactly the policy a test gives them.
@@ -16,11 +18,11 @@ struct AuthorizationBench {
     static func make() async throws -> AuthorizationBench {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-operation-table-\(UUID().uuidString)")
         let now = Date()
-        let database = try BulwarkDatabase(directory: directory)
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam])
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: .fixed(now)).run(.init())
         guard case .created(let accountID, _, _) = outcome else { throw CancellationError() }
         return AuthorizationBench(
-            database: database, authorizer: Authorizer(database: database),
+            database: database, authorizer: Authorizer(),
             samples: SampleValues(accountID: accountID, region: "us-east-1", time: now),
             code: try CodeStore(directory: directory.appendingPathComponent("code"))
         )
@@ -61,13 +63,100 @@ struct AuthorizationBench {
         )
     }
 
-    /// The checks of `operation` called by `principal` with `input`.
-    func checks(of operation: ServiceOperation, input: JSONValue, by principal: Principal) throws -> [AuthorizationCheck] {
-        try operation.prepare(input, context: context(principal)).checks
+    /// What the resolve stage finds for a call, as the pipeline resolves it.
+    var resolver: ResourceResolver {
+        ResourceResolver(authorities: WalkedService.allCases.flatMap { service($0).authorities })
     }
 
-    /// The authorize stage's decision on `checks` asked by `principal`.
-    func authorize(_ checks: [AuthorizationCheck], by principal: Principal) async throws -> AuthorizationOutcome {
-        try await authorizer.authorize(checks, context: context(principal))
+    /// The checks of `operation` called by `principal` with `input`, on what its references resolve to.
+    func checks(of operation: ServiceOperation, input: JSONValue, by principal: Principal) async throws -> AskedChecks {
+        let context = context(principal)
+        let prepared = try operation.prepare(input, context: context)
+        let resolution = try await resolver.resolve(prepared.references, context: context)
+        return AskedChecks(checks: try prepared.checks(given: resolution), resolution: resolution)
+    }
+
+    /// The authorize stage's decision on `asked` by `principal`, with its policies as stored now.
+    func authorize(_ asked: AskedChecks, by principal: Principal) async throws -> AuthorizationOutcome {
+        let identity = try await CallerPolicies.current(of: principal, in: database)
+        return try await authorizer.authorize(asked.checks, identity: identity, resolution: asked.resolution, context: context(principal))
+    }
+}
+
+/// The checks of one call and the resolution they name.
+struct AskedChecks {
+    let checks: [AuthorizationCheck]
+    let resolution: Resolution
+}
+
+extension AuthorizationBench {
+    /// `operation` called by `principal` with `input` through the stages of the pipeline after
+    /// decoding: prepare, resolve, authorize and — when allowed and nothing is created — handle.
+    func call(_ operation: ServiceOperation, input: JSONValue, by principal: Principal) async -> BenchCall {
+        var call = BenchCall()
+        var context = context(principal)
+        do {
+            let prepared = try operation.prepare(input, context: context)
+            let resolution = try await resolver.resolve(prepared.references, context: context)
+            call.resolution = resolution
+            call.checks = try prepared.checks(given: resolution)
+            let identity = try await CallerPolicies.current(of: principal, in: database)
+            let outcome = try await authorizer.authorize(call.checks, identity: identity, resolution: resolution, context: context)
+            call.outcome = outcome
+            guard outcome.isAllowed, !prepared.references.contains(where: { $0.intent == .creating }) else { return call }
+            context.resolution = resolution
+            call.handled = .success(try await prepared.execute(context))
+        } catch {
+            if call.outcome?.isAllowed == true { call.handled = .failure(error) }
+        }
+        return call
+    }
+}
+
+/// What happened to one call of ``AuthorizationBench/call(_:input:by:)``.
+struct BenchCall {
+    var resolution: Resolution?
+    var checks: [AuthorizationCheck] = []
+    var outcome: AuthorizationOutcome?
+    var handled: Result<JSONValue, any Error>?
+
+    /// A call whose references vary the real entities' own: every entity it resolved is a real one,
+    /// under its canonical ARN; a check on one is refused by the deny; and a call let through acts
+    /// on nothing that exists, so its handler refuses.
+    func expectNoRealEntityReached(_ real: RealEntities, name: String) {
+        guard let resolution else { return }
+        let found = resolution.resources.filter(\.exists)
+        for resource in found {
+            #expect(
+                real.all.contains(resource.arn) || resource.arn == real.functionARN + ":$LATEST",
+                "\(name): resolved to \(resource.arn), which is no entity's canonical ARN")
+        }
+        let checkedReal = checks.filter { check in found.contains { $0.arn == check.resource } }
+        if !checkedReal.isEmpty {
+            #expect(outcome?.isAllowed == false, "\(name): allowed on \(checkedReal.map(\.resource)) despite the deny")
+        }
+        guard outcome?.isAllowed == true, case .success = handled else { return }
+        let actedOn = resolution.resources.filter { $0.reference.use == .actedOn }
+        #expect(!actedOn.isEmpty && actedOn.allSatisfy(\.exists), "\(name): the handler answered success for an entity that does not exist")
+    }
+}
+
+extension AuthorizationBench {
+    /// A function of the account as CreateFunction stores it (no code runs in these tests).
+    func createFunction(_ name: String, tags: [String: String] = [:]) async throws {
+        let key = FunctionKey(accountID: accountID, region: samples.region, name: name)
+        let state = FunctionState(
+            name: name, runtime: "python3.12", role: samples.roleARN, handler: "app.handler", description: "", timeout: 3, memorySize: 128,
+            ephemeralStorageSize: 512, environment: [:], architectures: ["x86_64"], tracingMode: "PassThrough",
+            logging: LambdaService.logging(nil, functionName: name, current: nil), lastModified: samples.time,
+            codeSha256: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        )
+        try await database.functions.create(
+            FunctionVersionRecord(
+                key: key, version: "$LATEST", configuration: try FunctionStateCoding.encode(state),
+                codeSHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", codeSize: 0, revisionID: "r1"
+            ),
+            createdAt: samples.time, tags: tags, tagResource: "arn:aws:lambda:\(samples.region):\(accountID):function:\(name)"
+        )
     }
 }

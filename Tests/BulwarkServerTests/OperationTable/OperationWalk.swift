@@ -15,8 +15,8 @@ struct OperationWalk {
     var name: String { "\(operation.name) with \(extent)" }
 
     /// The checks a caller's call asks, as the pipeline prepares them.
-    func checks(by caller: Principal) throws -> [AuthorizationCheck] {
-        try bench.checks(of: operation, input: input, by: caller)
+    func checks(by caller: Principal) async throws -> AskedChecks {
+        try await bench.checks(of: operation, input: input, by: caller)
     }
 
     /// The operation's own action comes first; every resource is `*` or an ARN of the caller's
@@ -45,8 +45,9 @@ struct OperationWalk {
     /// Without any policy the call is refused, on the first check, by implicit deny.
     func expectRefusedWithoutPolicy() async throws {
         let caller = try await bench.user()
-        let checks = try checks(by: caller)
-        let outcome = try await bench.authorize(checks, by: caller)
+        let asked = try await checks(by: caller)
+        let checks = asked.checks
+        let outcome = try await bench.authorize(asked, by: caller)
         #expect(!outcome.isAllowed, "\(name): allowed to a user without policies")
         #expect(outcome.denial?.decision == .implicitDeny, "\(name): not refused by implicit deny")
         #expect(outcome.denial?.action == checks.first?.action, "\(name): the denial does not name \(checks.first?.action ?? "its action")")
@@ -84,7 +85,7 @@ struct OperationWalk {
                 }
             )
         }
-        let named = try checks(by: try await bench.user()).first { $0.resource != "*" }
+        let named = try await checks(by: try await bench.user()).checks.first { $0.resource != "*" }
         #expect(elsewhere.isAllowed == (named == nil), "\(name): the resources of the policy do not decide")
         if let named {
             #expect(elsewhere.denial?.action == named.action, "\(name): the denial does not name \(named.action) on \(named.resource)")
@@ -95,8 +96,8 @@ struct OperationWalk {
     /// and the decision on that call.
     private func decision(granting policy: ([AuthorizationCheck]) -> String?) async throws -> AuthorizationOutcome {
         let caller = try await bench.user()
-        let checks = try checks(by: caller)
-        if let document = policy(checks) { try await bench.grant(document, to: caller) }
-        return try await bench.authorize(checks, by: caller)
+        let asked = try await checks(by: caller)
+        if let document = policy(asked.checks) { try await bench.grant(document, to: caller) }
+        return try await bench.authorize(asked, by: caller)
     }
 }

@@ -6,8 +6,8 @@ import Testing
 
 @testable import IAM
 
-/// The authorize stage over policies in the store: what it gathers for each kind of caller, and
-/// the request keys it sets.
+/// The authorize stage over the caller's policies as stored and what the resolve stage found: what
+/// applies to each kind of caller, and the request keys it sets.
 @Suite("The authorizer over the store")
 struct AuthorizerTests {
     let database: BulwarkDatabase
@@ -17,8 +17,8 @@ struct AuthorizerTests {
 
     init() throws {
         database = try BulwarkDatabase(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-authorizer-\(UUID().uuidString)"))
-        authorizer = Authorizer(database: database)
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-authorizer-\(UUID().uuidString)"), schemas: [.iam])
+        authorizer = Authorizer()
     }
 
     static func allow(_ action: String, _ resource: String = "*", condition: String = "") -> String {
@@ -54,8 +54,12 @@ struct AuthorizerTests {
         return arn
     }
 
-    func decide(_ principal: Principal, _ action: String, _ resource: String, context: CallContext? = nil) async throws -> AuthorizationOutcome {
-        try await authorizer.authorize([AuthorizationCheck(action: action, resource: resource)], context: context ?? Self.context(principal))
+    func decide(
+        _ principal: Principal, _ action: String, _ resource: String, context: CallContext? = nil, resolution: Resolution = .none
+    ) async throws -> AuthorizationOutcome {
+        try await authorizer.authorize(
+            [AuthorizationCheck(action: action, resource: resource)], identity: try await CallerPolicies.current(of: principal, in: database),
+            resolution: resolution, context: context ?? Self.context(principal))
     }
 
     @Test func theRootMayDoAnythingInItsAccount() async throws {
@@ -172,25 +176,19 @@ struct AuthorizerTests {
         #expect(try await !decide(other, "lambda:InvokeFunction", Self.function).isAllowed)
         let statement =
             #"{"Sid":"other","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"lambda:InvokeFunction","Resource":"\#(Self.function)"}"#
-        try await database.accounts.bootstrap(
-            AccountRecord(id: Self.account, createdAt: Date()),
-            rootKey: AccessKeyRecord(
-                accessKeyID: "AKIAEXAMPLE0000001", secretAccessKey: "s", accountID: Self.account, userName: nil, status: .active,
-                createdAt: Date())
+        // The function as Lambda's authority resolves it: its policy comes with it.
+        let function = ResolvedResource(
+            reference: ResourceReference(ResourceKind(service: "lambda", type: "function"), member: "FunctionName", text: "hello"),
+            arn: Self.function, entity: "hello", accountID: Self.account,
+            policy: ResourcePolicy(
+                document: #"{"Version":"2012-10-17","Id":"default","Statement":[\#(statement)]}"#, name: "function policy", kind: .resource,
+                governedService: "lambda")
         )
-        let key = FunctionKey(accountID: Self.account, region: "us-east-1", name: "hello")
-        try await database.functions.create(
-            FunctionVersionRecord(
-                key: key, version: "$LATEST", configuration: Data("{}".utf8), codeSHA256: String(repeating: "a", count: 64), codeSize: 10,
-                revisionID: "r1"
-            ),
-            createdAt: Date(), tags: [:], tagResource: Self.function
-        )
-        try await database.functionPolicies.add(
-            sid: "other", statement: statement, to: key, qualifier: "$LATEST", expectedRevision: nil, newRevision: "r2"
-        )
-        #expect(try await decide(other, "lambda:InvokeFunction", Self.function).isAllowed)
-        #expect(try await !decide(other, "lambda:DeleteFunction", Self.function).isAllowed)
+        let resolution = Resolution([function])
+        #expect(try await decide(other, "lambda:InvokeFunction", Self.function, resolution: resolution).isAllowed)
+        #expect(try await !decide(other, "lambda:DeleteFunction", Self.function, resolution: resolution).isAllowed)
+        // The policy is the resolved function's: an ARN the resolution did not find has none.
+        #expect(try await !decide(other, "lambda:InvokeFunction", Self.function + "-other", resolution: resolution).isAllowed)
     }
 
     @Test func privateEndpointRequestsNameTheirFunction() async throws {
@@ -216,7 +214,8 @@ struct AuthorizerTests {
     }
 
     @Test func aCallThatAsksNothingIsRefused() async throws {
-        let outcome = try await authorizer.authorize([], context: Self.context(.root(accountID: Self.account)))
+        let root = Principal.root(accountID: Self.account)
+        let outcome = try await authorizer.authorize([], identity: .none(for: root), resolution: .none, context: Self.context(root))
         #expect(!outcome.isAllowed)
     }
 }

@@ -48,9 +48,14 @@ struct AccessKeyOperationTests {
         defer { iam.remove() }
         try await iam.call("CreateUser", IAMAPI.CreateUserRequest(path: "/eng/", userName: "alice"))
         let alice = try await iam.asUser("alice")
-        #expect(try iam.resources("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(), context: alice) == ["arn:aws:iam::111122223333:user/eng/alice"])
         #expect(
-            try iam.resources("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice")) == ["arn:aws:iam::111122223333:user/eng/alice"])
+            try await iam.resources("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(), context: alice) == [
+                "arn:aws:iam::111122223333:user/eng/alice"
+            ])
+        #expect(
+            try await iam.resources("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice")) == [
+                "arn:aws:iam::111122223333:user/eng/alice"
+            ])
         let own = try await iam.call("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(), as: IAMAPI.CreateAccessKeyResponse.self, context: alice)
         #expect(own.accessKey.userName == "alice")
         let listed = try await iam.call("ListAccessKeys", IAMAPI.ListAccessKeysRequest(), as: IAMAPI.ListAccessKeysResponse.self, context: alice)
@@ -87,7 +92,7 @@ struct AccessKeyOperationTests {
         let key = try await iam.call("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice"), as: IAMAPI.CreateAccessKeyResponse.self)
         let id = key.accessKey.accessKeyId
         #expect(
-            try iam.resources("GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id)) == [
+            try await iam.resources("GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id)) == [
                 "arn:aws:iam::111122223333:user/eng/alice"
             ])
         var answer = try await iam.call(
@@ -96,7 +101,7 @@ struct AccessKeyOperationTests {
         #expect(answer.accessKeyLastUsed == IAMAPI.AccessKeyLastUsed(serviceName: "N/A", region: "N/A"))
 
         let used = Date(timeIntervalSince1970: 1_800_000_000)
-        try await iam.database.credentials.recordUse(of: id, service: "lambda", region: "eu-west-1", at: used)
+        try await iam.database.credentials.recordUses([(accessKeyID: id, service: "lambda", region: "eu-west-1", date: used)])
         answer = try await iam.call(
             "GetAccessKeyLastUsed", IAMAPI.GetAccessKeyLastUsedRequest(accessKeyId: id), as: IAMAPI.GetAccessKeyLastUsedResponse.self)
         #expect(answer.accessKeyLastUsed == IAMAPI.AccessKeyLastUsed(lastUsedDate: used, serviceName: "lambda", region: "eu-west-1"))

@@ -84,9 +84,9 @@ struct GroupOperationTests {
         defer { iam.remove() }
         try await iam.call("CreateGroup", IAMAPI.CreateGroupRequest(path: "/t/", groupName: "devs"))
         let arn = "arn:aws:iam::111122223333:group/t/devs"
-        #expect(try iam.resources("AddUserToGroup", IAMAPI.AddUserToGroupRequest(groupName: "devs", userName: "x")) == [arn])
-        #expect(try iam.resources("RemoveUserFromGroup", IAMAPI.RemoveUserFromGroupRequest(groupName: "devs", userName: "x")) == [arn])
-        #expect(try iam.resources("ListGroupsForUser", IAMAPI.ListGroupsForUserRequest(userName: "x")) == ["arn:aws:iam::111122223333:user/x"])
-        #expect(try iam.resources("ListGroups", IAMAPI.ListGroupsRequest()) == ["*"])
+        #expect(try await iam.resources("AddUserToGroup", IAMAPI.AddUserToGroupRequest(groupName: "devs", userName: "x")) == [arn])
+        #expect(try await iam.resources("RemoveUserFromGroup", IAMAPI.RemoveUserFromGroupRequest(groupName: "devs", userName: "x")) == [arn])
+        #expect(try await iam.resources("ListGroupsForUser", IAMAPI.ListGroupsForUserRequest(userName: "x")) == ["arn:aws:iam::111122223333:user/x"])
+        #expect(try await iam.resources("ListGroups", IAMAPI.ListGroupsRequest()) == ["*"])
     }
 }

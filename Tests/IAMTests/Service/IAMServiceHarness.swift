@@ -6,7 +6,8 @@ import Store
 import Testing
 
 /// An IAM service over a fresh temporary database, called the way the pipeline calls it: the input
-/// document is validated against the model, then decoded, resources named, and the handler run.
+/// document is validated against the model, then decoded, its references resolved, and the handler
+/// run on what they resolved to.
 struct IAMServiceHarness {
     static let accountID = "111122223333"
 
@@ -17,7 +18,7 @@ struct IAMServiceHarness {
 
     static func make(clock: WallClock = .system) async throws -> IAMServiceHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iam-service-\(UUID().uuidString)")
-        let database = try BulwarkDatabase(directory: directory)
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam])
         let now = Date()
         try await database.accounts.bootstrap(
             AccountRecord(id: accountID, createdAt: now),
@@ -62,14 +63,22 @@ struct IAMServiceHarness {
     func call<Output: Decodable>(
         _ name: String, _ input: some Encodable, as output: Output.Type = EmptyOutput.self, context: CallContext? = nil
     ) async throws -> Output {
-        let context = context ?? self.context
+        var context = context ?? self.context
         let prepared = try operation(name).prepare(try document(name, input), context: context)
+        context.resolution = try await resolver.resolve(prepared.references, context: context)
         return try ShapeCoding.decode(Output.self, from: try await prepared.execute(context))
     }
 
-    /// The resources a call is authorized on.
-    func resources(_ name: String, _ input: some Encodable, context: CallContext? = nil) throws -> [String] {
-        try operation(name).prepare(try document(name, input), context: context ?? self.context).resources
+    /// The resolve stage over IAM's entities.
+    var resolver: ResourceResolver { ResourceResolver(authorities: service.authorities) }
+
+    /// The resources a call's own action is authorized on.
+    func resources(_ name: String, _ input: some Encodable, context: CallContext? = nil) async throws -> [String] {
+        let context = context ?? self.context
+        let operation = try operation(name)
+        let prepared = try operation.prepare(try document(name, input), context: context)
+        let resolution = try await resolver.resolve(prepared.references, context: context)
+        return try prepared.checks(given: resolution).filter { $0.action == operation.action }.map(\.resource)
     }
 
     func remove() {

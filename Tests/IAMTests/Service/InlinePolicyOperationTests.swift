@@ -70,9 +70,10 @@ struct InlinePolicyOperationTests {
                 "PutGroupPolicy", IAMAPI.PutGroupPolicyRequest(groupName: "ghosts", policyName: "g", policyDocument: Documents.readLambda))
         }
         #expect(
-            try iam.resources("PutRolePolicy", IAMAPI.PutRolePolicyRequest(roleName: "r", policyName: "x", policyDocument: Documents.readLambda)) == [
-                "arn:aws:iam::111122223333:role/r"
-            ])
+            try await iam.resources(
+                "PutRolePolicy", IAMAPI.PutRolePolicyRequest(roleName: "r", policyName: "x", policyDocument: Documents.readLambda)) == [
+                    "arn:aws:iam::111122223333:role/r"
+                ])
     }
 
     @Test(arguments: [

@@ -48,7 +48,7 @@ struct MFADeviceOperationTests {
         let iam = try await Self.make()
         defer { iam.remove() }
         let request = IAMAPI.CreateVirtualMFADeviceRequest(path: "/eng/", virtualMFADeviceName: "phone")
-        #expect(try iam.resources("CreateVirtualMFADevice", request) == ["arn:aws:iam::\(Self.account):mfa/eng/phone"])
+        #expect(try await iam.resources("CreateVirtualMFADevice", request) == ["arn:aws:iam::\(Self.account):mfa/eng/phone"])
         let device = try await iam.call("CreateVirtualMFADevice", request, as: IAMAPI.CreateVirtualMFADeviceResponse.self).virtualMFADevice
         #expect(device.serialNumber == "arn:aws:iam::\(Self.account):mfa/eng/phone")
         // The seed is the Base32 text of 40 random bytes, as AWS's; the QR code is a PNG image.
@@ -107,7 +107,7 @@ struct MFADeviceOperationTests {
         let request = IAMAPI.EnableMFADeviceRequest(
             userName: "alice", serialNumber: device.serialNumber, authenticationCode1: device.code(Self.step - 1),
             authenticationCode2: device.code(Self.step))
-        #expect(try iam.resources("EnableMFADevice", request) == ["arn:aws:iam::\(Self.account):user/eng/alice"])
+        #expect(try await iam.resources("EnableMFADevice", request) == ["arn:aws:iam::\(Self.account):user/eng/alice"])
         try await iam.call("EnableMFADevice", request)
 
         let listed = try await iam.call("ListMFADevices", IAMAPI.ListMFADevicesRequest(userName: "alice"), as: IAMAPI.ListMFADevicesResponse.self)
@@ -210,7 +210,9 @@ struct MFADeviceOperationTests {
                 authenticationCode2: device.code(steps.1))
         }
         #expect(
-            try iam.resources("ResyncMFADevice", resync((Self.step + 1, Self.step + 2), "alice")) == ["arn:aws:iam::\(Self.account):user/eng/alice"])
+            try await iam.resources("ResyncMFADevice", resync((Self.step + 1, Self.step + 2), "alice")) == [
+                "arn:aws:iam::\(Self.account):user/eng/alice"
+            ])
         for steps in [(Self.step - 1, Self.step), (Self.step + 1, Self.step + 3)] {
             await expectAWSError("InvalidAuthenticationCode", status: 403, message: "Authentication code for device is not valid.") {
                 try await iam.call("ResyncMFADevice", resync(steps, "alice"))
@@ -232,7 +234,7 @@ struct MFADeviceOperationTests {
         let device = try await Self.create(iam, "phone")
         try await Self.enable(iam, device, for: "alice")
         let delete = IAMAPI.DeleteVirtualMFADeviceRequest(serialNumber: device.serialNumber)
-        #expect(try iam.resources("DeleteVirtualMFADevice", delete) == [device.serialNumber])
+        #expect(try await iam.resources("DeleteVirtualMFADevice", delete) == [device.serialNumber])
         await expectAWSError("DeleteConflict", status: 409, message: "MFA VirtualDevice in use. Must deactivate first.") {
             try await iam.call("DeleteVirtualMFADevice", delete)
         }
@@ -246,7 +248,7 @@ struct MFADeviceOperationTests {
         // Alice deactivates her own device without naming herself.
         let alice = try await iam.asUser("alice")
         let deactivate = IAMAPI.DeactivateMFADeviceRequest(serialNumber: device.serialNumber)
-        #expect(try iam.resources("DeactivateMFADevice", deactivate, context: alice) == ["arn:aws:iam::\(Self.account):user/eng/alice"])
+        #expect(try await iam.resources("DeactivateMFADevice", deactivate, context: alice) == ["arn:aws:iam::\(Self.account):user/eng/alice"])
         try await iam.call("DeactivateMFADevice", deactivate, context: alice)
         await expectAWSError("NoSuchEntity", status: 404) { try await iam.call("DeactivateMFADevice", deactivate, context: alice) }
 
@@ -266,7 +268,7 @@ struct MFADeviceOperationTests {
         let tablet = try await Self.create(iam, "tablet")
         let watch = try await Self.create(iam, "watch", path: "/eng/")
         try await Self.enable(iam, tablet, for: "alice")
-        #expect(try iam.resources("ListVirtualMFADevices", IAMAPI.ListVirtualMFADevicesRequest()) == ["*"])
+        #expect(try await iam.resources("ListVirtualMFADevices", IAMAPI.ListVirtualMFADevicesRequest()) == ["*"])
 
         func list(_ status: String?, marker: String? = nil, maxItems: Int? = nil) async throws -> IAMAPI.ListVirtualMFADevicesResponse {
             try await iam.call(
@@ -298,7 +300,7 @@ struct MFADeviceOperationTests {
         let alice = try await iam.asUser("alice")
         let own = try await iam.call("ListMFADevices", IAMAPI.ListMFADevicesRequest(), as: IAMAPI.ListMFADevicesResponse.self, context: alice)
         #expect(own.mfaDevices.map(\.serialNumber) == [device.serialNumber])
-        #expect(try iam.resources("ListMFADevices", IAMAPI.ListMFADevicesRequest(), context: alice) == [alice.principal.arn])
+        #expect(try await iam.resources("ListMFADevices", IAMAPI.ListMFADevicesRequest(), context: alice) == [alice.principal.arn])
         // The root has no device of its own here.
         let root = try await iam.call("ListMFADevices", IAMAPI.ListMFADevicesRequest(), as: IAMAPI.ListMFADevicesResponse.self)
         #expect(root.mfaDevices.isEmpty)
@@ -333,7 +335,7 @@ struct MFADeviceOperationTests {
         }
         let tag = IAMAPI.TagMFADeviceRequest(
             serialNumber: serial, tags: [IAMAPI.Tag(key: "team", value: "ops"), IAMAPI.Tag(key: "floor", value: "2")])
-        #expect(try iam.resources("TagMFADevice", tag) == [serial])
+        #expect(try await iam.resources("TagMFADevice", tag) == [serial])
         try await iam.call("TagMFADevice", tag)
         try await iam.call("TagMFADevice", IAMAPI.TagMFADeviceRequest(serialNumber: serial, tags: [IAMAPI.Tag(key: "TEAM", value: "dev")]))
         #expect(try await tags() == [IAMAPI.Tag(key: "TEAM", value: "dev"), IAMAPI.Tag(key: "floor", value: "2")])

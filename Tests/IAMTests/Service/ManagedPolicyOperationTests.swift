@@ -181,7 +181,7 @@ struct ManagedPolicyOperationTests {
         let version = try await iam.call(
             "GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: arn, versionId: "v1"), as: IAMAPI.GetPolicyVersionResponse.self)
         #expect(Documents.decoded(version.policyVersion?.document)?.contains(#""Action" : "*""#) == true)
-        #expect(try iam.resources("GetPolicy", IAMAPI.GetPolicyRequest(policyArn: arn)) == [arn])
+        #expect(try await iam.resources("GetPolicy", IAMAPI.GetPolicyRequest(policyArn: arn)) == [arn])
 
         await expectAWSError("AccessDenied", status: 403) {
             try await iam.call("DeletePolicy", IAMAPI.DeletePolicyRequest(policyArn: arn))

@@ -135,6 +135,6 @@ struct RoleOperationTests {
         await expectAWSError("NoSuchEntity", status: 404) {
             try await iam.call("ListRoleTags", IAMAPI.ListRoleTagsRequest(roleName: "ghost"), as: IAMAPI.ListRoleTagsResponse.self)
         }
-        #expect(try iam.resources("TagRole", IAMAPI.TagRoleRequest(roleName: "r", tags: [])) == ["arn:aws:iam::111122223333:role/r"])
+        #expect(try await iam.resources("TagRole", IAMAPI.TagRoleRequest(roleName: "r", tags: [])) == ["arn:aws:iam::111122223333:role/r"])
     }
 }

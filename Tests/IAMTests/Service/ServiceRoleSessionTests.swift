@@ -43,6 +43,30 @@ struct ServiceRoleSessionTests {
         #expect(abs(session.expiresAt.timeIntervalSince(session.issuedAt) - 3600) < 1)
     }
 
+    @Test func sessionsDieWithTheirRoleEvenWhenANamesakeIsCreated() async throws {
+        let harness = try await IAMServiceHarness.make()
+        defer { harness.remove() }
+        let arn = try await Self.role(harness, "exec")
+        let sessions = ServiceRoleSessions(database: harness.database, clock: .system)
+        let credentials = try await sessions.issue(Self.assumption(arn), sessionName: "f", duration: 3600)
+        let lookup = AccessKeyLookup(database: harness.database, clock: .system)
+        guard case .found(_, let owner) = try await lookup.secret(forAccessKeyID: credentials.accessKeyID, sessionToken: credentials.sessionToken)
+        else {
+            Issue.record("the session is not honoured")
+            return
+        }
+        #expect(owner.principal.arn.hasSuffix(":assumed-role/exec/f"))
+
+        // The role is deleted and another one of the same name created: the session belonged to the first.
+        try await harness.call("DeleteRole", IAMAPI.DeleteRoleRequest(roleName: "exec"))
+        _ = try await Self.role(harness, "exec")
+        let after = try await lookup.secret(forAccessKeyID: credentials.accessKeyID, sessionToken: credentials.sessionToken)
+        guard case .invalidSessionToken = after else {
+            Issue.record("a session outlived its role: \(after)")
+            return
+        }
+    }
+
     @Test func missingRolesAndOtherAccountsAreRefused() async throws {
         let harness = try await IAMServiceHarness.make()
         defer { harness.remove() }

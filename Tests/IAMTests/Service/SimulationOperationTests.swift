@@ -118,8 +118,8 @@ struct SimulationOperationTests {
                 "arn:aws:iam::\(Self.account):group/devs", actions: ["lambda:InvokeFunction", "iam:ListUsers"], policies: [Self.invokeOnly]))
         #expect(decisions(group) == ["allowed", "allowed"])
         #expect(group.evaluationResults?[0].matchedStatements?.map(\.sourcePolicyId) == ["PolicyInputList.1"])
-        #expect(try iam.resources("SimulatePrincipalPolicy", Self.principal(Self.aliceARN, actions: ["s3:GetObject"])) == [Self.aliceARN])
-        #expect(try iam.resources("SimulateCustomPolicy", Self.custom([Self.invokeOnly], actions: ["s3:GetObject"])) == ["*"])
+        #expect(try await iam.resources("SimulatePrincipalPolicy", Self.principal(Self.aliceARN, actions: ["s3:GetObject"])) == [Self.aliceARN])
+        #expect(try await iam.resources("SimulateCustomPolicy", Self.custom([Self.invokeOnly], actions: ["s3:GetObject"])) == ["*"])
     }
 
     @Test func boundaryIntersectsAndInputBoundaryReplacesTheStoredOne() async throws {
@@ -308,12 +308,14 @@ struct SimulationOperationTests {
         defer { iam.remove() }
         try await iam.call("CreateUser", IAMAPI.CreateUserRequest(userName: "alice"))
         try await iam.call("PutUserPolicy", IAMAPI.PutUserPolicyRequest(userName: "alice", policyName: "invoke", policyDocument: Self.invokeOnly))
-        let authorizer = Authorizer(database: iam.database)
         let context = try await iam.asUser("alice")
-        let checks = try iam.operation("SimulatePrincipalPolicy").prepare(
+        let prepared = try iam.operation("SimulatePrincipalPolicy").prepare(
             try iam.document("SimulatePrincipalPolicy", Self.principal(Self.aliceARN, actions: ["s3:GetObject"])), context: context
-        ).checks
-        let outcome = try await authorizer.authorize(checks, context: context)
+        )
+        let resolution = try await iam.resolver.resolve(prepared.references, context: context)
+        let outcome = try await Authorizer().authorize(
+            try prepared.checks(given: resolution), identity: try await CallerPolicies.current(of: context.principal, in: iam.database),
+            resolution: resolution, context: context)
         #expect(!outcome.isAllowed)
         #expect(outcome.denial?.action == "iam:SimulatePrincipalPolicy" && outcome.denial?.resource == Self.aliceARN)
     }

@@ -104,7 +104,7 @@ struct UserOperationTests {
         let alice = try await iam.asUser("alice")
         let own = try await iam.call("GetUser", IAMAPI.GetUserRequest(), as: IAMAPI.GetUserResponse.self, context: alice)
         #expect(own.user.userName == "alice")
-        #expect(try iam.resources("GetUser", IAMAPI.GetUserRequest(), context: alice) == [alice.principal.arn])
+        #expect(try await iam.resources("GetUser", IAMAPI.GetUserRequest(), context: alice) == [alice.principal.arn])
 
         let root = try await iam.call("GetUser", IAMAPI.GetUserRequest(), as: IAMAPI.GetUserResponse.self)
         #expect(root.user.userId == IAMServiceHarness.accountID)
@@ -129,7 +129,7 @@ struct UserOperationTests {
         try await iam.call("CreateAccessKey", IAMAPI.CreateAccessKeyRequest(userName: "alice"), as: IAMAPI.CreateAccessKeyResponse.self)
 
         #expect(
-            try iam.resources("UpdateUser", IAMAPI.UpdateUserRequest(userName: "alice", newPath: "/ops/", newUserName: "alicia")) == [
+            try await iam.resources("UpdateUser", IAMAPI.UpdateUserRequest(userName: "alice", newPath: "/ops/", newUserName: "alicia")) == [
                 "arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/ops/alicia",
             ])
         await expectAWSError("EntityAlreadyExists", status: 409) {
@@ -221,11 +221,11 @@ struct UserOperationTests {
         defer { iam.remove() }
         try await iam.call("CreateUser", IAMAPI.CreateUserRequest(path: "/eng/", userName: "alice"))
         let arn = "arn:aws:iam::111122223333:user/eng/alice"
-        #expect(try iam.resources("CreateUser", IAMAPI.CreateUserRequest(path: "/eng/", userName: "alice")) == [arn])
-        #expect(try iam.resources("DeleteUser", IAMAPI.DeleteUserRequest(userName: "alice")) == [arn])
-        #expect(try iam.resources("TagUser", IAMAPI.TagUserRequest(userName: "alice", tags: [])) == [arn])
-        #expect(try iam.resources("ListUsers", IAMAPI.ListUsersRequest()) == ["*"])
-        #expect(try iam.resources("GetUser", IAMAPI.GetUserRequest(userName: "nobody")) == ["arn:aws:iam::111122223333:user/nobody"])
+        #expect(try await iam.resources("CreateUser", IAMAPI.CreateUserRequest(path: "/eng/", userName: "alice")) == [arn])
+        #expect(try await iam.resources("DeleteUser", IAMAPI.DeleteUserRequest(userName: "alice")) == [arn])
+        #expect(try await iam.resources("TagUser", IAMAPI.TagUserRequest(userName: "alice", tags: [])) == [arn])
+        #expect(try await iam.resources("ListUsers", IAMAPI.ListUsersRequest()) == ["*"])
+        #expect(try await iam.resources("GetUser", IAMAPI.GetUserRequest(userName: "nobody")) == ["arn:aws:iam::111122223333:user/nobody"])
         let actions = Dictionary(uniqueKeysWithValues: iam.service.operations.map { ($0.name, $0.action) })
         #expect(actions.allSatisfy { name, action in action == "iam:\(name)" })
         #expect(iam.service.operations.count == 76)

@@ -1,0 +1,117 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import IAM
+import Store
+import Testing
+
+@testable import Lambda
+
+/// The adversarial reference suite (issue #8): for every operation of the Lambda, IAM and STS
+/// tables that names an entity, every variant of each reference is tried by a caller allowed
+/// everything but the real entities, which a policy denies by their canonical ARNs. None may reach a
+/// real entity unless the deny on that entity was asked — and then it refuses.
+@Suite("No variant of a reference reaches a denied entity")
+struct ReferenceResolutionTests {
+    @Test(arguments: WalkedService.allCases)
+    func noVariantOfAReferenceReachesADeniedEntity(_ walked: WalkedService) async throws {
+        let bench = try await AuthorizationBench.make()
+        let real = try await RealEntities.create(in: bench)
+        let attacker = try await bench.user()
+        try await bench.grant(real.denyingPolicy, to: attacker)
+        let service = bench.service(walked)
+        var tried = 0
+        for operation in service.operations {
+            let synthesizer = InputSynthesizer(model: service.model, samples: bench.samples, extent: .every)
+            guard let input = try? synthesizer.input(for: operation.name) else { continue }
+            let references = try operation.prepare(input, context: bench.context(attacker)).references
+            for reference in references where reference.kind != .iamAccessKey {
+                let canonical = try #require(real.canonicalARN(of: reference.kind), "\(operation.name): no real \(reference.kind)")
+                for variant in ReferenceVariants.of(reference.text, canonical: canonical) {
+                    tried += 1
+                    let call = await bench.call(operation, input: input.replacing(reference.member, with: variant), by: attacker)
+                    call.expectNoRealEntityReached(real, name: "\(operation.name) \(reference.member)=\(variant)")
+                }
+            }
+        }
+        #expect(tried > 0)
+    }
+
+    @Test func theRealEntitiesAreReachedByTheirOwnNamesAndDenied() async throws {
+        // The suite's control: the canonical references do reach the entities, and the deny refuses them.
+        let bench = try await AuthorizationBench.make()
+        let real = try await RealEntities.create(in: bench)
+        let attacker = try await bench.user()
+        try await bench.grant(real.denyingPolicy, to: attacker)
+        let iam = bench.service(.iam)
+        let getRole = try #require(iam.operations.first { $0.name == "GetRole" })
+        let call = await bench.call(getRole, input: .object(["RoleName": .string(SampleValues.name)]), by: attacker)
+        #expect(call.resolution?["RoleName"]?.arn == real.roleARN)
+        #expect(call.outcome?.isAllowed == false)
+        #expect(call.outcome?.denial?.accessDeniedMessage?.contains("with an explicit deny") == true)
+    }
+}
+
+/// One entity of each kind, named as the synthesized inputs name everything, and a policy that
+/// allows everything but denies every action on each of them.
+struct RealEntities {
+    let accountID: String
+    let region: String
+
+    var userARN: String { "arn:aws:iam::\(accountID):user/\(SampleValues.name)" }
+    var groupARN: String { "arn:aws:iam::\(accountID):group/\(SampleValues.name)" }
+    var roleARN: String { "arn:aws:iam::\(accountID):role/\(SampleValues.name)" }
+    var policyARN: String { "arn:aws:iam::\(accountID):policy/\(SampleValues.name)" }
+    var mfaARN: String { "arn:aws:iam::\(accountID):mfa/\(SampleValues.name)" }
+    var functionARN: String { "arn:aws:lambda:\(region):\(accountID):function:\(SampleValues.name)" }
+
+    var all: [String] { [userARN, groupARN, roleARN, policyARN, mfaARN, functionARN] }
+
+    func canonicalARN(of kind: ResourceKind) -> String? {
+        switch kind {
+        case .iamUser: userARN
+        case .iamGroup: groupARN
+        case .iamRole: roleARN
+        case .iamPolicy: policyARN
+        case .iamMFADevice: mfaARN
+        case .lambdaFunction: functionARN
+        default: nil
+        }
+    }
+
+    var denyingPolicy: String {
+        let denied = (all + [functionARN + ":*"]).map { "\"\($0)\"" }.joined(separator: ",")
+        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},"#
+            + #"{"Effect":"Deny","Action":"*","Resource":[\#(denied)]}]}"#
+    }
+
+    static func create(in bench: AuthorizationBench) async throws -> RealEntities {
+        let real = RealEntities(accountID: bench.accountID, region: bench.samples.region)
+        let database = bench.database
+        let now = bench.samples.time
+        let name = SampleValues.name
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(real.accountID)"},"Action":"sts:AssumeRole"}]}"#
+        for (kind, prefix) in [(IAMPrincipalKind.user, "AIDA"), (.group, "AGPA"), (.role, "AROA")] {
+            try await database.iam.create(
+                IAMPrincipalRecord(
+                    kind: kind, accountID: real.accountID, name: name, uniqueID: "\(prefix)REALWALKED", path: "/", createdAt: now,
+                    trustPolicy: kind == .role ? trust : nil)
+            )
+        }
+        try await database.managedPolicies.create(
+            ManagedPolicyRecord(
+                arn: real.policyARN, accountID: real.accountID, name: name, policyID: "ANPAREALWALKED", path: "/", description: nil,
+                defaultVersion: "v1", nextVersion: 2, createdAt: now, updatedAt: now, tags: []
+            ),
+            document: SampleValues.identityPolicy
+        )
+        try await database.credentials.createMFADevice(
+            MFADeviceRecord(
+                serialNumber: real.mfaARN, accountID: real.accountID, name: name, path: "/", seed: Data(repeating: 7, count: 20), userName: nil,
+                enabledAt: nil, lastUsedStep: 0, createdAt: now, tags: []
+            )
+        )
+        try await bench.createFunction(name, tags: ["team": "secret"])
+        return real
+    }
+}
