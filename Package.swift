@@ -167,7 +167,13 @@ let package = Package(
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExecutionTests",
-            dependencies: ["Execution", .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: [
+                "Execution", "Lambda", "Store",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BulwarkServerTests", dependencies: ["BulwarkServer"], swiftSettings: swiftSettings),

@@ -125,6 +125,8 @@ struct InvalidEntrypointTests {
             try Data("#!/bin/sh\n".utf8).write(to: bootstrap)
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: bootstrap.path)
         }
+        // As the host stages code: only what the package gives others is left for the sandbox.
+        try StagingPermissions().protectPackage(code, sha256Hex: "entrypoint")
         #expect(InvalidEntrypoint.check(Self.provided, codeDirectory: code)?.message == message)
     }
 

@@ -12,15 +12,52 @@ struct SandboxPlanTests {
             workingDirectory: "/var/task",
             command: ["/var/bulwark/init", "--", "/var/task/bootstrap"]
         )
-        let arguments = spec.bubblewrapArguments()
+        let arguments = spec.bubblewrapArguments(environmentDescriptor: 7)
         for flag in ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"] { #expect(arguments.contains(flag)) }
         #expect(arguments.joined(separator: " ").contains("--cap-drop ALL --uid 993 --gid 993"))
         #expect(arguments.joined(separator: " ").contains("--size 536870912 --tmpfs /tmp"))
-        #expect(arguments.joined(separator: " ").contains("--setenv A 1 --setenv B 2"))
         // The root turns read-only after the last mount, before the environment and the command.
-        #expect(arguments.joined(separator: " ").contains("--proc /proc --remount-ro / --setenv"))
+        #expect(arguments.joined(separator: " ").contains("--proc /proc --remount-ro / --args 7 --chdir /var/task"))
         #expect(Array(arguments.suffix(4)) == ["--", "/var/bulwark/init", "--", "/var/task/bootstrap"])
         #expect(!arguments.contains("--share-net"))
+    }
+
+    /// Every local user reads `/proc/<pid>/cmdline`: credentials and the function's variables must
+    /// reach bubblewrap through the `--args` descriptor only.
+    @Test func noVariableIsOnTheCommandLine() throws {
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let spec = SandboxSpec(
+            mounts: [.proc],
+            environment: ["AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": "token-\(secret)", "GREETING": "hello world"],
+            workingDirectory: "/var/task",
+            command: ["/var/bulwark/init", "--", "/var/task/bootstrap"],
+            hostUID: 1_900_000_001,
+            hostGroups: [1_899_000_000, 1_899_000_001]
+        )
+        let arguments = spec.bubblewrapArguments(environmentDescriptor: 7)
+        for forbidden in [secret, "hello world", "AWS_SECRET_ACCESS_KEY", "GREETING", "--setenv"] {
+            #expect(!arguments.contains { $0.contains(forbidden) }, "\(forbidden) is on the command line")
+        }
+        let encoded = try spec.environmentArguments()
+        let read = encoded.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+        #expect(
+            read == [
+                "--setenv", "AWS_SECRET_ACCESS_KEY", secret, "--setenv", "AWS_SESSION_TOKEN", "token-\(secret)",
+                "--setenv", "GREETING", "hello world",
+            ]
+        )
+    }
+
+    /// A NUL byte would end a value early in the `--args` encoding, and turn the rest into options.
+    @Test(arguments: [
+        ["INJECTED": "x\0--bind\0/\0/host"],
+        ["BAD\0NAME": "x"],
+        ["A=B": "x"],
+        ["": "x"],
+    ])
+    func variablesThatWouldChangeTheArgumentsAreRefused(environment: [String: String]) {
+        let spec = SandboxSpec(mounts: [], environment: environment, workingDirectory: "/", command: ["/bin/true"])
+        #expect(throws: SandboxError.self) { try spec.environmentArguments() }
     }
 
     @Test func limitsFollowMemory() {

@@ -10,4 +10,8 @@ int bulwark_pipe_cloexec(int fds[2]);
 /// posix_spawn_file_actions_addclosefrom_np: close every descriptor >= `lowest` in the child.
 int bulwark_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 
+/// memfd_create(name, MFD_CLOEXEC): a file that lives in memory only, on no file system, closed on exec in the
+/// parent.
+int bulwark_memfd_cloexec(const char *name);
+
 #endif

@@ -95,7 +95,7 @@ final class ExecutionEnvironment: Sendable {
             guard let tools = host.tools else { throw SandboxError.unavailable(host.blocker ?? "bubblewrap is missing") }
             let spec = SandboxLayout.spec(
                 for: function, entry: entry, host: host, codeDirectory: codeDirectory, environmentDirectory: directory,
-                logStream: stream.name, hostUID: hostUID, access: access
+                logStream: stream.name, hostUID: hostUID, hostGroups: host.sandboxGroups(forPackage: function.codeSHA256), access: access
             )
             let sandbox = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
             let pump = OutputPump(descriptor: sandbox.output, stream: stream)

@@ -15,9 +15,11 @@ struct InvalidEntrypoint: Error, Equatable {
         guard FileManager.default.fileExists(atPath: bootstrap, isDirectory: &isDirectory), !isDirectory.boolValue else {
             return InvalidEntrypoint(message: "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]")
         }
-        // The sandbox's user owns none of the code: only the bits for others count.
+        // The staged code carries only what the package's mode gives "others", as on Lambda where the
+        // function's user owns none of its code (`StagingPermissions.protectPackage`): any execute
+        // bit left is the sandbox's.
         let permissions = (try? FileManager.default.attributesOfItem(atPath: bootstrap)[.posixPermissions] as? Int) ?? 0
-        guard permissions & 0o001 != 0 else {
+        guard permissions & 0o111 != 0 else {
             return InvalidEntrypoint(message: "fork/exec /var/task/bootstrap: permission denied")
         }
         return nil

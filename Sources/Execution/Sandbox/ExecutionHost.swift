@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// The staging directory holds only what sandboxes may see — `bulwark-init`, the runtime clients,
 /// a minimal `/etc`, extracted code, and one directory per environment with its Runtime API socket —
-/// never the database, keys or the trail.
+/// never the database, keys or the trail, nor any environment variable. No other local user can
+/// read any of it (``StagingPermissions``).
 public final class ExecutionHost: Sendable {
     /// How the operator configured execution.
     public struct Configuration: Sendable {
@@ -33,6 +34,7 @@ public final class ExecutionHost: Sendable {
     let tools: Sandbox.Tools?
     let controlGroups: ControlGroupHost?
     let seccomp: [UInt8]
+    let permissions: StagingPermissions
     public let catalog: RuntimeCatalog
     /// Why functions cannot run here at all (nil when they can).
     public let blocker: String?
@@ -44,6 +46,8 @@ public final class ExecutionHost: Sendable {
     public init(_ configuration: Configuration, logger: Logger) {
         let staging = configuration.stagingDirectory
         self.staging = staging
+        let permissions = StagingPermissions()
+        self.permissions = permissions
         var blocker: String?
         var warnings: [String] = []
 
@@ -82,7 +86,7 @@ public final class ExecutionHost: Sendable {
 
         var catalogDiscovery = configuration.runtimes
         do {
-            try Self.prepareStaging(configuration, into: staging)
+            try Self.prepareStaging(configuration, into: staging, permissions: permissions)
             catalogDiscovery.pythonClients = staging.appendingPathComponent("runtimes")
             catalogDiscovery.nodeClient = configuration.runtimes.nodeClient.map { _ in staging.appendingPathComponent("runtimes/nodejs") }
         } catch {
@@ -96,16 +100,19 @@ public final class ExecutionHost: Sendable {
     }
 
     /// Creates the staging directory, or accepts an existing one only if it is a real directory owned
-    /// by this user (a directory or link planted in /tmp is refused).
+    /// by this user (a directory or link planted in /tmp is refused). It is left open to this user
+    /// only; the sandboxes' group is let in once it is laid out.
     public static func claimStagingDirectory(_ directory: URL) throws {
-        if mkdir(directory.path, 0o755) != 0 && errno != EEXIST {
+        if mkdir(directory.path, 0o700) != 0 && errno != EEXIST {
             throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
         }
         var info = stat()
         guard lstat(directory.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else {
             throw SandboxError.unavailable("the sandbox directory \(directory.path) is not a directory owned by this user; refusing to use it")
         }
-        chmod(directory.path, 0o755)
+        guard chmod(directory.path, 0o700) == 0 else {
+            throw SandboxError.unavailable("cannot restrict the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// One line per control, for `bulwark doctor`.
@@ -154,30 +161,53 @@ public final class ExecutionHost: Sendable {
 
     /// The extracted code of a package, read-only for sandboxes; extracted once per package.
     func codeDirectory(sha256Hex: String, code: CodeStore) async throws -> URL {
-        let target = staging.appendingPathComponent("code/\(sha256Hex)")
+        let codeDirectory = staging.appendingPathComponent("code")
+        let target = codeDirectory.appendingPathComponent(sha256Hex)
+        let permissions = self.permissions
         try await extraction.run(key: sha256Hex) {
             if FileManager.default.fileExists(atPath: target.path) { return }
             let package = try DeploymentPackage.inspect(try code.read(sha256Hex))
-            try package.extract(to: target)
+            // Unpacked where only this user can look, and moved into place once protected: the
+            // package's own modes, often readable by everyone, are never seen by anyone else.
+            let unpacking = codeDirectory.appendingPathComponent(".unpacking-\(UUID().uuidString)")
+            guard mkdir(unpacking.path, 0o700) == 0 else {
+                throw SandboxError.unavailable("cannot create \(unpacking.path): \(String(cString: strerror(errno)))")
+            }
+            defer { try? FileManager.default.removeItem(at: unpacking) }
+            let tree = unpacking.appendingPathComponent("code")
+            try package.extract(to: tree)
+            try permissions.protectPackage(tree, sha256Hex: sha256Hex)
+            guard rename(tree.path, target.path) == 0 else {
+                throw SandboxError.unavailable("cannot move the code into \(target.path): \(String(cString: strerror(errno)))")
+            }
         }
         return target
+    }
+
+    /// The supplementary host groups of a sandbox running the package `sha256Hex` (see
+    /// ``StagingPermissions``).
+    func sandboxGroups(forPackage sha256Hex: String) -> [UInt32] {
+        permissions.sandboxGroups(forPackage: sha256Hex)
     }
 
     var environmentsDirectory: URL { staging.appendingPathComponent("env") }
     var initPath: String { staging.appendingPathComponent("bin/bulwark-init").path }
     var etcDirectory: URL { staging.appendingPathComponent("etc") }
 
-    /// Lays out the staging directory: world-traversable, nothing in it secret. What a previous run
-    /// left (environment directories, extracted code) is removed: no environment outlives its server.
-    private static func prepareStaging(_ configuration: Configuration, into staging: URL) throws {
+    /// Lays out the staging directory while only this user can enter it, then lets the sandboxes'
+    /// group in (``StagingPermissions``). What a previous run left (environment directories,
+    /// extracted code) is removed: no environment outlives its server.
+    private static func prepareStaging(_ configuration: Configuration, into staging: URL, permissions: StagingPermissions) throws {
         let manager = FileManager.default
+        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        guard chmod(staging.path, 0o700) == 0 else {
+            throw SandboxError.unavailable("cannot restrict \(staging.path): \(String(cString: strerror(errno)))")
+        }
         for leftover in ["env", "code"] {
             try? manager.removeItem(at: staging.appendingPathComponent(leftover))
         }
-        for directory in ["", "bin", "runtimes", "etc", "code", "env"] {
-            let url = staging.appendingPathComponent(directory)
-            try manager.createDirectory(at: url, withIntermediateDirectories: true)
-            chmod(url.path, directory == "env" ? 0o711 : 0o755)
+        for directory in ["bin", "runtimes", "etc", "code", "env"] {
+            try manager.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
         try StagedFile.copy(configuration.initExecutable, to: staging.appendingPathComponent("bin/bulwark-init"), mode: 0o755)
         let clients = configuration.runtimes.pythonClients
@@ -194,6 +224,7 @@ public final class ExecutionHost: Sendable {
         try StagedFile.write("root:x:0:\nsbx_user1051:x:990:\n", to: etc.appendingPathComponent("group"))
         try StagedFile.write("127.0.0.1 localhost\n::1 localhost\n", to: etc.appendingPathComponent("hosts"))
         try StagedFile.write("hosts: files\n", to: etc.appendingPathComponent("nsswitch.conf"))
+        try permissions.protectStaged(staging)
     }
 }
 
@@ -223,48 +254,5 @@ actor ExtractionOnce {
         running[key] = task
         defer { running[key] = nil }
         try await task.value
-    }
-}
-
-/// Files of the staging directory.
-enum StagedFile {
-    static func write(_ text: String, to url: URL) throws {
-        try Data(text.utf8).write(to: url, options: .atomic)
-        chmod(url.path, 0o644)
-    }
-
-    /// Copies a file when it differs from the staged one.
-    static func copy(_ source: URL, to target: URL, mode: mode_t) throws {
-        let manager = FileManager.default
-        if manager.contentsEqual(atPath: source.path, andPath: target.path) { return }
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString)")
-        try manager.copyItem(at: source, to: temporary)
-        chmod(temporary.path, mode)
-        guard rename(temporary.path, target.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    }
-
-    /// Replaces `target` with a copy of the directory `source`, readable by everyone.
-    static func copyTree(_ source: URL, to target: URL) throws {
-        let manager = FileManager.default
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString)")
-        try manager.copyItem(at: source, to: temporary)
-        makeReadable(temporary)
-        try? manager.removeItem(at: target)
-        try manager.moveItem(at: temporary, to: target)
-    }
-
-    private static func makeReadable(_ root: URL) {
-        chmod(root.path, 0o755)
-        guard let walker = FileManager.default.enumerator(atPath: root.path) else { return }
-        for case let relative as String in walker {
-            let path = root.appendingPathComponent(relative).path
-            var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR: chmod(path, 0o755)
-            case S_IFREG: chmod(path, (info.st_mode & 0o111) != 0 ? 0o755 : 0o644)
-            default: break
-            }
-        }
     }
 }

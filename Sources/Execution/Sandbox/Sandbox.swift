@@ -6,6 +6,10 @@ import Foundation
 /// Launch order, so that no process of the sandbox ever runs outside its limits: bubblewrap builds
 /// the namespaces and reports its child (`--info-fd`), then waits (`--block-fd`) while the server
 /// moves that child into the environment's control groups, and only then runs the command.
+///
+/// The environment, role credentials included, reaches bubblewrap as `--setenv` arguments in an
+/// in-memory file (`--args`), never on a command line: `/proc/<pid>/cmdline` is readable by every
+/// local user, whereas `/proc/<pid>/environ` only by the process's own user and root.
 final class Sandbox: Sendable {
     /// The bubblewrap process (outside the PID namespace).
     let bubblewrap: ChildProcess
@@ -34,6 +38,8 @@ final class Sandbox: Sendable {
 
     /// Starts a sandbox. The caller owns the returned descriptors.
     static func launch(_ spec: SandboxSpec, seccomp: [UInt8], group: ControlGroup?, tools: Tools) async throws -> Sandbox {
+        let environment = try MemoryFile(named: "bulwark-environment", contents: try spec.environmentArguments())
+        defer { environment.close() }
         let output = try Pipe2()
         let info = try Pipe2()
         let block = try Pipe2()
@@ -42,12 +48,14 @@ final class Sandbox: Sendable {
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { if devNull >= 0 { close(devNull) } }
 
-        let launchArguments = ["--info-fd", "3", "--block-fd", "4", "--seccomp", "5"] + spec.bubblewrapArguments()
+        let launchArguments =
+            ["--info-fd", "3", "--block-fd", "4", "--seccomp", "5"] + spec.bubblewrapArguments(environmentDescriptor: 7)
         var executable = tools.bubblewrap
         var arguments = launchArguments
         if let setpriv = tools.setpriv, let hostUID = spec.hostUID {
             executable = setpriv
-            arguments = ["--reuid=\(hostUID)", "--regid=\(hostUID)", "--clear-groups", "--", tools.bubblewrap] + launchArguments
+            let groups = spec.hostGroups.isEmpty ? "--clear-groups" : "--groups=" + spec.hostGroups.map(String.init).joined(separator: ",")
+            arguments = ["--reuid=\(hostUID)", "--regid=\(hostUID)", groups, "--", tools.bubblewrap] + launchArguments
         }
         let process: ChildProcess
         do {
@@ -57,7 +65,7 @@ final class Sandbox: Sendable {
                 environment: ["PATH": "/usr/bin:/bin"],
                 descriptors: [
                     0: devNull, 1: output.writeEnd, 2: output.writeEnd,
-                    3: info.writeEnd, 4: block.readEnd, 5: filter.readEnd, 6: status.writeEnd,
+                    3: info.writeEnd, 4: block.readEnd, 5: filter.readEnd, 6: status.writeEnd, 7: environment.descriptor,
                 ]
             )
         } catch {

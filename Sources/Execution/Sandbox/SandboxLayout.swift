@@ -18,6 +18,7 @@ enum SandboxLayout {
         environmentDirectory: URL,
         logStream: String,
         hostUID: UInt32?,
+        hostGroups: [UInt32],
         access: EnvironmentAccess
     ) -> SandboxSpec {
         var mounts: [SandboxSpec.Mount] = [
@@ -69,7 +70,8 @@ enum SandboxLayout {
             command: [initPath, "--forward", "\(runtimeAPI)=\(runDirectory)/runtime.sock"]
                 + (access.endpoint != nil ? ["--forward", "\(EnvironmentAccess.endpointAddress)=\(runDirectory)/edge.sock"] : [])
                 + ["--status-fd", "6", "--"] + command,
-            hostUID: hostUID
+            hostUID: hostUID,
+            hostGroups: hostGroups
         )
     }
 

@@ -13,6 +13,8 @@ struct SandboxSpec: Sendable {
     }
 
     var mounts: [Mount]
+    /// The variables of the command, credentials included: never put on a command line (see
+    /// ``environmentArguments()``).
     var environment: [String: String]
     var workingDirectory: String
     /// The command run inside, first the executable's path inside the sandbox.
@@ -23,9 +25,15 @@ struct SandboxSpec: Sendable {
     var hostname: String = "localhost"
     /// The host uid the sandbox's user maps to, when the server can choose one (it runs as root).
     var hostUID: UInt32?
+    /// The supplementary host groups of that user: what lets it read the staged files it mounts.
+    var hostGroups: [UInt32] = []
 
     /// bubblewrap's arguments for this sandbox (without the descriptors it is given).
-    func bubblewrapArguments() -> [String] {
+    ///
+    /// - Parameter environmentDescriptor: where bubblewrap reads ``environmentArguments()`` from
+    ///   (`--args`). Every local user can read a process's command line in `/proc/<pid>/cmdline`,
+    ///   so no variable's value is ever part of it.
+    func bubblewrapArguments(environmentDescriptor: Int32) -> [String] {
         var arguments = [
             "--unshare-all", "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--uid", String(uid), "--gid", String(gid), "--hostname", hostname, "--clearenv",
@@ -46,10 +54,30 @@ struct SandboxSpec: Sendable {
         // The root is bubblewrap's own tmpfs: once the binds are in place it becomes read-only, so
         // that /tmp is the only place a function can write, as on Lambda.
         arguments += ["--remount-ro", "/"]
-        for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
-            arguments += ["--setenv", name, value]
-        }
+        // The variables, credentials included, are read from a descriptor, never from this list.
+        arguments += ["--args", String(environmentDescriptor)]
         arguments += ["--chdir", workingDirectory, "--"]
         return arguments + command
+    }
+
+    /// `--setenv NAME VALUE` for every variable, each argument ended by a NUL byte, as bubblewrap
+    /// reads them from `--args`.
+    ///
+    /// - Throws: `SandboxError.launchFailed` for a name that is empty or holds `=`, or a name or
+    ///   value holding a NUL byte: in this encoding a NUL would end the value early and make the
+    ///   rest bubblewrap options.
+    func environmentArguments() throws -> [UInt8] {
+        var encoded: [UInt8] = []
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
+            guard !name.isEmpty, !name.utf8.contains(0), !name.contains("="), !value.utf8.contains(0) else {
+                let shown = name.split(separator: "\0", omittingEmptySubsequences: false).joined(separator: "\\0")
+                throw SandboxError.launchFailed("the environment variable \"\(shown)\" has an empty name, a name with '=' or a NUL byte")
+            }
+            for argument in ["--setenv", name, value] {
+                encoded += argument.utf8
+                encoded.append(0)
+            }
+        }
+        return encoded
     }
 }

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENVIRONMENT_BIND = re.compile(r"\x00(/[^\x00]*/env/([0-9a-f]{32}))\x00/var/bulwark/run\x00")
-FUNCTION_NAME = re.compile(r"--setenv\x00AWS_LAMBDA_FUNCTION_NAME\x00([^\x00]+)\x00")
+#: In the environment of the sandbox's processes, never on a command line (issue #8); reading another process's
+#: environment takes its user or root, as these tests have.
+FUNCTION_NAME = re.compile(r"(?:^|\x00)AWS_LAMBDA_FUNCTION_NAME=([^\x00]+)\x00")
 
 
 @dataclass
@@ -57,6 +59,15 @@ def _read(path: str) -> bytes | None:
             return file.read()
     except OSError:
         return None
+
+
+def _function_name(pids: set[int]) -> str:
+    """AWS_LAMBDA_FUNCTION_NAME as the processes of a sandbox have it ("" before bubblewrap has set it)."""
+    for pid in sorted(pids):
+        name = FUNCTION_NAME.search((_read(f"/proc/{pid}/environ") or b"").decode("latin-1") + "\x00")
+        if name:
+            return name.group(1)
+    return ""
 
 
 def all_processes() -> dict[int, Process]:
@@ -101,8 +112,7 @@ def snapshot(server_pid: int) -> Snapshot:
                 environment = match.group(2)
                 result.environments[environment] = {process.pid} | below(process.pid)
                 result.directories[environment] = Path(match.group(1))
-                name = FUNCTION_NAME.search(process.command + "\x00")
-                result.functions[environment] = name.group(1) if name else ""
+                result.functions[environment] = _function_name(result.environments[environment])
     return result
 
 

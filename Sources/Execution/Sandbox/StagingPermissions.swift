@@ -1,0 +1,104 @@
+import Foundation
+import Synchronization
+
+/// Who may read what the server stages for sandboxes: the server and the sandboxes that mount it,
+/// never another local user.
+///
+/// When the server is root, each sandbox runs as a host uid of its own (``HostUIDAllocator``), so
+/// staged files cannot belong to the sandbox's user. They belong to root and to a group that only
+/// sandboxes are given, as supplementary groups: ``sandboxGroup`` opens the staging directory,
+/// `bulwark-init`, the runtime clients and `/etc`; each deployment package's code has a group of its
+/// own, given only to the sandboxes running that code. Directories are 0750 and files 0640 (0750
+/// when executable). When the server is not root, sandboxes run as the server's own uid: everything
+/// is 0700 or 0600, shared with no group.
+final class StagingPermissions: Sendable {
+    /// Whether staged files are shared with sandboxes through groups (the server is root).
+    let sharesThroughGroups: Bool
+    private let packageGroups = Mutex<PackageGroups>(PackageGroups())
+
+    /// The group of everything staged that every sandbox reads.
+    static let sandboxGroup: gid_t = 1_899_000_000
+    /// Package groups follow it, below the sandboxes' own ids (``HostUIDAllocator/base``).
+    static let packageGroupCount: gid_t = 999_999
+
+    private struct PackageGroups {
+        var assigned: [String: gid_t] = [:]
+        var last: gid_t = 0
+    }
+
+    init(sharesThroughGroups: Bool = geteuid() == 0) {
+        self.sharesThroughGroups = sharesThroughGroups
+    }
+
+    /// The supplementary host groups of a sandbox running the package `sha256Hex`: none when the
+    /// server is not root (the sandbox is then the owner of what it reads).
+    func sandboxGroups(forPackage sha256Hex: String) -> [UInt32] {
+        guard sharesThroughGroups else { return [] }
+        return [Self.sandboxGroup, packageGroup(sha256Hex)]
+    }
+
+    /// The package's group: one per package for the server's lifetime (the staged code does not
+    /// outlive it). After a million packages, groups are reused.
+    private func packageGroup(_ sha256Hex: String) -> gid_t {
+        packageGroups.withLock { groups in
+            if let group = groups.assigned[sha256Hex] { return group }
+            groups.last = groups.last % Self.packageGroupCount + 1
+            let group = Self.sandboxGroup + groups.last
+            groups.assigned[sha256Hex] = group
+            return group
+        }
+    }
+
+    /// Makes `root`, and everything under it when it is a directory, readable by sandboxes and by
+    /// no other user: 0750 directories, 0640 files, 0750 files with any execute bit.
+    func protectStaged(_ root: URL) throws {
+        try protect(root.path, group: sharesThroughGroups ? Self.sandboxGroup : nil) { isDirectory, mode in
+            isDirectory || mode & 0o111 != 0 ? 0o5 : 0o4
+        }
+    }
+
+    /// Makes the extracted code of a package readable by the sandboxes running it and by no other
+    /// user. What a sandbox may do with a file is what the package's mode gives "others" (as on
+    /// Lambda, where the function's user owns none of its code): a file without that read bit stays
+    /// unreadable, a `bootstrap` without that execute bit cannot run.
+    func protectPackage(_ root: URL, sha256Hex: String) throws {
+        try protect(root.path, group: sharesThroughGroups ? packageGroup(sha256Hex) : nil) { _, mode in mode & 0o5 }
+    }
+
+    /// Applies owner (the server), group and mode to `path` and, for a directory, to what it holds,
+    /// links excepted (their own modes mean nothing, and a link is never followed).
+    ///
+    /// - Parameter sandboxAccess: the read and execute bits (`0o5`, `0o4`, ...) a sandbox gets on an
+    ///   entry, from whether it is a directory and its current mode.
+    private func protect(_ path: String, group: gid_t?, sandboxAccess: (_ isDirectory: Bool, _ mode: mode_t) -> mode_t) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw Self.failure("inspect", path) }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFDIR || kind == S_IFREG else { return }
+        let access = sandboxAccess(kind == S_IFDIR, info.st_mode & 0o777)
+        let mode: mode_t
+        if let group {
+            guard lchown(path, geteuid(), group) == 0 else { throw Self.failure("change the owner of", path) }
+            // The owner keeps what it needs to remove the tree; the group is the sandboxes'.
+            mode = (kind == S_IFDIR ? 0o700 : 0o600 | (access & 0o1) << 6) | access << 3
+        } else {
+            // The sandbox is the owner: it gets the package's bits, and the server can write.
+            mode = kind == S_IFDIR ? 0o700 : 0o200 | access << 6
+        }
+        guard chmod(path, mode) == 0 else { throw Self.failure("set the mode of", path) }
+        guard kind == S_IFDIR else { return }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw SandboxError.unavailable("cannot list \(path) in the sandbox staging directory: \(error)")
+        }
+        for name in names {
+            try protect(path + "/" + name, group: group, sandboxAccess: sandboxAccess)
+        }
+    }
+
+    private static func failure(_ operation: String, _ path: String) -> SandboxError {
+        .unavailable("cannot \(operation) \(path) in the sandbox staging directory: \(String(cString: strerror(errno)))")
+    }
+}
