@@ -3,6 +3,7 @@ reproductions, with boto3 and the aws CLI: ARN variants no longer pass denies or
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -10,6 +11,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from support.lam import create_function, expect_error, function_arn
+
+
+def short(unique_name: str, prefix: str) -> str:
+    """A name of IAM's and Lambda's alphabets, unique per test (and per parameter)."""
+    return prefix + hashlib.sha1(unique_name.encode()).hexdigest()[:16]
 
 
 def policy(*statements: dict) -> str:
@@ -20,7 +26,7 @@ def policy(*statements: dict) -> str:
 def attacker(bulwark, unique_name):
     """A user with an access key and no policy yet: (user name, policy setter, client factory)."""
     iam = bulwark.client("iam")
-    user = unique_name.replace("_", "")[:40] + "-a"
+    user = short(unique_name, "attacker-")
     iam.create_user(UserName=user)
     key = iam.create_access_key(UserName=user)["AccessKey"]
 
@@ -44,7 +50,7 @@ def admin_role(bulwark, name: str) -> str:
 
 def test_finding1_assume_role_through_a_path_where_no_role_is_is_denied(bulwark, attacker, unique_name):
     user, grant, client = attacker
-    admin = f"admin{unique_name[-12:]}".replace("_", "")
+    admin = short(unique_name, "admin")
     admin_role(bulwark, admin)
     grant(policy({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{bulwark.account_id}:role/dev/*"}))
     sts = client("sts")
@@ -59,7 +65,7 @@ def test_finding1_assume_role_through_a_path_where_no_role_is_is_denied(bulwark,
 @pytest.mark.parametrize("variant", ["role/{name_upper}", "role/anything/{name}", "partition"])
 def test_finding1_a_deny_on_the_role_is_not_passed_by_a_variant(bulwark, attacker, unique_name, variant):
     _, grant, client = attacker
-    admin = f"admin{unique_name[-12:]}".replace("_", "").replace("[", "").replace("]", "").lower()
+    admin = short(unique_name, "admin")
     real = admin_role(bulwark, admin)
     grant(policy(
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
@@ -76,7 +82,7 @@ def test_finding1_a_deny_on_the_role_is_not_passed_by_a_variant(bulwark, attacke
 
 def test_finding1_the_trail_names_the_role_assumed(bulwark, attacker, unique_name):
     _, grant, client = attacker
-    name = f"deploy{unique_name[-12:]}".replace("_", "").replace("[", "").replace("]", "")
+    name = short(unique_name, "deploy")
     arn = bulwark.client("iam").create_role(
         RoleName=name, Path="/ci/",
         AssumeRolePolicyDocument=policy({"Effect": "Allow", "Principal": {"AWS": bulwark.account_id}, "Action": "sts:AssumeRole"}),
@@ -97,7 +103,7 @@ def test_finding1_the_trail_names_the_role_assumed(bulwark, attacker, unique_nam
 def test_finding2_another_partition_reaches_no_function(bulwark, attacker, unique_name, partition):
     _, grant, client = attacker
     lam = bulwark.client("lambda")
-    name = unique_name.replace("[", "-").replace("]", "")[:60]
+    name = short(unique_name, "secret-")
     create_function(lam, bulwark.account_id, name)
     real = function_arn(bulwark.account_id, name)
     grant(policy(
@@ -120,7 +126,7 @@ def test_finding2_another_partition_reaches_no_function(bulwark, attacker, uniqu
 
 def test_finding3_a_name_in_other_case_is_judged_as_the_stored_role(bulwark, attacker, unique_name):
     user, grant, client = attacker
-    admin = f"admin{unique_name[-12:]}".replace("_", "").replace("[", "").replace("]", "").lower()
+    admin = short(unique_name, "admin")
     real = admin_role(bulwark, admin)
     grant(policy(
         {"Effect": "Allow", "Action": "*", "Resource": "*"},

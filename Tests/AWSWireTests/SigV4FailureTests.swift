@@ -32,7 +32,10 @@ struct SigV4FailureTests {
                 "InvalidSignatureException", 403, "Credential should be scoped to a valid region, not 'mars-1'. "
             ),
             (.hostNotSigned, "InvalidSignatureException", 403, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."),
-            (.ambiguousAuthentication, "InvalidSignatureException", 403, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"),
+            (
+                .ambiguousAuthentication, "InvalidSignatureException", 403,
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
+            ),
             (.malformedQueryString("Incomplete trailing escape % sequence"), "MalformedQueryString", 400, "Incomplete trailing escape % sequence"),
             (.invalidURIPath("Path is not absolute: x"), "InvalidURIPath", 400, "Path is not absolute: x"),
         ] as [(SigV4Failure, String, Int, String)]
@@ -67,7 +70,10 @@ struct SigV4FailureTests {
                 "SignatureDoesNotMatch", 403, "Credential should be scoped to a valid region, not 'us-east-2'. "
             ),
             (.hostNotSigned, "SignatureDoesNotMatch", 403, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."),
-            (.ambiguousAuthentication, "SignatureDoesNotMatch", 403, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"),
+            (
+                .ambiguousAuthentication, "SignatureDoesNotMatch", 403,
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
+            ),
         ] as [(SigV4Failure, String, Int, String)]
     )
     func queryFamily(failure: SigV4Failure, code: String, status: Int, message: String) {

@@ -71,6 +71,23 @@ struct SignedStage {
         return await pipeline.handle(signed, body: PipelineTests.FixedBody(data: body))
     }
 
+    /// The answer to `request` of `service` signed with `credentials`, as an SDK signs it.
+    func send(_ request: WireRequest, of service: WalkedService, signedWith credentials: SigV4Credentials) async -> WireResponse {
+        var request = request
+        request.headers[.hostHeader] = "127.0.0.1:4566"
+        let signed = SigV4Signer(credentials: credentials, region: bench.samples.region, service: service.rawValue)
+            .signed(request, at: bench.samples.time)
+        return await pipeline.handle(signed, body: PipelineTests.FixedBody(data: request.body))
+    }
+
+    /// Every audit event so far.
+    func events() throws -> [JSONValue] {
+        trail.flush()
+        let hour = String(AWSTimestamp.basic(bench.samples.time).prefix(11))
+        guard let text = try? String(contentsOf: trail.url(forHour: hour), encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { try JSONValue.parse(Data($0.utf8)) }
+    }
+
     /// The audit event of the last call.
     func lastEvent() throws -> JSONValue? {
         trail.flush()
