@@ -212,3 +212,45 @@ def test_an_idle_server_does_not_spin(fresh_bulwark):
     time.sleep(5)
     used = cpu_seconds() - before
     assert used < 0.5, f"the idle server used {used:.2f}s of CPU in 5s"
+
+
+def raw_exchange(endpoint: str, payload: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Sends bytes no HTTP client would send and reads the answer until the server closes."""
+    _, host, port = endpoint_parts(endpoint)
+    with socket.create_connection((host, port), timeout=10) as raw:
+        try:
+            raw.sendall(payload)
+        except OSError:
+            pass  # the server may answer and close before it has read everything
+        data = b""
+        try:
+            while chunk := raw.recv(65536):
+                data += chunk
+        except ConnectionResetError:
+            pass
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+@pytest.mark.parametrize("payload, code", [
+    (b"GARBAGE\r\n\r\n", "BadRequestException"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n", "RequestHeaderSectionTooLarge"),
+    (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "BadRequestException"),
+], ids=["bad request line", "oversized headers", "transfer-encoding with content-length"])
+def test_requests_the_http_layer_refuses_are_answered_in_aws_shape_and_audited(bulwark, payload, code):
+    status, headers, body = raw_exchange(bulwark.endpoint, payload)
+    assert status == 400
+    assert headers["x-amzn-errortype"] == code
+    assert headers["connection"] == "close"
+    message = json.loads(body)["message"]
+    request_id = headers["x-amzn-requestid"]
+    deadline = time.monotonic() + 10
+    while not (events := [e for e in bulwark.trail_events() if e.get("requestID") == request_id]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(events) == 1
+    event = events[0]
+    assert (event["errorCode"], event["errorMessage"], event["eventName"]) == (code, message, "UnknownOperation")
+    assert event["sourceIPAddress"] == "127.0.0.1"
+    assert event["userIdentity"] == {"type": "Unknown"}

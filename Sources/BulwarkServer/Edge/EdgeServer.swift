@@ -45,7 +45,16 @@ struct EdgeServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
             )
         }
-        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(120)))
+        let refusals = pipeline.audit
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    HTTPRefusalHandler { refusal, requestID, sourceIP in
+                        refusals.recordRefusal(refusal, requestID: requestID, sourceIP: sourceIP, isSecureTransport: isSecure)
+                    }
+                ],
+                idleTimeout: .seconds(120)
+            ))
         let server = try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1
         let onListening = self.onListening
         return Application(

@@ -21,6 +21,17 @@ struct AuditRecorder: Sendable {
         }
     }
 
+    /// Records a request that the HTTP layer refused before the pipeline could read it, with what
+    /// is known of it: the peer and the reason.
+    func recordRefusal(_ refusal: AWSError, requestID: String, sourceIP: String, isSecureTransport: Bool) {
+        var request = WireRequest(method: .post, target: "/")
+        request.sourceIP = sourceIP
+        request.isSecureTransport = isSecureTransport
+        var call = CallRecord(requestID: requestID, receivedAt: Date(), request: request)
+        call.error = refusal
+        record(call)
+    }
+
     func makeEvent(_ call: CallRecord) -> AuditEvent {
         let model = call.entry?.model
         let operation = call.operationModel
