@@ -20,12 +20,16 @@ include codegen/generate.mk
 
 help:
 	@echo "make run   - install what is missing, build, and start Bulwark on 127.0.0.1:4566 (data in $(DATA_DIR))"
-	@echo "make test  - the whole suite: lint, Swift unit tests, conformance tests with boto3 and the aws CLI"
+	@echo "make test  - the whole suite: lint, generated models, Swift unit tests, conformance tests with boto3 and the aws CLI"
 
 run: deps build-release
 	.build/release/bulwark serve --data-dir $(DATA_DIR) --runtimes-dir $(RUNTIMES_DIR)
 
-test: deps lint unit conformance
+test: deps lint check-generated unit conformance
+
+# The generator reads botocore from the project's virtual environment (codegen/generate.mk), so that
+# `check-generated` compares with the models of the pinned botocore.
+codegen-tool: python-deps
 
 deps: system-deps python-deps runtimes
 
