@@ -16,16 +16,22 @@ RUNTIMES_DIR := .runtimes
 
 include codegen/generate.mk
 
-.PHONY: help run test deps system-deps python-deps runtimes build build-release unit conformance bench lint format clean
+.PHONY: help run test deps system-deps python-deps runtimes build build-release unit conformance bench lint format clean \
+	fuzz fuzz-smoke
 
 help:
 	@echo "make run   - install what is missing, build, and start Bulwark on 127.0.0.1:4566 (data in $(DATA_DIR))"
-	@echo "make test  - the whole suite: lint, Swift unit tests, conformance tests with boto3 and the aws CLI"
+	@echo "make test  - the whole suite: lint, generated models, Swift unit tests, a short fuzzing run, conformance tests with boto3 and the aws CLI"
+	@echo "make fuzz  - run every fuzz target for 10^6 executions"
 
 run: deps build-release
 	.build/release/bulwark serve --data-dir $(DATA_DIR) --runtimes-dir $(RUNTIMES_DIR)
 
-test: deps lint unit conformance
+test: deps lint check-generated unit fuzz-smoke conformance
+
+# The generator reads botocore from the project's virtual environment (codegen/generate.mk), so that
+# `check-generated` compares with the models of the pinned botocore.
+codegen-tool: python-deps
 
 deps: system-deps python-deps runtimes
 
@@ -72,15 +78,25 @@ conformance: build python-deps runtimes
 	BULWARK_BIN=$(CURDIR)/.build/debug/bulwark BULWARK_RUNTIMES_DIR=$(CURDIR)/$(RUNTIMES_DIR) PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
 		$(PYTHON) -m pytest conformance -q
 
+# libFuzzer targets (fuzz/Package.swift) over the parsers of untrusted input, built with the fuzzer's
+# instrumentation in .build-fuzz; each fails on a crash, a failed invariant or a hang (an input over 10 s).
+# `fuzz` runs 10^6 executions per target (at most 15 minutes each); `fuzz-smoke`, part of `make test`,
+# 20000 per target (at most 30 s each).
+fuzz:
+	SWIFT=$(SWIFT) fuzz/run.sh 1000000 900
+
+fuzz-smoke:
+	SWIFT=$(SWIFT) fuzz/run.sh 20000 30
+
 # Benchmarks (not part of `make test`); numbers in docs/PERFORMANCE.md.
 bench:
 	$(SWIFT) run -c release bulwark-benchmarks
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests benchmarks Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests benchmarks fuzz/Sources Package.swift fuzz/Package.swift
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests benchmarks Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests benchmarks fuzz/Sources Package.swift fuzz/Package.swift
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-fuzz $(VENV)

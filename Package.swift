@@ -11,7 +11,11 @@ let package = Package(
     name: "bulwark",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "bulwark", targets: ["bulwark"])
+        .executable(name: "bulwark", targets: ["bulwark"]),
+        // For the fuzz targets (fuzz/Package.swift), which build these with libFuzzer's instrumentation.
+        .library(name: "BulwarkCore", targets: ["BulwarkCore"]),
+        .library(name: "AWSWire", targets: ["AWSWire"]),
+        .library(name: "IAM", targets: ["IAM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -142,7 +142,7 @@ struct QueryDecodingTests {
         let input = try Self.read(
             "iam",
             "Action=GetAccountAuthorizationDetails&Version=2010-05-08&Filter.member.10=Role&Filter.member.2=User"
-                + "&Filter.member.x=Group&Unknown=1&Filter.member.1=AWSManagedPolicy")
+                + "&Filter.x=Group&Unknown=1&Filter.member.1=AWSManagedPolicy")
         #expect(input == ["Filter": ["AWSManagedPolicy", "User", "Role"]])
     }
 

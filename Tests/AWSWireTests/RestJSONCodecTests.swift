@@ -30,6 +30,31 @@ struct RestJSONCodecTests {
         }
     }
 
+    @Test(arguments: [
+        ("/2020-01-01/widgets/ok?limit=%zz", "Illegal hex character in escape % pattern: %zz"),
+        ("/2020-01-01/widgets/ok?limit=3&key=a%", "Incomplete trailing escape % sequence"),
+        ("/2020-01-01/widgets/ok?ke%yy=a", "Illegal hex character in escape % pattern: %yy"),
+    ])
+    func refusesMalformedEscapesInTheQuery(target: String, message: String) {
+        #expect(throws: AWSError(code: "MalformedQueryString", message: message, status: 400)) { try read(.get, target) }
+    }
+
+    @Test func refusesAMalformedEscapeInThePath() throws {
+        // The router matches no such path; a match found for the request otherwise is refused all the same.
+        #expect(codec.match(WireRequest(method: .get, target: "/2020-01-01/widgets/a%zz")) == nil)
+        let match = try #require(codec.match(WireRequest(method: .get, target: "/2020-01-01/widgets/a")))
+        #expect(throws: AWSError(code: "InvalidURIPath", message: "Malformed percent-encoding in path: /2020-01-01/widgets/a%zz", status: 400)) {
+            try codec.decodeInput(WireRequest(method: .get, target: "/2020-01-01/widgets/a%zz"), match: match)
+        }
+    }
+
+    @Test func readsLabelsAndQueryValuesWithWellFormedEscapes() throws {
+        // Decoded only, not validated: the name's pattern would refuse the space.
+        let request = WireRequest(method: .get, target: "/2020-01-01/widgets/a%20b?key=x%2By&key=%C3%A9")
+        let input = try codec.decodeInput(request, match: try #require(codec.match(request)))
+        #expect(input == ["Name": "a b", "Keys": ["x+y", "é"]])
+    }
+
     @Test func refusesQueryValuesOfTheWrongType() {
         #expect(throws: AWSError.self) { try read(.get, "/2020-01-01/widgets/ok?limit=many") }
         #expect(throws: AWSError.self) { try read(.get, "/2020-01-01/widgets/ok?verbose=maybe") }

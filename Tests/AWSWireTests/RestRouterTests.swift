@@ -39,9 +39,35 @@ struct RestRouterTests {
         #expect(router.hasPath("/2020-01-01/widgets/x"))
     }
 
-    @Test("Unknown paths match nothing", arguments: ["/", "/2020-01-01", "/2020-01-01/widgets/x/y", "/other/widgets", "/2020-01-01/widgets//"])
+    @Test("Unknown paths match nothing", arguments: ["/", "/2020-01-01", "/2020-01-01/widgets/x/y", "/other/widgets", "/2020-01-01/widgets/%2E/x"])
     func unknownPaths(path: String) {
         #expect(route("GET", path) == nil)
+    }
+
+    @Test(
+        "Paths are routed as SigV4 signs them: dot segments resolved, runs of slashes collapsed",
+        arguments: [
+            ("/2020-01-01/widgets/./x", "x"),
+            ("/2020-01-01//widgets///x", "x"),
+            ("/2020-01-01/widgets/y/../x", "x"),
+            ("/2020-01-01/widgets/x/.", "x"),
+            ("/2020-01-01/./widgets/%2E%2E", ".."),
+        ])
+    func normalizedPaths(path: String, name: String) {
+        let match = route("GET", path)
+        #expect(match?.operation.name == "GetWidget")
+        #expect(match?.labels["Name"] == name)
+    }
+
+    @Test("An empty segment is no empty label: it collapses away", arguments: ["/2020-01-01/widgets//", "/2020-01-01/widgets/x/.."])
+    func collapsedToTheCollection(path: String) {
+        #expect(route("GET", path)?.operation.name == "ListWidgets")
+    }
+
+    @Test("Paths that cannot be normalized match nothing", arguments: ["/..", "/2020-01-01/../../widgets/x", "/2020-01-01/widgets/a%zz"])
+    func unnormalizablePaths(path: String) {
+        #expect(route("GET", path) == nil)
+        #expect(!router.hasPath(path))
     }
 }
 

@@ -18,6 +18,27 @@ public enum QueryString {
         PercentEncoding.decode(text.replacingOccurrences(of: "+", with: " "))
     }
 
+    /// Splits `a=1&b=x%20y` into decoded pairs, in order, as ``parse(_:)`` does, but refuses a malformed
+    /// `%` escape instead of keeping it: what a service reads must be what the client meant, not a guess.
+    ///
+    /// - Throws: ``MalformedPercentEncoding`` for the first escape that is cut short or not hexadecimal.
+    public static func parseStrictly(_ raw: String) throws(MalformedPercentEncoding) -> [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = []
+        for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
+            if let equals = pair.firstIndex(of: "=") {
+                pairs.append((try decodeStrictly(pair[..<equals]), try decodeStrictly(pair[pair.index(after: equals)...])))
+            } else {
+                pairs.append((try decodeStrictly(pair), ""))
+            }
+        }
+        return pairs
+    }
+
+    /// Percent-decodes a form component, reading `+` as a space and refusing a malformed escape.
+    private static func decodeStrictly(_ text: Substring) throws(MalformedPercentEncoding) -> String {
+        String(decoding: try PercentEncoding.decodeBytes(text, plusIsSpace: true), as: UTF8.self)
+    }
+
     /// Builds a query string with RFC 3986 encoding of every name and value, in the given order.
     public static func build(_ items: [(name: String, value: String)]) -> String {
         items.map { "\(PercentEncoding.encode($0.name))=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
@@ -67,6 +88,37 @@ public enum PercentEncoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Decodes `%XX` escapes byte for byte, so that no step replaces invalid UTF-8. A `+` stays a `+`
+    /// unless `plusIsSpace` (form encoding); `%2B` is a `+` either way.
+    ///
+    /// - Throws: ``MalformedPercentEncoding`` for an escape cut short by the end of the text, or whose two
+    ///   characters are not hexadecimal digits, with the message AWS gives for it.
+    public static func decodeBytes(_ text: Substring, plusIsSpace: Bool = false) throws(MalformedPercentEncoding) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "%") else {
+                output.append(plusIsSpace && bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index])
+                index += 1
+                continue
+            }
+            guard index + 2 < bytes.count else { throw .incompleteTrailingEscape }
+            guard let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else {
+                throw .illegalHexCharacter(bytes[index..<(index + 3)])
+            }
+            output.append(high << 4 | low)
+            index += 3
+        }
+        return output
+    }
+
+    /// Whether every `%` in `text` starts a well-formed escape.
+    public static func hasWellFormedEscapes(_ text: Substring) -> Bool {
+        (try? decodeBytes(text)) != nil
+    }
+
     private static let hexDigits: [Character] = Array("0123456789ABCDEF")
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -76,5 +128,20 @@ public enum PercentEncoding {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+}
+
+/// A `%` escape that is cut short or whose two characters are not hexadecimal digits.
+///
+/// The messages are those AWS answers (with `MalformedQueryString` for a query string, `InvalidURIPath` for
+/// a path), as `dacut/scratchstack-aws-signature` recorded them from IAM and STS: Java's URI decoder's words.
+public struct MalformedPercentEncoding: Error, Sendable, Hashable {
+    /// `Illegal hex character in escape % pattern: %zz` or `Incomplete trailing escape % sequence`.
+    public let message: String
+
+    static let incompleteTrailingEscape = MalformedPercentEncoding(message: "Incomplete trailing escape % sequence")
+
+    static func illegalHexCharacter(_ pattern: ArraySlice<UInt8>) -> MalformedPercentEncoding {
+        MalformedPercentEncoding(message: "Illegal hex character in escape % pattern: \(String(decoding: pattern, as: UTF8.self))")
     }
 }

@@ -15,30 +15,17 @@ public enum SigV4Canonicalization {
     /// - Throws: ``SigV4Failure/invalidURIPath(_:)`` when the path is not absolute, carries a malformed
     ///   `%` escape, or (when normalizing) climbs above the root with `..`.
     public static func uri(rawPath: String, normalizing: Bool) throws(SigV4Failure) -> String {
+        try RequestPath.validate(rawPath)
         guard !rawPath.isEmpty else { return "/" }
-        guard rawPath.hasPrefix("/") else { throw .invalidURIPath("Path is not absolute: \(rawPath)") }
-        guard SigV4Encoding.hasWellFormedEscapes(rawPath) else {
-            throw .invalidURIPath("Malformed percent-encoding in path: \(rawPath)")
-        }
-        let path = normalizing ? try normalizedPath(rawPath) : rawPath
+        let path = normalizing ? try RequestPath.removingDotSegments(rawPath) : rawPath
         return SigV4Encoding.encode(path.utf8, keepSlash: true)
     }
 
     /// Removes `.` and `..` segments and empty segments, keeping a trailing `/` (RFC 3986 §5.2.4 plus
-    /// the collapsing of `//` that AWS services require). The router must route on this same path.
+    /// the collapsing of `//` that AWS services require). The router must route on this same path:
+    /// ``RequestPath/normalized(_:)``, whose dot-segment step this is.
     public static func normalizedPath(_ rawPath: String) throws(SigV4Failure) -> String {
-        var segments: [Substring] = []
-        for segment in rawPath.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
-            if segment == ".." {
-                guard segments.popLast() != nil else {
-                    throw .invalidURIPath("Relative path entry '..' navigates above root: \(rawPath)")
-                }
-            } else {
-                segments.append(segment)
-            }
-        }
-        let trailingSlash = rawPath.hasSuffix("/") && !segments.isEmpty
-        return "/" + segments.joined(separator: "/") + (trailingSlash ? "/" : "")
+        try RequestPath.removingDotSegments(rawPath)
     }
 
     /// One query parameter: its decoded name (to look it up) and its canonical encoding.

@@ -18,32 +18,16 @@ enum SigV4Encoding {
 
     /// Decodes `%XX` escapes; a `+` stays a `+`. Throws on an escape that is cut short or not hex.
     static func decode(_ text: Substring) throws(SigV4Failure) -> [UInt8] {
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "%") else {
-                output.append(bytes[index])
-                index += 1
-                continue
-            }
-            guard index + 2 < bytes.count else {
-                throw .malformedQueryString("Incomplete trailing escape % sequence")
-            }
-            guard let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else {
-                let pattern = String(decoding: bytes[index..<(index + 3)], as: UTF8.self)
-                throw .malformedQueryString("Illegal hex character in escape % pattern: \(pattern)")
-            }
-            output.append(high << 4 | low)
-            index += 3
+        do {
+            return try PercentEncoding.decodeBytes(text)
+        } catch {
+            throw .malformedQueryString(error.message)
         }
-        return output
     }
 
     /// Whether every `%` in `text` starts a well-formed escape.
     static func hasWellFormedEscapes(_ text: String) -> Bool {
-        (try? decode(Substring(text))) != nil
+        PercentEncoding.hasWellFormedEscapes(text[...])
     }
 
     static func isUnreserved(_ byte: UInt8) -> Bool {
@@ -58,13 +42,4 @@ enum SigV4Encoding {
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }

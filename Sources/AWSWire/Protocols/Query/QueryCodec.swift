@@ -20,8 +20,8 @@ public struct QueryCodec: WireCodec {
     }
 
     public func decodeInput(_ request: WireRequest, match: OperationMatch) throws -> JSONValue {
+        let parameters = try QueryParameters(validating: request)
         guard let inputName = match.operation.input else { return .object([:]) }
-        let parameters = QueryParameters(request: request)
         return try QueryInputReader(model: model).read(parameters.root, as: model.shape(inputName))
     }
 
@@ -79,9 +79,15 @@ public struct QueryCodec: WireCodec {
         AWSError(code: "ValidationError", message: message, status: 400)
     }
 
-    /// `MissingAction` without an `Action`, `InvalidAction` for one the API (at that version) lacks.
+    /// `MalformedQueryString` when the parameters cannot be read, else `MissingAction` without an
+    /// `Action`, `InvalidAction` for one the API (at that version) lacks.
     public func unknownOperationError(_ request: WireRequest) -> AWSError? {
-        let parameters = QueryParameters(request: request)
+        let parameters: QueryParameters
+        do {
+            parameters = try QueryParameters(validating: request)
+        } catch {
+            return error
+        }
         guard let action = parameters.values["Action"], !action.isEmpty else {
             return AWSError(code: "MissingAction", message: "The request must contain the parameter Action.", status: 400)
         }
@@ -89,8 +95,18 @@ public struct QueryCodec: WireCodec {
         return AWSError(code: "InvalidAction", message: "Could not find operation \(action) for version \(version)", status: 400)
     }
 
-    /// A parameter whose text cannot be read as its model type (an integer that is not one, bad base64).
+    /// A parameter whose text cannot be read as its model type (an integer that is not one, bad base64),
+    /// or a list or map entry whose index is not one (`0 is not a valid index`, AWS's words in
+    /// rusoto/rusoto#324 for `AttributeNameList.0` sent to SQS, a query-protocol service).
     static func malformedInput(_ message: String) -> AWSError {
         AWSError(code: "MalformedInput", message: message, status: 400)
+    }
+
+    /// A query string or form body with a malformed `%` escape: the code of AWS's common errors ("The
+    /// query string contains a syntax error") and the messages IAM and STS answer, with 400 as they
+    /// answer it (the common-errors pages say 404; `dacut/scratchstack-aws-signature` observed 400). The
+    /// SigV4 verifier answers the same for a malformed query string (``SigV4Failure/malformedQueryString(_:)``).
+    static func malformedQueryString(_ malformed: MalformedPercentEncoding) -> AWSError {
+        SigV4Failure.malformedQueryString(malformed.message).awsError(for: .query)
     }
 }

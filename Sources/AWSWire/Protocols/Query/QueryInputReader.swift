@@ -39,7 +39,7 @@ struct QueryInputReader {
         case .list:
             guard let elementShape = shape.listMember.map(model.shape) else { return nil }
             let container = flattened ? node : node.children[shape.listMemberLocationName ?? "member"]
-            let entries = container?.indexedChildren ?? []
+            let entries = try container?.indexedChildren() ?? []
             return .array(
                 try entries.enumerated().compactMap { index, entry in
                     try value(entry, shape: elementShape, flattened: false, path: path + ["\(index + 1)", "member"])
@@ -48,7 +48,7 @@ struct QueryInputReader {
             guard let keyShape = shape.mapKey.map(model.shape), let valueShape = shape.mapValue.map(model.shape) else { return nil }
             let container = flattened ? node : node.children["entry"]
             var entries: [String: JSONValue] = [:]
-            for entry in container?.indexedChildren ?? [] {
+            for entry in try container?.indexedChildren() ?? [] {
                 guard let keyNode = entry.children[shape.mapKeyLocationName ?? "key"],
                     case .string(let key)? = try value(keyNode, shape: keyShape, flattened: false, path: path)
                 else { continue }

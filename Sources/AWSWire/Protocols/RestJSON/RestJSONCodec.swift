@@ -24,6 +24,7 @@ public struct RestJSONCodec: WireCodec {
     }
 
     public func decodeInput(_ request: WireRequest, match: OperationMatch) throws -> JSONValue {
+        try Self.checkPercentEncoding(request)
         guard let inputName = match.operation.input else { return .object([:]) }
         let input = model.shape(inputName)
         var members: [String: JSONValue] = [:]
@@ -75,6 +76,22 @@ public struct RestJSONCodec: WireCodec {
         }
         try decodeBody(request.body, into: &members, input: input)
         return .object(members)
+    }
+
+    /// Refuses a path or query string with a malformed `%` escape, whose labels and values could only be
+    /// guessed, with the errors the SigV4 verifier answers for them first (`InvalidURIPath`,
+    /// `MalformedQueryString`, 400): the router and ``WireRequest/queryItems`` keep such escapes literally.
+    static func checkPercentEncoding(_ request: WireRequest) throws(AWSError) {
+        do {
+            try RequestPath.validate(request.rawPath)
+        } catch {
+            throw error.awsError(for: .json)
+        }
+        do {
+            _ = try QueryString.parseStrictly(request.rawQuery)
+        } catch {
+            throw SigV4Failure.malformedQueryString(error.message).awsError(for: .json)
+        }
     }
 
     private func decodeBody(_ body: Data, into members: inout [String: JSONValue], input: Shape) throws {

@@ -42,9 +42,11 @@ public struct RestRouter: Sendable {
         }
     }
 
-    /// The operation that `method` and the raw (percent-encoded) `path` address, if any.
+    /// The operation that `method` and the raw (percent-encoded) `path` address, if any. The path is
+    /// routed as SigV4 signs it (``RequestPath/normalized(_:)``); one that cannot be normalized
+    /// addresses nothing.
     public func match(method: String, rawPath: String, query: [(name: String, value: String)]) -> Match? {
-        let pathSegments = Self.split(rawPath)
+        guard let pathSegments = Self.segments(rawPath) else { return nil }
         for template in templates where template.operation.httpMethod == method {
             guard
                 template.requiredQuery.allSatisfy({ required in
@@ -59,7 +61,7 @@ public struct RestRouter: Sendable {
 
     /// Whether any operation's path matches, whatever its method (for a 405-style answer).
     public func hasPath(_ rawPath: String) -> Bool {
-        let pathSegments = Self.split(rawPath)
+        guard let pathSegments = Self.segments(rawPath) else { return false }
         return templates.contains { Self.bind($0.segments, to: pathSegments) != nil }
     }
 
@@ -104,6 +106,12 @@ public struct RestRouter: Sendable {
             return .literal(String(segment))
         }
         return Template(operation: operation, segments: segments, requiredQuery: requiredQuery)
+    }
+
+    /// The segments of the normalized path, or nil when it cannot be normalized.
+    private static func segments(_ rawPath: String) -> [Substring]? {
+        guard let path = try? RequestPath.normalized(rawPath) else { return nil }
+        return split(path)
     }
 
     /// Path segments without the leading and trailing empty ones.
