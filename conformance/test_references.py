@@ -159,3 +159,19 @@ def test_the_last_use_of_a_key_is_recorded(bulwark, attacker):
     assert used["AccessKeyLastUsed"]["ServiceName"] == "lambda"
     assert used["AccessKeyLastUsed"]["Region"] == "us-east-1"
     assert "LastUsedDate" in used["AccessKeyLastUsed"]
+
+
+def test_a_look_alike_name_is_no_iam_name(bulwark, unique_name):
+    """IAM's name pattern `[\\w+=,.@-]+` is ASCII: a Kelvin sign is not a K (so no `\u212aate` stands for `kate`)."""
+    name = short(unique_name, "kate")
+    expect_error(lambda: bulwark.client("iam").create_user(UserName="\u212a" + name[1:]), "ValidationError", 400)
+
+
+def test_renaming_a_user_named_in_other_case_carries_its_keys(bulwark, unique_name):
+    iam = bulwark.client("iam")
+    name = short(unique_name, "alice")
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+    iam.update_user(UserName=name.upper(), NewUserName=name + "-old")
+    assert [k["AccessKeyId"] for k in iam.list_access_keys(UserName=name + "-old")["AccessKeyMetadata"]] == [key]
+    expect_error(lambda: iam.delete_user(UserName=name + "-old"), "DeleteConflict", 409)

@@ -126,6 +126,23 @@ try await measure("user, 4 policies: lambda:DeleteFunction, explicit deny") { tr
 try await measure("user, 4 policies: iam:CreateUser, implicit deny") { try await decide("iam:CreateUser", "*", developer) }
 try await measure("function role session: lambda:ListFunctions, allowed") { try await decide("lambda:ListFunctions", "*", roleSession) }
 
+// The reads around the decision: authentication reads a key with its owner's policies, the resolve
+// stage the entities a call names — one read transaction each.
+let developerKey = AccessKeyRecord(
+    accessKeyID: "AKIABENCHDEVELOPER00", secretAccessKey: String(repeating: "d", count: 40), accountID: accountID, userName: "dev",
+    status: .active, createdAt: Date())
+try await database.credentials.createAccessKey(developerKey, limit: 2)
+let keys = AccessKeyLookup(database: database, clock: .system)
+try await measure("authentication read: key, user and its 4 policies") {
+    if case .found = try await keys.secret(forAccessKeyID: developerKey.accessKeyID, sessionToken: nil) { return true }
+    return false
+}
+let resolver = ResourceResolver(authorities: iam.authorities)
+let roleReference = ResourceReference(.iamRole, member: "RoleArn", text: "arn:aws:iam::\(accountID):role/hello-role")
+try await measure("resolve stage: one role by ARN (with its tags and trust policy)") {
+    try await resolver.resolve([roleReference], context: developer).resources.first?.exists == true
+}
+
 // The evaluation alone, with the policies already read and parsed.
 let documents = try [
     policy(#"{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"\#(function)"}"#),

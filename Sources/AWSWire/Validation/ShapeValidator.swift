@@ -200,6 +200,41 @@ final class PatternCache: Sendable {
 
     private let compiled = Mutex<[String: NSRegularExpression]>([:])
 
+    /// The pattern with Java's predefined classes as Java reads them — ASCII only — where ICU would
+    /// take every Unicode letter and digit for `\w` and `\d` (so that `[\w+=,.@-]+`, IAM's name
+    /// pattern, accepts no Kelvin sign for a `K`).
+    static func asciiClasses(_ pattern: String) -> String {
+        let inside: [Character: String] = ["w": "A-Za-z0-9_", "d": "0-9", "s": " \\t\\n\\x0B\\f\\r"]
+        let outside: [Character: String] = [
+            "w": "[A-Za-z0-9_]", "d": "[0-9]", "s": "[ \\t\\n\\x0B\\f\\r]", "W": "[^A-Za-z0-9_]", "D": "[^0-9]", "S": "[^ \\t\\n\\x0B\\f\\r]",
+        ]
+        var result = ""
+        var classDepth = 0
+        var characters = pattern.makeIterator()
+        while let character = characters.next() {
+            switch character {
+            case "\\":
+                guard let escaped = characters.next() else { return result + "\\" }
+                if classDepth > 0, let ascii = inside[escaped] {
+                    result += ascii
+                } else if classDepth == 0, let ascii = outside[escaped] {
+                    result += ascii
+                } else {
+                    result += "\\\(escaped)"
+                }
+            case "[":
+                classDepth += 1
+                result.append(character)
+            case "]" where classDepth > 0:
+                classDepth -= 1
+                result.append(character)
+            default:
+                result.append(character)
+            }
+        }
+        return result
+    }
+
     /// Whether the whole of `text` matches `pattern`, as Java's `String.matches` decides.
     func matches(_ text: String, pattern: String) -> Bool {
         guard let expression = expression(for: pattern) else { return true }
@@ -210,7 +245,7 @@ final class PatternCache: Sendable {
     private func expression(for pattern: String) -> NSRegularExpression? {
         if let cached = compiled.withLock({ $0[pattern] }) { return cached }
         // Anchor the whole pattern so that alternations cannot match a prefix only.
-        guard let expression = try? NSRegularExpression(pattern: "\\A(?:\(pattern))\\z") else { return nil }
+        guard let expression = try? NSRegularExpression(pattern: "\\A(?:\(Self.asciiClasses(pattern)))\\z") else { return nil }
         compiled.withLock { $0[pattern] = expression }
         return expression
     }

@@ -54,9 +54,15 @@ struct PrincipalMatcher {
         }
     }
 
-    /// IAM user and role names are unique without regard to case, so their ARNs compare that way.
-    private static func sameIAMARN(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.count == rhs.count && lhs.lowercased() == rhs.lowercased()
+    /// IAM user and role names are unique without regard to ASCII case (the only letters their
+    /// names may hold), so their ARNs compare that way — and only that way: Unicode case folding
+    /// would let `\u{212A}ate` (a Kelvin sign) stand for `kate`.
+    static func sameIAMARN(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && zip(lhs.utf8, rhs.utf8).allSatisfy { asciiLowercase($0) == asciiLowercase($1) }
+    }
+
+    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 
     /// The identities a request is made under, from the session up to the account: a

@@ -99,11 +99,12 @@ extension IAMService {
     }
 
     @Sendable func updateUser(_ input: IAMAPI.UpdateUserRequest, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try existing(.user, input.userName, context)
+        // The user as stored: its keys, groups and policies name it in its own case.
+        let user = try existing(.user, input.userName, context)
         guard input.newUserName != nil || input.newPath != nil else { return EmptyOutput() }
-        let newName = input.newUserName ?? input.userName
+        let newName = input.newUserName ?? user.name
         do {
-            try await database.iam.renameUser(accountID: context.accountID, name: input.userName, newName: newName, newPath: input.newPath)
+            try await database.iam.renameUser(accountID: context.accountID, name: user.name, newName: newName, newPath: input.newPath)
         } catch StoreError.notFound {
             throw Self.noSuch(.user, input.userName)
         } catch StoreError.conflict {

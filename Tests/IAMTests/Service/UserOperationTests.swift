@@ -135,7 +135,8 @@ struct UserOperationTests {
         await expectAWSError("EntityAlreadyExists", status: 409) {
             try await iam.call("UpdateUser", IAMAPI.UpdateUserRequest(userName: "alice", newUserName: "Bob"))
         }
-        try await iam.call("UpdateUser", IAMAPI.UpdateUserRequest(userName: "alice", newPath: "/ops/", newUserName: "alicia"))
+        // Named in another case, the user is still the stored one, with everything that names it in its own case.
+        try await iam.call("UpdateUser", IAMAPI.UpdateUserRequest(userName: "ALICE", newPath: "/ops/", newUserName: "alicia"))
         let renamed = try await iam.call("GetUser", IAMAPI.GetUserRequest(userName: "alicia"), as: IAMAPI.GetUserResponse.self)
         #expect(renamed.user.arn == "arn:aws:iam::111122223333:user/ops/alicia")
         let groups = try await iam.call(
@@ -146,6 +147,9 @@ struct UserOperationTests {
         #expect(policies.policyNames == ["p"])
         let keys = try await iam.call("ListAccessKeys", IAMAPI.ListAccessKeysRequest(userName: "alicia"), as: IAMAPI.ListAccessKeysResponse.self)
         #expect(keys.accessKeyMetadata.count == 1)
+        await expectAWSError("DeleteConflict", status: 409) {
+            try await iam.call("DeleteUser", IAMAPI.DeleteUserRequest(userName: "alicia"))
+        }
         await expectAWSError("NoSuchEntity", status: 404) {
             try await iam.call("GetUser", IAMAPI.GetUserRequest(userName: "alice"), as: IAMAPI.GetUserResponse.self)
         }
