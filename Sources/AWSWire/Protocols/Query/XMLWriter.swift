@@ -20,9 +20,13 @@ struct XMLWriter {
     }
 
     /// The text with every character that XML reserves replaced by its reference; a carriage return
-    /// too, which XML parsers would otherwise turn into a line feed.
+    /// too, which XML parsers would otherwise turn into a line feed. Characters XML 1.0 cannot hold at
+    /// all (a NUL echoed from a request, other C0 controls, U+FFFE, U+FFFF) become U+FFFD, so that
+    /// the answer stays a document clients can parse.
     static func escaped(_ content: String) -> String {
-        guard content.unicodeScalars.contains(where: { "&<>\"'\r".unicodeScalars.contains($0) }) else { return content }
+        guard content.unicodeScalars.contains(where: { "&<>\"'\r".unicodeScalars.contains($0) || !isXMLCharacter($0) }) else {
+            return content
+        }
         var result = ""
         result.reserveCapacity(content.utf8.count + 16)
         for scalar in content.unicodeScalars {
@@ -33,9 +37,18 @@ struct XMLWriter {
             case "\"": result += "&quot;"
             case "'": result += "&apos;"
             case "\r": result += "&#xD;"
+            case _ where !isXMLCharacter(scalar): result.unicodeScalars.append("\u{FFFD}")
             default: result.unicodeScalars.append(scalar)
             }
         }
         return result
+    }
+
+    /// XML 1.0's `Char` production.
+    private static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
     }
 }
