@@ -40,7 +40,8 @@ for target in "${targets[@]}"; do
     echo "fuzz: $target ${args[*]}"
     target_started=$(date +%s)
     status=0
-    "$bin/$target" "${args[@]}" "$corpus" "fuzz/seeds/$target" >"$log" 2>&1 || status=$?
+    # libFuzzer, not the Swift runtime's backtracer, must see a trap, so that it saves the input.
+    SWIFT_BACKTRACE=enable=no "$bin/$target" "${args[@]}" "$corpus" "fuzz/seeds/$target" >"$log" 2>&1 || status=$?
     seconds=$(($(date +%s) - target_started))
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     per_second=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)

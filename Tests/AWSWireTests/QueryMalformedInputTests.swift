@@ -96,6 +96,15 @@ struct QueryMalformedInputTests {
         #expect(input == ["UserName": "u", "Tags": [["Key": "first", "Value": "a"], ["Key": "last", "Value": "z"]]])
     }
 
+    /// Found by fuzzing: a combining mark in a timestamp made Foundation's date parser trap.
+    @Test func aTimestampWithACombiningMarkIsMalformedInput() {
+        #expect(
+            throws: AWSError(
+                code: "MalformedInput", message: "Value '2015-06-3\u{5AB}0T12:36:00Z' at 'when' could not be read as a timestamp.",
+                status: 400)
+        ) { try Self.read("features", "Action=PutThing&Version=2020-01-01&Name=n&When=2015-06-3%D6%AB0T12:36:00Z") }
+    }
+
     @Test func aNameTooDeepToBeAMemberIsIgnoredWithoutExhaustingTheStack() throws {
         let deep = String(repeating: "Tags.", count: 200_000) + "x=1"
         let input = try Self.read("iam", "Action=GetUser&Version=2010-05-08&UserName=u&" + deep)

@@ -41,6 +41,24 @@ struct CoreValueTests {
         #expect(AWSTimestamp.parseBasic("2015-08-30") == nil)
     }
 
+    /// Found by fuzzing the rest-json decoder: Foundation's `DateFormatter` traps on a combining mark after a
+    /// digit, so these inputs once stopped the whole process.
+    @Test(arguments: [
+        "2015-06-3\u{5AB}0T12:36:00Z", "2015-06-3\u{5AB}\u{FFFD}\u{FFFD}00Z", "2015-06-30T12:36:00\u{5AB}Z",
+        "Sun, 3\u{301}0 Aug 2015 12:36:00 GMT", "2015083\u{5AB}0T1236Z", "2015-08-30T12:36:00Z\u{0}",
+        String(repeating: "2015-08-30T12:36:00Z", count: 100),
+    ])
+    func timestampParsersRefuseWhatIsNoTimestamp(_ text: String) {
+        #expect(AWSTimestamp.parseISO8601(text) == nil)
+        #expect(AWSTimestamp.parseHTTPDate(text) == nil)
+        #expect(AWSTimestamp.parseBasic(text) == nil)
+    }
+
+    @Test func timestampParsersStillReadEveryFormat() {
+        #expect(AWSTimestamp.parseISO8601("2015-08-30T12:36:00.234+00:00") == Date(timeIntervalSince1970: 1_440_938_160.234))
+        #expect(AWSTimestamp.parseHTTPDate("Sun, 30 Aug 2015 12:36:00 GMT") == Date(timeIntervalSince1970: 1_440_938_160))
+    }
+
     @Test func errorsCarryTheirFault() {
         #expect(AWSError(code: "X", message: "m", status: 400).fault == .sender)
         #expect(AWSError(code: "X", message: "m", status: 503).fault == .receiver)

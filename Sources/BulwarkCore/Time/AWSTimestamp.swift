@@ -24,6 +24,7 @@ public enum AWSTimestamp {
 
     /// Parses `yyyy-MM-ddTHH:mm:ss[.SSS]Z` or with a numeric zone.
     public static func parseISO8601(_ text: String) -> Date? {
+        guard isParsable(text) else { return nil }
         for pattern in ["yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXXXX"] {
             if let date = formatter(pattern).date(from: text) { return date }
         }
@@ -32,13 +33,22 @@ public enum AWSTimestamp {
 
     /// Parses an HTTP date, `Sun, 30 Aug 2015 12:36:00 GMT`.
     public static func parseHTTPDate(_ text: String) -> Date? {
-        formatter("EEE, dd MMM yyyy HH:mm:ss zzz").date(from: text)
+        guard isParsable(text) else { return nil }
+        return formatter("EEE, dd MMM yyyy HH:mm:ss zzz").date(from: text)
     }
 
     /// Parses `20150830T123600Z`.
     public static func parseBasic(_ text: String) -> Date? {
-        guard text.utf8.count == 16 else { return nil }
+        guard text.utf8.count == 16, isParsable(text) else { return nil }
         return formatter("yyyyMMdd'T'HHmmss'Z'").date(from: text)
+    }
+
+    /// Whether `text` may be handed to a `DateFormatter`: every format above is printable ASCII, and
+    /// Foundation's formatter on Linux traps ("Incorrect range CFRange") on some other text, e.g. a
+    /// combining mark after a digit (`2015-06-3\u{5AB}0T12:36:00Z`), which would let any request with a
+    /// timestamp member stop the server. The length bound keeps the formatter's work small.
+    private static func isParsable(_ text: String) -> Bool {
+        text.utf8.count <= 64 && text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
     }
 
     private static func format(_ date: Date, _ pattern: String) -> String {
