@@ -175,3 +175,36 @@ def test_renaming_a_user_named_in_other_case_carries_its_keys(bulwark, unique_na
     iam.update_user(UserName=name.upper(), NewUserName=name + "-old")
     assert [k["AccessKeyId"] for k in iam.list_access_keys(UserName=name + "-old")["AccessKeyMetadata"]] == [key]
     expect_error(lambda: iam.delete_user(UserName=name + "-old"), "DeleteConflict", 409)
+
+
+def test_a_role_does_not_trust_a_namesake_of_the_user_it_named(bulwark, unique_name):
+    """IAM binds a trust policy's users to their unique ids when it is saved: a user deleted and created
+    again under the same name is not trusted (the attacker's review: anyone allowed iam:CreateUser could
+    otherwise become any trusted user that was once deleted)."""
+    iam = bulwark.client("iam")
+    bob, role = short(unique_name, "bob"), short(unique_name, "vault")
+    iam.create_user(UserName=bob)
+    bob_arn = f"arn:aws:iam::{bulwark.account_id}:user/{bob}"
+    role_arn = iam.create_role(
+        RoleName=role, AssumeRolePolicyDocument=policy({"Effect": "Allow", "Principal": {"AWS": bob_arn}, "Action": "sts:AssumeRole"}),
+    )["Role"]["Arn"]
+    key = iam.create_access_key(UserName=bob)["AccessKey"]
+    first = bulwark.client("sts", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    assert first.assume_role(RoleArn=role_arn, RoleSessionName="first")["AssumedRoleUser"]["Arn"].endswith(f"/{role}/first")
+
+    iam.delete_access_key(UserName=bob, AccessKeyId=key["AccessKeyId"])
+    iam.delete_user(UserName=bob)
+    iam.create_user(UserName=bob)
+    key = iam.create_access_key(UserName=bob)["AccessKey"]
+    namesake = bulwark.client("sts", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    expect_error(lambda: namesake.assume_role(RoleArn=role_arn, RoleSessionName="second"), "AccessDenied", 403)
+
+
+def test_a_trust_policy_naming_nobody_is_refused(bulwark, unique_name):
+    nobody = f"arn:aws:iam::{bulwark.account_id}:user/{short(unique_name, 'nobody')}"
+    expect_error(
+        lambda: bulwark.client("iam").create_role(
+            RoleName=short(unique_name, "r"),
+            AssumeRolePolicyDocument=policy({"Effect": "Allow", "Principal": {"AWS": nobody}, "Action": "sts:AssumeRole"})),
+        "MalformedPolicyDocument", 400, message=f'Invalid principal in policy: "AWS":"{nobody}"',
+    )

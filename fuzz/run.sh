@@ -23,6 +23,9 @@ swift=${SWIFT:-swift}
 build=("$swift" build --package-path fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library)
 
 started=$(date +%s)
+# SwiftPM keeps the file list of the main package (a path dependency here) in its build plan and does not
+# see files added to it since; dropping the plan (not the built objects) makes it look again.
+rm -f "$scratch"/*.yaml "$scratch"/build.db
 "${build[@]}"
 bin=$("${build[@]}" --show-bin-path)
 echo "fuzz: built in $(($(date +%s) - started)) s"

@@ -40,7 +40,7 @@ public enum BulwarkServer {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory.path)
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda])
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
 

@@ -58,7 +58,7 @@ struct PipelineTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-pipeline-\(UUID().uuidString)")
         let now = Date()
         let clock = WallClock.fixed(now)
-        let database = try BulwarkDatabase(directory: directory, schemas: [.iam])
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda])
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: clock).run(.init())
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))

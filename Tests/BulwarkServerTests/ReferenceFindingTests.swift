@@ -252,3 +252,89 @@ struct ReferenceFindingTests {
         #expect(use.service == "lambda" && use.region == "us-east-1")
     }
 }
+
+/// Principals named in resource-based policies are bound to the unique ids of the users and roles
+/// they name when the policy is saved (found by the attacker's review): a namesake created later is
+/// not trusted, a renamed user still is, and a principal that does not exist is refused.
+@Suite("Resource policies trust entities, not names")
+struct PrincipalBindingTests {
+    typealias Call = SignedStage.Call
+
+    static func user(_ name: String, id: String, in stage: SignedStage) async throws -> Principal {
+        let record = IAMPrincipalRecord(
+            kind: .user, accountID: stage.bench.accountID, name: name, uniqueID: id, path: "/", createdAt: stage.bench.samples.time)
+        try await stage.bench.database.iam.create(record)
+        return Principal(kind: .iamUser, accountID: record.accountID, arn: record.arn, principalID: id, userName: name)
+    }
+
+    /// Runs an operation's handler as the account's root, as the pipeline would after authorization.
+    static func asRoot(_ walked: WalkedService, _ operation: String, _ input: JSONValue, in stage: SignedStage) async throws -> BenchCall {
+        let service = stage.bench.service(walked)
+        let declared = try #require(service.operations.first { $0.name == operation })
+        return await stage.bench.call(declared, input: input, by: .root(accountID: stage.bench.accountID), creating: true)
+    }
+
+    @Test func aRoleDoesNotTrustANamesakeOfTheUserItsTrustPolicyNamed() async throws {
+        let stage = try await SignedStage.make()
+        let account = stage.bench.accountID
+        let bob = try await Self.user("bob", id: "AIDABOBFIRST", in: stage)
+        let trust =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):user/bob"},"Action":"sts:AssumeRole"}]}"#
+        let created = try await Self.asRoot(.iam, "CreateRole", ["RoleName": "vault", "AssumeRolePolicyDocument": .string(trust)], in: stage)
+        guard case .success = created.handled else {
+            Issue.record("CreateRole failed: \(String(describing: created.handled))")
+            return
+        }
+        let assume = ReferenceFindingTests.assumeRole("arn:aws:iam::\(account):role/vault")
+        let bobsKeys = try await stage.keys(of: bob)
+        #expect((await stage.send(assume, signedWith: bobsKeys)).status == 200)
+
+        try await stage.bench.database.credentials.deleteAccessKey(bobsKeys.accessKeyID, userName: "bob", accountID: account)
+        try await stage.bench.database.iam.delete(.user, accountID: account, name: "bob")
+        let namesake = try await Self.user("bob", id: "AIDABOBSECOND", in: stage)
+        let refused = await stage.send(assume, signedWith: try await stage.keys(of: namesake))
+        #expect(refused.status == 403, "\(ReferenceFindingTests.body(refused))")
+    }
+
+    @Test func aTrustPolicyNamingNobodyIsRefused() async throws {
+        let stage = try await SignedStage.make()
+        let account = stage.bench.accountID
+        let trust =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):user/nobody"},"Action":"sts:AssumeRole"}]}"#
+        let created = try await Self.asRoot(.iam, "CreateRole", ["RoleName": "vault", "AssumeRolePolicyDocument": .string(trust)], in: stage)
+        guard case .failure(let error as AWSError) = created.handled else {
+            Issue.record("CreateRole was not refused: \(String(describing: created.handled))")
+            return
+        }
+        #expect(error.code == "MalformedPolicyDocument")
+        #expect(error.message == "Invalid principal in policy: \"AWS\":\"arn:aws:iam::\(account):user/nobody\"")
+    }
+
+    @Test func aFunctionPolicyFollowsARenamedUserAndNotANewcomerOfItsName() async throws {
+        let stage = try await SignedStage.make()
+        let account = stage.bench.accountID
+        try await stage.bench.createFunction("ledger")
+        _ = try await Self.user("carol", id: "AIDACAROLFIRST", in: stage)
+        let added = try await Self.asRoot(
+            .lambda, "AddPermission",
+            [
+                "FunctionName": "ledger", "StatementId": "carol", "Action": "lambda:GetPolicy",
+                "Principal": .string("arn:aws:iam::\(account):user/carol"),
+            ], in: stage)
+        guard case .success = added.handled else {
+            Issue.record("AddPermission failed: \(String(describing: added.handled))")
+            return
+        }
+        let renamed = try await Self.asRoot(.iam, "UpdateUser", ["UserName": "carol", "NewUserName": "carol-old"], in: stage)
+        guard case .success = renamed.handled else {
+            Issue.record("UpdateUser failed: \(String(describing: renamed.handled))")
+            return
+        }
+        let carolNow = Principal(
+            kind: .iamUser, accountID: account, arn: "arn:aws:iam::\(account):user/carol-old", principalID: "AIDACAROLFIRST", userName: "carol-old")
+        let newcomer = try await Self.user("carol", id: "AIDACAROLSECOND", in: stage)
+        let getPolicy = Call(service: .lambda, operation: "GetPolicy", method: .get, target: "/2015-03-31/functions/ledger/policy", body: "")
+        #expect((await stage.send(getPolicy, signedWith: try await stage.keys(of: carolNow))).status == 200)
+        #expect((await stage.send(getPolicy, signedWith: try await stage.keys(of: newcomer))).status == 403)
+    }
+}

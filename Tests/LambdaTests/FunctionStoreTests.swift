@@ -12,7 +12,7 @@ struct StoreTests {
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-store-\(UUID().uuidString)")
-        database = try BulwarkDatabase(directory: directory, schemas: [.iam])
+        database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda])
     }
 
     private let key = FunctionKey(accountID: "123456789012", region: "us-east-1", name: "hello")
@@ -43,7 +43,7 @@ struct StoreTests {
     @Test func survivesReopening() async throws {
         try await bootstrap()
         try await database.functions.create(version(), createdAt: Date(), tags: ["team": "a"], tagResource: "arn:f")
-        let reopened = try BulwarkDatabase(directory: directory, schemas: [.iam])
+        let reopened = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda])
         #expect(try await reopened.functions.version(key, "$LATEST")?.revisionID == "r1")
         #expect(try await reopened.tags.tags(of: "arn:f") == ["team": "a"])
     }

@@ -67,12 +67,16 @@ public struct ResourcePolicy: Sendable, Equatable {
     public let kind: Kind
     /// The service prefix of the actions it governs (`lambda`, `sts`).
     public let governedService: String
+    /// The unique ids of the IAM users and roles it names (by ASCII-lowercased ARN), bound when it was
+    /// saved; nil for a policy saved before bindings existed.
+    public let principalIDs: [String: String]?
 
-    public init(document: String, name: String, kind: Kind, governedService: String) {
+    public init(document: String, name: String, kind: Kind, governedService: String, principalIDs: [String: String]? = nil) {
         self.document = document
         self.name = name
         self.kind = kind
         self.governedService = governedService
+        self.principalIDs = principalIDs
     }
 
     /// Whether the policy decides `action` on its entity.

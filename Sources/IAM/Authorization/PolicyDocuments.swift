@@ -24,12 +24,14 @@ enum PolicyDocuments {
     /// A role's trust policy, the resource policy of `sts:AssumeRole` on it.
     static func trustPolicy(of role: IAMPrincipalRecord) throws -> AttachedPolicy? {
         guard let trust = role.trustPolicy else { return nil }
-        return AttachedPolicy(try parse(trust, kind: .trust), name: "trust policy", arn: role.arn)
+        return AttachedPolicy(try parse(trust, kind: .trust), name: "trust policy", arn: role.arn, principalBindings: role.trustPolicyPrincipals)
     }
 
     /// A resolved entity's resource-based policy.
     static func resourcePolicy(_ policy: ResourcePolicy, of arn: String) throws -> AttachedPolicy {
-        AttachedPolicy(try parse(policy.document, kind: policy.kind == .trust ? .trust : .resource), name: policy.name, arn: arn)
+        AttachedPolicy(
+            try parse(policy.document, kind: policy.kind == .trust ? .trust : .resource), name: policy.name, arn: arn,
+            principalBindings: policy.principalIDs.map { PrincipalBindings(ids: $0) })
     }
 
     /// A session policy passed to `AssumeRole`.

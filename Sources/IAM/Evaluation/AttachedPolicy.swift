@@ -7,10 +7,14 @@ public struct AttachedPolicy: Sendable, Hashable {
     public let name: String
     /// The managed policy's ARN; nil for inline, session and resource policies.
     public let arn: String?
+    /// For a resource-based policy, the unique ids of the users and roles it names, taken when it was
+    /// saved; nil for policies saved before bindings existed (matched by ARN alone).
+    public let principalBindings: PrincipalBindings?
 
-    public init(_ document: PolicyDocument, name: String, arn: String? = nil) {
+    public init(_ document: PolicyDocument, name: String, arn: String? = nil, principalBindings: PrincipalBindings? = nil) {
         self.document = document
         self.name = name
         self.arn = arn
+        self.principalBindings = principalBindings
     }
 }

@@ -10,7 +10,7 @@ extension PolicyEvaluator {
             lowercasedAction: ActionPattern.lowercasedASCII(request.action),
             resource: request.resource,
             context: context,
-            principals: PrincipalMatcher(principal: request.principal),
+            principals: PrincipalMatcher(principal: request.principal, bindings: request.policies.resource?.principalBindings),
             principalHasBoundary: request.policies.permissionsBoundary != nil
         )
         let policies = request.policies

@@ -37,7 +37,7 @@ public struct PolicyEvaluator: Sendable {
             lowercasedAction: lowercasedAction,
             resource: request.resource,
             context: context,
-            principals: PrincipalMatcher(principal: principal),
+            principals: PrincipalMatcher(principal: principal, bindings: policies.resource?.principalBindings),
             principalHasBoundary: policies.permissionsBoundary != nil
         )
 

@@ -14,6 +14,8 @@ enum PrincipalMatch: Comparable {
 
 struct PrincipalMatcher {
     let principal: RequestPrincipal
+    /// The unique ids the resource policy's user and role ARNs were bound to when it was saved.
+    var bindings: PrincipalBindings? = nil
 
     /// How strongly `principals` name the requester.
     func match(_ principals: PolicyPrincipals) -> PrincipalMatch {
@@ -39,6 +41,19 @@ struct PrincipalMatcher {
     }
 
     private func matchARN(_ arn: String) -> PrincipalMatch {
+        // A user or role the policy was bound to is that entity, whatever it is called now, and no
+        // namesake created since.
+        if let bound = bindings?.id(of: arn) {
+            switch principal.kind {
+            case .user:
+                return principal.userID == bound ? .direct : .none
+            case .assumedRole:
+                if arn == principal.arn { return .direct }
+                return principal.userID.map { $0.prefix { $0 != ":" } == bound } == true ? .roleOfSession : .none
+            case .federatedUser, .root, .webIdentity, .service, .anonymous:
+                return .none
+            }
+        }
         switch principal.kind {
         case .user:
             return Self.sameIAMARN(arn, principal.arn) ? .direct : .none

@@ -59,7 +59,10 @@ public struct IAMResourceAuthority: ResourceAuthority {
         return ResolvedResource(
             reference: reference, arn: record.arn, entity: record, accountID: record.accountID, tags: tags(record.tags),
             tagKeyPrefixes: kind == .group ? [] : ["aws", "iam"],
-            policy: record.trustPolicy.map { ResourcePolicy(document: $0, name: "trust policy", kind: .trust, governedService: "sts") }
+            policy: record.trustPolicy.map {
+                ResourcePolicy(
+                    document: $0, name: "trust policy", kind: .trust, governedService: "sts", principalIDs: record.trustPolicyPrincipals?.ids)
+            }
         )
     }
 

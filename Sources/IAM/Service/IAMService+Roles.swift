@@ -67,11 +67,12 @@ extension IAMService {
         try Self.checkTrustPolicy(input.assumeRolePolicyDocument)
         let tags = try Self.checkTags(input.tags)
         if let boundary = input.permissionsBoundary { try await checkBoundaryPolicy(boundary, context) }
+        let principals = try await trustPolicyPrincipals(input.assumeRolePolicyDocument, context)
         let record = IAMPrincipalRecord(
             kind: .role, accountID: context.accountID, name: input.roleName, uniqueID: KeyMaterial.uniqueID(prefix: Self.idPrefix(.role)),
             path: input.path ?? "/", createdAt: clock.now(), trustPolicy: input.assumeRolePolicyDocument, description: input.description,
             maxSessionDuration: input.maxSessionDuration ?? Self.defaultMaxSessionDuration, permissionsBoundary: input.permissionsBoundary,
-            tags: tags
+            tags: tags, trustPolicyPrincipals: principals
         )
         do {
             try await database.iam.create(record)
@@ -106,11 +107,13 @@ extension IAMService {
     }
 
     @Sendable func updateAssumeRolePolicy(_ input: IAMAPI.UpdateAssumeRolePolicyRequest, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try existing(.role, input.roleName, context)
+        let role = try existing(.role, input.roleName, context)
         try Self.checkTrustPolicy(input.policyDocument)
+        let principals = try await trustPolicyPrincipals(input.policyDocument, context)
         do {
-            try await database.iam.update(.role, accountID: context.accountID, name: input.roleName) { record in
+            try await database.iam.update(.role, accountID: context.accountID, name: role.name) { record in
                 record.trustPolicy = input.policyDocument
+                record.trustPolicyPrincipals = principals
             }
         } catch StoreError.notFound {
             throw Self.noSuch(.role, input.roleName)
@@ -136,6 +139,16 @@ extension IAMService {
     @Sendable func listRoleTags(_ input: IAMAPI.ListRoleTagsRequest, _ context: CallContext) async throws -> IAMAPI.ListRoleTagsResponse {
         let page = try await listEntityTags(.role, input.roleName, marker: input.marker, maxItems: input.maxItems, context)
         return IAMAPI.ListRoleTagsResponse(tags: page.items, isTruncated: page.isTruncated, marker: page.marker)
+    }
+
+    /// The unique ids of the users and roles of the account that a trust policy names, which the role
+    /// trusts from now on — not a namesake created later. IAM refuses a principal that does not exist.
+    func trustPolicyPrincipals(_ document: String, _ context: CallContext) async throws -> PrincipalBindings {
+        do {
+            return try await database.iam.principalBindings(of: try PolicyText.check(document, kind: .trust), accountID: context.accountID)
+        } catch IAMStoreError.invalidPrincipal(let arn) {
+            throw AWSError(code: "MalformedPolicyDocument", message: "Invalid principal in policy: \"AWS\":\"\(arn)\"", status: 400)
+        }
     }
 
     /// A trust policy must parse as one and fit the role trust policy quota.

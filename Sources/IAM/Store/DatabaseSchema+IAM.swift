@@ -10,7 +10,12 @@ extension DatabaseSchema {
             // and are refused from now on: they could otherwise pass to a namesake created later.
             Migration("v1-session-principal-id") { db in
                 try db.execute(sql: "ALTER TABLE stsSession ADD COLUMN principalID TEXT")
-            }
+            },
+            // A trust policy's users and roles are bound to their unique ids when it is saved. Trust
+            // policies saved before have none and are matched by ARN, as they were.
+            Migration("v2-trust-policy-principals") { db in
+                try db.execute(sql: "ALTER TABLE iamPrincipal ADD COLUMN trustPolicyPrincipals TEXT")
+            },
         ]
     )
 }

@@ -31,6 +31,8 @@ public struct IAMPrincipalRecord: Sendable, Equatable {
     public var createdAt: Date
     /// A role's trust policy.
     public var trustPolicy: String?
+    /// The unique ids of the users and roles the trust policy names, bound when it was saved.
+    public var trustPolicyPrincipals: PrincipalBindings?
     public var description: String?
     /// A role's maximum session duration in seconds.
     public var maxSessionDuration: Int?
@@ -41,7 +43,7 @@ public struct IAMPrincipalRecord: Sendable, Equatable {
     public init(
         kind: IAMPrincipalKind, accountID: String, name: String, uniqueID: String, path: String, createdAt: Date,
         trustPolicy: String? = nil, description: String? = nil, maxSessionDuration: Int? = nil, permissionsBoundary: String? = nil,
-        tags: [IAMTag] = []
+        tags: [IAMTag] = [], trustPolicyPrincipals: PrincipalBindings? = nil
     ) {
         self.kind = kind
         self.accountID = accountID
@@ -50,6 +52,7 @@ public struct IAMPrincipalRecord: Sendable, Equatable {
         self.path = path
         self.createdAt = createdAt
         self.trustPolicy = trustPolicy
+        self.trustPolicyPrincipals = trustPolicyPrincipals
         self.description = description
         self.maxSessionDuration = maxSessionDuration
         self.permissionsBoundary = permissionsBoundary
@@ -75,7 +78,8 @@ extension IAMPrincipalRecord: FetchableRecord {
             description: row["description"],
             maxSessionDuration: row["maxSessionDuration"],
             permissionsBoundary: row["permissionsBoundary"],
-            tags: IAMTagCoding.decode(row["tags"])
+            tags: IAMTagCoding.decode(row["tags"]),
+            trustPolicyPrincipals: PrincipalBindings(encoded: row["trustPolicyPrincipals"])
         )
     }
 }

@@ -1,3 +1,4 @@
+import BulwarkCore
 import Foundation
 import GRDB
 import Store
@@ -15,13 +16,13 @@ public struct IAMRepository: Sendable {
                 sql: """
                     INSERT INTO iamPrincipal
                         (accountID, kind, name, uniqueID, path, createdAt, document, description, maxSessionDuration,
-                         permissionsBoundary, tags)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         permissionsBoundary, tags, trustPolicyPrincipals)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.accountID, record.kind.rawValue, record.name, record.uniqueID, record.path, record.createdAt,
                     record.trustPolicy, record.description, record.maxSessionDuration, record.permissionsBoundary,
-                    IAMTagCoding.encode(record.tags),
+                    IAMTagCoding.encode(record.tags), record.trustPolicyPrincipals?.encoded,
                 ]
             )
         }
@@ -43,6 +44,31 @@ public struct IAMRepository: Sendable {
     static func principal(_ db: Database, _ kind: IAMPrincipalKind, uniqueID: String) throws -> IAMPrincipalRecord? {
         try IAMPrincipalRecord.fetchOne(
             db, sql: "SELECT * FROM iamPrincipal WHERE uniqueID = ? AND kind = ?", arguments: [uniqueID, kind.rawValue])
+    }
+
+    /// The unique ids of the users and roles `document` names in `accountID`, to bind a resource
+    /// policy to them as it is saved.
+    ///
+    /// - Throws: ``IAMStoreError/invalidPrincipal(_:)`` naming the first ARN at which no user or role
+    ///   exists (IAM refuses such a policy).
+    public func principalBindings(of document: PolicyDocument, accountID: String) async throws -> PrincipalBindings {
+        try await principalBindings(of: PrincipalBindings.bindableARNs(in: document, accountID: accountID), accountID: accountID)
+    }
+
+    /// The unique ids of the users and roles of `accountID` named by `arns`.
+    public func principalBindings(of arns: [String], accountID: String) async throws -> PrincipalBindings {
+        try await database.read { db in
+            var bindings = PrincipalBindings()
+            for arn in arns {
+                guard let parsed = ARN(arn), let name = parsed.resource.split(separator: "/").last else { throw IAMStoreError.invalidPrincipal(arn) }
+                let kind: IAMPrincipalKind = parsed.resource.hasPrefix("role/") ? .role : .user
+                guard let entity = try Self.principal(db, kind, accountID: accountID, name: String(name)),
+                    PrincipalMatcher.sameIAMARN(entity.arn, arn)
+                else { throw IAMStoreError.invalidPrincipal(arn) }
+                bindings.bind(arn, to: entity.uniqueID)
+            }
+            return bindings
+        }
     }
 
     /// Principals of a kind in name order, after `marker`, under `pathPrefix`.
@@ -77,12 +103,12 @@ public struct IAMRepository: Sendable {
             try db.execute(
                 sql: """
                     UPDATE iamPrincipal SET path = ?, document = ?, description = ?, maxSessionDuration = ?,
-                        permissionsBoundary = ?, tags = ?
+                        permissionsBoundary = ?, tags = ?, trustPolicyPrincipals = ?
                     WHERE accountID = ? AND kind = ? AND name = ?
                     """,
                 arguments: [
                     record.path, record.trustPolicy, record.description, record.maxSessionDuration, record.permissionsBoundary,
-                    IAMTagCoding.encode(record.tags), accountID, kind.rawValue, name,
+                    IAMTagCoding.encode(record.tags), record.trustPolicyPrincipals?.encoded, accountID, kind.rawValue, name,
                 ]
             )
             return record
@@ -328,4 +354,6 @@ public enum IAMStoreError: Error, Sendable, Equatable {
     case hasDependents(String)
     /// `LimitExceeded`.
     case limitExceeded
+    /// A resource policy names, by this ARN, a user or role that does not exist.
+    case invalidPrincipal(String)
 }

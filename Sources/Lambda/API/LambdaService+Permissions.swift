@@ -1,6 +1,7 @@
 import AWSWire
 import BulwarkCore
 import Foundation
+import IAM
 import Store
 
 /// A function's resource-based policy: who else may invoke or manage it (AddPermission,
@@ -14,9 +15,11 @@ extension LambdaService {
         let function = try resolvedFunction(context)
         let reference = function.reference
         let statement = Self.permissionStatement(input, resource: reference.resourceARN)
+        let principals = try await statementPrincipals(input.principal, of: reference)
         do {
             try await database.functionPolicies.add(
-                sid: input.statementId, statement: statement, to: reference.key, qualifier: reference.qualifier ?? Self.latest,
+                sid: input.statementId, statement: statement, principals: principals, to: reference.key,
+                qualifier: reference.qualifier ?? Self.latest,
                 expectedRevision: input.revisionId, newRevision: UUID().uuidString.lowercased()
             )
         } catch StoreError.conflict {
@@ -54,6 +57,17 @@ extension LambdaService {
             throw AWSError(code: "ResourceNotFoundException", message: "The resource you requested does not exist.", status: 404)
         }
         return LambdaAPI.GetPolicyResponse(policy: policy.document, revisionId: policy.revision)
+    }
+
+    /// The unique id of the user or role of the function's account that a permission names, which the
+    /// function trusts from now on — not a namesake created later. Lambda refuses one that does not exist.
+    private func statementPrincipals(_ principal: String, of function: FunctionReference) async throws -> PrincipalBindings {
+        guard PrincipalBindings.isBindable(principal, accountID: function.accountID) else { return PrincipalBindings() }
+        do {
+            return try await database.iam.principalBindings(of: [principal], accountID: function.accountID)
+        } catch IAMStoreError.invalidPrincipal {
+            throw LambdaError.invalidParameter("The provided principal was invalid. Please check the principal and try again.")
+        }
     }
 
     private static let policyRevisionMismatch = AWSError(

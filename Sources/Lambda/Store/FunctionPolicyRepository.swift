@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import IAM
 import Store
 
 /// The statements of functions' resource-based policies (AddPermission / RemovePermission).
@@ -10,18 +11,20 @@ public struct FunctionPolicyRepository: Sendable {
     ///
     /// - Throws: ``StoreError/conflict`` for a Sid in use, ``StoreError/notFound`` for no function,
     ///   or ``FunctionStoreError/revisionMismatch(current:)``.
+    /// - Parameter principals: the unique ids of the users and roles the statement names.
     public func add(
-        sid: String, statement: String, to key: FunctionKey, qualifier: String, expectedRevision: String?, newRevision: String
+        sid: String, statement: String, principals: PrincipalBindings? = nil, to key: FunctionKey, qualifier: String, expectedRevision: String?,
+        newRevision: String
     ) async throws {
         try await database.write { db in
             try Self.checkRevision(key, expectedRevision, db)
             let position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) + 1 FROM lambdaPolicyStatement") ?? 1
             try db.execute(
                 sql: """
-                    INSERT INTO lambdaPolicyStatement (accountID, region, functionName, qualifier, sid, statement, position)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO lambdaPolicyStatement (accountID, region, functionName, qualifier, sid, statement, position, principals)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [key.accountID, key.region, key.name, qualifier, sid, statement, position]
+                arguments: [key.accountID, key.region, key.name, qualifier, sid, statement, position, principals?.encoded]
             )
             try db.execute(
                 sql: "UPDATE lambdaFunction SET policyRevision = ? WHERE accountID = ? AND region = ? AND name = ?",
@@ -58,6 +61,16 @@ public struct FunctionPolicyRepository: Sendable {
         let (statements, revision) = try statements(db, of: key, qualifier: qualifier)
         guard !statements.isEmpty else { return nil }
         return (#"{"Version":"2012-10-17","Id":"default","Statement":["# + statements.joined(separator: ",") + "]}", revision)
+    }
+
+    /// The unique ids the statements of a function's policy bound their users and roles to.
+    static func principals(_ db: Database, of key: FunctionKey, qualifier: String) throws -> PrincipalBindings {
+        let encoded = try String?.fetchAll(
+            db,
+            sql: "SELECT principals FROM lambdaPolicyStatement WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?",
+            arguments: [key.accountID, key.region, key.name, qualifier]
+        )
+        return encoded.reduce(PrincipalBindings()) { bindings, text in bindings.merging(PrincipalBindings(encoded: text) ?? PrincipalBindings()) }
     }
 
     /// The statements (JSON) of a function's policy for a qualifier, in the order they were added, and

@@ -18,7 +18,7 @@ struct AuthorizationBench {
     static func make() async throws -> AuthorizationBench {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-operation-table-\(UUID().uuidString)")
         let now = Date()
-        let database = try BulwarkDatabase(directory: directory, schemas: [.iam])
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda])
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: .fixed(now)).run(.init())
         guard case .created(let accountID, _, _) = outcome else { throw CancellationError() }
         return AuthorizationBench(
@@ -91,8 +91,9 @@ struct AskedChecks {
 
 extension AuthorizationBench {
     /// `operation` called by `principal` with `input` through the stages of the pipeline after
-    /// decoding: prepare, resolve, authorize and — when allowed and nothing is created — handle.
-    func call(_ operation: ServiceOperation, input: JSONValue, by principal: Principal) async -> BenchCall {
+    /// decoding: prepare, resolve, authorize and — when allowed and nothing is created, unless
+    /// `creating` — handle.
+    func call(_ operation: ServiceOperation, input: JSONValue, by principal: Principal, creating: Bool = false) async -> BenchCall {
         var call = BenchCall()
         var context = context(principal)
         do {
@@ -103,7 +104,7 @@ extension AuthorizationBench {
             let identity = try await CallerPolicies.current(of: principal, in: database)
             let outcome = try await authorizer.authorize(call.checks, identity: identity, resolution: resolution, context: context)
             call.outcome = outcome
-            guard outcome.isAllowed, !prepared.references.contains(where: { $0.intent == .creating }) else { return call }
+            guard outcome.isAllowed, creating || !prepared.references.contains(where: { $0.intent == .creating }) else { return call }
             context.resolution = resolution
             call.handled = .success(try await prepared.execute(context))
         } catch {
