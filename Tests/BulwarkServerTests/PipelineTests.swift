@@ -130,6 +130,21 @@ struct PipelineTests {
         #expect(String(decoding: response.body, as: UTF8.self).contains("is not authorized to perform: lambda:GetFunction"))
     }
 
+    @Test func pathsAreRoutedAsSigV4SignsThem() async throws {
+        let harness = try await Self.harness()
+        // `./` and `//` are the path without them: GetFunction of a function that does not exist.
+        for target in ["/2015-03-31/functions/./nothing", "/2015-03-31//functions/nothing", "/2015-03-31/x/../functions/nothing"] {
+            let response = await harness.send(.get, target)
+            #expect(response.status == 404, "\(target)")
+            #expect(Self.errorType(response) == "ResourceNotFoundException", "\(target)")
+            #expect(String(decoding: response.body, as: UTF8.self).contains("function:nothing"), "\(target)")
+        }
+        let above = await harness.send(.get, "/../2015-03-31/functions")
+        #expect(above.status == 400)
+        #expect(Self.errorType(above) == "InvalidURIPath")
+        #expect(try harness.events().last?["errorCode"] == "InvalidURIPath")
+    }
+
     @Test func bodiesOverTheOperationLimitAreRefusedBeforeReading() async throws {
         let harness = try await Self.harness()
         var request = WireRequest(method: .post, target: "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Ax")

@@ -48,6 +48,14 @@ struct Pipeline: Sendable {
     }
 
     private func run(_ head: WireRequest, body reader: some RequestBodyReader, call: inout CallRecord) async -> WireResponse {
+        // Every stage sees the path as SigV4 signs it (`/a/./b//c` is `/a/b/c`); one that climbs
+        // above the root is no path (InvalidURIPath). The trail keeps the path as sent.
+        var head = head
+        do {
+            try head.normalizePath()
+        } catch {
+            return fail(error, call: &call)
+        }
         // Route on the head: the service decides how the caller authenticates, the operation (when
         // the head names it) how large a body may be read.
         let preliminary = registry.route(head)
