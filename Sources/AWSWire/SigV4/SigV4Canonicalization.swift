@@ -21,13 +21,6 @@ public enum SigV4Canonicalization {
         return SigV4Encoding.encode(path.utf8, keepSlash: true)
     }
 
-    /// Removes `.` and `..` segments and empty segments, keeping a trailing `/` (RFC 3986 §5.2.4 plus
-    /// the collapsing of `//` that AWS services require). The router must route on this same path:
-    /// ``RequestPath/normalized(_:)``, whose dot-segment step this is.
-    public static func normalizedPath(_ rawPath: String) throws(SigV4Failure) -> String {
-        try RequestPath.removingDotSegments(rawPath)
-    }
-
     /// One query parameter: its decoded name (to look it up) and its canonical encoding.
     struct QueryParameter: Sendable {
         var name: String

@@ -24,8 +24,8 @@ import HTTPTypes
 /// Steps 2 and 3 (method and content type) belong to the router and the decoder.
 ///
 /// The request must carry `Host` as a header field: HTTPTypes moves it into `HTTPRequest.authority`,
-/// so the edge puts it back when it builds the ``WireRequest``. The router must route on the path as
-/// ``SigV4Canonicalization/normalizedPath(_:)`` normalizes it, since that is what was signed.
+/// so the edge puts it back when it builds the ``WireRequest``. The pipeline routes on the path as
+/// ``RequestPath/normalized(_:)`` normalizes it (``WireRequest/normalizePath()``), since that is what was signed.
 public struct SigV4Verifier: Sendable {
     public var clock: WallClock
     /// How far the request date may be from the server's clock; AWS allows 5 minutes for Lambda and
