@@ -14,6 +14,12 @@ public struct Resolution: Sendable {
         resources.first { $0.reference.member == member }
     }
 
+    /// The resource of `kind` that the input named as `text`, as declared; nil when the operation
+    /// declared no such reference (a handler then has nothing to act on).
+    public func resource(_ kind: ResourceKind, named text: String) -> ResolvedResource? {
+        resources.first { $0.reference.kind == kind && $0.reference.text == text }
+    }
+
     /// The resource whose canonical (or, when absent, typed) ARN is `arn`: what a check names.
     public func resource(arn: String) -> ResolvedResource? {
         resources.first { $0.arn == arn }

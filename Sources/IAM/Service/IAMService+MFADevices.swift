@@ -217,7 +217,7 @@ extension IAMService {
 
     /// The account's device with this serial number, or NoSuchEntity.
     func accountDevice(_ serialNumber: String, _ context: CallContext) throws -> MFADeviceRecord {
-        guard let resolved = context.resolution.resources.first(where: { $0.reference.kind == .iamMFADevice && $0.reference.text == serialNumber })
+        guard let resolved = context.resolution.resource(.iamMFADevice, named: serialNumber)
         else { throw AWSError.undeclaredReference(.iamMFADevice, requestID: context.requestID) }
         guard let device = resolved.entity(as: MFADeviceRecord.self), device.accountID == context.accountID else {
             throw Self.noSuchDevice(serialNumber)

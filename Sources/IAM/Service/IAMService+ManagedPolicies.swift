@@ -209,7 +209,7 @@ extension IAMService {
     /// A policy the caller's account can see — its own or an AWS managed one — as the resolve stage
     /// found it at exactly `arn`.
     func visiblePolicy(_ arn: String, _ context: CallContext) async throws -> ManagedPolicyRecord {
-        guard let resolved = context.resolution.resources.first(where: { $0.reference.kind == .iamPolicy && $0.reference.text == arn }) else {
+        guard let resolved = context.resolution.resource(.iamPolicy, named: arn) else {
             throw AWSError.undeclaredReference(.iamPolicy, requestID: context.requestID)
         }
         guard let record = resolved.entity(as: ManagedPolicyRecord.self),

@@ -78,7 +78,7 @@ extension IAMService {
     /// The user, group or role named `name` as the resolve stage found it, or NoSuchEntity in IAM's
     /// words. Only entities the operation declared are found: a handler acts on nothing else.
     func existing(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) throws -> IAMPrincipalRecord {
-        guard let resolved = context.resolution.resources.first(where: { $0.reference.kind == .iam(kind) && $0.reference.text == name }) else {
+        guard let resolved = context.resolution.resource(.iam(kind), named: name) else {
             throw AWSError.undeclaredReference(.iam(kind), requestID: context.requestID)
         }
         guard let record = resolved.entity(as: IAMPrincipalRecord.self) else { throw Self.noSuch(kind, name) }

@@ -46,16 +46,16 @@ struct LambdaResourceAuthority: ResourceAuthority {
         else { return .absent(reference, arn: function.resourceARN, accountID: function.accountID) }
         let tags = try TagRepository.tags(db, of: function.functionARN)
         let policy = try FunctionPolicyRepository.policy(db, of: function.key, qualifier: version)
-        let principals = policy == nil ? nil : try FunctionPolicyRepository.principals(db, of: function.key, qualifier: version)
         let resolved = ResolvedFunction(
             reference: function, record: record, state: try FunctionStateCoding.decode(record.configuration), tags: tags,
-            reservedConcurrency: try InvocationRepository.reservedConcurrency(db, function.key), policy: policy
+            reservedConcurrency: try InvocationRepository.reservedConcurrency(db, function.key),
+            policy: policy.map { ($0.document, $0.revision) }
         )
         return ResolvedResource(
             reference: reference, arn: function.resourceARN, entity: resolved, accountID: function.accountID, tags: tags,
             policy: policy.map {
                 ResourcePolicy(
-                    document: $0.document, name: "function policy", kind: .resource, governedService: "lambda", principalIDs: principals?.ids)
+                    document: $0.document, name: "function policy", kind: .resource, governedService: "lambda", principalIDs: $0.principals.ids)
             }
         )
     }

@@ -53,41 +53,44 @@ public struct FunctionPolicyRepository: Sendable {
     /// "Statement":[…]}`, statements in the order they were added) and its revision; nil when the
     /// function has no statements.
     public func policy(of key: FunctionKey, qualifier: String) async throws -> (document: String, revision: String?)? {
-        try await database.read { db in try Self.policy(db, of: key, qualifier: qualifier) }
+        try await database.read { db in try Self.policy(db, of: key, qualifier: qualifier).map { ($0.document, $0.revision) } }
     }
 
-    /// ``policy(of:qualifier:)`` within a read of the caller's.
-    static func policy(_ db: Database, of key: FunctionKey, qualifier: String) throws -> (document: String, revision: String?)? {
+    /// ``policy(of:qualifier:)`` within a read of the caller's, with the unique ids its statements
+    /// bound their users and roles to.
+    static func policy(
+        _ db: Database, of key: FunctionKey, qualifier: String
+    ) throws -> (document: String, revision: String?, principals: PrincipalBindings)? {
         let (statements, revision) = try statements(db, of: key, qualifier: qualifier)
         guard !statements.isEmpty else { return nil }
-        return (#"{"Version":"2012-10-17","Id":"default","Statement":["# + statements.joined(separator: ",") + "]}", revision)
-    }
-
-    /// The unique ids the statements of a function's policy bound their users and roles to.
-    static func principals(_ db: Database, of key: FunctionKey, qualifier: String) throws -> PrincipalBindings {
-        let encoded = try String?.fetchAll(
-            db,
-            sql: "SELECT principals FROM lambdaPolicyStatement WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?",
-            arguments: [key.accountID, key.region, key.name, qualifier]
-        )
-        return encoded.reduce(PrincipalBindings()) { bindings, text in bindings.merging(PrincipalBindings(encoded: text) ?? PrincipalBindings()) }
+        let document = #"{"Version":"2012-10-17","Id":"default","Statement":["# + statements.map(\.statement).joined(separator: ",") + "]}"
+        let principals = statements.reduce(PrincipalBindings()) { bindings, statement in
+            bindings.merging(PrincipalBindings(encoded: statement.principals) ?? PrincipalBindings())
+        }
+        return (document, revision, principals)
     }
 
     /// The statements (JSON) of a function's policy for a qualifier, in the order they were added, and
     /// the policy's revision.
     public func statements(of key: FunctionKey, qualifier: String) async throws -> (statements: [String], revision: String?) {
-        try await database.read { db in try Self.statements(db, of: key, qualifier: qualifier) }
+        try await database.read { db in
+            let (statements, revision) = try Self.statements(db, of: key, qualifier: qualifier)
+            return (statements.map(\.statement), revision)
+        }
     }
 
-    private static func statements(_ db: Database, of key: FunctionKey, qualifier: String) throws -> (statements: [String], revision: String?) {
-        let statements = try String.fetchAll(
+    private static func statements(
+        _ db: Database, of key: FunctionKey, qualifier: String
+    ) throws -> (statements: [(statement: String, principals: String?)], revision: String?) {
+        let statements = try Row.fetchAll(
             db,
             sql: """
-                SELECT statement FROM lambdaPolicyStatement WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?
+                SELECT statement, principals FROM lambdaPolicyStatement
+                WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?
                 ORDER BY position
                 """,
             arguments: [key.accountID, key.region, key.name, qualifier]
-        )
+        ).map { row -> (statement: String, principals: String?) in (row["statement"], row["principals"]) }
         let revision = try String.fetchOne(
             db, sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
             arguments: [key.accountID, key.region, key.name]
