@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from conftest import BULWARK_BIN
 from support.functions import create, invoke
+from support.packages import hello_zip
 
 
 def policy(*statements: dict) -> str:
@@ -244,3 +245,87 @@ def test_function_policies_grant_and_are_managed_like_aws(bulwark, developer, un
     missing = denial(lambda: lam.remove_permission(FunctionName=unique_name, StatementId="dev"))
     assert missing["Error"]["Code"] == "ResourceNotFoundException"
     assert denial(lambda: lam.get_policy(FunctionName="no-such-function"))["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def explain(bulwark, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([BULWARK_BIN, "iam", "explain", "--data-dir", str(bulwark.data_dir), *arguments],
+                          capture_output=True, text=True, timeout=30)
+
+
+def audited(bulwark, request_id: str) -> dict:
+    """The trail's event of a call (the trail is flushed a moment after the answer)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        events = [event for event in bulwark.trail_events() if event["requestID"] == request_id]
+        if events:
+            return events[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no audit event for {request_id}")
+
+
+def test_an_implicit_deny_names_what_each_statement_did_not_match(fresh_bulwark):
+    server = fresh_bulwark().start()
+    iam = server.client("iam")
+    iam.create_user(UserName="dev")
+    key = iam.create_access_key(UserName="dev")["AccessKey"]
+    other = f"arn:aws:lambda:us-east-1:{server.account_id}:function:other"
+    iam.put_user_policy(UserName="dev", PolicyName="narrow", PolicyDocument=policy(
+        {"Sid": "OnlyInvoke", **allow("lambda:InvokeFunction")},
+        {"Sid": "OtherFunction", **allow("lambda:GetFunction", other)},
+        {"Sid": "FromTheOffice", **allow("lambda:GetFunction", "*",
+                                         Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})},
+    ))
+    client = server.client("lambda", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    refused = denial(lambda: client.get_function(FunctionName="mine"))
+    request_id = refused["ResponseMetadata"]["RequestId"]
+
+    why = audited(server, request_id)["additionalEventData"]["authorization"]
+    assert "Allow OnlyInvoke of identity-based policy narrow: the action does not match" in why, why
+    assert "Allow OtherFunction of identity-based policy narrow: the resource does not match" in why, why
+    assert "Allow FromTheOffice of identity-based policy narrow: condition not met: IpAddress aws:SourceIp" in why, why
+
+    # Found without its id: the most recent denial, and the list of recent ones.
+    last = explain(server, "--last")
+    assert last.returncode == 0, last.stderr
+    assert f"request {request_id}" in last.stdout
+    assert "condition not met: IpAddress aws:SourceIp" in last.stdout
+    listed = explain(server, "--denied", "--limit", "5")
+    assert listed.returncode == 0, listed.stderr
+    first = listed.stdout.splitlines()[0].split("  ")
+    assert first[1:] == [request_id, "lambda.amazonaws.com GetFunction20150331v2", f"arn:aws:iam::{server.account_id}:user/dev",
+                         "AccessDeniedException"], listed.stdout
+
+
+def test_explain_without_a_denial_or_with_two_modes_says_so(fresh_bulwark):
+    server = fresh_bulwark().start()
+    server.client("lambda").list_functions()
+    nothing = explain(server, "--last")
+    assert nothing.returncode != 0
+    assert "No denied or refused call in the trail" in nothing.stderr
+    assert explain(server, "--denied").stdout.startswith("No denied or refused call in the trail")
+    both = explain(server, "--last", "--denied")
+    assert both.returncode != 0
+    assert "one of them" in both.stderr
+
+
+@pytest.mark.parametrize("trust", [None, "ec2.amazonaws.com"])
+def test_a_refused_execution_role_says_whether_it_is_missing_or_untrusting(fresh_bulwark, trust):
+    server = fresh_bulwark().start()
+    role = f"arn:aws:iam::{server.account_id}:role/app-role"
+    if trust:
+        server.client("iam").create_role(RoleName="app-role", AssumeRolePolicyDocument=policy(
+            {"Effect": "Allow", "Principal": {"Service": trust}, "Action": "sts:AssumeRole"}))
+    refused = denial(lambda: server.client("lambda").create_function(
+        FunctionName="app", Runtime="provided.al2023", Role=role, Handler="x", Code={"ZipFile": hello_zip()}))
+    # To the caller, AWS's words only.
+    assert refused["Error"] == {"Code": "InvalidParameterValueException",
+                                "Message": "The role defined for the function cannot be assumed by Lambda."}
+
+    reason = audited(server, refused["ResponseMetadata"]["RequestId"])["additionalEventData"]["reason"]
+    if trust:
+        assert reason.startswith("The role does not trust lambda.amazonaws.com: its trust policy does not allow sts:AssumeRole")
+    else:
+        assert reason == f"The role is missing: no role {role} exists in account {server.account_id}."
+    explained = explain(server, "--last")
+    assert explained.returncode == 0, explained.stderr
+    assert reason.splitlines()[0] in explained.stdout

@@ -5,7 +5,11 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
+import botocore.loaders
 import pytest
+from botocore.exceptions import ClientError
 
 from support.lam import RUNTIME, create_function, expect_error, role_arn
 from support.packages import hello_zip
@@ -110,3 +114,61 @@ def test_empty_settings_of_unsupported_features_are_accepted(bulwark, lambda_cli
     )
     assert created["FunctionName"] == unique_name
     assert lambda_client.get_function_configuration(FunctionName=unique_name)["TracingConfig"] == {"Mode": "PassThrough"}
+
+
+SERVED = "Lambda, IAM, STS"
+
+
+@pytest.mark.parametrize("service, signing_name, operation", [
+    ("ec2", "ec2", "describe_instances"),          # ec2 protocol
+    ("s3", "s3", "list_buckets"),                  # rest-xml
+    ("route53", "route53", "list_hosted_zones"),   # rest-xml
+    ("sns", "sns", "list_topics"),                 # query
+    ("dynamodb", "dynamodb", "list_tables"),       # json
+    ("sqs", "sqs", "list_queues"),                 # json
+    ("cloudwatch", "monitoring", "list_metrics"),  # smithy-rpc-v2-cbor
+    ("apigateway", "apigateway", "get_rest_apis"), # rest-json
+])
+def test_a_service_bulwark_does_not_serve_answers_in_its_own_protocol(bulwark, service, signing_name, operation):
+    with pytest.raises(ClientError) as info:
+        getattr(bulwark.client(service), operation)()
+    answer = info.value.response
+    assert answer["Error"]["Code"] == "NotImplemented"
+    assert answer["Error"]["Message"] == f"Bulwark does not serve the AWS service '{signing_name}'; it serves {SERVED}."
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert answer["ResponseMetadata"]["RequestId"]
+
+
+def _xml_services() -> list[tuple[str, str, str]]:
+    """(service, signing name, protocol) of every botocore service that speaks query, ec2 or rest-xml."""
+    loader = botocore.loaders.create_loader()
+    found = []
+    for name in loader.list_available_services("service-2"):
+        metadata = loader.load_service_model(name, "service-2")["metadata"]
+        protocols = metadata.get("protocols", [metadata["protocol"]])
+        signing = metadata.get("signingName", metadata["endpointPrefix"])
+        xml = [protocol for protocol in protocols if protocol in ("query", "ec2", "rest-xml")]
+        if xml and signing not in ("iam", "sts"):
+            found.append((name, signing, xml[0]))
+    return found
+
+
+def test_every_xml_service_of_botocore_is_refused_in_xml(bulwark):
+    """Requests as older SDKs send them (no X-Amz-Target, no smithy-protocol header): each service whose
+    models speak an XML protocol gets an XML error its parser reads."""
+    key, secret = bulwark.admin_key
+    services = _xml_services()
+    assert len(services) >= 20
+    for name, signing, protocol in services:
+        if protocol == "rest-xml":
+            answer = send_signed(bulwark.endpoint, "GET", "/", key, secret, service=signing)
+        else:
+            body = b"Action=DescribeThings&Version=2010-01-01"
+            answer = send_signed(bulwark.endpoint, "POST", "/", key, secret, body=body, service=signing,
+                                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        assert answer.status == 501, (name, answer.status, answer.body)
+        root = ElementTree.fromstring(answer.body)
+        codes = [element.text for element in root.iter() if element.tag.endswith("Code")]
+        assert codes == ["NotImplemented"], (name, answer.body)
+        expected_root = {"ec2": "Response", "query": "ErrorResponse", "rest-xml": "Error"}[protocol]
+        assert root.tag == expected_root, (name, root.tag)

@@ -35,10 +35,13 @@ public enum BulwarkServer {
         onEvent: @escaping @Sendable (Event) -> Void
     ) async throws {
         let dataDirectory = configuration.dataDirectory.standardizedFileURL
+        try await ListenAddressProbe.check(host: configuration.host, port: configuration.port)
         // Everything Bulwark writes — the database with its keys, code, the trail — is for its own user only.
         umask(0o077)
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory.path)
+        let lock = try DataDirectoryLock(dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
         let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda])
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))

@@ -20,6 +20,9 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public var fields: [String: String]
     /// Additional response headers (e.g. `Retry-After`).
     public var headers: [String: String]
+    /// Bulwark's own account of the failure for the audit trail and `bulwark iam explain`, beyond
+    /// AWS's message; never sent to the caller.
+    public var auditNote: String?
 
     public init(
         code: String,
@@ -38,6 +41,13 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(code) (\(status)): \(message)" }
+
+    /// The same error, with `note` for the audit trail.
+    public func noting(_ note: String) -> AWSError {
+        var noted = self
+        noted.auditNote = note
+        return noted
+    }
 }
 
 extension AWSError {

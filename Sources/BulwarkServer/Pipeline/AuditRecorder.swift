@@ -70,7 +70,10 @@ struct AuditRecorder: Sendable {
                     tlsVersion: call.request.tlsVersion ?? "TLSv1.2 or later", clientProvidedHostHeader: call.request.header("Host"))
                 : nil
         )
-        event.additionalEventData = call.authorization.map { .object(["authorization": .string($0)]) }
+        var facts: [String: JSONValue] = [:]
+        facts["authorization"] = call.authorization.map(JSONValue.string)
+        facts["reason"] = call.failureNote.map(JSONValue.string)
+        event.additionalEventData = facts.isEmpty ? nil : .object(facts)
         let resources = (call.resolution?.resources ?? []).filter(\.exists).map {
             AuditEvent.Resource(arn: $0.arn, accountId: $0.accountID, type: Self.resourceType($0.reference.kind))
         }

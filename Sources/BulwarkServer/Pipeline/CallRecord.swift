@@ -18,6 +18,8 @@ struct CallRecord: Sendable {
     var error: AWSError?
     /// Why the authorizer refused the call: the policies it considered and what decided.
     var authorization: String?
+    /// Bulwark's account of a failure beyond AWS's message (``AWSError/auditNote``).
+    var failureNote: String?
 
     init(requestID: String, receivedAt: Date, request: WireRequest) {
         self.requestID = requestID

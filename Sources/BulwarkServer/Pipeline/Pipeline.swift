@@ -61,6 +61,13 @@ struct Pipeline: Sendable {
         let preliminary = registry.route(head)
         call.route(preliminary)
         guard let service = preliminary.entry else {
+            if let scope = CredentialScopeHint(head), !registry.servesSigningName(scope.service) {
+                // Another AWS service: refused in its own protocol, so that its SDK can read why.
+                let answer = UnservedServiceAnswer(request: head, signingName: scope.service)
+                let error = UnservedServiceAnswer.error(signingName: scope.service, served: registry.entries.map(\.model.serviceID))
+                call.error = error
+                return answer.response(error, requestID: call.requestID)
+            }
             if case .unknown(_, let detail) = preliminary { return fail(AWSError.unknownOperation(detail), call: &call) }
             return fail(AWSError.internalFailure(requestID: call.requestID), call: &call)
         }
@@ -169,6 +176,7 @@ struct Pipeline: Sendable {
             awsError = .internalFailure(requestID: call.requestID)
         }
         call.error = awsError
+        call.failureNote = awsError.auditNote
         if let entry = call.entry {
             return entry.codec.encodeError(awsError, requestID: call.requestID)
         }

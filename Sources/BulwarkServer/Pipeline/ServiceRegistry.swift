@@ -60,6 +60,11 @@ struct ServiceRegistry: Sendable {
         return entries.first { $0.model.wireProtocol == .query && $0.codec.match(request) != nil }
     }
 
+    /// Whether a service Bulwark serves signs with `signingName` (`lambda`, `iam`, `sts`).
+    func servesSigningName(_ signingName: String) -> Bool {
+        entries.contains { $0.model.signingName == signingName }
+    }
+
     /// The operation a request addresses. For the query protocol the body must have been read: the
     /// `Action` travels in it (the pipeline routes the head first only to size the body it reads).
     func route(_ request: WireRequest) -> Route {

@@ -26,8 +26,8 @@ public struct ExecutionRoleCredentials: FunctionCredentialsProvider {
                 accessKeyID: issued.accessKeyID, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken,
                 expiration: issued.expiration
             )
-        } catch is ServiceRoleSessions.Refusal {
-            throw LambdaService.executionRoleRefused
+        } catch let refusal as ServiceRoleSessions.Refusal {
+            throw LambdaService.executionRoleRefused(refusal, assumption)
         }
     }
 }

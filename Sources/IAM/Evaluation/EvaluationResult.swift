@@ -59,6 +59,8 @@ public struct EvaluationResult: Sendable, Hashable {
     public let resource: String
     /// Whether principal and resource are in the same account (AWS names denying policies only then).
     public let sameAccount: Bool
+    /// For an implicit deny: each `Allow` statement considered and the part of it that did not match.
+    public let unmatchedStatements: [UnmatchedStatement]
 
     /// Whether the decision is `Allow`.
     public var isAllowed: Bool { decision == .allow }
@@ -109,7 +111,8 @@ public struct EvaluationResult: Sendable, Hashable {
         case .explicitDeny: why = "denied by " + denyingStatements.map(\.description).joined(separator: "; ")
         case .noAllow(let type): why = "no \(type.rawValue) allows \(action)"
         }
-        return "\(decision.rawValue): \(why) (evaluated: \(evaluated))"
+        let unmatched = unmatchedStatements.map { "\n  not applied: \($0)" }.joined()
+        return "\(decision.rawValue): \(why) (evaluated: \(evaluated))" + unmatched
     }
 
     /// The error a service answers a denial with, HTTP 403 with ``accessDeniedMessage``: pass
@@ -129,6 +132,7 @@ public struct EvaluationResult: Sendable, Hashable {
         lines += denyingStatements.map { "  denied by: \($0)" }
         let allowed = decision == .allow ? "allowed by" : "allows, not enough"
         lines += allowingStatements.map { "  \(allowed): \($0)" }
+        lines += unmatchedStatements.map { "  not applied: \($0)" }
         return lines.joined(separator: "\n")
     }
 }

@@ -41,6 +41,7 @@ public struct PolicyEvaluator: Sendable {
             principalHasBoundary: policies.permissionsBoundary != nil
         )
 
+        builder.matcher = matcher
         let resource = policies.resource.map { builder.evaluateResource($0, matcher) }
         let identity = builder.evaluate(policies.identity, .identityBased, matcher)
         let boundary = policies.permissionsBoundary.map { builder.evaluate([$0], .permissionsBoundary, matcher) }
@@ -120,6 +121,9 @@ private struct ResultBuilder {
     /// Every `Allow` that applied, to show on a denial what allowed but was not enough.
     var allows: [StatementReference] = []
     var evaluated: [PolicySource] = []
+    /// The policies read, to say on an implicit deny why each `Allow` did not apply.
+    var considered: [(policy: AttachedPolicy, source: PolicySource)] = []
+    var matcher: StatementMatcher?
 
     init(request: EvaluationRequest, sameAccount: Bool) {
         self.request = request
@@ -132,6 +136,7 @@ private struct ResultBuilder {
         for policy in policies {
             let source = PolicySource(type: type, name: policy.name, arn: policy.arn)
             evaluated.append(source)
+            considered.append((policy, source))
             for statement in policy.document.statements where matcher.applies(statement) {
                 let reference = StatementReference(policy: source, statement: statement)
                 if statement.effect == .deny { denies.append(reference) } else { allows.append(reference) }
@@ -144,6 +149,7 @@ private struct ResultBuilder {
     mutating func evaluateResource(_ policy: AttachedPolicy, _ matcher: StatementMatcher) -> ResourceGrants {
         let source = PolicySource(type: .resourceBased, name: policy.name, arn: policy.arn)
         evaluated.append(source)
+        considered.append((policy, source))
         var grants = ResourceGrants()
         for statement in policy.document.statements {
             let match = matcher.resourceStatementMatch(statement)
@@ -178,7 +184,22 @@ private struct ResultBuilder {
             principalARN: request.principal.arn,
             action: request.action,
             resource: request.resource,
-            sameAccount: sameAccount
+            sameAccount: sameAccount,
+            unmatchedStatements: decision == .implicitDeny ? unmatchedAllows() : []
         )
+    }
+
+    /// Every `Allow` statement that did not apply, with the part of it that did not match; worked
+    /// out only for implicit denials, so that allowed requests pay nothing for it.
+    private func unmatchedAllows() -> [UnmatchedStatement] {
+        guard let matcher else { return [] }
+        return considered.flatMap { policy, source in
+            policy.document.statements.compactMap { statement -> UnmatchedStatement? in
+                guard statement.effect == .allow,
+                    let part = matcher.unmatchedPart(statement, inResourcePolicy: source.type == .resourceBased)
+                else { return nil }
+                return UnmatchedStatement(statement: StatementReference(policy: source, statement: statement), part: part)
+            }
+        }
     }
 }

@@ -52,6 +52,16 @@ struct StatementMatcher {
         }
     }
 
+    /// The first part of a statement that keeps it from applying, or nil when it applies.
+    func unmatchedPart(_ statement: PolicyStatement, inResourcePolicy: Bool) -> UnmatchedStatement.Part? {
+        guard coversAction(statement) else { return .action }
+        guard coversResource(statement) else { return .resource }
+        if inResourcePolicy, resourceStatementMatch(statement) == .none, conditionsHold(statement) { return .principal }
+        let evaluator = ConditionEvaluator(context: context)
+        let failed = statement.conditions.filter { !evaluator.holds($0) }.map { "\($0.operator) \($0.key)" }
+        return failed.isEmpty ? nil : .conditions(failed)
+    }
+
     private func coversAction(_ statement: PolicyStatement) -> Bool {
         switch statement.actions {
         case .action(let patterns): patterns.contains { $0.matches(lowercasedAction: lowercasedAction) }

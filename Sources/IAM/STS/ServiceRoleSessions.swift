@@ -32,6 +32,16 @@ public struct ServiceRoleSessions: Sendable {
         case noSuchRole
         /// The trust policy does not let the service assume the role (with the evaluation).
         case notTrusted(String)
+
+        /// Which of the two it was, for the audit trail: what AWS's message leaves the caller to guess.
+        public func explanation(of assumption: Assumption) -> String {
+            switch self {
+            case .noSuchRole:
+                "The role is missing: no role \(assumption.roleARN) exists in account \(assumption.sourceAccount)."
+            case .notTrusted(let evaluation):
+                "The role does not trust \(assumption.service): its trust policy does not allow sts:AssumeRole by it.\n\(evaluation)"
+            }
+        }
     }
 
     private let database: BulwarkDatabase

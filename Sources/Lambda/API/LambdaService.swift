@@ -48,13 +48,17 @@ public struct LambdaService: AWSService {
         let assumption = Self.executionRoleAssumption(role: role, functionARN: reference.functionARN, accountID: reference.accountID)
         do {
             try executionRoles.verify(context.resolution["Role"]?.entity(as: IAMPrincipalRecord.self), for: assumption)
-        } catch is ServiceRoleSessions.Refusal {
-            throw Self.executionRoleRefused
+        } catch let refusal as ServiceRoleSessions.Refusal {
+            throw Self.executionRoleRefused(refusal, assumption)
         }
     }
 
-    /// Lambda's answer when a function's execution role is missing or does not trust Lambda.
-    public static let executionRoleRefused = LambdaError.invalidParameter("The role defined for the function cannot be assumed by Lambda.")
+    /// Lambda's answer when a function's execution role is missing or does not trust Lambda; the
+    /// trail says which.
+    public static func executionRoleRefused(_ refusal: ServiceRoleSessions.Refusal, _ assumption: ServiceRoleSessions.Assumption) -> AWSError {
+        LambdaError.invalidParameter("The role defined for the function cannot be assumed by Lambda.")
+            .noting(refusal.explanation(of: assumption))
+    }
 
     /// Lambda assuming a function's execution role for the function.
     public static func executionRoleAssumption(role: String, functionARN: String, accountID: String) -> ServiceRoleSessions.Assumption {

@@ -84,7 +84,9 @@ struct Serve: AsyncParsableCommand {
         do {
             try await BulwarkServer.run(configuration, logger: logger) { event in banner.show(event) }
         } catch let error as BulwarkServer.StartupError {
-            throw ValidationError(error.description)
+            // A fault of the host or the data directory, not of the command line: no usage text.
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            throw ExitCode.failure
         }
     }
 

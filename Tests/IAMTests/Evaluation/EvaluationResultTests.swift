@@ -66,4 +66,37 @@ struct EvaluationResultTests {
         #expect(lines.contains("  allows, not enough: Allow Lambda of identity-based policy Dev"))
         #expect(result.explanation.hasPrefix("ImplicitDeny: no permissions boundary allows lambda:DeleteFunction"))
     }
+
+    @Test("An implicit deny names, per Allow statement, the part that did not match")
+    func unmatchedStatements() throws {
+        let text = """
+            {"Version": "2012-10-17", "Statement": [
+              {"Sid": "Invoke", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"},
+              {"Sid": "Other", "Effect": "Allow", "Action": "lambda:*", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:g"},
+              {"Sid": "Office", "Effect": "Allow", "Action": "lambda:*", "Resource": "*",
+               "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "Bool": {"aws:SecureTransport": "true"}}},
+              {"Sid": "NoDeny", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}
+            ]}
+            """
+        let policy = AttachedPolicy(try PolicyDocument.parse(text, kind: .identity), name: "Dev")
+        let result = evaluate(ApplicablePolicies(identity: [policy]))
+        #expect(result.decision == .implicitDeny)
+        #expect(
+            result.unmatchedStatements.map(\.description) == [
+                "Allow Invoke of identity-based policy Dev: the action does not match",
+                "Allow Other of identity-based policy Dev: the resource does not match",
+                "Allow Office of identity-based policy Dev: condition not met: IpAddress aws:SourceIp, Bool aws:SecureTransport",
+            ])
+        #expect(result.explanation.contains("\n  not applied: Allow Office of identity-based policy Dev: condition not met"))
+        #expect(result.report.contains("  not applied: Allow Invoke of identity-based policy Dev: the action does not match"))
+    }
+
+    @Test("Allowed and explicitly denied requests carry no unmatched statements")
+    func noUnmatchedUnlessImplicit() throws {
+        let allow = AttachedPolicy(try PolicyDocument.parse(Policy.allow("lambda:*"), kind: .identity), name: "All")
+        let invoke = AttachedPolicy(try PolicyDocument.parse(Policy.allow("lambda:InvokeFunction"), kind: .identity), name: "Invoke")
+        #expect(evaluate(ApplicablePolicies(identity: [allow, invoke])).unmatchedStatements.isEmpty)
+        let deny = AttachedPolicy(try PolicyDocument.parse(Policy.deny("*"), kind: .identity), name: "Deny")
+        #expect(evaluate(ApplicablePolicies(identity: [invoke, deny])).unmatchedStatements.isEmpty)
+    }
 }
