@@ -111,9 +111,17 @@ public struct EvaluationResult: Sendable, Hashable {
         case .explicitDeny: why = "denied by " + denyingStatements.map(\.description).joined(separator: "; ")
         case .noAllow(let type): why = "no \(type.rawValue) allows \(action)"
         }
-        let unmatched = unmatchedStatements.map { "\n  not applied: \($0)" }.joined()
+        // The trail keeps the first statements only: a broad managed policy can have hundreds.
+        let shown = unmatchedStatements.prefix(Self.unmatchedShown)
+        var unmatched = shown.map { "\n  not applied: \($0)" }.joined()
+        if unmatchedStatements.count > shown.count {
+            unmatched += "\n  not applied: \(unmatchedStatements.count - shown.count) more statements"
+        }
         return "\(decision.rawValue): \(why) (evaluated: \(evaluated))" + unmatched
     }
+
+    /// How many statements that did not apply ``explanation`` lists.
+    static let unmatchedShown = 20
 
     /// The error a service answers a denial with, HTTP 403 with ``accessDeniedMessage``: pass
     /// `AccessDenied` for the query protocols (IAM, STS), `AccessDeniedException` for the JSON ones.

@@ -99,4 +99,16 @@ struct EvaluationResultTests {
         let deny = AttachedPolicy(try PolicyDocument.parse(Policy.deny("*"), kind: .identity), name: "Deny")
         #expect(evaluate(ApplicablePolicies(identity: [invoke, deny])).unmatchedStatements.isEmpty)
     }
+
+    @Test("The explanation lists the first 20 statements that did not apply, then how many more")
+    func unmatchedStatementsAreCapped() throws {
+        let statements = (1...25).map { #"{"Effect": "Allow", "Action": "s3:GetObject\#($0)", "Resource": "*"}"# }
+        let text = #"{"Version": "2012-10-17", "Statement": ["# + statements.joined(separator: ",") + "]}"
+        let policy = AttachedPolicy(try PolicyDocument.parse(text, kind: .identity), name: "Wide")
+        let result = evaluate(ApplicablePolicies(identity: [policy]))
+        #expect(result.unmatchedStatements.count == 25)
+        let lines = result.explanation.split(separator: "\n")
+        #expect(lines.count == 1 + 20 + 1)
+        #expect(lines.last == "  not applied: 5 more statements")
+    }
 }
