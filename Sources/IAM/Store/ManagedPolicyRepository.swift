@@ -45,6 +45,11 @@ public struct ManagedPolicyRepository: Sendable {
         return try ManagedPolicyRecord.fetchOne(db, sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?", arguments: [arn])
     }
 
+    /// The default version's document of a policy.
+    public func defaultDocument(_ arn: String) async throws -> String? {
+        try await database.read { db in try Self.defaultDocument(db, arn) }
+    }
+
     /// The default version's document of a policy, within a read of the caller's.
     static func defaultDocument(_ db: Database, _ arn: String) throws -> String? {
         if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.document }
