@@ -67,6 +67,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            // The AWS managed policy catalog (make managed-policies), read on first use.
+            resources: [
+                .copy("Managed/Resources")
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -33,3 +33,15 @@ check-generated: codegen-tool
 	done && \
 	if [ $$status -ne 0 ]; then echo "generated files differ from botocore $(BOTOCORE_VERSION): run make generate" >&2; fi && \
 	exit $$status
+
+# The AWS managed policy catalog (docs/decisions/0006-aws-managed-policies-dataset.md), regenerated from a
+# git copy of https://github.com/iann0036/iam-dataset; the committed output is the truth, `make test` does not run it:
+#   make managed-policies IAM_DATASET=<clone> [IAM_DATASET_COMMIT=<commit>]
+IAM_DATASET ?=
+IAM_DATASET_COMMIT ?= HEAD
+
+.PHONY: managed-policies
+managed-policies:
+	@test -n "$(IAM_DATASET)" || { echo "set IAM_DATASET to a git clone of https://github.com/iann0036/iam-dataset" >&2; exit 1; }
+	$(CODEGEN_PYTHON) codegen/managed_policies.py --dataset "$(IAM_DATASET)" --commit "$(IAM_DATASET_COMMIT)" \
+		--output Sources/IAM/Managed/Resources

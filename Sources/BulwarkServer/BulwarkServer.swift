@@ -73,7 +73,6 @@ public enum BulwarkServer {
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
         let iam = IAMService(database: database, clock: clock)
-        try await iam.installAWSManagedPolicies()
         let sts = STSService(database: database, clock: clock)
         let pipeline = makePipeline(database: database, trail: trail, services: [lambda, iam, sts], clock: clock, logger: logger)
         invoker.connectPrivateEndpoint { request in

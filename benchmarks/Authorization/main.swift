@@ -61,7 +61,6 @@ try await database.accounts.bootstrap(
     )
 )
 let iam = IAMService(database: database)
-try await iam.installAWSManagedPolicies()
 let root = context(.root(accountID: accountID))
 let function = "arn:aws:lambda:us-east-1:\(accountID):function:hello"
 
@@ -166,4 +165,10 @@ try await measure("parse a one-statement inline policy") { (try? PolicyDocument.
 // One read of the store, the unit the resolve stage and the key lookup are made of.
 try await measure("one store read (a role that does not exist)") {
     try await database.iam.principal(.role, accountID: accountID, name: "nobody") == nil
+}
+
+// ListPolicies over every AWS managed policy: the catalog filtered, sorted and paged, the usage counted.
+try await measure("ListPolicies Scope=AWS, a page of 100") {
+    try await call(iam, "ListPolicies", IAMAPI.ListPoliciesRequest(scope: "AWS", maxItems: 100), as: root)
+    return true
 }

@@ -68,8 +68,9 @@ public struct IAMResourceAuthority: ResourceAuthority {
 
     private static func managedPolicy(_ reference: ResourceReference, _ db: Database) throws -> ResolvedResource {
         let accountID = ARN(reference.text)?.accountID ?? ""
-        guard let policy = try ManagedPolicyRecord.fetchOne(db, sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?", arguments: [reference.text])
-        else { return .absent(reference, arn: reference.text, accountID: accountID) }
+        guard let policy = try ManagedPolicyRepository.policy(db, reference.text) else {
+            return .absent(reference, arn: reference.text, accountID: accountID)
+        }
         return ResolvedResource(reference: reference, arn: policy.arn, entity: policy, accountID: policy.accountID, tags: tags(policy.tags))
     }
 

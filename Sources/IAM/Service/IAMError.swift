@@ -46,6 +46,9 @@ enum IAMError {
     static func noSuchRole(_ name: String) -> AWSError { noSuchEntity("The role with name \(name) cannot be found.") }
     static func noSuchPolicy(_ arn: String) -> AWSError { noSuchEntity("Policy \(arn) was not found.") }
     static func notAttachable(_ arn: String) -> AWSError { noSuchEntity("Policy \(arn) does not exist or is not attachable.") }
+    /// `PolicyNotAttachable` (400): an AWS service-linked role's policy, which only AWS attaches.
+    static let serviceRolePolicyNotAttachable = AWSError(
+        code: "PolicyNotAttachable", message: "Cannot attach a Service Role Policy to a Customer Role.", status: 400)
     static func noSuchAccessKey(_ id: String) -> AWSError { noSuchEntity("The Access Key with id \(id) cannot be found.") }
 
     static func noSuchPolicyVersion(_ arn: String, _ versionID: String) -> AWSError {

@@ -14,13 +14,19 @@ struct IAMPage<Item> {
     let marker: String?
 
     init(_ all: [Item], key: (Item) -> String, marker: String?, maxItems: Int?) throws {
-        let keyed = all.map { (key: key($0), item: $0) }.sorted { Self.precedes($0.key, $1.key) }
+        // Each key lowered once: lists run to thousands of items (the AWS managed policies).
+        let keyed = all.map { item in
+            let key = key(item)
+            return (key: key, lowered: key.lowercased(), item: item)
+        }
+        .sorted { Self.precedes(($0.key, $0.lowered), ($1.key, $1.lowered)) }
         var start = 0
         if let marker {
             guard let data = Data(base64Encoded: marker), let after = String(data: data, encoding: .utf8) else {
                 throw IAMError.validation("Invalid Marker.")
             }
-            start = keyed.firstIndex { Self.precedes(after, $0.key) } ?? keyed.count
+            let lowered = after.lowercased()
+            start = keyed.firstIndex { Self.precedes((after, lowered), ($0.key, $0.lowered)) } ?? keyed.count
         }
         let limit = maxItems ?? Self.defaultMaxItems
         let end = min(keyed.count, start + limit)
@@ -30,9 +36,8 @@ struct IAMPage<Item> {
         self.marker = isTruncated ? page.last.map { Data($0.key.utf8).base64EncodedString() } : nil
     }
 
-    /// IAM's order: case-insensitive, ties broken by the exact text.
-    static func precedes(_ first: String, _ second: String) -> Bool {
-        let (a, b) = (first.lowercased(), second.lowercased())
-        return a == b ? first < second : a < b
+    /// IAM's order: case-insensitive, ties broken by the exact text (each key with its lowered form).
+    private static func precedes(_ first: (key: String, lowered: String), _ second: (key: String, lowered: String)) -> Bool {
+        first.lowered == second.lowered ? first.key < second.key : first.lowered < second.lowered
     }
 }

@@ -90,6 +90,7 @@ extension IAMService {
     func attach(_ policyARN: String, to kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
         let owner = try existing(kind, name, context)
         guard let policy = try? await visiblePolicy(policyARN, context) else { throw IAMError.notAttachable(policyARN) }
+        try Self.checkAttachable(policy)
         do {
             try await database.iam.attach(policy.arn, to: kind, owner.name, accountID: context.accountID, limit: quotas.managedPoliciesPerEntity)
         } catch IAMStoreError.limitExceeded {
@@ -122,6 +123,11 @@ extension IAMService {
             .filter { $0.path.hasPrefix(pathPrefix ?? "/") }
             .map { IAMAPI.AttachedPolicy(policyName: $0.name, policyArn: $0.arn) }
         return try IAMPage(policies, key: { "\($0.policyName ?? "")\u{0}\($0.policyArn ?? "")" }, marker: marker, maxItems: maxItems)
+    }
+
+    /// AWS attaches the policies of service-linked roles itself, to those roles only.
+    static func checkAttachable(_ policy: ManagedPolicyRecord) throws {
+        if AWSManagedPolicies.policy(arn: policy.arn)?.isServiceLinkedRolePolicy == true { throw IAMError.serviceRolePolicyNotAttachable }
     }
 
     /// The managed policies attached to an entity that still exist.

@@ -41,10 +41,11 @@ extension IAMService {
         if filter.contains("LocalManagedPolicy") || filter.contains("AWSManagedPolicy") {
             let policies = try await database.managedPolicies.policies(
                 accountID: context.accountID, scope: "All", pathPrefix: "/", after: nil, limit: Self.listingLimit)
+            let usageByPolicy = try await database.iam.usageByPolicy(accountID: context.accountID)
             for record in policies {
                 let local = record.accountID == context.accountID
                 guard filter.contains(local ? "LocalManagedPolicy" : "AWSManagedPolicy") else { continue }
-                let usage = try await database.iam.usage(of: record.arn, accountID: context.accountID)
+                let usage = usageByPolicy[record.arn] ?? (0, 0)
                 // Of AWS's own policies, IAM reports those the account uses.
                 if !local, usage.attachments + usage.boundaries == 0 { continue }
                 details.append(.policy(try await policyDetail(record, usage: usage)))

@@ -102,19 +102,19 @@ extension IAMService {
             accountID: context.accountID, scope: input.scope ?? "All", pathPrefix: input.pathPrefix ?? "/", after: nil,
             limit: Self.listingLimit
         )
-        var listed: [IAMAPI.Policy] = []
-        for record in all {
-            let usage = try await database.iam.usage(of: record.arn, accountID: context.accountID)
-            if input.onlyAttached == true, usage.attachments + usage.boundaries == 0 { continue }
+        let usage = try await database.iam.usageByPolicy(accountID: context.accountID)
+        let listed = all.filter { record in
+            let used = usage[record.arn] ?? (0, 0)
             switch input.policyUsageFilter {
-            case "PermissionsPolicy"? where usage.attachments == 0: continue
-            case "PermissionsBoundary"? where usage.boundaries == 0: continue
-            default: break
+            case "PermissionsPolicy"?: return used.attachments > 0
+            case "PermissionsBoundary"?: return used.boundaries > 0
+            default: return input.onlyAttached != true || used.attachments + used.boundaries > 0
             }
-            listed.append(Self.policy(record, usage: usage, detailed: false))
         }
-        let page = try IAMPage(listed, key: { "\($0.policyName ?? "")\u{0}\($0.arn ?? "")" }, marker: input.marker, maxItems: input.maxItems)
-        return IAMAPI.ListPoliciesResponse(policies: page.items, isTruncated: page.isTruncated, marker: page.marker)
+        let page = try IAMPage(listed, key: { "\($0.name)\u{0}\($0.arn)" }, marker: input.marker, maxItems: input.maxItems)
+        return IAMAPI.ListPoliciesResponse(
+            policies: page.items.map { Self.policy($0, usage: usage[$0.arn] ?? (0, 0), detailed: false) }, isTruncated: page.isTruncated,
+            marker: page.marker)
     }
 
     @Sendable func deletePolicy(_ input: IAMAPI.DeletePolicyRequest, _ context: CallContext) async throws -> EmptyOutput {

@@ -56,10 +56,12 @@ extension IAMService {
 
     /// A boundary must be a managed policy the account can attach.
     func checkBoundaryPolicy(_ policyARN: String, _ context: CallContext) async throws {
+        let policy: ManagedPolicyRecord
         do {
-            _ = try await visiblePolicy(policyARN, context)
+            policy = try await visiblePolicy(policyARN, context)
         } catch let error as AWSError where error.code == "NoSuchEntity" {
             throw IAMError.noSuchEntity("Scope ARN: \(policyARN) does not exist or is not attachable.")
         }
+        try Self.checkAttachable(policy)
     }
 }

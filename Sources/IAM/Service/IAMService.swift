@@ -41,14 +41,6 @@ public struct IAMService: AWSService {
             + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
             + simulationOperations
     }
-
-    /// Installs (or refreshes) the AWS managed policies of ``AWSManagedPolicies`` in the store, so that
-    /// they can be listed, read and attached. Call once at start.
-    public func installAWSManagedPolicies() async throws {
-        for policy in AWSManagedPolicies.all {
-            try await database.managedPolicies.installAWSManaged(policy.record, document: policy.document)
-        }
-    }
 }
 
 // MARK: - Shared steps

@@ -16,6 +16,12 @@ extension DatabaseSchema {
             Migration("v2-trust-policy-principals") { db in
                 try db.execute(sql: "ALTER TABLE iamPrincipal ADD COLUMN trustPolicyPrincipals TEXT")
             },
+            // AWS managed policies are served from the bundled catalog (AWSManagedPolicies), no longer
+            // copied into each store at start; attachments to them, which name them by ARN, stay.
+            Migration("v3-aws-managed-policies-from-catalog") { db in
+                try db.execute(sql: "DELETE FROM iamPolicyVersion WHERE policyARN IN (SELECT arn FROM iamManagedPolicy WHERE accountID = 'aws')")
+                try db.execute(sql: "DELETE FROM iamManagedPolicy WHERE accountID = 'aws'")
+            },
         ]
     )
 }

@@ -55,7 +55,7 @@ extension IAMRepository {
             }
         }
         let boundary = try entity.permissionsBoundary.flatMap { arn in
-            try defaultDocument(db, arn).map { StoredPolicyText(name: policyName(arn), arn: arn, document: $0) }
+            try ManagedPolicyRepository.defaultDocument(db, arn).map { StoredPolicyText(name: policyName(arn), arn: arn, document: $0) }
         }
         return EntityPolicyTexts(identity: identity, boundary: boundary)
     }
@@ -73,27 +73,19 @@ extension IAMRepository {
             db,
             sql: """
                 SELECT a.policyARN, v.document FROM iamAttachment a
-                    JOIN iamManagedPolicy p ON p.arn = a.policyARN
-                    JOIN iamPolicyVersion v ON v.policyARN = p.arn AND v.versionID = p.defaultVersion
+                    LEFT JOIN iamManagedPolicy p ON p.arn = a.policyARN
+                    LEFT JOIN iamPolicyVersion v ON v.policyARN = p.arn AND v.versionID = p.defaultVersion
                 WHERE a.accountID = ? AND a.principalKind = ? AND a.principalName = ? ORDER BY a.policyARN
                 """,
             arguments: [accountID, kind.rawValue, name]
-        ).map { row -> StoredPolicyText in
+        ).compactMap { row -> StoredPolicyText? in
+            // AWS managed policies come from the catalog; an attachment to neither is to a policy gone.
             let arn: String = row["policyARN"]
-            return StoredPolicyText(name: policyName(arn), arn: arn, document: row["document"])
+            let stored: String? = row["document"]
+            guard let document = stored ?? AWSManagedPolicies.policy(arn: arn)?.document else { return nil }
+            return StoredPolicyText(name: policyName(arn), arn: arn, document: document)
         }
         return inline + attached
-    }
-
-    private static func defaultDocument(_ db: Database, _ arn: String) throws -> String? {
-        try String.fetchOne(
-            db,
-            sql: """
-                SELECT v.document FROM iamPolicyVersion v JOIN iamManagedPolicy p ON p.arn = v.policyARN AND p.defaultVersion = v.versionID
-                WHERE p.arn = ?
-                """,
-            arguments: [arn]
-        )
     }
 
     private static func policyName(_ arn: String) -> String {

@@ -342,6 +342,31 @@ public struct IAMRepository: Sendable {
         }
     }
 
+    /// The use of every policy the account uses, read at once: ARN → attachments and boundaries.
+    public func usageByPolicy(accountID: String) async throws -> [String: (attachments: Int, boundaries: Int)] {
+        try await database.read { db in
+            var usage: [String: (attachments: Int, boundaries: Int)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT policyARN, COUNT(*) AS n FROM iamAttachment WHERE accountID = ? GROUP BY policyARN", arguments: [accountID])
+            {
+                let arn: String = row["policyARN"]
+                usage[arn, default: (0, 0)].attachments = row["n"]
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT permissionsBoundary, COUNT(*) AS n FROM iamPrincipal
+                    WHERE accountID = ? AND permissionsBoundary IS NOT NULL GROUP BY permissionsBoundary
+                    """,
+                arguments: [accountID]
+            ) {
+                let arn: String = row["permissionsBoundary"]
+                usage[arn, default: (0, 0)].boundaries = row["n"]
+            }
+            return usage
+        }
+    }
+
     static func likePrefix(_ prefix: String) -> String {
         prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"

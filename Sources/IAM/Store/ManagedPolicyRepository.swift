@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Store
 
-/// Managed policies (customer and AWS managed) and their versions.
+/// Managed policies and their versions: customer managed ones stored, AWS managed ones from
+/// ``AWSManagedPolicies``' catalog (never stored), both answered alike.
 public struct ManagedPolicyRepository: Sendable {
     let database: BulwarkDatabase
 
@@ -11,18 +12,6 @@ public struct ManagedPolicyRepository: Sendable {
     /// - Throws: ``StoreError/conflict`` when the ARN exists.
     public func create(_ policy: ManagedPolicyRecord, document: String) async throws {
         try await database.write { db in
-            try Self.insert(policy, db)
-            try db.execute(
-                sql: "INSERT INTO iamPolicyVersion (policyARN, versionID, document, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [policy.arn, policy.defaultVersion, document, policy.createdAt]
-            )
-        }
-    }
-
-    /// Installs or refreshes an AWS managed policy (account `aws`), keeping it at `v1`.
-    public func installAWSManaged(_ policy: ManagedPolicyRecord, document: String) async throws {
-        try await database.write { db in
-            try db.execute(sql: "DELETE FROM iamManagedPolicy WHERE arn = ?", arguments: [policy.arn])
             try Self.insert(policy, db)
             try db.execute(
                 sql: "INSERT INTO iamPolicyVersion (policyARN, versionID, document, createdAt) VALUES (?, ?, ?, ?)",
@@ -46,24 +35,35 @@ public struct ManagedPolicyRepository: Sendable {
     }
 
     public func policy(_ arn: String) async throws -> ManagedPolicyRecord? {
-        try await database.read { db in try ManagedPolicyRecord.fetchOne(db, sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?", arguments: [arn]) }
+        if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.record }
+        return try await database.read { db in try Self.policy(db, arn) }
+    }
+
+    /// The policy with exactly this ARN, within a read of the caller's.
+    static func policy(_ db: Database, _ arn: String) throws -> ManagedPolicyRecord? {
+        if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.record }
+        return try ManagedPolicyRecord.fetchOne(db, sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?", arguments: [arn])
     }
 
     /// The default version's document of a policy.
     public func defaultDocument(_ arn: String) async throws -> String? {
-        try await database.read { db in
-            try String.fetchOne(
-                db,
-                sql: """
-                    SELECT v.document FROM iamPolicyVersion v JOIN iamManagedPolicy p ON p.arn = v.policyARN AND p.defaultVersion = v.versionID
-                    WHERE p.arn = ?
-                    """,
-                arguments: [arn]
-            )
-        }
+        try await database.read { db in try Self.defaultDocument(db, arn) }
     }
 
-    /// Policies visible to an account (its own and AWS managed), in name order after `marker`.
+    /// The default version's document of a policy, within a read of the caller's.
+    static func defaultDocument(_ db: Database, _ arn: String) throws -> String? {
+        if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.document }
+        return try String.fetchOne(
+            db,
+            sql: """
+                SELECT v.document FROM iamPolicyVersion v JOIN iamManagedPolicy p ON p.arn = v.policyARN AND p.defaultVersion = v.versionID
+                WHERE p.arn = ?
+                """,
+            arguments: [arn]
+        )
+    }
+
+    /// Policies visible to an account (its own and AWS managed), in ARN order after `marker`.
     ///
     /// - Parameter scope: `All`, `AWS` or `Local`, as ListPolicies names them.
     public func policies(
@@ -71,26 +71,33 @@ public struct ManagedPolicyRepository: Sendable {
     ) async throws
         -> [ManagedPolicyRecord]
     {
-        try await database.read { db in
-            let owners: [String] =
-                switch scope {
-                case "AWS": ["aws"]
-                case "Local": [accountID]
-                default: ["aws", accountID]
+        let local: [ManagedPolicyRecord] =
+            if scope == "AWS" {
+                []
+            } else {
+                try await database.read { db in
+                    try ManagedPolicyRecord.fetchAll(
+                        db,
+                        sql: """
+                            SELECT * FROM iamManagedPolicy WHERE accountID = ? AND path LIKE ? ESCAPE '\\' AND arn > ? ORDER BY arn LIMIT ?
+                            """,
+                        arguments: [accountID, IAMRepository.likePrefix(pathPrefix), marker ?? "", limit]
+                    )
                 }
-            return try ManagedPolicyRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM iamManagedPolicy WHERE accountID IN (\(owners.map { _ in "?" }.joined(separator: ",")))
-                        AND path LIKE ? ESCAPE '\\' AND arn > ? ORDER BY arn LIMIT ?
-                    """,
-                arguments: StatementArguments(owners) + [IAMRepository.likePrefix(pathPrefix), marker ?? "", limit]
-            )
-        }
+            }
+        let aws: [ManagedPolicyRecord] =
+            if scope == "Local" {
+                []
+            } else {
+                AWSManagedPolicies.all.lazy.filter { $0.path.hasPrefix(pathPrefix) && $0.arn > (marker ?? "") }.prefix(limit).map(\.record)
+            }
+        return Array((local + aws).sorted { $0.arn < $1.arn }.prefix(limit))
     }
 
+    /// A version of a policy. Of an AWS managed policy, the catalog holds the default version only.
     public func version(_ arn: String, _ versionID: String) async throws -> PolicyVersionRecord? {
-        try await database.read { db in
+        if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.versionID == versionID ? policy.defaultVersion : nil }
+        return try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?", arguments: [arn, versionID])
                 .map {
                     PolicyVersionRecord(
@@ -99,8 +106,10 @@ public struct ManagedPolicyRepository: Sendable {
         }
     }
 
+    /// A policy's versions, newest first. Of an AWS managed policy, the catalog holds the default version only.
     public func versions(_ arn: String) async throws -> [PolicyVersionRecord] {
-        try await database.read { db in
+        if let policy = AWSManagedPolicies.policy(arn: arn) { return [policy.defaultVersion] }
+        return try await database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? ORDER BY createdAt DESC, versionID DESC", arguments: [arn]
             )

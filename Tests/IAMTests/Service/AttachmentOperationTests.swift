@@ -74,6 +74,34 @@ struct AttachmentOperationTests {
         }
     }
 
+    @Test func serviceLinkedRolePoliciesAndDeprecatedPoliciesAreNotAttachable() async throws {
+        let iam = try await IAMServiceHarness.make()
+        defer { iam.remove() }
+        try await iam.call("CreateUser", IAMAPI.CreateUserRequest(userName: "alice"))
+        try await iam.call(
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "r", assumeRolePolicyDocument: Documents.trustLambda), as: IAMAPI.CreateRoleResponse.self
+        )
+        let serviceLinked = "arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy"
+        await expectAWSError("PolicyNotAttachable", status: 400, message: "Cannot attach a Service Role Policy to a Customer Role.") {
+            try await iam.call("AttachRolePolicy", IAMAPI.AttachRolePolicyRequest(roleName: "r", policyArn: serviceLinked))
+        }
+        await expectAWSError("PolicyNotAttachable", status: 400) {
+            try await iam.call("AttachUserPolicy", IAMAPI.AttachUserPolicyRequest(userName: "alice", policyArn: serviceLinked))
+        }
+        await expectAWSError("PolicyNotAttachable", status: 400) {
+            try await iam.call(
+                "PutRolePermissionsBoundary", IAMAPI.PutRolePermissionsBoundaryRequest(roleName: "r", permissionsBoundary: serviceLinked))
+        }
+        // Deprecated (AWSLambdaFullAccess gave way to AWSLambda_FullAccess): IAM attaches it no more.
+        let deprecated = "arn:aws:iam::aws:policy/AWSLambdaFullAccess"
+        await expectAWSError("NoSuchEntity", status: 404, message: "Policy \(deprecated) does not exist or is not attachable.") {
+            try await iam.call("AttachRolePolicy", IAMAPI.AttachRolePolicyRequest(roleName: "r", policyArn: deprecated))
+        }
+        let attached = try await iam.call(
+            "ListAttachedRolePolicies", IAMAPI.ListAttachedRolePoliciesRequest(roleName: "r"), as: IAMAPI.ListAttachedRolePoliciesResponse.self)
+        #expect(attached.attachedPolicies?.isEmpty == true)
+    }
+
     @Test func anEntityHasAtMostTenManagedPolicies() async throws {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }

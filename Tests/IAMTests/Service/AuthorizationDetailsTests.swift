@@ -60,22 +60,4 @@ struct AuthorizationDetailsTests {
                 as: IAMAPI.GetAccountAuthorizationDetailsResponse.self)
         }
     }
-
-    @Test(arguments: AWSManagedPolicies.all)
-    func awsManagedPolicyDocumentsAreValidIdentityPolicies(policy: AWSManagedPolicy) throws {
-        let document = try PolicyDocument.parse(policy.document, kind: .identity)
-        #expect(!document.statements.isEmpty)
-        #expect(policy.arn.hasPrefix("arn:aws:iam::aws:policy/"))
-        #expect(policy.policyID.hasPrefix("ANPA") && policy.policyID.count == 21)
-        #expect(policy.versionID.hasPrefix("v"))
-    }
-
-    @Test func awsManagedPoliciesHaveDistinctStableIDs() {
-        let ids = AWSManagedPolicies.all.map(\.policyID)
-        #expect(Set(ids).count == ids.count)
-        #expect(AWSManagedPolicies.policy(arn: "arn:aws:iam::aws:policy/AdministratorAccess")?.policyID == ids.first)
-        let paths = Dictionary(uniqueKeysWithValues: AWSManagedPolicies.all.map { ($0.name, $0.path) })
-        #expect(paths["AWSLambdaBasicExecutionRole"] == "/service-role/")
-        #expect(paths["AWSLambda_FullAccess"] == "/")
-    }
 }

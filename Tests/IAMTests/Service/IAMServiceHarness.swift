@@ -28,7 +28,6 @@ struct IAMServiceHarness {
             )
         )
         let service = IAMService(database: database, clock: clock)
-        try await service.installAWSManagedPolicies()
         return IAMServiceHarness(service: service, database: database, directory: directory, context: context(.root(accountID: accountID)))
     }
 

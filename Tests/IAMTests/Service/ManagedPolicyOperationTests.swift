@@ -30,17 +30,18 @@ struct ManagedPolicyOperationTests {
         let local = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(scope: "Local"), as: IAMAPI.ListPoliciesResponse.self)
         #expect(local.policies?.map(\.arn) == [Self.arn])
         #expect(local.policies?.first?.description == nil)
+        // AWS's list is long: a page is 100 unless MaxItems says otherwise.
         let aws = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(scope: "AWS"), as: IAMAPI.ListPoliciesResponse.self)
-        #expect(aws.policies?.count == AWSManagedPolicies.all.count)
-        #expect(aws.policies?.contains { $0.arn == "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" } == true)
-        let all = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(), as: IAMAPI.ListPoliciesResponse.self)
-        #expect(all.policies?.count == AWSManagedPolicies.all.count + 1)
+        #expect(aws.policies?.count == 100 && aws.isTruncated == true && aws.marker != nil)
+        #expect(aws.policies?.allSatisfy { $0.arn?.hasPrefix("arn:aws:iam::aws:policy/") == true } == true)
+        let all = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(maxItems: 1000), as: IAMAPI.ListPoliciesResponse.self)
+        #expect(all.policies?.count == 1000 && all.isTruncated == true)
         let serviceRoles = try await iam.call(
-            "ListPolicies", IAMAPI.ListPoliciesRequest(pathPrefix: "/service-role/"), as: IAMAPI.ListPoliciesResponse.self)
-        #expect(
-            serviceRoles.policies?.compactMap(\.policyName).sorted() == [
-                "AWSLambdaBasicExecutionRole", "AWSLambdaRole", "AWSLambdaVPCAccessExecutionRole",
-            ])
+            "ListPolicies", IAMAPI.ListPoliciesRequest(pathPrefix: "/service-role/", maxItems: 1000), as: IAMAPI.ListPoliciesResponse.self)
+        let serviceRoleNames = Set(serviceRoles.policies?.compactMap(\.policyName) ?? [])
+        #expect(serviceRoleNames.isSuperset(of: ["AWSLambdaBasicExecutionRole", "AWSLambdaRole", "AWSLambdaVPCAccessExecutionRole"]))
+        #expect(serviceRoleNames.count == AWSManagedPolicies.all.filter { $0.path == "/service-role/" }.count)
+        #expect(serviceRoles.policies?.allSatisfy { $0.path == "/service-role/" } == true)
         let attached = try await iam.call("ListPolicies", IAMAPI.ListPoliciesRequest(onlyAttached: true), as: IAMAPI.ListPoliciesResponse.self)
         #expect(attached.policies?.isEmpty == true)
     }
@@ -52,7 +53,7 @@ struct ManagedPolicyOperationTests {
         var marker: String?
         repeat {
             let page = try await iam.call(
-                "ListPolicies", IAMAPI.ListPoliciesRequest(marker: marker, maxItems: 4), as: IAMAPI.ListPoliciesResponse.self)
+                "ListPolicies", IAMAPI.ListPoliciesRequest(marker: marker, maxItems: 100), as: IAMAPI.ListPoliciesResponse.self)
             seen += page.policies?.compactMap(\.arn) ?? []
             marker = page.marker
         } while marker != nil
@@ -180,7 +181,17 @@ struct ManagedPolicyOperationTests {
         #expect(policy.policy?.policyName == "AdministratorAccess" && policy.policy?.defaultVersionId == "v1")
         let version = try await iam.call(
             "GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: arn, versionId: "v1"), as: IAMAPI.GetPolicyVersionResponse.self)
-        #expect(Documents.decoded(version.policyVersion?.document)?.contains(#""Action" : "*""#) == true)
+        #expect(
+            Documents.decoded(version.policyVersion?.document)
+                == #"{"Statement":[{"Action":["*"],"Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}"#)
+        // The catalog holds each policy's default version only.
+        let versions = try await iam.call(
+            "ListPolicyVersions", IAMAPI.ListPolicyVersionsRequest(policyArn: arn), as: IAMAPI.ListPolicyVersionsResponse.self)
+        #expect(versions.versions?.map(\.versionId) == ["v1"] && versions.versions?.first?.isDefaultVersion == true)
+        await expectAWSError("NoSuchEntity", status: 404, message: "Policy \(arn) version v2 does not exist or is not attachable.") {
+            try await iam.call(
+                "GetPolicyVersion", IAMAPI.GetPolicyVersionRequest(policyArn: arn, versionId: "v2"), as: IAMAPI.GetPolicyVersionResponse.self)
+        }
         #expect(try await iam.resources("GetPolicy", IAMAPI.GetPolicyRequest(policyArn: arn)) == [arn])
 
         await expectAWSError("AccessDenied", status: 403) {

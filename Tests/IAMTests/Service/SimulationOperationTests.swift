@@ -122,6 +122,44 @@ struct SimulationOperationTests {
         #expect(try await iam.resources("SimulateCustomPolicy", Self.custom([Self.invokeOnly], actions: ["s3:GetObject"])) == ["*"])
     }
 
+    @Test func attachedAWSManagedPoliciesEvaluateWithTheirDocuments() async throws {
+        let iam = try await IAMServiceHarness.make()
+        defer { iam.remove() }
+        try await iam.call(
+            "CreateRole", IAMAPI.CreateRoleRequest(roleName: "reader", assumeRolePolicyDocument: Documents.trustLambda),
+            as: IAMAPI.CreateRoleResponse.self)
+        for policy in ["AmazonS3ReadOnlyAccess", "AWSXRayDaemonWriteAccess"] {
+            try await iam.call(
+                "AttachRolePolicy", IAMAPI.AttachRolePolicyRequest(roleName: "reader", policyArn: "arn:aws:iam::aws:policy/\(policy)"))
+        }
+        let role = "arn:aws:iam::\(Self.account):role/reader"
+        let response = try await simulatePrincipal(
+            iam,
+            Self.principal(
+                role, actions: ["s3:GetObject", "s3:ListBucket", "s3:PutObject", "xray:PutTraceSegments", "xray:DeleteGroup"],
+                resources: ["arn:aws:s3:::bucket/key"]))
+        #expect(decisions(response) == ["allowed", "allowed", "implicitDeny", "allowed", "implicitDeny"])
+        let results = try #require(response.evaluationResults)
+        #expect(results[0].matchedStatements?.map(\.sourcePolicyId) == ["AmazonS3ReadOnlyAccess"])
+        #expect(results[3].matchedStatements?.map(\.sourcePolicyId) == ["AWSXRayDaemonWriteAccess"])
+
+        // As a permissions boundary, AWSLambdaExecute caps what AdministratorAccess grants.
+        try await iam.call(
+            "AttachRolePolicy", IAMAPI.AttachRolePolicyRequest(roleName: "reader", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess"))
+        try await iam.call(
+            "PutRolePermissionsBoundary",
+            IAMAPI.PutRolePermissionsBoundaryRequest(roleName: "reader", permissionsBoundary: "arn:aws:iam::aws:policy/AWSLambdaExecute"))
+        let cases = [
+            ("s3:PutObject", "arn:aws:s3:::bucket/key", "allowed"),
+            ("logs:PutLogEvents", "arn:aws:logs:us-east-1:\(Self.account):log-group:g:log-stream:s", "allowed"),
+            ("iam:CreateUser", "arn:aws:iam::\(Self.account):user/bob", "implicitDeny"),
+        ]
+        for (action, resource, decision) in cases {
+            let bounded = try await simulatePrincipal(iam, Self.principal(role, actions: [action], resources: [resource]))
+            #expect(decisions(bounded) == [decision], "\(action)")
+        }
+    }
+
     @Test func boundaryIntersectsAndInputBoundaryReplacesTheStoredOne() async throws {
         let iam = try await IAMServiceHarness.make()
         defer { iam.remove() }
