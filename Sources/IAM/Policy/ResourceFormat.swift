@@ -33,14 +33,17 @@ enum ResourceFormat {
         if service == "iam", regionGiven {
             return MalformedPolicyDocument("IAM resource \(resource) cannot contain region information.")
         }
-        if service == "s3", regionGiven {
+        // The region, the account and what follows them.
+        let pieces = afterService.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        // Buckets and objects (`arn:aws:s3:::bucket/key`) have neither region nor account; S3's
+        // account-owned resources (access points, access grants, jobs) have both.
+        if service == "s3", regionGiven, pieces.count < 2 || pieces[1].isEmpty {
             return MalformedPolicyDocument("Resource \(resource) can not contain region information.")
         }
         if service == "iam" {
-            // The part after the region and the account.
-            let pieces = afterService.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             let path = pieces.count > 2 ? pieces[2] : ""
-            if !iamResourcePrefixes.contains(where: { path.hasPrefix($0) }) {
+            // `*` (any IAM resource) and `root` (the account's root user) stand on their own.
+            if path != "*", path != "root", !iamResourcePrefixes.contains(where: { path.hasPrefix($0) }) {
                 return MalformedPolicyDocument(
                     "IAM resource path must either be \"*\" or start with \(iamResourcePrefixes.joined(separator: ", "))."
                 )

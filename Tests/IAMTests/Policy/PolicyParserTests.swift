@@ -82,6 +82,13 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
             "IAM resource with a region", statement(#""Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam:us-east-1:111111111111:user/a""#),
             "IAM resource arn:aws:iam:us-east-1:111111111111:user/a cannot contain region information."),
         MalformedCase(
+            "S3 bucket with a region", statement(#""Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:us-east-1::bucket""#),
+            "Resource arn:aws:s3:us-east-1::bucket can not contain region information."),
+        MalformedCase(
+            "IAM resource of no type", statement(#""Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::111111111111:thing/a""#),
+            #"IAM resource path must either be "*" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, "#
+                + "server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/."),
+        MalformedCase(
             "duplicate Sid",
             #"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"*","Resource":"*"}]}"#,
             "Statement IDs (SID) in a single policy must be unique."),
@@ -226,5 +233,17 @@ struct PolicyParserTests {
             PolicySizeLimit.inlinePoliciesExceeded(owner: .user, name: "alice").message
                 == "Maximum policy size of 2048 bytes exceeded for user alice")
         #expect(PolicySizeLimit.trustPolicyExceeded().message == "Cannot exceed quota for ACLSizePerRole: 2048")
+    }
+
+    @Test(
+        "Resources AWS accepts, as its own managed policies use them",
+        arguments: [
+            "arn:aws:s3:us-east-1:111111111111:accesspoint/reports", "arn:aws:s3:*:*:accesspoint/*",
+            "arn:aws:s3:us-west-2:111111111111:access-grants/default", "arn:aws:iam::*:root", "arn:aws:iam::111111111111:root",
+            "arn:aws:iam::*:*",
+        ])
+    func acceptedResources(_ resource: String) throws {
+        let text = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"\#(resource)"}]}"#
+        #expect(try PolicyDocument.parse(text, kind: .identity).statements.count == 1)
     }
 }
