@@ -234,7 +234,8 @@ def test_only_its_own_processes_are_visible(server, client, probe):
     assert str(server.process.pid) not in processes or "bulwark" not in processes[str(server.process.pid)]
     for pid, command in processes.items():
         assert "bulwark serve" not in command and "pytest" not in command, processes
-    assert any("awslambdaric" in command for command in processes.values()), processes
+    # The runtime, as on AWS: /var/lang/bin/python3.X /var/runtime/bootstrap.py.
+    assert any(command == f"/var/lang/bin/{PYTHON_RUNTIME} /var/runtime/bootstrap.py" for command in processes.values()), processes
     assert_contained(server, client, seen, ended=False)
 
 
