@@ -7,11 +7,18 @@ PYTHON := $(VENV)/bin/python
 SWIFT ?= swift
 DATA_DIR ?= .bulwark
 APT_PACKAGES := bubblewrap zip curl python3
-# The Python runtimes Bulwark serves use the host's python3.X with AWS's runtime interface client.
+# The Python runtimes Bulwark serves use a python3.X of this machine with AWS's runtime interface client.
 AWSLAMBDARIC := awslambdaric==4.2.2
 # AWS's Python runtimes include the SDK, so functions can `import boto3` with no package of their own.
 RUNTIME_SDK := boto3==1.43.11 botocore==1.43.11
-HOST_PYTHON_RUNTIME := python$(shell /usr/bin/python3 -c 'import sys;print(f"{sys.version_info[0]}.{sys.version_info[1]}")' 2>/dev/null)
+# The Python versions (3.10 to 3.14, AWS's current runtimes) this machine has an interpreter of, where Bulwark
+# looks for them: the system's, /opt installations, pyenv's and uv's (`uv python install 3.13` adds one).
+PYTHON_DIRECTORIES := /usr/bin /usr/local/bin /opt/*/bin $${PYENV_ROOT:-$$HOME/.pyenv}/versions/*/bin \
+	$${UV_PYTHON_INSTALL_DIR:-$$HOME/.local/share/uv/python}/*/bin
+PYTHON_RUNTIMES := $(shell for version in 3.10 3.11 3.12 3.13 3.14; do \
+	for directory in $(PYTHON_DIRECTORIES); do \
+		if [ -x "$$directory/python$$version" ]; then echo "python$$version"; break; fi; \
+	done; done)
 RUNTIMES_DIR := .runtimes
 
 include codegen/generate.mk
@@ -55,14 +62,20 @@ $(VENV)/.installed: conformance/requirements.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r conformance/requirements.txt
 	touch $@
 
-# awslambdaric for the host's Python (its prebuilt wheel: no compiler needed).
-runtimes: $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed
+# awslambdaric and the SDK for each Python version found (their prebuilt wheels: no compiler needed).
+runtimes: $(foreach runtime,$(PYTHON_RUNTIMES),$(RUNTIMES_DIR)/$(runtime)/.installed)
+	@echo "Python runtimes installed: $(or $(PYTHON_RUNTIMES),none)$(if $(PYTHON_RUNTIMES),, (install an interpreter, e.g. uv python install 3.13, then make runtimes))"
 
-$(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)/.installed: $(VENV)/.installed Makefile
-	rm -rf $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(RUNTIMES_DIR)/$(HOST_PYTHON_RUNTIME) \
-		--only-binary=:all: --implementation cp --python-version $(subst python,,$(HOST_PYTHON_RUNTIME)) \
+$(RUNTIMES_DIR)/python%/.installed: $(VENV)/.installed Makefile
+	rm -rf $(RUNTIMES_DIR)/python$*
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(RUNTIMES_DIR)/python$* \
+		--only-binary=:all: --implementation cp --python-version $* \
 		--platform manylinux2014_$(shell uname -m) $(AWSLAMBDARIC) $(RUNTIME_SDK)
+	@# Compiled by that Python, as AWS ships them: sandboxes cannot write bytecode, and compiling botocore
+	@# at each cold start takes seconds.
+	interpreter=$$(for directory in $(PYTHON_DIRECTORIES); do \
+		if [ -x "$$directory/python$*" ]; then echo "$$directory/python$*"; break; fi; done); \
+		"$$interpreter" -m compileall -q $(RUNTIMES_DIR)/python$* >/dev/null
 	touch $@
 
 build:

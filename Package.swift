@@ -103,7 +103,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [
-                .copy("Resources/nodejs")
+                .copy("Resources/nodejs"),
+                .copy("Resources/python"),
             ],
             swiftSettings: swiftSettings
         ),

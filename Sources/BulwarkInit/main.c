@@ -1,7 +1,7 @@
 /*
  * bulwark-init: the first process inside a Bulwark sandbox.
  *
- *     bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--status-fd N] -- COMMAND [ARGS...]
+ *     bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--rlimit NAME=SOFT:HARD]... [--status-fd N] -- COMMAND [ARGS...]
  *
  * The sandbox has its own network namespace, so Bulwark (outside) cannot listen on the 127.0.0.1:9001 that the
  * Lambda runtime expects. Bulwark binds a directory of Unix sockets into the sandbox instead, and this program
@@ -9,6 +9,10 @@
  * runtime as its child, reaps every process (it may be PID 1 of the namespace), kills what the runtime leaves
  * behind when the runtime exits, and reports how the runtime ended as one line on the status fd:
  * `exited <code>` or `signaled <signo>`. Its own exit code is then <code>, or 128 + <signo>.
+ *
+ * `--rlimit` sets a resource limit of the sandbox (NAME one of core, nofile, nproc, memlock, stack; SOFT and HARD
+ * numbers or `unlimited`) before the runtime starts, as Lambda sets its own. A limit above the hard limit init
+ * inherited cannot be raised without privilege: it is lowered to that hard limit.
  *
  * Exit 2 means bad arguments; exit 1 a failure to set up (no status line is written in either case).
  */
@@ -28,12 +32,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--status-fd N] -- COMMAND [ARGS...]\n";
+    "usage: bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--rlimit NAME=SOFT:HARD]... [--status-fd N] -- COMMAND "
+    "[ARGS...]\n";
 
 static void usage_error(const char *format, ...) {
     va_list arguments;
@@ -81,6 +87,65 @@ static void parse_forward(const char *spec, struct forward *forward) {
     forward->unix_socket.sun_family = AF_UNIX;
     strcpy(forward->unix_socket.sun_path, path);
     forward->listen_fd = -1;
+}
+
+/* One resource limit to set before the runtime starts. */
+struct limit {
+    int resource;
+    struct rlimit value;
+};
+
+static const struct {
+    const char *name;
+    int resource;
+} limit_names[] = {
+    {"core", RLIMIT_CORE}, {"nofile", RLIMIT_NOFILE}, {"nproc", RLIMIT_NPROC},
+    {"memlock", RLIMIT_MEMLOCK}, {"stack", RLIMIT_STACK},
+};
+
+/* A decimal number or "unlimited", up to the end of the text or to `end_at`; false if it is neither. */
+static bool parse_limit_value(const char *text, char end_at, rlim_t *value) {
+    if (strncmp(text, "unlimited", 9) == 0 && (text[9] == end_at || text[9] == '\0')) {
+        *value = RLIM_INFINITY;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long number = strtoull(text, &end, 10);
+    if (errno != 0 || end == text || (*end != end_at && *end != '\0') || text[0] == '-') return false;
+    *value = (rlim_t)number;
+    return true;
+}
+
+/* NAME=SOFT:HARD, e.g. nofile=1024:1024 or stack=8388608:unlimited. */
+static void parse_limit(const char *spec, struct limit *limit) {
+    const char *equals = strchr(spec, '=');
+    const char *colon = equals ? strchr(equals, ':') : NULL;
+    if (colon == NULL) usage_error("--rlimit '%s' is not NAME=SOFT:HARD", spec);
+    limit->resource = -1;
+    for (size_t i = 0; i < sizeof limit_names / sizeof *limit_names; i++) {
+        size_t length = strlen(limit_names[i].name);
+        if ((size_t)(equals - spec) == length && strncmp(spec, limit_names[i].name, length) == 0) {
+            limit->resource = limit_names[i].resource;
+        }
+    }
+    if (limit->resource < 0) usage_error("--rlimit '%s': NAME must be core, nofile, nproc, memlock or stack", spec);
+    if (!parse_limit_value(equals + 1, ':', &limit->value.rlim_cur) ||
+        !parse_limit_value(colon + 1, '\0', &limit->value.rlim_max)) {
+        usage_error("--rlimit '%s': SOFT and HARD must be numbers or 'unlimited'", spec);
+    }
+    if (limit->value.rlim_cur > limit->value.rlim_max) usage_error("--rlimit '%s': SOFT is above HARD", spec);
+}
+
+/* Sets each limit, lowered to the hard limit init has when it asks for more (raising one needs privilege). */
+static void apply_limits(const struct limit *limits, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        struct rlimit current, wanted = limits[i].value;
+        if (getrlimit(limits[i].resource, &current) < 0) fail("getrlimit");
+        if (wanted.rlim_max > current.rlim_max) wanted.rlim_max = current.rlim_max;
+        if (wanted.rlim_cur > wanted.rlim_max) wanted.rlim_cur = wanted.rlim_max;
+        if (setrlimit(limits[i].resource, &wanted) < 0) fail("setrlimit");
+    }
 }
 
 /* A descriptor number >= 3 (0-2 are the command's stdio) that is open. */
@@ -189,6 +254,9 @@ int main(int argc, char **argv) {
     struct forward *forwards = calloc((size_t)argc, sizeof *forwards);
     if (forwards == NULL) fail("calloc");
     size_t forward_count = 0;
+    struct limit *limits = calloc((size_t)argc, sizeof *limits);
+    if (limits == NULL) fail("calloc");
+    size_t limit_count = 0;
     int status_fd = -1;
     int index = 1;
     bool has_separator = false;
@@ -201,6 +269,9 @@ int main(int argc, char **argv) {
         } else if (strcmp(argument, "--forward") == 0) {
             if (++index == argc) usage_error("--forward needs HOST:PORT=UNIX_PATH");
             parse_forward(argv[index], &forwards[forward_count++]);
+        } else if (strcmp(argument, "--rlimit") == 0) {
+            if (++index == argc) usage_error("--rlimit needs NAME=SOFT:HARD");
+            parse_limit(argv[index], &limits[limit_count++]);
         } else if (strcmp(argument, "--status-fd") == 0) {
             if (++index == argc) usage_error("--status-fd needs a descriptor number");
             if (status_fd >= 0) usage_error("--status-fd given twice");
@@ -224,6 +295,7 @@ int main(int argc, char **argv) {
         close_fds((unsigned)status_fd + 1, ~0U);
         if (fcntl(status_fd, F_SETFD, FD_CLOEXEC) < 0) fail("status fd");
     }
+    apply_limits(limits, limit_count);
     /* Nothing run from here, init included, can gain privileges through setuid files or file capabilities. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("PR_SET_NO_NEW_PRIVS");
     /* Without PID 1's role, orphans of the runtime must still come to init to be reaped and killed. */

@@ -132,7 +132,12 @@ struct InvalidEntrypointTests {
 
     @Test func interpretedRuntimesHaveNoBootstrapToCheck() {
         let python = RuntimeCatalog.Entry(
-            runtime: "python3.11", kind: .python(interpreter: "/usr/bin/python3.11", clientDirectory: "/x"), extraReadOnlyPaths: []
+            runtime: "python3.11",
+            kind: .python(
+                PythonInstallation(version: "3.11", executable: "/usr/bin/python3.11", standardLibrary: "/usr/lib/python3.11", sharedLibrary: nil),
+                clientDirectory: "/x"
+            ),
+            extraReadOnlyPaths: []
         )
         #expect(InvalidEntrypoint.check(python, codeDirectory: URL(fileURLWithPath: "/nonexistent")) == nil)
     }

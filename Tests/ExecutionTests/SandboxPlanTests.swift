@@ -7,15 +7,22 @@ import Testing
 struct SandboxPlanTests {
     @Test func bubblewrapArgumentsIsolateEverything() {
         let spec = SandboxSpec(
-            mounts: [.readOnly(host: "/usr", at: "/usr"), .tmpfs(at: "/tmp", sizeBytes: 512 << 20), .proc],
+            mounts: [
+                .readOnly(host: "/usr", at: "/usr"), .tmpfs(at: "/tmp", sizeBytes: 512 << 20, mode: 0o700), .directory("/opt", mode: 0o755),
+                .tmpfs(at: "/var/lang/lib/python3.12/site-packages", sizeBytes: nil),
+                .remountReadOnly("/var/lang/lib/python3.12/site-packages"), .proc,
+            ],
             environment: ["B": "2", "A": "1"],
             workingDirectory: "/var/task",
             command: ["/var/bulwark/init", "--", "/var/task/bootstrap"]
         )
         let arguments = spec.bubblewrapArguments(environmentDescriptor: 7)
         for flag in ["--unshare-all", "--die-with-parent", "--new-session", "--clearenv"] { #expect(arguments.contains(flag)) }
-        #expect(arguments.joined(separator: " ").contains("--cap-drop ALL --uid 993 --gid 993"))
-        #expect(arguments.joined(separator: " ").contains("--size 536870912 --tmpfs /tmp"))
+        #expect(arguments.joined(separator: " ").contains("--cap-drop ALL --uid 993 --gid 990"))
+        #expect(arguments.joined(separator: " ").contains("--size 536870912 --perms 700 --tmpfs /tmp --perms 755 --dir /opt"))
+        #expect(
+            arguments.joined(separator: " ").contains(
+                "--tmpfs /var/lang/lib/python3.12/site-packages --remount-ro /var/lang/lib/python3.12/site-packages"))
         // The root turns read-only after the last mount, before the environment and the command.
         #expect(arguments.joined(separator: " ").contains("--proc /proc --remount-ro / --args 7 --chdir /var/task"))
         #expect(Array(arguments.suffix(4)) == ["--", "/var/bulwark/init", "--", "/var/task/bootstrap"])

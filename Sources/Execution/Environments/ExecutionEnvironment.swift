@@ -142,6 +142,7 @@ final class ExecutionEnvironment: Sendable {
             }
         }
         let started = ContinuousClock.now
+        let invocation = invocation.startingNow(timeout: timeout)
         let reply: RuntimeReply? = await withTaskGroup(of: RuntimeReply?.self) { group in
             group.addTask { try? await self.session.run(invocation) }
             group.addTask {

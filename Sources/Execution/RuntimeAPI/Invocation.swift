@@ -25,6 +25,16 @@ struct Invocation: Sendable, Equatable {
         return headers
     }
 
+    /// The same invocation with its deadline `timeout` from now: the invoke phase starts once the
+    /// runtime has initialized, and init has a budget of its own (AWS's `Init` phase).
+    func startingNow(timeout: Duration) -> Invocation {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        return Invocation(
+            requestID: requestID, payload: payload, deadline: Date().addingTimeInterval(seconds), invokedFunctionARN: invokedFunctionARN,
+            traceID: traceID, clientContext: clientContext
+        )
+    }
+
     /// An X-Ray style trace header: `Root=1-<8 hex time>-<24 hex>;Parent=<16 hex>;Sampled=0`.
     static func makeTraceID(at date: Date) -> String {
         let time = String(Int(date.timeIntervalSince1970), radix: 16)

@@ -4,7 +4,8 @@ import Foundation
 /// and how the runtime starts.
 ///
 /// - `provided.al2023`, `provided.al2`: the function's own executable `bootstrap`.
-/// - `python3.X`: the host's `python3.X` with the official runtime interface client, `awslambdaric`.
+/// - `python3.X`: a `python3.X` of this host (the system's, `/opt`, pyenv or uv installations) with the
+///   official runtime interface client, `awslambdaric`, and the SDK AWS includes (`make runtimes`).
 /// - `nodejsN.x`: the host's Node.js N with Bulwark's own runtime client.
 ///
 /// Operators add interpreters by naming them (`--runtime-interpreter python3.12=/opt/py312/bin/python3.12`).
@@ -14,7 +15,7 @@ public struct RuntimeCatalog: Sendable {
         public enum Kind: Sendable, Equatable {
             case provided
             /// An interpreter and the directory of its runtime client.
-            case python(interpreter: String, clientDirectory: String)
+            case python(PythonInstallation, clientDirectory: String)
             case node(interpreter: String, clientDirectory: String)
         }
 
@@ -22,6 +23,12 @@ public struct RuntimeCatalog: Sendable {
         public let kind: Kind
         /// Host directories, outside `/usr`, that the interpreter needs (its installation prefix).
         public let extraReadOnlyPaths: [String]
+
+        public init(runtime: String, kind: Kind, extraReadOnlyPaths: [String]) {
+            self.runtime = runtime
+            self.kind = kind
+            self.extraReadOnlyPaths = extraReadOnlyPaths
+        }
     }
 
     public let entries: [String: Entry]
@@ -44,11 +51,17 @@ public struct RuntimeCatalog: Sendable {
         /// Bulwark's Node.js runtime client (a directory with `bootstrap.mjs`).
         public var nodeClient: URL?
         public var searchPath: [String]
+        /// Whose pyenv and uv installations to look in.
+        public var home: String
 
-        public init(interpreters: [String: String] = [:], pythonClients: URL, nodeClient: URL?, searchPath: [String]? = nil) {
+        public init(
+            interpreters: [String: String] = [:], pythonClients: URL, nodeClient: URL?, searchPath: [String]? = nil,
+            home: String = NSHomeDirectory()
+        ) {
             self.interpreters = interpreters
             self.pythonClients = pythonClients
             self.nodeClient = nodeClient
+            self.home = home
             self.searchPath =
                 searchPath
                 ?? (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
@@ -65,14 +78,17 @@ public struct RuntimeCatalog: Sendable {
             "provided.al2": Entry(runtime: "provided.al2", kind: .provided, extraReadOnlyPaths: []),
         ]
         var unavailable: [String: String] = [:]
+        let candidates = PythonInstallation.candidateDirectories(home: discovery.home, searchPath: discovery.searchPath)
         for runtime in pythonVersions {
             let version = String(runtime.dropFirst("python".count))
             let client = discovery.pythonClients.appendingPathComponent(runtime)
-            guard
-                let interpreter = discovery.interpreters[runtime]
-                    ?? find("python\(version)", in: ["/usr/bin", "/usr/local/bin"] + discovery.searchPath)
-            else {
-                unavailable[runtime] = "no python\(version) interpreter on this host (add one with --runtime-interpreter \(runtime)=PATH)"
+            let installation =
+                discovery.interpreters[runtime].flatMap(PythonInstallation.inspect)
+                ?? candidates.lazy.compactMap { PythonInstallation.inspect("\($0)/python\(version)") }.first { $0.version == version }
+            guard let installation, installation.version == version else {
+                unavailable[runtime] =
+                    "no python\(version) interpreter on this host (add one: uv python install \(version), then make runtimes;"
+                    + " or name one with --runtime-interpreter \(runtime)=PATH)"
                 continue
             }
             guard FileManager.default.fileExists(atPath: client.appendingPathComponent("awslambdaric").path) else {
@@ -80,9 +96,7 @@ public struct RuntimeCatalog: Sendable {
                 continue
             }
             entries[runtime] = Entry(
-                runtime: runtime,
-                kind: .python(interpreter: interpreter, clientDirectory: client.path),
-                extraReadOnlyPaths: installationPrefix(of: interpreter)
+                runtime: runtime, kind: .python(installation, clientDirectory: client.path), extraReadOnlyPaths: []
             )
         }
         let node = discovery.interpreters["node"] ?? find("node", in: ["/usr/bin", "/usr/local/bin"] + discovery.searchPath)
@@ -165,5 +179,10 @@ extension RuntimeCatalog {
     /// Bulwark's Node.js runtime client, shipped with the Execution module.
     public static var bundledNodeClient: URL? {
         Bundle.module.url(forResource: "nodejs", withExtension: nil)
+    }
+
+    /// The entry point of the Python runtimes (`/var/runtime/bootstrap.py`), shipped with the Execution module.
+    static var bundledPythonBootstrap: URL? {
+        Bundle.module.url(forResource: "python", withExtension: nil)?.appendingPathComponent("bootstrap.py")
     }
 }

@@ -36,6 +36,9 @@ public final class ExecutionHost: Sendable {
     let seccomp: [UInt8]
     let permissions: StagingPermissions
     public let catalog: RuntimeCatalog
+    /// Whether the kernel writes a core dump as a file where the crashing process is (rather than
+    /// piping it to a program of the host): only then may sandboxes dump cores, as on Lambda.
+    let coreDumpsStayInSandbox: Bool
     /// Why functions cannot run here at all (nil when they can).
     public let blocker: String?
     /// Controls that are missing but tolerated (`--insecure-no-sandbox`).
@@ -92,7 +95,16 @@ public final class ExecutionHost: Sendable {
         } catch {
             blocker = blocker ?? "cannot prepare the sandbox staging directory \(staging.path): \(error)"
         }
-        catalog = RuntimeCatalog.discover(catalogDiscovery)
+        var catalog = RuntimeCatalog.discover(catalogDiscovery)
+        if blocker == nil {
+            do {
+                catalog = try Self.stageUnreachableInterpreters(of: catalog, in: staging.appendingPathComponent("lang"), permissions: permissions)
+            } catch {
+                blocker = "cannot stage the interpreters sandboxes cannot reach: \(error)"
+            }
+        }
+        self.catalog = catalog
+        coreDumpsStayInSandbox = Self.coreDumpsStayInSandbox()
         self.blocker = blocker
         self.warnings = warnings
         if let blocker { logger.error("functions cannot run on this host", metadata: ["reason": "\(blocker)"]) }
@@ -140,13 +152,41 @@ public final class ExecutionHost: Sendable {
             let entry = catalog.entries[runtime]!
             switch entry.kind {
             case .provided: lines.append("  \(runtime): the function's bootstrap")
-            case .python(let interpreter, _), .node(let interpreter, _): lines.append("  \(runtime): \(interpreter)")
+            case .python(let installation, _):
+                let staged = installation.origin == installation.executable ? "" : " (staged read-only for sandboxes)"
+                lines.append("  \(runtime): \(installation.origin)\(staged)")
+            case .node(let interpreter, _): lines.append("  \(runtime): \(interpreter)")
             }
         }
         for runtime in catalog.unavailable.keys.sorted() {
             lines.append("  \(runtime): unavailable — \(catalog.unavailable[runtime]!)")
         }
         return lines
+    }
+
+    /// The catalog with every Python installation that sandbox users cannot reach (when the server is
+    /// root, under a private home) replaced by a staged copy (``StagedInterpreter``).
+    private static func stageUnreachableInterpreters(
+        of catalog: RuntimeCatalog, in directory: URL, permissions: StagingPermissions
+    ) throws
+        -> RuntimeCatalog
+    {
+        guard geteuid() == 0 else { return catalog }
+        var entries = catalog.entries
+        for (runtime, entry) in catalog.entries {
+            guard case .python(let installation, let client) = entry.kind else { continue }
+            let paths = [installation.executable, installation.standardLibrary] + (installation.sharedLibrary.map { [$0] } ?? [])
+            if paths.allSatisfy(PythonInstallation.isReachableByEveryone) { continue }
+            let staged = try StagedInterpreter.stage(installation, in: directory.appendingPathComponent(runtime))
+            entries[runtime] = RuntimeCatalog.Entry(runtime: runtime, kind: .python(staged, clientDirectory: client), extraReadOnlyPaths: [])
+        }
+        if FileManager.default.fileExists(atPath: directory.path) { try permissions.protectStagedDirectories(directory) }
+        return RuntimeCatalog(entries: entries, unavailable: catalog.unavailable)
+    }
+
+    private static func coreDumpsStayInSandbox() -> Bool {
+        guard let pattern = try? String(contentsOfFile: "/proc/sys/kernel/core_pattern", encoding: .utf8) else { return false }
+        return !pattern.hasPrefix("|")
     }
 
     /// Environment groups are named after the staging directory, so that servers never touch each
@@ -193,6 +233,11 @@ public final class ExecutionHost: Sendable {
     var environmentsDirectory: URL { staging.appendingPathComponent("env") }
     var initPath: String { staging.appendingPathComponent("bin/bulwark-init").path }
     var etcDirectory: URL { staging.appendingPathComponent("etc") }
+    /// The sandboxes' `/usr/lib/locale`, when the host's lacks Lambda's `en_US.UTF-8` (``StagedLocales``).
+    var localeDirectory: URL? {
+        let directory = staging.appendingPathComponent("locale")
+        return FileManager.default.fileExists(atPath: directory.path) ? directory : nil
+    }
 
     /// Lays out the staging directory while only this user can enter it, then lets the sandboxes'
     /// group in (``StagingPermissions``). What a previous run left (environment directories,
@@ -203,7 +248,7 @@ public final class ExecutionHost: Sendable {
         guard chmod(staging.path, 0o700) == 0 else {
             throw SandboxError.unavailable("cannot restrict \(staging.path): \(String(cString: strerror(errno)))")
         }
-        for leftover in ["env", "code"] {
+        for leftover in ["env", "code", "lang"] {
             try? manager.removeItem(at: staging.appendingPathComponent(leftover))
         }
         for directory in ["bin", "runtimes", "etc", "code", "env"] {
@@ -212,7 +257,12 @@ public final class ExecutionHost: Sendable {
         try StagedFile.copy(configuration.initExecutable, to: staging.appendingPathComponent("bin/bulwark-init"), mode: 0o755)
         let clients = configuration.runtimes.pythonClients
         for runtime in RuntimeCatalog.pythonVersions where manager.fileExists(atPath: clients.appendingPathComponent(runtime).path) {
-            try StagedFile.copyTree(clients.appendingPathComponent(runtime), to: staging.appendingPathComponent("runtimes/\(runtime)"))
+            let staged = staging.appendingPathComponent("runtimes/\(runtime)")
+            try StagedFile.copyTree(clients.appendingPathComponent(runtime), to: staged)
+            guard let bootstrap = RuntimeCatalog.bundledPythonBootstrap else {
+                throw SandboxError.unavailable("the Python runtimes' bootstrap.py is missing from Bulwark's resources")
+            }
+            try StagedFile.copy(bootstrap, to: staged.appendingPathComponent("bootstrap.py"), mode: 0o644)
         }
         if let nodeClient = configuration.runtimes.nodeClient {
             try StagedFile.copyTree(nodeClient, to: staging.appendingPathComponent("runtimes/nodejs"))
@@ -221,9 +271,12 @@ public final class ExecutionHost: Sendable {
         try StagedFile.write(
             "root:x:0:0:root:/root:/sbin/nologin\nsbx_user1051:x:993:990::/home/sbx_user1051:/sbin/nologin\n",
             to: etc.appendingPathComponent("passwd"))
-        try StagedFile.write("root:x:0:\nsbx_user1051:x:990:\n", to: etc.appendingPathComponent("group"))
+        // As on Lambda, the function's group (990) has no name: `id` says `gid=990 groups=990`.
+        try StagedFile.write("root:x:0:\n", to: etc.appendingPathComponent("group"))
         try StagedFile.write("127.0.0.1 localhost\n::1 localhost\n", to: etc.appendingPathComponent("hosts"))
-        try StagedFile.write("hosts: files\n", to: etc.appendingPathComponent("nsswitch.conf"))
+        try StagedFile.write("passwd: files\ngroup: files\nhosts: files\n", to: etc.appendingPathComponent("nsswitch.conf"))
+        let locales = staging.appendingPathComponent("locale")
+        if !StagedLocales.prepare(in: locales) { try? manager.removeItem(at: locales) }
         try permissions.protectStaged(staging)
     }
 }

@@ -30,6 +30,9 @@ enum SandboxLayout {
             .proc,
             .dev,
         ]
+        if let locales = host.localeDirectory {
+            mounts.append(.readOnly(host: locales.path, at: StagedLocales.hostLocales))
+        }
         for file in ["passwd", "group", "hosts", "nsswitch.conf"] {
             mounts.append(.readOnly(host: host.etcDirectory.appendingPathComponent(file).path, at: "/etc/\(file)"))
         }
@@ -37,7 +40,10 @@ enum SandboxLayout {
             .readOnly(host: codeDirectory.path, at: "/var/task"),
             .readOnly(host: host.initPath, at: initPath),
             .readOnly(host: environmentDirectory.path, at: runDirectory),
-            .tmpfs(at: "/tmp", sizeBytes: Int64(function.ephemeralStorageSize) << 20),
+            // Lambda's /tmp belongs to the function's user, open to it alone.
+            .tmpfs(at: "/tmp", sizeBytes: Int64(function.ephemeralStorageSize) << 20, mode: 0o700),
+            // Where layers would be; Bulwark has none, so it stays empty, as on Lambda without layers.
+            .directory("/opt", mode: 0o755),
         ]
         for path in entry.extraReadOnlyPaths {
             mounts.append(.readOnly(host: path, at: path))
@@ -45,6 +51,7 @@ enum SandboxLayout {
 
         // Defaults the function may override, then the function's own, then what Lambda reserves.
         var environment = defaultEnvironment
+        if case .python = entry.kind { environment.merge(pythonEnvironment) { _, python in python } }
         environment.merge(function.environment) { _, own in own }
         environment.merge(reservedEnvironment(for: function, logStream: logStream)) { _, reserved in reserved }
         environment.merge(access.environment) { _, reserved in reserved }
@@ -52,11 +59,10 @@ enum SandboxLayout {
         switch entry.kind {
         case .provided:
             command = ["/var/task/bootstrap"]
-        case .python(let interpreter, let clientDirectory):
-            mounts.append(.readOnly(host: clientDirectory, at: "/var/runtime"))
-            environment["PYTHONPATH"] = environment["PYTHONPATH"].map { "/var/runtime:\($0)" } ?? "/var/runtime"
+        case .python(let installation, let clientDirectory):
+            mounts += pythonMounts(installation) + [.readOnly(host: clientDirectory, at: "/var/runtime")]
             environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(function.runtime)"
-            command = [interpreter, "-m", "awslambdaric", function.handler]
+            command = [installation.sandboxExecutable, "/var/runtime/bootstrap.py"]
         case .node(let interpreter, let clientDirectory):
             mounts.append(.readOnly(host: clientDirectory, at: "/var/runtime"))
             environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(function.runtime)"
@@ -69,18 +75,61 @@ enum SandboxLayout {
             workingDirectory: "/var/task",
             command: [initPath, "--forward", "\(runtimeAPI)=\(runDirectory)/runtime.sock"]
                 + (access.endpoint != nil ? ["--forward", "\(EnvironmentAccess.endpointAddress)=\(runDirectory)/edge.sock"] : [])
+                + resourceLimits(coreDumps: host.coreDumpsStayInSandbox).flatMap { ["--rlimit", $0] }
                 + ["--status-fd", "6", "--"] + command,
             hostUID: hostUID,
             hostGroups: hostGroups
         )
     }
 
-    /// Variables Lambda sets that a function may override.
+    /// The interpreter under /var/lang as on AWS's Python runtimes: its executable (also as `python3`
+    /// and `python`), its standard library and shared library — and nothing its installation added:
+    /// the installation's own site-packages is hidden behind an empty read-only directory, and the
+    /// host's dist-packages (in /usr/lib/python3) are not on the path of an interpreter whose prefix
+    /// is /var/lang.
+    static func pythonMounts(_ installation: PythonInstallation) -> [SandboxSpec.Mount] {
+        var mounts = installation.binds.map { SandboxSpec.Mount.readOnly(host: $0.host, at: $0.sandbox) }
+        let name = "python\(installation.version)"
+        for alias in ["python3", "python"] {
+            mounts.append(.symlink(target: name, at: "\(PythonInstallation.root)/bin/\(alias)"))
+        }
+        if installation.hasSitePackages {
+            let sitePackages = installation.sandboxStandardLibrary + "/site-packages"
+            mounts += [.tmpfs(at: sitePackages, sizeBytes: nil, mode: 0o755), .remountReadOnly(sitePackages)]
+        }
+        return mounts
+    }
+
+    /// Lambda's resource limits (`ulimit`), as AWS sets them: 1024 descriptors and 1024 processes
+    /// (its documented quotas), 64 KiB of locked memory, an 8 MiB stack, and core dumps of any size —
+    /// unless the host pipes core dumps to one of its programs, which sandboxes must not reach.
+    static func resourceLimits(coreDumps: Bool) -> [String] {
+        [
+            "nofile=1024:1024", "nproc=1024:1024", "memlock=65536:65536", "stack=8388608:unlimited",
+            coreDumps ? "core=unlimited:unlimited" : "core=0:0",
+        ]
+    }
+
+    /// Variables Lambda sets that a function may override, with AWS's values (those of `provided`
+    /// runtimes; ``pythonEnvironment`` has the Python runtimes' own). The X-Ray daemon's address is
+    /// AWS's, where no daemon listens here, as on Lambda without active tracing.
     static let defaultEnvironment = [
         "TZ": ":UTC",
         "LANG": "en_US.UTF-8",
-        "PATH": "/usr/local/bin:/usr/bin:/bin:/opt/bin",
+        "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin",
         "LD_LIBRARY_PATH": "/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+        "AWS_XRAY_DAEMON_ADDRESS": "169.254.79.129:2000",
+        "_AWS_XRAY_DAEMON_ADDRESS": "169.254.79.129",
+        "_AWS_XRAY_DAEMON_PORT": "2000",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+    ]
+
+    /// What the Python runtimes set instead of the defaults (the interpreter is under /var/lang), unless
+    /// the function sets them itself.
+    static let pythonEnvironment = [
+        "PATH": "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+        "PYTHONPATH": "/var/runtime",
     ]
 
     /// The variables Lambda sets for every function; they win over the function's own.

@@ -1,13 +1,18 @@
+import Foundation
+
 /// What a sandbox is made of: the file system it sees, its environment, its command and limits.
 struct SandboxSpec: Sendable {
     /// One element of the sandbox's file system, applied in order.
     enum Mount: Sendable, Equatable {
         case readOnly(host: String, at: String)
         case readWrite(host: String, at: String)
-        /// A tmpfs, optionally limited in size.
-        case tmpfs(at: String, sizeBytes: Int64?)
+        /// A tmpfs, optionally limited in size, with the mode of its root (bubblewrap's 0755 when nil).
+        case tmpfs(at: String, sizeBytes: Int64?, mode: mode_t? = nil)
+        /// An empty directory of the sandbox's own root, with its mode.
+        case directory(String, mode: mode_t)
+        /// Makes an earlier mount point read-only (a tmpfs hiding a directory of a read-only bind).
+        case remountReadOnly(String)
         case symlink(target: String, at: String)
-        case directory(String)
         case proc
         case dev
     }
@@ -19,9 +24,10 @@ struct SandboxSpec: Sendable {
     var workingDirectory: String
     /// The command run inside, first the executable's path inside the sandbox.
     var command: [String]
-    /// The user and group the command runs as inside the sandbox.
+    /// The user and group the command runs as inside the sandbox: Lambda's `sbx_user1051` (993) and its
+    /// group 990, which has no name.
     var uid: UInt32 = 993
-    var gid: UInt32 = 993
+    var gid: UInt32 = 990
     var hostname: String = "localhost"
     /// The host uid the sandbox's user maps to, when the server can choose one (it runs as root).
     var hostUID: UInt32?
@@ -42,11 +48,13 @@ struct SandboxSpec: Sendable {
             switch mount {
             case .readOnly(let host, let at): arguments += ["--ro-bind", host, at]
             case .readWrite(let host, let at): arguments += ["--bind", host, at]
-            case .tmpfs(let at, let size):
+            case .tmpfs(let at, let size, let mode):
                 if let size { arguments += ["--size", String(size)] }
+                if let mode { arguments += ["--perms", String(mode, radix: 8)] }
                 arguments += ["--tmpfs", at]
             case .symlink(let target, let at): arguments += ["--symlink", target, at]
-            case .directory(let path): arguments += ["--dir", path]
+            case .directory(let path, let mode): arguments += ["--perms", String(mode, radix: 8), "--dir", path]
+            case .remountReadOnly(let path): arguments += ["--remount-ro", path]
             case .proc: arguments += ["--proc", "/proc"]
             case .dev: arguments += ["--dev", "/dev"]
             }

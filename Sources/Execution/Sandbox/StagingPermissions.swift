@@ -57,6 +57,26 @@ final class StagingPermissions: Sendable {
         }
     }
 
+    /// Opens the directories under `root` (itself included) to sandboxes as ``protectStaged(_:)``
+    /// does, leaving every other entry as it is: a staged interpreter's files are links to the
+    /// installation's own, whose owner and mode are not the staging directory's to change.
+    func protectStagedDirectories(_ root: URL) throws {
+        var info = stat()
+        guard lstat(root.path, &info) == 0 else { throw Self.failure("inspect", root.path) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { return }
+        if sharesThroughGroups {
+            guard lchown(root.path, geteuid(), Self.sandboxGroup) == 0 else { throw Self.failure("change the owner of", root.path) }
+        }
+        guard chmod(root.path, sharesThroughGroups ? 0o750 : 0o700) == 0 else { throw Self.failure("set the mode of", root.path) }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: root.path)
+        } catch {
+            throw SandboxError.unavailable("cannot list \(root.path) in the sandbox staging directory: \(error)")
+        }
+        for name in names { try protectStagedDirectories(root.appendingPathComponent(name)) }
+    }
+
     /// Makes the extracted code of a package readable by the sandboxes running it and by no other
     /// user. What a sandbox may do with a file is what the package's mode gives "others" (as on
     /// Lambda, where the function's user owns none of its code): a file without that read bit stays
