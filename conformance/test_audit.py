@@ -20,7 +20,7 @@ import secrets
 
 from botocore.exceptions import ClientError
 
-from support.lam import RUNTIME, UUID, create_function, function_arn, role_arn
+from support.lam import RUNTIME, UUID, create_function, function_arn, role_arn, wait_for
 from support.packages import hello_zip
 from support.wire import fetch_url
 
@@ -78,6 +78,13 @@ def assert_cloudtrail_shape(event: dict, server, *, name: str, read_only: bool):
     assert "errorCode" not in event or event["errorCode"] is None
 
 
+def after_update(client, name: str, change):
+    """Runs `change` once `name` is Active and its previous update complete, as AWS requires."""
+    wait_for(client, "function_active_v2", name)
+    wait_for(client, "function_updated_v2", name)
+    return change()
+
+
 def test_every_operation_is_recorded_once_in_cloudtrail_form(bulwark, lambda_client, unique_name):
     secret_value = "s3cr3t-" + secrets.token_hex(12)
     other_secret = "s3cr3t-" + secrets.token_hex(12)
@@ -86,15 +93,19 @@ def test_every_operation_is_recorded_once_in_cloudtrail_form(bulwark, lambda_cli
     calls = [
         ("CreateFunction20150331", False, create_function(
             lambda_client, bulwark.account_id, unique_name, package,
-            Environment={"Variables": {"DB_PASSWORD": secret_value}}, Tags={"team": "core"},
+            Environment={"Variables": {"DB_PASSWORD": secret_value}}, Tags={"team": "core"}, wait=False,
         )),
         ("GetFunction20150331v2", True, lambda_client.get_function(FunctionName=unique_name)),
         ("GetFunctionConfiguration20150331v2", True, lambda_client.get_function_configuration(FunctionName=unique_name)),
         ("ListFunctions20150331", True, lambda_client.list_functions(MaxItems=1)),
-        ("UpdateFunctionConfiguration20150331v2", False, lambda_client.update_function_configuration(
-            FunctionName=unique_name, Environment={"Variables": {"DB_PASSWORD": other_secret}},
+        ("UpdateFunctionConfiguration20150331v2", False, after_update(
+            lambda_client, unique_name, lambda: lambda_client.update_function_configuration(
+                FunctionName=unique_name, Environment={"Variables": {"DB_PASSWORD": other_secret}},
+            ),
         )),
-        ("UpdateFunctionCode20150331v2", False, lambda_client.update_function_code(FunctionName=unique_name, ZipFile=hello_zip("v2"))),
+        ("UpdateFunctionCode20150331v2", False, after_update(
+            lambda_client, unique_name, lambda: lambda_client.update_function_code(FunctionName=unique_name, ZipFile=hello_zip("v2")),
+        )),
         ("TagResource20170331v2", False, lambda_client.tag_resource(Resource=arn, Tags={"stage": "test"})),
         ("ListTags20170331", True, lambda_client.list_tags(Resource=arn)),
         ("UntagResource20170331v2", False, lambda_client.untag_resource(Resource=arn, TagKeys=["stage"])),
@@ -168,8 +179,8 @@ def test_one_event_per_request_exactly(fresh_bulwark):
     provisioning = {event["eventID"] for event in server.trail_events()}  # the suite's execution roles
 
     client.list_functions()
-    create_function(client, server.account_id, "counted")
-    failed(lambda: create_function(client, server.account_id, "counted"))
+    create_function(client, server.account_id, "counted", wait=False)
+    failed(lambda: create_function(client, server.account_id, "counted", wait=False))
     failed(server.client("lambda", access_key=key, secret_key="q" * 40).get_account_settings)
     fetch_url(server.endpoint + "/2016-08-19/account-settings/")
     failed(lambda: client.publish_version(FunctionName="counted"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support.lam import create_function, function_arn
+from support.lam import create_function, function_arn, wait_for
 from support.packages import code_sha256, hello_zip
 from support.wire import fetch_url
 
@@ -16,6 +16,7 @@ def test_restart_keeps_functions_code_tags_and_credentials(fresh_bulwark):
                               Environment={"Variables": {"AB": "b"}}, MemorySize=256)
     create_function(client, account, "kept-too")
     client.update_function_configuration(FunctionName="kept", Timeout=30)
+    wait_for(client, "function_updated_v2", "kept")
     before = client.get_function_configuration(FunctionName="kept")
 
     server.restart()
@@ -85,6 +86,7 @@ def test_acknowledged_updates_survive_kill_9(fresh_bulwark):
     create_function(client, server.account_id, "updated")
     second = hello_zip("second")
     client.update_function_code(FunctionName="updated", ZipFile=second)
+    wait_for(client, "function_updated_v2", "updated")
     last = client.update_function_configuration(FunctionName="updated", Description="last word")
     create_function(client, server.account_id, "removed")
     client.delete_function(FunctionName="removed")
@@ -93,8 +95,12 @@ def test_acknowledged_updates_survive_kill_9(fresh_bulwark):
     server.start()
 
     client = server.client("lambda")
+    # An update acknowledged but not yet applied when the server died is applied when it starts
+    # again (a new revision once it is Successful, as on AWS).
+    wait_for(client, "function_updated_v2", "updated")
     got = client.get_function_configuration(FunctionName="updated")
-    assert (got["Description"], got["RevisionId"], got["CodeSha256"]) == ("last word", last["RevisionId"], code_sha256(second))
+    assert (got["Description"], got["CodeSha256"], got["LastUpdateStatus"]) == ("last word", code_sha256(second), "Successful")
+    assert last["LastUpdateStatus"] == "InProgress"
     assert [f["FunctionName"] for f in client.list_functions()["Functions"]] == ["updated"]
     assert client.get_function(FunctionName="updated")["Configuration"]["FunctionArn"] == function_arn(server.account_id, "updated")
 

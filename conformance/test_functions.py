@@ -20,6 +20,7 @@ from support.lam import (
     function_arn,
     function_names,
     role_arn,
+    wait_for,
 )
 from support.packages import code_sha256, hello_zip
 from support.wire import fetch_url
@@ -27,7 +28,7 @@ from support.wire import fetch_url
 
 def test_create_function_returns_the_configuration_as_aws_does(bulwark, lambda_client, unique_name):
     package = hello_zip(unique_name)
-    created = create_function(lambda_client, bulwark.account_id, unique_name, package, Description="first")
+    created = create_function(lambda_client, bulwark.account_id, unique_name, package, Description="first", wait=False)
 
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert created["FunctionName"] == unique_name
@@ -49,8 +50,9 @@ def test_create_function_returns_the_configuration_as_aws_does(bulwark, lambda_c
     assert created["Architectures"] in (["x86_64"], ["arm64"])
     assert LAST_MODIFIED.match(created["LastModified"]), created["LastModified"]
     assert UUID.match(created["RevisionId"])
-    # AWS answers Pending while it provisions; a server that is ready at once may say Active.
-    assert created["State"] in ("Pending", "Active")
+    # AWS answers Pending while it prepares the function (test_function_states.py follows it to Active).
+    assert (created["State"], created["StateReasonCode"]) == ("Pending", "Creating")
+    assert "LastUpdateStatus" not in created
 
 
 def test_get_function_returns_configuration_code_location_and_tags(bulwark, lambda_client, unique_name):
@@ -173,6 +175,8 @@ def test_update_function_configuration(bulwark, lambda_client, unique_name):
     assert updated["EphemeralStorage"] == {"Size": 1024}
     assert updated["CodeSha256"] == created["CodeSha256"]
     assert updated["RevisionId"] != created["RevisionId"]
+    assert updated["LastUpdateStatus"] == "InProgress"
+    wait_for(lambda_client, "function_updated_v2", unique_name)
     again = lambda_client.get_function_configuration(FunctionName=unique_name)
     assert again["Environment"] == {"Variables": {"AB": "b", "STAGE": "test"}}
     assert again["Timeout"] == 30
@@ -203,13 +207,15 @@ def test_update_function_code(bulwark, lambda_client, unique_name):
 
 def test_update_function_code_dry_run_changes_nothing(bulwark, lambda_client, unique_name):
     first = hello_zip("one")
-    created = create_function(lambda_client, bulwark.account_id, unique_name, first)
+    create_function(lambda_client, bulwark.account_id, unique_name, first)
+    before = lambda_client.get_function_configuration(FunctionName=unique_name)
 
     lambda_client.update_function_code(FunctionName=unique_name, ZipFile=hello_zip("two"), DryRun=True)
 
     got = lambda_client.get_function_configuration(FunctionName=unique_name)
     assert got["CodeSha256"] == code_sha256(first)
-    assert got["RevisionId"] == created["RevisionId"]
+    assert got["RevisionId"] == before["RevisionId"]
+    assert got["LastUpdateStatus"] == "Successful"
 
 
 def test_delete_function(bulwark, lambda_client, unique_name):
@@ -237,11 +243,12 @@ def test_a_deleted_name_can_be_created_again(bulwark, lambda_client, unique_name
 
 
 def test_waiters_see_the_function_active_and_updated(bulwark, lambda_client, unique_name):
-    create_function(lambda_client, bulwark.account_id, unique_name)
+    create_function(lambda_client, bulwark.account_id, unique_name, wait=False)
     lambda_client.get_waiter("function_active_v2").wait(FunctionName=unique_name, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
 
     lambda_client.update_function_configuration(FunctionName=unique_name, Timeout=5)
     lambda_client.get_waiter("function_updated_v2").wait(FunctionName=unique_name, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
+    assert lambda_client.get_function(FunctionName=unique_name)["Configuration"]["Timeout"] == 5
 
 
 def test_get_account_settings_counts_this_accounts_functions(fresh_bulwark):

@@ -14,7 +14,7 @@ from support.packages import hello_zip
 
 def host_python_runtime() -> str:
     """The Python runtime this host serves: that of /usr/bin/python3, for which `make runtimes`
-    installs AWS's runtime interface client (Bulwark refuses runtimes it cannot run).
+    installs AWS's runtime interface client (a function on a runtime this host cannot serve goes to State Failed).
     `BULWARK_TEST_RUNTIME` overrides it."""
     if os.environ.get("BULWARK_TEST_RUNTIME"):
         return os.environ["BULWARK_TEST_RUNTIME"]
@@ -50,8 +50,13 @@ def function_arn(account_id: str, name: str, region: str = "us-east-1") -> str:
     return f"arn:aws:lambda:{region}:{account_id}:function:{name}"
 
 
-def create_function(client, account_id: str, name: str, package: bytes | None = None, **parameters) -> dict:
-    """CreateFunction with the suite's defaults; `parameters` override or add members."""
+def create_function(client, account_id: str, name: str, package: bytes | None = None, *, wait: bool = True,
+                    **parameters) -> dict:
+    """CreateFunction with the suite's defaults; `parameters` override or add members.
+
+    With `wait` (the default), waits until the function is Active, as a client must (AWS's
+    function_active_v2 waiter) before it invokes or changes a new function, and returns its
+    configuration then; without, returns CreateFunction's own answer (State Pending)."""
     request = dict(
         FunctionName=name,
         Runtime=RUNTIME,
@@ -60,7 +65,21 @@ def create_function(client, account_id: str, name: str, package: bytes | None = 
         Code={"ZipFile": package if package is not None else hello_zip(name)},
     )
     request.update(parameters)
-    return client.create_function(**request)
+    created = client.create_function(**request)
+    if not wait:
+        return created
+    wait_for(client, "function_active_v2", created["FunctionArn"])
+    return client.get_function_configuration(FunctionName=created["FunctionArn"])
+
+
+# Bulwark prepares a function within milliseconds: the suite polls AWS's waiters faster than their
+# one-second default so that it stays quick, and no test depends on the timing.
+FAST_WAITER = {"Delay": 0.02, "MaxAttempts": 1500}
+
+
+def wait_for(client, waiter: str, name: str) -> None:
+    """Runs one of AWS's Lambda waiters (function_active_v2, function_updated_v2, ...) on `name`."""
+    client.get_waiter(waiter).wait(FunctionName=name, WaiterConfig=FAST_WAITER)
 
 
 def expect_error(call, code: str, status: int, message: str | None = None, *,

@@ -14,7 +14,6 @@ extension LambdaService {
         }
         let now = clock.now()
         try FunctionRules.checkRuntime(runtime, creating: true, on: now)
-        try checkRunnable(runtime)
         let memorySize = input.memorySize ?? FunctionState.defaultMemorySize
         try FunctionRules.checkMemorySize(memorySize)
         let timeout = input.timeout ?? FunctionState.defaultTimeout
@@ -42,7 +41,9 @@ extension LambdaService {
             tracingMode: input.tracingConfig?.mode ?? "PassThrough",
             logging: Self.logging(input.loggingConfig, functionName: reference.name, current: nil),
             lastModified: now,
-            codeSha256: blob.sha256Base64
+            codeSha256: blob.sha256Base64,
+            lifecycle: .creating,
+            environmentGiven: input.environment != nil
         )
         let record = FunctionVersionRecord(
             key: reference.key, version: Self.latest, configuration: try FunctionStateCoding.encode(state),
@@ -53,6 +54,7 @@ extension LambdaService {
         } catch StoreError.conflict {
             throw LambdaError.functionExists(reference.name)
         }
+        preparer.submit(reference.key)
         return Self.configuration(state, record, functionARN: reference.functionARN)
     }
 
@@ -83,10 +85,13 @@ extension LambdaService {
     }
 
     @Sendable func listFunctions(_ input: LambdaAPI.ListFunctionsRequest, _ context: CallContext) async throws -> LambdaAPI.ListFunctionsResponse {
-        if input.masterRegion != nil {
-            throw LambdaError.unsupported("Lambda@Edge replicas (MasterRegion)")
-        }
         let all = input.functionVersion == "ALL"
+        if input.masterRegion != nil {
+            // MasterRegion lists the Lambda@Edge replicas of functions mastered in that region;
+            // Bulwark replicates no function, so there are none to list.
+            guard all else { throw LambdaError.invalidParameter("MasterRegion can only be specified with FunctionVersion ALL.") }
+            return LambdaAPI.ListFunctionsResponse(functions: [])
+        }
         let pageSize = min(input.maxItems ?? Self.maximumPageSize, Self.maximumPageSize)
         let marker = try input.marker.map(ListMarker.decode)
         let records = try await database.functions.list(
@@ -97,7 +102,7 @@ extension LambdaService {
         let functions = try page.map { record in
             let state = try FunctionStateCoding.decode(record.configuration)
             let arn = FunctionReference.arn(record.key)
-            return Self.configuration(state, record, functionARN: all ? "\(arn):\(record.version)" : arn)
+            return Self.configuration(state, record, functionARN: all ? "\(arn):\(record.version)" : arn, listed: true)
         }
         let next = records.count > pageSize ? page.last.map { ListMarker(name: $0.key.name, version: $0.version).encoded } : nil
         return LambdaAPI.ListFunctionsResponse(nextMarker: next, functions: functions)
@@ -112,6 +117,7 @@ extension LambdaService {
         if input.sourceKMSKeyArn != nil { throw LambdaError.unsupported("customer managed keys for code (SourceKMSKeyArn)") }
         if let architectures = input.architectures { try FunctionRules.checkArchitectures(architectures) }
         let (current, currentRecord) = (function.state, function.record)
+        try Self.checkChangeable(current, functionARN: reference.functionARN)
         try FunctionRules.checkRuntime(current.runtime, creating: false, on: clock.now())
         let zip = try await checkPackage(input.zipFile, s3Bucket: input.s3Bucket, imageURI: input.imageUri, context: context)
         if input.dryRun == true {
@@ -122,12 +128,15 @@ extension LambdaService {
         let now = clock.now()
         let architectures = input.architectures
         let updated = try await updateLatest(reference, expectedRevision: input.revisionId) { state, record in
+            try Self.checkChangeable(state, functionARN: reference.functionARN)
+            state.lifecycle = state.currentLifecycle.updating
             state.codeSha256 = blob.sha256Base64
             state.lastModified = now
             if let architectures { state.architectures = architectures }
             record.codeSHA256 = blob.sha256Hex
             record.codeSize = blob.size
         }
+        preparer.submit(reference.key)
         return Self.configuration(updated.state, updated.record, functionARN: reference.functionARN)
     }
 
@@ -137,23 +146,26 @@ extension LambdaService {
         let function = try resolvedFunction(context)
         let reference = function.reference
         try Self.refuseUnsupported(input)
+        try Self.checkChangeable(function.state, functionARN: reference.functionARN)
         let now = clock.now()
-        if let runtime = input.runtime {
-            try FunctionRules.checkRuntime(runtime, creating: false, on: now)
-            try checkRunnable(runtime)
-        }
+        if let runtime = input.runtime { try FunctionRules.checkRuntime(runtime, creating: false, on: now) }
         if let memorySize = input.memorySize { try FunctionRules.checkMemorySize(memorySize) }
         if let timeout = input.timeout { try FunctionRules.checkTimeout(timeout) }
         if let variables = input.environment?.variables { try FunctionRules.checkEnvironment(variables) }
         if let role = input.role { try checkExecutionRole(role, of: reference, context) }
         let updated = try await updateLatest(reference, expectedRevision: input.revisionId) { state, _ in
+            try Self.checkChangeable(state, functionARN: reference.functionARN)
             try FunctionRules.checkRuntime(input.runtime ?? state.runtime, creating: false, on: now)
+            state.lifecycle = state.currentLifecycle.updating
             if let role = input.role { state.role = role }
             if let handler = input.handler { state.handler = handler }
             if let description = input.description { state.description = description }
             if let timeout = input.timeout { state.timeout = timeout }
             if let memorySize = input.memorySize { state.memorySize = memorySize }
-            if let environment = input.environment { state.environment = environment.variables ?? [:] }
+            if let environment = input.environment {
+                state.environment = environment.variables ?? [:]
+                state.environmentGiven = true
+            }
             if let runtime = input.runtime { state.runtime = runtime }
             if let size = input.ephemeralStorage?.size { state.ephemeralStorageSize = size }
             if let mode = input.tracingConfig?.mode { state.tracingMode = mode }
@@ -162,23 +174,37 @@ extension LambdaService {
             }
             state.lastModified = now
         }
+        preparer.submit(reference.key)
         return Self.configuration(updated.state, updated.record, functionARN: reference.functionARN)
     }
 
     @Sendable func deleteFunction(_ input: LambdaAPI.DeleteFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.DeleteFunctionResponse {
-        if context.resolution["FunctionName"]?.reference.qualifier == Self.latest {
-            throw LambdaError.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
+        if let qualifier = context.resolution["FunctionName"]?.reference.qualifier {
+            return try deleteVersion(qualifier, context)
         }
         let reference = try resolvedFunction(context).reference
-        if reference.qualifier != nil {
-            throw LambdaError.functionNotFound(reference.resourceARN)
-        }
         do {
             _ = try await database.functions.delete(reference.key, tagResource: reference.functionARN)
         } catch StoreError.notFound {
             throw LambdaError.functionNotFound(reference.functionARN)
         }
         return LambdaAPI.DeleteFunctionResponse(statusCode: 204)
+    }
+
+    /// DeleteFunction with a qualifier deletes one published version, in AWS's order: `$LATEST`
+    /// and aliases are refused before the version is looked for.
+    ///
+    /// AWS answers 204 for a version number the function does not have; Bulwark, which publishes
+    /// no versions yet, answers that the version is not found, so that no call acts on what does
+    /// not exist (decision 0005).
+    private func deleteVersion(_ qualifier: String, _ context: CallContext) throws -> LambdaAPI.DeleteFunctionResponse {
+        if qualifier == Self.latest {
+            throw LambdaError.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
+        }
+        guard !qualifier.isEmpty, qualifier.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else {
+            throw LambdaError.invalidParameter("Deletion of aliases is not currently supported.")
+        }
+        throw LambdaError.functionNotFound(try resolvedFunction(context).reference.resourceARN)
     }
 
     @Sendable func getCodeArchive(_ input: CodeArchive.Request, _ context: CallContext) async throws -> CodeArchive.Response {
@@ -197,9 +223,12 @@ extension LambdaService {
     static let maximumPageSize = 50
 
     /// Changes `$LATEST` atomically, with optimistic concurrency on the revision id.
+    /// A setting kept beside the version's configuration (recursion, runtime management) is
+    /// changed without a new revision (`revises: false`).
     func updateLatest(
         _ reference: FunctionReference,
         expectedRevision: String?,
+        revises: Bool = true,
         _ change: @escaping @Sendable (inout FunctionState, inout FunctionVersionRecord) throws -> Void
     ) async throws -> (state: FunctionState, record: FunctionVersionRecord) {
         do {
@@ -207,7 +236,7 @@ extension LambdaService {
                 var state = try FunctionStateCoding.decode(record.configuration)
                 try change(&state, &record)
                 record.configuration = try FunctionStateCoding.encode(state)
-                record.revisionID = Self.newRevision()
+                if revises { record.revisionID = Self.newRevision() }
             }
             return (try FunctionStateCoding.decode(record.configuration), record)
         } catch StoreError.notFound {
@@ -243,25 +272,34 @@ extension LambdaService {
 
     static func newRevision() -> String { UUID().uuidString.lowercased() }
 
-    /// Refuses a runtime this host cannot run, at creation rather than at the first invocation.
-    func checkRunnable(_ runtime: String) throws {
-        if let reason = invoker.unavailability(of: runtime) {
-            throw LambdaError.invalidParameter("Bulwark cannot run \(runtime) functions on this host: \(reason).")
-        }
+    /// Lambda refuses to change a function that is still being created or whose last change is
+    /// still being applied.
+    static func checkChangeable(_ state: FunctionState, functionARN: String) throws {
+        let lifecycle = state.currentLifecycle
+        if lifecycle.state == "Pending" { throw LambdaError.notReady(state: lifecycle.state) }
+        if lifecycle.lastUpdateStatus == "InProgress" { throw LambdaError.updateInProgress(functionARN) }
     }
 
+    /// The logging settings after a request: the log group defaults to `/aws/lambda/<name>`; the
+    /// JSON format carries log levels (INFO unless chosen), the text format none, as in AWS.
     static func logging(_ requested: LambdaAPI.LoggingConfig?, functionName: String, current: FunctionState.Logging?) -> FunctionState.Logging {
-        FunctionState.Logging(
-            logFormat: requested?.logFormat ?? current?.logFormat ?? "Text",
-            applicationLogLevel: requested?.applicationLogLevel ?? current?.applicationLogLevel,
-            systemLogLevel: requested?.systemLogLevel ?? current?.systemLogLevel,
+        let format = requested?.logFormat ?? current?.logFormat ?? "Text"
+        let json = format == "JSON"
+        return FunctionState.Logging(
+            logFormat: format,
+            applicationLogLevel: json ? requested?.applicationLogLevel ?? current?.applicationLogLevel ?? "INFO" : nil,
+            systemLogLevel: json ? requested?.systemLogLevel ?? current?.systemLogLevel ?? "INFO" : nil,
             logGroup: requested?.logGroup ?? current?.logGroup ?? "/aws/lambda/\(functionName)"
         )
     }
 
-    /// The configuration as Lambda answers it.
-    static func configuration(_ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String) -> LambdaAPI.FunctionConfiguration {
-        LambdaAPI.FunctionConfiguration(
+    /// The configuration as Lambda answers it. ListFunctions leaves out the lifecycle and the
+    /// runtime version, as AWS does (`listed`).
+    static func configuration(
+        _ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String, listed: Bool = false
+    ) -> LambdaAPI.FunctionConfiguration {
+        let lifecycle = listed ? nil : state.currentLifecycle
+        return LambdaAPI.FunctionConfiguration(
             functionName: state.name,
             functionArn: functionARN,
             runtime: state.runtime,
@@ -274,15 +312,25 @@ extension LambdaService {
             lastModified: AWSTimestamp.lambda(state.lastModified),
             codeSha256: state.codeSha256,
             version: record.version,
-            environment: state.environment.isEmpty ? nil : LambdaAPI.EnvironmentResponse(variables: state.environment),
+            environment: state.environment.isEmpty && state.environmentGiven != true
+                ? nil : LambdaAPI.EnvironmentResponse(variables: state.environment),
             tracingConfig: LambdaAPI.TracingConfigResponse(mode: state.tracingMode),
             revisionId: record.revisionID,
-            state: "Active",
-            lastUpdateStatus: "Successful",
+            state: lifecycle?.state,
+            stateReason: lifecycle?.stateReason,
+            stateReasonCode: lifecycle?.stateReasonCode,
+            lastUpdateStatus: lifecycle?.lastUpdateStatus,
+            lastUpdateStatusReason: lifecycle?.lastUpdateStatusReason,
+            lastUpdateStatusReasonCode: lifecycle?.lastUpdateStatusReasonCode,
             packageType: "Zip",
             architectures: state.architectures,
             ephemeralStorage: LambdaAPI.EphemeralStorage(size: state.ephemeralStorageSize),
             snapStart: LambdaAPI.SnapStartResponse(applyOn: "None", optimizationStatus: "Off"),
+            runtimeVersionConfig: listed
+                ? nil
+                : LambdaAPI.RuntimeVersionConfig(
+                    runtimeVersionArn: state.pinnedRuntimeVersionArn ?? RuntimeVersion.arn(of: state.runtime, region: record.key.region)
+                ),
             loggingConfig: LambdaAPI.LoggingConfig(
                 logFormat: state.logging.logFormat,
                 applicationLogLevel: state.logging.applicationLogLevel,

@@ -12,6 +12,9 @@ extension LambdaService {
         let function = try resolvedFunction(context)
         let reference = function.reference
         let (state, record) = (function.state, function.record)
+        // Only an `Active` version runs; AWS refuses a `Pending` or `Failed` one.
+        let lifecycle = state.currentLifecycle
+        guard lifecycle.state == "Active" else { throw LambdaError.notReady(state: lifecycle.state) }
         let payload = input.payload ?? Data()
         if !payload.isEmpty, (try? JSONSerialization.jsonObject(with: payload, options: [.fragmentsAllowed])) == nil {
             throw AWSError(

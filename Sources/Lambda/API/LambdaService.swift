@@ -26,6 +26,8 @@ public struct LambdaService: AWSService {
     let settings: Settings
     let invoker: any FunctionInvoker
     let executionRoles: ServiceRoleSessions
+    /// Moves created and changed functions from `Pending` / `InProgress` on; the server runs it.
+    public let preparer: FunctionPreparer
 
     public init(
         database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, clock: WallClock = .system, settings: Settings = Settings()
@@ -33,6 +35,7 @@ public struct LambdaService: AWSService {
         // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
         self.model = ServiceModel.lambda
             .adding(operations: CodeArchive.operations, shapes: CodeArchive.shapes)
+            .updating(Self.currentConstraints)
             .replacing(Shape(name: "Runtime", kind: .string))
         self.database = database
         self.code = code
@@ -40,6 +43,7 @@ public struct LambdaService: AWSService {
         self.clock = clock
         self.settings = settings
         self.executionRoles = ServiceRoleSessions(database: database, clock: clock)
+        self.preparer = FunctionPreparer(database: database, code: code, invoker: invoker)
     }
 
     /// The execution role of a function — the role the resolve stage found at the `Role` ARN — must
@@ -249,6 +253,32 @@ public struct LambdaService: AWSService {
                 references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
                 handler: deleteFunctionEventInvokeConfig
+            ),
+            ServiceOperation(
+                "GetFunctionRecursionConfig", action: "lambda:GetFunctionRecursionConfig", readOnly: true,
+                input: LambdaAPI.GetFunctionRecursionConfigRequest.self,
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
+                handler: getFunctionRecursionConfig
+            ),
+            ServiceOperation(
+                "PutFunctionRecursionConfig", action: "lambda:PutFunctionRecursionConfig", readOnly: false,
+                input: LambdaAPI.PutFunctionRecursionConfigRequest.self,
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
+                handler: putFunctionRecursionConfig
+            ),
+            ServiceOperation(
+                "GetRuntimeManagementConfig", action: "lambda:GetRuntimeManagementConfig", readOnly: true,
+                input: LambdaAPI.GetRuntimeManagementConfigRequest.self,
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
+                },
+                handler: getRuntimeManagementConfig
+            ),
+            ServiceOperation(
+                "PutRuntimeManagementConfig", action: "lambda:PutRuntimeManagementConfig", readOnly: false,
+                input: LambdaAPI.PutRuntimeManagementConfigRequest.self,
+                references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
+                },
+                handler: putRuntimeManagementConfig
             ),
             ServiceOperation(
                 CodeArchive.operationName, action: "lambda:GetFunction", readOnly: true,

@@ -10,6 +10,24 @@ enum LambdaError {
         AWSError(code: "ResourceConflictException", message: "Function already exist: \(name)", status: 409)
     }
 
+    /// An operation on a function that is not `Active` (still `Pending`, or `Failed`).
+    static func notReady(state: String) -> AWSError {
+        AWSError(
+            code: "ResourceConflictException",
+            message: "The operation cannot be performed at this time. The function is currently in the following state: \(state)",
+            status: 409
+        )
+    }
+
+    /// A change of a function while its previous change is still being applied.
+    static func updateInProgress(_ functionARN: String) -> AWSError {
+        AWSError(
+            code: "ResourceConflictException",
+            message: "The operation cannot be performed at this time. An update is in progress for resource: \(functionARN)",
+            status: 409
+        )
+    }
+
     static func invalidParameter(_ message: String) -> AWSError {
         AWSError(code: "InvalidParameterValueException", message: message, status: 400)
     }

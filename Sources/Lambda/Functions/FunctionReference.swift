@@ -76,8 +76,9 @@ struct FunctionReference: Sendable, Equatable {
     }
 
     private static func invalid(_ text: String) -> AWSError {
-        AWSError.validation(
-            "1 validation error detected: Value '\(text)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"
+        let pattern = LambdaService.currentConstraints.patterns["FunctionName"] ?? ""
+        return AWSError.validation(
+            "1 validation error detected: Value '\(text)' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)"
         )
     }
 }

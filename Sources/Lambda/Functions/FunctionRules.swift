@@ -51,7 +51,7 @@ enum FunctionRules {
     /// A runtime identifier Lambda knows, in Lambda's words when it is not one. The list in the
     /// message is of the runtimes that can still be used to create functions.
     static func checkRuntimeName(_ runtime: String, on date: Date) throws {
-        let known = ServiceModel.lambda.shapes["Runtime"]?.enumValues ?? []
+        let known = LambdaService.currentRuntimes
         guard known.contains(runtime) else {
             let supported = known.filter { !RuntimeLifecycle.of($0).blocksCreate(on: date) }
             throw LambdaError.invalidParameter(

@@ -25,6 +25,20 @@ struct FunctionState: Codable, Sendable, Equatable {
     var lastModified: Date
     /// Base64 SHA-256 of the deployment package (`CodeSha256`).
     var codeSha256: String
+    /// Where the version is in its life; nil in configurations stored before states were kept,
+    /// all of which were ready (``FunctionState/currentLifecycle``).
+    var lifecycle: FunctionLifecycle? = nil
+    /// Whether the caller gave an `Environment`, which Lambda then shows even when it is empty.
+    var environmentGiven: Bool? = nil
+    /// Recursive loop detection (`Allow` or `Terminate`); nil is Lambda's default, `Terminate`.
+    var recursiveLoop: String? = nil
+    /// The runtime update mode (`Auto`, `FunctionUpdate`, `Manual`); nil is Lambda's default, `Auto`.
+    var runtimeUpdateOn: String? = nil
+    /// The runtime version chosen in `Manual` mode.
+    var pinnedRuntimeVersionArn: String? = nil
+
+    /// The version's lifecycle.
+    var currentLifecycle: FunctionLifecycle { lifecycle ?? .active }
 
     static let defaultTimeout = 3
     static let defaultMemorySize = 128

@@ -418,6 +418,8 @@ extension ServiceModel {
             name: "GetFunctionRecursionConfig",
             httpMethod: "GET",
             requestURI: "/2024-08-31/functions/{FunctionName}/recursion-config",
+            input: "GetFunctionRecursionConfigRequest",
+            output: "GetFunctionRecursionConfigResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -509,6 +511,8 @@ extension ServiceModel {
             name: "GetRuntimeManagementConfig",
             httpMethod: "GET",
             requestURI: "/2021-07-20/functions/{FunctionName}/runtime-management-config",
+            input: "GetRuntimeManagementConfigRequest",
+            output: "GetRuntimeManagementConfigResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -834,6 +838,8 @@ extension ServiceModel {
             name: "PutFunctionRecursionConfig",
             httpMethod: "PUT",
             requestURI: "/2024-08-31/functions/{FunctionName}/recursion-config",
+            input: "PutFunctionRecursionConfigRequest",
+            output: "PutFunctionRecursionConfigResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceConflictException",
@@ -872,6 +878,8 @@ extension ServiceModel {
             name: "PutRuntimeManagementConfig",
             httpMethod: "PUT",
             requestURI: "/2021-07-20/functions/{FunctionName}/runtime-management-config",
+            input: "PutRuntimeManagementConfigRequest",
+            output: "PutRuntimeManagementConfigResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceConflictException",
@@ -1091,7 +1099,7 @@ extension ServiceModel {
 
     private static func lambdaShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(211)
+        shapes.reserveCapacity(222)
         shapes.append(Shape(
             name: "AccountLimit",
             kind: .structure,
@@ -1629,6 +1637,24 @@ extension ServiceModel {
             required: ["FunctionName"]
         ))
         shapes.append(Shape(
+            name: "GetFunctionRecursionConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "UnqualifiedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+            ],
+            required: ["FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "GetFunctionRecursionConfigResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "RecursiveLoop", shape: "RecursiveLoop")]
+        ))
+        shapes.append(Shape(
             name: "GetFunctionRequest",
             kind: .structure,
             members: [
@@ -1681,6 +1707,34 @@ extension ServiceModel {
             name: "GetPolicyResponse",
             kind: .structure,
             members: [Shape.Member(name: "Policy", shape: "String"), Shape.Member(name: "RevisionId", shape: "String")]
+        ))
+        shapes.append(Shape(
+            name: "GetRuntimeManagementConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+                Shape.Member(
+                    name: "Qualifier",
+                    shape: "NumericLatestPublishedOrAliasQualifier",
+                    location: .querystring,
+                    locationName: "Qualifier"
+                ),
+            ],
+            required: ["FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "GetRuntimeManagementConfigResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UpdateRuntimeOn", shape: "UpdateRuntimeOn"),
+                Shape.Member(name: "RuntimeVersionArn", shape: "RuntimeVersionArn"),
+                Shape.Member(name: "FunctionArn", shape: "NameSpacedFunctionArn"),
+            ]
         ))
         shapes.append(Shape(name: "Handler", kind: .string, min: 0, max: 128, pattern: #"[^\s]+"#))
         shapes.append(Shape(
@@ -2084,11 +2138,62 @@ extension ServiceModel {
             required: ["FunctionName"]
         ))
         shapes.append(Shape(
+            name: "PutFunctionRecursionConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "UnqualifiedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+                Shape.Member(name: "RecursiveLoop", shape: "RecursiveLoop"),
+            ],
+            required: ["FunctionName", "RecursiveLoop"]
+        ))
+        shapes.append(Shape(
+            name: "PutFunctionRecursionConfigResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "RecursiveLoop", shape: "RecursiveLoop")]
+        ))
+        shapes.append(Shape(
+            name: "PutRuntimeManagementConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+                Shape.Member(
+                    name: "Qualifier",
+                    shape: "NumericLatestPublishedOrAliasQualifier",
+                    location: .querystring,
+                    locationName: "Qualifier"
+                ),
+                Shape.Member(name: "UpdateRuntimeOn", shape: "UpdateRuntimeOn"),
+                Shape.Member(name: "RuntimeVersionArn", shape: "RuntimeVersionArn"),
+            ],
+            required: ["FunctionName", "UpdateRuntimeOn"]
+        ))
+        shapes.append(Shape(
+            name: "PutRuntimeManagementConfigResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UpdateRuntimeOn", shape: "UpdateRuntimeOn"),
+                Shape.Member(name: "FunctionArn", shape: "FunctionArn"),
+                Shape.Member(name: "RuntimeVersionArn", shape: "RuntimeVersionArn"),
+            ],
+            required: ["UpdateRuntimeOn", "FunctionArn"]
+        ))
+        shapes.append(Shape(
             name: "RecursiveInvocationException",
             kind: .structure,
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "Message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(name: "RecursiveLoop", kind: .string, enumValues: ["Allow", "Terminate"]))
         shapes.append(Shape(
             name: "RemovePermissionRequest",
             kind: .structure,
@@ -2444,6 +2549,13 @@ extension ServiceModel {
             members: [Shape.Member(name: "Mode", shape: "TracingMode")]
         ))
         shapes.append(Shape(name: "TracingMode", kind: .string, enumValues: ["Active", "PassThrough"]))
+        shapes.append(Shape(
+            name: "UnqualifiedFunctionName",
+            kind: .string,
+            min: 1,
+            max: 140,
+            pattern: #"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)"#
+        ))
         shapes.append(Shape(name: "UnreservedConcurrentExecutions", kind: .integer, min: 0))
         shapes.append(Shape(
             name: "UnsupportedMediaTypeException",
@@ -2507,6 +2619,7 @@ extension ServiceModel {
             ],
             required: ["FunctionName"]
         ))
+        shapes.append(Shape(name: "UpdateRuntimeOn", kind: .string, enumValues: ["Auto", "Manual", "FunctionUpdate"]))
         shapes.append(Shape(name: "Version", kind: .string, min: 1, max: 1024, pattern: #"(\$LATEST|[0-9]+)"#))
         shapes.append(Shape(
             name: "VpcConfig",

@@ -882,6 +882,38 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct GetFunctionRecursionConfigRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+
+        public init(
+            functionName: String
+        ) {
+            self.functionName = functionName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetFunctionRecursionConfigResponse: Codable, Sendable, Equatable {
+        public var recursiveLoop: String?
+
+        public init(
+            recursiveLoop: String? = nil
+        ) {
+            self.recursiveLoop = recursiveLoop
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case recursiveLoop = "RecursiveLoop"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct GetFunctionRequest: Codable, Sendable, Equatable {
         public var functionName: String
         public var qualifier: String?
@@ -969,6 +1001,50 @@ extension LambdaAPI {
         enum CodingKeys: String, CodingKey {
             case policy = "Policy"
             case revisionId = "RevisionId"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetRuntimeManagementConfigRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var qualifier: String?
+
+        public init(
+            functionName: String,
+            qualifier: String? = nil
+        ) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case qualifier = "Qualifier"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetRuntimeManagementConfigResponse: Codable, Sendable, Equatable {
+        public var updateRuntimeOn: String?
+        public var runtimeVersionArn: String?
+        public var functionArn: String?
+
+        public init(
+            updateRuntimeOn: String? = nil,
+            runtimeVersionArn: String? = nil,
+            functionArn: String? = nil
+        ) {
+            self.updateRuntimeOn = updateRuntimeOn
+            self.runtimeVersionArn = runtimeVersionArn
+            self.functionArn = functionArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case updateRuntimeOn = "UpdateRuntimeOn"
+            case runtimeVersionArn = "RuntimeVersionArn"
+            case functionArn = "FunctionArn"
         }
     }
 }
@@ -1357,6 +1433,94 @@ extension LambdaAPI {
             case maximumRetryAttempts = "MaximumRetryAttempts"
             case maximumEventAgeInSeconds = "MaximumEventAgeInSeconds"
             case destinationConfig = "DestinationConfig"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PutFunctionRecursionConfigRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var recursiveLoop: String
+
+        public init(
+            functionName: String,
+            recursiveLoop: String
+        ) {
+            self.functionName = functionName
+            self.recursiveLoop = recursiveLoop
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case recursiveLoop = "RecursiveLoop"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PutFunctionRecursionConfigResponse: Codable, Sendable, Equatable {
+        public var recursiveLoop: String?
+
+        public init(
+            recursiveLoop: String? = nil
+        ) {
+            self.recursiveLoop = recursiveLoop
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case recursiveLoop = "RecursiveLoop"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PutRuntimeManagementConfigRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var qualifier: String?
+        public var updateRuntimeOn: String
+        public var runtimeVersionArn: String?
+
+        public init(
+            functionName: String,
+            qualifier: String? = nil,
+            updateRuntimeOn: String,
+            runtimeVersionArn: String? = nil
+        ) {
+            self.functionName = functionName
+            self.qualifier = qualifier
+            self.updateRuntimeOn = updateRuntimeOn
+            self.runtimeVersionArn = runtimeVersionArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case qualifier = "Qualifier"
+            case updateRuntimeOn = "UpdateRuntimeOn"
+            case runtimeVersionArn = "RuntimeVersionArn"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PutRuntimeManagementConfigResponse: Codable, Sendable, Equatable {
+        public var updateRuntimeOn: String
+        public var functionArn: String
+        public var runtimeVersionArn: String?
+
+        public init(
+            updateRuntimeOn: String,
+            functionArn: String,
+            runtimeVersionArn: String? = nil
+        ) {
+            self.updateRuntimeOn = updateRuntimeOn
+            self.functionArn = functionArn
+            self.runtimeVersionArn = runtimeVersionArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case updateRuntimeOn = "UpdateRuntimeOn"
+            case functionArn = "FunctionArn"
+            case runtimeVersionArn = "RuntimeVersionArn"
         }
     }
 }

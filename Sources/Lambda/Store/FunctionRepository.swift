@@ -99,6 +99,15 @@ public struct FunctionRepository: Sendable {
         )
     }
 
+    /// The keys of every function whose `$LATEST` matches `predicate` on its stored configuration,
+    /// across accounts and regions (for the sweep of the function preparer at start-up).
+    public func latestKeys(where predicate: @escaping @Sendable (Data) -> Bool) async throws -> [FunctionKey] {
+        try await database.read { db in
+            try FunctionVersionRecord.fetchAll(db, sql: "SELECT * FROM lambdaFunctionVersion WHERE version = '$LATEST'")
+                .filter { predicate($0.configuration) }.map(\.key)
+        }
+    }
+
     /// Versions in (function name, version) order after `marker`, at most `limit`.
     ///
     /// - Parameters:

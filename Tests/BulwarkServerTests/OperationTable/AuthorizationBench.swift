@@ -143,14 +143,15 @@ struct BenchCall {
 }
 
 extension AuthorizationBench {
-    /// A function of the account as CreateFunction stores it (no code runs in these tests).
-    func createFunction(_ name: String, tags: [String: String] = [:]) async throws {
+    /// A function of the account as CreateFunction stores it (no code runs in these tests), `Active`
+    /// unless another `lifecycle` is given.
+    func createFunction(_ name: String, tags: [String: String] = [:], lifecycle: FunctionLifecycle? = nil) async throws {
         let key = FunctionKey(accountID: accountID, region: samples.region, name: name)
         let state = FunctionState(
             name: name, runtime: "python3.12", role: samples.roleARN, handler: "app.handler", description: "", timeout: 3, memorySize: 128,
             ephemeralStorageSize: 512, environment: [:], architectures: ["x86_64"], tracingMode: "PassThrough",
             logging: LambdaService.logging(nil, functionName: name, current: nil), lastModified: samples.time,
-            codeSha256: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+            codeSha256: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", lifecycle: lifecycle
         )
         try await database.functions.create(
             FunctionVersionRecord(

@@ -16,6 +16,8 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
+from support.lam import wait_for as run_waiter
+
 SOURCES = Path(__file__).resolve().parent
 
 
@@ -91,15 +93,12 @@ def role_arn(account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:role/execution-tests"
 
 
-def wait_until_ready(client, name: str, timeout: float = 30) -> dict:
-    """Waits for State Active and LastUpdateStatus Successful, as clients do after create and update."""
-    deadline = time.monotonic() + timeout
-    while True:
-        configuration = client.get_function_configuration(FunctionName=name)
-        if configuration.get("State") == "Active" and configuration.get("LastUpdateStatus", "Successful") == "Successful":
-            return configuration
-        assert time.monotonic() < deadline, f"{name} is not ready: {configuration.get('State')}, {configuration.get('LastUpdateStatus')}"
-        time.sleep(0.2)
+def wait_until_ready(client, name: str) -> dict:
+    """Waits for State Active and LastUpdateStatus Successful with AWS's waiters, as clients do
+    after create and update."""
+    run_waiter(client, "function_active_v2", name)
+    run_waiter(client, "function_updated_v2", name)
+    return client.get_function_configuration(FunctionName=name)
 
 
 def create(server, name: str, package: bytes | None = None, *, runtime: str | None = None,
