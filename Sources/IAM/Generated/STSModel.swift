@@ -76,7 +76,14 @@ extension ServiceModel {
             requestURI: "/",
             errors: ["InvalidAuthorizationMessageException"]
         ))
-        operations.append(OperationModel(name: "GetAccessKeyInfo", httpMethod: "POST", requestURI: "/"))
+        operations.append(OperationModel(
+            name: "GetAccessKeyInfo",
+            httpMethod: "POST",
+            requestURI: "/",
+            input: "GetAccessKeyInfoRequest",
+            output: "GetAccessKeyInfoResponse",
+            resultWrapper: "GetAccessKeyInfoResult"
+        ))
         operations.append(OperationModel(
             name: "GetCallerIdentity",
             httpMethod: "POST",
@@ -95,6 +102,9 @@ extension ServiceModel {
             name: "GetFederationToken",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetFederationTokenRequest",
+            output: "GetFederationTokenResponse",
+            resultWrapper: "GetFederationTokenResult",
             errors: ["MalformedPolicyDocumentException", "PackedPolicyTooLargeException", "RegionDisabledException"]
         ))
         operations.append(OperationModel(
@@ -121,7 +131,7 @@ extension ServiceModel {
 
     private static func stsShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(59)
+        shapes.reserveCapacity(67)
         shapes.append(Shape(
             name: "AssumeRoleRequest",
             kind: .structure,
@@ -183,6 +193,26 @@ extension ServiceModel {
             members: [Shape.Member(name: "message", shape: "expiredTradeInTokenExceptionMessage")],
             error: Shape.ErrorInfo(code: "ExpiredTradeInTokenException", httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(
+            name: "FederatedUser",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FederatedUserId", shape: "federatedIdType"),
+                Shape.Member(name: "Arn", shape: "arnType"),
+            ],
+            required: ["FederatedUserId", "Arn"]
+        ))
+        shapes.append(Shape(
+            name: "GetAccessKeyInfoRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "AccessKeyId", shape: "accessKeyIdType")],
+            required: ["AccessKeyId"]
+        ))
+        shapes.append(Shape(
+            name: "GetAccessKeyInfoResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Account", shape: "accountType")]
+        ))
         shapes.append(Shape(name: "GetCallerIdentityRequest", kind: .structure))
         shapes.append(Shape(
             name: "GetCallerIdentityResponse",
@@ -191,6 +221,27 @@ extension ServiceModel {
                 Shape.Member(name: "UserId", shape: "userIdType"),
                 Shape.Member(name: "Account", shape: "accountType"),
                 Shape.Member(name: "Arn", shape: "arnType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetFederationTokenRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Name", shape: "userNameType"),
+                Shape.Member(name: "Policy", shape: "sessionPolicyDocumentType"),
+                Shape.Member(name: "PolicyArns", shape: "policyDescriptorListType"),
+                Shape.Member(name: "DurationSeconds", shape: "durationSecondsType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ],
+            required: ["Name"]
+        ))
+        shapes.append(Shape(
+            name: "GetFederationTokenResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Credentials", shape: "Credentials"),
+                Shape.Member(name: "FederatedUser", shape: "FederatedUser"),
+                Shape.Member(name: "PackedPolicySize", shape: "nonNegativeIntegerType"),
             ]
         ))
         shapes.append(Shape(
@@ -317,6 +368,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "expiredIdentityTokenMessage", kind: .string))
         shapes.append(Shape(name: "expiredTradeInTokenExceptionMessage", kind: .string))
         shapes.append(Shape(name: "externalIdType", kind: .string, min: 2, max: 1224, pattern: #"[\w+=,.@:\/-]*"#))
+        shapes.append(Shape(name: "federatedIdType", kind: .string, min: 2, max: 193, pattern: #"[\w+=,.@\:-]*"#))
         shapes.append(Shape(name: "idpCommunicationErrorMessage", kind: .string))
         shapes.append(Shape(name: "idpRejectedClaimMessage", kind: .string))
         shapes.append(Shape(name: "invalidAuthorizationMessage", kind: .string))
@@ -332,6 +384,13 @@ extension ServiceModel {
         shapes.append(Shape(name: "roleSessionNameType", kind: .string, min: 2, max: 64, pattern: #"[\w+=,.@-]*"#))
         shapes.append(Shape(name: "serialNumberType", kind: .string, min: 9, max: 256, pattern: #"[\w+=/:,.@-]*"#))
         shapes.append(Shape(name: "sessionDurationEscalationException", kind: .string))
+        shapes.append(Shape(
+            name: "sessionPolicyDocumentType",
+            kind: .string,
+            min: 1,
+            max: 2048,
+            pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
+        ))
         shapes.append(Shape(name: "sourceIdentityType", kind: .string, min: 2, max: 64, pattern: #"[\w+=,.@-]*"#))
         shapes.append(Shape(name: "tagKeyListType", kind: .list, listMember: "tagKeyType", max: 50))
         shapes.append(Shape(
@@ -358,6 +417,7 @@ extension ServiceModel {
             pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
         ))
         shapes.append(Shape(name: "userIdType", kind: .string))
+        shapes.append(Shape(name: "userNameType", kind: .string, min: 2, max: 32, pattern: #"[\w+=,.@-]*"#))
         return shapes
     }
 }

@@ -16,6 +16,12 @@ extension DatabaseSchema {
             Migration("v2-trust-policy-principals") { db in
                 try db.execute(sql: "ALTER TABLE iamPrincipal ADD COLUMN trustPolicyPrincipals TEXT")
             },
+            // Sessions remember which of their tags are transitive (role chaining) and their managed
+            // session policies (`PolicyArns`), which limit every call made with them.
+            Migration("sts-session-transitive-tags-and-policy-arns") { db in
+                try db.execute(sql: "ALTER TABLE stsSession ADD COLUMN transitiveTagKeys TEXT")
+                try db.execute(sql: "ALTER TABLE stsSession ADD COLUMN sessionPolicyARNs TEXT")
+            },
         ]
     )
 }

@@ -85,6 +85,12 @@ extension IAMRepository {
         return inline + attached
     }
 
+    /// The managed session policies of a session (`PolicyArns`) that still exist, in the order
+    /// given; a policy deleted since allows nothing, so it is left out.
+    static func sessionPolicyTexts(_ db: Database, arns: [String]) throws -> [StoredPolicyText] {
+        try arns.compactMap { arn in try defaultDocument(db, arn).map { StoredPolicyText(name: policyName(arn), arn: arn, document: $0) } }
+    }
+
     private static func defaultDocument(_ db: Database, _ arn: String) throws -> String? {
         try String.fetchOne(
             db,
