@@ -10,6 +10,8 @@ public struct Principal: Sendable, Hashable {
         case assumedRole = "AssumedRole"
         /// A `GetFederationToken` session of an IAM user.
         case federatedUser = "FederatedUser"
+        /// A caller that presented no AWS credentials (operations that take none).
+        case unauthenticated = "Unknown"
         case awsService = "AWSService"
     }
 
@@ -79,6 +81,9 @@ public struct Principal: Sendable, Hashable {
         self.userName = userName
         self.session = session
     }
+
+    /// A caller without AWS credentials, before the operation establishes who it is.
+    public static let unauthenticated = Principal(kind: .unauthenticated, accountID: "", arn: "", principalID: "")
 
     /// The root principal of an account.
     public static func root(accountID: String, partition: String = "aws") -> Principal {

@@ -70,7 +70,7 @@ public struct CallerPolicies: Sendable {
     /// not authenticated by a key (tests, benchmarks, the policy simulator's own caller).
     public static func current(of principal: Principal, in database: BulwarkDatabase) async throws -> CallerPolicies {
         switch principal.kind {
-        case .root, .awsService:
+        case .root, .awsService, .unauthenticated:
             return .none(for: principal)
         case .iamUser:
             let found = try await database.read { db in

@@ -123,6 +123,8 @@ public struct RequestPrincipal: Sendable, Hashable {
             self = .federatedUser(accountID: principal.accountID, name: name, federatingUserARN: principal.session?.issuerARN, tags: tags)
         case .awsService:
             self = .service(principal.arn)
+        case .unauthenticated:
+            self = .anonymous
         }
     }
 

@@ -53,6 +53,9 @@ extension ServiceModel {
             name: "AssumeRoleWithWebIdentity",
             httpMethod: "POST",
             requestURI: "/",
+            input: "AssumeRoleWithWebIdentityRequest",
+            output: "AssumeRoleWithWebIdentityResponse",
+            resultWrapper: "AssumeRoleWithWebIdentityResult",
             errors: [
                 "ExpiredTokenException",
                 "IDPCommunicationErrorException",
@@ -131,7 +134,7 @@ extension ServiceModel {
 
     private static func stsShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(67)
+        shapes.reserveCapacity(74)
         shapes.append(Shape(
             name: "AssumeRoleRequest",
             kind: .structure,
@@ -162,6 +165,33 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "AssumeRoleWithWebIdentityRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "RoleArn", shape: "arnType"),
+                Shape.Member(name: "RoleSessionName", shape: "roleSessionNameType"),
+                Shape.Member(name: "WebIdentityToken", shape: "clientTokenType"),
+                Shape.Member(name: "ProviderId", shape: "urlType"),
+                Shape.Member(name: "PolicyArns", shape: "policyDescriptorListType"),
+                Shape.Member(name: "Policy", shape: "sessionPolicyDocumentType"),
+                Shape.Member(name: "DurationSeconds", shape: "roleDurationSecondsType"),
+            ],
+            required: ["RoleArn", "RoleSessionName", "WebIdentityToken"]
+        ))
+        shapes.append(Shape(
+            name: "AssumeRoleWithWebIdentityResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Credentials", shape: "Credentials"),
+                Shape.Member(name: "SubjectFromWebIdentityToken", shape: "webIdentitySubjectType"),
+                Shape.Member(name: "AssumedRoleUser", shape: "AssumedRoleUser"),
+                Shape.Member(name: "PackedPolicySize", shape: "nonNegativeIntegerType"),
+                Shape.Member(name: "Provider", shape: "Issuer"),
+                Shape.Member(name: "Audience", shape: "Audience"),
+                Shape.Member(name: "SourceIdentity", shape: "sourceIdentityType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "AssumedRoleUser",
             kind: .structure,
             members: [
@@ -170,6 +200,7 @@ extension ServiceModel {
             ],
             required: ["AssumedRoleId", "Arn"]
         ))
+        shapes.append(Shape(name: "Audience", kind: .string))
         shapes.append(Shape(
             name: "Credentials",
             kind: .structure,
@@ -282,6 +313,7 @@ extension ServiceModel {
             members: [Shape.Member(name: "message", shape: "invalidIdentityTokenMessage")],
             error: Shape.ErrorInfo(code: "InvalidIdentityToken", httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(name: "Issuer", kind: .string))
         shapes.append(Shape(
             name: "JWTPayloadSizeExceededException",
             kind: .structure,
@@ -362,6 +394,7 @@ extension ServiceModel {
             pattern: #"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"#
         ))
         shapes.append(Shape(name: "assumedRoleIdType", kind: .string, min: 2, max: 193, pattern: #"[\w+=,.@:-]*"#))
+        shapes.append(Shape(name: "clientTokenType", kind: .string, min: 4, max: 20000, sensitive: true))
         shapes.append(Shape(name: "contextAssertionType", kind: .string, min: 4, max: 2048))
         shapes.append(Shape(name: "dateType", kind: .timestamp))
         shapes.append(Shape(name: "durationSecondsType", kind: .integer, min: 900, max: 129600))
@@ -416,8 +449,10 @@ extension ServiceModel {
             min: 1,
             pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
         ))
+        shapes.append(Shape(name: "urlType", kind: .string, min: 4, max: 2048))
         shapes.append(Shape(name: "userIdType", kind: .string))
         shapes.append(Shape(name: "userNameType", kind: .string, min: 2, max: 32, pattern: #"[\w+=,.@-]*"#))
+        shapes.append(Shape(name: "webIdentitySubjectType", kind: .string, min: 6, max: 255))
         return shapes
     }
 }

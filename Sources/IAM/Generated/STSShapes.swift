@@ -96,6 +96,86 @@ extension STSAPI {
 }
 
 extension STSAPI {
+    public struct AssumeRoleWithWebIdentityRequest: Codable, Sendable, Equatable {
+        public var roleArn: String
+        public var roleSessionName: String
+        public var webIdentityToken: String
+        public var providerId: String?
+        public var policyArns: [PolicyDescriptorType]?
+        public var policy: String?
+        public var durationSeconds: Int?
+
+        public init(
+            roleArn: String,
+            roleSessionName: String,
+            webIdentityToken: String,
+            providerId: String? = nil,
+            policyArns: [PolicyDescriptorType]? = nil,
+            policy: String? = nil,
+            durationSeconds: Int? = nil
+        ) {
+            self.roleArn = roleArn
+            self.roleSessionName = roleSessionName
+            self.webIdentityToken = webIdentityToken
+            self.providerId = providerId
+            self.policyArns = policyArns
+            self.policy = policy
+            self.durationSeconds = durationSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleArn = "RoleArn"
+            case roleSessionName = "RoleSessionName"
+            case webIdentityToken = "WebIdentityToken"
+            case providerId = "ProviderId"
+            case policyArns = "PolicyArns"
+            case policy = "Policy"
+            case durationSeconds = "DurationSeconds"
+        }
+    }
+}
+
+extension STSAPI {
+    public struct AssumeRoleWithWebIdentityResponse: Codable, Sendable, Equatable {
+        public var credentials: Credentials?
+        public var subjectFromWebIdentityToken: String?
+        public var assumedRoleUser: AssumedRoleUser?
+        public var packedPolicySize: Int?
+        public var provider: String?
+        public var audience: String?
+        public var sourceIdentity: String?
+
+        public init(
+            credentials: Credentials? = nil,
+            subjectFromWebIdentityToken: String? = nil,
+            assumedRoleUser: AssumedRoleUser? = nil,
+            packedPolicySize: Int? = nil,
+            provider: String? = nil,
+            audience: String? = nil,
+            sourceIdentity: String? = nil
+        ) {
+            self.credentials = credentials
+            self.subjectFromWebIdentityToken = subjectFromWebIdentityToken
+            self.assumedRoleUser = assumedRoleUser
+            self.packedPolicySize = packedPolicySize
+            self.provider = provider
+            self.audience = audience
+            self.sourceIdentity = sourceIdentity
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case credentials = "Credentials"
+            case subjectFromWebIdentityToken = "SubjectFromWebIdentityToken"
+            case assumedRoleUser = "AssumedRoleUser"
+            case packedPolicySize = "PackedPolicySize"
+            case provider = "Provider"
+            case audience = "Audience"
+            case sourceIdentity = "SourceIdentity"
+        }
+    }
+}
+
+extension STSAPI {
     public struct AssumedRoleUser: Codable, Sendable, Equatable {
         public var assumedRoleId: String
         public var arn: String

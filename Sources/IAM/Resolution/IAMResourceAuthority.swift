@@ -16,7 +16,9 @@ public struct IAMResourceAuthority: ResourceAuthority {
         self.database = database
     }
 
-    public var kinds: [ResourceKind] { [.iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount] }
+    public var kinds: [ResourceKind] {
+        [.iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider]
+    }
 
     public func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
         try await database.read { db in try references.map { try Self.resolve($0, db, accountID: context.accountID) } }
@@ -31,6 +33,7 @@ public struct IAMResourceAuthority: ResourceAuthority {
         case .iamMFADevice: try mfaDevice(reference, db)
         case .iamAccessKey: try accessKeyOwner(reference, db, accountID: callerAccount)
         case .stsAccessKeyAccount: try accessKeyAccount(reference, db, accountID: callerAccount)
+        case .iamOIDCProvider: try oidcProvider(reference, db)
         default: preconditionFailure("IAM does not resolve \(reference.kind)")
         }
     }
@@ -95,6 +98,14 @@ public struct IAMResourceAuthority: ResourceAuthority {
         }
         return ResolvedResource(
             reference: reference, arn: user.arn, entity: key, accountID: user.accountID, tags: tags(user.tags), tagKeyPrefixes: ["aws", "iam"])
+    }
+
+    private static func oidcProvider(_ reference: ResourceReference, _ db: Database) throws -> ResolvedResource {
+        let accountID = ARN(reference.text)?.accountID ?? ""
+        guard let provider = try OIDCProviderRepository.provider(db, arn: reference.text) else {
+            return .absent(reference, arn: reference.text, accountID: accountID)
+        }
+        return ResolvedResource(reference: reference, arn: provider.arn, entity: provider, accountID: provider.accountID, tags: tags(provider.tags))
     }
 
     /// The account of a long-term key or of temporary credentials, whichever account it is in; the

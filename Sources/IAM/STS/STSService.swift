@@ -26,6 +26,7 @@ public struct STSService: AWSService {
                 handler: getCallerIdentity
             ),
             assumeRoleOperation,
+            assumeRoleWithWebIdentityOperation,
             getAccessKeyInfoOperation,
             getFederationTokenOperation,
             ServiceOperation(

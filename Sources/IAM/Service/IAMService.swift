@@ -39,7 +39,7 @@ public struct IAMService: AWSService {
     public var operations: [ServiceOperation] {
         userOperations + groupOperations + roleOperations + accessKeyOperations + mfaDeviceOperations + inlinePolicyOperations
             + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
-            + simulationOperations
+            + simulationOperations + oidcProviderOperations
     }
 
     /// Installs (or refreshes) the AWS managed policies of ``AWSManagedPolicies`` in the store, so that

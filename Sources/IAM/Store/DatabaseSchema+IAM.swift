@@ -22,6 +22,18 @@ extension DatabaseSchema {
                 try db.execute(sql: "ALTER TABLE stsSession ADD COLUMN transitiveTagKeys TEXT")
                 try db.execute(sql: "ALTER TABLE stsSession ADD COLUMN sessionPolicyARNs TEXT")
             },
+            // OpenID Connect providers of accounts, and the signing keys (JWKS) operators configure for
+            // issuers: Bulwark fetches nothing from the network.
+            Migration("oidc-providers") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamOIDCProvider (
+                            arn TEXT PRIMARY KEY NOT NULL, accountID TEXT NOT NULL, url TEXT NOT NULL, clientIDs TEXT NOT NULL,
+                            thumbprints TEXT NOT NULL, createdAt DATETIME NOT NULL, tags TEXT NOT NULL);
+                        CREATE INDEX iamOIDCProviderByAccount ON iamOIDCProvider(accountID);
+                        CREATE TABLE iamOIDCKeySet (issuerKey TEXT PRIMARY KEY NOT NULL, jwks TEXT NOT NULL, updatedAt DATETIME NOT NULL);
+                        """)
+            },
         ]
     )
 }
