@@ -46,6 +46,7 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
                 "CreateRole": ["iam:TagRole"],
                 "CreatePolicy": ["iam:TagPolicy"],
                 "CreateVirtualMFADevice": ["iam:TagMFADevice"],
+                "CreateOpenIDConnectProvider": ["iam:TagOpenIDConnectProvider"],
             ]
         case .sts:
             // Session tags need sts:TagSession too (IAM guide, "Permissions required to add session tags").
