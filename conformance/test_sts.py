@@ -85,7 +85,7 @@ def test_duration_out_of_range_is_a_validation_error(bulwark):
 
 def test_unknown_sts_action_is_invalid_action(bulwark):
     with pytest.raises(ClientError) as refused:
-        bulwark.client("sts").get_access_key_info(AccessKeyId="AKIAIOSFODNN7EXAMPLE")
+        bulwark.client("sts").assume_root(TargetPrincipal="123456789012", TaskPolicyArn={"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"})
 
     assert refused.value.response["Error"]["Code"] in ("NotImplemented", "InvalidAction")
 

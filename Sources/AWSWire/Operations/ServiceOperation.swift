@@ -37,6 +37,10 @@ public struct ServiceOperation: Sendable {
         /// Any authenticated caller, whatever its policies say: AWS documents a few operations so
         /// (`sts:GetCallerIdentity`, `sts:GetSessionToken`) because they act only on the caller itself.
         case anyAuthenticatedCaller
+        /// A caller without AWS credentials (`sts:AssumeRoleWithWebIdentity`): the request carries
+        /// its own proof of identity, which the handler verifies before it decides; the call is
+        /// still decoded, validated, resolved and audited.
+        case unsigned
     }
 
     /// The model operation name, e.g. `CreateFunction`.

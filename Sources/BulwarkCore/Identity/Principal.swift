@@ -8,6 +8,10 @@ public struct Principal: Sendable, Hashable {
         case root = "Root"
         case iamUser = "IAMUser"
         case assumedRole = "AssumedRole"
+        /// A `GetFederationToken` session of an IAM user.
+        case federatedUser = "FederatedUser"
+        /// A caller that presented no AWS credentials (operations that take none).
+        case unauthenticated = "Unknown"
         case awsService = "AWSService"
     }
 
@@ -25,10 +29,13 @@ public struct Principal: Sendable, Hashable {
 
     /// The facts of a session of temporary credentials (STS).
     public struct Session: Sendable, Hashable {
-        /// The role ARN of a role session (`sessionIssuer` in CloudTrail); nil for a user session.
+        /// The role ARN of a role session, or the IAM user's of a federated user session
+        /// (`sessionIssuer` in CloudTrail); nil for a user session.
         public var issuerARN: String?
-        /// The role's name of a role session.
+        /// The role's (or federating user's) name.
         public var issuerName: String?
+        /// The federating user's unique id (`AIDA…`) of a federated user session.
+        public var issuerID: String?
         public var sessionName: String?
         public var issuedAt: Date
         public var expiresAt: Date
@@ -38,12 +45,18 @@ public struct Principal: Sendable, Hashable {
         public var policy: String?
         /// Session tags.
         public var tags: [String: String]
+        /// The keys of the session tags that pass to sessions of roles this session assumes
+        /// (role chaining), lowercased: tag keys are case-insensitive.
+        public var transitiveTagKeys: Set<String>
+        /// The ARNs of the managed session policies.
+        public var policyARNs: [String]
         /// The function whose execution environment holds the credentials.
         public var sourceFunctionARN: String?
 
         public init(
             issuerARN: String?, issuerName: String?, sessionName: String?, issuedAt: Date, expiresAt: Date, mfaAuthenticatedAt: Date?,
-            policy: String?, tags: [String: String], sourceFunctionARN: String?
+            policy: String?, tags: [String: String], sourceFunctionARN: String?, transitiveTagKeys: Set<String> = [],
+            policyARNs: [String] = [], issuerID: String? = nil
         ) {
             self.issuerARN = issuerARN
             self.issuerName = issuerName
@@ -54,6 +67,9 @@ public struct Principal: Sendable, Hashable {
             self.policy = policy
             self.tags = tags
             self.sourceFunctionARN = sourceFunctionARN
+            self.transitiveTagKeys = transitiveTagKeys
+            self.policyARNs = policyARNs
+            self.issuerID = issuerID
         }
     }
 
@@ -65,6 +81,9 @@ public struct Principal: Sendable, Hashable {
         self.userName = userName
         self.session = session
     }
+
+    /// A caller without AWS credentials, before the operation establishes who it is.
+    public static let unauthenticated = Principal(kind: .unauthenticated, accountID: "", arn: "", principalID: "")
 
     /// The root principal of an account.
     public static func root(accountID: String, partition: String = "aws") -> Principal {

@@ -1,6 +1,7 @@
 import AWSWire
 import BulwarkCore
 import Foundation
+import HTTPTypes
 import IAM
 import Logging
 import Trail
@@ -42,9 +43,72 @@ struct Pipeline: Sendable {
     /// Answers one request. Never throws: every failure becomes the protocol's error answer.
     func handle(_ head: WireRequest, body reader: some RequestBodyReader) async -> WireResponse {
         var call = CallRecord(requestID: UUID().uuidString.lowercased(), receivedAt: clock.now(), request: head)
-        let response = await run(head, body: reader, call: &call)
+        let response: WireResponse
+        if registry.hasUnsignedOperations, Self.carriesNoCredentials(head), head.method == .post {
+            // A query-protocol request without credentials names its operation only in its body:
+            // read it (within the default limit) to learn whether the operation takes no signature.
+            do {
+                let body = try await reader.collect(upTo: defaultBodyLimit)
+                var request = head
+                request.body = body
+                if case .implemented(let entry, let match, let operation) = registry.route(request), operation.access == .unsigned {
+                    response = await runUnsigned(request, entry: entry, match: match, operation: operation, call: &call)
+                } else {
+                    // Routed by its body, it is refused by the addressed service, in its protocol.
+                    response = await run(request, body: InMemoryBody(data: body), call: &call)
+                }
+            } catch {
+                response = await run(head, body: InMemoryBody(data: Data()), call: &call)
+            }
+        } else {
+            response = await run(head, body: reader, call: &call)
+        }
         audit.record(call)
         return response
+    }
+
+    /// Whether a request claims no AWS credentials at all (no `Authorization` header, no presigned query).
+    private static func carriesNoCredentials(_ request: WireRequest) -> Bool {
+        request.header("Authorization") == nil && !request.queryItems.contains { $0.name == "X-Amz-Credential" || $0.name == "X-Amz-Signature" }
+    }
+
+    /// An operation that takes no AWS signature (`AssumeRoleWithWebIdentity`): its handler
+    /// authenticates the caller by what the request carries. The call is still decoded, validated,
+    /// resolved and audited like any other; there is no caller whose policies could be asked.
+    private func runUnsigned(
+        _ request: WireRequest, entry: ServiceRegistry.Entry, match: OperationMatch, operation: ServiceOperation, call: inout CallRecord
+    ) async -> WireResponse {
+        var request = request
+        do {
+            try request.normalizePath()
+        } catch {
+            return fail(error, call: &call)
+        }
+        call.route(.implemented(entry, match, operation))
+        var context = CallContext(
+            requestID: call.requestID,
+            principal: .unauthenticated,
+            accessKeyID: "",
+            region: "us-east-1",
+            sourceIP: request.sourceIP,
+            userAgent: request.header("User-Agent") ?? "",
+            isSecureTransport: request.isSecureTransport,
+            receivedAt: call.receivedAt,
+            presigner: URLPresigner { _, _, _ in "" }
+        )
+        do {
+            let input = try entry.codec.readInput(request, match: match)
+            call.input = input
+            let prepared = try operation.prepare(input, context: context)
+            let resolution = try await resolver.resolve(prepared.references, context: context)
+            call.resolution = resolution
+            context.resolution = resolution
+            let output = try await prepared.execute(context)
+            call.output = output
+            return entry.codec.encodeOutput(output, operation: match.operation, requestID: call.requestID)
+        } catch {
+            return fail(error, call: &call)
+        }
     }
 
     private func run(_ head: WireRequest, body reader: some RequestBodyReader, call: inout CallRecord) async -> WireResponse {

@@ -29,6 +29,8 @@ struct ServiceRegistry: Sendable {
     }
 
     let entries: [Entry]
+    /// Whether some operation takes requests without an AWS signature.
+    var hasUnsignedOperations: Bool { entries.contains { $0.operations.values.contains { $0.access == .unsigned } } }
 
     init(services: [any AWSService]) {
         entries = services.map { service in

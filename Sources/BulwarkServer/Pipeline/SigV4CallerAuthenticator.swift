@@ -30,6 +30,10 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             } catch {
                 throw error.awsError(for: family)
             }
+            // Federated user sessions cannot call IAM through the API: IAM does not accept their token.
+            if verification.identity.principal.kind == .federatedUser, service.signingName == "iam" {
+                throw SigV4Failure.invalidSessionToken.awsError(for: family)
+            }
             return AuthenticatedCaller(
                 principal: verification.identity.principal,
                 accessKeyID: verification.claims.accessKeyID,

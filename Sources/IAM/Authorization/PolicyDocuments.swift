@@ -34,9 +34,10 @@ enum PolicyDocuments {
             principalBindings: policy.principalIDs.map { PrincipalBindings(ids: $0) })
     }
 
-    /// A session policy passed to `AssumeRole`.
-    static func sessionPolicy(_ text: String) throws -> AttachedPolicy {
-        AttachedPolicy(try parse(text, kind: .session), name: "session policy")
+    /// A session policy passed to `AssumeRole` or `GetFederationToken`: the inline one, or a
+    /// managed one (`PolicyArns`) with its name and ARN.
+    static func sessionPolicy(_ text: String, name: String = "session policy", arn: String? = nil) throws -> AttachedPolicy {
+        AttachedPolicy(try parse(text, kind: .session), name: name, arn: arn)
     }
 
     private static func parse(_ text: String, kind: PolicyKind) throws -> PolicyDocument {

@@ -63,6 +63,40 @@ public struct AccessKeyLookup: SigV4CredentialLookup {
         return .found(secretAccessKey: session.secretAccessKey, identity: owner)
     }
 
+    /// The owner of a federated user session: the session of `GetFederationToken`'s caller, an IAM
+    /// user (bound to its unique id) or the root (its account id).
+    private static func federatedOwner(
+        _ db: Database, of session: SessionRecord, principalID: String, sessionToken: String, tags: [String: String]
+    ) throws -> KeyOwner? {
+        let user: IAMPrincipalRecord?
+        if principalID == session.accountID {
+            user = nil
+        } else {
+            guard let found = try IAMRepository.principal(db, .user, uniqueID: principalID), found.accountID == session.accountID else {
+                return nil
+            }
+            user = found
+        }
+        let name = session.principalName
+        let principal = Principal(
+            kind: .federatedUser,
+            accountID: session.accountID,
+            arn: "arn:aws:sts::\(session.accountID):federated-user/\(name)",
+            principalID: "\(session.accountID):\(name)",
+            session: Principal.Session(
+                issuerARN: user?.arn ?? "arn:aws:iam::\(session.accountID):root", issuerName: user?.name ?? session.accountID,
+                sessionName: nil, issuedAt: session.issuedAt, expiresAt: session.expiresAt, mfaAuthenticatedAt: nil,
+                policy: session.sessionPolicy, tags: tags, sourceFunctionARN: nil, policyARNs: session.sessionPolicyARNs,
+                issuerID: user?.uniqueID ?? session.accountID
+            )
+        )
+        return KeyOwner(
+            principal: principal, secretAccessKey: session.secretAccessKey, sessionToken: sessionToken,
+            policies: try .federatedUser(
+                principal, user: user, texts: try user.map { try IAMRepository.policyTexts(db, of: $0) },
+                sessionPolicies: IAMRepository.sessionPolicyTexts(db, arns: session.sessionPolicyARNs)))
+    }
+
     /// The principal of a long-term key of an IAM user.
     static func principal(of user: IAMPrincipalRecord) -> Principal {
         Principal(kind: .iamUser, accountID: user.accountID, arn: user.arn, principalID: user.uniqueID, userName: user.name)
@@ -87,12 +121,17 @@ public struct AccessKeyLookup: SigV4CredentialLookup {
                 session: Principal.Session(
                     issuerARN: role.arn, issuerName: role.name, sessionName: sessionName, issuedAt: session.issuedAt,
                     expiresAt: session.expiresAt, mfaAuthenticatedAt: session.mfaAuthenticatedAt, policy: session.sessionPolicy,
-                    tags: tags, sourceFunctionARN: session.sourceFunctionARN
+                    tags: tags, sourceFunctionARN: session.sourceFunctionARN, transitiveTagKeys: Set(session.transitiveTagKeys),
+                    policyARNs: session.sessionPolicyARNs
                 )
             )
             return KeyOwner(
                 principal: principal, secretAccessKey: session.secretAccessKey, sessionToken: sessionToken,
-                policies: try .roleSession(principal, role: role, texts: IAMRepository.policyTexts(db, of: role)))
+                policies: try .roleSession(
+                    principal, role: role, texts: IAMRepository.policyTexts(db, of: role),
+                    sessionPolicies: IAMRepository.sessionPolicyTexts(db, arns: session.sessionPolicyARNs)))
+        case .federatedUser:
+            return try federatedOwner(db, of: session, principalID: principalID, sessionToken: sessionToken, tags: tags)
         case .userSession:
             let userSession = Principal.Session(
                 issuerARN: nil, issuerName: nil, sessionName: nil, issuedAt: session.issuedAt, expiresAt: session.expiresAt,

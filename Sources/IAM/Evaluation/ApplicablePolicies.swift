@@ -14,8 +14,13 @@ public struct ApplicablePolicies: Sendable, Hashable {
     public var identity: [AttachedPolicy]
     /// The user's or role's permissions boundary.
     public var permissionsBoundary: AttachedPolicy?
-    /// The session policies of a role or federated user session; an empty list means none.
+    /// The session policies of a role or federated user session; an empty list means none,
+    /// unless ``sessionLimited``.
     public var session: [AttachedPolicy]
+    /// Whether session policies limit the session even when ``session`` is empty: a federated
+    /// user session without session policies, or one whose managed session policies no longer
+    /// exist, is allowed nothing by its identity-based policies.
+    public var sessionLimited: Bool
     /// The policy of the resource acted on (for `sts:AssumeRole`, the role's trust policy).
     public var resource: AttachedPolicy?
     /// How ``resource`` combines with identity-based policies.
@@ -26,12 +31,14 @@ public struct ApplicablePolicies: Sendable, Hashable {
         permissionsBoundary: AttachedPolicy? = nil,
         session: [AttachedPolicy] = [],
         resource: AttachedPolicy? = nil,
-        resourcePolicyMode: ResourcePolicyMode = .additive
+        resourcePolicyMode: ResourcePolicyMode = .additive,
+        sessionLimited: Bool = false
     ) {
         self.identity = identity
         self.permissionsBoundary = permissionsBoundary
         self.session = session
         self.resource = resource
         self.resourcePolicyMode = resourcePolicyMode
+        self.sessionLimited = sessionLimited
     }
 }

@@ -45,7 +45,8 @@ public struct PolicyEvaluator: Sendable {
         let resource = policies.resource.map { builder.evaluateResource($0, matcher) }
         let identity = builder.evaluate(policies.identity, .identityBased, matcher)
         let boundary = policies.permissionsBoundary.map { builder.evaluate([$0], .permissionsBoundary, matcher) }
-        let session = policies.session.isEmpty ? nil : builder.evaluate(policies.session, .sessionPolicy, matcher)
+        let session =
+            policies.session.isEmpty && !policies.sessionLimited ? nil : builder.evaluate(policies.session, .sessionPolicy, matcher)
 
         // 1. Explicit deny, reported in AWS's order of policy types.
         for type in [PolicyType.resourceBased, .identityBased, .permissionsBoundary, .sessionPolicy]
@@ -60,7 +61,8 @@ public struct PolicyEvaluator: Sendable {
             return builder.finish(.implicitDeny, .noAllow(in: .resourceBased))
         }
 
-        let identityAllows = principal.isRoot || !identity.isEmpty
+        // The root needs no identity-based policy, nor does a federated user session of the root.
+        let identityAllows = principal.isRoot || principal.isFederatedRoot || !identity.isEmpty
         let boundaryAllows = boundary.map { !$0.isEmpty } ?? true
         let sessionAllows = session.map { !$0.isEmpty } ?? true
         let requesterSideAllows = identityAllows && boundaryAllows && sessionAllows

@@ -118,8 +118,13 @@ public struct RequestPrincipal: Sendable, Hashable {
             let role = roleARN ?? "arn:\(partition):iam::\(principal.accountID):role/\(roleName)"
             let roleID = String(principal.principalID.split(separator: ":").first ?? "")
             self = .assumedRole(roleARN: role, sessionName: sessionName, roleID: roleID, tags: tags)
+        case .federatedUser:
+            let name = String(principal.principalID.split(separator: ":", maxSplits: 1).last ?? "")
+            self = .federatedUser(accountID: principal.accountID, name: name, federatingUserARN: principal.session?.issuerARN, tags: tags)
         case .awsService:
             self = .service(principal.arn)
+        case .unauthenticated:
+            self = .anonymous
         }
     }
 
@@ -134,6 +139,12 @@ public struct RequestPrincipal: Sendable, Hashable {
 
     var isRoot: Bool {
         if case .root = kind { return true }
+        return false
+    }
+
+    /// Whether this is a federated user session that the account root created.
+    var isFederatedRoot: Bool {
+        if case .federatedUser(_, let federating?) = kind { return ARN(federating)?.resource == "root" }
         return false
     }
 }

@@ -31,6 +31,7 @@ extension ServiceModel {
             name: "AddClientIDToOpenIDConnectProvider",
             httpMethod: "POST",
             requestURI: "/",
+            input: "AddClientIDToOpenIDConnectProviderRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -196,6 +197,9 @@ extension ServiceModel {
             name: "CreateOpenIDConnectProvider",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CreateOpenIDConnectProviderRequest",
+            output: "CreateOpenIDConnectProviderResponse",
+            resultWrapper: "CreateOpenIDConnectProviderResult",
             errors: [
                 "ConcurrentModificationException",
                 "EntityAlreadyExistsException",
@@ -394,6 +398,7 @@ extension ServiceModel {
             name: "DeleteOpenIDConnectProvider",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteOpenIDConnectProviderRequest",
             errors: ["InvalidInputException", "NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -778,6 +783,9 @@ extension ServiceModel {
             name: "GetOpenIDConnectProvider",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetOpenIDConnectProviderRequest",
+            output: "GetOpenIDConnectProviderResponse",
+            resultWrapper: "GetOpenIDConnectProviderResult",
             errors: ["InvalidInputException", "NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -1003,12 +1011,18 @@ extension ServiceModel {
             name: "ListOpenIDConnectProviderTags",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListOpenIDConnectProviderTagsRequest",
+            output: "ListOpenIDConnectProviderTagsResponse",
+            resultWrapper: "ListOpenIDConnectProviderTagsResult",
             errors: ["InvalidInputException", "NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
             name: "ListOpenIDConnectProviders",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListOpenIDConnectProvidersRequest",
+            output: "ListOpenIDConnectProvidersResponse",
+            resultWrapper: "ListOpenIDConnectProvidersResult",
             errors: ["ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -1233,6 +1247,7 @@ extension ServiceModel {
             name: "RemoveClientIDFromOpenIDConnectProvider",
             httpMethod: "POST",
             requestURI: "/",
+            input: "RemoveClientIDFromOpenIDConnectProviderRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1353,6 +1368,7 @@ extension ServiceModel {
             name: "TagOpenIDConnectProvider",
             httpMethod: "POST",
             requestURI: "/",
+            input: "TagOpenIDConnectProviderRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1450,6 +1466,7 @@ extension ServiceModel {
             name: "UntagOpenIDConnectProvider",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UntagOpenIDConnectProviderRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1578,6 +1595,7 @@ extension ServiceModel {
             name: "UpdateOpenIDConnectProviderThumbprint",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateOpenIDConnectProviderThumbprintRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1706,7 +1724,7 @@ extension ServiceModel {
 
     private static func iamShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(284)
+        shapes.reserveCapacity(305)
         shapes.append(Shape(
             name: "AccessKey",
             kind: .structure,
@@ -1746,6 +1764,15 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "ActionNameListType", kind: .list, listMember: "ActionNameType"))
         shapes.append(Shape(name: "ActionNameType", kind: .string, min: 3, max: 128))
+        shapes.append(Shape(
+            name: "AddClientIDToOpenIDConnectProviderRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType"),
+                Shape.Member(name: "ClientID", shape: "clientIDType"),
+            ],
+            required: ["OpenIDConnectProviderArn", "ClientID"]
+        ))
         shapes.append(Shape(
             name: "AddUserToGroupRequest",
             kind: .structure,
@@ -1869,6 +1896,25 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "Group", shape: "Group")],
             required: ["Group"]
+        ))
+        shapes.append(Shape(
+            name: "CreateOpenIDConnectProviderRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Url", shape: "OpenIDConnectProviderUrlType"),
+                Shape.Member(name: "ClientIDList", shape: "clientIDListType"),
+                Shape.Member(name: "ThumbprintList", shape: "thumbprintListType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ],
+            required: ["Url"]
+        ))
+        shapes.append(Shape(
+            name: "CreateOpenIDConnectProviderResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ]
         ))
         shapes.append(Shape(
             name: "CreatePolicyRequest",
@@ -2010,6 +2056,12 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "GroupName", shape: "groupNameType")],
             required: ["GroupName"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteOpenIDConnectProviderRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType")],
+            required: ["OpenIDConnectProviderArn"]
         ))
         shapes.append(Shape(
             name: "DeletePolicyRequest",
@@ -2253,6 +2305,23 @@ extension ServiceModel {
                 Shape.Member(name: "Marker", shape: "responseMarkerType"),
             ],
             required: ["Group", "Users"]
+        ))
+        shapes.append(Shape(
+            name: "GetOpenIDConnectProviderRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType")],
+            required: ["OpenIDConnectProviderArn"]
+        ))
+        shapes.append(Shape(
+            name: "GetOpenIDConnectProviderResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Url", shape: "OpenIDConnectProviderUrlType"),
+                Shape.Member(name: "ClientIDList", shape: "clientIDListType"),
+                Shape.Member(name: "ThumbprintList", shape: "thumbprintListType"),
+                Shape.Member(name: "CreateDate", shape: "dateType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ]
         ))
         shapes.append(Shape(
             name: "GetPolicyRequest",
@@ -2600,6 +2669,32 @@ extension ServiceModel {
             required: ["MFADevices"]
         ))
         shapes.append(Shape(
+            name: "ListOpenIDConnectProviderTagsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ],
+            required: ["OpenIDConnectProviderArn"]
+        ))
+        shapes.append(Shape(
+            name: "ListOpenIDConnectProviderTagsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Tags", shape: "tagListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["Tags"]
+        ))
+        shapes.append(Shape(name: "ListOpenIDConnectProvidersRequest", kind: .structure))
+        shapes.append(Shape(
+            name: "ListOpenIDConnectProvidersResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "OpenIDConnectProviderList", shape: "OpenIDConnectProviderListType")]
+        ))
+        shapes.append(Shape(
             name: "ListPoliciesRequest",
             kind: .structure,
             members: [
@@ -2824,6 +2919,17 @@ extension ServiceModel {
             error: Shape.ErrorInfo(code: "NoSuchEntity", httpStatus: 404, senderFault: true)
         ))
         shapes.append(Shape(
+            name: "OpenIDConnectProviderListEntry",
+            kind: .structure,
+            members: [Shape.Member(name: "Arn", shape: "arnType")]
+        ))
+        shapes.append(Shape(
+            name: "OpenIDConnectProviderListType",
+            kind: .list,
+            listMember: "OpenIDConnectProviderListEntry"
+        ))
+        shapes.append(Shape(name: "OpenIDConnectProviderUrlType", kind: .string, min: 1, max: 255))
+        shapes.append(Shape(
             name: "OpenIdIdpCommunicationErrorException",
             kind: .structure,
             members: [Shape.Member(name: "message", shape: "openIdIdpCommunicationErrorExceptionMessage")],
@@ -2979,6 +3085,15 @@ extension ServiceModel {
                 Shape.Member(name: "PolicyDocument", shape: "policyDocumentType"),
             ],
             required: ["UserName", "PolicyName", "PolicyDocument"]
+        ))
+        shapes.append(Shape(
+            name: "RemoveClientIDFromOpenIDConnectProviderRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType"),
+                Shape.Member(name: "ClientID", shape: "clientIDType"),
+            ],
+            required: ["OpenIDConnectProviderArn", "ClientID"]
         ))
         shapes.append(Shape(
             name: "RemoveUserFromGroupRequest",
@@ -3170,6 +3285,15 @@ extension ServiceModel {
             required: ["SerialNumber", "Tags"]
         ))
         shapes.append(Shape(
+            name: "TagOpenIDConnectProviderRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ],
+            required: ["OpenIDConnectProviderArn", "Tags"]
+        ))
+        shapes.append(Shape(
             name: "TagRoleRequest",
             kind: .structure,
             members: [
@@ -3209,6 +3333,15 @@ extension ServiceModel {
             required: ["SerialNumber", "TagKeys"]
         ))
         shapes.append(Shape(
+            name: "UntagOpenIDConnectProviderRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType"),
+                Shape.Member(name: "TagKeys", shape: "tagKeyListType"),
+            ],
+            required: ["OpenIDConnectProviderArn", "TagKeys"]
+        ))
+        shapes.append(Shape(
             name: "UntagRoleRequest",
             kind: .structure,
             members: [
@@ -3244,6 +3377,15 @@ extension ServiceModel {
                 Shape.Member(name: "PolicyDocument", shape: "policyDocumentType"),
             ],
             required: ["RoleName", "PolicyDocument"]
+        ))
+        shapes.append(Shape(
+            name: "UpdateOpenIDConnectProviderThumbprintRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "OpenIDConnectProviderArn", shape: "arnType"),
+                Shape.Member(name: "ThumbprintList", shape: "thumbprintListType"),
+            ],
+            required: ["OpenIDConnectProviderArn", "ThumbprintList"]
         ))
         shapes.append(Shape(
             name: "UpdateRoleRequest",
@@ -3319,6 +3461,8 @@ extension ServiceModel {
         shapes.append(Shape(name: "attachmentCountType", kind: .integer))
         shapes.append(Shape(name: "authenticationCodeType", kind: .string, min: 6, max: 6, pattern: #"[\d]+"#))
         shapes.append(Shape(name: "booleanType", kind: .boolean))
+        shapes.append(Shape(name: "clientIDListType", kind: .list, listMember: "clientIDType"))
+        shapes.append(Shape(name: "clientIDType", kind: .string, min: 1, max: 255))
         shapes.append(Shape(name: "credentialReportExpiredExceptionMessage", kind: .string))
         shapes.append(Shape(name: "credentialReportNotPresentExceptionMessage", kind: .string))
         shapes.append(Shape(name: "credentialReportNotReadyExceptionMessage", kind: .string))
@@ -3423,6 +3567,8 @@ extension ServiceModel {
             max: 256,
             pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#
         ))
+        shapes.append(Shape(name: "thumbprintListType", kind: .list, listMember: "thumbprintType"))
+        shapes.append(Shape(name: "thumbprintType", kind: .string, min: 40, max: 40))
         shapes.append(Shape(name: "unmodifiableEntityMessage", kind: .string))
         shapes.append(Shape(name: "unrecognizedPublicKeyEncodingMessage", kind: .string))
         shapes.append(Shape(name: "userDetailListType", kind: .list, listMember: "UserDetail"))

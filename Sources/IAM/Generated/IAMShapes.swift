@@ -92,6 +92,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct AddClientIDToOpenIDConnectProviderRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+        public var clientID: String
+
+        public init(
+            openIDConnectProviderArn: String,
+            clientID: String
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+            self.clientID = clientID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
+            case clientID = "ClientID"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct AddUserToGroupRequest: Codable, Sendable, Equatable {
         public var groupName: String
         public var userName: String
@@ -299,6 +319,54 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case group = "Group"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateOpenIDConnectProviderRequest: Codable, Sendable, Equatable {
+        public var url: String
+        public var clientIDList: [String]?
+        public var thumbprintList: [String]?
+        public var tags: [Tag]?
+
+        public init(
+            url: String,
+            clientIDList: [String]? = nil,
+            thumbprintList: [String]? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.url = url
+            self.clientIDList = clientIDList
+            self.thumbprintList = thumbprintList
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case url = "Url"
+            case clientIDList = "ClientIDList"
+            case thumbprintList = "ThumbprintList"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateOpenIDConnectProviderResponse: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String?
+        public var tags: [Tag]?
+
+        public init(
+            openIDConnectProviderArn: String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
+            case tags = "Tags"
         }
     }
 }
@@ -603,6 +671,22 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case groupName = "GroupName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeleteOpenIDConnectProviderRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+
+        public init(
+            openIDConnectProviderArn: String
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
         }
     }
 }
@@ -1087,6 +1171,54 @@ extension IAMAPI {
             case users = "Users"
             case isTruncated = "IsTruncated"
             case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetOpenIDConnectProviderRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+
+        public init(
+            openIDConnectProviderArn: String
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetOpenIDConnectProviderResponse: Codable, Sendable, Equatable {
+        public var url: String?
+        public var clientIDList: [String]?
+        public var thumbprintList: [String]?
+        public var createDate: Date?
+        public var tags: [Tag]?
+
+        public init(
+            url: String? = nil,
+            clientIDList: [String]? = nil,
+            thumbprintList: [String]? = nil,
+            createDate: Date? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.url = url
+            self.clientIDList = clientIDList
+            self.thumbprintList = thumbprintList
+            self.createDate = createDate
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case url = "Url"
+            case clientIDList = "ClientIDList"
+            case thumbprintList = "ThumbprintList"
+            case createDate = "CreateDate"
+            case tags = "Tags"
         }
     }
 }
@@ -1868,6 +2000,76 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct ListOpenIDConnectProviderTagsRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            openIDConnectProviderArn: String,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListOpenIDConnectProviderTagsResponse: Codable, Sendable, Equatable {
+        public var tags: [Tag]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            tags: [Tag],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.tags = tags
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tags = "Tags"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListOpenIDConnectProvidersRequest: Codable, Sendable, Equatable {
+        public init() {}
+    }
+}
+
+extension IAMAPI {
+    public struct ListOpenIDConnectProvidersResponse: Codable, Sendable, Equatable {
+        public var openIDConnectProviderList: [OpenIDConnectProviderListEntry]?
+
+        public init(
+            openIDConnectProviderList: [OpenIDConnectProviderListEntry]? = nil
+        ) {
+            self.openIDConnectProviderList = openIDConnectProviderList
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderList = "OpenIDConnectProviderList"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct ListPoliciesRequest: Codable, Sendable, Equatable {
         public var scope: String?
         public var onlyAttached: Bool?
@@ -2396,6 +2598,22 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct OpenIDConnectProviderListEntry: Codable, Sendable, Equatable {
+        public var arn: String?
+
+        public init(
+            arn: String? = nil
+        ) {
+            self.arn = arn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arn = "Arn"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct OrganizationsDecisionDetail: Codable, Sendable, Equatable {
         public var allowedByOrganizations: Bool?
 
@@ -2663,6 +2881,26 @@ extension IAMAPI {
             case userName = "UserName"
             case policyName = "PolicyName"
             case policyDocument = "PolicyDocument"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct RemoveClientIDFromOpenIDConnectProviderRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+        public var clientID: String
+
+        public init(
+            openIDConnectProviderArn: String,
+            clientID: String
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+            self.clientID = clientID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
+            case clientID = "ClientID"
         }
     }
 }
@@ -3116,6 +3354,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct TagOpenIDConnectProviderRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+        public var tags: [Tag]
+
+        public init(
+            openIDConnectProviderArn: String,
+            tags: [Tag]
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct TagRoleRequest: Codable, Sendable, Equatable {
         public var roleName: String
         public var tags: [Tag]
@@ -3170,6 +3428,26 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case serialNumber = "SerialNumber"
+            case tagKeys = "TagKeys"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UntagOpenIDConnectProviderRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+        public var tagKeys: [String]
+
+        public init(
+            openIDConnectProviderArn: String,
+            tagKeys: [String]
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+            self.tagKeys = tagKeys
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
             case tagKeys = "TagKeys"
         }
     }
@@ -3255,6 +3533,26 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case roleName = "RoleName"
             case policyDocument = "PolicyDocument"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UpdateOpenIDConnectProviderThumbprintRequest: Codable, Sendable, Equatable {
+        public var openIDConnectProviderArn: String
+        public var thumbprintList: [String]
+
+        public init(
+            openIDConnectProviderArn: String,
+            thumbprintList: [String]
+        ) {
+            self.openIDConnectProviderArn = openIDConnectProviderArn
+            self.thumbprintList = thumbprintList
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case openIDConnectProviderArn = "OpenIDConnectProviderArn"
+            case thumbprintList = "ThumbprintList"
         }
     }
 }

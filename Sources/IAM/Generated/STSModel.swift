@@ -53,6 +53,9 @@ extension ServiceModel {
             name: "AssumeRoleWithWebIdentity",
             httpMethod: "POST",
             requestURI: "/",
+            input: "AssumeRoleWithWebIdentityRequest",
+            output: "AssumeRoleWithWebIdentityResponse",
+            resultWrapper: "AssumeRoleWithWebIdentityResult",
             errors: [
                 "ExpiredTokenException",
                 "IDPCommunicationErrorException",
@@ -76,7 +79,14 @@ extension ServiceModel {
             requestURI: "/",
             errors: ["InvalidAuthorizationMessageException"]
         ))
-        operations.append(OperationModel(name: "GetAccessKeyInfo", httpMethod: "POST", requestURI: "/"))
+        operations.append(OperationModel(
+            name: "GetAccessKeyInfo",
+            httpMethod: "POST",
+            requestURI: "/",
+            input: "GetAccessKeyInfoRequest",
+            output: "GetAccessKeyInfoResponse",
+            resultWrapper: "GetAccessKeyInfoResult"
+        ))
         operations.append(OperationModel(
             name: "GetCallerIdentity",
             httpMethod: "POST",
@@ -95,6 +105,9 @@ extension ServiceModel {
             name: "GetFederationToken",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetFederationTokenRequest",
+            output: "GetFederationTokenResponse",
+            resultWrapper: "GetFederationTokenResult",
             errors: ["MalformedPolicyDocumentException", "PackedPolicyTooLargeException", "RegionDisabledException"]
         ))
         operations.append(OperationModel(
@@ -121,7 +134,7 @@ extension ServiceModel {
 
     private static func stsShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(59)
+        shapes.reserveCapacity(74)
         shapes.append(Shape(
             name: "AssumeRoleRequest",
             kind: .structure,
@@ -152,6 +165,33 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "AssumeRoleWithWebIdentityRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "RoleArn", shape: "arnType"),
+                Shape.Member(name: "RoleSessionName", shape: "roleSessionNameType"),
+                Shape.Member(name: "WebIdentityToken", shape: "clientTokenType"),
+                Shape.Member(name: "ProviderId", shape: "urlType"),
+                Shape.Member(name: "PolicyArns", shape: "policyDescriptorListType"),
+                Shape.Member(name: "Policy", shape: "sessionPolicyDocumentType"),
+                Shape.Member(name: "DurationSeconds", shape: "roleDurationSecondsType"),
+            ],
+            required: ["RoleArn", "RoleSessionName", "WebIdentityToken"]
+        ))
+        shapes.append(Shape(
+            name: "AssumeRoleWithWebIdentityResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Credentials", shape: "Credentials"),
+                Shape.Member(name: "SubjectFromWebIdentityToken", shape: "webIdentitySubjectType"),
+                Shape.Member(name: "AssumedRoleUser", shape: "AssumedRoleUser"),
+                Shape.Member(name: "PackedPolicySize", shape: "nonNegativeIntegerType"),
+                Shape.Member(name: "Provider", shape: "Issuer"),
+                Shape.Member(name: "Audience", shape: "Audience"),
+                Shape.Member(name: "SourceIdentity", shape: "sourceIdentityType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "AssumedRoleUser",
             kind: .structure,
             members: [
@@ -160,6 +200,7 @@ extension ServiceModel {
             ],
             required: ["AssumedRoleId", "Arn"]
         ))
+        shapes.append(Shape(name: "Audience", kind: .string))
         shapes.append(Shape(
             name: "Credentials",
             kind: .structure,
@@ -183,6 +224,26 @@ extension ServiceModel {
             members: [Shape.Member(name: "message", shape: "expiredTradeInTokenExceptionMessage")],
             error: Shape.ErrorInfo(code: "ExpiredTradeInTokenException", httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(
+            name: "FederatedUser",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FederatedUserId", shape: "federatedIdType"),
+                Shape.Member(name: "Arn", shape: "arnType"),
+            ],
+            required: ["FederatedUserId", "Arn"]
+        ))
+        shapes.append(Shape(
+            name: "GetAccessKeyInfoRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "AccessKeyId", shape: "accessKeyIdType")],
+            required: ["AccessKeyId"]
+        ))
+        shapes.append(Shape(
+            name: "GetAccessKeyInfoResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Account", shape: "accountType")]
+        ))
         shapes.append(Shape(name: "GetCallerIdentityRequest", kind: .structure))
         shapes.append(Shape(
             name: "GetCallerIdentityResponse",
@@ -191,6 +252,27 @@ extension ServiceModel {
                 Shape.Member(name: "UserId", shape: "userIdType"),
                 Shape.Member(name: "Account", shape: "accountType"),
                 Shape.Member(name: "Arn", shape: "arnType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetFederationTokenRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Name", shape: "userNameType"),
+                Shape.Member(name: "Policy", shape: "sessionPolicyDocumentType"),
+                Shape.Member(name: "PolicyArns", shape: "policyDescriptorListType"),
+                Shape.Member(name: "DurationSeconds", shape: "durationSecondsType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ],
+            required: ["Name"]
+        ))
+        shapes.append(Shape(
+            name: "GetFederationTokenResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Credentials", shape: "Credentials"),
+                Shape.Member(name: "FederatedUser", shape: "FederatedUser"),
+                Shape.Member(name: "PackedPolicySize", shape: "nonNegativeIntegerType"),
             ]
         ))
         shapes.append(Shape(
@@ -231,6 +313,7 @@ extension ServiceModel {
             members: [Shape.Member(name: "message", shape: "invalidIdentityTokenMessage")],
             error: Shape.ErrorInfo(code: "InvalidIdentityToken", httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(name: "Issuer", kind: .string))
         shapes.append(Shape(
             name: "JWTPayloadSizeExceededException",
             kind: .structure,
@@ -311,12 +394,14 @@ extension ServiceModel {
             pattern: #"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"#
         ))
         shapes.append(Shape(name: "assumedRoleIdType", kind: .string, min: 2, max: 193, pattern: #"[\w+=,.@:-]*"#))
+        shapes.append(Shape(name: "clientTokenType", kind: .string, min: 4, max: 20000, sensitive: true))
         shapes.append(Shape(name: "contextAssertionType", kind: .string, min: 4, max: 2048))
         shapes.append(Shape(name: "dateType", kind: .timestamp))
         shapes.append(Shape(name: "durationSecondsType", kind: .integer, min: 900, max: 129600))
         shapes.append(Shape(name: "expiredIdentityTokenMessage", kind: .string))
         shapes.append(Shape(name: "expiredTradeInTokenExceptionMessage", kind: .string))
         shapes.append(Shape(name: "externalIdType", kind: .string, min: 2, max: 1224, pattern: #"[\w+=,.@:\/-]*"#))
+        shapes.append(Shape(name: "federatedIdType", kind: .string, min: 2, max: 193, pattern: #"[\w+=,.@\:-]*"#))
         shapes.append(Shape(name: "idpCommunicationErrorMessage", kind: .string))
         shapes.append(Shape(name: "idpRejectedClaimMessage", kind: .string))
         shapes.append(Shape(name: "invalidAuthorizationMessage", kind: .string))
@@ -332,6 +417,13 @@ extension ServiceModel {
         shapes.append(Shape(name: "roleSessionNameType", kind: .string, min: 2, max: 64, pattern: #"[\w+=,.@-]*"#))
         shapes.append(Shape(name: "serialNumberType", kind: .string, min: 9, max: 256, pattern: #"[\w+=/:,.@-]*"#))
         shapes.append(Shape(name: "sessionDurationEscalationException", kind: .string))
+        shapes.append(Shape(
+            name: "sessionPolicyDocumentType",
+            kind: .string,
+            min: 1,
+            max: 2048,
+            pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
+        ))
         shapes.append(Shape(name: "sourceIdentityType", kind: .string, min: 2, max: 64, pattern: #"[\w+=,.@-]*"#))
         shapes.append(Shape(name: "tagKeyListType", kind: .list, listMember: "tagKeyType", max: 50))
         shapes.append(Shape(
@@ -357,7 +449,10 @@ extension ServiceModel {
             min: 1,
             pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
         ))
+        shapes.append(Shape(name: "urlType", kind: .string, min: 4, max: 2048))
         shapes.append(Shape(name: "userIdType", kind: .string))
+        shapes.append(Shape(name: "userNameType", kind: .string, min: 2, max: 32, pattern: #"[\w+=,.@-]*"#))
+        shapes.append(Shape(name: "webIdentitySubjectType", kind: .string, min: 6, max: 255))
         return shapes
     }
 }

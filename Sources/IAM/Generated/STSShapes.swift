@@ -96,6 +96,86 @@ extension STSAPI {
 }
 
 extension STSAPI {
+    public struct AssumeRoleWithWebIdentityRequest: Codable, Sendable, Equatable {
+        public var roleArn: String
+        public var roleSessionName: String
+        public var webIdentityToken: String
+        public var providerId: String?
+        public var policyArns: [PolicyDescriptorType]?
+        public var policy: String?
+        public var durationSeconds: Int?
+
+        public init(
+            roleArn: String,
+            roleSessionName: String,
+            webIdentityToken: String,
+            providerId: String? = nil,
+            policyArns: [PolicyDescriptorType]? = nil,
+            policy: String? = nil,
+            durationSeconds: Int? = nil
+        ) {
+            self.roleArn = roleArn
+            self.roleSessionName = roleSessionName
+            self.webIdentityToken = webIdentityToken
+            self.providerId = providerId
+            self.policyArns = policyArns
+            self.policy = policy
+            self.durationSeconds = durationSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleArn = "RoleArn"
+            case roleSessionName = "RoleSessionName"
+            case webIdentityToken = "WebIdentityToken"
+            case providerId = "ProviderId"
+            case policyArns = "PolicyArns"
+            case policy = "Policy"
+            case durationSeconds = "DurationSeconds"
+        }
+    }
+}
+
+extension STSAPI {
+    public struct AssumeRoleWithWebIdentityResponse: Codable, Sendable, Equatable {
+        public var credentials: Credentials?
+        public var subjectFromWebIdentityToken: String?
+        public var assumedRoleUser: AssumedRoleUser?
+        public var packedPolicySize: Int?
+        public var provider: String?
+        public var audience: String?
+        public var sourceIdentity: String?
+
+        public init(
+            credentials: Credentials? = nil,
+            subjectFromWebIdentityToken: String? = nil,
+            assumedRoleUser: AssumedRoleUser? = nil,
+            packedPolicySize: Int? = nil,
+            provider: String? = nil,
+            audience: String? = nil,
+            sourceIdentity: String? = nil
+        ) {
+            self.credentials = credentials
+            self.subjectFromWebIdentityToken = subjectFromWebIdentityToken
+            self.assumedRoleUser = assumedRoleUser
+            self.packedPolicySize = packedPolicySize
+            self.provider = provider
+            self.audience = audience
+            self.sourceIdentity = sourceIdentity
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case credentials = "Credentials"
+            case subjectFromWebIdentityToken = "SubjectFromWebIdentityToken"
+            case assumedRoleUser = "AssumedRoleUser"
+            case packedPolicySize = "PackedPolicySize"
+            case provider = "Provider"
+            case audience = "Audience"
+            case sourceIdentity = "SourceIdentity"
+        }
+    }
+}
+
+extension STSAPI {
     public struct AssumedRoleUser: Codable, Sendable, Equatable {
         public var assumedRoleId: String
         public var arn: String
@@ -144,6 +224,58 @@ extension STSAPI {
 }
 
 extension STSAPI {
+    public struct FederatedUser: Codable, Sendable, Equatable {
+        public var federatedUserId: String
+        public var arn: String
+
+        public init(
+            federatedUserId: String,
+            arn: String
+        ) {
+            self.federatedUserId = federatedUserId
+            self.arn = arn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case federatedUserId = "FederatedUserId"
+            case arn = "Arn"
+        }
+    }
+}
+
+extension STSAPI {
+    public struct GetAccessKeyInfoRequest: Codable, Sendable, Equatable {
+        public var accessKeyId: String
+
+        public init(
+            accessKeyId: String
+        ) {
+            self.accessKeyId = accessKeyId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accessKeyId = "AccessKeyId"
+        }
+    }
+}
+
+extension STSAPI {
+    public struct GetAccessKeyInfoResponse: Codable, Sendable, Equatable {
+        public var account: String?
+
+        public init(
+            account: String? = nil
+        ) {
+            self.account = account
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case account = "Account"
+        }
+    }
+}
+
+extension STSAPI {
     public struct GetCallerIdentityRequest: Codable, Sendable, Equatable {
         public init() {}
     }
@@ -169,6 +301,62 @@ extension STSAPI {
             case userId = "UserId"
             case account = "Account"
             case arn = "Arn"
+        }
+    }
+}
+
+extension STSAPI {
+    public struct GetFederationTokenRequest: Codable, Sendable, Equatable {
+        public var name: String
+        public var policy: String?
+        public var policyArns: [PolicyDescriptorType]?
+        public var durationSeconds: Int?
+        public var tags: [Tag]?
+
+        public init(
+            name: String,
+            policy: String? = nil,
+            policyArns: [PolicyDescriptorType]? = nil,
+            durationSeconds: Int? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.name = name
+            self.policy = policy
+            self.policyArns = policyArns
+            self.durationSeconds = durationSeconds
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name = "Name"
+            case policy = "Policy"
+            case policyArns = "PolicyArns"
+            case durationSeconds = "DurationSeconds"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension STSAPI {
+    public struct GetFederationTokenResponse: Codable, Sendable, Equatable {
+        public var credentials: Credentials?
+        public var federatedUser: FederatedUser?
+        public var packedPolicySize: Int?
+
+        public init(
+            credentials: Credentials? = nil,
+            federatedUser: FederatedUser? = nil,
+            packedPolicySize: Int? = nil
+        ) {
+            self.credentials = credentials
+            self.federatedUser = federatedUser
+            self.packedPolicySize = packedPolicySize
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case credentials = "Credentials"
+            case federatedUser = "FederatedUser"
+            case packedPolicySize = "PackedPolicySize"
         }
     }
 }

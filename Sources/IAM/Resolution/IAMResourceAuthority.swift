@@ -16,7 +16,9 @@ public struct IAMResourceAuthority: ResourceAuthority {
         self.database = database
     }
 
-    public var kinds: [ResourceKind] { [.iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey] }
+    public var kinds: [ResourceKind] {
+        [.iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider]
+    }
 
     public func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
         try await database.read { db in try references.map { try Self.resolve($0, db, accountID: context.accountID) } }
@@ -30,6 +32,8 @@ public struct IAMResourceAuthority: ResourceAuthority {
         case .iamPolicy: try managedPolicy(reference, db)
         case .iamMFADevice: try mfaDevice(reference, db)
         case .iamAccessKey: try accessKeyOwner(reference, db, accountID: callerAccount)
+        case .stsAccessKeyAccount: try accessKeyAccount(reference, db, accountID: callerAccount)
+        case .iamOIDCProvider: try oidcProvider(reference, db)
         default: preconditionFailure("IAM does not resolve \(reference.kind)")
         }
     }
@@ -95,6 +99,24 @@ public struct IAMResourceAuthority: ResourceAuthority {
         }
         return ResolvedResource(
             reference: reference, arn: user.arn, entity: key, accountID: user.accountID, tags: tags(user.tags), tagKeyPrefixes: ["aws", "iam"])
+    }
+
+    private static func oidcProvider(_ reference: ResourceReference, _ db: Database) throws -> ResolvedResource {
+        let accountID = ARN(reference.text)?.accountID ?? ""
+        guard let provider = try OIDCProviderRepository.provider(db, arn: reference.text) else {
+            return .absent(reference, arn: reference.text, accountID: accountID)
+        }
+        return ResolvedResource(reference: reference, arn: provider.arn, entity: provider, accountID: provider.accountID, tags: tags(provider.tags))
+    }
+
+    /// The account of a long-term key or of temporary credentials, whichever account it is in; the
+    /// entity is the account id. The resolved resource is named `*`: no policy governs a key id.
+    private static func accessKeyAccount(_ reference: ResourceReference, _ db: Database, accountID callerAccount: String) throws -> ResolvedResource {
+        let account =
+            try AccessKeyRecord.fetchOne(db, key: reference.text)?.accountID
+            ?? String.fetchOne(db, sql: "SELECT accountID FROM stsSession WHERE accessKeyID = ?", arguments: [reference.text])
+        guard let account else { return .absent(reference, arn: "*", accountID: callerAccount) }
+        return ResolvedResource(reference: reference, arn: "*", entity: account, accountID: account)
     }
 
     static func tags(_ tags: [IAMTag]) -> [String: String] {

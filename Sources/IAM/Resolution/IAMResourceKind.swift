@@ -13,6 +13,11 @@ extension ResourceKind {
     public static let iamMFADevice = ResourceKind(service: "iam", type: "mfa")
     /// A long-term access key, by id: it resolves to the user (or root) that owns it.
     public static let iamAccessKey = ResourceKind(service: "iam", type: "access-key")
+    /// An OpenID Connect provider, by ARN (exact).
+    public static let iamOIDCProvider = ResourceKind(service: "iam", type: "oidc-provider")
+    /// Any access key id Bulwark issued — long-term or temporary, of any account: it resolves to
+    /// the account the key belongs to (`sts:GetAccessKeyInfo`).
+    public static let stsAccessKeyAccount = ResourceKind(service: "sts", type: "access-key-account")
 
     /// The kind of users, groups or roles.
     static func iam(_ kind: IAMPrincipalKind) -> ResourceKind {

@@ -4,7 +4,8 @@ import Foundation
 import Store
 
 /// AWS STS: who the caller is, role sessions (`AssumeRole`, judged by the role's trust policy in
-/// the authorize stage) and MFA sessions (`GetSessionToken`).
+/// the authorize stage), MFA sessions (`GetSessionToken`), federated user sessions
+/// (`GetFederationToken`) and the account of an access key (`GetAccessKeyInfo`).
 public struct STSService: AWSService {
     public let model = ServiceModel.sts
     let database: BulwarkDatabase
@@ -24,24 +25,10 @@ public struct STSService: AWSService {
                 input: STSAPI.GetCallerIdentityRequest.self,
                 handler: getCallerIdentity
             ),
-            ServiceOperation(
-                "AssumeRole", action: "sts:AssumeRole", readOnly: true, auditsResponse: true,
-                input: STSAPI.AssumeRoleRequest.self,
-                references: { input, _ in
-                    // A role is assumed by its ARN only, never by a name.
-                    guard input.roleArn.hasPrefix("arn:") else {
-                        throw AWSError(code: "ValidationError", message: "\(input.roleArn) is invalid", status: 400)
-                    }
-                    return [ResourceReference(.iamRole, member: "RoleArn", text: input.roleArn)]
-                },
-                conditionKeys: { input, _, _ in
-                    var keys: [String: AuthorizationCheck.Value] = [:]
-                    if let externalID = input.externalId { keys["sts:ExternalId"] = .single(externalID) }
-                    if let sourceIdentity = input.sourceIdentity { keys["sts:SourceIdentity"] = .single(sourceIdentity) }
-                    return keys.merging(AuthorizationCheck.requestTagKeys((input.tags ?? []).map { (key: $0.key, value: $0.value) })) { $1 }
-                },
-                handler: assumeRole
-            ),
+            assumeRoleOperation,
+            assumeRoleWithWebIdentityOperation,
+            getAccessKeyInfoOperation,
+            getFederationTokenOperation,
             ServiceOperation(
                 "GetSessionToken", action: "sts:GetSessionToken", readOnly: true, access: .anyAuthenticatedCaller,
                 input: STSAPI.GetSessionTokenRequest.self,
@@ -56,62 +43,6 @@ public struct STSService: AWSService {
         -> STSAPI.GetCallerIdentityResponse
     {
         STSAPI.GetCallerIdentityResponse(userId: context.principal.principalID, account: context.accountID, arn: context.principal.arn)
-    }
-
-    @Sendable func assumeRole(_ input: STSAPI.AssumeRoleRequest, _ context: CallContext) async throws -> STSAPI.AssumeRoleResponse {
-        guard context.principal.kind != .root else {
-            throw AWSError(code: "AccessDenied", message: "Roles may not be assumed by root accounts.", status: 403)
-        }
-        // The authorize stage judged the trust policy of the role at exactly this ARN; where no role
-        // is, there is no trust policy to allow it.
-        guard let role = context.resolution["RoleArn"]?.entity(as: IAMPrincipalRecord.self) else {
-            throw AWSError(
-                code: "AccessDenied",
-                message: "User: \(context.principal.arn) is not authorized to perform: sts:AssumeRole on resource: \(input.roleArn)",
-                status: 403
-            )
-        }
-        // A role session assuming a role (role chaining) is limited to one hour, as AWS does.
-        let chained = context.principal.kind == .assumedRole
-        let maximum = chained ? 3600 : (role.maxSessionDuration ?? 3600)
-        let duration = input.durationSeconds ?? 3600
-        guard duration <= maximum else {
-            let message =
-                chained
-                ? "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
-                : "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-            throw AWSError(code: "ValidationError", message: message, status: 400)
-        }
-        if let policy = input.policy {
-            do {
-                _ = try PolicyDocument.parse(policy, kind: .session)
-            } catch {
-                throw AWSError(code: "MalformedPolicyDocument", message: error.message, status: 400)
-            }
-            guard PolicySizeLimit.size(of: policy) <= PolicySizeLimit.sessionPolicy else {
-                throw AWSError(
-                    code: "PackedPolicyTooLarge", message: "Packed size of the policy exceeds the maximum allowed size.", status: 400)
-            }
-        }
-        let mfaAt =
-            try await verifiedMFA(serialNumber: input.serialNumber, tokenCode: input.tokenCode, context: context)
-            ?? (chained ? context.principal.session?.mfaAuthenticatedAt : nil)
-        let credentials = try await issuer.issue(
-            SessionIssuer.Request(
-                accountID: role.accountID, kind: .roleSession, principalName: role.name, principalID: role.uniqueID,
-                sessionName: input.roleSessionName,
-                duration: TimeInterval(duration), mfaAuthenticatedAt: mfaAt, policy: input.policy,
-                tags: (input.tags ?? []).map { IAMTag(key: $0.key, value: $0.value) }, sourceAccessKeyID: context.accessKeyID
-            )
-        )
-        return STSAPI.AssumeRoleResponse(
-            credentials: Self.wire(credentials),
-            assumedRoleUser: STSAPI.AssumedRoleUser(
-                assumedRoleId: "\(role.uniqueID):\(input.roleSessionName)",
-                arn: "arn:aws:sts::\(role.accountID):assumed-role/\(role.name)/\(input.roleSessionName)"
-            ),
-            packedPolicySize: input.policy.map { min(100, PolicySizeLimit.size(of: $0) * 100 / PolicySizeLimit.sessionPolicy) }
-        )
     }
 
     @Sendable func getSessionToken(
@@ -139,7 +70,7 @@ public struct STSService: AWSService {
 
     /// Checks an MFA code against the caller's enabled device; a code is accepted once.
     /// - Returns: when MFA was proven, or nil when no device was named.
-    private func verifiedMFA(serialNumber: String?, tokenCode: String?, context: CallContext) async throws -> Date? {
+    func verifiedMFA(serialNumber: String?, tokenCode: String?, context: CallContext) async throws -> Date? {
         guard let serialNumber else {
             if tokenCode != nil {
                 throw AWSError(code: "ValidationError", message: "SerialNumber is required when TokenCode is provided.", status: 400)

@@ -29,12 +29,16 @@ public struct SessionIssuer: Sendable {
         public var tags: [IAMTag]
         public var sourceAccessKeyID: String?
         public var sourceFunctionARN: String?
+        /// The keys of `tags` that pass to sessions this one assumes, lowercased.
+        public var transitiveTagKeys: [String]
+        /// The managed session policies.
+        public var policyARNs: [String]
 
         public init(
             accountID: String, kind: SessionRecord.Kind, principalName: String, principalID: String, sessionName: String?,
             duration: TimeInterval,
             mfaAuthenticatedAt: Date? = nil, policy: String? = nil, tags: [IAMTag] = [], sourceAccessKeyID: String? = nil,
-            sourceFunctionARN: String? = nil
+            sourceFunctionARN: String? = nil, transitiveTagKeys: [String] = [], policyARNs: [String] = []
         ) {
             self.accountID = accountID
             self.kind = kind
@@ -47,6 +51,8 @@ public struct SessionIssuer: Sendable {
             self.tags = tags
             self.sourceAccessKeyID = sourceAccessKeyID
             self.sourceFunctionARN = sourceFunctionARN
+            self.transitiveTagKeys = transitiveTagKeys
+            self.policyARNs = policyARNs
         }
     }
 
@@ -74,7 +80,8 @@ public struct SessionIssuer: Sendable {
                 principalName: request.principalName, principalID: request.principalID, sessionName: request.sessionName,
                 sourceAccessKeyID: request.sourceAccessKeyID,
                 issuedAt: now, expiresAt: credentials.expiration, mfaAuthenticatedAt: request.mfaAuthenticatedAt,
-                sessionPolicy: request.policy, tags: request.tags, sourceFunctionARN: request.sourceFunctionARN
+                sessionPolicy: request.policy, tags: request.tags, sourceFunctionARN: request.sourceFunctionARN,
+                transitiveTagKeys: request.transitiveTagKeys, sessionPolicyARNs: request.policyARNs
             )
         )
         return credentials

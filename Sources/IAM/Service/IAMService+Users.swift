@@ -149,7 +149,7 @@ extension IAMService {
             return name
         case .root:
             return nil
-        case .assumedRole, .awsService:
+        case .assumedRole, .federatedUser, .awsService, .unauthenticated:
             throw IAMError.validation("Must specify userName when calling with non-User credentials")
         }
     }

@@ -39,7 +39,7 @@ public struct IAMService: AWSService {
     public var operations: [ServiceOperation] {
         userOperations + groupOperations + roleOperations + accessKeyOperations + mfaDeviceOperations + inlinePolicyOperations
             + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
-            + simulationOperations
+            + simulationOperations + oidcProviderOperations
     }
 }
 

@@ -9,4 +9,6 @@ extension BulwarkDatabase {
     public var managedPolicies: ManagedPolicyRepository { ManagedPolicyRepository(database: self) }
     /// STS sessions and MFA devices.
     public var credentials: CredentialRepository { CredentialRepository(database: self) }
+    /// OpenID Connect providers and their issuers' signing keys.
+    public var oidcProviders: OIDCProviderRepository { OIDCProviderRepository(database: self) }
 }

@@ -172,13 +172,15 @@ public struct CredentialRepository: Sendable {
                 sql: """
                     INSERT INTO stsSession
                         (accessKeyID, secretAccessKey, sessionTokenHash, accountID, kind, principalName, principalID, sessionName,
-                         sourceAccessKeyID, issuedAt, expiresAt, mfaAuthenticatedAt, sessionPolicy, tags, sourceFunctionARN)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         sourceAccessKeyID, issuedAt, expiresAt, mfaAuthenticatedAt, sessionPolicy, tags, sourceFunctionARN,
+                         transitiveTagKeys, sessionPolicyARNs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     session.accessKeyID, session.secretAccessKey, session.sessionTokenHash, session.accountID, session.kind.rawValue,
                     session.principalName, session.principalID, session.sessionName, session.sourceAccessKeyID, session.issuedAt, session.expiresAt,
                     session.mfaAuthenticatedAt, session.sessionPolicy, IAMTagCoding.encode(session.tags), session.sourceFunctionARN,
+                    StringListCoding.encode(session.transitiveTagKeys), StringListCoding.encode(session.sessionPolicyARNs),
                 ]
             )
             // Sessions expired for a day are of no use to anyone.

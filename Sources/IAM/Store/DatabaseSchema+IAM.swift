@@ -22,6 +22,24 @@ extension DatabaseSchema {
                 try db.execute(sql: "DELETE FROM iamPolicyVersion WHERE policyARN IN (SELECT arn FROM iamManagedPolicy WHERE accountID = 'aws')")
                 try db.execute(sql: "DELETE FROM iamManagedPolicy WHERE accountID = 'aws'")
             },
+            // Sessions remember which of their tags are transitive (role chaining) and their managed
+            // session policies (`PolicyArns`), which limit every call made with them.
+            Migration("v4-sts-session-transitive-tags-and-policy-arns") { db in
+                try db.execute(sql: "ALTER TABLE stsSession ADD COLUMN transitiveTagKeys TEXT")
+                try db.execute(sql: "ALTER TABLE stsSession ADD COLUMN sessionPolicyARNs TEXT")
+            },
+            // OpenID Connect providers of accounts, and the signing keys (JWKS) operators configure for
+            // issuers: Bulwark fetches nothing from the network.
+            Migration("v5-oidc-providers") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamOIDCProvider (
+                            arn TEXT PRIMARY KEY NOT NULL, accountID TEXT NOT NULL, url TEXT NOT NULL, clientIDs TEXT NOT NULL,
+                            thumbprints TEXT NOT NULL, createdAt DATETIME NOT NULL, tags TEXT NOT NULL);
+                        CREATE INDEX iamOIDCProviderByAccount ON iamOIDCProvider(accountID);
+                        CREATE TABLE iamOIDCKeySet (issuerKey TEXT PRIMARY KEY NOT NULL, jwks TEXT NOT NULL, updatedAt DATETIME NOT NULL);
+                        """)
+            },
         ]
     )
 }

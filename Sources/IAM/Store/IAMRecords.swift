@@ -194,6 +194,9 @@ public struct SessionRecord: Sendable, Equatable {
         case roleSession
         /// `GetSessionToken`: a session of an IAM user or of the root.
         case userSession
+        /// `GetFederationToken`: a federated user session of an IAM user (`principalName` is the
+        /// federated user's name, `principalID` the IAM user's unique id).
+        case federatedUser
     }
 
     /// `ASIA…`.
@@ -221,11 +224,15 @@ public struct SessionRecord: Sendable, Equatable {
     public var tags: [IAMTag]
     /// The function whose execution environment holds these credentials.
     public var sourceFunctionARN: String?
+    /// The keys of ``tags`` that pass to sessions this one assumes (lowercased).
+    public var transitiveTagKeys: [String]
+    /// The managed session policies (`PolicyArns`).
+    public var sessionPolicyARNs: [String]
 
     public init(
         accessKeyID: String, secretAccessKey: String, sessionTokenHash: String, accountID: String, kind: Kind, principalName: String,
         principalID: String?, sessionName: String?, sourceAccessKeyID: String?, issuedAt: Date, expiresAt: Date, mfaAuthenticatedAt: Date?,
-        sessionPolicy: String?, tags: [IAMTag], sourceFunctionARN: String?
+        sessionPolicy: String?, tags: [IAMTag], sourceFunctionARN: String?, transitiveTagKeys: [String] = [], sessionPolicyARNs: [String] = []
     ) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
@@ -242,6 +249,8 @@ public struct SessionRecord: Sendable, Equatable {
         self.sessionPolicy = sessionPolicy
         self.tags = tags
         self.sourceFunctionARN = sourceFunctionARN
+        self.transitiveTagKeys = transitiveTagKeys
+        self.sessionPolicyARNs = sessionPolicyARNs
     }
 }
 
@@ -252,8 +261,21 @@ extension SessionRecord: FetchableRecord {
             accountID: row["accountID"], kind: Kind(rawValue: row["kind"]) ?? .userSession, principalName: row["principalName"],
             principalID: row["principalID"], sessionName: row["sessionName"], sourceAccessKeyID: row["sourceAccessKeyID"], issuedAt: row["issuedAt"],
             expiresAt: row["expiresAt"], mfaAuthenticatedAt: row["mfaAuthenticatedAt"], sessionPolicy: row["sessionPolicy"],
-            tags: IAMTagCoding.decode(row["tags"]), sourceFunctionARN: row["sourceFunctionARN"]
+            tags: IAMTagCoding.decode(row["tags"]), sourceFunctionARN: row["sourceFunctionARN"],
+            transitiveTagKeys: StringListCoding.decode(row["transitiveTagKeys"]), sessionPolicyARNs: StringListCoding.decode(row["sessionPolicyARNs"])
         )
+    }
+}
+
+/// Lists of strings are stored as a JSON array, keeping their order.
+enum StringListCoding {
+    static func encode(_ list: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func decode(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 }
 

@@ -88,6 +88,14 @@ extension IAMRepository {
         return inline + attached
     }
 
+    /// The managed session policies of a session (`PolicyArns`) that still exist, in the order
+    /// given; a policy deleted since allows nothing, so it is left out.
+    static func sessionPolicyTexts(_ db: Database, arns: [String]) throws -> [StoredPolicyText] {
+        try arns.compactMap { arn in
+            try ManagedPolicyRepository.defaultDocument(db, arn).map { StoredPolicyText(name: policyName(arn), arn: arn, document: $0) }
+        }
+    }
+
     private static func policyName(_ arn: String) -> String {
         String(arn.split(separator: "/").last ?? Substring(arn))
     }

@@ -48,9 +48,9 @@ public struct AuditEvent: Codable, Sendable, Equatable {
 
     /// CloudTrail's `userIdentity.sessionContext`.
     public struct SessionContext: Codable, Sendable, Equatable {
-        /// The role a role session was issued for.
+        /// The role a role session was issued for, or the IAM user of a federated user session.
         public struct Issuer: Codable, Sendable, Equatable {
-            public var type = "Role"
+            public var type: String
             public var principalId: String
             public var arn: String
             public var accountId: String
@@ -68,8 +68,9 @@ public struct AuditEvent: Codable, Sendable, Equatable {
 
         init(_ session: Principal.Session, of principal: Principal) {
             if let arn = session.issuerARN, let name = session.issuerName {
-                let roleID = principal.principalID.split(separator: ":").first.map(String.init) ?? principal.principalID
-                sessionIssuer = Issuer(principalId: roleID, arn: arn, accountId: principal.accountID, userName: name)
+                let issuerID = session.issuerID ?? principal.principalID.split(separator: ":").first.map(String.init) ?? principal.principalID
+                let type = principal.kind == .federatedUser ? "IAMUser" : "Role"
+                sessionIssuer = Issuer(type: type, principalId: issuerID, arn: arn, accountId: principal.accountID, userName: name)
             }
             attributes = Attributes(
                 creationDate: AWSTimestamp.iso8601(session.issuedAt), mfaAuthenticated: session.mfaAuthenticatedAt == nil ? "false" : "true"

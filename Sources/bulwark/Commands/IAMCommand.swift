@@ -4,7 +4,7 @@ import Foundation
 /// `bulwark iam …`: IAM tools that read the data directory.
 struct IAMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "iam", abstract: "IAM tools over the data directory.", subcommands: [Explain.self]
+        commandName: "iam", abstract: "IAM tools over the data directory.", subcommands: [Explain.self, OIDCKeys.self]
     )
 
     /// `bulwark iam explain`: why a call was denied or refused, from its audit event.

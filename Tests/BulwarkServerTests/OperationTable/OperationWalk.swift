@@ -29,8 +29,9 @@ struct OperationWalk {
                 Issue.record("\(name): \(check.action) is asked on \(check.resource), which is not an ARN")
                 continue
             }
-            let service = WalkedService.resourceService(ofActionPrefix: check.action.prefix { $0 != ":" })
-            #expect(arn.service == service, "\(name): \(check.action) acts on \(check.resource), not on a resource of \(service)")
+            let services = WalkedService.resourceServices(ofActionPrefix: check.action.prefix { $0 != ":" })
+            #expect(services.contains(arn.service), "\(name): \(check.action) acts on \(check.resource), not on a resource of \(services)")
+            let service = arn.service
             #expect(arn.accountID == bench.accountID, "\(name): \(check.resource) is not in the caller's account")
             let region = service == "lambda" ? bench.samples.region : ""
             #expect(arn.region == region, "\(name): \(check.resource) is not in the region '\(region)'")

@@ -33,6 +33,8 @@ struct SampleValues {
             ("Sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
             // A function permission grants a Lambda action.
             ("Action", "lambda:InvokeFunction"),
+            // An OpenID Connect provider is created by its issuer URL.
+            ("Url", "https://\(Self.name)"),
             // Any other ARN names a user, the kind of principal an account always has.
             ("Arn", userARN),
         ]

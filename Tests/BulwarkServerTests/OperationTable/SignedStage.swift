@@ -37,8 +37,9 @@ struct SignedStage {
             logger: Logger(label: "test")
         )
         // The role the STS calls assume: its trust policy delegates to the account, whose users
-        // still need an identity-based policy allowing sts:AssumeRole.
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(bench.accountID)"},"Action":"sts:AssumeRole"}]}"#
+        // still need an identity-based policy allowing sts:AssumeRole (and sts:TagSession to pass tags).
+        let trust =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(bench.accountID)"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#
         try await bench.database.iam.create(
             IAMPrincipalRecord(
                 kind: .role, accountID: bench.accountID, name: SampleValues.name, uniqueID: "AROAWALKED", path: "/", createdAt: bench.samples.time,

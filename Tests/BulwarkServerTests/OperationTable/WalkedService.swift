@@ -46,9 +46,14 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
                 "CreateRole": ["iam:TagRole"],
                 "CreatePolicy": ["iam:TagPolicy"],
                 "CreateVirtualMFADevice": ["iam:TagMFADevice"],
+                "CreateOpenIDConnectProvider": ["iam:TagOpenIDConnectProvider"],
             ]
         case .sts:
-            [:]
+            // Session tags need sts:TagSession too (IAM guide, "Permissions required to add session tags").
+            [
+                "AssumeRole": ["sts:TagSession"],
+                "GetFederationToken": ["sts:TagSession"],
+            ]
         }
     }
 
@@ -60,8 +65,9 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The service of the ARNs an action of `prefix` acts on: STS acts on IAM roles.
-    static func resourceService(ofActionPrefix prefix: Substring) -> String {
-        prefix == "sts" ? "iam" : String(prefix)
+    /// The services of the ARNs an action of `prefix` acts on: STS acts on IAM roles and on its own
+    /// federated users.
+    static func resourceServices(ofActionPrefix prefix: Substring) -> Set<String> {
+        prefix == "sts" ? ["iam", "sts"] : [String(prefix)]
     }
 }
