@@ -15,7 +15,7 @@ BOTOCORE_VERSION ?= $(shell $(CODEGEN_PYTHON) -c 'import botocore;print(botocore
 CODEGEN_RUN = "$$($(SWIFT) build --product bulwark-codegen --show-bin-path)/bulwark-codegen" \
 	--config "$(CODEGEN_CONFIG)" --botocore-data "$(BOTOCORE_DATA)" --botocore-version "$(BOTOCORE_VERSION)"
 
-.PHONY: generate check-generated codegen-tool
+.PHONY: generate check-generated codegen-tool generate-service-principals
 
 codegen-tool:
 	@test -d "$(BOTOCORE_DATA)" || { echo "botocore's data directory not found: pip install botocore, or set BOTOCORE_DATA" >&2; exit 1; }
@@ -33,3 +33,7 @@ check-generated: codegen-tool
 	done && \
 	if [ $$status -ne 0 ]; then echo "generated files differ from botocore $(BOTOCORE_VERSION): run make generate" >&2; fi && \
 	exit $$status
+
+# The service principals IAM accepts in trust policies, from the pinned botocore (see the script).
+generate-service-principals:
+	$(CODEGEN_PYTHON) codegen/service_principals.py Sources/IAM/Policy/ServicePrincipalCatalog+Data.swift
