@@ -14,6 +14,13 @@ extension ResourceKind {
     /// A long-term access key, by id: it resolves to the user (or root) that owns it.
     public static let iamAccessKey = ResourceKind(service: "iam", type: "access-key")
 
+    /// An instance profile, by name (case-insensitive) or ARN (exact).
+    public static let iamInstanceProfile = ResourceKind(service: "iam", type: "instance-profile")
+
+    /// A user's service-specific credential, by id (`ACCA…`): it resolves to the credential, under
+    /// its user's ARN (credentials have none of their own).
+    public static let iamServiceSpecificCredential = ResourceKind(service: "iam", type: "service-specific-credential")
+
     /// The kind of users, groups or roles.
     static func iam(_ kind: IAMPrincipalKind) -> ResourceKind {
         switch kind {
