@@ -65,7 +65,7 @@ let package = Package(
             dependencies: [
                 "BulwarkCore", "AWSWire", "Store",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             // The AWS managed policy catalog (make managed-policies), read on first use.

@@ -15,7 +15,7 @@ BOTOCORE_VERSION ?= $(shell $(CODEGEN_PYTHON) -c 'import botocore;print(botocore
 CODEGEN_RUN = "$$($(SWIFT) build --product bulwark-codegen --show-bin-path)/bulwark-codegen" \
 	--config "$(CODEGEN_CONFIG)" --botocore-data "$(BOTOCORE_DATA)" --botocore-version "$(BOTOCORE_VERSION)"
 
-.PHONY: generate check-generated codegen-tool
+.PHONY: generate check-generated codegen-tool generate-service-principals
 
 codegen-tool:
 	@test -d "$(BOTOCORE_DATA)" || { echo "botocore's data directory not found: pip install botocore, or set BOTOCORE_DATA" >&2; exit 1; }
@@ -45,3 +45,7 @@ managed-policies:
 	@test -n "$(IAM_DATASET)" || { echo "set IAM_DATASET to a git clone of https://github.com/iann0036/iam-dataset" >&2; exit 1; }
 	$(CODEGEN_PYTHON) codegen/managed_policies.py --dataset "$(IAM_DATASET)" --commit "$(IAM_DATASET_COMMIT)" \
 		--output Sources/IAM/Managed/Resources
+
+# The service principals IAM accepts in trust policies, from the pinned botocore (see the script).
+generate-service-principals:
+	$(CODEGEN_PYTHON) codegen/service_principals.py Sources/IAM/Policy/ServicePrincipalCatalog+Data.swift

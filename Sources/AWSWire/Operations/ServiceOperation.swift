@@ -190,3 +190,6 @@ public struct PreparedCall: Sendable {
 public struct EmptyOutput: Codable, Sendable, Equatable {
     public init() {}
 }
+
+/// The input of an operation whose model declares none (IAM's `GetAccountSummary`).
+public typealias EmptyInput = EmptyOutput

@@ -44,6 +44,7 @@ extension ServiceModel {
             name: "AddRoleToInstanceProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "AddRoleToInstanceProfileRequest",
             errors: [
                 "EntityAlreadyExistsException",
                 "LimitExceededException",
@@ -136,6 +137,7 @@ extension ServiceModel {
             name: "CreateAccountAlias",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CreateAccountAliasRequest",
             errors: [
                 "ConcurrentModificationException",
                 "EntityAlreadyExistsException",
@@ -173,6 +175,9 @@ extension ServiceModel {
             name: "CreateInstanceProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CreateInstanceProfileRequest",
+            output: "CreateInstanceProfileResponse",
+            resultWrapper: "CreateInstanceProfileResult",
             errors: [
                 "ConcurrentModificationException",
                 "EntityAlreadyExistsException",
@@ -185,6 +190,9 @@ extension ServiceModel {
             name: "CreateLoginProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CreateLoginProfileRequest",
+            output: "CreateLoginProfileResponse",
+            resultWrapper: "CreateLoginProfileResult",
             errors: [
                 "EntityAlreadyExistsException",
                 "LimitExceededException",
@@ -283,6 +291,9 @@ extension ServiceModel {
             name: "CreateServiceSpecificCredential",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CreateServiceSpecificCredentialRequest",
+            output: "CreateServiceSpecificCredentialResponse",
+            resultWrapper: "CreateServiceSpecificCredentialResult",
             errors: ["LimitExceededException", "NoSuchEntityException", "ServiceNotSupportedException"]
         ))
         operations.append(OperationModel(
@@ -340,6 +351,7 @@ extension ServiceModel {
             name: "DeleteAccountAlias",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteAccountAliasRequest",
             errors: [
                 "ConcurrentModificationException",
                 "LimitExceededException",
@@ -376,6 +388,7 @@ extension ServiceModel {
             name: "DeleteInstanceProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteInstanceProfileRequest",
             errors: [
                 "DeleteConflictException",
                 "LimitExceededException",
@@ -387,6 +400,7 @@ extension ServiceModel {
             name: "DeleteLoginProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteLoginProfileRequest",
             errors: [
                 "EntityTemporarilyUnmodifiableException",
                 "LimitExceededException",
@@ -498,6 +512,7 @@ extension ServiceModel {
             name: "DeleteServiceSpecificCredential",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteServiceSpecificCredentialRequest",
             errors: ["NoSuchEntityException"]
         ))
         operations.append(OperationModel(
@@ -665,6 +680,8 @@ extension ServiceModel {
             name: "GenerateCredentialReport",
             httpMethod: "POST",
             requestURI: "/",
+            output: "GenerateCredentialReportResponse",
+            resultWrapper: "GenerateCredentialReportResult",
             errors: ["LimitExceededException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -700,12 +717,16 @@ extension ServiceModel {
             name: "GetAccountPasswordPolicy",
             httpMethod: "POST",
             requestURI: "/",
+            output: "GetAccountPasswordPolicyResponse",
+            resultWrapper: "GetAccountPasswordPolicyResult",
             errors: ["NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
             name: "GetAccountSummary",
             httpMethod: "POST",
             requestURI: "/",
+            output: "GetAccountSummaryResponse",
+            resultWrapper: "GetAccountSummaryResult",
             errors: ["ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -724,6 +745,8 @@ extension ServiceModel {
             name: "GetCredentialReport",
             httpMethod: "POST",
             requestURI: "/",
+            output: "GetCredentialReportResponse",
+            resultWrapper: "GetCredentialReportResult",
             errors: [
                 "CredentialReportExpiredException",
                 "CredentialReportNotPresentException",
@@ -765,12 +788,18 @@ extension ServiceModel {
             name: "GetInstanceProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetInstanceProfileRequest",
+            output: "GetInstanceProfileResponse",
+            resultWrapper: "GetInstanceProfileResult",
             errors: ["NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
             name: "GetLoginProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetLoginProfileRequest",
+            output: "GetLoginProfileResponse",
+            resultWrapper: "GetLoginProfileResult",
             errors: ["NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -903,6 +932,9 @@ extension ServiceModel {
             name: "ListAccountAliases",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListAccountAliasesRequest",
+            output: "ListAccountAliasesResponse",
+            resultWrapper: "ListAccountAliasesResult",
             errors: ["ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -975,18 +1007,27 @@ extension ServiceModel {
             name: "ListInstanceProfileTags",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListInstanceProfileTagsRequest",
+            output: "ListInstanceProfileTagsResponse",
+            resultWrapper: "ListInstanceProfileTagsResult",
             errors: ["NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
             name: "ListInstanceProfiles",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListInstanceProfilesRequest",
+            output: "ListInstanceProfilesResponse",
+            resultWrapper: "ListInstanceProfilesResult",
             errors: ["ServiceFailureException"]
         ))
         operations.append(OperationModel(
             name: "ListInstanceProfilesForRole",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListInstanceProfilesForRoleRequest",
+            output: "ListInstanceProfilesForRoleResponse",
+            resultWrapper: "ListInstanceProfilesForRoleResult",
             errors: ["NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -1127,6 +1168,9 @@ extension ServiceModel {
             name: "ListServiceSpecificCredentials",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListServiceSpecificCredentialsRequest",
+            output: "ListServiceSpecificCredentialsResponse",
+            resultWrapper: "ListServiceSpecificCredentialsResult",
             errors: ["NoSuchEntityException", "ServiceNotSupportedException"]
         ))
         operations.append(OperationModel(
@@ -1259,6 +1303,7 @@ extension ServiceModel {
             name: "RemoveRoleFromInstanceProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "RemoveRoleFromInstanceProfileRequest",
             errors: [
                 "LimitExceededException",
                 "NoSuchEntityException",
@@ -1277,6 +1322,9 @@ extension ServiceModel {
             name: "ResetServiceSpecificCredential",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ResetServiceSpecificCredentialRequest",
+            output: "ResetServiceSpecificCredentialResponse",
+            resultWrapper: "ResetServiceSpecificCredentialResult",
             errors: ["NoSuchEntityException"]
         ))
         operations.append(OperationModel(
@@ -1343,6 +1391,7 @@ extension ServiceModel {
             name: "TagInstanceProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "TagInstanceProfileRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1443,6 +1492,7 @@ extension ServiceModel {
             name: "UntagInstanceProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UntagInstanceProfileRequest",
             errors: [
                 "ConcurrentModificationException",
                 "InvalidInputException",
@@ -1537,6 +1587,7 @@ extension ServiceModel {
             name: "UpdateAccountPasswordPolicy",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateAccountPasswordPolicyRequest",
             errors: [
                 "LimitExceededException",
                 "MalformedPolicyDocumentException",
@@ -1583,6 +1634,7 @@ extension ServiceModel {
             name: "UpdateLoginProfile",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateLoginProfileRequest",
             errors: [
                 "EntityTemporarilyUnmodifiableException",
                 "LimitExceededException",
@@ -1651,6 +1703,7 @@ extension ServiceModel {
             name: "UpdateServiceSpecificCredential",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateServiceSpecificCredentialRequest",
             errors: ["NoSuchEntityException"]
         ))
         operations.append(OperationModel(
@@ -1724,7 +1777,7 @@ extension ServiceModel {
 
     private static func iamShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(305)
+        shapes.reserveCapacity(370)
         shapes.append(Shape(
             name: "AccessKey",
             kind: .structure,
@@ -1772,6 +1825,15 @@ extension ServiceModel {
                 Shape.Member(name: "ClientID", shape: "clientIDType"),
             ],
             required: ["OpenIDConnectProviderArn", "ClientID"]
+        ))
+        shapes.append(Shape(
+            name: "AddRoleToInstanceProfileRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType"),
+                Shape.Member(name: "RoleName", shape: "roleNameType"),
+            ],
+            required: ["InstanceProfileName", "RoleName"]
         ))
         shapes.append(Shape(
             name: "AddUserToGroupRequest",
@@ -1883,6 +1945,12 @@ extension ServiceModel {
             required: ["AccessKey"]
         ))
         shapes.append(Shape(
+            name: "CreateAccountAliasRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "AccountAlias", shape: "accountAliasType")],
+            required: ["AccountAlias"]
+        ))
+        shapes.append(Shape(
             name: "CreateGroupRequest",
             kind: .structure,
             members: [
@@ -1896,6 +1964,37 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "Group", shape: "Group")],
             required: ["Group"]
+        ))
+        shapes.append(Shape(
+            name: "CreateInstanceProfileRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType"),
+                Shape.Member(name: "Path", shape: "pathType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ],
+            required: ["InstanceProfileName"]
+        ))
+        shapes.append(Shape(
+            name: "CreateInstanceProfileResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "InstanceProfile", shape: "InstanceProfile")],
+            required: ["InstanceProfile"]
+        ))
+        shapes.append(Shape(
+            name: "CreateLoginProfileRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "Password", shape: "passwordType"),
+                Shape.Member(name: "PasswordResetRequired", shape: "booleanType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "CreateLoginProfileResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "LoginProfile", shape: "LoginProfile")],
+            required: ["LoginProfile"]
         ))
         shapes.append(Shape(
             name: "CreateOpenIDConnectProviderRequest",
@@ -1969,6 +2068,21 @@ extension ServiceModel {
             required: ["Role"]
         ))
         shapes.append(Shape(
+            name: "CreateServiceSpecificCredentialRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "ServiceName", shape: "serviceName"),
+                Shape.Member(name: "CredentialAgeDays", shape: "credentialAgeDays"),
+            ],
+            required: ["UserName", "ServiceName"]
+        ))
+        shapes.append(Shape(
+            name: "CreateServiceSpecificCredentialResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "ServiceSpecificCredential", shape: "ServiceSpecificCredential")]
+        ))
+        shapes.append(Shape(
             name: "CreateUserRequest",
             kind: .structure,
             members: [
@@ -2037,6 +2151,12 @@ extension ServiceModel {
             required: ["AccessKeyId"]
         ))
         shapes.append(Shape(
+            name: "DeleteAccountAliasRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "AccountAlias", shape: "accountAliasType")],
+            required: ["AccountAlias"]
+        ))
+        shapes.append(Shape(
             name: "DeleteConflictException",
             kind: .structure,
             members: [Shape.Member(name: "message", shape: "deleteConflictMessage")],
@@ -2056,6 +2176,17 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "GroupName", shape: "groupNameType")],
             required: ["GroupName"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteInstanceProfileRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType")],
+            required: ["InstanceProfileName"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteLoginProfileRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "UserName", shape: "userNameType")]
         ))
         shapes.append(Shape(
             name: "DeleteOpenIDConnectProviderRequest",
@@ -2098,6 +2229,15 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "RoleName", shape: "roleNameType")],
             required: ["RoleName"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteServiceSpecificCredentialRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "ServiceSpecificCredentialId", shape: "serviceSpecificCredentialId"),
+            ],
+            required: ["ServiceSpecificCredentialId"]
         ))
         shapes.append(Shape(
             name: "DeleteUserPermissionsBoundaryRequest",
@@ -2232,6 +2372,14 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "FeatureEnabledMessage", kind: .string))
         shapes.append(Shape(
+            name: "GenerateCredentialReportResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "State", shape: "ReportStateType"),
+                Shape.Member(name: "Description", shape: "ReportStateDescriptionType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "GetAccessKeyLastUsedRequest",
             kind: .structure,
             members: [Shape.Member(name: "AccessKeyId", shape: "accessKeyIdType")],
@@ -2264,6 +2412,26 @@ extension ServiceModel {
                 Shape.Member(name: "Policies", shape: "ManagedPolicyDetailListType"),
                 Shape.Member(name: "IsTruncated", shape: "booleanType"),
                 Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetAccountPasswordPolicyResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "PasswordPolicy", shape: "PasswordPolicy")],
+            required: ["PasswordPolicy"]
+        ))
+        shapes.append(Shape(
+            name: "GetAccountSummaryResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "SummaryMap", shape: "summaryMapType")]
+        ))
+        shapes.append(Shape(
+            name: "GetCredentialReportResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Content", shape: "ReportContentType"),
+                Shape.Member(name: "ReportFormat", shape: "ReportFormatType"),
+                Shape.Member(name: "GeneratedTime", shape: "dateType"),
             ]
         ))
         shapes.append(Shape(
@@ -2305,6 +2473,29 @@ extension ServiceModel {
                 Shape.Member(name: "Marker", shape: "responseMarkerType"),
             ],
             required: ["Group", "Users"]
+        ))
+        shapes.append(Shape(
+            name: "GetInstanceProfileRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType")],
+            required: ["InstanceProfileName"]
+        ))
+        shapes.append(Shape(
+            name: "GetInstanceProfileResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "InstanceProfile", shape: "InstanceProfile")],
+            required: ["InstanceProfile"]
+        ))
+        shapes.append(Shape(
+            name: "GetLoginProfileRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "UserName", shape: "userNameType")]
+        ))
+        shapes.append(Shape(
+            name: "GetLoginProfileResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "LoginProfile", shape: "LoginProfile")],
+            required: ["LoginProfile"]
         ))
         shapes.append(Shape(
             name: "GetOpenIDConnectProviderRequest",
@@ -2511,6 +2702,24 @@ extension ServiceModel {
             required: ["AccessKeyMetadata"]
         ))
         shapes.append(Shape(
+            name: "ListAccountAliasesRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListAccountAliasesResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "AccountAliases", shape: "accountAliasListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["AccountAliases"]
+        ))
+        shapes.append(Shape(
             name: "ListAttachedGroupPoliciesRequest",
             kind: .structure,
             members: [
@@ -2628,6 +2837,65 @@ extension ServiceModel {
                 Shape.Member(name: "Marker", shape: "responseMarkerType"),
             ],
             required: ["Groups"]
+        ))
+        shapes.append(Shape(
+            name: "ListInstanceProfileTagsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ],
+            required: ["InstanceProfileName"]
+        ))
+        shapes.append(Shape(
+            name: "ListInstanceProfileTagsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Tags", shape: "tagListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["Tags"]
+        ))
+        shapes.append(Shape(
+            name: "ListInstanceProfilesForRoleRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "RoleName", shape: "roleNameType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ],
+            required: ["RoleName"]
+        ))
+        shapes.append(Shape(
+            name: "ListInstanceProfilesForRoleResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfiles", shape: "instanceProfileListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["InstanceProfiles"]
+        ))
+        shapes.append(Shape(
+            name: "ListInstanceProfilesRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "PathPrefix", shape: "pathPrefixType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListInstanceProfilesResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfiles", shape: "instanceProfileListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["InstanceProfiles"]
         ))
         shapes.append(Shape(
             name: "ListMFADeviceTagsRequest",
@@ -2794,6 +3062,26 @@ extension ServiceModel {
             required: ["Roles"]
         ))
         shapes.append(Shape(
+            name: "ListServiceSpecificCredentialsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "ServiceName", shape: "serviceName"),
+                Shape.Member(name: "AllUsers", shape: "allUsers"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListServiceSpecificCredentialsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ServiceSpecificCredentials", shape: "ServiceSpecificCredentialsListType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ListUserPoliciesRequest",
             kind: .structure,
             members: [
@@ -2870,6 +3158,16 @@ extension ServiceModel {
                 Shape.Member(name: "Marker", shape: "responseMarkerType"),
             ],
             required: ["VirtualMFADevices"]
+        ))
+        shapes.append(Shape(
+            name: "LoginProfile",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "CreateDate", shape: "dateType"),
+                Shape.Member(name: "PasswordResetRequired", shape: "booleanType"),
+            ],
+            required: ["UserName", "CreateDate"]
         ))
         shapes.append(Shape(
             name: "MFADevice",
@@ -2949,6 +3247,22 @@ extension ServiceModel {
             name: "OrganizationsDecisionDetail",
             kind: .structure,
             members: [Shape.Member(name: "AllowedByOrganizations", shape: "booleanType")]
+        ))
+        shapes.append(Shape(
+            name: "PasswordPolicy",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "MinimumPasswordLength", shape: "minimumPasswordLengthType"),
+                Shape.Member(name: "RequireSymbols", shape: "booleanType"),
+                Shape.Member(name: "RequireNumbers", shape: "booleanType"),
+                Shape.Member(name: "RequireUppercaseCharacters", shape: "booleanType"),
+                Shape.Member(name: "RequireLowercaseCharacters", shape: "booleanType"),
+                Shape.Member(name: "AllowUsersToChangePassword", shape: "booleanType"),
+                Shape.Member(name: "ExpirePasswords", shape: "booleanType"),
+                Shape.Member(name: "MaxPasswordAge", shape: "maxPasswordAgeType"),
+                Shape.Member(name: "PasswordReusePrevention", shape: "passwordReusePreventionType"),
+                Shape.Member(name: "HardExpiry", shape: "booleanObjectType"),
+            ]
         ))
         shapes.append(Shape(
             name: "PasswordPolicyViolationException",
@@ -3096,6 +3410,15 @@ extension ServiceModel {
             required: ["OpenIDConnectProviderArn", "ClientID"]
         ))
         shapes.append(Shape(
+            name: "RemoveRoleFromInstanceProfileRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType"),
+                Shape.Member(name: "RoleName", shape: "roleNameType"),
+            ],
+            required: ["InstanceProfileName", "RoleName"]
+        ))
+        shapes.append(Shape(
             name: "RemoveUserFromGroupRequest",
             kind: .structure,
             members: [
@@ -3104,11 +3427,29 @@ extension ServiceModel {
             ],
             required: ["GroupName", "UserName"]
         ))
+        shapes.append(Shape(name: "ReportContentType", kind: .blob))
+        shapes.append(Shape(name: "ReportFormatType", kind: .string, enumValues: ["text/csv"]))
         shapes.append(Shape(
             name: "ReportGenerationLimitExceededException",
             kind: .structure,
             members: [Shape.Member(name: "message", shape: "reportGenerationLimitExceededMessage")],
             error: Shape.ErrorInfo(code: "ReportGenerationLimitExceeded", httpStatus: 409, senderFault: true)
+        ))
+        shapes.append(Shape(name: "ReportStateDescriptionType", kind: .string))
+        shapes.append(Shape(name: "ReportStateType", kind: .string, enumValues: ["STARTED", "INPROGRESS", "COMPLETE"]))
+        shapes.append(Shape(
+            name: "ResetServiceSpecificCredentialRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "ServiceSpecificCredentialId", shape: "serviceSpecificCredentialId"),
+            ],
+            required: ["ServiceSpecificCredentialId"]
+        ))
+        shapes.append(Shape(
+            name: "ResetServiceSpecificCredentialResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "ServiceSpecificCredential", shape: "ServiceSpecificCredential")]
         ))
         shapes.append(Shape(name: "ResourceHandlingOptionType", kind: .string, min: 1, max: 64))
         shapes.append(Shape(name: "ResourceNameListType", kind: .list, listMember: "ResourceNameType"))
@@ -3200,6 +3541,43 @@ extension ServiceModel {
             error: Shape.ErrorInfo(code: "NotSupportedService", httpStatus: 404, senderFault: true)
         ))
         shapes.append(Shape(
+            name: "ServiceSpecificCredential",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "CreateDate", shape: "dateType"),
+                Shape.Member(name: "ExpirationDate", shape: "dateType"),
+                Shape.Member(name: "ServiceName", shape: "serviceName"),
+                Shape.Member(name: "ServiceUserName", shape: "serviceUserName"),
+                Shape.Member(name: "ServicePassword", shape: "servicePassword"),
+                Shape.Member(name: "ServiceCredentialAlias", shape: "serviceCredentialAlias"),
+                Shape.Member(name: "ServiceCredentialSecret", shape: "serviceCredentialSecret"),
+                Shape.Member(name: "ServiceSpecificCredentialId", shape: "serviceSpecificCredentialId"),
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+            ],
+            required: ["CreateDate", "ServiceName", "ServiceSpecificCredentialId", "UserName", "Status"]
+        ))
+        shapes.append(Shape(
+            name: "ServiceSpecificCredentialMetadata",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+                Shape.Member(name: "ServiceUserName", shape: "serviceUserName"),
+                Shape.Member(name: "ServiceCredentialAlias", shape: "serviceCredentialAlias"),
+                Shape.Member(name: "CreateDate", shape: "dateType"),
+                Shape.Member(name: "ExpirationDate", shape: "dateType"),
+                Shape.Member(name: "ServiceSpecificCredentialId", shape: "serviceSpecificCredentialId"),
+                Shape.Member(name: "ServiceName", shape: "serviceName"),
+            ],
+            required: ["UserName", "Status", "CreateDate", "ServiceSpecificCredentialId", "ServiceName"]
+        ))
+        shapes.append(Shape(
+            name: "ServiceSpecificCredentialsListType",
+            kind: .list,
+            listMember: "ServiceSpecificCredentialMetadata"
+        ))
+        shapes.append(Shape(
             name: "SetDefaultPolicyVersionRequest",
             kind: .structure,
             members: [
@@ -3276,6 +3654,15 @@ extension ServiceModel {
             required: ["Key", "Value"]
         ))
         shapes.append(Shape(
+            name: "TagInstanceProfileRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType"),
+                Shape.Member(name: "Tags", shape: "tagListType"),
+            ],
+            required: ["InstanceProfileName", "Tags"]
+        ))
+        shapes.append(Shape(
             name: "TagMFADeviceRequest",
             kind: .structure,
             members: [
@@ -3324,6 +3711,15 @@ extension ServiceModel {
             error: Shape.ErrorInfo(code: "UnrecognizedPublicKeyEncoding", httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(
+            name: "UntagInstanceProfileRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "InstanceProfileName", shape: "instanceProfileNameType"),
+                Shape.Member(name: "TagKeys", shape: "tagKeyListType"),
+            ],
+            required: ["InstanceProfileName", "TagKeys"]
+        ))
+        shapes.append(Shape(
             name: "UntagMFADeviceRequest",
             kind: .structure,
             members: [
@@ -3370,6 +3766,21 @@ extension ServiceModel {
             required: ["AccessKeyId", "Status"]
         ))
         shapes.append(Shape(
+            name: "UpdateAccountPasswordPolicyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "MinimumPasswordLength", shape: "minimumPasswordLengthType"),
+                Shape.Member(name: "RequireSymbols", shape: "booleanType"),
+                Shape.Member(name: "RequireNumbers", shape: "booleanType"),
+                Shape.Member(name: "RequireUppercaseCharacters", shape: "booleanType"),
+                Shape.Member(name: "RequireLowercaseCharacters", shape: "booleanType"),
+                Shape.Member(name: "AllowUsersToChangePassword", shape: "booleanType"),
+                Shape.Member(name: "MaxPasswordAge", shape: "maxPasswordAgeType"),
+                Shape.Member(name: "PasswordReusePrevention", shape: "passwordReusePreventionType"),
+                Shape.Member(name: "HardExpiry", shape: "booleanObjectType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "UpdateAssumeRolePolicyRequest",
             kind: .structure,
             members: [
@@ -3377,6 +3788,16 @@ extension ServiceModel {
                 Shape.Member(name: "PolicyDocument", shape: "policyDocumentType"),
             ],
             required: ["RoleName", "PolicyDocument"]
+        ))
+        shapes.append(Shape(
+            name: "UpdateLoginProfileRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "Password", shape: "passwordType"),
+                Shape.Member(name: "PasswordResetRequired", shape: "booleanObjectType"),
+            ],
+            required: ["UserName"]
         ))
         shapes.append(Shape(
             name: "UpdateOpenIDConnectProviderThumbprintRequest",
@@ -3398,6 +3819,16 @@ extension ServiceModel {
             required: ["RoleName"]
         ))
         shapes.append(Shape(name: "UpdateRoleResponse", kind: .structure))
+        shapes.append(Shape(
+            name: "UpdateServiceSpecificCredentialRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "ServiceSpecificCredentialId", shape: "serviceSpecificCredentialId"),
+                Shape.Member(name: "Status", shape: "statusType"),
+            ],
+            required: ["ServiceSpecificCredentialId", "Status"]
+        ))
         shapes.append(Shape(
             name: "UpdateUserRequest",
             kind: .structure,
@@ -3455,14 +3886,25 @@ extension ServiceModel {
         shapes.append(Shape(name: "accessKeyIdType", kind: .string, min: 16, max: 128, pattern: #"[\w]+"#))
         shapes.append(Shape(name: "accessKeyMetadataListType", kind: .list, listMember: "AccessKeyMetadata"))
         shapes.append(Shape(name: "accessKeySecretType", kind: .string, sensitive: true))
+        shapes.append(Shape(name: "accountAliasListType", kind: .list, listMember: "accountAliasType"))
+        shapes.append(Shape(
+            name: "accountAliasType",
+            kind: .string,
+            min: 3,
+            max: 63,
+            pattern: #"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"#
+        ))
+        shapes.append(Shape(name: "allUsers", kind: .boolean))
         shapes.append(Shape(name: "arnType", kind: .string, min: 20, max: 2048))
         shapes.append(Shape(name: "assignmentStatusType", kind: .string, enumValues: ["Assigned", "Unassigned", "Any"]))
         shapes.append(Shape(name: "attachedPoliciesListType", kind: .list, listMember: "AttachedPolicy"))
         shapes.append(Shape(name: "attachmentCountType", kind: .integer))
         shapes.append(Shape(name: "authenticationCodeType", kind: .string, min: 6, max: 6, pattern: #"[\d]+"#))
+        shapes.append(Shape(name: "booleanObjectType", kind: .boolean))
         shapes.append(Shape(name: "booleanType", kind: .boolean))
         shapes.append(Shape(name: "clientIDListType", kind: .list, listMember: "clientIDType"))
         shapes.append(Shape(name: "clientIDType", kind: .string, min: 1, max: 255))
+        shapes.append(Shape(name: "credentialAgeDays", kind: .integer, min: 1, max: 36600))
         shapes.append(Shape(name: "credentialReportExpiredExceptionMessage", kind: .string))
         shapes.append(Shape(name: "credentialReportNotPresentExceptionMessage", kind: .string))
         shapes.append(Shape(name: "credentialReportNotReadyExceptionMessage", kind: .string))
@@ -3492,10 +3934,21 @@ extension ServiceModel {
         shapes.append(Shape(name: "malformedPolicyDocumentMessage", kind: .string))
         shapes.append(Shape(name: "markerType", kind: .string, min: 1, max: 320, pattern: #"[\u0020-\u00FF]+"#))
         shapes.append(Shape(name: "maxItemsType", kind: .integer, min: 1, max: 1000))
+        shapes.append(Shape(name: "maxPasswordAgeType", kind: .integer, min: 1, max: 1095))
         shapes.append(Shape(name: "mfaDeviceListType", kind: .list, listMember: "MFADevice"))
+        shapes.append(Shape(name: "minimumPasswordLengthType", kind: .integer, min: 6, max: 128))
         shapes.append(Shape(name: "noSuchEntityMessage", kind: .string))
         shapes.append(Shape(name: "openIdIdpCommunicationErrorExceptionMessage", kind: .string))
         shapes.append(Shape(name: "passwordPolicyViolationMessage", kind: .string))
+        shapes.append(Shape(name: "passwordReusePreventionType", kind: .integer, min: 1, max: 24))
+        shapes.append(Shape(
+            name: "passwordType",
+            kind: .string,
+            min: 1,
+            max: 128,
+            pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#,
+            sensitive: true
+        ))
         shapes.append(Shape(
             name: "pathPrefixType",
             kind: .string,
@@ -3547,10 +4000,58 @@ extension ServiceModel {
         shapes.append(Shape(name: "roleMaxSessionDurationType", kind: .integer, min: 3600, max: 43200))
         shapes.append(Shape(name: "roleNameType", kind: .string, min: 1, max: 64, pattern: #"[\w+=,.@-]+"#))
         shapes.append(Shape(name: "serialNumberType", kind: .string, min: 9, max: 256, pattern: #"[\w+=/:,.@-]+"#))
+        shapes.append(Shape(name: "serviceCredentialAlias", kind: .string, min: 0, max: 200, pattern: #"[\w+=,.@-]+"#))
+        shapes.append(Shape(name: "serviceCredentialSecret", kind: .string, sensitive: true))
         shapes.append(Shape(name: "serviceFailureExceptionMessage", kind: .string))
+        shapes.append(Shape(name: "serviceName", kind: .string))
         shapes.append(Shape(name: "serviceNotSupportedMessage", kind: .string))
+        shapes.append(Shape(name: "servicePassword", kind: .string, sensitive: true))
+        shapes.append(Shape(name: "serviceSpecificCredentialId", kind: .string, min: 20, max: 128, pattern: #"[\w]+"#))
+        shapes.append(Shape(name: "serviceUserName", kind: .string, min: 0, max: 200, pattern: #"[\w+=,.@-]*"#))
         shapes.append(Shape(name: "statusType", kind: .string, enumValues: ["Active", "Inactive", "Expired"]))
         shapes.append(Shape(name: "stringType", kind: .string))
+        shapes.append(Shape(
+            name: "summaryKeyType",
+            kind: .string,
+            enumValues: [
+                "Users",
+                "UsersQuota",
+                "Groups",
+                "GroupsQuota",
+                "ServerCertificates",
+                "ServerCertificatesQuota",
+                "UserPolicySizeQuota",
+                "GroupPolicySizeQuota",
+                "GroupsPerUserQuota",
+                "SigningCertificatesPerUserQuota",
+                "AccessKeysPerUserQuota",
+                "MFADevices",
+                "MFADevicesInUse",
+                "AccountMFAEnabled",
+                "AccountAccessKeysPresent",
+                "AccountPasswordPresent",
+                "AccountSigningCertificatesPresent",
+                "AttachedPoliciesPerGroupQuota",
+                "AttachedPoliciesPerRoleQuota",
+                "AttachedPoliciesPerUserQuota",
+                "Policies",
+                "PoliciesQuota",
+                "PolicySizeQuota",
+                "PolicyVersionsInUse",
+                "PolicyVersionsInUseQuota",
+                "VersionsPerPolicyQuota",
+                "GlobalEndpointTokenVersion",
+                "AssumeRolePolicySizeQuota",
+                "InstanceProfiles",
+                "InstanceProfilesQuota",
+                "Providers",
+                "RolePolicySizeQuota",
+                "Roles",
+                "RolesQuota",
+            ]
+        ))
+        shapes.append(Shape(name: "summaryMapType", kind: .map, mapKey: "summaryKeyType", mapValue: "summaryValueType"))
+        shapes.append(Shape(name: "summaryValueType", kind: .integer))
         shapes.append(Shape(name: "tagKeyListType", kind: .list, listMember: "tagKeyType", max: 50))
         shapes.append(Shape(
             name: "tagKeyType",

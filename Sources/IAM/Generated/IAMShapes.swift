@@ -112,6 +112,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct AddRoleToInstanceProfileRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+        public var roleName: String
+
+        public init(
+            instanceProfileName: String,
+            roleName: String
+        ) {
+            self.instanceProfileName = instanceProfileName
+            self.roleName = roleName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+            case roleName = "RoleName"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct AddUserToGroupRequest: Codable, Sendable, Equatable {
         public var groupName: String
         public var userName: String
@@ -288,6 +308,22 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct CreateAccountAliasRequest: Codable, Sendable, Equatable {
+        public var accountAlias: String
+
+        public init(
+            accountAlias: String
+        ) {
+            self.accountAlias = accountAlias
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accountAlias = "AccountAlias"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct CreateGroupRequest: Codable, Sendable, Equatable {
         public var path: String?
         public var groupName: String
@@ -319,6 +355,86 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case group = "Group"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateInstanceProfileRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+        public var path: String?
+        public var tags: [Tag]?
+
+        public init(
+            instanceProfileName: String,
+            path: String? = nil,
+            tags: [Tag]? = nil
+        ) {
+            self.instanceProfileName = instanceProfileName
+            self.path = path
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+            case path = "Path"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateInstanceProfileResponse: Codable, Sendable, Equatable {
+        public var instanceProfile: InstanceProfile
+
+        public init(
+            instanceProfile: InstanceProfile
+        ) {
+            self.instanceProfile = instanceProfile
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfile = "InstanceProfile"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateLoginProfileRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var password: String?
+        public var passwordResetRequired: Bool?
+
+        public init(
+            userName: String? = nil,
+            password: String? = nil,
+            passwordResetRequired: Bool? = nil
+        ) {
+            self.userName = userName
+            self.password = password
+            self.passwordResetRequired = passwordResetRequired
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case password = "Password"
+            case passwordResetRequired = "PasswordResetRequired"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateLoginProfileResponse: Codable, Sendable, Equatable {
+        public var loginProfile: LoginProfile
+
+        public init(
+            loginProfile: LoginProfile
+        ) {
+            self.loginProfile = loginProfile
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case loginProfile = "LoginProfile"
         }
     }
 }
@@ -516,6 +632,46 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct CreateServiceSpecificCredentialRequest: Codable, Sendable, Equatable {
+        public var userName: String
+        public var serviceName: String
+        public var credentialAgeDays: Int?
+
+        public init(
+            userName: String,
+            serviceName: String,
+            credentialAgeDays: Int? = nil
+        ) {
+            self.userName = userName
+            self.serviceName = serviceName
+            self.credentialAgeDays = credentialAgeDays
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case serviceName = "ServiceName"
+            case credentialAgeDays = "CredentialAgeDays"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateServiceSpecificCredentialResponse: Codable, Sendable, Equatable {
+        public var serviceSpecificCredential: ServiceSpecificCredential?
+
+        public init(
+            serviceSpecificCredential: ServiceSpecificCredential? = nil
+        ) {
+            self.serviceSpecificCredential = serviceSpecificCredential
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serviceSpecificCredential = "ServiceSpecificCredential"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct CreateUserRequest: Codable, Sendable, Equatable {
         public var path: String?
         public var userName: String
@@ -640,6 +796,22 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct DeleteAccountAliasRequest: Codable, Sendable, Equatable {
+        public var accountAlias: String
+
+        public init(
+            accountAlias: String
+        ) {
+            self.accountAlias = accountAlias
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accountAlias = "AccountAlias"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct DeleteGroupPolicyRequest: Codable, Sendable, Equatable {
         public var groupName: String
         public var policyName: String
@@ -671,6 +843,38 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case groupName = "GroupName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeleteInstanceProfileRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+
+        public init(
+            instanceProfileName: String
+        ) {
+            self.instanceProfileName = instanceProfileName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeleteLoginProfileRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+
+        public init(
+            userName: String? = nil
+        ) {
+            self.userName = userName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
         }
     }
 }
@@ -775,6 +979,26 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case roleName = "RoleName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeleteServiceSpecificCredentialRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var serviceSpecificCredentialId: String
+
+        public init(
+            userName: String? = nil,
+            serviceSpecificCredentialId: String
+        ) {
+            self.userName = userName
+            self.serviceSpecificCredentialId = serviceSpecificCredentialId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case serviceSpecificCredentialId = "ServiceSpecificCredentialId"
         }
     }
 }
@@ -984,6 +1208,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct GenerateCredentialReportResponse: Codable, Sendable, Equatable {
+        public var state: String?
+        public var description: String?
+
+        public init(
+            state: String? = nil,
+            description: String? = nil
+        ) {
+            self.state = state
+            self.description = description
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case state = "State"
+            case description = "Description"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct GetAccessKeyLastUsedRequest: Codable, Sendable, Equatable {
         public var accessKeyId: String
 
@@ -1080,6 +1324,62 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct GetAccountPasswordPolicyResponse: Codable, Sendable, Equatable {
+        public var passwordPolicy: PasswordPolicy
+
+        public init(
+            passwordPolicy: PasswordPolicy
+        ) {
+            self.passwordPolicy = passwordPolicy
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case passwordPolicy = "PasswordPolicy"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetAccountSummaryResponse: Codable, Sendable, Equatable {
+        public var summaryMap: [String: Int]?
+
+        public init(
+            summaryMap: [String: Int]? = nil
+        ) {
+            self.summaryMap = summaryMap
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case summaryMap = "SummaryMap"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetCredentialReportResponse: Codable, Sendable, Equatable {
+        public var content: Data?
+        public var reportFormat: String?
+        public var generatedTime: Date?
+
+        public init(
+            content: Data? = nil,
+            reportFormat: String? = nil,
+            generatedTime: Date? = nil
+        ) {
+            self.content = content
+            self.reportFormat = reportFormat
+            self.generatedTime = generatedTime
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case content = "Content"
+            case reportFormat = "ReportFormat"
+            case generatedTime = "GeneratedTime"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct GetGroupPolicyRequest: Codable, Sendable, Equatable {
         public var groupName: String
         public var policyName: String
@@ -1171,6 +1471,70 @@ extension IAMAPI {
             case users = "Users"
             case isTruncated = "IsTruncated"
             case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetInstanceProfileRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+
+        public init(
+            instanceProfileName: String
+        ) {
+            self.instanceProfileName = instanceProfileName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetInstanceProfileResponse: Codable, Sendable, Equatable {
+        public var instanceProfile: InstanceProfile
+
+        public init(
+            instanceProfile: InstanceProfile
+        ) {
+            self.instanceProfile = instanceProfile
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfile = "InstanceProfile"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetLoginProfileRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+
+        public init(
+            userName: String? = nil
+        ) {
+            self.userName = userName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetLoginProfileResponse: Codable, Sendable, Equatable {
+        public var loginProfile: LoginProfile
+
+        public init(
+            loginProfile: LoginProfile
+        ) {
+            self.loginProfile = loginProfile
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case loginProfile = "LoginProfile"
         }
     }
 }
@@ -1604,6 +1968,50 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct ListAccountAliasesRequest: Codable, Sendable, Equatable {
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListAccountAliasesResponse: Codable, Sendable, Equatable {
+        public var accountAliases: [String]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            accountAliases: [String],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.accountAliases = accountAliases
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accountAliases = "AccountAliases"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct ListAttachedGroupPoliciesRequest: Codable, Sendable, Equatable {
         public var groupName: String
         public var pathPrefix: String?
@@ -1897,6 +2305,150 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case groups = "Groups"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListInstanceProfileTagsRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            instanceProfileName: String,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.instanceProfileName = instanceProfileName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListInstanceProfileTagsResponse: Codable, Sendable, Equatable {
+        public var tags: [Tag]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            tags: [Tag],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.tags = tags
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tags = "Tags"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListInstanceProfilesForRoleRequest: Codable, Sendable, Equatable {
+        public var roleName: String
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            roleName: String,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.roleName = roleName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListInstanceProfilesForRoleResponse: Codable, Sendable, Equatable {
+        public var instanceProfiles: [InstanceProfile]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            instanceProfiles: [InstanceProfile],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.instanceProfiles = instanceProfiles
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfiles = "InstanceProfiles"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListInstanceProfilesRequest: Codable, Sendable, Equatable {
+        public var pathPrefix: String?
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            pathPrefix: String? = nil,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.pathPrefix = pathPrefix
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pathPrefix = "PathPrefix"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListInstanceProfilesResponse: Codable, Sendable, Equatable {
+        public var instanceProfiles: [InstanceProfile]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            instanceProfiles: [InstanceProfile],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.instanceProfiles = instanceProfiles
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfiles = "InstanceProfiles"
             case isTruncated = "IsTruncated"
             case marker = "Marker"
         }
@@ -2322,6 +2874,62 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct ListServiceSpecificCredentialsRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var serviceName: String?
+        public var allUsers: Bool?
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            userName: String? = nil,
+            serviceName: String? = nil,
+            allUsers: Bool? = nil,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.userName = userName
+            self.serviceName = serviceName
+            self.allUsers = allUsers
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case serviceName = "ServiceName"
+            case allUsers = "AllUsers"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListServiceSpecificCredentialsResponse: Codable, Sendable, Equatable {
+        public var serviceSpecificCredentials: [ServiceSpecificCredentialMetadata]?
+        public var marker: String?
+        public var isTruncated: Bool?
+
+        public init(
+            serviceSpecificCredentials: [ServiceSpecificCredentialMetadata]? = nil,
+            marker: String? = nil,
+            isTruncated: Bool? = nil
+        ) {
+            self.serviceSpecificCredentials = serviceSpecificCredentials
+            self.marker = marker
+            self.isTruncated = isTruncated
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serviceSpecificCredentials = "ServiceSpecificCredentials"
+            case marker = "Marker"
+            case isTruncated = "IsTruncated"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct ListUserPoliciesRequest: Codable, Sendable, Equatable {
         public var userName: String
         public var marker: String?
@@ -2514,6 +3122,30 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct LoginProfile: Codable, Sendable, Equatable {
+        public var userName: String
+        public var createDate: Date
+        public var passwordResetRequired: Bool?
+
+        public init(
+            userName: String,
+            createDate: Date,
+            passwordResetRequired: Bool? = nil
+        ) {
+            self.userName = userName
+            self.createDate = createDate
+            self.passwordResetRequired = passwordResetRequired
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case createDate = "CreateDate"
+            case passwordResetRequired = "PasswordResetRequired"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct MFADevice: Codable, Sendable, Equatable {
         public var userName: String
         public var serialNumber: String
@@ -2625,6 +3257,58 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case allowedByOrganizations = "AllowedByOrganizations"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct PasswordPolicy: Codable, Sendable, Equatable {
+        public var minimumPasswordLength: Int?
+        public var requireSymbols: Bool?
+        public var requireNumbers: Bool?
+        public var requireUppercaseCharacters: Bool?
+        public var requireLowercaseCharacters: Bool?
+        public var allowUsersToChangePassword: Bool?
+        public var expirePasswords: Bool?
+        public var maxPasswordAge: Int?
+        public var passwordReusePrevention: Int?
+        public var hardExpiry: Bool?
+
+        public init(
+            minimumPasswordLength: Int? = nil,
+            requireSymbols: Bool? = nil,
+            requireNumbers: Bool? = nil,
+            requireUppercaseCharacters: Bool? = nil,
+            requireLowercaseCharacters: Bool? = nil,
+            allowUsersToChangePassword: Bool? = nil,
+            expirePasswords: Bool? = nil,
+            maxPasswordAge: Int? = nil,
+            passwordReusePrevention: Int? = nil,
+            hardExpiry: Bool? = nil
+        ) {
+            self.minimumPasswordLength = minimumPasswordLength
+            self.requireSymbols = requireSymbols
+            self.requireNumbers = requireNumbers
+            self.requireUppercaseCharacters = requireUppercaseCharacters
+            self.requireLowercaseCharacters = requireLowercaseCharacters
+            self.allowUsersToChangePassword = allowUsersToChangePassword
+            self.expirePasswords = expirePasswords
+            self.maxPasswordAge = maxPasswordAge
+            self.passwordReusePrevention = passwordReusePrevention
+            self.hardExpiry = hardExpiry
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minimumPasswordLength = "MinimumPasswordLength"
+            case requireSymbols = "RequireSymbols"
+            case requireNumbers = "RequireNumbers"
+            case requireUppercaseCharacters = "RequireUppercaseCharacters"
+            case requireLowercaseCharacters = "RequireLowercaseCharacters"
+            case allowUsersToChangePassword = "AllowUsersToChangePassword"
+            case expirePasswords = "ExpirePasswords"
+            case maxPasswordAge = "MaxPasswordAge"
+            case passwordReusePrevention = "PasswordReusePrevention"
+            case hardExpiry = "HardExpiry"
         }
     }
 }
@@ -2906,6 +3590,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct RemoveRoleFromInstanceProfileRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+        public var roleName: String
+
+        public init(
+            instanceProfileName: String,
+            roleName: String
+        ) {
+            self.instanceProfileName = instanceProfileName
+            self.roleName = roleName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+            case roleName = "RoleName"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct RemoveUserFromGroupRequest: Codable, Sendable, Equatable {
         public var groupName: String
         public var userName: String
@@ -2921,6 +3625,42 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case groupName = "GroupName"
             case userName = "UserName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ResetServiceSpecificCredentialRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var serviceSpecificCredentialId: String
+
+        public init(
+            userName: String? = nil,
+            serviceSpecificCredentialId: String
+        ) {
+            self.userName = userName
+            self.serviceSpecificCredentialId = serviceSpecificCredentialId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case serviceSpecificCredentialId = "ServiceSpecificCredentialId"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ResetServiceSpecificCredentialResponse: Codable, Sendable, Equatable {
+        public var serviceSpecificCredential: ServiceSpecificCredential?
+
+        public init(
+            serviceSpecificCredential: ServiceSpecificCredential? = nil
+        ) {
+            self.serviceSpecificCredential = serviceSpecificCredential
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serviceSpecificCredential = "ServiceSpecificCredential"
         }
     }
 }
@@ -3121,6 +3861,102 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case lastUsedDate = "LastUsedDate"
             case region = "Region"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ServiceSpecificCredential: Codable, Sendable, Equatable {
+        public var createDate: Date
+        public var expirationDate: Date?
+        public var serviceName: String
+        public var serviceUserName: String?
+        public var servicePassword: String?
+        public var serviceCredentialAlias: String?
+        public var serviceCredentialSecret: String?
+        public var serviceSpecificCredentialId: String
+        public var userName: String
+        public var status: String
+
+        public init(
+            createDate: Date,
+            expirationDate: Date? = nil,
+            serviceName: String,
+            serviceUserName: String? = nil,
+            servicePassword: String? = nil,
+            serviceCredentialAlias: String? = nil,
+            serviceCredentialSecret: String? = nil,
+            serviceSpecificCredentialId: String,
+            userName: String,
+            status: String
+        ) {
+            self.createDate = createDate
+            self.expirationDate = expirationDate
+            self.serviceName = serviceName
+            self.serviceUserName = serviceUserName
+            self.servicePassword = servicePassword
+            self.serviceCredentialAlias = serviceCredentialAlias
+            self.serviceCredentialSecret = serviceCredentialSecret
+            self.serviceSpecificCredentialId = serviceSpecificCredentialId
+            self.userName = userName
+            self.status = status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case createDate = "CreateDate"
+            case expirationDate = "ExpirationDate"
+            case serviceName = "ServiceName"
+            case serviceUserName = "ServiceUserName"
+            case servicePassword = "ServicePassword"
+            case serviceCredentialAlias = "ServiceCredentialAlias"
+            case serviceCredentialSecret = "ServiceCredentialSecret"
+            case serviceSpecificCredentialId = "ServiceSpecificCredentialId"
+            case userName = "UserName"
+            case status = "Status"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ServiceSpecificCredentialMetadata: Codable, Sendable, Equatable {
+        public var userName: String
+        public var status: String
+        public var serviceUserName: String?
+        public var serviceCredentialAlias: String?
+        public var createDate: Date
+        public var expirationDate: Date?
+        public var serviceSpecificCredentialId: String
+        public var serviceName: String
+
+        public init(
+            userName: String,
+            status: String,
+            serviceUserName: String? = nil,
+            serviceCredentialAlias: String? = nil,
+            createDate: Date,
+            expirationDate: Date? = nil,
+            serviceSpecificCredentialId: String,
+            serviceName: String
+        ) {
+            self.userName = userName
+            self.status = status
+            self.serviceUserName = serviceUserName
+            self.serviceCredentialAlias = serviceCredentialAlias
+            self.createDate = createDate
+            self.expirationDate = expirationDate
+            self.serviceSpecificCredentialId = serviceSpecificCredentialId
+            self.serviceName = serviceName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case status = "Status"
+            case serviceUserName = "ServiceUserName"
+            case serviceCredentialAlias = "ServiceCredentialAlias"
+            case createDate = "CreateDate"
+            case expirationDate = "ExpirationDate"
+            case serviceSpecificCredentialId = "ServiceSpecificCredentialId"
+            case serviceName = "ServiceName"
         }
     }
 }
@@ -3334,6 +4170,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct TagInstanceProfileRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+        public var tags: [Tag]
+
+        public init(
+            instanceProfileName: String,
+            tags: [Tag]
+        ) {
+            self.instanceProfileName = instanceProfileName
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct TagMFADeviceRequest: Codable, Sendable, Equatable {
         public var serialNumber: String
         public var tags: [Tag]
@@ -3409,6 +4265,26 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
             case tags = "Tags"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UntagInstanceProfileRequest: Codable, Sendable, Equatable {
+        public var instanceProfileName: String
+        public var tagKeys: [String]
+
+        public init(
+            instanceProfileName: String,
+            tagKeys: [String]
+        ) {
+            self.instanceProfileName = instanceProfileName
+            self.tagKeys = tagKeys
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case instanceProfileName = "InstanceProfileName"
+            case tagKeys = "TagKeys"
         }
     }
 }
@@ -3518,6 +4394,54 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct UpdateAccountPasswordPolicyRequest: Codable, Sendable, Equatable {
+        public var minimumPasswordLength: Int?
+        public var requireSymbols: Bool?
+        public var requireNumbers: Bool?
+        public var requireUppercaseCharacters: Bool?
+        public var requireLowercaseCharacters: Bool?
+        public var allowUsersToChangePassword: Bool?
+        public var maxPasswordAge: Int?
+        public var passwordReusePrevention: Int?
+        public var hardExpiry: Bool?
+
+        public init(
+            minimumPasswordLength: Int? = nil,
+            requireSymbols: Bool? = nil,
+            requireNumbers: Bool? = nil,
+            requireUppercaseCharacters: Bool? = nil,
+            requireLowercaseCharacters: Bool? = nil,
+            allowUsersToChangePassword: Bool? = nil,
+            maxPasswordAge: Int? = nil,
+            passwordReusePrevention: Int? = nil,
+            hardExpiry: Bool? = nil
+        ) {
+            self.minimumPasswordLength = minimumPasswordLength
+            self.requireSymbols = requireSymbols
+            self.requireNumbers = requireNumbers
+            self.requireUppercaseCharacters = requireUppercaseCharacters
+            self.requireLowercaseCharacters = requireLowercaseCharacters
+            self.allowUsersToChangePassword = allowUsersToChangePassword
+            self.maxPasswordAge = maxPasswordAge
+            self.passwordReusePrevention = passwordReusePrevention
+            self.hardExpiry = hardExpiry
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minimumPasswordLength = "MinimumPasswordLength"
+            case requireSymbols = "RequireSymbols"
+            case requireNumbers = "RequireNumbers"
+            case requireUppercaseCharacters = "RequireUppercaseCharacters"
+            case requireLowercaseCharacters = "RequireLowercaseCharacters"
+            case allowUsersToChangePassword = "AllowUsersToChangePassword"
+            case maxPasswordAge = "MaxPasswordAge"
+            case passwordReusePrevention = "PasswordReusePrevention"
+            case hardExpiry = "HardExpiry"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct UpdateAssumeRolePolicyRequest: Codable, Sendable, Equatable {
         public var roleName: String
         public var policyDocument: String
@@ -3533,6 +4457,30 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case roleName = "RoleName"
             case policyDocument = "PolicyDocument"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UpdateLoginProfileRequest: Codable, Sendable, Equatable {
+        public var userName: String
+        public var password: String?
+        public var passwordResetRequired: Bool?
+
+        public init(
+            userName: String,
+            password: String? = nil,
+            passwordResetRequired: Bool? = nil
+        ) {
+            self.userName = userName
+            self.password = password
+            self.passwordResetRequired = passwordResetRequired
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case password = "Password"
+            case passwordResetRequired = "PasswordResetRequired"
         }
     }
 }
@@ -3584,6 +4532,30 @@ extension IAMAPI {
 extension IAMAPI {
     public struct UpdateRoleResponse: Codable, Sendable, Equatable {
         public init() {}
+    }
+}
+
+extension IAMAPI {
+    public struct UpdateServiceSpecificCredentialRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var serviceSpecificCredentialId: String
+        public var status: String
+
+        public init(
+            userName: String? = nil,
+            serviceSpecificCredentialId: String,
+            status: String
+        ) {
+            self.userName = userName
+            self.serviceSpecificCredentialId = serviceSpecificCredentialId
+            self.status = status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case serviceSpecificCredentialId = "ServiceSpecificCredentialId"
+            case status = "Status"
+        }
     }
 }
 

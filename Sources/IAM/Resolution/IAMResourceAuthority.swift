@@ -17,7 +17,8 @@ public struct IAMResourceAuthority: ResourceAuthority {
     }
 
     public var kinds: [ResourceKind] {
-        [.iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider]
+        [.iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider, .iamInstanceProfile,
+         .iamServiceSpecificCredential]
     }
 
     public func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
@@ -34,6 +35,8 @@ public struct IAMResourceAuthority: ResourceAuthority {
         case .iamAccessKey: try accessKeyOwner(reference, db, accountID: callerAccount)
         case .stsAccessKeyAccount: try accessKeyAccount(reference, db, accountID: callerAccount)
         case .iamOIDCProvider: try oidcProvider(reference, db)
+        case .iamInstanceProfile: try instanceProfile(reference, db, accountID: callerAccount)
+        case .iamServiceSpecificCredential: try serviceSpecificCredential(reference, db, accountID: callerAccount)
         default: preconditionFailure("IAM does not resolve \(reference.kind)")
         }
     }
@@ -68,6 +71,40 @@ public struct IAMResourceAuthority: ResourceAuthority {
                     document: $0, name: "trust policy", kind: .trust, governedService: "sts", principalIDs: record.trustPolicyPrincipals?.ids)
             }
         )
+    }
+
+    /// A profile by name (case-insensitive) or by its ARN exactly, as users, groups and roles.
+    private static func instanceProfile(_ reference: ResourceReference, _ db: Database, accountID callerAccount: String) throws -> ResolvedResource {
+        let record: InstanceProfileRecord?
+        let typedARN: String
+        let accountID: String
+        if reference.text.hasPrefix("arn:") {
+            typedARN = reference.text
+            guard let arn = ARN(reference.text), arn.partition == "aws", arn.service == "iam", arn.region.isEmpty,
+                arn.resource.hasPrefix("instance-profile/"), let name = arn.resource.split(separator: "/").last
+            else { return .absent(reference, arn: typedARN, accountID: ARN(reference.text)?.accountID ?? callerAccount) }
+            accountID = arn.accountID
+            record = try InstanceProfileRepository.profile(db, accountID: accountID, name: String(name)).flatMap {
+                $0.arn == reference.text ? $0 : nil
+            }
+        } else {
+            accountID = callerAccount
+            record = try InstanceProfileRepository.profile(db, accountID: accountID, name: reference.text)
+            typedARN = "arn:aws:iam::\(accountID):instance-profile\(reference.path ?? "/")\(reference.text)"
+        }
+        guard let record else { return .absent(reference, arn: typedARN, accountID: accountID) }
+        return ResolvedResource(reference: reference, arn: record.arn, entity: record, accountID: record.accountID, tags: tags(record.tags))
+    }
+
+    /// A credential of the caller's account by id, under its user's ARN; one of another account, or
+    /// none, resolves to nothing.
+    private static func serviceSpecificCredential(
+        _ reference: ResourceReference, _ db: Database, accountID callerAccount: String
+    ) throws -> ResolvedResource {
+        guard let credential = try ServiceSpecificCredentialRepository.credential(db, id: reference.text, accountID: callerAccount),
+            let user = try IAMRepository.principal(db, .user, uniqueID: credential.userID)
+        else { return .absent(reference, arn: "*", accountID: callerAccount) }
+        return ResolvedResource(reference: reference, arn: user.arn, entity: credential, accountID: callerAccount)
     }
 
     private static func managedPolicy(_ reference: ResourceReference, _ db: Database) throws -> ResolvedResource {

@@ -19,6 +19,13 @@ extension ResourceKind {
     /// the account the key belongs to (`sts:GetAccessKeyInfo`).
     public static let stsAccessKeyAccount = ResourceKind(service: "sts", type: "access-key-account")
 
+    /// An instance profile, by name (case-insensitive) or ARN (exact).
+    public static let iamInstanceProfile = ResourceKind(service: "iam", type: "instance-profile")
+
+    /// A user's service-specific credential, by id (`ACCA…`): it resolves to the credential, under
+    /// its user's ARN (credentials have none of their own).
+    public static let iamServiceSpecificCredential = ResourceKind(service: "iam", type: "service-specific-credential")
+
     /// The kind of users, groups or roles.
     static func iam(_ kind: IAMPrincipalKind) -> ResourceKind {
         switch kind {

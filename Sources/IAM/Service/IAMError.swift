@@ -41,6 +41,9 @@ enum IAMError {
     static let invalidAuthenticationCode = AWSError(
         code: "InvalidAuthenticationCode", message: "Authentication code for device is not valid.", status: 403)
 
+    /// `ValidationError` (400) for an ARN member whose value is no ARN (a name, say), in IAM's words.
+    static let unparsableARN = validation("Invalid ARN:  Could not be parsed!")
+
     static func noSuchUser(_ name: String) -> AWSError { noSuchEntity("The user with name \(name) cannot be found.") }
     static func noSuchGroup(_ name: String) -> AWSError { noSuchEntity("The group with name \(name) cannot be found.") }
     static func noSuchRole(_ name: String) -> AWSError { noSuchEntity("The role with name \(name) cannot be found.") }

@@ -10,7 +10,7 @@ extension IAMService {
             ServiceOperation(
                 "AttachUserPolicy", action: "iam:AttachUserPolicy", readOnly: false, input: IAMAPI.AttachUserPolicyRequest.self,
                 references: { input, _ in
-                    [Self.named(.user, "UserName", input.userName)] + Self.namedPolicy("PolicyArn", input.policyArn)
+                    [Self.named(.user, "UserName", input.userName)] + (try Self.namedPolicy("PolicyArn", input.policyArn))
                 },
                 conditionKeys: { input, resolution, _ in
                     Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
@@ -19,7 +19,10 @@ extension IAMService {
             ),
             ServiceOperation(
                 "DetachUserPolicy", action: "iam:DetachUserPolicy", readOnly: false, input: IAMAPI.DetachUserPolicyRequest.self,
-                references: { input, _ in [Self.named(.user, "UserName", input.userName)] },
+                references: { input, _ in
+                    try Self.checkPolicyARN(input.policyArn)
+                    return [Self.named(.user, "UserName", input.userName)]
+                },
                 conditionKeys: { input, resolution, _ in
                     Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
                 },
@@ -37,14 +40,17 @@ extension IAMService {
             ServiceOperation(
                 "AttachGroupPolicy", action: "iam:AttachGroupPolicy", readOnly: false, input: IAMAPI.AttachGroupPolicyRequest.self,
                 references: { input, _ in
-                    [Self.named(.group, "GroupName", input.groupName)] + Self.namedPolicy("PolicyArn", input.policyArn)
+                    [Self.named(.group, "GroupName", input.groupName)] + (try Self.namedPolicy("PolicyArn", input.policyArn))
                 },
                 conditionKeys: { input, _, _ in Self.policyARNKey(input.policyArn) },
                 handler: { input, context in try await attach(input.policyArn, to: .group, input.groupName, context) }
             ),
             ServiceOperation(
                 "DetachGroupPolicy", action: "iam:DetachGroupPolicy", readOnly: false, input: IAMAPI.DetachGroupPolicyRequest.self,
-                references: { input, _ in [Self.named(.group, "GroupName", input.groupName)] },
+                references: { input, _ in
+                    try Self.checkPolicyARN(input.policyArn)
+                    return [Self.named(.group, "GroupName", input.groupName)]
+                },
                 conditionKeys: { input, _, _ in Self.policyARNKey(input.policyArn) },
                 handler: { input, context in try await detach(input.policyArn, from: .group, input.groupName, context) }
             ),
@@ -60,7 +66,7 @@ extension IAMService {
             ServiceOperation(
                 "AttachRolePolicy", action: "iam:AttachRolePolicy", readOnly: false, input: IAMAPI.AttachRolePolicyRequest.self,
                 references: { input, _ in
-                    [Self.named(.role, "RoleName", input.roleName)] + Self.namedPolicy("PolicyArn", input.policyArn)
+                    [Self.named(.role, "RoleName", input.roleName)] + (try Self.namedPolicy("PolicyArn", input.policyArn))
                 },
                 conditionKeys: { input, resolution, _ in
                     Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
@@ -69,7 +75,10 @@ extension IAMService {
             ),
             ServiceOperation(
                 "DetachRolePolicy", action: "iam:DetachRolePolicy", readOnly: false, input: IAMAPI.DetachRolePolicyRequest.self,
-                references: { input, _ in [Self.named(.role, "RoleName", input.roleName)] },
+                references: { input, _ in
+                    try Self.checkPolicyARN(input.policyArn)
+                    return [Self.named(.role, "RoleName", input.roleName)]
+                },
                 conditionKeys: { input, resolution, _ in
                     Self.currentBoundaryKey(resolution).merging(Self.policyARNKey(input.policyArn)) { $1 }
                 },

@@ -102,7 +102,10 @@ extension IAMService {
     private func roleDetail(_ role: IAMPrincipalRecord, _ context: CallContext) async throws -> IAMAPI.RoleDetail {
         IAMAPI.RoleDetail(
             path: role.path, roleName: role.name, roleId: role.uniqueID, arn: role.arn, createDate: role.createdAt,
-            assumeRolePolicyDocument: role.trustPolicy.map(PolicyText.encode), instanceProfileList: [],
+            assumeRolePolicyDocument: role.trustPolicy.map(PolicyText.encode),
+            instanceProfileList: try await database.instanceProfiles.profiles(holdingRole: role.uniqueID).map {
+                Self.instanceProfile($0, role: role, withTags: false)
+            },
             rolePolicyList: try await inlineDetails(.role, role.name, context),
             attachedManagedPolicies: try await attachedList(.role, role.name, context),
             permissionsBoundary: Self.boundary(role), tags: Self.tags(role.tags), roleLastUsed: IAMAPI.RoleLastUsed()

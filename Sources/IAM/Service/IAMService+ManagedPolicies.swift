@@ -25,7 +25,7 @@ extension IAMService {
             ),
             ServiceOperation(
                 "GetPolicy", action: "iam:GetPolicy", readOnly: true, input: IAMAPI.GetPolicyRequest.self,
-                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
+                references: { input, _ in [try Self.policyReference("PolicyArn", input.policyArn)] },
                 handler: getPolicy
             ),
             ServiceOperation(
@@ -34,33 +34,33 @@ extension IAMService {
             ),
             ServiceOperation(
                 "DeletePolicy", action: "iam:DeletePolicy", readOnly: false, input: IAMAPI.DeletePolicyRequest.self,
-                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
+                references: { input, _ in [try Self.policyReference("PolicyArn", input.policyArn)] },
                 handler: deletePolicy
             ),
             ServiceOperation(
                 "CreatePolicyVersion", action: "iam:CreatePolicyVersion", readOnly: false, input: IAMAPI.CreatePolicyVersionRequest.self,
-                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
+                references: { input, _ in [try Self.policyReference("PolicyArn", input.policyArn)] },
                 handler: createPolicyVersion
             ),
             ServiceOperation(
                 "GetPolicyVersion", action: "iam:GetPolicyVersion", readOnly: true, input: IAMAPI.GetPolicyVersionRequest.self,
-                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
+                references: { input, _ in [try Self.policyReference("PolicyArn", input.policyArn)] },
                 handler: getPolicyVersion
             ),
             ServiceOperation(
                 "ListPolicyVersions", action: "iam:ListPolicyVersions", readOnly: true, input: IAMAPI.ListPolicyVersionsRequest.self,
-                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
+                references: { input, _ in [try Self.policyReference("PolicyArn", input.policyArn)] },
                 handler: listPolicyVersions
             ),
             ServiceOperation(
                 "DeletePolicyVersion", action: "iam:DeletePolicyVersion", readOnly: false, input: IAMAPI.DeletePolicyVersionRequest.self,
-                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
+                references: { input, _ in [try Self.policyReference("PolicyArn", input.policyArn)] },
                 handler: deletePolicyVersion
             ),
             ServiceOperation(
                 "SetDefaultPolicyVersion", action: "iam:SetDefaultPolicyVersion", readOnly: false,
                 input: IAMAPI.SetDefaultPolicyVersionRequest.self,
-                references: { input, _ in [ResourceReference(.iamPolicy, member: "PolicyArn", text: input.policyArn)] },
+                references: { input, _ in [try Self.policyReference("PolicyArn", input.policyArn)] },
                 handler: setDefaultPolicyVersion
             ),
         ]
@@ -219,8 +219,20 @@ extension IAMService {
     }
 
     /// The managed policy an input names besides the entity it acts on (one to attach, a boundary).
-    static func namedPolicy(_ member: String, _ arn: String?) -> [ResourceReference] {
-        arn.map { [ResourceReference(.iamPolicy, member: member, text: $0, use: .implied)] } ?? []
+    static func namedPolicy(_ member: String, _ arn: String?) throws -> [ResourceReference] {
+        try arn.map { [try policyReference(member, $0).implied] } ?? []
+    }
+
+    /// The reference to a managed policy by its ARN. Text that is no ARN at all (a policy's name) is
+    /// refused before anything else is asked, as IAM does.
+    static func policyReference(_ member: String, _ arn: String) throws -> ResourceReference {
+        try checkPolicyARN(arn)
+        return ResourceReference(.iamPolicy, member: member, text: arn)
+    }
+
+    /// IAM's answer to a policy ARN that does not parse as an ARN.
+    static func checkPolicyARN(_ arn: String) throws {
+        guard ARN(arn) != nil else { throw IAMError.unparsableARN }
     }
 
     /// A policy the caller's account may change: its own. AWS managed policies belong to AWS.

@@ -11,7 +11,7 @@ extension IAMService {
                 "PutUserPermissionsBoundary", action: "iam:PutUserPermissionsBoundary", readOnly: false,
                 input: IAMAPI.PutUserPermissionsBoundaryRequest.self,
                 references: { input, _ in
-                    [Self.named(.user, "UserName", input.userName)] + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                    [Self.named(.user, "UserName", input.userName)] + (try Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary))
                 },
                 conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary) },
                 handler: { input, context in try await setBoundary(input.permissionsBoundary, of: .user, input.userName, context) }
@@ -27,7 +27,7 @@ extension IAMService {
                 "PutRolePermissionsBoundary", action: "iam:PutRolePermissionsBoundary", readOnly: false,
                 input: IAMAPI.PutRolePermissionsBoundaryRequest.self,
                 references: { input, _ in
-                    [Self.named(.role, "RoleName", input.roleName)] + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                    [Self.named(.role, "RoleName", input.roleName)] + (try Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary))
                 },
                 conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary) },
                 handler: { input, context in try await setBoundary(input.permissionsBoundary, of: .role, input.roleName, context) }

@@ -10,7 +10,7 @@ extension IAMService {
                 "CreateRole", action: "iam:CreateRole", readOnly: false, input: IAMAPI.CreateRoleRequest.self,
                 references: { input, _ in
                     [Self.named(.role, "RoleName", input.roleName, creating: input.path ?? "/")]
-                        + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                        + (try Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary))
                 },
                 conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
                 furtherChecks: { input, resolution, _ in
@@ -79,7 +79,9 @@ extension IAMService {
         } catch StoreError.conflict {
             throw Self.alreadyExists(.role, input.roleName)
         }
+        // IAM's answer to CreateRole leaves out what GetRole adds: the session duration and last use.
         var role = Self.role(record, detailed: true)
+        role.maxSessionDuration = nil
         role.roleLastUsed = nil
         return IAMAPI.CreateRoleResponse(role: role)
     }
@@ -151,9 +153,13 @@ extension IAMService {
         }
     }
 
-    /// A trust policy must parse as one and fit the role trust policy quota.
+    /// A trust policy must parse as one, name only services that exist, and fit the role trust
+    /// policy quota.
     static func checkTrustPolicy(_ document: String) throws {
-        try PolicyText.check(document, kind: .trust)
+        let parsed = try PolicyText.check(document, kind: .trust)
+        if let service = ServicePrincipalCatalog.firstUnknown(in: parsed) {
+            throw MalformedPolicyDocument.invalidPrincipal("SERVICE", service).awsError
+        }
         if PolicySizeLimit.size(of: document) > PolicySizeLimit.trustPolicy { throw PolicySizeLimit.trustPolicyExceeded() }
     }
 }

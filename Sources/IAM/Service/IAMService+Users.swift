@@ -10,7 +10,7 @@ extension IAMService {
                 "CreateUser", action: "iam:CreateUser", readOnly: false, input: IAMAPI.CreateUserRequest.self,
                 references: { input, _ in
                     [Self.named(.user, "UserName", input.userName, creating: input.path ?? "/")]
-                        + Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary)
+                        + (try Self.namedPolicy("PermissionsBoundary", input.permissionsBoundary))
                 },
                 conditionKeys: { input, _, _ in Self.boundaryKey(input.permissionsBoundary).merging(Self.requestTagKeys(input.tags)) { $1 } },
                 furtherChecks: { input, resolution, _ in

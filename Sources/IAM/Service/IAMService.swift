@@ -3,7 +3,7 @@ import BulwarkCore
 import Foundation
 import Store
 
-/// The IAM API: users, groups, roles, access keys, virtual MFA devices, inline and managed policies,
+/// The IAM API: users, groups, roles, instance profiles, access keys, virtual MFA devices, inline and managed policies,
 /// attachments, permissions boundaries and the policy simulator.
 ///
 /// Each operation is declared once, in the file of its theme, with its IAM action and the ARN(s) it
@@ -18,6 +18,7 @@ public struct IAMService: AWSService {
         public var managedPoliciesPerEntity = 10
         public var groupsPerUser = 10
         public var tagsPerEntity = 50
+        public var serviceSpecificCredentialsPerUserPerService = 2
 
         public init() {}
     }
@@ -37,9 +38,11 @@ public struct IAMService: AWSService {
     public var authorities: [any ResourceAuthority] { [IAMResourceAuthority(database: database)] }
 
     public var operations: [ServiceOperation] {
-        userOperations + groupOperations + roleOperations + accessKeyOperations + mfaDeviceOperations + inlinePolicyOperations
+        userOperations + groupOperations + roleOperations + instanceProfileOperations + accessKeyOperations + mfaDeviceOperations
+            + inlinePolicyOperations
             + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
-            + simulationOperations + oidcProviderOperations
+            + simulationOperations + oidcProviderOperations + loginProfileOperations + accountAliasOperations + passwordPolicyOperations
+            + accountSummaryOperations + credentialReportOperations + serviceSpecificCredentialOperations
     }
 }
 
@@ -126,7 +129,10 @@ extension IAMService {
         case "access keys": "Cannot delete entity, must delete access keys first."
         case "MFA devices": "Cannot delete entity, must delete MFA device first."
         case "groups": "Cannot delete entity, must remove user from all groups first."
+        case "login profile": "Cannot delete entity, must delete login profile first."
+        case "service specific credentials": "Cannot delete entity, must remove service specific credentials first."
         case "users": "Cannot delete entity, must remove users from group first."
+        case "instance profiles", "roles": "Cannot delete entity, must remove roles from instance profile first."
         default: "Cannot delete entity, must delete policies first."
         }
     }

@@ -7,6 +7,12 @@ extension BulwarkDatabase {
     public var iam: IAMRepository { IAMRepository(database: self) }
     /// Customer and AWS managed policies with their versions.
     public var managedPolicies: ManagedPolicyRepository { ManagedPolicyRepository(database: self) }
+    /// Instance profiles and their roles.
+    public var instanceProfiles: InstanceProfileRepository { InstanceProfileRepository(database: self) }
+    /// The account's alias, password policy, login profiles and credential report.
+    public var accountSettings: AccountSettingsRepository { AccountSettingsRepository(database: self) }
+    /// Users' service-specific credentials.
+    public var serviceSpecificCredentials: ServiceSpecificCredentialRepository { ServiceSpecificCredentialRepository(database: self) }
     /// STS sessions and MFA devices.
     public var credentials: CredentialRepository { CredentialRepository(database: self) }
     /// OpenID Connect providers and their issuers' signing keys.

@@ -40,6 +40,75 @@ extension DatabaseSchema {
                         CREATE TABLE iamOIDCKeySet (issuerKey TEXT PRIMARY KEY NOT NULL, jwks TEXT NOT NULL, updatedAt DATETIME NOT NULL);
                         """)
             },
+            // Instance profiles; the role a profile holds is bound by its unique id (IAM allows one).
+            Migration("v6-instance-profiles") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamInstanceProfile (
+                            accountID TEXT NOT NULL,
+                            name TEXT NOT NULL COLLATE NOCASE,
+                            uniqueID TEXT NOT NULL UNIQUE,
+                            path TEXT NOT NULL,
+                            createdAt DOUBLE NOT NULL,
+                            roleID TEXT,
+                            tags TEXT NOT NULL,
+                            PRIMARY KEY (accountID, name)
+                        );
+                        CREATE INDEX iamInstanceProfileByRole ON iamInstanceProfile(roleID);
+                        """
+                )
+            },
+            // The account's alias and password policy, users' console passwords (a salted scrypt hash
+            // only, bound to the user's unique id) and the last credential report.
+            Migration("v7-account-settings") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamAccountAlias (
+                            accountID TEXT PRIMARY KEY NOT NULL,
+                            alias TEXT NOT NULL UNIQUE
+                        );
+                        CREATE TABLE iamPasswordPolicy (
+                            accountID TEXT PRIMARY KEY NOT NULL,
+                            policy TEXT NOT NULL
+                        );
+                        CREATE TABLE iamLoginProfile (
+                            userID TEXT PRIMARY KEY NOT NULL,
+                            accountID TEXT NOT NULL,
+                            passwordHash BLOB NOT NULL,
+                            salt BLOB NOT NULL,
+                            createdAt DOUBLE NOT NULL,
+                            passwordChangedAt DOUBLE NOT NULL,
+                            passwordResetRequired INTEGER NOT NULL
+                        );
+                        CREATE TABLE iamCredentialReport (
+                            accountID TEXT PRIMARY KEY NOT NULL,
+                            content BLOB NOT NULL,
+                            generatedAt DOUBLE NOT NULL
+                        );
+                        """
+                )
+            },
+            // Service-specific credentials (CodeCommit, Keyspaces, Bedrock, CloudWatch Logs): the
+            // password or secret is kept as a salted hash only, bound to the user's unique id.
+            Migration("v8-service-specific-credentials") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamServiceSpecificCredential (
+                            credentialID TEXT PRIMARY KEY NOT NULL,
+                            accountID TEXT NOT NULL,
+                            userID TEXT NOT NULL,
+                            serviceName TEXT NOT NULL,
+                            serviceUserName TEXT NOT NULL,
+                            secretHash BLOB NOT NULL,
+                            salt BLOB NOT NULL,
+                            status TEXT NOT NULL,
+                            createdAt DOUBLE NOT NULL,
+                            expiresAt DOUBLE
+                        );
+                        CREATE INDEX iamServiceSpecificCredentialByUser ON iamServiceSpecificCredential(userID, serviceName);
+                        """
+                )
+            },
         ]
     )
 }

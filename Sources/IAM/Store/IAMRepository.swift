@@ -151,6 +151,26 @@ public struct IAMRepository: Sendable {
                 {
                     throw IAMStoreError.hasDependents("groups")
                 }
+                if try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM iamLoginProfile
+                        WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                        """,
+                    arguments: arguments) == true
+                {
+                    throw IAMStoreError.hasDependents("login profile")
+                }
+                if try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM iamServiceSpecificCredential
+                        WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                        """,
+                    arguments: arguments) == true
+                {
+                    throw IAMStoreError.hasDependents("service specific credentials")
+                }
             case .group:
                 if try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND groupName = ?", arguments: [accountID, name]) ?? 0 > 0
@@ -158,7 +178,16 @@ public struct IAMRepository: Sendable {
                     throw IAMStoreError.hasDependents("users")
                 }
             case .role:
-                break
+                if try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM iamInstanceProfile
+                        WHERE roleID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                        """,
+                    arguments: arguments) ?? 0 > 0
+                {
+                    throw IAMStoreError.hasDependents("instance profiles")
+                }
             }
             try db.execute(sql: "DELETE FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?", arguments: arguments)
         }

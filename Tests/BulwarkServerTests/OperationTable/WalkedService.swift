@@ -44,6 +44,8 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
             [
                 "CreateUser": ["iam:TagUser"],
                 "CreateRole": ["iam:TagRole"],
+                "CreateInstanceProfile": ["iam:TagInstanceProfile"],
+                "AddRoleToInstanceProfile": ["iam:PassRole"],
                 "CreatePolicy": ["iam:TagPolicy"],
                 "CreateVirtualMFADevice": ["iam:TagMFADevice"],
                 "CreateOpenIDConnectProvider": ["iam:TagOpenIDConnectProvider"],

@@ -17,7 +17,7 @@ struct RoleOperationTests {
             as: IAMAPI.CreateRoleResponse.self)
         #expect(created.role.arn == "arn:aws:iam::111122223333:role/service-role/exec")
         #expect(created.role.roleId.hasPrefix("AROA"))
-        #expect(created.role.maxSessionDuration == 3600)
+        #expect(created.role.maxSessionDuration == nil)
         // IAM answers documents URL-encoded; SDKs decode them.
         #expect(created.role.assumeRolePolicyDocument?.contains("%22") == true)
         #expect(Documents.decoded(created.role.assumeRolePolicyDocument) == Documents.trustLambda)

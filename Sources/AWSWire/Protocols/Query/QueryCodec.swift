@@ -58,7 +58,8 @@ public struct QueryCodec: WireCodec {
         xml.open("Error")
         xml.element("Type", error.fault.rawValue)
         xml.element("Code", error.code)
-        xml.element("Message", error.message)
+        // Some answers carry no message at all (IAM's ReportNotPresent); SDKs then say "Unknown".
+        if !error.message.isEmpty { xml.element("Message", error.message) }
         for (name, value) in error.fields.sorted(by: { $0.key < $1.key }) { xml.element(name, value) }
         xml.close("Error")
         xml.element("RequestId", requestID)
