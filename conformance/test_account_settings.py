@@ -123,11 +123,12 @@ def test_account_summary_counts(iam, name):
     iam.create_user(UserName=name)
     iam.create_group(GroupName=name)
     iam.create_instance_profile(InstanceProfileName=name)
+    iam.create_open_id_connect_provider(Url=f"https://{name}.example.com", ClientIDList=["app"])
     iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
     summary = iam.get_account_summary()["SummaryMap"]
-    assert {key: summary[key] - before[key] for key in ("Users", "Groups", "InstanceProfiles", "Policies", "Roles")} == {
-        "Users": 1, "Groups": 1, "InstanceProfiles": 1, "Policies": 1, "Roles": 0}
+    assert {key: summary[key] - before[key] for key in ("Users", "Groups", "InstanceProfiles", "Policies", "Roles", "Providers")} == {
+        "Users": 1, "Groups": 1, "InstanceProfiles": 1, "Policies": 1, "Roles": 0, "Providers": 1}
     assert {key: summary[key] for key in summary if key.endswith("Quota")} == {
         "UsersQuota": 5000, "GroupsQuota": 300, "RolesQuota": 1000, "PoliciesQuota": 1500, "InstanceProfilesQuota": 1000,
         "ServerCertificatesQuota": 20, "UserPolicySizeQuota": 2048, "GroupPolicySizeQuota": 5120, "RolePolicySizeQuota": 10240,

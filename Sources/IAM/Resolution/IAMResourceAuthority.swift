@@ -17,8 +17,10 @@ public struct IAMResourceAuthority: ResourceAuthority {
     }
 
     public var kinds: [ResourceKind] {
-        [.iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider, .iamInstanceProfile,
-         .iamServiceSpecificCredential]
+        [
+            .iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider, .iamInstanceProfile,
+            .iamServiceSpecificCredential,
+        ]
     }
 
     public func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {

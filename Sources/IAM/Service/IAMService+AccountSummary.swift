@@ -26,6 +26,7 @@ extension IAMService {
         let profiles = try await database.instanceProfiles.profiles(accountID: accountID, pathPrefix: "/", limit: Self.listingLimit)
         let devices = try await database.credentials.mfaDevices(accountID: accountID)
         let rootKeys = try await database.credentials.accessKeys(ofUser: nil, accountID: accountID)
+        let providers = try await database.oidcProviders.list(accountID: accountID)
         var versionsInUse = 0
         for entity in users + groups + roles {
             versionsInUse += try await database.iam.attachedPolicies(of: entity.kind, entity.name, accountID: accountID).count
@@ -40,12 +41,12 @@ extension IAMService {
             "MFADevicesInUse": devices.filter { $0.enabledAt != nil }.count,
             "AccountMFAEnabled": devices.contains { $0.enabledAt != nil && $0.userName == nil } ? 1 : 0,
             "AccountAccessKeysPresent": rootKeys.isEmpty ? 0 : 1,
-            // Bulwark gives the root no console password, serves no server or signing certificates and,
-            // in this module, no identity providers.
+            // Bulwark gives the root no console password and serves no server or signing certificates;
+            // its identity providers are OpenID Connect ones (no SAML).
             "AccountPasswordPresent": 0,
             "AccountSigningCertificatesPresent": 0,
             "ServerCertificates": 0,
-            "Providers": 0,
+            "Providers": providers.count,
             "PolicyVersionsInUse": versionsInUse,
             "GlobalEndpointTokenVersion": 1,
         ]

@@ -15,6 +15,7 @@ struct SampleValues {
     var policyARN: String { "arn:aws:iam::\(accountID):policy/\(Self.name)" }
     var mfaDeviceARN: String { "arn:aws:iam::\(accountID):mfa/\(Self.name)" }
     var functionARN: String { "arn:aws:lambda:\(region):\(accountID):function:\(Self.name)" }
+    var oidcProviderARN: String { "arn:aws:iam::\(accountID):oidc-provider/\(Self.name)" }
 
     /// What a member means when its model type (a bare string, an ARN of any kind) does not say it,
     /// by a fragment of its name (in any case); candidates still have to pass the member's constraints.
@@ -35,6 +36,8 @@ struct SampleValues {
             ("Action", "lambda:InvokeFunction"),
             // An OpenID Connect provider is created by its issuer URL.
             ("Url", "https://\(Self.name)"),
+            // An OpenID Connect provider is named by its ARN, made of its issuer's host.
+            ("OpenIDConnectProviderArn", oidcProviderARN),
             // Any other ARN names a user, the kind of principal an account always has.
             ("Arn", userARN),
         ]

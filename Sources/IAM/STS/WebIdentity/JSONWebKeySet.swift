@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
 import CryptoExtras
+import Foundation
 
 /// The signing keys of an OpenID Connect issuer, from its JSON Web Key Set (RFC 7517) as the
 /// operator configured it: RSA keys for RS256, P-256 keys for ES256.
