@@ -97,8 +97,10 @@ extension IAMService {
     }
 
     @Sendable func updateRole(_ input: IAMAPI.UpdateRoleRequest, _ context: CallContext) async throws -> IAMAPI.UpdateRoleResponse {
+        // The role the resolve stage found and the authorizer judged, under its stored name.
+        let role = try existing(.role, input.roleName, context)
         do {
-            try await database.iam.update(.role, accountID: context.accountID, name: input.roleName) { record in
+            try await database.iam.update(.role, accountID: role.accountID, name: role.name) { record in
                 if let description = input.description { record.description = description }
                 if let duration = input.maxSessionDuration { record.maxSessionDuration = duration }
             }
