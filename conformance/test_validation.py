@@ -211,7 +211,7 @@ def test_unknown_runtime_is_an_invalid_parameter(bulwark, lambda_client, unique_
     assert "python3.12" in message  # a runtime of AWS's list
 
 
-@pytest.mark.parametrize("runtime", ["python3.6", "nodejs12.x", "python2.7", "go1.x"])
+@pytest.mark.parametrize("runtime", ["python3.6", "nodejs12.x", "python2.7", "go1.x", "ruby3.2"])
 def test_deprecated_runtime_is_refused_on_create(bulwark, lambda_client, unique_name, runtime):
     expect_error(
         lambda: create_function(lambda_client, bulwark.account_id, unique_name, Runtime=runtime),

@@ -64,6 +64,11 @@ struct FunctionRulesTests {
             ("python3.6", "2026-11-25", false, false),
             ("provided", "2026-11-25", false, true),
             ("nodejs12.x", "2026-11-25", false, false),
+            ("ruby3.2", "2026-11-25", false, false),
+            ("ruby3.3", "2026-11-25", true, true),
+            ("java17", "2027-08-01", false, true),
+            ("dotnet8", "2026-12-02", true, true),
+            ("dotnet8", "2027-02-01", false, true),
         ])
     func runtimeLifecycle(runtime: String, day: String, creatable: Bool, updatable: Bool) throws {
         let date = try #require(AWSTimestamp.parseISO8601("\(day)T12:00:00Z"))

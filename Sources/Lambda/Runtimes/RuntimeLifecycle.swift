@@ -6,7 +6,8 @@ import Foundation
 /// from the block-update date; invoking is never blocked.
 ///
 /// Dates: AWS Lambda "Runtime deprecation" tables as summarised in shared/REFERENCES.md, completed
-/// for older runtimes from `aws-cloudformation/cfn-lint` `LmbdRuntimeLifecycle.json`.
+/// for older runtimes from `aws-cloudformation/cfn-lint` `LmbdRuntimeLifecycle.json`, and for Java,
+/// .NET and Ruby from the runtime tables of the Lambda Developer Guide's language chapters.
 public struct RuntimeLifecycle: Sendable, Equatable {
     public let runtime: String
     /// `yyyy-MM-dd`, UTC.
@@ -54,6 +55,9 @@ public struct RuntimeLifecycle: Sendable, Equatable {
         "go1.x": ("2024-01-08", "2024-02-08", "2027-03-03"),
         "java25": ("2029-06-30", "2029-07-31", "2029-08-31"),
         "java21": ("2029-06-30", "2029-07-31", "2029-08-31"),
+        "java17": ("2027-06-30", "2027-07-31", "2027-08-31"),
+        "java11": ("2027-06-30", "2027-07-31", "2027-08-31"),
+        "java8.al2": ("2027-06-30", "2027-07-31", "2027-08-31"),
         "java8": ("2024-01-08", "2024-02-08", "2027-03-03"),
         "nodejs24.x": ("2028-04-30", "2028-06-01", "2028-07-01"),
         "nodejs22.x": ("2027-04-30", "2027-06-01", "2027-07-01"),
@@ -68,11 +72,16 @@ public struct RuntimeLifecycle: Sendable, Equatable {
         "nodejs4.3": ("2020-03-05", "2020-03-05", "2020-03-05"),
         "nodejs4.3-edge": ("2020-03-05", "2019-04-30", "2019-04-30"),
         "nodejs": ("2016-10-31", "2016-10-31", "2016-10-31"),
-        "dotnet6": ("2024-11-12", "2025-02-28", "2025-05-31"),
+        "dotnet10": ("2028-11-14", "2028-12-14", "2029-01-15"),
+        "dotnet8": ("2026-11-10", "2027-02-01", "2027-03-03"),
+        "dotnet6": ("2024-12-20", "2027-02-01", "2027-03-03"),
         "dotnetcore3.1": ("2023-04-03", "2023-04-03", "2023-05-03"),
         "dotnetcore2.1": ("2022-01-05", "2022-01-05", "2022-04-13"),
         "dotnetcore2.0": ("2019-05-30", "2019-05-30", "2019-05-30"),
         "dotnetcore1.0": ("2019-06-27", "2019-07-30", "2019-07-30"),
+        "ruby3.4": ("2028-03-31", "2028-04-30", "2028-05-31"),
+        "ruby3.3": ("2027-03-31", "2027-04-30", "2027-05-31"),
+        "ruby3.2": ("2026-03-31", "2026-08-31", "2026-09-30"),
         "ruby2.7": ("2023-12-07", "2024-01-09", "2025-02-28"),
         "ruby2.5": ("2021-07-30", "2021-07-30", "2022-03-31"),
     ]
