@@ -1,3 +1,4 @@
+import BulwarkCore
 import Foundation
 import Lambda
 
@@ -45,7 +46,7 @@ struct InvocationReport {
             payload = Self.errorPayload(type: "Sandbox.Timedout", message: "RequestId: \(invocation.requestID) Error: \(message)")
             (functionError, errorType, timedOut, keepsEnvironment) = ("Unhandled", "Sandbox.Timedout", true, false)
             (self.duration, self.initDuration) = (duration, initDuration)
-            faults.append("\(AWSTimestampFormat.milliseconds(Date())) \(invocation.requestID) \(message)")
+            faults.append("\(AWSTimestamp.iso8601Milliseconds(Date())) \(invocation.requestID) \(message)")
         case .exited(let reason, let duration, let initDuration):
             let type = reason.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError"
             let error = reason.detail.map { "Runtime exited with error: \($0)" } ?? "Runtime exited without providing a reason"
@@ -101,14 +102,5 @@ struct InvocationReport {
             }
         }
         return escaped
-    }
-}
-
-/// `2026-11-25T15:39:23.123Z`.
-enum AWSTimestampFormat {
-    static func milliseconds(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 }
