@@ -23,6 +23,8 @@ final class ExecutionEnvironment: Sendable {
 
     private enum InitializationState {
         case pending
+        /// Initialized; the first invocation's report still has to carry the init duration.
+        case ready(initDuration: Duration)
         case done
     }
 
@@ -87,6 +89,7 @@ final class ExecutionEnvironment: Sendable {
             throw error
         }
         let stream = LogStream(directory: logs, group: function.logGroup, version: function.version, date: Date())
+        stream.appendPlatformLine(PlatformLog(for: function).initStart(of: function, at: Date()))
         var cgroup: ControlGroup?
         do {
             cgroup = try host.controlGroups?.makeGroup(
@@ -123,23 +126,33 @@ final class ExecutionEnvironment: Sendable {
 
     /// Whether the environment has already served an invocation (a warm start).
     var isInitialized: Bool {
-        initialization.withLock { if case .done = $0 { true } else { false } }
+        initialization.withLock { if case .pending = $0 { false } else { true } }
     }
 
-    /// Runs one invocation through the Runtime API, with its deadline.
+    /// Completes the init phase of a new environment, so that what the runtime writes while it
+    /// initializes precedes the invocation's START line: nil when the environment is ready (a warm
+    /// one at once), or the outcome of the invocation when init failed.
+    func initialize(invokeTimeout: Duration) async -> EnvironmentOutcome? {
+        guard !isInitialized else { return nil }
+        switch await waitForInit(limit: Self.initTimeout + invokeTimeout) {
+        case .ready(let duration):
+            initialization.withLock { $0 = .ready(initDuration: duration) }
+            pump.drain()
+            return nil
+        case .failed(let payload, let errorType):
+            return .initFailed(payload: payload, errorType: errorType)
+        case .none:
+            return await ended(timedOut: sandbox.bubblewrap.ended == nil)
+        }
+    }
+
+    /// Runs one invocation through the Runtime API, with its deadline, once ``initialize(invokeTimeout:)``
+    /// found the environment ready.
     func run(_ invocation: Invocation, timeout: Duration) async -> EnvironmentOutcome {
-        let cold = !isInitialized
-        var initDuration: Duration?
-        if cold {
-            switch await waitForInit(limit: Self.initTimeout + timeout) {
-            case .ready(let duration):
-                initDuration = duration
-                initialization.withLock { $0 = .done }
-            case .failed(let payload, let errorType):
-                return .initFailed(payload: payload, errorType: errorType)
-            case .none:
-                return await ended(timedOut: sandbox.bubblewrap.ended == nil)
-            }
+        let initDuration: Duration? = initialization.withLock { state in
+            guard case .ready(let duration) = state else { return nil }
+            state = .done
+            return duration
         }
         let started = ContinuousClock.now
         let invocation = invocation.startingNow(timeout: timeout)

@@ -12,10 +12,10 @@ struct InvocationReport {
     let timedOut: Bool
     let keepsEnvironment: Bool
     let faultLines: [String]
+    let requestID: String
+    let memorySize: Int
     private let duration: Duration
     private let initDuration: Duration?
-    private let requestID: String
-    private let memorySize: Int
 
     init(outcome: EnvironmentOutcome, invocation: Invocation, function: FunctionSnapshot) {
         requestID = invocation.requestID
@@ -58,31 +58,51 @@ struct InvocationReport {
         faultLines = faults
     }
 
+    var durationMilliseconds: Double { Self.milliseconds(duration) }
+    var initDurationMilliseconds: Double? { initDuration.map(Self.milliseconds) }
+    /// The duration and the init duration, rounded up to the millisecond.
+    var billedMilliseconds: Int { Int((durationMilliseconds + (initDurationMilliseconds ?? 0)).rounded(.up)) }
+
+    /// `success`, `error` or `timeout`, as the platform reports the invocation.
+    var status: String {
+        if timedOut { return "timeout" }
+        return reportedErrorType == nil ? "success" : "error"
+    }
+
+    /// The error type the platform reports: the runtime's failures and the function's errors that
+    /// end the environment, not an error the handler returned while its runtime stays up.
+    var reportedErrorType: String? {
+        guard !timedOut, let errorType, functionError != nil, errorType != "Runtime.Unknown" || !keepsEnvironment else { return nil }
+        return errorType
+    }
+
     /// `REPORT RequestId: …\tDuration: 3.01 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 36 MB\t…`
     func reportLine(maxMemoryUsedMB: Int?) -> String {
-        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        let initMilliseconds = initDuration.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
         var fields = [
             "REPORT RequestId: \(requestID)",
-            "Duration: \(String(format: "%.2f", milliseconds)) ms",
-            "Billed Duration: \(Int((milliseconds + (initMilliseconds ?? 0)).rounded(.up))) ms",
+            "Duration: \(String(format: "%.2f", durationMilliseconds)) ms",
+            "Billed Duration: \(billedMilliseconds) ms",
             "Memory Size: \(memorySize) MB",
             "Max Memory Used: \(maxMemoryUsedMB.map(String.init) ?? "0") MB",
         ]
-        if let initMilliseconds { fields.append("Init Duration: \(String(format: "%.2f", initMilliseconds)) ms") }
+        if let initMilliseconds = initDurationMilliseconds { fields.append("Init Duration: \(String(format: "%.2f", initMilliseconds)) ms") }
         if timedOut {
             fields.append("Status: timeout")
-        } else if let errorType, functionError != nil, errorType != "Runtime.Unknown" || !keepsEnvironment {
+        } else if let reportedErrorType {
             fields.append("Status: error")
-            fields.append("Error Type: \(errorType)")
+            fields.append("Error Type: \(reportedErrorType)")
         }
         return fields.joined(separator: "\t") + "\t"
     }
 
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
     /// `{"errorType":…,"errorMessage":…}` in AWS's key order.
     static func errorPayload(type: String, message: String, messageFirst: Bool = false) -> Data {
-        let escapedType = escape(type)
-        let escapedMessage = escape(message)
+        let escapedType = JSONText.escape(type)
+        let escapedMessage = JSONText.escape(message)
         let text =
             messageFirst
             ? #"{"errorMessage":"\#(escapedMessage)","errorType":"\#(escapedType)"}"#
@@ -90,17 +110,4 @@ struct InvocationReport {
         return Data(text.utf8)
     }
 
-    private static func escape(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
 }

@@ -82,13 +82,21 @@ public final class Invoker: FunctionInvoker {
             return Self.invalidEntrypoint(problem, invocation: invocation, function: function)
         }
         let stream = environment.stream
-        stream.beginCapture()
-        stream.appendPlatformLine("START RequestId: \(request.requestID) Version: \(function.version)")
-        let outcome = await environment.run(invocation, timeout: .seconds(function.timeout))
+        let platform = PlatformLog(for: function)
+        let initFailure = await environment.initialize(invokeTimeout: .seconds(function.timeout))
+        // The tail starts at START; after a failed init it keeps what the runtime wrote while failing.
+        if initFailure == nil { stream.beginCapture() }
+        stream.appendPlatformLine(platform.start(requestID: request.requestID, version: function.version, at: Date()))
+        let outcome: EnvironmentOutcome
+        if let initFailure {
+            outcome = initFailure
+        } else {
+            outcome = await environment.run(invocation, timeout: .seconds(function.timeout))
+        }
         let report = InvocationReport(outcome: outcome, invocation: invocation, function: function)
         for line in report.faultLines { stream.appendPlatformLine(line) }
-        stream.appendPlatformLine("END RequestId: \(request.requestID)")
-        stream.appendPlatformLine(report.reportLine(maxMemoryUsedMB: environment.maxMemoryUsedMB))
+        stream.appendPlatformLine(platform.end(report, at: Date()))
+        stream.appendPlatformLine(platform.report(report, maxMemoryUsedMB: environment.maxMemoryUsedMB, at: Date()))
         let tail = stream.endCapture()
 
         if report.keepsEnvironment, await pool.checkin(environment) {

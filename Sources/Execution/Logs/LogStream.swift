@@ -17,8 +17,9 @@ final class LogStream: Sendable {
     private struct State {
         var descriptor: Int32 = -1
         var partialLine: [UInt8] = []
-        /// The current invocation's log text, capped to its last `captureLimit` bytes.
-        var capture: [UInt8]?
+        /// The current invocation's log text, capped to its last `captureLimit` bytes; a new stream
+        /// captures from its first line, the environment's init phase.
+        var capture: [UInt8]? = []
     }
 
     /// The most of an invocation's log kept for its tail.
@@ -55,15 +56,17 @@ final class LogStream: Sendable {
         }
     }
 
-    /// A line of the platform (START, END, REPORT, ...), after any pending partial output line.
-    func appendPlatformLine(_ line: String) {
+    /// A line of the platform (START, END, REPORT, ...), after any pending partial output line; nil
+    /// (a record below the function's system log level) writes nothing.
+    func appendPlatformLine(_ line: String?) {
+        guard let line else { return }
         state.withLock { state in
             Self.flushPartial(&state)
             Self.emit(&state, Array((line.hasSuffix("\n") ? line : line + "\n").utf8))
         }
     }
 
-    /// Starts capturing an invocation's log.
+    /// Starts capturing an invocation's log afresh.
     func beginCapture() {
         state.withLock { $0.capture = [] }
     }

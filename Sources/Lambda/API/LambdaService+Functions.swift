@@ -329,7 +329,7 @@ extension LambdaService {
             runtimeVersionConfig: listed
                 ? nil
                 : LambdaAPI.RuntimeVersionConfig(
-                    runtimeVersionArn: state.pinnedRuntimeVersionArn ?? RuntimeVersion.arn(of: state.runtime, region: record.key.region)
+                    runtimeVersionArn: state.runtimeVersionARN(region: record.key.region)
                 ),
             loggingConfig: LambdaAPI.LoggingConfig(
                 logFormat: state.logging.logFormat,

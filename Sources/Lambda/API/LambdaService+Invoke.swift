@@ -83,7 +83,8 @@ extension LambdaService {
             memorySize: state.memorySize, ephemeralStorageSize: state.ephemeralStorageSize, environment: state.environment,
             architectures: state.architectures, codeSHA256: record.codeSHA256, logGroup: state.logging.logGroup,
             logFormat: state.logging.logFormat, applicationLogLevel: state.logging.applicationLogLevel,
-            systemLogLevel: state.logging.systemLogLevel
+            systemLogLevel: state.logging.systemLogLevel, runtimeVersion: RuntimeVersion.name(of: state.runtime),
+            runtimeVersionARN: state.runtimeVersionARN(region: record.key.region)
         )
     }
 
@@ -121,7 +122,8 @@ extension LambdaService {
             timeout: state.timeout, memorySize: state.memorySize, ephemeralStorageSize: state.ephemeralStorageSize,
             environment: state.environment, architectures: state.architectures, codeSHA256: record.codeSHA256,
             logGroup: state.logging.logGroup, logFormat: state.logging.logFormat,
-            applicationLogLevel: state.logging.applicationLogLevel, systemLogLevel: state.logging.systemLogLevel
+            applicationLogLevel: state.logging.applicationLogLevel, systemLogLevel: state.logging.systemLogLevel,
+            runtimeVersion: RuntimeVersion.name(of: state.runtime), runtimeVersionARN: state.runtimeVersionARN(region: key.region)
         )
     }
 }

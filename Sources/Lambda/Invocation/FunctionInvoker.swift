@@ -26,12 +26,15 @@ public struct FunctionSnapshot: Sendable, Equatable {
     public let logFormat: String
     public let applicationLogLevel: String?
     public let systemLogLevel: String?
+    /// The runtime version's name in `INIT_START` (`python:3.12.v1`) and its ARN.
+    public let runtimeVersion: String
+    public let runtimeVersionARN: String
 
     public init(
         accountID: String, region: String, name: String, functionARN: String, version: String, revisionID: String, runtime: String,
         handler: String, role: String, timeout: Int, memorySize: Int, ephemeralStorageSize: Int, environment: [String: String],
         architectures: [String], codeSHA256: String, logGroup: String, logFormat: String, applicationLogLevel: String?,
-        systemLogLevel: String?
+        systemLogLevel: String?, runtimeVersion: String, runtimeVersionARN: String
     ) {
         self.accountID = accountID
         self.region = region
@@ -52,6 +55,8 @@ public struct FunctionSnapshot: Sendable, Equatable {
         self.logFormat = logFormat
         self.applicationLogLevel = applicationLogLevel
         self.systemLogLevel = systemLogLevel
+        self.runtimeVersion = runtimeVersion
+        self.runtimeVersionARN = runtimeVersionARN
     }
 }
 

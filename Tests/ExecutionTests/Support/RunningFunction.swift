@@ -74,7 +74,8 @@ final class RunningFunction {
             revisionID: UUID().uuidString, runtime: "provided.al2023", handler: "unused",
             role: "arn:aws:iam::123456789012:role/secrecy", timeout: 30, memorySize: 128, ephemeralStorageSize: 512,
             environment: ["BULWARK_TEST_SECRET": secret], architectures: ["x86_64"], codeSHA256: blob.sha256Hex,
-            logGroup: "/aws/lambda/secrecy", logFormat: "Text", applicationLogLevel: nil, systemLogLevel: nil
+            logGroup: "/aws/lambda/secrecy", logFormat: "Text", applicationLogLevel: nil, systemLogLevel: nil,
+            runtimeVersion: "provided:al2023.v1", runtimeVersionARN: "arn:aws:lambda:us-east-1::runtime:00"
         )
         let result = try await invoker.invoke(
             InvokeRequest(
