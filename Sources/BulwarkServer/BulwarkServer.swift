@@ -73,8 +73,12 @@ public enum BulwarkServer {
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
         let iam = IAMService(database: database, clock: clock)
-        let sts = STSService(database: database, clock: clock)
-        let pipeline = makePipeline(database: database, trail: trail, services: [lambda, iam, sts], clock: clock, logger: logger)
+        let authorizationMessages = AuthorizationMessageSealer(key: try AuthorizationMessageKey.load(in: dataDirectory))
+        let sts = STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
+        let pipeline = makePipeline(
+            database: database, trail: trail, services: [lambda, iam, sts], authorizationMessages: authorizationMessages, clock: clock,
+            logger: logger
+        )
         invoker.connectPrivateEndpoint { request in
             await pipeline.handle(request, body: InMemoryBody(data: request.body))
         }
@@ -113,7 +117,8 @@ public enum BulwarkServer {
 
     /// The pipeline over the services Bulwark serves.
     static func makePipeline(
-        database: BulwarkDatabase, trail: TrailWriter, services: [any AWSService], clock: WallClock, logger: Logger
+        database: BulwarkDatabase, trail: TrailWriter, services: [any AWSService], authorizationMessages: AuthorizationMessageSealer,
+        clock: WallClock, logger: Logger
     ) -> Pipeline {
         Pipeline(
             registry: ServiceRegistry(services: services),
@@ -124,6 +129,7 @@ public enum BulwarkServer {
             ),
             resolver: ResourceResolver(authorities: services.flatMap(\.authorities)),
             authorizer: Authorizer(),
+            authorizationMessages: authorizationMessages,
             audit: AuditRecorder(trail: trail, logger: logger),
             clock: clock,
             logger: logger,

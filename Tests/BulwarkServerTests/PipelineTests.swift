@@ -68,7 +68,8 @@ struct PipelineTests {
         )
         // IAM is served with Lambda: its authority resolves the roles Lambda's operations name.
         let pipeline = BulwarkServer.makePipeline(
-            database: database, trail: trail, services: [lambda, IAMService(database: database, clock: clock)], clock: clock,
+            database: database, trail: trail, services: [lambda, IAMService(database: database, clock: clock)],
+            authorizationMessages: .withNewKey(), clock: clock,
             logger: Logger(label: "test"))
         return Harness(pipeline: pipeline, trail: trail, credentials: SigV4Credentials(accessKeyID: keyID, secretAccessKey: secret), now: now)
     }

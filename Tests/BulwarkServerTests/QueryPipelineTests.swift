@@ -56,7 +56,8 @@ struct QueryPipelineTests {
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))
         let pipeline = BulwarkServer.makePipeline(
-            database: database, trail: trail, services: [CallerIdentityService()], clock: clock, logger: Logger(label: "test"))
+            database: database, trail: trail, services: [CallerIdentityService()], authorizationMessages: .withNewKey(), clock: clock,
+            logger: Logger(label: "test"))
         return Harness(pipeline: pipeline, credentials: SigV4Credentials(accessKeyID: keyID, secretAccessKey: secret), now: now)
     }
 

@@ -72,6 +72,7 @@ struct AuditRecorder: Sendable {
         )
         var facts: [String: JSONValue] = [:]
         facts["authorization"] = call.authorization.map(JSONValue.string)
+        facts["encodedAuthorizationMessage"] = call.encodedAuthorizationMessage.map(JSONValue.string)
         facts["reason"] = call.failureNote.map(JSONValue.string)
         event.additionalEventData = facts.isEmpty ? nil : .object(facts)
         let resources = (call.resolution?.resources ?? []).filter(\.exists).map {

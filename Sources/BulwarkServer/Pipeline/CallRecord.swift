@@ -18,6 +18,9 @@ struct CallRecord: Sendable {
     var error: AWSError?
     /// Why the authorizer refused the call: the policies it considered and what decided.
     var authorization: String?
+    /// The denial's account sealed for `sts:DecodeAuthorizationMessage` (AWS's "encoded authorization
+    /// failure message"); the trail keeps it, the answer does not carry it (docs/decisions/0009).
+    var encodedAuthorizationMessage: String?
     /// Bulwark's account of a failure beyond AWS's message (``AWSError/auditNote``).
     var failureNote: String?
 

@@ -32,6 +32,8 @@ struct Pipeline: Sendable {
     let authenticator: any CallerAuthenticator
     let resolver: ResourceResolver
     let authorizer: Authorizer
+    /// Seals each denial's account for the trail, for `sts:DecodeAuthorizationMessage`.
+    let authorizationMessages: AuthorizationMessageSealer
     let audit: AuditRecorder
     let clock: WallClock
     let logger: Logger
@@ -214,6 +216,9 @@ struct Pipeline: Sendable {
                 let decision = try await authorizer.authorize(checks, identity: caller.policies, resolution: resolution, context: context)
                 if !decision.isAllowed {
                     call.authorization = decision.explanation
+                    call.encodedAuthorizationMessage = try decision.denialMessage.map {
+                        try authorizationMessages.seal($0, account: caller.principal.accountID)
+                    }
                     let message =
                         decision.denial?.accessDeniedMessage
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"

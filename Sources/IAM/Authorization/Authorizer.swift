@@ -54,7 +54,10 @@ public struct Authorizer: Sendable {
                 )
             )
             results.append(result)
-            if !result.isAllowed { break }
+            if !result.isAllowed {
+                let message = AuthorizationMessage(result: result, principal: identity.principal, context: requestContext, policies: applicable)
+                return AuthorizationOutcome(results: results, denialMessage: message)
+            }
         }
         return AuthorizationOutcome(results: results)
     }
@@ -90,6 +93,14 @@ public struct Authorizer: Sendable {
 /// What the authorizer decided for one call: the evaluation of each check up to the first denial.
 public struct AuthorizationOutcome: Sendable {
     public let results: [EvaluationResult]
+    /// For a denial, its account for `sts:DecodeAuthorizationMessage`: the request context the
+    /// refused check was judged under and the statements that denied it.
+    public let denialMessage: AuthorizationMessage?
+
+    init(results: [EvaluationResult], denialMessage: AuthorizationMessage? = nil) {
+        self.results = results
+        self.denialMessage = denialMessage
+    }
 
     /// Whether every check was asked and allowed.
     public var isAllowed: Bool { !results.isEmpty && results.allSatisfy(\.isAllowed) }

@@ -22,6 +22,18 @@ struct EvaluationContext {
         return requestValue(key)
     }
 
+    /// The keys the principal supplies, spelt as AWS documents them, with their values; a report of
+    /// the context (``AuthorizationMessage``) lists them with the request's keys.
+    var principalEntries: [(key: String, value: ContextValue)] {
+        let names = [
+            "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalType", "aws:userid", "aws:username",
+            "aws:PrincipalIsAWSService", "aws:PrincipalServiceName",
+        ]
+        let keys = names.compactMap { name in principalValue(name.lowercased()).map { (key: name, value: ContextValue.single($0)) } }
+        let tags = principal.tags.sorted { $0.key < $1.key }.map { (key: "aws:PrincipalTag/\($0.key)", value: ContextValue.single($0.value)) }
+        return keys + tags
+    }
+
     private func requestValue(_ key: String) -> ContextValue? {
         switch request.value(lowercasedKey: key) {
         case .multiple(let values)? where values.isEmpty: return nil

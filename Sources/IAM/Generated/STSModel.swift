@@ -77,6 +77,9 @@ extension ServiceModel {
             name: "DecodeAuthorizationMessage",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DecodeAuthorizationMessageRequest",
+            output: "DecodeAuthorizationMessageResponse",
+            resultWrapper: "DecodeAuthorizationMessageResult",
             errors: ["InvalidAuthorizationMessageException"]
         ))
         operations.append(OperationModel(
@@ -134,7 +137,7 @@ extension ServiceModel {
 
     private static func stsShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(74)
+        shapes.reserveCapacity(78)
         shapes.append(Shape(
             name: "AssumeRoleRequest",
             kind: .structure,
@@ -211,6 +214,17 @@ extension ServiceModel {
                 Shape.Member(name: "Expiration", shape: "dateType"),
             ],
             required: ["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"]
+        ))
+        shapes.append(Shape(
+            name: "DecodeAuthorizationMessageRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "EncodedMessage", shape: "encodedMessageType")],
+            required: ["EncodedMessage"]
+        ))
+        shapes.append(Shape(
+            name: "DecodeAuthorizationMessageResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "DecodedMessage", shape: "decodedMessageType")]
         ))
         shapes.append(Shape(
             name: "ExpiredTokenException",
@@ -397,7 +411,9 @@ extension ServiceModel {
         shapes.append(Shape(name: "clientTokenType", kind: .string, min: 4, max: 20000, sensitive: true))
         shapes.append(Shape(name: "contextAssertionType", kind: .string, min: 4, max: 2048))
         shapes.append(Shape(name: "dateType", kind: .timestamp))
+        shapes.append(Shape(name: "decodedMessageType", kind: .string))
         shapes.append(Shape(name: "durationSecondsType", kind: .integer, min: 900, max: 129600))
+        shapes.append(Shape(name: "encodedMessageType", kind: .string, min: 1, max: 10240))
         shapes.append(Shape(name: "expiredIdentityTokenMessage", kind: .string))
         shapes.append(Shape(name: "expiredTradeInTokenExceptionMessage", kind: .string))
         shapes.append(Shape(name: "externalIdType", kind: .string, min: 2, max: 1224, pattern: #"[\w+=,.@:\/-]*"#))

@@ -224,6 +224,38 @@ extension STSAPI {
 }
 
 extension STSAPI {
+    public struct DecodeAuthorizationMessageRequest: Codable, Sendable, Equatable {
+        public var encodedMessage: String
+
+        public init(
+            encodedMessage: String
+        ) {
+            self.encodedMessage = encodedMessage
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case encodedMessage = "EncodedMessage"
+        }
+    }
+}
+
+extension STSAPI {
+    public struct DecodeAuthorizationMessageResponse: Codable, Sendable, Equatable {
+        public var decodedMessage: String?
+
+        public init(
+            decodedMessage: String? = nil
+        ) {
+            self.decodedMessage = decodedMessage
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case decodedMessage = "DecodedMessage"
+        }
+    }
+}
+
+extension STSAPI {
     public struct FederatedUser: Codable, Sendable, Equatable {
         public var federatedUserId: String
         public var arn: String

@@ -5,17 +5,21 @@ import Store
 
 /// AWS STS: who the caller is, role sessions (`AssumeRole`, judged by the role's trust policy in
 /// the authorize stage), MFA sessions (`GetSessionToken`), federated user sessions
-/// (`GetFederationToken`) and the account of an access key (`GetAccessKeyInfo`).
+/// (`GetFederationToken`), the account of an access key (`GetAccessKeyInfo`) and the account of a
+/// denial (`DecodeAuthorizationMessage`).
 public struct STSService: AWSService {
     public let model = ServiceModel.sts
     let database: BulwarkDatabase
     let issuer: SessionIssuer
     let clock: WallClock
+    /// Opens the messages the pipeline sealed for denials, with the same key.
+    let authorizationMessages: AuthorizationMessageSealer
 
-    public init(database: BulwarkDatabase, clock: WallClock = .system) {
+    public init(database: BulwarkDatabase, authorizationMessages: AuthorizationMessageSealer, clock: WallClock = .system) {
         self.database = database
         self.issuer = SessionIssuer(store: database.credentials, clock: clock)
         self.clock = clock
+        self.authorizationMessages = authorizationMessages
     }
 
     public var operations: [ServiceOperation] {
@@ -27,6 +31,7 @@ public struct STSService: AWSService {
             ),
             assumeRoleOperation,
             assumeRoleWithWebIdentityOperation,
+            decodeAuthorizationMessageOperation,
             getAccessKeyInfoOperation,
             getFederationTokenOperation,
             ServiceOperation(

@@ -13,7 +13,9 @@ struct IAMCommand: ParsableCommand {
             abstract: "Explain a denied call: the policies considered and what decided, from the audit trail.",
             discussion: """
                 EVENT is the audit event's eventID or the call's requestID (x-amzn-RequestId). Without one, \
-                --last explains the most recent denied or refused call and --denied lists the recent ones.
+                --last explains the most recent denied or refused call and --denied lists the recent ones. \
+                A denial's encoded authorization failure message decodes with \
+                `aws sts decode-authorization-message --encoded-message <message>`.
                 """
         )
 
@@ -88,6 +90,10 @@ struct IAMCommand: ParsableCommand {
                 lines += why.flatMap { $0.split(separator: "\n") }.map { "  " + $0 }
             } else if let code = event["errorCode"] as? String, accessDeniedCodes.contains(code) {
                 lines.append("why:      (the event records no evaluation)")
+            }
+            if let encoded = facts?["encodedAuthorizationMessage"] as? String {
+                // As AWS words it in the denials that carry one; `aws sts decode-authorization-message` reads it.
+                lines.append("Encoded authorization failure message: \(encoded)")
             }
             return lines.joined(separator: "\n")
         }

@@ -12,6 +12,8 @@ import Testing
 struct AuthorizationBench {
     let database: BulwarkDatabase
     let authorizer: Authorizer
+    /// The key of the pipeline's denial messages, shared with the STS that decodes them.
+    let authorizationMessages = AuthorizationMessageSealer.withNewKey()
     let samples: SampleValues
     private let code: CodeStore
 
@@ -36,7 +38,7 @@ struct AuthorizationBench {
         return switch walked {
         case .lambda: LambdaService(database: database, code: code, invoker: NoExecution(), clock: clock)
         case .iam: IAMService(database: database, clock: clock)
-        case .sts: STSService(database: database, clock: clock)
+        case .sts: STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
         }
     }
 

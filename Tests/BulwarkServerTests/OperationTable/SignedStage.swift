@@ -33,7 +33,8 @@ struct SignedStage {
         let trail = try TrailWriter(
             directory: FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-operation-trail-\(UUID().uuidString)"))
         let pipeline = BulwarkServer.makePipeline(
-            database: bench.database, trail: trail, services: WalkedService.allCases.map(bench.service), clock: .fixed(bench.samples.time),
+            database: bench.database, trail: trail, services: WalkedService.allCases.map(bench.service),
+            authorizationMessages: bench.authorizationMessages, clock: .fixed(bench.samples.time),
             logger: Logger(label: "test")
         )
         // The role the STS calls assume: its trust policy delegates to the account, whose users

@@ -143,7 +143,7 @@ struct MFADeviceOperationTests {
         defer { iam.remove() }
         let device = try await Self.create(iam, "phone")
         try await Self.enable(iam, device, for: "bob")
-        let sts = STSService(database: iam.database, clock: .fixed(Self.now))
+        let sts = STSService(database: iam.database, authorizationMessages: .withNewKey(), clock: .fixed(Self.now))
         let bob = try await iam.asUser("bob")
         let request = { (code: String) in STSAPI.GetSessionTokenRequest(serialNumber: device.serialNumber, tokenCode: code) }
         for code in [device.code(Self.step), device.code(Self.step - 1)] {
