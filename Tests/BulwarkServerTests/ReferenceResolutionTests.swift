@@ -90,6 +90,8 @@ struct RealEntities {
         case .iamOIDCProvider: oidcProviderARN
         // A service-specific credential is judged as its user.
         case .iamServiceSpecificCredential: userARN
+        // So is an SSH public key.
+        case .iamSSHPublicKey: userARN
         default: nil
         }
     }
@@ -138,6 +140,11 @@ struct RealEntities {
                 serviceName: "codecommit.amazonaws.com", serviceUserName: "\(name)-at-\(real.accountID)", secretHash: Data(), salt: Data(),
                 status: "Active", createdAt: now, expiresAt: nil),
             limit: 2)
+        try await database.sshPublicKeys.create(
+            SSHPublicKeyRecord(
+                keyID: serviceSpecificCredentialID, accountID: real.accountID, userID: "AIDAREALWALKED", body: "ssh-rsa walked",
+                fingerprint: "walked", status: "Active", uploadedAt: now),
+            limit: 5)
         try await bench.createFunction(name, tags: ["team": "secret"])
         return real
     }

@@ -19,7 +19,7 @@ public struct IAMResourceAuthority: ResourceAuthority {
     public var kinds: [ResourceKind] {
         [
             .iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider, .iamInstanceProfile,
-            .iamServiceSpecificCredential,
+            .iamServiceSpecificCredential, .iamSSHPublicKey,
         ]
     }
 
@@ -39,6 +39,7 @@ public struct IAMResourceAuthority: ResourceAuthority {
         case .iamOIDCProvider: try oidcProvider(reference, db)
         case .iamInstanceProfile: try instanceProfile(reference, db, accountID: callerAccount)
         case .iamServiceSpecificCredential: try serviceSpecificCredential(reference, db, accountID: callerAccount)
+        case .iamSSHPublicKey: try sshPublicKey(reference, db, accountID: callerAccount)
         default: preconditionFailure("IAM does not resolve \(reference.kind)")
         }
     }
@@ -107,6 +108,14 @@ public struct IAMResourceAuthority: ResourceAuthority {
             let user = try IAMRepository.principal(db, .user, uniqueID: credential.userID)
         else { return .absent(reference, arn: "*", accountID: callerAccount) }
         return ResolvedResource(reference: reference, arn: user.arn, entity: credential, accountID: callerAccount)
+    }
+
+    /// A key of the caller's account by id, under its user's ARN, as service-specific credentials.
+    private static func sshPublicKey(_ reference: ResourceReference, _ db: Database, accountID callerAccount: String) throws -> ResolvedResource {
+        guard let key = try SSHPublicKeyRepository.key(db, id: reference.text, accountID: callerAccount),
+            let user = try IAMRepository.principal(db, .user, uniqueID: key.userID)
+        else { return .absent(reference, arn: "*", accountID: callerAccount) }
+        return ResolvedResource(reference: reference, arn: user.arn, entity: key, accountID: callerAccount)
     }
 
     private static func managedPolicy(_ reference: ResourceReference, _ db: Database) throws -> ResolvedResource {

@@ -26,6 +26,9 @@ extension ResourceKind {
     /// its user's ARN (credentials have none of their own).
     public static let iamServiceSpecificCredential = ResourceKind(service: "iam", type: "service-specific-credential")
 
+    /// A user's SSH public key, by id (`APKA…`): it resolves to the key, under its user's ARN.
+    public static let iamSSHPublicKey = ResourceKind(service: "iam", type: "ssh-public-key")
+
     /// The kind of users, groups or roles.
     static func iam(_ kind: IAMPrincipalKind) -> ResourceKind {
         switch kind {
