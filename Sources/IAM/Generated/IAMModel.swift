@@ -526,6 +526,7 @@ extension ServiceModel {
             name: "DeleteSigningCertificate",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteSigningCertificateRequest",
             errors: [
                 "ConcurrentModificationException",
                 "LimitExceededException",
@@ -1193,6 +1194,9 @@ extension ServiceModel {
             name: "ListSigningCertificates",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListSigningCertificatesRequest",
+            output: "ListSigningCertificatesResponse",
+            resultWrapper: "ListSigningCertificatesResult",
             errors: ["NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -1727,6 +1731,7 @@ extension ServiceModel {
             name: "UpdateSigningCertificate",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateSigningCertificateRequest",
             errors: [
                 "InvalidInputException",
                 "LimitExceededException",
@@ -1781,6 +1786,9 @@ extension ServiceModel {
             name: "UploadSigningCertificate",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UploadSigningCertificateRequest",
+            output: "UploadSigningCertificateResponse",
+            resultWrapper: "UploadSigningCertificateResult",
             errors: [
                 "ConcurrentModificationException",
                 "DuplicateCertificateException",
@@ -1797,7 +1805,7 @@ extension ServiceModel {
 
     private static func iamShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(400)
+        shapes.reserveCapacity(410)
         shapes.append(Shape(
             name: "AccessKey",
             kind: .structure,
@@ -2295,6 +2303,15 @@ extension ServiceModel {
                 Shape.Member(name: "ServiceSpecificCredentialId", shape: "serviceSpecificCredentialId"),
             ],
             required: ["ServiceSpecificCredentialId"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteSigningCertificateRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "CertificateId", shape: "certificateIdType"),
+            ],
+            required: ["CertificateId"]
         ))
         shapes.append(Shape(
             name: "DeleteUserPermissionsBoundaryRequest",
@@ -3201,6 +3218,25 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "ListSigningCertificatesRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListSigningCertificatesResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Certificates", shape: "certificateListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["Certificates"]
+        ))
+        shapes.append(Shape(
             name: "ListUserPoliciesRequest",
             kind: .structure,
             members: [
@@ -3742,6 +3778,18 @@ extension ServiceModel {
             required: ["PolicyArn", "VersionId"]
         ))
         shapes.append(Shape(
+            name: "SigningCertificate",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "CertificateId", shape: "certificateIdType"),
+                Shape.Member(name: "CertificateBody", shape: "certificateBodyType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+                Shape.Member(name: "UploadDate", shape: "dateType"),
+            ],
+            required: ["UserName", "CertificateId", "CertificateBody", "Status"]
+        ))
+        shapes.append(Shape(
             name: "SimulateCustomPolicyRequest",
             kind: .structure,
             members: [
@@ -3995,6 +4043,16 @@ extension ServiceModel {
             required: ["ServiceSpecificCredentialId", "Status"]
         ))
         shapes.append(Shape(
+            name: "UpdateSigningCertificateRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "CertificateId", shape: "certificateIdType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+            ],
+            required: ["CertificateId", "Status"]
+        ))
+        shapes.append(Shape(
             name: "UpdateUserRequest",
             kind: .structure,
             members: [
@@ -4017,6 +4075,21 @@ extension ServiceModel {
             name: "UploadSSHPublicKeyResponse",
             kind: .structure,
             members: [Shape.Member(name: "SSHPublicKey", shape: "SSHPublicKey")]
+        ))
+        shapes.append(Shape(
+            name: "UploadSigningCertificateRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "CertificateBody", shape: "certificateBodyType"),
+            ],
+            required: ["CertificateBody"]
+        ))
+        shapes.append(Shape(
+            name: "UploadSigningCertificateResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Certificate", shape: "SigningCertificate")],
+            required: ["Certificate"]
         ))
         shapes.append(Shape(
             name: "User",
@@ -4081,6 +4154,15 @@ extension ServiceModel {
         shapes.append(Shape(name: "authenticationCodeType", kind: .string, min: 6, max: 6, pattern: #"[\d]+"#))
         shapes.append(Shape(name: "booleanObjectType", kind: .boolean))
         shapes.append(Shape(name: "booleanType", kind: .boolean))
+        shapes.append(Shape(
+            name: "certificateBodyType",
+            kind: .string,
+            min: 1,
+            max: 16384,
+            pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
+        ))
+        shapes.append(Shape(name: "certificateIdType", kind: .string, min: 24, max: 128, pattern: #"[\w]+"#))
+        shapes.append(Shape(name: "certificateListType", kind: .list, listMember: "SigningCertificate"))
         shapes.append(Shape(name: "clientIDListType", kind: .list, listMember: "clientIDType"))
         shapes.append(Shape(name: "clientIDType", kind: .string, min: 1, max: 255))
         shapes.append(Shape(name: "credentialAgeDays", kind: .integer, min: 1, max: 36600))

@@ -1096,6 +1096,26 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct DeleteSigningCertificateRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var certificateId: String
+
+        public init(
+            userName: String? = nil,
+            certificateId: String
+        ) {
+            self.userName = userName
+            self.certificateId = certificateId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateId = "CertificateId"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct DeleteUserPermissionsBoundaryRequest: Codable, Sendable, Equatable {
         public var userName: String
 
@@ -3166,6 +3186,54 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct ListSigningCertificatesRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            userName: String? = nil,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.userName = userName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListSigningCertificatesResponse: Codable, Sendable, Equatable {
+        public var certificates: [SigningCertificate]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            certificates: [SigningCertificate],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.certificates = certificates
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case certificates = "Certificates"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct ListUserPoliciesRequest: Codable, Sendable, Equatable {
         public var userName: String
         public var marker: String?
@@ -4302,6 +4370,38 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct SigningCertificate: Codable, Sendable, Equatable {
+        public var userName: String
+        public var certificateId: String
+        public var certificateBody: String
+        public var status: String
+        public var uploadDate: Date?
+
+        public init(
+            userName: String,
+            certificateId: String,
+            certificateBody: String,
+            status: String,
+            uploadDate: Date? = nil
+        ) {
+            self.userName = userName
+            self.certificateId = certificateId
+            self.certificateBody = certificateBody
+            self.status = status
+            self.uploadDate = uploadDate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateId = "CertificateId"
+            case certificateBody = "CertificateBody"
+            case status = "Status"
+            case uploadDate = "UploadDate"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct SimulateCustomPolicyRequest: Codable, Sendable, Equatable {
         public var policyInputList: [String]
         public var permissionsBoundaryPolicyInputList: [String]?
@@ -4904,6 +5004,30 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct UpdateSigningCertificateRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var certificateId: String
+        public var status: String
+
+        public init(
+            userName: String? = nil,
+            certificateId: String,
+            status: String
+        ) {
+            self.userName = userName
+            self.certificateId = certificateId
+            self.status = status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateId = "CertificateId"
+            case status = "Status"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct UpdateUserRequest: Codable, Sendable, Equatable {
         public var userName: String
         public var newPath: String?
@@ -4959,6 +5083,42 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case sshPublicKey = "SSHPublicKey"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UploadSigningCertificateRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var certificateBody: String
+
+        public init(
+            userName: String? = nil,
+            certificateBody: String
+        ) {
+            self.userName = userName
+            self.certificateBody = certificateBody
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateBody = "CertificateBody"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UploadSigningCertificateResponse: Codable, Sendable, Equatable {
+        public var certificate: SigningCertificate
+
+        public init(
+            certificate: SigningCertificate
+        ) {
+            self.certificate = certificate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case certificate = "Certificate"
         }
     }
 }

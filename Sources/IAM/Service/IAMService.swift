@@ -20,6 +20,7 @@ public struct IAMService: AWSService {
         public var tagsPerEntity = 50
         public var serviceSpecificCredentialsPerUserPerService = 2
         public var sshPublicKeysPerUser = 5
+        public var signingCertificatesPerUser = 2
 
         public init() {}
     }
@@ -44,7 +45,7 @@ public struct IAMService: AWSService {
             + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
             + simulationOperations + oidcProviderOperations + loginProfileOperations + accountAliasOperations + passwordPolicyOperations
             + accountSummaryOperations + credentialReportOperations + serviceSpecificCredentialOperations
-            + serviceLinkedRoleOperations + sshPublicKeyOperations
+            + serviceLinkedRoleOperations + sshPublicKeyOperations + signingCertificateOperations
     }
 }
 
@@ -136,6 +137,7 @@ extension IAMService {
         case "login profile": "Cannot delete entity, must delete login profile first."
         case "service specific credentials": "Cannot delete entity, must remove service specific credentials first."
         case "SSH public keys": "Cannot delete entity, must delete SSH public keys first."
+        case "signing certificates": "Cannot delete entity, must delete signing certificates first."
         case "users": "Cannot delete entity, must remove users from group first."
         case "instance profiles", "roles": "Cannot delete entity, must remove roles from instance profile first."
         default: "Cannot delete entity, must delete policies first."

@@ -1,7 +1,7 @@
 /// The service-linked roles IAM creates, by service principal: the role's name, whether the service
 /// accepts a `CustomSuffix`, and the AWS managed policy (`/aws-service-role/`) attached to it.
 ///
-/// Sources and what is absent: docs/decisions/0008-service-linked-roles.md.
+/// Sources and what is absent: docs/decisions/0008-service-linked-roles-ssh-keys-and-signing-certificates.md.
 struct ServiceLinkedRoleTemplate: Sendable, Equatable {
     /// `ecs.amazonaws.com`.
     let servicePrincipal: String

@@ -15,6 +15,8 @@ extension BulwarkDatabase {
     public var serviceSpecificCredentials: ServiceSpecificCredentialRepository { ServiceSpecificCredentialRepository(database: self) }
     /// Users' SSH public keys.
     public var sshPublicKeys: SSHPublicKeyRepository { SSHPublicKeyRepository(database: self) }
+    /// Signing certificates of users and the root.
+    public var signingCertificates: SigningCertificateRepository { SigningCertificateRepository(database: self) }
     /// Service-linked roles and their deletion tasks.
     public var serviceLinkedRoles: ServiceLinkedRoleRepository { ServiceLinkedRoleRepository(database: self) }
     /// STS sessions and MFA devices.

@@ -142,6 +142,23 @@ extension DatabaseSchema {
                         """
                 )
             },
+            // Signing certificates of users (by unique id) and of the account root.
+            Migration("v11-signing-certificates") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamSigningCertificate (
+                            certificateID TEXT PRIMARY KEY NOT NULL,
+                            accountID TEXT NOT NULL,
+                            ownerID TEXT NOT NULL,
+                            body TEXT NOT NULL,
+                            digest TEXT NOT NULL,
+                            status TEXT NOT NULL,
+                            uploadedAt DOUBLE NOT NULL
+                        );
+                        CREATE INDEX iamSigningCertificateByOwner ON iamSigningCertificate(accountID, ownerID);
+                        """
+                )
+            },
         ]
     )
 }

@@ -184,6 +184,16 @@ public struct IAMRepository: Sendable {
                 {
                     throw IAMStoreError.hasDependents("SSH public keys")
                 }
+                if try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM iamSigningCertificate
+                        WHERE ownerID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                        """,
+                    arguments: arguments) == true
+                {
+                    throw IAMStoreError.hasDependents("signing certificates")
+                }
             case .group:
                 if try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND groupName = ?", arguments: [accountID, name]) ?? 0 > 0
