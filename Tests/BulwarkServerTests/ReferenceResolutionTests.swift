@@ -75,6 +75,8 @@ struct RealEntities {
     /// A service-specific credential id as synthesized inputs name one (the name padded to the
     /// model's minimum length).
     static let serviceSpecificCredentialID = SampleValues.name.padding(toLength: 20, withPad: "x", startingAt: 0)
+    /// A signing certificate id likewise (its minimum is 24).
+    static let signingCertificateID = SampleValues.name.padding(toLength: 24, withPad: "x", startingAt: 0)
 
     var all: [String] { [userARN, groupARN, roleARN, policyARN, mfaARN, functionARN, instanceProfileARN, oidcProviderARN] }
 
@@ -90,6 +92,10 @@ struct RealEntities {
         case .iamOIDCProvider: oidcProviderARN
         // A service-specific credential is judged as its user.
         case .iamServiceSpecificCredential: userARN
+        // So is an SSH public key.
+        case .iamSSHPublicKey: userARN
+        // And a user's signing certificate.
+        case .iamSigningCertificate: userARN
         default: nil
         }
     }
@@ -137,6 +143,16 @@ struct RealEntities {
                 credentialID: serviceSpecificCredentialID, accountID: real.accountID, userID: "AIDAREALWALKED",
                 serviceName: "codecommit.amazonaws.com", serviceUserName: "\(name)-at-\(real.accountID)", secretHash: Data(), salt: Data(),
                 status: "Active", createdAt: now, expiresAt: nil),
+            limit: 2)
+        try await database.sshPublicKeys.create(
+            SSHPublicKeyRecord(
+                keyID: serviceSpecificCredentialID, accountID: real.accountID, userID: "AIDAREALWALKED", body: "ssh-rsa walked",
+                fingerprint: "walked", status: "Active", uploadedAt: now),
+            limit: 5)
+        try await database.signingCertificates.create(
+            SigningCertificateRecord(
+                certificateID: signingCertificateID, accountID: real.accountID, ownerID: "AIDAREALWALKED", body: "walked", digest: "walked",
+                status: "Active", uploadedAt: now),
             limit: 2)
         try await bench.createFunction(name, tags: ["team": "secret"])
         return real

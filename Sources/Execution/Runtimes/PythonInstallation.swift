@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// A CPython installation of this host, as a sandbox gets it: only the interpreter, its standard
 /// library and its shared library, placed under `/var/lang` as on AWS's Python runtimes — never the

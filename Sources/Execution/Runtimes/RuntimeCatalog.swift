@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The runtimes this host can serve (DESIGN §3): for each runtime identifier, what the sandbox binds
 /// and how the runtime starts.

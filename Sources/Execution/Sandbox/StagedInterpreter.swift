@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// A Python installation that sandboxes cannot reach where it is — under a private home such as
 /// `/root/.pyenv` (0700), whose mode is never loosened — made reachable as a read-only tree of the

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// Who may read what the server stages for sandboxes: the server and the sandboxes that mount it,

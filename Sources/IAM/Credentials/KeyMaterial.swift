@@ -8,6 +8,11 @@ public enum KeyMaterial {
         prefix + random(16, from: base32)
     }
 
+    /// A signing certificate id: 32 base-32 characters.
+    public static func certificateID() -> String {
+        random(32, from: base32)
+    }
+
     /// A 40-character secret access key.
     public static func secretAccessKey() -> String {
         random(40, from: secretAlphabet)

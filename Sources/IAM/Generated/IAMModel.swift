@@ -280,6 +280,9 @@ extension ServiceModel {
             name: "CreateServiceLinkedRole",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CreateServiceLinkedRoleRequest",
+            output: "CreateServiceLinkedRoleResponse",
+            resultWrapper: "CreateServiceLinkedRoleResult",
             errors: [
                 "InvalidInputException",
                 "LimitExceededException",
@@ -489,6 +492,7 @@ extension ServiceModel {
             name: "DeleteSSHPublicKey",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteSSHPublicKeyRequest",
             errors: ["NoSuchEntityException"]
         ))
         operations.append(OperationModel(
@@ -506,6 +510,9 @@ extension ServiceModel {
             name: "DeleteServiceLinkedRole",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteServiceLinkedRoleRequest",
+            output: "DeleteServiceLinkedRoleResponse",
+            resultWrapper: "DeleteServiceLinkedRoleResult",
             errors: ["LimitExceededException", "NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -519,6 +526,7 @@ extension ServiceModel {
             name: "DeleteSigningCertificate",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DeleteSigningCertificateRequest",
             errors: [
                 "ConcurrentModificationException",
                 "LimitExceededException",
@@ -875,6 +883,9 @@ extension ServiceModel {
             name: "GetSSHPublicKey",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetSSHPublicKeyRequest",
+            output: "GetSSHPublicKeyResponse",
+            resultWrapper: "GetSSHPublicKeyResult",
             errors: ["NoSuchEntityException", "UnrecognizedPublicKeyEncodingException"]
         ))
         operations.append(OperationModel(
@@ -899,6 +910,9 @@ extension ServiceModel {
             name: "GetServiceLinkedRoleDeletionStatus",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetServiceLinkedRoleDeletionStatusRequest",
+            output: "GetServiceLinkedRoleDeletionStatusResponse",
+            resultWrapper: "GetServiceLinkedRoleDeletionStatusResult",
             errors: ["InvalidInputException", "NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -1150,6 +1164,9 @@ extension ServiceModel {
             name: "ListSSHPublicKeys",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListSSHPublicKeysRequest",
+            output: "ListSSHPublicKeysResponse",
+            resultWrapper: "ListSSHPublicKeysResult",
             errors: ["NoSuchEntityException"]
         ))
         operations.append(OperationModel(
@@ -1177,6 +1194,9 @@ extension ServiceModel {
             name: "ListSigningCertificates",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListSigningCertificatesRequest",
+            output: "ListSigningCertificatesResponse",
+            resultWrapper: "ListSigningCertificatesResult",
             errors: ["NoSuchEntityException", "ServiceFailureException"]
         ))
         operations.append(OperationModel(
@@ -1686,6 +1706,7 @@ extension ServiceModel {
             name: "UpdateSSHPublicKey",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateSSHPublicKeyRequest",
             errors: ["InvalidInputException", "NoSuchEntityException"]
         ))
         operations.append(OperationModel(
@@ -1710,6 +1731,7 @@ extension ServiceModel {
             name: "UpdateSigningCertificate",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateSigningCertificateRequest",
             errors: [
                 "InvalidInputException",
                 "LimitExceededException",
@@ -1735,6 +1757,9 @@ extension ServiceModel {
             name: "UploadSSHPublicKey",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UploadSSHPublicKeyRequest",
+            output: "UploadSSHPublicKeyResponse",
+            resultWrapper: "UploadSSHPublicKeyResult",
             errors: [
                 "DuplicateSSHPublicKeyException",
                 "InvalidPublicKeyException",
@@ -1761,6 +1786,9 @@ extension ServiceModel {
             name: "UploadSigningCertificate",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UploadSigningCertificateRequest",
+            output: "UploadSigningCertificateResponse",
+            resultWrapper: "UploadSigningCertificateResult",
             errors: [
                 "ConcurrentModificationException",
                 "DuplicateCertificateException",
@@ -1777,7 +1805,7 @@ extension ServiceModel {
 
     private static func iamShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(370)
+        shapes.reserveCapacity(410)
         shapes.append(Shape(
             name: "AccessKey",
             kind: .structure,
@@ -1844,6 +1872,7 @@ extension ServiceModel {
             ],
             required: ["GroupName", "UserName"]
         ))
+        shapes.append(Shape(name: "ArnListType", kind: .list, listMember: "arnType"))
         shapes.append(Shape(
             name: "AttachGroupPolicyRequest",
             kind: .structure,
@@ -2068,6 +2097,21 @@ extension ServiceModel {
             required: ["Role"]
         ))
         shapes.append(Shape(
+            name: "CreateServiceLinkedRoleRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "AWSServiceName", shape: "groupNameType"),
+                Shape.Member(name: "Description", shape: "roleDescriptionType"),
+                Shape.Member(name: "CustomSuffix", shape: "customSuffixType"),
+            ],
+            required: ["AWSServiceName"]
+        ))
+        shapes.append(Shape(
+            name: "CreateServiceLinkedRoleResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Role", shape: "Role")]
+        ))
+        shapes.append(Shape(
             name: "CreateServiceSpecificCredentialRequest",
             kind: .structure,
             members: [
@@ -2231,6 +2275,27 @@ extension ServiceModel {
             required: ["RoleName"]
         ))
         shapes.append(Shape(
+            name: "DeleteSSHPublicKeyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "SSHPublicKeyId", shape: "publicKeyIdType"),
+            ],
+            required: ["UserName", "SSHPublicKeyId"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteServiceLinkedRoleRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "RoleName", shape: "roleNameType")],
+            required: ["RoleName"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteServiceLinkedRoleResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "DeletionTaskId", shape: "DeletionTaskIdType")],
+            required: ["DeletionTaskId"]
+        ))
+        shapes.append(Shape(
             name: "DeleteServiceSpecificCredentialRequest",
             kind: .structure,
             members: [
@@ -2238,6 +2303,15 @@ extension ServiceModel {
                 Shape.Member(name: "ServiceSpecificCredentialId", shape: "serviceSpecificCredentialId"),
             ],
             required: ["ServiceSpecificCredentialId"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteSigningCertificateRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "CertificateId", shape: "certificateIdType"),
+            ],
+            required: ["CertificateId"]
         ))
         shapes.append(Shape(
             name: "DeleteUserPermissionsBoundaryRequest",
@@ -2265,6 +2339,20 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "SerialNumber", shape: "serialNumberType")],
             required: ["SerialNumber"]
+        ))
+        shapes.append(Shape(
+            name: "DeletionTaskFailureReasonType",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Reason", shape: "ReasonType"),
+                Shape.Member(name: "RoleUsageList", shape: "RoleUsageListType"),
+            ]
+        ))
+        shapes.append(Shape(name: "DeletionTaskIdType", kind: .string, min: 1, max: 1000))
+        shapes.append(Shape(
+            name: "DeletionTaskStatusType",
+            kind: .string,
+            enumValues: ["SUCCEEDED", "IN_PROGRESS", "FAILED", "NOT_STARTED"]
         ))
         shapes.append(Shape(
             name: "DetachGroupPolicyRequest",
@@ -2569,6 +2657,36 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "Role", shape: "Role")],
             required: ["Role"]
+        ))
+        shapes.append(Shape(
+            name: "GetSSHPublicKeyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "SSHPublicKeyId", shape: "publicKeyIdType"),
+                Shape.Member(name: "Encoding", shape: "encodingType"),
+            ],
+            required: ["UserName", "SSHPublicKeyId", "Encoding"]
+        ))
+        shapes.append(Shape(
+            name: "GetSSHPublicKeyResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "SSHPublicKey", shape: "SSHPublicKey")]
+        ))
+        shapes.append(Shape(
+            name: "GetServiceLinkedRoleDeletionStatusRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "DeletionTaskId", shape: "DeletionTaskIdType")],
+            required: ["DeletionTaskId"]
+        ))
+        shapes.append(Shape(
+            name: "GetServiceLinkedRoleDeletionStatusResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Status", shape: "DeletionTaskStatusType"),
+                Shape.Member(name: "Reason", shape: "DeletionTaskFailureReasonType"),
+            ],
+            required: ["Status"]
         ))
         shapes.append(Shape(
             name: "GetUserPolicyRequest",
@@ -3062,6 +3180,24 @@ extension ServiceModel {
             required: ["Roles"]
         ))
         shapes.append(Shape(
+            name: "ListSSHPublicKeysRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListSSHPublicKeysResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "SSHPublicKeys", shape: "SSHPublicKeyListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ListServiceSpecificCredentialsRequest",
             kind: .structure,
             members: [
@@ -3080,6 +3216,25 @@ extension ServiceModel {
                 Shape.Member(name: "Marker", shape: "responseMarkerType"),
                 Shape.Member(name: "IsTruncated", shape: "booleanType"),
             ]
+        ))
+        shapes.append(Shape(
+            name: "ListSigningCertificatesRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "Marker", shape: "markerType"),
+                Shape.Member(name: "MaxItems", shape: "maxItemsType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListSigningCertificatesResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Certificates", shape: "certificateListType"),
+                Shape.Member(name: "IsTruncated", shape: "booleanType"),
+                Shape.Member(name: "Marker", shape: "responseMarkerType"),
+            ],
+            required: ["Certificates"]
         ))
         shapes.append(Shape(
             name: "ListUserPoliciesRequest",
@@ -3400,6 +3555,8 @@ extension ServiceModel {
             ],
             required: ["UserName", "PolicyName", "PolicyDocument"]
         ))
+        shapes.append(Shape(name: "ReasonType", kind: .string, max: 1000))
+        shapes.append(Shape(name: "RegionNameType", kind: .string, min: 1, max: 100))
         shapes.append(Shape(
             name: "RemoveClientIDFromOpenIDConnectProviderRequest",
             kind: .structure,
@@ -3523,6 +3680,40 @@ extension ServiceModel {
                 Shape.Member(name: "Region", shape: "stringType"),
             ]
         ))
+        shapes.append(Shape(name: "RoleUsageListType", kind: .list, listMember: "RoleUsageType"))
+        shapes.append(Shape(
+            name: "RoleUsageType",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Region", shape: "RegionNameType"),
+                Shape.Member(name: "Resources", shape: "ArnListType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "SSHPublicKey",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "SSHPublicKeyId", shape: "publicKeyIdType"),
+                Shape.Member(name: "Fingerprint", shape: "publicKeyFingerprintType"),
+                Shape.Member(name: "SSHPublicKeyBody", shape: "publicKeyMaterialType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+                Shape.Member(name: "UploadDate", shape: "dateType"),
+            ],
+            required: ["UserName", "SSHPublicKeyId", "Fingerprint", "SSHPublicKeyBody", "Status"]
+        ))
+        shapes.append(Shape(name: "SSHPublicKeyListType", kind: .list, listMember: "SSHPublicKeyMetadata"))
+        shapes.append(Shape(
+            name: "SSHPublicKeyMetadata",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "SSHPublicKeyId", shape: "publicKeyIdType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+                Shape.Member(name: "UploadDate", shape: "dateType"),
+            ],
+            required: ["UserName", "SSHPublicKeyId", "Status", "UploadDate"]
+        ))
         shapes.append(Shape(
             name: "ServiceAccessNotEnabledException",
             kind: .structure,
@@ -3585,6 +3776,18 @@ extension ServiceModel {
                 Shape.Member(name: "VersionId", shape: "policyVersionIdType"),
             ],
             required: ["PolicyArn", "VersionId"]
+        ))
+        shapes.append(Shape(
+            name: "SigningCertificate",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "CertificateId", shape: "certificateIdType"),
+                Shape.Member(name: "CertificateBody", shape: "certificateBodyType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+                Shape.Member(name: "UploadDate", shape: "dateType"),
+            ],
+            required: ["UserName", "CertificateId", "CertificateBody", "Status"]
         ))
         shapes.append(Shape(
             name: "SimulateCustomPolicyRequest",
@@ -3820,6 +4023,16 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "UpdateRoleResponse", kind: .structure))
         shapes.append(Shape(
+            name: "UpdateSSHPublicKeyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "SSHPublicKeyId", shape: "publicKeyIdType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+            ],
+            required: ["UserName", "SSHPublicKeyId", "Status"]
+        ))
+        shapes.append(Shape(
             name: "UpdateServiceSpecificCredentialRequest",
             kind: .structure,
             members: [
@@ -3830,6 +4043,16 @@ extension ServiceModel {
             required: ["ServiceSpecificCredentialId", "Status"]
         ))
         shapes.append(Shape(
+            name: "UpdateSigningCertificateRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "CertificateId", shape: "certificateIdType"),
+                Shape.Member(name: "Status", shape: "statusType"),
+            ],
+            required: ["CertificateId", "Status"]
+        ))
+        shapes.append(Shape(
             name: "UpdateUserRequest",
             kind: .structure,
             members: [
@@ -3838,6 +4061,35 @@ extension ServiceModel {
                 Shape.Member(name: "NewUserName", shape: "userNameType"),
             ],
             required: ["UserName"]
+        ))
+        shapes.append(Shape(
+            name: "UploadSSHPublicKeyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "userNameType"),
+                Shape.Member(name: "SSHPublicKeyBody", shape: "publicKeyMaterialType"),
+            ],
+            required: ["UserName", "SSHPublicKeyBody"]
+        ))
+        shapes.append(Shape(
+            name: "UploadSSHPublicKeyResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "SSHPublicKey", shape: "SSHPublicKey")]
+        ))
+        shapes.append(Shape(
+            name: "UploadSigningCertificateRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UserName", shape: "existingUserNameType"),
+                Shape.Member(name: "CertificateBody", shape: "certificateBodyType"),
+            ],
+            required: ["CertificateBody"]
+        ))
+        shapes.append(Shape(
+            name: "UploadSigningCertificateResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Certificate", shape: "SigningCertificate")],
+            required: ["Certificate"]
         ))
         shapes.append(Shape(
             name: "User",
@@ -3902,16 +4154,27 @@ extension ServiceModel {
         shapes.append(Shape(name: "authenticationCodeType", kind: .string, min: 6, max: 6, pattern: #"[\d]+"#))
         shapes.append(Shape(name: "booleanObjectType", kind: .boolean))
         shapes.append(Shape(name: "booleanType", kind: .boolean))
+        shapes.append(Shape(
+            name: "certificateBodyType",
+            kind: .string,
+            min: 1,
+            max: 16384,
+            pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
+        ))
+        shapes.append(Shape(name: "certificateIdType", kind: .string, min: 24, max: 128, pattern: #"[\w]+"#))
+        shapes.append(Shape(name: "certificateListType", kind: .list, listMember: "SigningCertificate"))
         shapes.append(Shape(name: "clientIDListType", kind: .list, listMember: "clientIDType"))
         shapes.append(Shape(name: "clientIDType", kind: .string, min: 1, max: 255))
         shapes.append(Shape(name: "credentialAgeDays", kind: .integer, min: 1, max: 36600))
         shapes.append(Shape(name: "credentialReportExpiredExceptionMessage", kind: .string))
         shapes.append(Shape(name: "credentialReportNotPresentExceptionMessage", kind: .string))
         shapes.append(Shape(name: "credentialReportNotReadyExceptionMessage", kind: .string))
+        shapes.append(Shape(name: "customSuffixType", kind: .string, min: 1, max: 64, pattern: #"[\w+=,.@-]+"#))
         shapes.append(Shape(name: "dateType", kind: .timestamp))
         shapes.append(Shape(name: "deleteConflictMessage", kind: .string))
         shapes.append(Shape(name: "duplicateCertificateMessage", kind: .string))
         shapes.append(Shape(name: "duplicateSSHPublicKeyMessage", kind: .string))
+        shapes.append(Shape(name: "encodingType", kind: .string, enumValues: ["SSH", "PEM"]))
         shapes.append(Shape(name: "entityAlreadyExistsMessage", kind: .string))
         shapes.append(Shape(name: "entityListType", kind: .list, listMember: "EntityType"))
         shapes.append(Shape(name: "entityTemporarilyUnmodifiableMessage", kind: .string))
@@ -3987,6 +4250,15 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "policyScopeType", kind: .string, enumValues: ["All", "AWS", "Local"]))
         shapes.append(Shape(name: "policyVersionIdType", kind: .string, pattern: #"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"#))
+        shapes.append(Shape(name: "publicKeyFingerprintType", kind: .string, min: 48, max: 48, pattern: #"[:\w]+"#))
+        shapes.append(Shape(name: "publicKeyIdType", kind: .string, min: 20, max: 128, pattern: #"[\w]+"#))
+        shapes.append(Shape(
+            name: "publicKeyMaterialType",
+            kind: .string,
+            min: 1,
+            max: 16384,
+            pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
+        ))
         shapes.append(Shape(name: "reportGenerationLimitExceededMessage", kind: .string))
         shapes.append(Shape(name: "responseMarkerType", kind: .string))
         shapes.append(Shape(

@@ -632,6 +632,46 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct CreateServiceLinkedRoleRequest: Codable, Sendable, Equatable {
+        public var awsServiceName: String
+        public var description: String?
+        public var customSuffix: String?
+
+        public init(
+            awsServiceName: String,
+            description: String? = nil,
+            customSuffix: String? = nil
+        ) {
+            self.awsServiceName = awsServiceName
+            self.description = description
+            self.customSuffix = customSuffix
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case awsServiceName = "AWSServiceName"
+            case description = "Description"
+            case customSuffix = "CustomSuffix"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct CreateServiceLinkedRoleResponse: Codable, Sendable, Equatable {
+        public var role: Role?
+
+        public init(
+            role: Role? = nil
+        ) {
+            self.role = role
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case role = "Role"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct CreateServiceSpecificCredentialRequest: Codable, Sendable, Equatable {
         public var userName: String
         public var serviceName: String
@@ -984,6 +1024,58 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct DeleteSSHPublicKeyRequest: Codable, Sendable, Equatable {
+        public var userName: String
+        public var sshPublicKeyId: String
+
+        public init(
+            userName: String,
+            sshPublicKeyId: String
+        ) {
+            self.userName = userName
+            self.sshPublicKeyId = sshPublicKeyId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case sshPublicKeyId = "SSHPublicKeyId"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeleteServiceLinkedRoleRequest: Codable, Sendable, Equatable {
+        public var roleName: String
+
+        public init(
+            roleName: String
+        ) {
+            self.roleName = roleName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeleteServiceLinkedRoleResponse: Codable, Sendable, Equatable {
+        public var deletionTaskId: String
+
+        public init(
+            deletionTaskId: String
+        ) {
+            self.deletionTaskId = deletionTaskId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case deletionTaskId = "DeletionTaskId"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct DeleteServiceSpecificCredentialRequest: Codable, Sendable, Equatable {
         public var userName: String?
         public var serviceSpecificCredentialId: String
@@ -999,6 +1091,26 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
             case serviceSpecificCredentialId = "ServiceSpecificCredentialId"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeleteSigningCertificateRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var certificateId: String
+
+        public init(
+            userName: String? = nil,
+            certificateId: String
+        ) {
+            self.userName = userName
+            self.certificateId = certificateId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateId = "CertificateId"
         }
     }
 }
@@ -1067,6 +1179,26 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case serialNumber = "SerialNumber"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct DeletionTaskFailureReasonType: Codable, Sendable, Equatable {
+        public var reason: String?
+        public var roleUsageList: [RoleUsageType]?
+
+        public init(
+            reason: String? = nil,
+            roleUsageList: [RoleUsageType]? = nil
+        ) {
+            self.reason = reason
+            self.roleUsageList = roleUsageList
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case reason = "Reason"
+            case roleUsageList = "RoleUsageList"
         }
     }
 }
@@ -1727,6 +1859,82 @@ extension IAMAPI {
 
         enum CodingKeys: String, CodingKey {
             case role = "Role"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetSSHPublicKeyRequest: Codable, Sendable, Equatable {
+        public var userName: String
+        public var sshPublicKeyId: String
+        public var encoding: String
+
+        public init(
+            userName: String,
+            sshPublicKeyId: String,
+            encoding: String
+        ) {
+            self.userName = userName
+            self.sshPublicKeyId = sshPublicKeyId
+            self.encoding = encoding
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case sshPublicKeyId = "SSHPublicKeyId"
+            case encoding = "Encoding"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetSSHPublicKeyResponse: Codable, Sendable, Equatable {
+        public var sshPublicKey: SSHPublicKey?
+
+        public init(
+            sshPublicKey: SSHPublicKey? = nil
+        ) {
+            self.sshPublicKey = sshPublicKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sshPublicKey = "SSHPublicKey"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetServiceLinkedRoleDeletionStatusRequest: Codable, Sendable, Equatable {
+        public var deletionTaskId: String
+
+        public init(
+            deletionTaskId: String
+        ) {
+            self.deletionTaskId = deletionTaskId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case deletionTaskId = "DeletionTaskId"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct GetServiceLinkedRoleDeletionStatusResponse: Codable, Sendable, Equatable {
+        public var status: String
+        public var reason: DeletionTaskFailureReasonType?
+
+        public init(
+            status: String,
+            reason: DeletionTaskFailureReasonType? = nil
+        ) {
+            self.status = status
+            self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case status = "Status"
+            case reason = "Reason"
         }
     }
 }
@@ -2874,6 +3082,54 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct ListSSHPublicKeysRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            userName: String? = nil,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.userName = userName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListSSHPublicKeysResponse: Codable, Sendable, Equatable {
+        public var sshPublicKeys: [SSHPublicKeyMetadata]?
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            sshPublicKeys: [SSHPublicKeyMetadata]? = nil,
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.sshPublicKeys = sshPublicKeys
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sshPublicKeys = "SSHPublicKeys"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct ListServiceSpecificCredentialsRequest: Codable, Sendable, Equatable {
         public var userName: String?
         public var serviceName: String?
@@ -2925,6 +3181,54 @@ extension IAMAPI {
             case serviceSpecificCredentials = "ServiceSpecificCredentials"
             case marker = "Marker"
             case isTruncated = "IsTruncated"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListSigningCertificatesRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            userName: String? = nil,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.userName = userName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct ListSigningCertificatesResponse: Codable, Sendable, Equatable {
+        public var certificates: [SigningCertificate]
+        public var isTruncated: Bool?
+        public var marker: String?
+
+        public init(
+            certificates: [SigningCertificate],
+            isTruncated: Bool? = nil,
+            marker: String? = nil
+        ) {
+            self.certificates = certificates
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case certificates = "Certificates"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
         }
     }
 }
@@ -3866,6 +4170,90 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct RoleUsageType: Codable, Sendable, Equatable {
+        public var region: String?
+        public var resources: [String]?
+
+        public init(
+            region: String? = nil,
+            resources: [String]? = nil
+        ) {
+            self.region = region
+            self.resources = resources
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case region = "Region"
+            case resources = "Resources"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct SSHPublicKey: Codable, Sendable, Equatable {
+        public var userName: String
+        public var sshPublicKeyId: String
+        public var fingerprint: String
+        public var sshPublicKeyBody: String
+        public var status: String
+        public var uploadDate: Date?
+
+        public init(
+            userName: String,
+            sshPublicKeyId: String,
+            fingerprint: String,
+            sshPublicKeyBody: String,
+            status: String,
+            uploadDate: Date? = nil
+        ) {
+            self.userName = userName
+            self.sshPublicKeyId = sshPublicKeyId
+            self.fingerprint = fingerprint
+            self.sshPublicKeyBody = sshPublicKeyBody
+            self.status = status
+            self.uploadDate = uploadDate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case sshPublicKeyId = "SSHPublicKeyId"
+            case fingerprint = "Fingerprint"
+            case sshPublicKeyBody = "SSHPublicKeyBody"
+            case status = "Status"
+            case uploadDate = "UploadDate"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct SSHPublicKeyMetadata: Codable, Sendable, Equatable {
+        public var userName: String
+        public var sshPublicKeyId: String
+        public var status: String
+        public var uploadDate: Date
+
+        public init(
+            userName: String,
+            sshPublicKeyId: String,
+            status: String,
+            uploadDate: Date
+        ) {
+            self.userName = userName
+            self.sshPublicKeyId = sshPublicKeyId
+            self.status = status
+            self.uploadDate = uploadDate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case sshPublicKeyId = "SSHPublicKeyId"
+            case status = "Status"
+            case uploadDate = "UploadDate"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct ServiceSpecificCredential: Codable, Sendable, Equatable {
         public var createDate: Date
         public var expirationDate: Date?
@@ -3977,6 +4365,38 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case policyArn = "PolicyArn"
             case versionId = "VersionId"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct SigningCertificate: Codable, Sendable, Equatable {
+        public var userName: String
+        public var certificateId: String
+        public var certificateBody: String
+        public var status: String
+        public var uploadDate: Date?
+
+        public init(
+            userName: String,
+            certificateId: String,
+            certificateBody: String,
+            status: String,
+            uploadDate: Date? = nil
+        ) {
+            self.userName = userName
+            self.certificateId = certificateId
+            self.certificateBody = certificateBody
+            self.status = status
+            self.uploadDate = uploadDate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateId = "CertificateId"
+            case certificateBody = "CertificateBody"
+            case status = "Status"
+            case uploadDate = "UploadDate"
         }
     }
 }
@@ -4536,6 +4956,30 @@ extension IAMAPI {
 }
 
 extension IAMAPI {
+    public struct UpdateSSHPublicKeyRequest: Codable, Sendable, Equatable {
+        public var userName: String
+        public var sshPublicKeyId: String
+        public var status: String
+
+        public init(
+            userName: String,
+            sshPublicKeyId: String,
+            status: String
+        ) {
+            self.userName = userName
+            self.sshPublicKeyId = sshPublicKeyId
+            self.status = status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case sshPublicKeyId = "SSHPublicKeyId"
+            case status = "Status"
+        }
+    }
+}
+
+extension IAMAPI {
     public struct UpdateServiceSpecificCredentialRequest: Codable, Sendable, Equatable {
         public var userName: String?
         public var serviceSpecificCredentialId: String
@@ -4554,6 +4998,30 @@ extension IAMAPI {
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
             case serviceSpecificCredentialId = "ServiceSpecificCredentialId"
+            case status = "Status"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UpdateSigningCertificateRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var certificateId: String
+        public var status: String
+
+        public init(
+            userName: String? = nil,
+            certificateId: String,
+            status: String
+        ) {
+            self.userName = userName
+            self.certificateId = certificateId
+            self.status = status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateId = "CertificateId"
             case status = "Status"
         }
     }
@@ -4579,6 +5047,78 @@ extension IAMAPI {
             case userName = "UserName"
             case newPath = "NewPath"
             case newUserName = "NewUserName"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UploadSSHPublicKeyRequest: Codable, Sendable, Equatable {
+        public var userName: String
+        public var sshPublicKeyBody: String
+
+        public init(
+            userName: String,
+            sshPublicKeyBody: String
+        ) {
+            self.userName = userName
+            self.sshPublicKeyBody = sshPublicKeyBody
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case sshPublicKeyBody = "SSHPublicKeyBody"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UploadSSHPublicKeyResponse: Codable, Sendable, Equatable {
+        public var sshPublicKey: SSHPublicKey?
+
+        public init(
+            sshPublicKey: SSHPublicKey? = nil
+        ) {
+            self.sshPublicKey = sshPublicKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sshPublicKey = "SSHPublicKey"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UploadSigningCertificateRequest: Codable, Sendable, Equatable {
+        public var userName: String?
+        public var certificateBody: String
+
+        public init(
+            userName: String? = nil,
+            certificateBody: String
+        ) {
+            self.userName = userName
+            self.certificateBody = certificateBody
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateBody = "CertificateBody"
+        }
+    }
+}
+
+extension IAMAPI {
+    public struct UploadSigningCertificateResponse: Codable, Sendable, Equatable {
+        public var certificate: SigningCertificate
+
+        public init(
+            certificate: SigningCertificate
+        ) {
+            self.certificate = certificate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case certificate = "Certificate"
         }
     }
 }

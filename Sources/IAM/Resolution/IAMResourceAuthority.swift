@@ -19,7 +19,7 @@ public struct IAMResourceAuthority: ResourceAuthority {
     public var kinds: [ResourceKind] {
         [
             .iamUser, .iamGroup, .iamRole, .iamPolicy, .iamMFADevice, .iamAccessKey, .stsAccessKeyAccount, .iamOIDCProvider, .iamInstanceProfile,
-            .iamServiceSpecificCredential,
+            .iamServiceSpecificCredential, .iamSSHPublicKey, .iamSigningCertificate,
         ]
     }
 
@@ -39,6 +39,8 @@ public struct IAMResourceAuthority: ResourceAuthority {
         case .iamOIDCProvider: try oidcProvider(reference, db)
         case .iamInstanceProfile: try instanceProfile(reference, db, accountID: callerAccount)
         case .iamServiceSpecificCredential: try serviceSpecificCredential(reference, db, accountID: callerAccount)
+        case .iamSSHPublicKey: try sshPublicKey(reference, db, accountID: callerAccount)
+        case .iamSigningCertificate: try signingCertificate(reference, db, accountID: callerAccount)
         default: preconditionFailure("IAM does not resolve \(reference.kind)")
         }
     }
@@ -107,6 +109,30 @@ public struct IAMResourceAuthority: ResourceAuthority {
             let user = try IAMRepository.principal(db, .user, uniqueID: credential.userID)
         else { return .absent(reference, arn: "*", accountID: callerAccount) }
         return ResolvedResource(reference: reference, arn: user.arn, entity: credential, accountID: callerAccount)
+    }
+
+    /// A key of the caller's account by id, under its user's ARN, as service-specific credentials.
+    private static func sshPublicKey(_ reference: ResourceReference, _ db: Database, accountID callerAccount: String) throws -> ResolvedResource {
+        guard let key = try SSHPublicKeyRepository.key(db, id: reference.text, accountID: callerAccount),
+            let user = try IAMRepository.principal(db, .user, uniqueID: key.userID)
+        else { return .absent(reference, arn: "*", accountID: callerAccount) }
+        return ResolvedResource(reference: reference, arn: user.arn, entity: key, accountID: callerAccount)
+    }
+
+    /// A certificate of the caller's account by id, under its owner's ARN.
+    private static func signingCertificate(
+        _ reference: ResourceReference, _ db: Database, accountID callerAccount: String
+    ) throws -> ResolvedResource {
+        guard let certificate = try SigningCertificateRepository.certificate(db, id: reference.text, accountID: callerAccount) else {
+            return .absent(reference, arn: "*", accountID: callerAccount)
+        }
+        if certificate.ownerID == SigningCertificateRecord.root {
+            return ResolvedResource(reference: reference, arn: "arn:aws:iam::\(callerAccount):root", entity: certificate, accountID: callerAccount)
+        }
+        guard let user = try IAMRepository.principal(db, .user, uniqueID: certificate.ownerID) else {
+            return .absent(reference, arn: "*", accountID: callerAccount)
+        }
+        return ResolvedResource(reference: reference, arn: user.arn, entity: certificate, accountID: callerAccount)
     }
 
     private static func managedPolicy(_ reference: ResourceReference, _ db: Database) throws -> ResolvedResource {

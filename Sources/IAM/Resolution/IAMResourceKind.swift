@@ -26,6 +26,13 @@ extension ResourceKind {
     /// its user's ARN (credentials have none of their own).
     public static let iamServiceSpecificCredential = ResourceKind(service: "iam", type: "service-specific-credential")
 
+    /// A user's SSH public key, by id (`APKA…`): it resolves to the key, under its user's ARN.
+    public static let iamSSHPublicKey = ResourceKind(service: "iam", type: "ssh-public-key")
+
+    /// A signing certificate, by id: it resolves to the certificate, under its owner's ARN (a user's,
+    /// or the account root's).
+    public static let iamSigningCertificate = ResourceKind(service: "iam", type: "signing-certificate")
+
     /// The kind of users, groups or roles.
     static func iam(_ kind: IAMPrincipalKind) -> ResourceKind {
         switch kind {

@@ -20,6 +20,12 @@ struct CredentialReport {
         var lastUsed: (date: Date, region: String?, service: String?)?
     }
 
+    /// A signing certificate as the report shows it: whether it is active and when it was uploaded.
+    struct Certificate {
+        var active: Bool
+        var uploadedAt: Date
+    }
+
     /// One identity's row.
     struct Identity {
         var name: String
@@ -29,6 +35,7 @@ struct CredentialReport {
         var password: Password?
         var mfaActive: Bool
         var keys: [Key]
+        var certificates: [Certificate] = []
     }
 
     struct Password {
@@ -68,8 +75,14 @@ struct CredentialReport {
                 key.lastUsed?.region ?? "N/A", key.lastUsed?.service ?? "N/A",
             ]
         }
-        // Bulwark has no signing certificates.
-        fields += ["false", "N/A", "false", "N/A"]
+        for index in 0..<2 {
+            guard index < identity.certificates.count else {
+                fields += ["false", "N/A"]
+                continue
+            }
+            let certificate = identity.certificates[index]
+            fields += [String(certificate.active), timestamp(certificate.uploadedAt)]
+        }
         return fields.joined(separator: ",")
     }
 

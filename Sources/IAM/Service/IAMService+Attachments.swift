@@ -98,6 +98,7 @@ extension IAMService {
 
     func attach(_ policyARN: String, to kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
         let owner = try existing(kind, name, context)
+        try Self.checkModifiable(owner)
         guard let policy = try? await visiblePolicy(policyARN, context) else { throw IAMError.notAttachable(policyARN) }
         try Self.checkAttachable(policy)
         do {
@@ -116,6 +117,7 @@ extension IAMService {
 
     func detach(_ policyARN: String, from kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
         let owner = try existing(kind, name, context)
+        try Self.checkModifiable(owner)
         do {
             try await database.iam.detach(policyARN, from: kind, owner.name, accountID: context.accountID)
         } catch StoreError.notFound {

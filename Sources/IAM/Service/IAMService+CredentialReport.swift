@@ -65,7 +65,8 @@ extension IAMService {
         var rows = [
             CredentialReport.Identity(
                 name: "<root_account>", arn: "arn:aws:iam::\(accountID):root", createdAt: account?.createdAt ?? Date(timeIntervalSince1970: 0),
-                password: nil, mfaActive: devices.contains { $0.userName == nil }, keys: try await reportKeys(of: nil, accountID))
+                password: nil, mfaActive: devices.contains { $0.userName == nil }, keys: try await reportKeys(of: nil, accountID),
+                certificates: try await reportCertificates(of: SigningCertificateRecord.root, accountID))
         ]
         for user in try await database.iam.principals(.user, accountID: accountID, after: nil, limit: Self.listingLimit) {
             let profile = profiles[user.uniqueID]
@@ -76,9 +77,16 @@ extension IAMService {
                 CredentialReport.Identity(
                     name: user.name, arn: user.arn, createdAt: user.createdAt, password: password,
                     mfaActive: devices.contains { $0.userName?.lowercased() == user.name.lowercased() },
-                    keys: try await reportKeys(of: user.name, accountID)))
+                    keys: try await reportKeys(of: user.name, accountID),
+                    certificates: try await reportCertificates(of: user.uniqueID, accountID)))
         }
         return CredentialReport(rows: rows)
+    }
+
+    private func reportCertificates(of ownerID: String, _ accountID: String) async throws -> [CredentialReport.Certificate] {
+        try await database.signingCertificates.certificates(accountID: accountID, ownerID: ownerID).map {
+            CredentialReport.Certificate(active: $0.status == "Active", uploadedAt: $0.uploadedAt)
+        }
     }
 
     private func reportKeys(of userName: String?, _ accountID: String) async throws -> [CredentialReport.Key] {

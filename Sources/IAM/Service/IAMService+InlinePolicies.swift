@@ -102,6 +102,7 @@ extension IAMService {
         _ document: String, named policyName: String, of kind: IAMPrincipalKind, _ name: String, _ context: CallContext
     ) async throws -> EmptyOutput {
         let owner = try existing(kind, name, context)
+        try Self.checkModifiable(owner)
         try PolicyText.check(document, kind: .identity)
         // The quota is on the sum of all inline policies of the entity, this one replacing its namesake.
         let others = try await database.iam.inlinePolicies(of: kind, owner.name, accountID: context.accountID)
@@ -134,6 +135,7 @@ extension IAMService {
 
     func deleteInlinePolicy(named policyName: String, of kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
         let owner = try existing(kind, name, context)
+        try Self.checkModifiable(owner)
         do {
             try await database.iam.deleteInlinePolicy(named: policyName, of: kind, owner.name, accountID: context.accountID)
         } catch StoreError.notFound {

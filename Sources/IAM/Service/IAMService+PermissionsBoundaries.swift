@@ -44,7 +44,7 @@ extension IAMService {
 
     /// Sets (or, with nil, removes) the boundary of a user or role.
     func setBoundary(_ policyARN: String?, of kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try existing(kind, name, context)
+        try Self.checkModifiable(try existing(kind, name, context))
         if let policyARN { try await checkBoundaryPolicy(policyARN, context) }
         do {
             try await database.iam.update(kind, accountID: context.accountID, name: name) { $0.permissionsBoundary = policyARN }

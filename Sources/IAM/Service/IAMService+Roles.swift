@@ -99,6 +99,12 @@ extension IAMService {
     @Sendable func updateRole(_ input: IAMAPI.UpdateRoleRequest, _ context: CallContext) async throws -> IAMAPI.UpdateRoleResponse {
         // The role the resolve stage found and the authorizer judged, under its stored name.
         let role = try existing(.role, input.roleName, context)
+        // A service-linked role's description may change, its session duration not.
+        if role.linkedService != nil, input.maxSessionDuration != nil {
+            throw AWSError(
+                code: "UnmodifiableEntity", message: "\(role.name) is an AWS service linked role, max session duration cannot be changed.",
+                status: 400)
+        }
         do {
             try await database.iam.update(.role, accountID: role.accountID, name: role.name) { record in
                 if let description = input.description { record.description = description }
@@ -112,6 +118,7 @@ extension IAMService {
 
     @Sendable func updateAssumeRolePolicy(_ input: IAMAPI.UpdateAssumeRolePolicyRequest, _ context: CallContext) async throws -> EmptyOutput {
         let role = try existing(.role, input.roleName, context)
+        try Self.checkModifiable(role)
         try Self.checkTrustPolicy(input.policyDocument)
         let principals = try await trustPolicyPrincipals(input.policyDocument, context)
         do {

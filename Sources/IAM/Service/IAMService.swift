@@ -19,6 +19,8 @@ public struct IAMService: AWSService {
         public var groupsPerUser = 10
         public var tagsPerEntity = 50
         public var serviceSpecificCredentialsPerUserPerService = 2
+        public var sshPublicKeysPerUser = 5
+        public var signingCertificatesPerUser = 2
 
         public init() {}
     }
@@ -43,6 +45,7 @@ public struct IAMService: AWSService {
             + managedPolicyOperations + attachmentOperations + permissionsBoundaryOperations + authorizationDetailsOperations
             + simulationOperations + oidcProviderOperations + loginProfileOperations + accountAliasOperations + passwordPolicyOperations
             + accountSummaryOperations + credentialReportOperations + serviceSpecificCredentialOperations
+            + serviceLinkedRoleOperations + sshPublicKeyOperations + signingCertificateOperations
     }
 }
 
@@ -108,7 +111,9 @@ extension IAMService {
     /// Deletes an entity, answering DeleteConflict with IAM's reason when something still depends on it.
     func deleteEntity(_ kind: IAMPrincipalKind, _ name: String, _ context: CallContext) async throws {
         let accountID = context.accountID
-        let name = try existing(kind, name, context).name
+        let entity = try existing(kind, name, context)
+        try Self.checkModifiable(entity)
+        let name = entity.name
         if try await !database.iam.inlinePolicies(of: kind, name, accountID: accountID).isEmpty {
             throw IAMError.deleteConflict("Cannot delete entity, must delete policies first.")
         }
@@ -131,6 +136,8 @@ extension IAMService {
         case "groups": "Cannot delete entity, must remove user from all groups first."
         case "login profile": "Cannot delete entity, must delete login profile first."
         case "service specific credentials": "Cannot delete entity, must remove service specific credentials first."
+        case "SSH public keys": "Cannot delete entity, must delete SSH public keys first."
+        case "signing certificates": "Cannot delete entity, must delete signing certificates first."
         case "users": "Cannot delete entity, must remove users from group first."
         case "instance profiles", "roles": "Cannot delete entity, must remove roles from instance profile first."
         default: "Cannot delete entity, must delete policies first."

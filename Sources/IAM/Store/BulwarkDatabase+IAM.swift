@@ -13,6 +13,12 @@ extension BulwarkDatabase {
     public var accountSettings: AccountSettingsRepository { AccountSettingsRepository(database: self) }
     /// Users' service-specific credentials.
     public var serviceSpecificCredentials: ServiceSpecificCredentialRepository { ServiceSpecificCredentialRepository(database: self) }
+    /// Users' SSH public keys.
+    public var sshPublicKeys: SSHPublicKeyRepository { SSHPublicKeyRepository(database: self) }
+    /// Signing certificates of users and the root.
+    public var signingCertificates: SigningCertificateRepository { SigningCertificateRepository(database: self) }
+    /// Service-linked roles and their deletion tasks.
+    public var serviceLinkedRoles: ServiceLinkedRoleRepository { ServiceLinkedRoleRepository(database: self) }
     /// STS sessions and MFA devices.
     public var credentials: CredentialRepository { CredentialRepository(database: self) }
     /// OpenID Connect providers and their issuers' signing keys.

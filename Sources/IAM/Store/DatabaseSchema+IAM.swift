@@ -109,6 +109,56 @@ extension DatabaseSchema {
                         """
                 )
             },
+            // Service-linked roles remember the service they are linked to (only it may change or
+            // delete them), and their deletion tasks are kept for GetServiceLinkedRoleDeletionStatus.
+            Migration("v9-service-linked-roles") { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE iamPrincipal ADD COLUMN linkedService TEXT;
+                        CREATE TABLE iamServiceLinkedRoleDeletion (
+                            taskID TEXT PRIMARY KEY NOT NULL,
+                            accountID TEXT NOT NULL,
+                            roleARN TEXT NOT NULL,
+                            status TEXT NOT NULL,
+                            createdAt DOUBLE NOT NULL
+                        );
+                        """
+                )
+            },
+            // Users' SSH public keys (CodeCommit), bound to the user's unique id.
+            Migration("v10-ssh-public-keys") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamSSHPublicKey (
+                            keyID TEXT PRIMARY KEY NOT NULL,
+                            accountID TEXT NOT NULL,
+                            userID TEXT NOT NULL,
+                            body TEXT NOT NULL,
+                            fingerprint TEXT NOT NULL,
+                            status TEXT NOT NULL,
+                            uploadedAt DOUBLE NOT NULL
+                        );
+                        CREATE INDEX iamSSHPublicKeyByUser ON iamSSHPublicKey(userID);
+                        """
+                )
+            },
+            // Signing certificates of users (by unique id) and of the account root.
+            Migration("v11-signing-certificates") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE iamSigningCertificate (
+                            certificateID TEXT PRIMARY KEY NOT NULL,
+                            accountID TEXT NOT NULL,
+                            ownerID TEXT NOT NULL,
+                            body TEXT NOT NULL,
+                            digest TEXT NOT NULL,
+                            status TEXT NOT NULL,
+                            uploadedAt DOUBLE NOT NULL
+                        );
+                        CREATE INDEX iamSigningCertificateByOwner ON iamSigningCertificate(accountID, ownerID);
+                        """
+                )
+            },
         ]
     )
 }

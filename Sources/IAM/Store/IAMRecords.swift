@@ -39,11 +39,14 @@ public struct IAMPrincipalRecord: Sendable, Equatable {
     /// The ARN of the managed policy used as permissions boundary.
     public var permissionsBoundary: String?
     public var tags: [IAMTag]
+    /// For a service-linked role, the service principal it is linked to: only that service may
+    /// change or delete it.
+    public var linkedService: String?
 
     public init(
         kind: IAMPrincipalKind, accountID: String, name: String, uniqueID: String, path: String, createdAt: Date,
         trustPolicy: String? = nil, description: String? = nil, maxSessionDuration: Int? = nil, permissionsBoundary: String? = nil,
-        tags: [IAMTag] = [], trustPolicyPrincipals: PrincipalBindings? = nil
+        tags: [IAMTag] = [], trustPolicyPrincipals: PrincipalBindings? = nil, linkedService: String? = nil
     ) {
         self.kind = kind
         self.accountID = accountID
@@ -57,6 +60,7 @@ public struct IAMPrincipalRecord: Sendable, Equatable {
         self.maxSessionDuration = maxSessionDuration
         self.permissionsBoundary = permissionsBoundary
         self.tags = tags
+        self.linkedService = linkedService
     }
 
     /// `arn:aws:iam::123456789012:user/path/name`.
@@ -79,7 +83,8 @@ extension IAMPrincipalRecord: FetchableRecord {
             maxSessionDuration: row["maxSessionDuration"],
             permissionsBoundary: row["permissionsBoundary"],
             tags: IAMTagCoding.decode(row["tags"]),
-            trustPolicyPrincipals: PrincipalBindings(encoded: row["trustPolicyPrincipals"])
+            trustPolicyPrincipals: PrincipalBindings(encoded: row["trustPolicyPrincipals"]),
+            linkedService: row["linkedService"]
         )
     }
 }

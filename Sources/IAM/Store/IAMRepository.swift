@@ -11,21 +11,24 @@ public struct IAMRepository: Sendable {
 
     /// - Throws: ``StoreError/conflict`` when one of the same kind and name (case-insensitive) exists.
     public func create(_ record: IAMPrincipalRecord) async throws {
-        try await database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO iamPrincipal
-                        (accountID, kind, name, uniqueID, path, createdAt, document, description, maxSessionDuration,
-                         permissionsBoundary, tags, trustPolicyPrincipals)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    record.accountID, record.kind.rawValue, record.name, record.uniqueID, record.path, record.createdAt,
-                    record.trustPolicy, record.description, record.maxSessionDuration, record.permissionsBoundary,
-                    IAMTagCoding.encode(record.tags), record.trustPolicyPrincipals?.encoded,
-                ]
-            )
-        }
+        try await database.write { db in try Self.insert(record, db) }
+    }
+
+    /// ``create(_:)`` within a write of the caller's.
+    static func insert(_ record: IAMPrincipalRecord, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO iamPrincipal
+                    (accountID, kind, name, uniqueID, path, createdAt, document, description, maxSessionDuration,
+                     permissionsBoundary, tags, trustPolicyPrincipals, linkedService)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.accountID, record.kind.rawValue, record.name, record.uniqueID, record.path, record.createdAt,
+                record.trustPolicy, record.description, record.maxSessionDuration, record.permissionsBoundary,
+                IAMTagCoding.encode(record.tags), record.trustPolicyPrincipals?.encoded, record.linkedService,
+            ]
+        )
     }
 
     /// The user, group or role of that name, which IAM matches case-insensitively.
@@ -170,6 +173,26 @@ public struct IAMRepository: Sendable {
                     arguments: arguments) == true
                 {
                     throw IAMStoreError.hasDependents("service specific credentials")
+                }
+                if try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM iamSSHPublicKey
+                        WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                        """,
+                    arguments: arguments) == true
+                {
+                    throw IAMStoreError.hasDependents("SSH public keys")
+                }
+                if try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM iamSigningCertificate
+                        WHERE ownerID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                        """,
+                    arguments: arguments) == true
+                {
+                    throw IAMStoreError.hasDependents("signing certificates")
                 }
             case .group:
                 if try Int.fetchOne(
@@ -408,6 +431,8 @@ public enum IAMStoreError: Error, Sendable, Equatable {
     case hasDependents(String)
     /// `LimitExceeded`.
     case limitExceeded
+    /// The entity holds one equal to this already (an SSH key of the same fingerprint).
+    case duplicate
     /// A resource policy names, by this ARN, a user or role that does not exist.
     case invalidPrincipal(String)
 }

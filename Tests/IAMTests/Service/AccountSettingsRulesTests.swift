@@ -39,7 +39,11 @@ struct AccountSettingsRulesTests {
                 keys: [CredentialReport.Key(active: true, createdAt: created, lastUsed: (created, "us-east-1", "iam"))]),
             CredentialReport.Identity(
                 name: "alice", arn: "arn:aws:iam::111122223333:user/alice", createdAt: created,
-                password: CredentialReport.Password(enabled: false, changedAt: nil, nextRotation: nil), mfaActive: false, keys: []),
+                password: CredentialReport.Password(enabled: false, changedAt: nil, nextRotation: nil), mfaActive: false, keys: [],
+                certificates: [
+                    CredentialReport.Certificate(active: false, uploadedAt: created),
+                    CredentialReport.Certificate(active: true, uploadedAt: created.addingTimeInterval(60)),
+                ]),
         ])
         let lines = report.csv.split(separator: "\n").map(String.init)
         #expect(lines[0].split(separator: ",").count == 22)
@@ -51,6 +55,6 @@ struct AccountSettingsRulesTests {
         #expect(
             lines[2]
                 == "alice,arn:aws:iam::111122223333:user/alice,2023-11-14T22:13:20+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,"
-                + "false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+                + "false,N/A,N/A,N/A,N/A,false,2023-11-14T22:13:20+00:00,true,2023-11-14T22:14:20+00:00")
     }
 }

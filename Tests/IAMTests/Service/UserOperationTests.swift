@@ -232,6 +232,6 @@ struct UserOperationTests {
         #expect(try await iam.resources("GetUser", IAMAPI.GetUserRequest(userName: "nobody")) == ["arn:aws:iam::111122223333:user/nobody"])
         let actions = Dictionary(uniqueKeysWithValues: iam.service.operations.map { ($0.name, $0.action) })
         #expect(actions.allSatisfy { name, action in action == "iam:\(name)" })
-        #expect(iam.service.operations.count == 114)
+        #expect(iam.service.operations.count == 126)
     }
 }
