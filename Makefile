@@ -101,9 +101,22 @@ fuzz:
 fuzz-smoke:
 	SWIFT=$(SWIFT) fuzz/run.sh 20000 15
 
-# Benchmarks (not part of `make test`); numbers in docs/PERFORMANCE.md.
-bench:
-	$(SWIFT) run -c release bulwark-benchmarks
+# Benchmarks (not part of `make test`): a release build, the load client and the micro-benchmarks,
+# moto's server as a peer in its own virtual environment; numbers in docs/PERFORMANCE.md and
+# benchmarks/results/latest.json. `make bench BENCH_ARGS=--quick` for a short run.
+BENCH_VENV := .bench-venv
+
+bench: deps $(BENCH_VENV)/.installed
+	$(SWIFT) build -c release --product bulwark
+	$(SWIFT) build -c release --product bulwark-init
+	$(SWIFT) build -c release --product bulwark-load
+	$(SWIFT) build -c release --product bulwark-benchmarks
+	$(BENCH_VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
+
+$(BENCH_VENV)/.installed: benchmarks/requirements.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	touch $@
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests benchmarks fuzz/Sources Package.swift fuzz/Package.swift
@@ -112,4 +125,4 @@ format:
 	$(SWIFT) format --in-place --recursive Sources Tests benchmarks fuzz/Sources Package.swift fuzz/Package.swift
 
 clean:
-	rm -rf .build .build-fuzz $(VENV)
+	rm -rf .build .build-fuzz $(VENV) $(BENCH_VENV)

@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -148,10 +149,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `make bench` (benchmarks/run.py): the micro-benchmarks, and the load client and echo server
+        // that measure a running server against its baselines.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "benchmarks/Support",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "bulwark-benchmarks",
-            dependencies: ["BulwarkCore", "AWSWire", "Store", "IAM"],
-            path: "benchmarks",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM", "BenchmarkSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "benchmarks/Micro",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bulwark-load",
+            dependencies: [
+                "AWSWire", "BenchmarkSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "benchmarks/Load",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

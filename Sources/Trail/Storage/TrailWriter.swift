@@ -48,11 +48,13 @@ public final class TrailWriter: Sendable {
         }
     }
 
-    /// Flushes the current file to disk.
+    /// Flushes the current file to disk. The `fsync` runs on a duplicate of the descriptor, outside
+    /// the lock, so that appends never wait for the disk.
     public func flush() {
-        state.withLock { file in
-            if let file { fsync(file.descriptor) }
-        }
+        let descriptor = state.withLock { file in file.map { dup($0.descriptor) } ?? -1 }
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
     }
 
     /// The file that holds events of the hour `hour` (`yyyyMMddTHH`).

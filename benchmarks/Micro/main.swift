@@ -1,35 +1,44 @@
 // The cost of one authorization decision (issue #4): the authorize stage of the pipeline for
 // typical callers, over a real store, and the policy evaluation alone.
 //
-//     make bench        # swift run -c release bulwark-benchmarks
+//     make bench        # benchmarks/run.py runs it as `bulwark-benchmarks --json <file>`
 //
 // Numbers are recorded in docs/PERFORMANCE.md.
 
 import AWSWire
+import BenchmarkSupport
 import BulwarkCore
 import Foundation
+import HTTPTypes
 import IAM
 import Store
 
 let accountID = "111122223333"
 let iterations = 5_000
 
+/// What each case measured, for `--json <file>` (benchmarks/run.py collects it).
+struct MicroResult: Encodable {
+    let name: String
+    let latency_us: LatencySummary
+}
+nonisolated(unsafe) var results: [MicroResult] = []
+
 /// Runs `body` `iterations` times after a warm-up and prints the median and 99th percentile.
 func measure(_ name: String, _ body: () async throws -> Bool) async throws {
     for _ in 0..<200 { _ = try await body() }
-    var samples: [UInt64] = []
-    samples.reserveCapacity(iterations)
+    var latencies = LatencyRecorder()
     var allowed = 0
     for _ in 0..<iterations {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = monotonicNanoseconds()
         if try await body() { allowed += 1 }
-        samples.append(DispatchTime.now().uptimeNanoseconds - start)
+        latencies.record(nanoseconds: monotonicNanoseconds() - start)
     }
-    samples.sort()
-    let median = Double(samples[samples.count / 2]) / 1000
-    let p99 = Double(samples[samples.count * 99 / 100]) / 1000
+    let summary = latencies.summary
+    results.append(MicroResult(name: name, latency_us: summary))
     let padded = name.padding(toLength: 58, withPad: " ", startingAt: 0)
-    print("\(padded) median \(String(format: "%7.1f", median)) µs   p99 \(String(format: "%7.1f", p99)) µs   (\(allowed)/\(iterations) allowed)")
+    print(
+        "\(padded) median \(String(format: "%7.1f", summary.median)) µs   p99 \(String(format: "%7.1f", summary.p99)) µs   (\(allowed)/\(iterations) allowed)"
+    )
 }
 
 func context(_ principal: Principal) -> CallContext {
@@ -155,12 +164,54 @@ let request = EvaluationRequest(
 )
 try await measure("evaluation only (3 parsed policies, no store)") { evaluator.evaluate(request).isAllowed }
 
+// The evaluation as policies grow: 1, 10 and 100 statements, the matching one last.
+for count in [1, 10, 100] {
+    let misses = (0..<count - 1).map { index in
+        #"{"Sid":"S\#(index)","Effect":"Allow","Action":"lambda:GetFunction","Resource":"arn:aws:lambda:us-east-1:\#(accountID):function:other-\#(index)"}"#
+    }
+    let statements = (misses + [#"{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"\#(function)"}"#]).joined(separator: ",")
+    let grown = EvaluationRequest(
+        principal: .user(arn: user.arn, userID: user.uniqueID), action: "lambda:InvokeFunction", resource: function,
+        context: .request(time: Date(), sourceIP: "10.1.2.3", secureTransport: true),
+        policies: ApplicablePolicies(identity: [AttachedPolicy(try PolicyDocument.parse(policy(statements), kind: .identity), name: "p")])
+    )
+    try await measure("evaluation only, one policy of \(count) statement(s)") { evaluator.evaluate(grown).isAllowed }
+}
+
+// Verifying a request's signature as authentication does (the key lookup answered from memory).
+struct FixedSecret: SigV4CredentialLookup {
+    let secret: String
+    func secret(forAccessKeyID accessKeyID: String, sessionToken: String?) async throws -> SigV4SecretLookup<Bool> {
+        .found(secretAccessKey: secret, identity: true)
+    }
+}
+let signingSecret = String(repeating: "k", count: 40)
+let signer = SigV4Signer(
+    credentials: SigV4Credentials(accessKeyID: "AKIABENCHSIGV4000000", secretAccessKey: signingSecret), region: "us-east-1",
+    service: "lambda")
+var unsigned = WireRequest(method: .get, target: "/2015-03-31/functions/hello", headers: [HTTPField.Name("Host")!: "localhost:4566"])
+for field in signer.sign(unsigned, at: Date()).headers { unsigned.headers[field.name] = field.value }
+let signedRequest = unsigned
+let verifier = SigV4Verifier(clock: .system)
+let lambdaEndpoint = SigV4Endpoint(service: "lambda", region: "us-east-1")
+try await measure("SigV4 verification of a GetFunction request") {
+    (try? await verifier.verify(signedRequest, for: lambdaEndpoint, using: FixedSecret(secret: signingSecret))) != nil
+}
+
 // Reading a stored document: parsing one policy.
 guard let readOnly = AWSManagedPolicies.policy(arn: "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess") else { fatalError("no policy") }
 try await measure("parse AWSLambda_ReadOnlyAccess (\(readOnly.document.utf8.count) bytes)") {
     (try? PolicyDocument.parse(readOnly.document, kind: .identity)) != nil
 }
 try await measure("parse a one-statement inline policy") { (try? PolicyDocument.parse(invokeHello, kind: .identity)) != nil }
+let hundredStatements = policy(
+    (0..<100).map {
+        #"{"Sid":"S\#($0)","Effect":"Allow","Action":["lambda:Get*","lambda:List*"],"Resource":"arn:aws:lambda:*:\#(accountID):function:app-\#($0)-*"}"#
+    }
+    .joined(separator: ","))
+try await measure("parse a 100-statement policy (\(hundredStatements.utf8.count) bytes)") {
+    (try? PolicyDocument.parse(hundredStatements, kind: .identity)) != nil
+}
 
 // One read of the store, the unit the resolve stage and the key lookup are made of.
 try await measure("one store read (a role that does not exist)") {
@@ -171,4 +222,10 @@ try await measure("one store read (a role that does not exist)") {
 try await measure("ListPolicies Scope=AWS, a page of 100") {
     try await call(iam, "ListPolicies", IAMAPI.ListPoliciesRequest(scope: "AWS", maxItems: 100), as: root)
     return true
+}
+
+if let flag = CommandLine.arguments.firstIndex(of: "--json"), flag + 1 < CommandLine.arguments.count {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(results).write(to: URL(fileURLWithPath: CommandLine.arguments[flag + 1]))
 }
