@@ -63,10 +63,9 @@ struct SandboxSecrecyTests {
             var openToOthers: [String] = []
             // Links and the Runtime API sockets carry no content; the sockets' directory is the sandbox user's alone.
             Self.walk(function.staging.path) { path, info in
-                let kind = info.st_mode & S_IFMT
-                guard kind == S_IFREG || kind == S_IFDIR else { return }
-                if info.st_mode & 0o007 != 0 { openToOthers.append(path) }
-                if kind == S_IFREG, let bytes = FileManager.default.contents(atPath: path) { contents[path] = bytes }
+                guard info.kind == .regularFile || info.kind == .directory else { return }
+                if info.mode & 0o007 != 0 { openToOthers.append(path) }
+                if info.kind == .regularFile, let bytes = FileManager.default.contents(atPath: path) { contents[path] = bytes }
             }
             #expect(openToOthers.isEmpty, "open to other users: \(openToOthers)")
             // The scan reads the staged code.
@@ -125,11 +124,10 @@ struct SandboxSecrecyTests {
     }
 
     /// Calls `visit` with every entry under `path`, `path` included, never following a link.
-    static func walk(_ path: String, _ visit: (String, stat) -> Void) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        visit(path, info)
-        guard info.st_mode & S_IFMT == S_IFDIR else { return }
+    static func walk(_ path: String, _ visit: (String, FileStatus) -> Void) {
+        guard let status = FileStatus(path: path) else { return }
+        visit(path, status)
+        guard status.kind == .directory else { return }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
             walk(path + "/" + name, visit)
         }

@@ -42,12 +42,12 @@ struct StagingPermissionsTests {
 
         try permissions.protectPackage(root, sha256Hex: "modes")
         let shared = permissions.sharesThroughGroups
-        #expect(Self.status(file).st_mode & 0o777 == (shared ? row.sharedThroughGroup : row.ownedBySandbox))
-        #expect(Self.status(directory).st_mode & 0o777 == (shared ? 0o750 : 0o700))
-        #expect(Self.status(root).st_mode & 0o777 == (shared ? 0o750 : 0o700))
+        #expect(Self.status(file).permissions == (shared ? row.sharedThroughGroup : row.ownedBySandbox))
+        #expect(Self.status(directory).permissions == (shared ? 0o750 : 0o700))
+        #expect(Self.status(root).permissions == (shared ? 0o750 : 0o700))
         if shared {
             let group = try #require(permissions.sandboxGroups(forPackage: "modes").last)
-            #expect(Self.status(file).st_gid == group && Self.status(file).st_uid == 0)
+            #expect(Self.status(file).groupID == group && Self.status(file).ownerID == 0)
             #expect(group != StagingPermissions.sandboxGroup)
             #expect(permissions.sandboxGroups(forPackage: "other").last != group)
         } else {
@@ -55,9 +55,7 @@ struct StagingPermissionsTests {
         }
     }
 
-    static func status(_ url: URL) -> stat {
-        var info = stat()
-        lstat(url.path, &info)
-        return info
+    static func status(_ url: URL) -> FileStatus {
+        FileStatus(path: url.path)!
     }
 }

@@ -27,18 +27,15 @@ struct DeploymentPackageExtractionTests {
             let directory = relative.isEmpty ? root : root.appendingPathComponent(relative)
             for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
                 let path = relative.isEmpty ? name : relative + "/" + name
-                var info = stat()
-                guard lstat(root.appendingPathComponent(path).path, &info) == 0 else {
-                    throw CocoaError(.fileReadUnknown)
-                }
-                let permissions = String(UInt32(info.st_mode) & 0o7777, radix: 8)
-                switch UInt32(info.st_mode) & UInt32(S_IFMT) {
-                case UInt32(S_IFDIR):
+                let attributes = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(path).path)
+                let permissions = String((attributes[.posixPermissions] as? Int ?? 0) & 0o7777, radix: 8)
+                switch attributes[.type] as? FileAttributeType {
+                case .typeDirectory?:
                     result[path] = "directory \(permissions)"
                     try walk(path)
-                case UInt32(S_IFREG):
+                case .typeRegular?:
                     result[path] = "file \(permissions)"
-                case UInt32(S_IFLNK):
+                case .typeSymbolicLink?:
                     result[path] =
                         "link "
                         + (try FileManager.default.destinationOfSymbolicLink(
@@ -70,8 +67,8 @@ struct DeploymentPackageExtractionTests {
                     "config.json": "link lib/current/config.json",
                 ]
             )
-            var info = stat()
-            #expect(lstat(task.path, &info) == 0 && UInt32(info.st_mode) & 0o7777 == 0o755)
+            let attributes = try FileManager.default.attributesOfItem(atPath: task.path)
+            #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o7777 } == 0o755)
             let handler = try String(contentsOf: task.appendingPathComponent("lib/handler.py"), encoding: .utf8)
             #expect(handler == DeploymentPackageTests.handler)
             // The links resolve inside the package.

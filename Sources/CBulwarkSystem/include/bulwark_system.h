@@ -3,6 +3,19 @@
 #define BULWARK_SYSTEM_H
 
 #include <spawn.h>
+#include <stdint.h>
+
+/// What stat(2) says of a file, in fixed-width fields: Glibc's `struct stat` is defined by several Clang modules
+/// at once, and Swift's member import visibility cannot tell reliably which one a file must import for it.
+struct bulwark_file_status {
+    uint32_t mode;
+    uint32_t owner;
+    uint32_t group;
+    uint64_t inode;
+};
+
+/// lstat(path) (stat(path) when `follow` is non-zero) into `status`: 0, or -1 with errno.
+int bulwark_file_status(const char *path, int follow, struct bulwark_file_status *status);
 
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends are not inherited by exec'd children.
 int bulwark_pipe_cloexec(int fds[2]);

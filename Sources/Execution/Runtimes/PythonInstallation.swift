@@ -93,10 +93,9 @@ public struct PythonInstallation: Sendable, Equatable {
     /// Whether every user can reach `path` (each ancestor searchable by others), so that a sandbox,
     /// running as a host user of its own, can bind it where it is.
     static func isReachableByEveryone(_ path: String) -> Bool {
-        var info = stat()
         var directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         while directory.path != "/" {
-            guard stat(directory.path, &info) == 0, info.st_mode & 0o001 != 0 else { return false }
+            guard let status = FileStatus(path: directory.path, followingLinks: true), status.mode & 0o001 != 0 else { return false }
             directory = directory.deletingLastPathComponent()
         }
         return true

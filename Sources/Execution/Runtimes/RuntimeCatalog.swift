@@ -137,11 +137,10 @@ public struct RuntimeCatalog: Sendable {
         try? handle.close()
         guard magic == Data([0x7F, 0x45, 0x4C, 0x46]) else { return false }
         guard geteuid() == 0 else { return true }
-        var info = stat()
-        guard stat(resolved.path, &info) == 0, info.st_mode & 0o005 == 0o005 else { return false }
+        guard let file = FileStatus(path: resolved.path, followingLinks: true), file.mode & 0o005 == 0o005 else { return false }
         var directory = resolved.deletingLastPathComponent()
         while directory.path != "/" {
-            guard stat(directory.path, &info) == 0, info.st_mode & 0o001 != 0 else { return false }
+            guard let status = FileStatus(path: directory.path, followingLinks: true), status.mode & 0o001 != 0 else { return false }
             directory = directory.deletingLastPathComponent()
         }
         return true

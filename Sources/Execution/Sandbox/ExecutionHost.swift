@@ -119,8 +119,7 @@ public final class ExecutionHost: Sendable {
         if mkdir(directory.path, 0o700) != 0 && errno != EEXIST {
             throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
         }
-        var info = stat()
-        guard lstat(directory.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid() else {
+        guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid() else {
             throw SandboxError.unavailable("the sandbox directory \(directory.path) is not a directory owned by this user; refusing to use it")
         }
         guard chmod(directory.path, 0o700) == 0 else {

@@ -37,12 +37,11 @@ enum StagedInterpreter {
         for name in names where !skipping.contains(name) {
             let from = source + "/" + name
             let to = target + "/" + name
-            var info = stat()
-            guard lstat(from, &info) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR: try linkTree(from, to: to)
-            case S_IFREG: try linkFile(from, to: to)
-            case S_IFLNK:
+            guard let status = FileStatus(path: from) else { continue }
+            switch status.kind {
+            case .directory: try linkTree(from, to: to)
+            case .regularFile: try linkFile(from, to: to)
+            case .symbolicLink:
                 let destination = try FileManager.default.destinationOfSymbolicLink(atPath: from)
                 try FileManager.default.createSymbolicLink(atPath: to, withDestinationPath: destination)
             default: continue

@@ -62,9 +62,8 @@ final class StagingPermissions: Sendable {
     /// does, leaving every other entry as it is: a staged interpreter's files are links to the
     /// installation's own, whose owner and mode are not the staging directory's to change.
     func protectStagedDirectories(_ root: URL) throws {
-        var info = stat()
-        guard lstat(root.path, &info) == 0 else { throw Self.failure("inspect", root.path) }
-        guard info.st_mode & S_IFMT == S_IFDIR else { return }
+        guard let status = FileStatus(path: root.path) else { throw Self.failure("inspect", root.path) }
+        guard status.kind == .directory else { return }
         if sharesThroughGroups {
             guard lchown(root.path, geteuid(), Self.sandboxGroup) == 0 else { throw Self.failure("change the owner of", root.path) }
         }
@@ -92,22 +91,21 @@ final class StagingPermissions: Sendable {
     /// - Parameter sandboxAccess: the read and execute bits (`0o5`, `0o4`, ...) a sandbox gets on an
     ///   entry, from whether it is a directory and its current mode.
     private func protect(_ path: String, group: gid_t?, sandboxAccess: (_ isDirectory: Bool, _ mode: mode_t) -> mode_t) throws {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { throw Self.failure("inspect", path) }
-        let kind = info.st_mode & S_IFMT
-        guard kind == S_IFDIR || kind == S_IFREG else { return }
-        let access = sandboxAccess(kind == S_IFDIR, info.st_mode & 0o777)
+        guard let status = FileStatus(path: path) else { throw Self.failure("inspect", path) }
+        guard status.kind == .directory || status.kind == .regularFile else { return }
+        let isDirectory = status.kind == .directory
+        let access = sandboxAccess(isDirectory, mode_t(status.mode & 0o777))
         let mode: mode_t
         if let group {
             guard lchown(path, geteuid(), group) == 0 else { throw Self.failure("change the owner of", path) }
             // The owner keeps what it needs to remove the tree; the group is the sandboxes'.
-            mode = (kind == S_IFDIR ? 0o700 : 0o600 | (access & 0o1) << 6) | access << 3
+            mode = (isDirectory ? 0o700 : 0o600 | (access & 0o1) << 6) | access << 3
         } else {
             // The sandbox is the owner: it gets the package's bits, and the server can write.
-            mode = kind == S_IFDIR ? 0o700 : 0o200 | access << 6
+            mode = isDirectory ? 0o700 : 0o200 | access << 6
         }
         guard chmod(path, mode) == 0 else { throw Self.failure("set the mode of", path) }
-        guard kind == S_IFDIR else { return }
+        guard isDirectory else { return }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
