@@ -15,7 +15,8 @@ public enum QueryString {
 
     /// Percent-decodes a component, reading `+` as a space. Invalid escapes are kept as they are.
     public static func decode(_ text: Substring) -> String {
-        PercentEncoding.decode(text.replacingOccurrences(of: "+", with: " "))
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(text) }
+        return PercentEncoding.decode(String(decoding: text.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self))
     }
 
     /// Splits `a=1&b=x%20y` into decoded pairs, in order, as ``parse(_:)`` does, but refuses a malformed
@@ -70,7 +71,7 @@ public enum PercentEncoding {
 
     /// Decodes `%XX` escapes; malformed escapes are kept literally; invalid UTF-8 becomes U+FFFD.
     public static func decode(_ text: String) -> String {
-        guard text.contains("%") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = Array(text.utf8)[...]

@@ -19,13 +19,7 @@ public enum ShapeCoding {
     }
 
     public static func encode<T: Encodable>(_ value: T) -> JSONValue {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.dataEncodingStrategy = .base64
-        guard let data = try? encoder.encode(value), let document = try? JSONValue.parse(data) else {
-            return .object([:])
-        }
-        return document
+        (try? JSONValueEncoder.encode(value)) ?? .object([:])
     }
 
     private static func describe(_ error: any Error) -> String {

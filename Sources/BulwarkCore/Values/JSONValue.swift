@@ -85,17 +85,9 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses JSON text. Throws for anything that is not a JSON document.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
-    }
-
     /// Serialises the document; keys are sorted so that equal documents give equal bytes.
     public func serialized() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        Data(serializedBytes())
     }
 }
 

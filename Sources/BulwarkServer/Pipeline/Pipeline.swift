@@ -176,8 +176,8 @@ struct Pipeline: Sendable {
             return fail(error, call: &call)
         }
 
-        // The query protocols name their operation in the body.
-        let route = registry.route(request)
+        // The query protocols name their operation in the body; the others were routed on the head.
+        let route = service.model.wireProtocol == .query ? registry.route(request) : preliminary
         call.route(route)
         let match: OperationMatch
         let operation: ServiceOperation

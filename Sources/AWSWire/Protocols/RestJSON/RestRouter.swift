@@ -46,7 +46,7 @@ public struct RestRouter: Sendable {
     /// routed as SigV4 signs it (``RequestPath/normalized(_:)``); one that cannot be normalized
     /// addresses nothing.
     public func match(method: String, rawPath: String, query: [(name: String, value: String)]) -> Match? {
-        guard let pathSegments = Self.segments(rawPath) else { return nil }
+        guard let pathSegments = Self.decodedSegments(rawPath) else { return nil }
         for template in templates where template.operation.httpMethod == method {
             guard
                 template.requiredQuery.allSatisfy({ required in
@@ -61,27 +61,28 @@ public struct RestRouter: Sendable {
 
     /// Whether any operation's path matches, whatever its method (for a 405-style answer).
     public func hasPath(_ rawPath: String) -> Bool {
-        guard let pathSegments = Self.segments(rawPath) else { return false }
+        guard let pathSegments = Self.decodedSegments(rawPath) else { return false }
         return templates.contains { Self.bind($0.segments, to: pathSegments) != nil }
     }
 
-    private static func bind(_ segments: [Template.Segment], to path: [Substring]) -> [String: String]? {
+    /// The labels of `segments` bound to the path's percent-decoded segments, or nil when they do not match.
+    private static func bind(_ segments: [Template.Segment], to path: [String]) -> [String: String]? {
         var labels: [String: String] = [:]
         var index = 0
         for (position, segment) in segments.enumerated() {
             switch segment {
             case .literal(let text):
-                guard index < path.count, PercentEncoding.decode(String(path[index])) == text else { return nil }
+                guard index < path.count, path[index] == text else { return nil }
                 index += 1
             case .label(let name):
                 guard index < path.count, !path[index].isEmpty else { return nil }
-                labels[name] = PercentEncoding.decode(String(path[index]))
+                labels[name] = path[index]
                 index += 1
             case .greedyLabel(let name):
                 let remainingTemplate = segments.count - position - 1
                 let take = path.count - index - remainingTemplate
                 guard take >= 1 else { return nil }
-                labels[name] = path[index..<(index + take)].map { PercentEncoding.decode(String($0)) }.joined(separator: "/")
+                labels[name] = path[index..<(index + take)].joined(separator: "/")
                 index += take
             }
         }
@@ -108,10 +109,10 @@ public struct RestRouter: Sendable {
         return Template(operation: operation, segments: segments, requiredQuery: requiredQuery)
     }
 
-    /// The segments of the normalized path, or nil when it cannot be normalized.
-    private static func segments(_ rawPath: String) -> [Substring]? {
+    /// The percent-decoded segments of the normalized path, or nil when it cannot be normalized.
+    private static func decodedSegments(_ rawPath: String) -> [String]? {
         guard let path = try? RequestPath.normalized(rawPath) else { return nil }
-        return split(path)
+        return split(path).map { PercentEncoding.decode(String($0)) }
     }
 
     /// Path segments without the leading and trailing empty ones.
