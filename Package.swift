@@ -92,6 +92,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "KMS",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CBulwarkSystem",
             cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
         ),
@@ -121,7 +130,7 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -180,6 +189,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KMSTests", dependencies: ["KMS", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ExecutionTests",
             dependencies: [
