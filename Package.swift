@@ -171,15 +171,11 @@ let package = Package(
             path: "Sources/CodeGenerator",
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "BulwarkCoreTests", dependencies: ["BulwarkCore"], swiftSettings: swiftSettings),
-        .testTarget(
-            name: "AWSWireTests", dependencies: ["AWSWire"], resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings),
+        .testTarget(name: "BulwarkCoreTests", dependencies: ["BulwarkCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: swiftSettings
+            name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IAMTests",
@@ -194,9 +190,7 @@ let package = Package(
         ),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KMSTests",
-            dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: swiftSettings
+            name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ExecutionTests",
@@ -210,6 +204,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "BulwarkServerTests", dependencies: ["BulwarkServer"], swiftSettings: swiftSettings),
+            name: "BulwarkServerTests", dependencies: ["BulwarkServer", "KMS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

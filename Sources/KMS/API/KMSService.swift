@@ -18,10 +18,18 @@ public struct KMSService: AWSService {
     let clock: WallClock
 
     public init(database: BulwarkDatabase, masterKey: MasterKey, clock: WallClock = .system) {
-        self.model = .kms
+        self.model = Self.currentModel
         self.database = database
         self.masterKey = masterKey
         self.clock = clock
+    }
+
+    /// The model, where KMS refuses what the published one leaves optional: Decrypt and ReEncrypt need
+    /// a `CiphertextBlob` (optional in the model only because Decrypt may answer for a `Recipient`,
+    /// which Bulwark does not support), refused as a missing member before anything is authorized.
+    static let currentModel: ServiceModel = ["DecryptRequest", "ReEncryptRequest"].reduce(ServiceModel.kms) { model, name in
+        let shape = model.shape(name)
+        return model.replacing(Shape(name: name, kind: .structure, members: shape.members, required: shape.required + ["CiphertextBlob"]))
     }
 
     public var authorities: [any ResourceAuthority] { [KMSResourceAuthority(database: database, clock: clock)] }
