@@ -150,7 +150,12 @@ def test_keys_that_do_not_exist(bulwark, kms):
     # Another region's key is not this region's.
     key_id = new_key(kms)
     other = bulwark.client("kms", region="eu-west-1")
-    assert error_of(lambda: other.describe_key(KeyId=key_id))[0] == "NotFoundException"
+    assert error_of(lambda: other.describe_key(KeyId=key_id)) == (
+        "NotFoundException", f"Key 'arn:aws:kms:eu-west-1:{bulwark.account_id}:key/{key_id}' does not exist", 400)
+    assert error_of(lambda: other.describe_key(KeyId=key_arn(bulwark.account_id, key_id))) == (
+        "NotFoundException", "Invalid arn us-east-1", 400)
+    assert error_of(lambda: kms.create_key(Tags=[{"TagKey": "aws:x", "TagValue": "y"}])) == (
+        "TagException", "Tags beginning with aws: are reserved", 400)
 
 
 def test_aliases(bulwark, kms):

@@ -22,6 +22,9 @@ extension KMSService {
             throw KMSError.unsupported("Bulwark has no custom key stores.")
         }
         if input.multiRegion == true { throw KMSError.unsupported("Bulwark does not create multi-Region keys.") }
+        if input.tags?.contains(where: { $0.tagKey.lowercased().hasPrefix("aws:") }) == true {
+            throw AWSError(code: "TagException", message: "Tags beginning with aws: are reserved", status: 400)
+        }
         let now = clock.now()
         let id = UUID().uuidString.lowercased()
         let policy = input.policy ?? Self.defaultKeyPolicy(accountID: context.accountID)

@@ -198,6 +198,8 @@ public struct KMSService: AWSService {
         }
         guard let key = resolved.entity(as: ResolvedKey.self) else {
             let typed = try KeyReference(resolved.reference.text, context: context)
+            // A key ARN of another region is refused as such (a key is used in its own region only).
+            if typed.form == .keyARN, typed.region != context.region { throw KMSError.invalidARNRegion(typed.region) }
             throw typed.isAlias ? KMSError.aliasNotFound(typed.typedARN) : KMSError.keyNotFound(typed.typedARN)
         }
         return key

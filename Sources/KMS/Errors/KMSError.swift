@@ -17,6 +17,11 @@ enum KMSError {
         AWSError(code: "NotFoundException", message: "Invalid keyId '\(text)'", status: 400)
     }
 
+    /// A key ARN of a region other than the request's.
+    static func invalidARNRegion(_ region: String) -> AWSError {
+        AWSError(code: "NotFoundException", message: "Invalid arn \(region)", status: 400)
+    }
+
     static func invalidARN(_ text: String) -> AWSError {
         AWSError(code: "InvalidArnException", message: "ARN '\(text)' is not a valid KMS key or alias ARN", status: 400)
     }

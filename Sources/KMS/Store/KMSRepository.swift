@@ -31,7 +31,7 @@ public struct KMSRepository: Sendable {
     }
 
     /// Changes a key's state, deletion schedule or policy in one transaction; answers the key as
-    /// changed. `check` sees the key as stored now (not as resolved) and may refuse the change.
+    /// changed. `change` sees the key as stored now (not as resolved) and may refuse the change.
     ///
     /// - Throws: ``StoreError/notFound`` when the key no longer exists.
     @discardableResult
