@@ -455,6 +455,9 @@ def test_the_trail_never_holds_plaintext(bulwark, kms):
     kms.decrypt(CiphertextBlob=blob)
     events = [event for event in bulwark.trail_events() if event.get("eventSource") == "kms.amazonaws.com"]
     assert {"Encrypt", "Decrypt"} <= {event["eventName"] for event in events}
+    decrypt = [event for event in events if event["eventName"] == "Decrypt"][-1]
+    assert decrypt["resources"] == [{"ARN": key_arn(bulwark.account_id, key_id), "accountId": bulwark.account_id, "type": "AWS::KMS::Key"}]
+    assert decrypt["readOnly"] is True
     text = json.dumps(events)
     assert marker.decode() not in text and base64.b64encode(marker).decode() not in text
 
