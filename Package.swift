@@ -93,6 +93,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "KMS",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CBulwarkSystem",
             cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
         ),
@@ -122,7 +131,7 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -205,6 +214,9 @@ let package = Package(
         ),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ExecutionTests",
             dependencies: [
                 "Execution", "Lambda", "Store",
@@ -215,6 +227,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BulwarkServerTests", dependencies: ["BulwarkServer"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BulwarkServerTests", dependencies: ["BulwarkServer", "KMS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -4,6 +4,7 @@ import Execution
 import Foundation
 import Hummingbird
 import IAM
+import KMS
 import Lambda
 import Logging
 import NIOPosix
@@ -43,7 +44,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms])
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
 
@@ -75,8 +76,9 @@ public enum BulwarkServer {
         let iam = IAMService(database: database, clock: clock)
         let authorizationMessages = AuthorizationMessageSealer(key: try AuthorizationMessageKey.load(in: dataDirectory))
         let sts = STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
+        let kms = KMSService(database: database, masterKey: try masterKey(dataDirectory), clock: clock)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts], authorizationMessages: authorizationMessages, clock: clock,
+            database: database, trail: trail, services: [lambda, iam, sts, kms], authorizationMessages: authorizationMessages, clock: clock,
             logger: logger
         )
         invoker.connectPrivateEndpoint { request in
@@ -148,6 +150,16 @@ public enum BulwarkServer {
             throw StartupError(description: "\(error)")
         }
         return directory
+    }
+
+    /// The key that wraps KMS keys' material: the operator's (`BULWARK_MASTER_KEY_FILE`) or the data
+    /// directory's, created on first start.
+    static func masterKey(_ dataDirectory: URL) throws -> MasterKey {
+        do {
+            return try MasterKey.load(dataDirectory: dataDirectory, environment: ProcessInfo.processInfo.environment)
+        } catch let invalid as MasterKey.InvalidKeyFile {
+            throw StartupError(description: invalid.description)
+        }
     }
 
     /// A program installed next to `bulwark` (`bulwark-init`).

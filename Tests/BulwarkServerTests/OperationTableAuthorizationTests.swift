@@ -2,7 +2,7 @@ import AWSWire
 import BulwarkCore
 import Testing
 
-/// Walks every operation of the Lambda, IAM and STS tables, whatever operations they hold (DESIGN
+/// Walks every operation of the Lambda, IAM, STS and KMS tables, whatever operations they hold (DESIGN
 /// §1, issue #4): each is refused without permission and allowed with exactly its actions, on
 /// exactly its resources; its action is named as the Service Authorization Reference names it.
 @Suite("Every operation of the table, authorized")

@@ -1,13 +1,15 @@
 import AWSWire
 import BulwarkCore
+import Crypto
 import Foundation
 import IAM
+import KMS
 import Store
 import Testing
 
 @testable import Lambda
 
-/// The adversarial reference suite (issue #8): for every operation of the Lambda, IAM and STS
+/// The adversarial reference suite (issue #8): for every operation of the Lambda, IAM, STS and KMS
 /// tables that names an entity, every variant of each reference is tried by a caller allowed
 /// everything but the real entities, which a policy denies by their canonical ARNs. None may reach a
 /// real entity unless the deny on that entity was asked — and then it refuses.
@@ -78,7 +80,12 @@ struct RealEntities {
     /// A signing certificate id likewise (its minimum is 24).
     static let signingCertificateID = SampleValues.name.padding(toLength: 24, withPad: "x", startingAt: 0)
 
-    var all: [String] { [userARN, groupARN, roleARN, policyARN, mfaARN, functionARN, instanceProfileARN, oidcProviderARN] }
+    var keyARN: String { "arn:aws:kms:\(region):\(accountID):key/\(SampleValues.keyID)" }
+    var aliasARN: String { "arn:aws:kms:\(region):\(accountID):alias/\(SampleValues.name)" }
+
+    var all: [String] {
+        [userARN, groupARN, roleARN, policyARN, mfaARN, functionARN, instanceProfileARN, oidcProviderARN, keyARN, aliasARN]
+    }
 
     func canonicalARN(of kind: ResourceKind) -> String? {
         switch kind {
@@ -88,6 +95,8 @@ struct RealEntities {
         case .iamPolicy: policyARN
         case .iamMFADevice: mfaARN
         case .lambdaFunction: functionARN
+        case .kmsKey: keyARN
+        case .kmsAlias: aliasARN
         case .iamInstanceProfile: instanceProfileARN
         case .iamOIDCProvider: oidcProviderARN
         // A service-specific credential is judged as its user.
@@ -155,6 +164,20 @@ struct RealEntities {
                 status: "Active", uploadedAt: now),
             limit: 2)
         try await bench.createFunction(name, tags: ["team": "secret"])
+        // A KMS key with the default key policy (the account may use it through IAM policies) and its alias.
+        let keyID = SampleValues.keyID
+        try await database.kms.create(
+            KMSKeyRecord(
+                id: keyID, accountID: real.accountID, region: real.region, description: "", keyUsage: "ENCRYPT_DECRYPT",
+                keySpec: "SYMMETRIC_DEFAULT", origin: "AWS_KMS", keyManager: "CUSTOMER", state: .enabled, createdAt: now,
+                policy: KMSService.defaultKeyPolicy(accountID: real.accountID)),
+            material: KMSKeyMaterialRecord(
+                keyID: keyID, version: 1, materialID: String(repeating: "0", count: 64),
+                wrapped: try bench.masterKey.wrap(.init(size: .bits256), keyID: keyID, version: 1), createdAt: now),
+            tags: [:], now: now)
+        try await database.kms.createAlias(
+            KMSAliasRecord(accountID: real.accountID, region: real.region, name: "alias/\(name)", keyID: keyID, createdAt: now, updatedAt: now),
+            now: now)
         return real
     }
 }

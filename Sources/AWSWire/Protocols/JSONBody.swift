@@ -4,13 +4,14 @@ import Foundation
 /// Reading of JSON request bodies (rest-json and json protocols) into model-keyed documents.
 enum JSONBody {
     /// Parses `body` and renames the members of every structure from their wire names to their model
-    /// names, dropping keys the shape does not know.
-    static func read(_ body: Data, as shape: Shape, model: ServiceModel, codec: RestJSONCodec) throws -> JSONValue {
+    /// names, dropping keys the shape does not know; `invalid` makes the protocol's error for a body
+    /// that is not JSON.
+    static func read(_ body: Data, as shape: Shape, model: ServiceModel, invalid: (String) -> AWSError) throws -> JSONValue {
         let document: JSONValue
         do {
             document = try JSONValue.parse(body)
         } catch {
-            throw codec.invalidBody("the body is not valid JSON")
+            throw invalid("the body is not valid JSON")
         }
         return rename(document, shape: shape, model: model)
     }

@@ -52,13 +52,16 @@ public struct ResolvedResource: Sendable {
     }
 }
 
-/// A resource-based policy as stored: a Lambda function's policy, or a role's trust policy.
+/// A resource-based policy as stored: a Lambda function's policy, a role's trust policy, a KMS key policy.
 public struct ResourcePolicy: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// A resource policy (Lambda's function policy).
         case resource
         /// A role's trust policy, the resource policy of `sts:AssumeRole` on it.
         case trust
+        /// A KMS key policy: within the account too it must allow the principal, or allow the
+        /// account and so let IAM policies decide; without it nobody may use the key.
+        case keyPolicy
     }
 
     public let document: String

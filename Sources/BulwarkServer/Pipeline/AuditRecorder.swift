@@ -82,9 +82,9 @@ struct AuditRecorder: Sendable {
         return event
     }
 
-    /// CloudTrail's type of a resource kind: `AWS::Lambda::Function`, `AWS::IAM::Role`, ….
+    /// CloudTrail's type of a resource kind: `AWS::Lambda::Function`, `AWS::IAM::Role`, `AWS::KMS::Key`, ….
     static func resourceType(_ kind: ResourceKind) -> String {
-        let service = kind.service == "iam" ? "IAM" : kind.service.prefix(1).uppercased() + kind.service.dropFirst()
+        let service = ["iam": "IAM", "kms": "KMS"][kind.service] ?? kind.service.prefix(1).uppercased() + kind.service.dropFirst()
         let type: String =
             switch kind.type {
             case "mfa": "MFADevice"

@@ -86,7 +86,7 @@ struct ServiceRegistry: Sendable {
         switch model.wireProtocol {
         case .restJSON: RestJSONCodec(model: model)
         case .query: QueryCodec(model: model)
-        case .json: preconditionFailure("the \(model.wireProtocol.rawValue) codec arrives with the first service that uses it")
+        case .json: JSONCodec(model: model)
         }
     }
 }

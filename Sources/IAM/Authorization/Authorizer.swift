@@ -35,6 +35,8 @@ public struct Authorizer: Sendable {
             if let resource {
                 if let policy = resource.policy, policy.governs(check.action) {
                     applicable.resource = try PolicyDocuments.resourcePolicy(policy, of: resource.arn)
+                    // KMS's rule: IAM policies count only when the key policy allows the account.
+                    if policy.kind == .keyPolicy { applicable.resourcePolicyMode = .mustGrant }
                 }
                 for (key, value) in resource.tagConditionKeys { requestContext[key] = .single(value) }
             }

@@ -1,7 +1,9 @@
 import AWSWire
 import BulwarkCore
+import Crypto
 import Foundation
 import IAM
+import KMS
 import Store
 import Testing
 
@@ -14,13 +16,15 @@ struct AuthorizationBench {
     let authorizer: Authorizer
     /// The key of the pipeline's denial messages, shared with the STS that decodes them.
     let authorizationMessages = AuthorizationMessageSealer.withNewKey()
+    /// The master key of the bench's KMS keys, shared by every instance of the service.
+    let masterKey = MasterKey(SymmetricKey(size: .bits256))
     let samples: SampleValues
     private let code: CodeStore
 
     static func make() async throws -> AuthorizationBench {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-operation-table-\(UUID().uuidString)")
         let now = Date()
-        let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda])
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda, .kms])
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: .fixed(now)).run(.init())
         guard case .created(let accountID, _, _) = outcome else { throw CancellationError() }
         return AuthorizationBench(
@@ -39,6 +43,7 @@ struct AuthorizationBench {
         case .lambda: LambdaService(database: database, code: code, invoker: NoExecution(), clock: clock)
         case .iam: IAMService(database: database, clock: clock)
         case .sts: STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
+        case .kms: KMSService(database: database, masterKey: masterKey, clock: clock)
         }
     }
 

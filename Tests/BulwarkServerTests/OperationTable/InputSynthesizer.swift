@@ -64,7 +64,8 @@ struct InputSynthesizer {
         case .string:
             return .string(try string(shapeName, member: member, path: path))
         case .blob:
-            return .string(Data(repeating: UInt8(ascii: "w"), count: count(shape)).base64EncodedString())
+            let bytes = samples.blob(forMember: member) ?? Data(repeating: UInt8(ascii: "w"), count: count(shape))
+            return .string(bytes.base64EncodedString())
         case .integer, .long:
             return .int(Int64(shape.min ?? Swift.min(1, shape.max ?? 1)))
         case .float, .double:

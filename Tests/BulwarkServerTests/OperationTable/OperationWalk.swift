@@ -33,11 +33,11 @@ struct OperationWalk {
             #expect(services.contains(arn.service), "\(name): \(check.action) acts on \(check.resource), not on a resource of \(services)")
             let service = arn.service
             #expect(arn.accountID == bench.accountID, "\(name): \(check.resource) is not in the caller's account")
-            let region = service == "lambda" ? bench.samples.region : ""
+            let region = WalkedService(rawValue: service)?.isRegional == true ? bench.samples.region : ""
             #expect(arn.region == region, "\(name): \(check.resource) is not in the region '\(region)'")
             let named = arn.resource.split { $0 == "/" || $0 == ":" }.last.map(String.init)
             #expect(
-                named == SampleValues.name || check.resource == caller.arn,
+                named == SampleValues.name || named == SampleValues.keyID || check.resource == caller.arn,
                 "\(name): \(check.resource) is neither what the input names (\(SampleValues.name)) nor the caller"
             )
         }

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import KMS
 
 /// The values synthesized inputs are made of, all in one account and region: a name, the ARN of
 /// each resource type the operations name, policy documents.
@@ -16,6 +18,18 @@ struct SampleValues {
     var mfaDeviceARN: String { "arn:aws:iam::\(accountID):mfa/\(Self.name)" }
     var functionARN: String { "arn:aws:lambda:\(region):\(accountID):function:\(Self.name)" }
     var oidcProviderARN: String { "arn:aws:iam::\(accountID):oidc-provider/\(Self.name)" }
+    /// KMS keys are named by id (a UUID); aliases by name.
+    static let keyID = "7a1ced00-0000-4000-8000-00000000beef"
+    var keyARN: String { "arn:aws:kms:\(region):\(accountID):key/\(Self.keyID)" }
+    var aliasARN: String { "arn:aws:kms:\(region):\(accountID):alias/\(Self.name)" }
+
+    /// A blob member whose bytes mean something: a KMS ciphertext names its key.
+    func blob(forMember member: String) -> Data? {
+        guard member == "CiphertextBlob" else { return nil }
+        return try? CiphertextBlob.seal(
+            Data(Self.name.utf8), keyARN: keyARN, version: 1, material: SymmetricKey(size: .bits256), context: [:]
+        ).bytes
+    }
 
     /// What a member means when its model type (a bare string, an ARN of any kind) does not say it,
     /// by a fragment of its name (in any case); candidates still have to pass the member's constraints.
@@ -38,6 +52,9 @@ struct SampleValues {
             ("Url", "https://\(Self.name)"),
             // An OpenID Connect provider is named by its ARN, made of its issuer's host.
             ("OpenIDConnectProviderArn", oidcProviderARN),
+            // KMS aliases by name; keys (KeyId, TargetKeyId, DestinationKeyId, …) by key ARN.
+            ("AliasName", "alias/\(Self.name)"),
+            ("KeyId", keyARN),
             // Any other ARN names a user, the kind of principal an account always has.
             ("Arn", userARN),
         ]

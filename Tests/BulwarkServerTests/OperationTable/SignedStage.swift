@@ -9,7 +9,7 @@ import Trail
 
 @testable import BulwarkServer
 
-/// The whole pipeline over the Lambda, IAM and STS services of an ``AuthorizationBench``, answering
+/// The whole pipeline over the Lambda, IAM, STS and KMS services of an ``AuthorizationBench``, answering
 /// requests that its IAM users sign with access keys of their own.
 struct SignedStage {
     /// One request of an operation, as a client sends it.
@@ -98,9 +98,11 @@ struct SignedStage {
         return try text.split(separator: "\n").last.map { try JSONValue.parse(Data($0.utf8)) }
     }
 
-    /// The error code of an answer: rest-json's `x-amzn-ErrorType`, the query protocol's `<Code>`.
+    /// The error code of an answer: rest-json's `x-amzn-ErrorType`, the json protocol's `__type`,
+    /// the query protocol's `<Code>`.
     static func errorCode(_ response: WireResponse, of service: WalkedService) -> String? {
         guard service != .lambda else { return response.header("x-amzn-ErrorType") }
+        if service == .kms { return (try? JSONValue.parse(response.body))?["__type"]?.stringValue }
         let body = String(decoding: response.body, as: UTF8.self)
         guard let start = body.range(of: "<Code>"), let end = body.range(of: "</Code>") else { return nil }
         return String(body[start.upperBound..<end.lowerBound])

@@ -4,6 +4,7 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
     case lambda
     case iam
     case sts
+    case kms
 
     var description: String { rawValue }
 
@@ -22,6 +23,10 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
                 // instead): whoever may read the function may fetch its code.
                 "GetFunctionCodeArchive": "lambda:GetFunction",
             ]
+        case .kms:
+            // ReEncrypt is authorized as kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the
+            // destination (KMS Developer Guide, "Permissions reference").
+            ["ReEncrypt": "kms:ReEncryptFrom"]
         case .iam, .sts:
             [:]
         }
@@ -56,16 +61,35 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
                 "AssumeRole": ["sts:TagSession"],
                 "GetFederationToken": ["sts:TagSession"],
             ]
+        case .kms:
+            // Tags given on creation need kms:TagResource (KMS Developer Guide, "Tagging keys").
+            [
+                "CreateKey": ["kms:TagResource"],
+                "ReEncrypt": ["kms:ReEncryptTo"],
+            ]
         }
     }
 
     /// The operations that need no permission (decision 0003); every other one is judged by policies.
     var operationsForAnyCaller: Set<String> {
         switch self {
-        case .lambda, .iam: []
+        case .lambda, .iam, .kms: []
         case .sts: ["GetCallerIdentity", "GetSessionToken"]
         }
     }
+
+    /// How a refusal of the authorize stage travels: the protocol's code and status (the json
+    /// protocol's `AccessDeniedException` is a 400, as KMS answers it).
+    var accessDenied: (code: String, status: Int) {
+        switch self {
+        case .lambda: ("AccessDeniedException", 403)
+        case .iam, .sts: ("AccessDenied", 403)
+        case .kms: ("AccessDeniedException", 400)
+        }
+    }
+
+    /// Whether its ARNs name a region.
+    var isRegional: Bool { self == .lambda || self == .kms }
 
     /// The services of the ARNs an action of `prefix` acts on: STS acts on IAM roles and on its own
     /// federated users.

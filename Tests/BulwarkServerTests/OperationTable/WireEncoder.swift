@@ -24,7 +24,11 @@ struct WireEncoder {
         case .restJSON:
             return try restJSON(operationModel, input: input, shape: shape)
         case .json:
-            throw Failure(description: "the json protocol is not walked yet")
+            // One POST / naming the operation in X-Amz-Target; the input, keyed by member names, is the body.
+            var request = WireRequest(method: .post, target: "/", body: input.serialized())
+            request.headers[.contentType] = "application/x-amz-json-\(model.jsonVersion ?? "1.0")"
+            request.headers[HTTPField.Name("X-Amz-Target")!] = "\(model.targetPrefix ?? "").\(operation)"
+            return request
         }
     }
 

@@ -103,12 +103,12 @@ public struct RestJSONCodec: WireCodec {
             case .string:
                 if !body.isEmpty { members[payloadName] = .string(String(decoding: body, as: UTF8.self)) }
             default:
-                if !body.isEmpty { members[payloadName] = try JSONBody.read(body, as: payloadShape, model: model, codec: self) }
+                if !body.isEmpty { members[payloadName] = try JSONBody.read(body, as: payloadShape, model: model, invalid: invalidBody) }
             }
             return
         }
         guard !body.isEmpty, input.members.contains(where: { $0.location == .body }) else { return }
-        guard case .object(let bodyMembers) = try JSONBody.read(body, as: input, model: model, codec: self) else {
+        guard case .object(let bodyMembers) = try JSONBody.read(body, as: input, model: model, invalid: invalidBody) else {
             throw invalidBody("the request body must be a JSON object")
         }
         for member in input.members where member.location == .body {

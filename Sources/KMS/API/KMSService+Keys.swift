@@ -1,0 +1,216 @@
+import AWSWire
+import BulwarkCore
+import Crypto
+import Foundation
+import IAM
+import Store
+
+extension KMSService {
+    static let symmetricDefault = "SYMMETRIC_DEFAULT"
+    static let encryptDecrypt = "ENCRYPT_DECRYPT"
+
+    @Sendable func createKey(_ input: KMSAPI.CreateKeyRequest, _ context: CallContext) async throws -> KMSAPI.CreateKeyResponse {
+        let keySpec = try Self.keySpec(input)
+        let keyUsage = input.keyUsage ?? Self.encryptDecrypt
+        guard keyUsage == Self.encryptDecrypt else {
+            throw KMSError.validation("KeyUsage \(keyUsage) is not compatible with KeySpec \(keySpec)")
+        }
+        if let origin = input.origin, origin != "AWS_KMS" {
+            throw KMSError.unsupported("Bulwark creates keys with Origin AWS_KMS only; Origin \(origin) is not supported.")
+        }
+        if input.customKeyStoreId != nil || input.xksKeyId != nil {
+            throw KMSError.unsupported("Bulwark has no custom key stores.")
+        }
+        if input.multiRegion == true { throw KMSError.unsupported("Bulwark does not create multi-Region keys.") }
+        if input.tags?.contains(where: { $0.tagKey.lowercased().hasPrefix("aws:") }) == true {
+            throw AWSError(code: "TagException", message: "Tags beginning with aws: are reserved", status: 400)
+        }
+        let now = clock.now()
+        let id = UUID().uuidString.lowercased()
+        let policy = input.policy ?? Self.defaultKeyPolicy(accountID: context.accountID)
+        let principals = try await keyPolicyPrincipals(policy, context)
+        let record = KMSKeyRecord(
+            id: id, accountID: context.accountID, region: context.region, description: input.description ?? "", keyUsage: keyUsage,
+            keySpec: keySpec, origin: "AWS_KMS", keyManager: "CUSTOMER", state: .enabled, createdAt: now, policy: policy,
+            policyPrincipals: principals.ids)
+        let material = try newMaterial(keyID: id, version: 1, now: now)
+        let tags = Dictionary((input.tags ?? []).map { ($0.tagKey, $0.tagValue) }, uniquingKeysWith: { _, last in last })
+        try await database.kms.create(record, material: material, tags: tags, now: now)
+        return KMSAPI.CreateKeyResponse(keyMetadata: Self.metadata(record, materialID: material.materialID))
+    }
+
+    /// Only symmetric encryption keys exist in Bulwark so far: any other spec is refused, not imitated.
+    private static func keySpec(_ input: KMSAPI.CreateKeyRequest) throws -> String {
+        if let keySpec = input.keySpec, let legacy = input.customerMasterKeySpec, keySpec != legacy {
+            throw KMSError.validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request.")
+        }
+        let spec = input.keySpec ?? input.customerMasterKeySpec ?? symmetricDefault
+        guard spec == symmetricDefault else {
+            throw KMSError.unsupported(
+                "Bulwark does not support KeySpec \(spec) yet: only symmetric encryption keys (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT) can be created.")
+        }
+        return spec
+    }
+
+    /// Fresh 256-bit material for a key version, wrapped by the master key.
+    func newMaterial(keyID: String, version: Int, now: Date) throws -> KMSKeyMaterialRecord {
+        let material = SymmetricKey(size: .bits256)
+        let identifier = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        return KMSKeyMaterialRecord(
+            keyID: keyID, version: version, materialID: identifier, wrapped: try masterKey.wrap(material, keyID: keyID, version: version),
+            createdAt: now)
+    }
+
+    /// The key policy AWS gives a key created without one: the account may do everything with it
+    /// through IAM policies (`Enable IAM User Permissions`), in AWS's own layout.
+    public static func defaultKeyPolicy(accountID: String) -> String {
+        """
+        {
+          "Version" : "2012-10-17",
+          "Id" : "key-default-1",
+          "Statement" : [ {
+            "Sid" : "Enable IAM User Permissions",
+            "Effect" : "Allow",
+            "Principal" : {
+              "AWS" : "arn:aws:iam::\(accountID):root"
+            },
+            "Action" : "kms:*",
+            "Resource" : "*"
+          } ]
+        }
+        """
+    }
+
+    /// A key policy must parse as a resource policy and name only users and roles that exist, which
+    /// it is bound to by their unique ids (decision 0005).
+    func keyPolicyPrincipals(_ policy: String, _ context: CallContext) async throws -> PrincipalBindings {
+        let document: PolicyDocument
+        do {
+            document = try PolicyDocument.parse(policy, kind: .resource)
+        } catch {
+            throw KMSError.malformedPolicy(error.message)
+        }
+        do {
+            return try await database.iam.principalBindings(of: document, accountID: context.accountID)
+        } catch IAMStoreError.invalidPrincipal {
+            throw KMSError.malformedPolicy("Policy contains a statement with one or more invalid principals.")
+        }
+    }
+
+    /// AWS's `KeyMetadata` of a key.
+    static func metadata(_ key: KMSKeyRecord, materialID: String?) -> KMSAPI.KeyMetadata {
+        KMSAPI.KeyMetadata(
+            awsAccountId: key.accountID, keyId: key.id, arn: key.arn, creationDate: key.createdAt, enabled: key.state == .enabled,
+            description: key.description, keyUsage: key.keyUsage, keyState: key.state.rawValue, deletionDate: key.deletionDate,
+            origin: key.origin, keyManager: key.keyManager, customerMasterKeySpec: key.keySpec, keySpec: key.keySpec,
+            encryptionAlgorithms: [symmetricDefault], multiRegion: false, pendingDeletionWindowInDays: key.pendingWindowInDays,
+            currentKeyMaterialId: materialID)
+    }
+
+    @Sendable func describeKey(_ input: KMSAPI.DescribeKeyRequest, _ context: CallContext) async throws -> KMSAPI.DescribeKeyResponse {
+        let key = try Self.resolvedKey(context)
+        return KMSAPI.DescribeKeyResponse(keyMetadata: Self.metadata(key.record, materialID: key.material?.materialID))
+    }
+
+    @Sendable func listKeys(_ input: KMSAPI.ListKeysRequest, _ context: CallContext) async throws -> KMSAPI.ListKeysResponse {
+        if let marker = input.marker, !KeyReference.isKeyID(marker) { throw KMSError.invalidMarker }
+        let limit = input.limit ?? 100
+        let keys = try await database.kms.keys(
+            accountID: context.accountID, region: context.region, after: input.marker, limit: limit + 1, now: clock.now())
+        let page = keys.prefix(limit)
+        let truncated = keys.count > limit
+        return KMSAPI.ListKeysResponse(
+            keys: page.map { KMSAPI.KeyListEntry(keyId: $0.id, keyArn: $0.arn) }, nextMarker: truncated ? page.last?.id : nil,
+            truncated: truncated)
+    }
+
+    @Sendable func enableKey(_ input: KMSAPI.EnableKeyRequest, _ context: CallContext) async throws -> EmptyOutput {
+        try await changeState(context) { key in
+            guard key.state != .pendingDeletion else { throw KMSError.pendingDeletion(key.arn) }
+            key.state = .enabled
+        }
+        return EmptyOutput()
+    }
+
+    @Sendable func disableKey(_ input: KMSAPI.DisableKeyRequest, _ context: CallContext) async throws -> EmptyOutput {
+        try await changeState(context) { key in
+            guard key.state != .pendingDeletion else { throw KMSError.pendingDeletion(key.arn) }
+            key.state = .disabled
+        }
+        return EmptyOutput()
+    }
+
+    @Sendable func scheduleKeyDeletion(
+        _ input: KMSAPI.ScheduleKeyDeletionRequest, _ context: CallContext
+    ) async throws
+        -> KMSAPI.ScheduleKeyDeletionResponse
+    {
+        let days = input.pendingWindowInDays ?? 30
+        guard days >= 7 else { throw Self.windowViolation(days, "greater than or equal to 7") }
+        guard days <= 30 else { throw Self.windowViolation(days, "less than or equal to 30") }
+        let now = clock.now()
+        let key = try await changeState(context) { key in
+            guard key.state != .pendingDeletion else { throw KMSError.pendingDeletion(key.arn) }
+            key.state = .pendingDeletion
+            key.deletionDate = now.addingTimeInterval(Double(days) * 86_400)
+            key.pendingWindowInDays = days
+        }
+        return KMSAPI.ScheduleKeyDeletionResponse(
+            keyId: key.arn, deletionDate: key.deletionDate, keyState: key.state.rawValue, pendingWindowInDays: days)
+    }
+
+    private static func windowViolation(_ days: Int, _ constraint: String) -> AWSError {
+        KMSError.validation(
+            "1 validation error detected: Value '\(days)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value \(constraint)"
+        )
+    }
+
+    @Sendable func cancelKeyDeletion(
+        _ input: KMSAPI.CancelKeyDeletionRequest, _ context: CallContext
+    ) async throws
+        -> KMSAPI.CancelKeyDeletionResponse
+    {
+        // A key whose deletion is cancelled is disabled, as in AWS.
+        let key = try await changeState(context) { key in
+            guard key.state == .pendingDeletion else { throw KMSError.notPendingDeletion(key.arn) }
+            key.state = .disabled
+            key.deletionDate = nil
+            key.pendingWindowInDays = nil
+        }
+        return KMSAPI.CancelKeyDeletionResponse(keyId: key.arn)
+    }
+
+    @Sendable func getKeyPolicy(_ input: KMSAPI.GetKeyPolicyRequest, _ context: CallContext) async throws -> KMSAPI.GetKeyPolicyResponse {
+        let key = try Self.resolvedKey(context)
+        try Self.checkPolicyName(input.policyName)
+        return KMSAPI.GetKeyPolicyResponse(policy: key.record.policy, policyName: "default")
+    }
+
+    @Sendable func putKeyPolicy(_ input: KMSAPI.PutKeyPolicyRequest, _ context: CallContext) async throws -> EmptyOutput {
+        _ = try Self.resolvedKey(context)
+        try Self.checkPolicyName(input.policyName)
+        let principals = try await keyPolicyPrincipals(input.policy, context)
+        try await changeState(context) { key in
+            key.policy = input.policy
+            key.policyPrincipals = principals.ids
+        }
+        return EmptyOutput()
+    }
+
+    /// A key has one policy, named `default`.
+    private static func checkPolicyName(_ name: String?) throws {
+        guard let name, name != "default" else { return }
+        throw AWSError(code: "NotFoundException", message: "No such policy exists", status: 400)
+    }
+
+    /// Changes the resolved key as stored, under `change`'s rules.
+    @discardableResult
+    func changeState(_ context: CallContext, _ change: @escaping @Sendable (inout KMSKeyRecord) throws -> Void) async throws -> KMSKeyRecord {
+        let key = try Self.resolvedKey(context)
+        do {
+            return try await database.kms.update(key.record.id, now: clock.now(), change)
+        } catch StoreError.notFound {
+            throw KMSError.keyNotFound(key.arn)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import GRDB
+import Store
+
+extension DatabaseSchema {
+    /// KMS's tables: keys, their wrapped key material (one row per version, so that a ciphertext made
+    /// under an older version still decrypts once rotation exists), and aliases.
+    public static let kms = DatabaseSchema(
+        namespace: "kms",
+        migrations: [
+            Migration("v1-keys-and-aliases") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE kmsKey (
+                            id TEXT PRIMARY KEY NOT NULL,
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            description TEXT NOT NULL,
+                            keyUsage TEXT NOT NULL,
+                            keySpec TEXT NOT NULL,
+                            origin TEXT NOT NULL,
+                            keyManager TEXT NOT NULL,
+                            state TEXT NOT NULL,
+                            createdAt DOUBLE NOT NULL,
+                            deletionDate DOUBLE,
+                            pendingWindowInDays INTEGER,
+                            policy TEXT NOT NULL,
+                            policyPrincipals TEXT,
+                            currentVersion INTEGER NOT NULL
+                        );
+                        CREATE INDEX kmsKeyByAccount ON kmsKey(accountID, region, id);
+                        CREATE TABLE kmsKeyMaterial (
+                            keyID TEXT NOT NULL REFERENCES kmsKey(id) ON DELETE CASCADE,
+                            version INTEGER NOT NULL,
+                            materialID TEXT NOT NULL,
+                            wrapped BLOB NOT NULL,
+                            createdAt DOUBLE NOT NULL,
+                            PRIMARY KEY (keyID, version)
+                        );
+                        CREATE TABLE kmsAlias (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            name TEXT NOT NULL,
+                            keyID TEXT NOT NULL REFERENCES kmsKey(id) ON DELETE CASCADE,
+                            createdAt DOUBLE NOT NULL,
+                            updatedAt DOUBLE NOT NULL,
+                            PRIMARY KEY (accountID, region, name)
+                        );
+                        CREATE INDEX kmsAliasByKey ON kmsAlias(keyID);
+                        """)
+            }
+        ]
+    )
+}

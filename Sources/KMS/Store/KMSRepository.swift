@@ -1,0 +1,151 @@
+import BulwarkCore
+import Foundation
+import GRDB
+import Store
+
+/// KMS keys, their wrapped material and their aliases.
+public struct KMSRepository: Sendable {
+    let database: BulwarkDatabase
+
+    /// Stores a new key with its first material and its tags; first purges the keys whose deletion
+    /// date passed.
+    public func create(_ key: KMSKeyRecord, material: KMSKeyMaterialRecord, tags: [String: String], now: Date) async throws {
+        try await database.write { db in
+            if !tags.isEmpty { try TagRepository.replace(db, resource: key.arn, tags: tags) }
+            try Self.purgeDeleted(db, now: now)
+            try db.execute(
+                sql: """
+                    INSERT INTO kmsKey (id, accountID, region, description, keyUsage, keySpec, origin, keyManager, state, createdAt,
+                        deletionDate, pendingWindowInDays, policy, policyPrincipals, currentVersion)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    key.id, key.accountID, key.region, key.description, key.keyUsage, key.keySpec, key.origin, key.keyManager,
+                    key.state.rawValue, key.createdAt.timeIntervalSince1970, key.deletionDate?.timeIntervalSince1970,
+                    key.pendingWindowInDays, key.policy, Self.encode(key.policyPrincipals), key.currentVersion,
+                ])
+            try db.execute(
+                sql: "INSERT INTO kmsKeyMaterial (keyID, version, materialID, wrapped, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [material.keyID, material.version, material.materialID, material.wrapped, material.createdAt.timeIntervalSince1970])
+        }
+    }
+
+    /// Changes a key's state, deletion schedule or policy in one transaction; answers the key as
+    /// changed. `change` sees the key as stored now (not as resolved) and may refuse the change.
+    ///
+    /// - Throws: ``StoreError/notFound`` when the key no longer exists.
+    @discardableResult
+    public func update(_ id: String, now: Date, _ change: @escaping @Sendable (inout KMSKeyRecord) throws -> Void) async throws -> KMSKeyRecord {
+        try await database.write { db in
+            guard var key = try Self.key(db, id: id), !key.isDeleted(at: now) else { throw StoreError.notFound }
+            try change(&key)
+            try db.execute(
+                sql: """
+                    UPDATE kmsKey SET description = ?, state = ?, deletionDate = ?, pendingWindowInDays = ?, policy = ?, policyPrincipals = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    key.description, key.state.rawValue, key.deletionDate?.timeIntervalSince1970, key.pendingWindowInDays, key.policy,
+                    Self.encode(key.policyPrincipals), id,
+                ])
+            return key
+        }
+    }
+
+    /// The account's keys in the region, by id, after `marker`, leaving out deleted ones.
+    public func keys(accountID: String, region: String, after marker: String?, limit: Int, now: Date) async throws -> [KMSKeyRecord] {
+        try await database.read { db in
+            try KMSKeyRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM kmsKey WHERE accountID = ? AND region = ? AND id > ?
+                        AND NOT (state = 'PendingDeletion' AND deletionDate <= ?) ORDER BY id LIMIT ?
+                    """,
+                arguments: [accountID, region, marker ?? "", now.timeIntervalSince1970, limit])
+        }
+    }
+
+    /// Creates an alias. - Throws: ``StoreError/conflict`` when the name is taken.
+    public func createAlias(_ alias: KMSAliasRecord, now: Date) async throws {
+        try await database.write { db in
+            try Self.purgeDeleted(db, now: now)
+            guard try Self.alias(db, accountID: alias.accountID, region: alias.region, name: alias.name) == nil else { throw StoreError.conflict }
+            try db.execute(
+                sql: "INSERT INTO kmsAlias (accountID, region, name, keyID, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    alias.accountID, alias.region, alias.name, alias.keyID, alias.createdAt.timeIntervalSince1970,
+                    alias.updatedAt.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    /// Points an alias at another key. - Throws: ``StoreError/notFound`` when it no longer exists.
+    public func retarget(_ alias: KMSAliasRecord, to keyID: String, now: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE kmsAlias SET keyID = ?, updatedAt = ? WHERE accountID = ? AND region = ? AND name = ?",
+                arguments: [keyID, now.timeIntervalSince1970, alias.accountID, alias.region, alias.name])
+            guard db.changesCount == 1 else { throw StoreError.notFound }
+        }
+    }
+
+    public func deleteAlias(_ alias: KMSAliasRecord) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM kmsAlias WHERE accountID = ? AND region = ? AND name = ?",
+                arguments: [alias.accountID, alias.region, alias.name])
+            guard db.changesCount == 1 else { throw StoreError.notFound }
+        }
+    }
+
+    /// The account's aliases in the region by name, after `marker`, of one key when `keyID` is set;
+    /// aliases of deleted keys are gone with them.
+    public func aliases(
+        accountID: String, region: String, keyID: String?, after marker: String?, limit: Int, now: Date
+    ) async throws
+        -> [KMSAliasRecord]
+    {
+        try await database.read { db in
+            try KMSAliasRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT kmsAlias.* FROM kmsAlias JOIN kmsKey ON kmsKey.id = kmsAlias.keyID
+                    WHERE kmsAlias.accountID = ? AND kmsAlias.region = ? AND (? IS NULL OR kmsAlias.keyID = ?) AND kmsAlias.name > ?
+                        AND NOT (kmsKey.state = 'PendingDeletion' AND kmsKey.deletionDate <= ?)
+                    ORDER BY kmsAlias.name LIMIT ?
+                    """,
+                arguments: [accountID, region, keyID, keyID, marker ?? "", now.timeIntervalSince1970, limit])
+        }
+    }
+
+    static func key(_ db: Database, id: String) throws -> KMSKeyRecord? {
+        try KMSKeyRecord.fetchOne(db, sql: "SELECT * FROM kmsKey WHERE id = ?", arguments: [id])
+    }
+
+    static func material(_ db: Database, keyID: String, version: Int) throws -> KMSKeyMaterialRecord? {
+        try KMSKeyMaterialRecord.fetchOne(db, sql: "SELECT * FROM kmsKeyMaterial WHERE keyID = ? AND version = ?", arguments: [keyID, version])
+    }
+
+    static func alias(_ db: Database, accountID: String, region: String, name: String) throws -> KMSAliasRecord? {
+        try KMSAliasRecord.fetchOne(
+            db, sql: "SELECT * FROM kmsAlias WHERE accountID = ? AND region = ? AND name = ?", arguments: [accountID, region, name])
+    }
+
+    /// Deletes the keys whose waiting period is over, with their material and aliases: AWS deletes a
+    /// key at its deletion date; Bulwark treats it as deleted from then on and purges it at the next write.
+    static func purgeDeleted(_ db: Database, now: Date) throws {
+        let expired = "SELECT id FROM kmsKey WHERE state = 'PendingDeletion' AND deletionDate <= ?"
+        try db.execute(sql: "DELETE FROM kmsAlias WHERE keyID IN (\(expired))", arguments: [now.timeIntervalSince1970])
+        try db.execute(sql: "DELETE FROM kmsKeyMaterial WHERE keyID IN (\(expired))", arguments: [now.timeIntervalSince1970])
+        try db.execute(sql: "DELETE FROM kmsKey WHERE id IN (\(expired))", arguments: [now.timeIntervalSince1970])
+    }
+
+    private static func encode(_ principals: [String: String]?) -> String? {
+        principals.map { String(decoding: JSONValue.object($0.mapValues(JSONValue.string)).serialized(), as: UTF8.self) }
+    }
+}
+
+extension BulwarkDatabase {
+    /// KMS keys and aliases.
+    public var kms: KMSRepository { KMSRepository(database: self) }
+}
