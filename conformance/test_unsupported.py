@@ -49,7 +49,6 @@ def test_path_outside_the_model_is_an_unknown_operation(bulwark):
 @pytest.mark.parametrize("setting", [
     {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
     {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
-    {"KMSKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
     {"Publish": True},
     {"TracingConfig": {"Mode": "Active"}},
     {"DeadLetterConfig": {"TargetArn": "arn:aws:sqs:us-east-1:123456789012:dead-letters"}},
@@ -76,7 +75,6 @@ def test_code_from_s3_is_refused(bulwark, lambda_client, unique_name):
 @pytest.mark.parametrize("setting", [
     {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
     {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
-    {"KMSKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 ], ids=lambda setting: next(iter(setting)))
 def test_unsupported_feature_is_refused_on_update_and_nothing_changes(bulwark, lambda_client, unique_name, setting):
     created = create_function(lambda_client, bulwark.account_id, unique_name)

@@ -69,14 +69,16 @@ public enum BulwarkServer {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             credentials: ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock)), logger: logger
         )
+        let masterKey = try Self.masterKey(dataDirectory)
         let lambda = LambdaService(
-            database: database, code: code, invoker: invoker, clock: clock,
+            database: database, code: code, invoker: invoker,
+            encryption: KMSServiceEncryption(database: database, masterKey: masterKey, clock: clock), clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
         let iam = IAMService(database: database, clock: clock)
         let authorizationMessages = AuthorizationMessageSealer(key: try AuthorizationMessageKey.load(in: dataDirectory))
         let sts = STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
-        let kms = KMSService(database: database, masterKey: try masterKey(dataDirectory), clock: clock)
+        let kms = KMSService(database: database, masterKey: masterKey, clock: clock)
         let pipeline = makePipeline(
             database: database, trail: trail, services: [lambda, iam, sts, kms], authorizationMessages: authorizationMessages, clock: clock,
             logger: logger
@@ -87,6 +89,9 @@ public enum BulwarkServer {
         let asyncQueue = AsyncQueue(
             database: database, lambda: lambda, invoker: invoker, logger: logger, clock: clock, retryDelay: execution.asyncRetryDelay
         )
+
+        let sealed = try await lambda.sealStoredEnvironments()
+        if sealed > 0 { logger.notice("encrypted the environment variables of \(sealed) function versions stored in plaintext") }
 
         let tls = try configuration.tls.serverConfiguration(dataDirectory: dataDirectory)
         let scheme = tls == nil ? "http" : "https"

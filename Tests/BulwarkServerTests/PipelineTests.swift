@@ -1,8 +1,10 @@
 import AWSWire
 import BulwarkCore
+import Crypto
 import Foundation
 import HTTPTypes
 import IAM
+import KMS
 import Lambda
 import Logging
 import Store
@@ -58,13 +60,14 @@ struct PipelineTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-pipeline-\(UUID().uuidString)")
         let now = Date()
         let clock = WallClock.fixed(now)
-        let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda])
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda, .kms])
         let outcome = try await AccountBootstrap(accounts: database.accounts, clock: clock).run(.init())
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))
         let lambda = LambdaService(
             database: database, code: try CodeStore(directory: directory.appendingPathComponent("code")),
-            invoker: NoExecution(), clock: clock
+            invoker: NoExecution(),
+            encryption: KMSServiceEncryption(database: database, masterKey: MasterKey(SymmetricKey(size: .bits256)), clock: clock), clock: clock
         )
         // IAM is served with Lambda: its authority resolves the roles Lambda's operations name.
         let pipeline = BulwarkServer.makePipeline(

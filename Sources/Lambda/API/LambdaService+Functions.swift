@@ -20,11 +20,14 @@ extension LambdaService {
         try FunctionRules.checkTimeout(timeout)
         let environment = input.environment?.variables ?? [:]
         try FunctionRules.checkEnvironment(environment)
+        let kmsKeyArn = input.kmsKeyArn.flatMap { $0.isEmpty ? nil : $0 }
         let architectures = input.architectures ?? FunctionRules.hostArchitectures
         try FunctionRules.checkArchitectures(architectures)
         try FunctionRules.checkTags(input.tags ?? [:])
         try checkExecutionRole(input.role, of: reference, context)
         let zip = try await checkPackage(input.code.zipFile, s3Bucket: input.code.s3Bucket, imageURI: input.code.imageUri, context: context)
+        let sealed = try await sealEnvironment(
+            environment, keyARN: kmsKeyArn, functionName: reference.name, accountID: reference.accountID, region: reference.region)
         let blob = try storeCode(zip)
 
         let state = FunctionState(
@@ -36,14 +39,16 @@ extension LambdaService {
             timeout: timeout,
             memorySize: memorySize,
             ephemeralStorageSize: input.ephemeralStorage?.size ?? FunctionState.defaultEphemeralStorage,
-            environment: environment,
+            environment: [:],
             architectures: architectures,
             tracingMode: input.tracingConfig?.mode ?? "PassThrough",
             logging: Self.logging(input.loggingConfig, functionName: reference.name, current: nil),
             lastModified: now,
             codeSha256: blob.sha256Base64,
             lifecycle: .creating,
-            environmentGiven: input.environment != nil
+            environmentGiven: input.environment != nil,
+            sealedEnvironment: sealed,
+            kmsKeyArn: kmsKeyArn
         )
         let record = FunctionVersionRecord(
             key: reference.key, version: Self.latest, configuration: try FunctionStateCoding.encode(state),
@@ -55,7 +60,7 @@ extension LambdaService {
             throw LambdaError.functionExists(reference.name)
         }
         preparer.submit(reference.key)
-        return Self.configuration(state, record, functionARN: reference.functionARN)
+        return try await configuration(state, record, functionARN: reference.functionARN)
     }
 
     @Sendable func getFunction(_ input: LambdaAPI.GetFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.GetFunctionResponse {
@@ -63,7 +68,7 @@ extension LambdaService {
         let reference = function.reference
         let (state, record, tags, reserved) = (function.state, function.record, function.tags, function.reservedConcurrency)
         return LambdaAPI.GetFunctionResponse(
-            configuration: Self.configuration(state, record, functionARN: reference.resourceARN),
+            configuration: try await configuration(state, record, functionARN: reference.resourceARN),
             code: LambdaAPI.FunctionCodeLocation(
                 repositoryType: "S3",
                 location: CodeArchive.location(
@@ -81,7 +86,7 @@ extension LambdaService {
         let function = try resolvedFunction(context)
         let reference = function.reference
         let (state, record) = (function.state, function.record)
-        return Self.configuration(state, record, functionARN: reference.resourceARN)
+        return try await configuration(state, record, functionARN: reference.resourceARN)
     }
 
     @Sendable func listFunctions(_ input: LambdaAPI.ListFunctionsRequest, _ context: CallContext) async throws -> LambdaAPI.ListFunctionsResponse {
@@ -99,10 +104,11 @@ extension LambdaService {
             after: marker.map { ($0.name, $0.version) }, limit: pageSize + 1
         )
         let page = records.prefix(pageSize)
-        let functions = try page.map { record in
+        var functions: [LambdaAPI.FunctionConfiguration] = []
+        for record in page {
             let state = try FunctionStateCoding.decode(record.configuration)
             let arn = FunctionReference.arn(record.key)
-            return Self.configuration(state, record, functionARN: all ? "\(arn):\(record.version)" : arn, listed: true)
+            functions.append(try await configuration(state, record, functionARN: all ? "\(arn):\(record.version)" : arn, listed: true))
         }
         let next = records.count > pageSize ? page.last.map { ListMarker(name: $0.key.name, version: $0.version).encoded } : nil
         return LambdaAPI.ListFunctionsResponse(nextMarker: next, functions: functions)
@@ -122,7 +128,7 @@ extension LambdaService {
         let zip = try await checkPackage(input.zipFile, s3Bucket: input.s3Bucket, imageURI: input.imageUri, context: context)
         if input.dryRun == true {
             if let expected = input.revisionId, expected != currentRecord.revisionID { throw LambdaError.revisionMismatch() }
-            return Self.configuration(current, currentRecord, functionARN: reference.functionARN)
+            return try await configuration(current, currentRecord, functionARN: reference.functionARN)
         }
         let blob = try storeCode(zip)
         let now = clock.now()
@@ -137,7 +143,7 @@ extension LambdaService {
             record.codeSize = blob.size
         }
         preparer.submit(reference.key)
-        return Self.configuration(updated.state, updated.record, functionARN: reference.functionARN)
+        return try await configuration(updated.state, updated.record, functionARN: reference.functionARN)
     }
 
     @Sendable func updateFunctionConfiguration(
@@ -153,6 +159,22 @@ extension LambdaService {
         if let timeout = input.timeout { try FunctionRules.checkTimeout(timeout) }
         if let variables = input.environment?.variables { try FunctionRules.checkEnvironment(variables) }
         if let role = input.role { try checkExecutionRole(role, of: reference, context) }
+        // New variables, or the current ones under a new key, are sealed before the change is stored.
+        var resealed: (sealed: Data?, kmsKeyArn: String?)?
+        if input.environment != nil || input.kmsKeyArn != nil {
+            // An empty KMSKeyArn returns to the AWS managed key; none keeps the current key.
+            let kmsKeyArn: String? = input.kmsKeyArn.map { (arn: String) -> String? in arn.isEmpty ? nil : arn } ?? function.state.kmsKeyArn
+            let variables: [String: String]
+            if let given = input.environment {
+                variables = given.variables ?? [:]
+            } else {
+                variables = try await openEnvironment(function.state, accountID: reference.accountID, region: reference.region)
+            }
+            let sealed = try await sealEnvironment(
+                variables, keyARN: kmsKeyArn, functionName: reference.name, accountID: reference.accountID, region: reference.region)
+            resealed = (sealed, kmsKeyArn)
+        }
+        let changedEnvironment = resealed
         let updated = try await updateLatest(reference, expectedRevision: input.revisionId) { state, _ in
             try Self.checkChangeable(state, functionARN: reference.functionARN)
             try FunctionRules.checkRuntime(input.runtime ?? state.runtime, creating: false, on: now)
@@ -162,9 +184,11 @@ extension LambdaService {
             if let description = input.description { state.description = description }
             if let timeout = input.timeout { state.timeout = timeout }
             if let memorySize = input.memorySize { state.memorySize = memorySize }
-            if let environment = input.environment {
-                state.environment = environment.variables ?? [:]
-                state.environmentGiven = true
+            if input.environment != nil { state.environmentGiven = true }
+            if let changedEnvironment {
+                state.environment = [:]
+                state.sealedEnvironment = changedEnvironment.sealed
+                state.kmsKeyArn = changedEnvironment.kmsKeyArn
             }
             if let runtime = input.runtime { state.runtime = runtime }
             if let size = input.ephemeralStorage?.size { state.ephemeralStorageSize = size }
@@ -175,7 +199,7 @@ extension LambdaService {
             state.lastModified = now
         }
         preparer.submit(reference.key)
-        return Self.configuration(updated.state, updated.record, functionARN: reference.functionARN)
+        return try await configuration(updated.state, updated.record, functionARN: reference.functionARN)
     }
 
     @Sendable func deleteFunction(_ input: LambdaAPI.DeleteFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.DeleteFunctionResponse {
@@ -296,7 +320,8 @@ extension LambdaService {
     /// The configuration as Lambda answers it. ListFunctions leaves out the lifecycle and the
     /// runtime version, as AWS does (`listed`).
     static func configuration(
-        _ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String, listed: Bool = false
+        _ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String, environment: LambdaAPI.EnvironmentResponse?,
+        listed: Bool = false
     ) -> LambdaAPI.FunctionConfiguration {
         let lifecycle = listed ? nil : state.currentLifecycle
         return LambdaAPI.FunctionConfiguration(
@@ -312,8 +337,8 @@ extension LambdaService {
             lastModified: AWSTimestamp.lambda(state.lastModified),
             codeSha256: state.codeSha256,
             version: record.version,
-            environment: state.environment.isEmpty && state.environmentGiven != true
-                ? nil : LambdaAPI.EnvironmentResponse(variables: state.environment),
+            environment: environment,
+            kmsKeyArn: state.kmsKeyArn,
             tracingConfig: LambdaAPI.TracingConfigResponse(mode: state.tracingMode),
             revisionId: record.revisionID,
             state: lifecycle?.state,

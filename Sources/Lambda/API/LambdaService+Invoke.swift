@@ -23,7 +23,6 @@ extension LambdaService {
                 status: 400
             )
         }
-        let snapshot = Self.snapshot(state, record, reference: reference)
         switch input.invocationType ?? "RequestResponse" {
         case "DryRun":
             return LambdaAPI.InvocationResponse(statusCode: 204)
@@ -45,6 +44,9 @@ extension LambdaService {
             invoker.eventEnqueued()
             return LambdaAPI.InvocationResponse(statusCode: 202)
         default:
+            // The variables are decrypted only now, to start an environment with them.
+            let environment = try await openEnvironment(state, accountID: reference.accountID, region: reference.region)
+            let snapshot = Self.snapshot(state, record, reference: reference, environment: environment)
             let result = try await invoker.invoke(
                 InvokeRequest(
                     function: snapshot,
@@ -75,12 +77,14 @@ extension LambdaService {
     }
 
     /// What the execution layer needs of a version.
-    static func snapshot(_ state: FunctionState, _ record: FunctionVersionRecord, reference: FunctionReference) -> FunctionSnapshot {
+    static func snapshot(
+        _ state: FunctionState, _ record: FunctionVersionRecord, reference: FunctionReference, environment: [String: String]
+    ) -> FunctionSnapshot {
         FunctionSnapshot(
             accountID: record.key.accountID, region: record.key.region, name: state.name,
             functionARN: reference.functionARN, version: record.version, revisionID: record.revisionID,
             runtime: state.runtime, handler: state.handler, role: state.role, timeout: state.timeout,
-            memorySize: state.memorySize, ephemeralStorageSize: state.ephemeralStorageSize, environment: state.environment,
+            memorySize: state.memorySize, ephemeralStorageSize: state.ephemeralStorageSize, environment: environment,
             architectures: state.architectures, codeSHA256: record.codeSHA256, logGroup: state.logging.logGroup,
             logFormat: state.logging.logFormat, applicationLogLevel: state.logging.applicationLogLevel,
             systemLogLevel: state.logging.systemLogLevel, runtimeVersion: RuntimeVersion.name(of: state.runtime),
@@ -116,11 +120,12 @@ extension LambdaService {
         guard let record = try await database.functions.version(key, qualifier) else { return nil }
         let state = try FunctionStateCoding.decode(record.configuration)
         let arn = FunctionReference.arn(key)
+        let environment = try await openEnvironment(state, accountID: key.accountID, region: key.region)
         return FunctionSnapshot(
             accountID: key.accountID, region: key.region, name: state.name, functionARN: arn, version: record.version,
             revisionID: record.revisionID, runtime: state.runtime, handler: state.handler, role: state.role,
             timeout: state.timeout, memorySize: state.memorySize, ephemeralStorageSize: state.ephemeralStorageSize,
-            environment: state.environment, architectures: state.architectures, codeSHA256: record.codeSHA256,
+            environment: environment, architectures: state.architectures, codeSHA256: record.codeSHA256,
             logGroup: state.logging.logGroup, logFormat: state.logging.logFormat,
             applicationLogLevel: state.logging.applicationLogLevel, systemLogLevel: state.logging.systemLogLevel,
             runtimeVersion: RuntimeVersion.name(of: state.runtime), runtimeVersionARN: state.runtimeVersionARN(region: key.region)

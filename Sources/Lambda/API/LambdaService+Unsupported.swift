@@ -7,7 +7,7 @@ extension LambdaService {
         if input.code.sourceKMSKeyArn != nil { throw LambdaError.unsupported("customer managed keys for code (SourceKMSKeyArn)") }
         if input.tenancyConfig != nil { throw LambdaError.unsupported("tenant isolation (TenancyConfig)") }
         try refuseUnsupportedSettings(
-            vpcConfig: input.vpcConfig, deadLetterConfig: input.deadLetterConfig, kmsKeyArn: input.kmsKeyArn,
+            vpcConfig: input.vpcConfig, deadLetterConfig: input.deadLetterConfig,
             tracingMode: input.tracingConfig?.mode, layers: input.layers, fileSystemConfigs: input.fileSystemConfigs,
             imageConfig: input.imageConfig, snapStart: input.snapStart, capacityProvider: input.capacityProviderConfig,
             durableConfig: input.durableConfig
@@ -16,7 +16,7 @@ extension LambdaService {
 
     static func refuseUnsupported(_ input: LambdaAPI.UpdateFunctionConfigurationRequest) throws {
         try refuseUnsupportedSettings(
-            vpcConfig: input.vpcConfig, deadLetterConfig: input.deadLetterConfig, kmsKeyArn: input.kmsKeyArn,
+            vpcConfig: input.vpcConfig, deadLetterConfig: input.deadLetterConfig,
             tracingMode: input.tracingConfig?.mode, layers: input.layers, fileSystemConfigs: input.fileSystemConfigs,
             imageConfig: input.imageConfig, snapStart: input.snapStart, capacityProvider: input.capacityProviderConfig,
             durableConfig: input.durableConfig
@@ -27,7 +27,6 @@ extension LambdaService {
     private static func refuseUnsupportedSettings(
         vpcConfig: LambdaAPI.VpcConfig?,
         deadLetterConfig: LambdaAPI.DeadLetterConfig?,
-        kmsKeyArn: String?,
         tracingMode: String?,
         layers: [String]?,
         fileSystemConfigs: [LambdaAPI.FileSystemConfig]?,
@@ -40,7 +39,6 @@ extension LambdaService {
             throw LambdaError.unsupported("VPC configuration (VpcConfig)")
         }
         if let target = deadLetterConfig?.targetArn, !target.isEmpty { throw LambdaError.unsupported("dead-letter queues (DeadLetterConfig)") }
-        if let kmsKeyArn, !kmsKeyArn.isEmpty { throw LambdaError.unsupported("customer managed keys for environment variables (KMSKeyArn)") }
         if tracingMode == "Active" { throw LambdaError.unsupported("active X-Ray tracing (TracingConfig Mode Active)") }
         if let layers, !layers.isEmpty { throw LambdaError.unsupported("layers") }
         if let fileSystemConfigs, !fileSystemConfigs.isEmpty { throw LambdaError.unsupported("file systems (FileSystemConfigs)") }

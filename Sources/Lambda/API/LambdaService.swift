@@ -26,11 +26,14 @@ public struct LambdaService: AWSService {
     let settings: Settings
     let invoker: any FunctionInvoker
     let executionRoles: ServiceRoleSessions
+    /// Encrypts and decrypts functions' environment variables (KMS, on Lambda's behalf).
+    let encryption: any ServiceEncryption
     /// Moves created and changed functions from `Pending` / `InProgress` on; the server runs it.
     public let preparer: FunctionPreparer
 
     public init(
-        database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, clock: WallClock = .system, settings: Settings = Settings()
+        database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, encryption: any ServiceEncryption, clock: WallClock = .system,
+        settings: Settings = Settings()
     ) {
         // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
         self.model = ServiceModel.lambda
@@ -40,6 +43,7 @@ public struct LambdaService: AWSService {
         self.database = database
         self.code = code
         self.invoker = invoker
+        self.encryption = encryption
         self.clock = clock
         self.settings = settings
         self.executionRoles = ServiceRoleSessions(database: database, clock: clock)

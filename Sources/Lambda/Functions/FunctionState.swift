@@ -18,6 +18,8 @@ struct FunctionState: Codable, Sendable, Equatable {
     var timeout: Int
     var memorySize: Int
     var ephemeralStorageSize: Int
+    /// Plaintext variables of configurations stored before environments were encrypted; empty in
+    /// every configuration written since (``sealedEnvironment``), and emptied by the start-up migration.
     var environment: [String: String]
     var architectures: [String]
     var tracingMode: String
@@ -36,6 +38,11 @@ struct FunctionState: Codable, Sendable, Equatable {
     var runtimeUpdateOn: String? = nil
     /// The runtime version chosen in `Manual` mode.
     var pinnedRuntimeVersionArn: String? = nil
+    /// The variables as a KMS ciphertext blob (their JSON object, under ``kmsKeyArn`` or the account's
+    /// `aws/lambda` key, with the function name as encryption context); nil when there are none.
+    var sealedEnvironment: Data? = nil
+    /// The customer managed key of the variables (`KMSKeyArn`); nil for the AWS managed key.
+    var kmsKeyArn: String? = nil
 
     /// The version's lifecycle.
     var currentLifecycle: FunctionLifecycle { lifecycle ?? .active }

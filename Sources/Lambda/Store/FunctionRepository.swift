@@ -108,6 +108,14 @@ public struct FunctionRepository: Sendable {
         }
     }
 
+    /// Every version whose stored configuration matches `predicate`, across accounts and regions
+    /// (for migrations at start-up).
+    public func versions(where predicate: @escaping @Sendable (Data) -> Bool) async throws -> [FunctionVersionRecord] {
+        try await database.read { db in
+            try FunctionVersionRecord.fetchAll(db, sql: "SELECT * FROM lambdaFunctionVersion").filter { predicate($0.configuration) }
+        }
+    }
+
     /// Versions in (function name, version) order after `marker`, at most `limit`.
     ///
     /// - Parameters:

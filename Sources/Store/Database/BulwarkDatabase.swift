@@ -25,6 +25,9 @@ public final class BulwarkDatabase: Sendable {
         configuration.label = "bulwark"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Content a write replaces or deletes is overwritten with zeros, not left in free pages:
+            // what was once stored in plaintext (decision 0012) does not linger in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let path = directory.appendingPathComponent("bulwark.sqlite").path
         do {
@@ -46,6 +49,12 @@ public final class BulwarkDatabase: Sendable {
     /// rolls it back.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await StoreError.wrap { try await pool.write(body) }
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it, so that no earlier page
+    /// image stays in the log (after a migration that rewrote what must not remain on disk).
+    public func checkpoint() async throws {
+        try await StoreError.wrap { try await pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) } }
     }
 
     /// How many read transactions ran since the database was opened (what one request costs the

@@ -40,7 +40,10 @@ struct AuthorizationBench {
     func service(_ walked: WalkedService) -> any AWSService {
         let clock = WallClock.fixed(samples.time)
         return switch walked {
-        case .lambda: LambdaService(database: database, code: code, invoker: NoExecution(), clock: clock)
+        case .lambda:
+            LambdaService(
+                database: database, code: code, invoker: NoExecution(),
+                encryption: KMSServiceEncryption(database: database, masterKey: masterKey, clock: clock), clock: clock)
         case .iam: IAMService(database: database, clock: clock)
         case .sts: STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
         case .kms: KMSService(database: database, masterKey: masterKey, clock: clock)

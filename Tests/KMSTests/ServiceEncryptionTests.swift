@@ -1,0 +1,126 @@
+import AWSWire
+import BulwarkCore
+import Crypto
+import Foundation
+import IAM
+import Store
+import Testing
+
+@testable import KMS
+
+/// KMS encrypting for another service (Lambda's environment variables): the AWS managed key made on
+/// first need, customer keys by ARN, the encryption context, and KMS's refusals by key state.
+@Suite("Service encryption")
+struct ServiceEncryptionTests {
+    let database: BulwarkDatabase
+    let encryption: KMSServiceEncryption
+    let accountID = "123456789012"
+    let region = "us-east-1"
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let context = ["LambdaFunctionName": "hello"]
+
+    init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kms-service-\(UUID().uuidString)")
+        database = try BulwarkDatabase(directory: directory, schemas: [.iam, .kms])
+        encryption = KMSServiceEncryption(database: database, masterKey: MasterKey(SymmetricKey(size: .bits256)), clock: .fixed(now))
+    }
+
+    private func failure(_ body: () async throws -> Void) async -> ServiceEncryptionFailure? {
+        do {
+            try await body()
+            return nil
+        } catch let failure as ServiceEncryptionFailure {
+            return failure
+        } catch {
+            Issue.record("unexpected \(error)")
+            return nil
+        }
+    }
+
+    /// A customer key stored as CreateKey stores it.
+    private func customerKey(state: KMSKeyState = .enabled, keySpec: String = "SYMMETRIC_DEFAULT") async throws -> KMSKeyRecord {
+        let id = UUID().uuidString.lowercased()
+        let master = encryption.masterKey
+        let key = KMSKeyRecord(
+            id: id, accountID: accountID, region: region, description: "", keyUsage: "ENCRYPT_DECRYPT", keySpec: keySpec, origin: "AWS_KMS",
+            keyManager: "CUSTOMER", state: state, createdAt: now, deletionDate: state == .pendingDeletion ? now.addingTimeInterval(7 * 86_400) : nil,
+            policy: KMSService.defaultKeyPolicy(accountID: accountID))
+        let material = KMSKeyMaterialRecord(
+            keyID: id, version: 1, materialID: String(repeating: "a", count: 64),
+            wrapped: try master.wrap(SymmetricKey(size: .bits256), keyID: id, version: 1), createdAt: now)
+        try await database.kms.create(key, material: material, tags: [:], now: now)
+        return key
+    }
+
+    @Test func theManagedKeyIsCreatedOnceAndDecryptsUnderItsContextOnly() async throws {
+        let plaintext = Data(#"{"MODE":"prod"}"#.utf8)
+        let first = try await encryption.encrypt(plaintext, keyARN: nil, service: "lambda", accountID: accountID, region: region, context: context)
+        let second = try await encryption.encrypt(plaintext, keyARN: nil, service: "lambda", accountID: accountID, region: region, context: context)
+        #expect(first.keyARN == second.keyARN)
+        #expect(first.blob != second.blob)
+        let managed = try #require(try await database.kms.keyInUse(accountID: accountID, region: region, alias: "alias/aws/lambda", now: now))
+        #expect(managed.key.arn == first.keyARN)
+        #expect(managed.key.keyManager == "AWS")
+        #expect(first.blob.range(of: plaintext) == nil)
+        #expect(try await encryption.decrypt(first.blob, accountID: accountID, region: region, context: context) == plaintext)
+        let other = await failure {
+            _ = try await encryption.decrypt(first.blob, accountID: accountID, region: region, context: ["LambdaFunctionName": "other"])
+        }
+        #expect(other?.kmsCode == "InvalidCiphertextException")
+        var tampered = first.blob
+        tampered[tampered.count - 1] ^= 1
+        #expect(await failure { _ = try await encryption.decrypt(tampered, accountID: accountID, region: region, context: context) } != nil)
+        // Another account or region does not reach the key the blob names.
+        let elsewhere = await failure { _ = try await encryption.decrypt(first.blob, accountID: "210987654321", region: region, context: context) }
+        #expect(elsewhere?.reason == .notFound)
+    }
+
+    @Test func aCustomerKeyEncryptsByKeyARNOrAliasARN() async throws {
+        let key = try await customerKey()
+        let sealed = try await encryption.encrypt(
+            Data("x".utf8), keyARN: key.arn, service: "lambda", accountID: accountID, region: region, context: context)
+        #expect(sealed.keyARN == key.arn)
+        try await database.kms.createAlias(
+            KMSAliasRecord(accountID: accountID, region: region, name: "alias/app", keyID: key.id, createdAt: now, updatedAt: now), now: now)
+        let byAlias = try await encryption.encrypt(
+            Data("x".utf8), keyARN: "arn:aws:kms:us-east-1:\(accountID):alias/app", service: "lambda", accountID: accountID, region: region,
+            context: context)
+        #expect(byAlias.keyARN == key.arn)
+        #expect(try await encryption.decrypt(byAlias.blob, accountID: accountID, region: region, context: context) == Data("x".utf8))
+    }
+
+    @Test(arguments: [
+        (KMSKeyState.disabled, ServiceEncryptionFailure.Reason.disabled, "DisabledException"),
+        (.pendingDeletion, .invalidState, "KMSInvalidStateException"),
+    ])
+    func aKeyThatCannotBeUsedIsRefused(state: KMSKeyState, reason: ServiceEncryptionFailure.Reason, code: String) async throws {
+        let key = try await customerKey()
+        let sealed = try await encryption.encrypt(
+            Data("x".utf8), keyARN: key.arn, service: "lambda", accountID: accountID, region: region, context: context)
+        try await database.kms.update(key.id, now: now) { $0.state = state }
+        let onEncrypt = await failure {
+            _ = try await encryption.encrypt(
+                Data("x".utf8), keyARN: key.arn, service: "lambda", accountID: accountID, region: region, context: context)
+        }
+        #expect(onEncrypt?.reason == reason)
+        #expect(onEncrypt?.kmsCode == code)
+        let onDecrypt = await failure { _ = try await encryption.decrypt(sealed.blob, accountID: accountID, region: region, context: context) }
+        #expect(onDecrypt?.reason == reason)
+    }
+
+    @Test(arguments: [
+        ("arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000", "NotFoundException"),
+        ("arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000", "NotFoundException"),
+        ("arn:aws:kms:us-east-1:210987654321:key/00000000-0000-0000-0000-000000000000", "NotFoundException"),
+        ("arn:aws:kms:us-east-1:123456789012:alias/missing", "NotFoundException"),
+        ("arn:aws:s3:::bucket", "InvalidArnException"),
+        ("not-an-arn", "InvalidArnException"),
+    ])
+    func aKeyARNThatNamesNoKeyIsRefused(arn: String, code: String) async throws {
+        let refused = await failure {
+            _ = try await encryption.encrypt(Data("x".utf8), keyARN: arn, service: "lambda", accountID: accountID, region: region, context: context)
+        }
+        #expect(refused?.reason == .notFound)
+        #expect(refused?.kmsCode == code)
+    }
+}
