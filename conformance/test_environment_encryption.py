@@ -64,7 +64,7 @@ def test_variables_are_shown_and_kms_key_arn_only_when_given(bulwark, lambda_cli
 
 
 def test_the_aws_managed_key_is_created_on_first_need(bulwark, lambda_client, unique_name):
-    create_function(lambda_client, bulwark.account_id, unique_name, Environment={"Variables": {"A": "1"}})
+    create_function(lambda_client, bulwark.account_id, unique_name, Environment={"Variables": {"AA": "1"}})
     kms = bulwark.client("kms")
     aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/aws/lambda"]
     assert len(aliases) == 1
@@ -75,7 +75,7 @@ def test_the_aws_managed_key_is_created_on_first_need(bulwark, lambda_client, un
     assert (metadata["KeyManager"], metadata["KeyState"], metadata["KeySpec"]) == ("AWS", "Enabled", "SYMMETRIC_DEFAULT")
     assert metadata["Description"] == "Default master key that protects my Lambda functions when no other key is defined"
     # A second function uses the same key: one AWS managed key per account and region.
-    create_function(lambda_client, bulwark.account_id, f"{unique_name}-2", Environment={"Variables": {"B": "2"}})
+    create_function(lambda_client, bulwark.account_id, f"{unique_name}-2", Environment={"Variables": {"BB": "2"}})
     assert [a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/aws/lambda"] == [metadata["KeyId"]]
 
 
@@ -154,7 +154,7 @@ def test_bad_kms_key_arn_values_are_refused_and_nothing_is_created(bulwark, lamb
     # Not an ARN at all: the model's pattern refuses it before Lambda looks.
     expect_error(lambda: create_function(lambda_client, account, unique_name, KMSKeyArn="alias/app"), "ValidationException", 400)
 
-    created = create_function(lambda_client, account, unique_name, Environment={"Variables": {"A": "1"}})
+    created = create_function(lambda_client, account, unique_name, Environment={"Variables": {"AA": "1"}})
     expect_error(
         lambda: lambda_client.update_function_configuration(FunctionName=unique_name, KMSKeyArn=missing, Timeout=9),
         "InvalidParameterValueException", 400, cases[0][1])
@@ -180,7 +180,7 @@ def test_no_plaintext_value_in_the_data_directory_or_the_trail(fresh_bulwark, un
     key_arn = server.client("kms").create_key()["KeyMetadata"]["Arn"]
     create(server, unique_name, environment_zip(), Environment={"Variables": {"PLANTED": PLANTED}})
     create(server, f"{unique_name}-cmk", environment_zip(), KMSKeyArn=key_arn, Environment={"Variables": {"PLANTED": PLANTED}})
-    lambda_client.update_function_configuration(FunctionName=unique_name, Environment={"Variables": {"PLANTED": PLANTED, "B": "2"}})
+    lambda_client.update_function_configuration(FunctionName=unique_name, Environment={"Variables": {"PLANTED": PLANTED, "BB": "2"}})
     lambda_client.get_waiter("function_updated_v2").wait(FunctionName=unique_name)
     for name in (unique_name, f"{unique_name}-cmk"):
         assert seen_by_the_function(lambda_client, name)["PLANTED"] == PLANTED
