@@ -12,6 +12,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from support.lam import create_function
 from support.wire import send_signed
 
 REGION = "us-east-1"
@@ -190,8 +191,19 @@ def test_aliases(bulwark, kms):
     assert error_of(lambda: kms.create_alias(AliasName=f"alias/x-{first[:8]}", TargetKeyId=str(uuid.uuid4())))[0] == "NotFoundException"
 
 
-def test_aws_managed_aliases_are_not_listed_until_such_a_key_exists(kms):
+def test_aws_managed_aliases_are_not_listed_until_such_a_key_exists(fresh_bulwark):
+    # A server of its own: on the shared one, other tests' functions have created aws/lambda already.
+    server = fresh_bulwark().start()
+    kms = server.client("kms")
     assert not [alias for alias in kms.list_aliases()["Aliases"] if alias["AliasName"].startswith("alias/aws/")]
+    # A function without variables needs no key; the first with variables creates aws/lambda (decision 0012).
+    create_function(server.client("lambda"), server.account_id, "no-variables")
+    assert not [alias for alias in kms.list_aliases()["Aliases"] if alias["AliasName"].startswith("alias/aws/")]
+    create_function(server.client("lambda"), server.account_id, "variables", Environment={"Variables": {"MODE": "x"}})
+    managed = [alias for alias in kms.list_aliases()["Aliases"] if alias["AliasName"].startswith("alias/aws/")]
+    assert [(alias["AliasName"], alias["AliasArn"]) for alias in managed] == [
+        ("alias/aws/lambda", f"arn:aws:kms:us-east-1:{server.account_id}:alias/aws/lambda")]
+    assert kms.describe_key(KeyId=managed[0]["TargetKeyId"])["KeyMetadata"]["KeyManager"] == "AWS"
 
 
 @pytest.mark.parametrize("context", [None, {"purpose": "test", "app": "x"}])
