@@ -5,10 +5,10 @@ import Foundation
 import Hummingbird
 import IAM
 import KMS
-import Secrets
 import Lambda
 import Logging
 import NIOPosix
+import Secrets
 import ServiceLifecycle
 import Store
 import Trail

@@ -93,7 +93,8 @@ struct SecretLifecycleTests {
     @Test func binaryValuesUnderACustomerKey() async throws {
         let key = try await call("CreateKey", [:])
         let keyARN = try #require(key["KeyMetadata"]?["Arn"]?.stringValue)
-        try await call("CreateSecret", ["Name": "bin", "SecretBinary": .string(Data([0, 1, 2, 255]).base64EncodedString()), "KmsKeyId": .string(keyARN)])
+        try await call(
+            "CreateSecret", ["Name": "bin", "SecretBinary": .string(Data([0, 1, 2, 255]).base64EncodedString()), "KmsKeyId": .string(keyARN)])
         let value = try await call("GetSecretValue", ["SecretId": "bin"])
         #expect(value["SecretBinary"]?.stringValue == Data([0, 1, 2, 255]).base64EncodedString())
         #expect(value["SecretString"] == nil)
@@ -133,8 +134,10 @@ struct SecretLifecycleTests {
         await expectError(
             "ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS", "GetSecretValue",
             ["SecretId": "x", "VersionStage": "AWSPREVIOUS"])
-        await expectError("ResourceNotFoundException", nil, "GetSecretValue", ["SecretId": .string("arn:aws:secretsmanager:us-east-1:\(accountID):secret:X")])
-        await expectError("ResourceNotFoundException", nil, "GetSecretValue", ["SecretId": .string("arn:aws:secretsmanager:eu-west-1:\(accountID):secret:x")])
+        await expectError(
+            "ResourceNotFoundException", nil, "GetSecretValue", ["SecretId": .string("arn:aws:secretsmanager:us-east-1:\(accountID):secret:X")])
+        await expectError(
+            "ResourceNotFoundException", nil, "GetSecretValue", ["SecretId": .string("arn:aws:secretsmanager:eu-west-1:\(accountID):secret:x")])
         await expectError("EncryptionFailure", nil, "CreateSecret", ["Name": "z", "SecretString": "v", "KmsKeyId": "alias/none"])
         await expectError("MalformedPolicyDocumentException", nil, "PutResourcePolicy", ["SecretId": "x", "ResourcePolicy": "{}"])
     }

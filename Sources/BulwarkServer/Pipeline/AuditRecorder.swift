@@ -87,7 +87,8 @@ struct AuditRecorder: Sendable {
     static func resourceType(_ kind: ResourceKind) -> String {
         // The KMS key of a secret's value is a KMS key, though Secrets Manager finds it.
         if kind == .secretsManagerKMSKey { return "AWS::KMS::Key" }
-        let service = ["iam": "IAM", "kms": "KMS", "secretsmanager": "SecretsManager"][kind.service] ?? kind.service.prefix(1).uppercased() + kind.service.dropFirst()
+        let names = ["iam": "IAM", "kms": "KMS", "secretsmanager": "SecretsManager"]
+        let service = names[kind.service] ?? kind.service.prefix(1).uppercased() + kind.service.dropFirst()
         let type: String =
             switch kind.type {
             case "mfa": "MFADevice"

@@ -88,7 +88,9 @@ public struct KMSKeyUse: Sendable {
 
     /// A fresh 256-bit data key: its plaintext, and its ciphertext under the resolved key bound to
     /// `encryptionContext` (a KMS ciphertext blob, decrypted by ``decryptDataKey(_:under:encryptionContext:)``).
-    public func generateDataKey(under resolved: ResolvedResource, encryptionContext: [String: String]) throws(Failure) -> (
+    public func generateDataKey(
+        under resolved: ResolvedResource, encryptionContext: [String: String]
+    ) throws(Failure) -> (
         plaintext: SymmetricKey, ciphertext: Data
     ) {
         let key = try usable(resolved)
@@ -108,7 +110,9 @@ public struct KMSKeyUse: Sendable {
 
     /// The plaintext of a data key that ``generateDataKey(under:encryptionContext:)`` made under the
     /// resolved key with exactly `encryptionContext`, from the material version the blob names.
-    public func decryptDataKey(_ ciphertext: Data, under resolved: ResolvedResource, encryptionContext: [String: String]) async throws(Failure)
+    public func decryptDataKey(
+        _ ciphertext: Data, under resolved: ResolvedResource, encryptionContext: [String: String]
+    ) async throws(Failure)
         -> SymmetricKey
     {
         let key = try usable(resolved)

@@ -150,7 +150,8 @@ public struct SecretsService: AWSService {
                 },
                 handler: untagResource
             ),
-            secretOperation("GetResourcePolicy", readOnly: true, SecretsAPI.GetResourcePolicyRequest.self, { $0.secretId }, handler: getResourcePolicy),
+            secretOperation(
+                "GetResourcePolicy", readOnly: true, SecretsAPI.GetResourcePolicyRequest.self, { $0.secretId }, handler: getResourcePolicy),
             ServiceOperation(
                 "PutResourcePolicy", action: "secretsmanager:PutResourcePolicy", readOnly: false,
                 input: SecretsAPI.PutResourcePolicyRequest.self,

@@ -32,16 +32,20 @@ public struct SecretsRepository: Sendable {
     /// Adds a version and moves the staging labels it takes (``StagingLabels``), in one transaction;
     /// answers the version as stored. A version of the same id already there is answered as it is,
     /// unchanged, for `same` to compare (AWS's idempotent `ClientRequestToken`).
-    public func addVersion(_ version: SecretVersionRecord, now: Date, change: (@Sendable (inout SecretRecord) -> Void)? = nil) async throws
+    public func addVersion(
+        _ version: SecretVersionRecord, now: Date, change: (@Sendable (inout SecretRecord) -> Void)? = nil
+    ) async throws
         -> SecretVersionRecord
     {
         try await database.write { db in
             guard var secret = try Self.secret(db, arn: version.secretARN), !secret.isGone(at: now) else { throw StoreError.notFound }
             let versions = try Self.versions(db, of: version.secretARN)
             if let existing = versions.first(where: { $0.versionID == version.versionID }) { return existing }
-            try Self.insert(db, SecretVersionRecord(
-                secretARN: version.secretARN, versionID: version.versionID, createdAt: version.createdAt, kmsKeyARN: version.kmsKeyARN,
-                encryptedDataKey: version.encryptedDataKey, sealedValue: version.sealedValue, isBinary: version.isBinary, stages: []))
+            try Self.insert(
+                db,
+                SecretVersionRecord(
+                    secretARN: version.secretARN, versionID: version.versionID, createdAt: version.createdAt, kmsKeyARN: version.kmsKeyARN,
+                    encryptedDataKey: version.encryptedDataKey, sealedValue: version.sealedValue, isBinary: version.isBinary, stages: []))
             let labelled = StagingLabels.attach(
                 version.stages, to: version.versionID, in: Dictionary(uniqueKeysWithValues: versions.map { ($0.versionID, $0.stages) }))
             for (versionID, stages) in labelled {
