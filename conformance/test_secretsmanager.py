@@ -98,6 +98,19 @@ def test_create_get_put_and_staging_labels(bulwark, sm, name):
     assert sm.get_secret_value(SecretId=name, VersionStage="blue")["SecretString"] == "three"
 
 
+def test_the_aws_managed_key_is_created_on_first_use(bulwark, sm, name):
+    sm.create_secret(Name=name, SecretString="v")
+    kms = bulwark.client("kms")
+    alias = next(alias for alias in kms.list_aliases()["Aliases"] if alias["AliasName"] == "alias/aws/secretsmanager")
+    metadata = kms.describe_key(KeyId="alias/aws/secretsmanager")["KeyMetadata"]
+    assert (metadata["KeyId"], metadata["KeyManager"], metadata["KeyState"]) == (alias["TargetKeyId"], "AWS", "Enabled")
+    assert metadata["Description"] == "Default key that protects my Secrets Manager data when no other key is defined"
+    # Its policy lets the account use it only through Secrets Manager: not directly.
+    code, _, _ = error_of(lambda: kms.encrypt(KeyId="alias/aws/secretsmanager", Plaintext=b"x"))
+    assert code == "AccessDeniedException"
+    assert "DefaultEncryptionKey" in sm.list_secret_version_ids(SecretId=name)["Versions"][0]["KmsKeyIds"]
+
+
 def test_binary_values_and_update(bulwark, sm, name):
     arn = sm.create_secret(Name=name, SecretBinary=b"\x00\x01\xff")["ARN"]
     value = sm.get_secret_value(SecretId=name)
@@ -223,6 +236,14 @@ def test_a_user_allowed_only_one_secret(bulwark, sm, name):
     assert (code, status) == ("AccessDeniedException", 400)
     assert "secretsmanager:GetSecretValue" in message
     assert error_of(lambda: reader.describe_secret(SecretId=f"{name}-db"))[0] == "AccessDeniedException"
+
+
+def test_tags_on_creation_need_tag_resource(bulwark, name):
+    _, client = _user(bulwark, f"{name}-creator", [{"Effect": "Allow", "Action": "secretsmanager:CreateSecret", "Resource": "*"}])
+    creator = client("secretsmanager")
+    assert error_of(lambda: creator.create_secret(Name=f"{name}-t", SecretString="v", Tags=[{"Key": "a", "Value": "1"}]))[0] == (
+        "AccessDeniedException")
+    assert creator.create_secret(Name=f"{name}-u", SecretString="v")["Name"] == f"{name}-u"
 
 
 def test_a_customer_key_needs_kms_decrypt_too(bulwark, sm, name):

@@ -51,9 +51,17 @@ public struct SecretsService: AWSService {
                     return keys.merging(Self.requestTags(input.tags)) { _, new in new }
                 },
                 furtherChecks: { input, resolution, context in
+                    // Tags given with a secret need secretsmanager:TagResource too (CreateSecret's API reference).
+                    var checks: [AuthorizationCheck] = []
+                    if let tags = input.tags, !tags.isEmpty, let secret = resolution["Name"] {
+                        checks.append(
+                            AuthorizationCheck(
+                                action: "secretsmanager:TagResource", resource: secret.arn,
+                                conditionKeys: Self.secretKeys(resolution).merging(Self.requestTags(tags)) { _, new in new }))
+                    }
                     // With a customer key, AWS asks kms:GenerateDataKey and kms:Decrypt on it for the caller.
-                    guard input.secretString != nil || input.secretBinary != nil, let key = resolution["KmsKeyId"], key.exists else { return [] }
-                    return Self.kmsChecks(["kms:GenerateDataKey", "kms:Decrypt"], key: key.arn, secretARN: nil, context)
+                    guard input.secretString != nil || input.secretBinary != nil, let key = resolution["KmsKeyId"], key.exists else { return checks }
+                    return checks + Self.kmsChecks(["kms:GenerateDataKey", "kms:Decrypt"], key: key.arn, secretARN: nil, context)
                 },
                 handler: createSecret
             ),
