@@ -190,8 +190,13 @@ def test_aliases(bulwark, kms):
     assert error_of(lambda: kms.create_alias(AliasName=f"alias/x-{first[:8]}", TargetKeyId=str(uuid.uuid4())))[0] == "NotFoundException"
 
 
-def test_aws_managed_aliases_are_not_listed_until_such_a_key_exists(kms):
-    assert not [alias for alias in kms.list_aliases()["Aliases"] if alias["AliasName"].startswith("alias/aws/")]
+def test_aws_managed_aliases_are_listed_only_with_their_key(kms):
+    # AWS managed keys exist once a service first uses them (Secrets Manager's, decision 0011); none
+    # is listed before that, and each listed one names its key, which AWS manages.
+    for alias in [alias for alias in kms.list_aliases()["Aliases"] if alias["AliasName"].startswith("alias/aws/")]:
+        assert alias["AliasName"] == "alias/aws/secretsmanager"
+        metadata = kms.describe_key(KeyId=alias["AliasName"])["KeyMetadata"]
+        assert (metadata["KeyId"], metadata["KeyManager"]) == (alias["TargetKeyId"], "AWS")
 
 
 @pytest.mark.parametrize("context", [None, {"purpose": "test", "app": "x"}])

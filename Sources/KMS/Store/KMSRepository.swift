@@ -13,21 +13,26 @@ public struct KMSRepository: Sendable {
         try await database.write { db in
             if !tags.isEmpty { try TagRepository.replace(db, resource: key.arn, tags: tags) }
             try Self.purgeDeleted(db, now: now)
-            try db.execute(
-                sql: """
-                    INSERT INTO kmsKey (id, accountID, region, description, keyUsage, keySpec, origin, keyManager, state, createdAt,
-                        deletionDate, pendingWindowInDays, policy, policyPrincipals, currentVersion)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    key.id, key.accountID, key.region, key.description, key.keyUsage, key.keySpec, key.origin, key.keyManager,
-                    key.state.rawValue, key.createdAt.timeIntervalSince1970, key.deletionDate?.timeIntervalSince1970,
-                    key.pendingWindowInDays, key.policy, Self.encode(key.policyPrincipals), key.currentVersion,
-                ])
-            try db.execute(
-                sql: "INSERT INTO kmsKeyMaterial (keyID, version, materialID, wrapped, createdAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [material.keyID, material.version, material.materialID, material.wrapped, material.createdAt.timeIntervalSince1970])
+            try Self.insert(db, key, material: material)
         }
+    }
+
+    /// Inserts a key and its first material within a transaction of the caller's.
+    static func insert(_ db: Database, _ key: KMSKeyRecord, material: KMSKeyMaterialRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO kmsKey (id, accountID, region, description, keyUsage, keySpec, origin, keyManager, state, createdAt,
+                    deletionDate, pendingWindowInDays, policy, policyPrincipals, currentVersion)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                key.id, key.accountID, key.region, key.description, key.keyUsage, key.keySpec, key.origin, key.keyManager,
+                key.state.rawValue, key.createdAt.timeIntervalSince1970, key.deletionDate?.timeIntervalSince1970,
+                key.pendingWindowInDays, key.policy, Self.encode(key.policyPrincipals), key.currentVersion,
+            ])
+        try db.execute(
+            sql: "INSERT INTO kmsKeyMaterial (keyID, version, materialID, wrapped, createdAt) VALUES (?, ?, ?, ?, ?)",
+            arguments: [material.keyID, material.version, material.materialID, material.wrapped, material.createdAt.timeIntervalSince1970])
     }
 
     /// Changes a key's state, deletion schedule or policy in one transaction; answers the key as
