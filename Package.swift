@@ -102,6 +102,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Secrets",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM", "KMS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CBulwarkSystem",
             cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
         ),
@@ -131,7 +140,7 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -217,6 +226,10 @@ let package = Package(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SecretsTests", dependencies: ["Secrets", "KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ExecutionTests",
             dependencies: [
                 "Execution", "Lambda", "Store",
@@ -228,7 +241,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "BulwarkServerTests", dependencies: ["BulwarkServer", "KMS", .product(name: "Crypto", package: "swift-crypto")],
+            name: "BulwarkServerTests", dependencies: ["BulwarkServer", "KMS", "Secrets", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

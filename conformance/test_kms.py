@@ -206,6 +206,15 @@ def test_aws_managed_aliases_are_not_listed_until_such_a_key_exists(fresh_bulwar
     assert kms.describe_key(KeyId=managed[0]["TargetKeyId"])["KeyMetadata"]["KeyManager"] == "AWS"
 
 
+def test_aws_managed_aliases_are_listed_only_with_their_key(kms):
+    # AWS managed keys exist once a service first uses them (Secrets Manager's, decision 0011; Lambda's, decision 0012); none
+    # is listed before that, and each listed one names its key, which AWS manages.
+    for alias in [alias for alias in kms.list_aliases()["Aliases"] if alias["AliasName"].startswith("alias/aws/")]:
+        assert alias["AliasName"] in ("alias/aws/secretsmanager", "alias/aws/lambda")
+        metadata = kms.describe_key(KeyId=alias["AliasName"])["KeyMetadata"]
+        assert (metadata["KeyId"], metadata["KeyManager"]) == (alias["TargetKeyId"], "AWS")
+
+
 @pytest.mark.parametrize("context", [None, {"purpose": "test", "app": "x"}])
 def test_encrypt_decrypt_round_trip(bulwark, kms, context):
     key_id = new_key(kms)

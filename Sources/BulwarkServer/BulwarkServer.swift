@@ -8,6 +8,7 @@ import KMS
 import Lambda
 import Logging
 import NIOPosix
+import Secrets
 import ServiceLifecycle
 import Store
 import Trail
@@ -44,7 +45,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets])
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
 
@@ -79,8 +80,9 @@ public enum BulwarkServer {
         let authorizationMessages = AuthorizationMessageSealer(key: try AuthorizationMessageKey.load(in: dataDirectory))
         let sts = STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
         let kms = KMSService(database: database, masterKey: masterKey, clock: clock)
+        let secrets = SecretsService(database: database, keys: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), clock: clock)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms], authorizationMessages: authorizationMessages, clock: clock,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets], authorizationMessages: authorizationMessages, clock: clock,
             logger: logger
         )
         invoker.connectPrivateEndpoint { request in

@@ -3,6 +3,7 @@ import BulwarkCore
 import Foundation
 import HTTPTypes
 import Logging
+import Secrets
 import Trail
 
 /// The audit stage: turns every call — allowed, denied, failed or unauthenticated — into one
@@ -84,7 +85,10 @@ struct AuditRecorder: Sendable {
 
     /// CloudTrail's type of a resource kind: `AWS::Lambda::Function`, `AWS::IAM::Role`, `AWS::KMS::Key`, ….
     static func resourceType(_ kind: ResourceKind) -> String {
-        let service = ["iam": "IAM", "kms": "KMS"][kind.service] ?? kind.service.prefix(1).uppercased() + kind.service.dropFirst()
+        // The KMS key of a secret's value is a KMS key, though Secrets Manager finds it.
+        if kind == .secretsManagerKMSKey { return "AWS::KMS::Key" }
+        let names = ["iam": "IAM", "kms": "KMS", "secretsmanager": "SecretsManager"]
+        let service = names[kind.service] ?? kind.service.prefix(1).uppercased() + kind.service.dropFirst()
         let type: String =
             switch kind.type {
             case "mfa": "MFADevice"

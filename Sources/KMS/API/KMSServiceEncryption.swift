@@ -134,37 +134,8 @@ public struct KMSServiceEncryption: ServiceEncryption {
         }
     }
 
-    /// The key policy of an AWS managed key, in AWS's layout: principals of the account may use it
-    /// only through the service (`kms:ViaService`), and the account may read its metadata.
+    /// The key policy of an AWS managed key: Secrets Manager's (``KMSKeyUse``), the same for every service.
     static func managedKeyPolicy(service: String, accountID: String, region: String) -> String {
-        """
-        {
-          "Version" : "2012-10-17",
-          "Id" : "auto-\(service)-2",
-          "Statement" : [ {
-            "Sid" : "Allow access through AWS \(service) for all principals in the account that are authorized to use it",
-            "Effect" : "Allow",
-            "Principal" : {
-              "AWS" : "*"
-            },
-            "Action" : [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey" ],
-            "Resource" : "*",
-            "Condition" : {
-              "StringEquals" : {
-                "kms:CallerAccount" : "\(accountID)",
-                "kms:ViaService" : "\(service).\(region).amazonaws.com"
-              }
-            }
-          }, {
-            "Sid" : "Allow direct access to key metadata to the account",
-            "Effect" : "Allow",
-            "Principal" : {
-              "AWS" : "arn:aws:iam::\(accountID):root"
-            },
-            "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*" ],
-            "Resource" : "*"
-          } ]
-        }
-        """
+        KMSKeyUse.managedKeyPolicy(service: service, accountID: accountID, region: region)
     }
 }

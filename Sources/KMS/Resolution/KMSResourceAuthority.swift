@@ -46,7 +46,7 @@ struct KMSResourceAuthority: ResourceAuthority {
         }
     }
 
-    private static func resolveKey(
+    static func resolveKey(
         _ reference: ResourceReference, _ key: KeyReference, now: Date, context: CallContext, _ db: Database
     ) throws -> ResolvedResource {
         let absent = ResolvedResource.absent(reference, arn: key.typedARN, accountID: key.accountID)

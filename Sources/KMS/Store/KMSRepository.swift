@@ -17,7 +17,7 @@ public struct KMSRepository: Sendable {
         }
     }
 
-    /// Inserts a key and its first material.
+    /// Inserts a key and its first material within a transaction of the caller's.
     static func insert(_ db: Database, _ key: KMSKeyRecord, material: KMSKeyMaterialRecord) throws {
         try db.execute(
             sql: """

@@ -1,5 +1,6 @@
 """A python3.x handler that calls Bulwark with the SDK the runtime provides, as a function in AWS would:
-no endpoint, credentials or region in its code. The event names the calls ({"calls": ["identity", ...]}).
+no endpoint, credentials or region in its code. The event names the calls ({"calls": ["identity", ...]});
+"secret:<id>" reads that secret's value from Secrets Manager.
 """
 
 import os
@@ -23,9 +24,15 @@ CALLS = {
 }
 
 
+def _call(name):
+    if name.startswith("secret:"):
+        return lambda: boto3.client("secretsmanager").get_secret_value(SecretId=name[len("secret:"):])["SecretString"]
+    return CALLS[name]
+
+
 def handler(event, context):
     return {
-        "calls": {name: _outcome(CALLS[name]) for name in event.get("calls", [])},
+        "calls": {name: _outcome(_call(name)) for name in event.get("calls", [])},
         "key_id": os.environ.get("AWS_ACCESS_KEY_ID", ""),
         "has_session_token": bool(os.environ.get("AWS_SESSION_TOKEN")),
         "endpoint": os.environ.get("AWS_ENDPOINT_URL", ""),

@@ -2,10 +2,8 @@ import BulwarkCore
 import Foundation
 import Testing
 
-@testable import AWSWire
-
-/// `ShapeCoding.encode` builds documents directly; they must be the documents that `JSONEncoder`
-/// followed by a parse of its text gives, which the codecs were written against.
+/// `JSONValueEncoder` builds documents directly; they must be the documents that `JSONEncoder`
+/// followed by a parse of its text gives, which the codecs and the trail were written against.
 @Suite("Shapes encoded into documents")
 struct JSONValueEncoderTests {
     struct Inner: Codable, Equatable {
@@ -56,15 +54,38 @@ struct JSONValueEncoderTests {
         ),
     ]
 
+    func encode(_ value: some Encodable) throws -> JSONValue { try JSONValueEncoder.encode(value) }
+
     @Test(arguments: samples)
     func sameDocumentAsTheTextRoundTrip(shape: Shape) throws {
-        #expect(ShapeCoding.encode(shape) == (try Self.viaText(shape)))
+        #expect(try encode(shape) == (try Self.viaText(shape)))
     }
 
     @Test func topLevelValuesAndCollections() throws {
-        #expect(ShapeCoding.encode([1, 2]) == (try Self.viaText([1, 2])))
-        #expect(ShapeCoding.encode(["a": 1.5]) == (try Self.viaText(["a": 1.5])))
-        #expect(ShapeCoding.encode("text") == (try Self.viaText("text")))
-        #expect(ShapeCoding.encode(Optional<Int>.none) == (try Self.viaText(Optional<Int>.none)))
+        #expect(try encode([1, 2]) == (try Self.viaText([1, 2])))
+        #expect(try encode(["a": 1.5]) == (try Self.viaText(["a": 1.5])))
+        #expect(try encode("text") == (try Self.viaText("text")))
+        #expect(try encode(Optional<Int>.none) == (try Self.viaText(Optional<Int>.none)))
+    }
+
+    /// What the trail writes: strings, booleans and documents, in the bytes `JSONEncoder` wrote.
+    struct Record: Encodable {
+        var name: String
+        var flag: Bool
+        var absent: String?
+        var parameters: JSONValue
+    }
+
+    @Test func textIsJSONEncodersWithSortedKeys() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let documents: [JSONValue] = [
+            .null, ["FunctionName": "f", "MemorySize": 128, "Ratio": .double(0.25), "Tags": ["a/b": "c\"d"], "List": [1, "x", .null]],
+            .array([]), .object([:]), .double(1e-7),
+        ]
+        for document in documents {
+            let record = Record(name: "é/\u{1}", flag: true, absent: nil, parameters: document)
+            #expect(try encode(record).serializedBytes() == Array(encoder.encode(record)))
+        }
     }
 }

@@ -1,12 +1,11 @@
-import BulwarkCore
 import Foundation
 
-/// Encodes a generated shape straight into a ``JSONValue``, as ``ShapeCoding`` documents hold them:
-/// the same document that `JSONEncoder` (dates as seconds since 1970, blobs as base64) followed by
-/// ``JSONValue/parse(_:)`` gives, without writing and reading the text in between (issue #10).
-/// A number that is a whole value that fits 64 bits is an `.int`, as the text round trip made it.
-enum JSONValueEncoder {
-    static func encode(_ value: some Encodable) throws -> JSONValue {
+/// Encodes a value straight into a ``JSONValue``: the same document that `JSONEncoder` (dates as
+/// seconds since 1970, blobs as base64) followed by ``JSONValue/parse(_:)`` gives, without writing
+/// and reading the text in between (issue #10). A number that is a whole value that fits 64 bits is
+/// an `.int`, as the text round trip made it.
+public enum JSONValueEncoder {
+    public static func encode(_ value: some Encodable) throws -> JSONValue {
         let root = Node()
         try encode(value, into: root, codingPath: [])
         return root.resolved()
