@@ -129,8 +129,12 @@ def load(target: Target, *, method: str, path: str, service: str | None, connect
     else:
         command += ["--body-size", str(body_size)]
     if service and target.key:
-        command += ["--service", service, "--region", REGION, "--access-key", target.key[0], "--secret-key", target.key[1]]
-    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        command += ["--service", service, "--region", REGION]
+        # The key travels in the environment, which only this user can read, not in the arguments.
+        env = {**os.environ, "AWS_ACCESS_KEY_ID": target.key[0], "AWS_SECRET_ACCESS_KEY": target.key[1]}
+    else:
+        env = None
+    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout)
     failures = {status: count for status, count in result["statuses"].items() if not status.startswith("2")}
     if failures:
         raise RuntimeError(f"{method} {path} answered {failures}: the benchmark would measure errors")

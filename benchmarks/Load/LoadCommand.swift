@@ -25,9 +25,11 @@ struct LoadCommand: AsyncParsableCommand {
         @Option var contentType: String = "application/json"
         @Option(help: "Signing name (lambda, iam, sts); omit to send unsigned requests (the echo baseline).") var service: String?
         @Option var region: String = "us-east-1"
-        @Option var accessKey: String = ""
-        @Option var secretKey: String = ""
-        @Option var sessionToken: String?
+        /// The key signs with `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` from the
+        /// environment, never from arguments, which every user of the machine can read.
+        var accessKey: String { ProcessInfo.processInfo.environment["AWS_ACCESS_KEY_ID"] ?? "" }
+        var secretKey: String { ProcessInfo.processInfo.environment["AWS_SECRET_ACCESS_KEY"] ?? "" }
+        var sessionToken: String? { ProcessInfo.processInfo.environment["AWS_SESSION_TOKEN"] }
         @Option var connections: Int = 1
         @Option(help: "Seconds measured.") var duration: Double = 5
         @Option(help: "Seconds sent before measuring.") var warmup: Double = 1

@@ -56,6 +56,15 @@ extension JSONValue {
         }
     }
 
+    /// `text` as a JSON string literal, quotes included, escaped as ``serializedBytes()`` escapes it:
+    /// for JSON written by hand where members keep an order of their own.
+    public static func quoted(_ text: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 2)
+        writeString(text, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// `100` for 100.0, `1e+20`, `0.1`: the shortest text that reads back as the same double.
     static func numberText(_ value: Double) -> String {
         guard value.isFinite else { return "null" }

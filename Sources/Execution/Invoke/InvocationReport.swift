@@ -101,12 +101,11 @@ struct InvocationReport {
 
     /// `{"errorType":…,"errorMessage":…}` in AWS's key order.
     static func errorPayload(type: String, message: String, messageFirst: Bool = false) -> Data {
-        let escapedType = JSONText.escape(type)
-        let escapedMessage = JSONText.escape(message)
+        let (quotedType, quotedMessage) = (JSONValue.quoted(type), JSONValue.quoted(message))
         let text =
             messageFirst
-            ? #"{"errorMessage":"\#(escapedMessage)","errorType":"\#(escapedType)"}"#
-            : #"{"errorType":"\#(escapedType)","errorMessage":"\#(escapedMessage)"}"#
+            ? #"{"errorMessage":\#(quotedMessage),"errorType":\#(quotedType)}"#
+            : #"{"errorType":\#(quotedType),"errorMessage":\#(quotedMessage)}"#
         return Data(text.utf8)
     }
 

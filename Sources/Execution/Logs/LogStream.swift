@@ -95,9 +95,10 @@ final class LogStream: Sendable {
         }
         guard state.descriptor >= 0 else { return }
         let message = String(decoding: line.last == 0x0A ? line.dropLast() : line[...], as: UTF8.self)
-        let timestamp = Int64(Date().timeIntervalSince1970 * 1000)
-        let event = #"{"message":"\#(JSONText.escape(message))","timestamp":\#(timestamp)}"# + "\n"
-        _ = Array(event.utf8).withUnsafeBytes { FileDescriptorIO.writeAll(state.descriptor, $0) }
+        let event: JSONValue = ["timestamp": .int(Int64(Date().timeIntervalSince1970 * 1000)), "message": .string(message)]
+        var bytes = event.serializedBytes()
+        bytes.append(0x0A)
+        _ = bytes.withUnsafeBytes { FileDescriptorIO.writeAll(state.descriptor, $0) }
     }
 }
 

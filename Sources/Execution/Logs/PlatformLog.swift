@@ -83,7 +83,7 @@ struct PlatformLog {
 
         func write(to text: inout String) {
             switch self {
-            case .string(let value): text += "\"\(JSONText.escape(value))\""
+            case .string(let value): text += JSONValue.quoted(value)
             case .integer(let value): text += String(value)
             case .milliseconds(let value): text += String((value * 1000).rounded() / 1000)
             case .object(let members):

@@ -1,3 +1,5 @@
+import BulwarkCore
+
 /// The JSON of an ``AuthorizationMessage``, written with its keys in AWS's order (Foundation's encoder
 /// does not keep an order on Linux).
 extension AuthorizationMessage {
@@ -42,21 +44,7 @@ extension AuthorizationMessage {
         }
 
         private static func quote(_ text: String, into output: inout String) {
-            output += "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": output += "\\\""
-                case "\\": output += "\\\\"
-                case "\n": output += "\\n"
-                case "\r": output += "\\r"
-                case "\t": output += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: output.unicodeScalars.append(scalar)
-                }
-            }
-            output += "\""
+            output += JSONValue.quoted(text)
         }
     }
 
