@@ -52,6 +52,7 @@ public enum BulwarkServer {
         try await bootstrap(configuration, database: database, dataDirectory: dataDirectory, clock: clock, onEvent: onEvent)
 
         let execution = configuration.execution
+        let ownStaging = execution.stagingDirectory == nil
         let host = ExecutionHost(
             .init(
                 stagingDirectory: try stagingDirectory(execution, dataDirectory: dataDirectory),
@@ -65,6 +66,10 @@ public enum BulwarkServer {
             ),
             logger: logger
         )
+        // Every environment has shut down by the time `run` returns (ExecutionService); what was
+        // staged for them goes too, so that no server leaves its copies of the runtimes behind.
+        defer { host.releaseStaging(removingDirectory: ownStaging, logger: logger) }
+        if ownStaging { host.reclaimAbandonedStaging(namePrefix: ExecutionSettings.defaultStagingPrefix, logger: logger) }
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -151,12 +156,16 @@ public enum BulwarkServer {
     /// must be a real directory owned by this user (a planted directory or link is refused).
     static func stagingDirectory(_ execution: ExecutionSettings, dataDirectory: URL) throws -> URL {
         let directory = execution.stagingDirectory ?? ExecutionSettings.defaultStagingDirectory(for: dataDirectory)
+        try claimStaging(directory, dataDirectory: dataDirectory)
+        return directory
+    }
+
+    static func claimStaging(_ directory: URL, dataDirectory: URL?) throws {
         do {
-            try ExecutionHost.claimStagingDirectory(directory)
+            try ExecutionHost.claimStagingDirectory(directory, dataDirectory: dataDirectory)
         } catch {
             throw StartupError(description: "\(error)")
         }
-        return directory
     }
 
     /// The key that wraps KMS keys' material: the operator's (`BULWARK_MASTER_KEY_FILE`) or the data

@@ -1,5 +1,6 @@
 import Execution
 import Foundation
+import Glibc
 import Logging
 
 extension BulwarkServer {
@@ -10,10 +11,17 @@ extension BulwarkServer {
     }
 
     /// Probes the host as `bulwark serve` would: sandbox tools, control groups, seccomp, runtimes.
+    ///
+    /// It stages in a directory of its own beside the one `serve` uses — never in that one, which a
+    /// running server may be using — and removes it afterwards.
     public static func diagnose(dataDirectory: URL, execution: ExecutionSettings, logger: Logger) throws -> Diagnosis {
+        let serverStaging = execution.stagingDirectory ?? ExecutionSettings.defaultStagingDirectory(for: dataDirectory.standardizedFileURL)
+        let staging = serverStaging.deletingLastPathComponent()
+            .appendingPathComponent("\(ExecutionSettings.defaultStagingPrefix)doctor-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try claimStaging(staging, dataDirectory: nil)
         let host = ExecutionHost(
             .init(
-                stagingDirectory: try stagingDirectory(execution, dataDirectory: dataDirectory.standardizedFileURL),
+                stagingDirectory: staging,
                 initExecutable: siblingExecutable("bulwark-init"),
                 runtimes: .init(
                     interpreters: execution.interpreters,
@@ -24,6 +32,7 @@ extension BulwarkServer {
             ),
             logger: logger
         )
+        defer { host.releaseStaging(removingDirectory: true, logger: logger) }
         var lines = host.report()
         lines.append("")
         if let blocker = host.blocker {

@@ -40,7 +40,11 @@ public struct ExecutionSettings: Sendable {
     /// directories never share sandboxes.
     static func defaultStagingDirectory(for dataDirectory: URL) -> URL {
         let digest = SHA256.hash(data: Data(dataDirectory.path.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
-        let temporary = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        return URL(fileURLWithPath: temporary).appendingPathComponent("bulwark-sandbox-\(geteuid())-\(digest)")
+        return temporaryDirectory.appendingPathComponent(defaultStagingPrefix + digest)
     }
+
+    /// The start of the names of this user's default staging directories.
+    static var defaultStagingPrefix: String { "bulwark-sandbox-\(geteuid())-" }
+
+    static var temporaryDirectory: URL { URL(fileURLWithPath: ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") }
 }

@@ -112,21 +112,6 @@ public final class ExecutionHost: Sendable {
         for warning in warnings { logger.warning("\(warning)") }
     }
 
-    /// Creates the staging directory, or accepts an existing one only if it is a real directory owned
-    /// by this user (a directory or link planted in /tmp is refused). It is left open to this user
-    /// only; the sandboxes' group is let in once it is laid out.
-    public static func claimStagingDirectory(_ directory: URL) throws {
-        if mkdir(directory.path, 0o700) != 0 && errno != EEXIST {
-            throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
-        }
-        guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid() else {
-            throw SandboxError.unavailable("the sandbox directory \(directory.path) is not a directory owned by this user; refusing to use it")
-        }
-        guard chmod(directory.path, 0o700) == 0 else {
-            throw SandboxError.unavailable("cannot restrict the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
-        }
-    }
-
     /// One line per control, for `bulwark doctor`.
     public func report() -> [String] {
         var lines: [String] = []

@@ -50,7 +50,7 @@ final class RunningFunction {
         try manager.createDirectory(at: root, withIntermediateDirectories: true)
         let noRuntimeClients = root.appendingPathComponent("runtimes")
         try manager.createDirectory(at: noRuntimeClients, withIntermediateDirectories: true)
-        try ExecutionHost.claimStagingDirectory(staging)
+        try ExecutionHost.claimStagingDirectory(staging, dataDirectory: root)
         let host = ExecutionHost(
             .init(
                 stagingDirectory: staging, initExecutable: URL(fileURLWithPath: InitSandbox.binary),

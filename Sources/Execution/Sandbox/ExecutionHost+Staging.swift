@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+import Logging
+
+/// The life of a staging directory: claimed when a server starts, removed when it stops, and
+/// reclaimed by a later server when its server was killed and nothing can use it any more.
+extension ExecutionHost {
+    /// Creates the staging directory, or accepts an existing one only if it is a real directory owned
+    /// by this user (a directory or link planted in /tmp is refused), and records this process and
+    /// the server's data directory (nil for a one-off staging) as its owner (``StagingOwner``). It is
+    /// left open to this user only; the sandboxes' group is let in once it is laid out.
+    public static func claimStagingDirectory(_ directory: URL, dataDirectory: URL?) throws {
+        if mkdir(directory.path, 0o700) != 0 && errno != EEXIST {
+            throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
+        }
+        guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid() else {
+            throw SandboxError.unavailable("the sandbox directory \(directory.path) is not a directory owned by this user; refusing to use it")
+        }
+        guard chmod(directory.path, 0o700) == 0 else {
+            throw SandboxError.unavailable("cannot restrict the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
+        }
+        try StagingOwner(processID: getpid(), dataDirectory: dataDirectory?.standardizedFileURL.path).record(in: directory)
+    }
+
+    /// Removes what this host staged — once every environment has shut down — and the staging
+    /// directory itself when `removingDirectory` (when it is the server's own rather than the operator's).
+    public func releaseStaging(removingDirectory: Bool, logger: Logger) {
+        let manager = FileManager.default
+        let entries = (try? manager.contentsOfDirectory(atPath: staging.path)) ?? []
+        for entry in entries where Self.stagedEntries.contains(entry) {
+            do {
+                try manager.removeItem(at: staging.appendingPathComponent(entry))
+            } catch {
+                logger.warning("cannot remove a staged directory", metadata: ["path": "\(staging.path)/\(entry)", "error": "\(error)"])
+            }
+        }
+        controlGroups?.removeEmptyGroups(prefix: Self.groupPrefix(staging))
+        if removingDirectory && rmdir(staging.path) != 0 && errno != ENOENT {
+            logger.warning(
+                "cannot remove the sandbox directory", metadata: ["path": "\(staging.path)", "error": "\(String(cString: strerror(errno)))"])
+        }
+    }
+
+    /// Removes the staging directories beside this host's whose names start with `namePrefix` and
+    /// whose owner is gone (``StagingOwner/isAbandoned``): what killed servers over since-deleted data
+    /// directories left. Only real directories of this user with an owner record are considered.
+    /// - Returns: the paths removed.
+    @discardableResult
+    public func reclaimAbandonedStaging(namePrefix: String, logger: Logger) -> [String] {
+        let parent = staging.deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        var reclaimed: [String] = []
+        for name in names where name.hasPrefix(namePrefix) && name != staging.lastPathComponent {
+            let directory = parent.appendingPathComponent(name)
+            guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid(),
+                let owner = StagingOwner(recordedIn: directory), owner.isAbandoned
+            else { continue }
+            do {
+                try FileManager.default.removeItem(at: directory)
+                controlGroups?.removeEmptyGroups(prefix: Self.groupPrefix(directory))
+                reclaimed.append(directory.path)
+            } catch {
+                logger.warning("cannot reclaim an abandoned sandbox directory", metadata: ["path": "\(directory.path)", "error": "\(error)"])
+            }
+        }
+        if !reclaimed.isEmpty { logger.notice("reclaimed sandbox directories of servers that are gone", metadata: ["paths": "\(reclaimed)"]) }
+        return reclaimed
+    }
+
+    /// What ``prepareStaging`` and the environments put in a staging directory.
+    static let stagedEntries: Set<String> = ["bin", "runtimes", "etc", "code", "env", "lang", "locale", StagingOwner.fileName]
+}

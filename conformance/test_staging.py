@@ -1,0 +1,116 @@
+"""What a server stages for its sandboxes under $TMPDIR (the runtime clients, copies of interpreters, extracted code)
+is its own and goes with it: removed when the server stops, reused when it starts again over the same data
+directory, and reclaimed by the next server once the data directory of a killed one is gone. `bulwark doctor`
+stages in a directory of its own and removes it. Nothing of another user's or of a live process's is touched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import BULWARK_BIN, RUNTIMES_DIR
+from support.lam import create_function
+
+PREFIX = f"bulwark-sandbox-{os.geteuid()}-"
+
+
+@pytest.fixture
+def tmpdir_root():
+    """A $TMPDIR of the test's own, traversable by the sandbox users as /tmp is."""
+    root = Path(tempfile.mkdtemp(prefix="bw-tmp-", dir="/tmp"))
+    root.chmod(0o711)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def staged(root: Path) -> list[str]:
+    return sorted(entry.name for entry in root.iterdir() if entry.name.startswith(PREFIX))
+
+
+def run_a_function(server, name: str) -> None:
+    client = server.client("lambda")
+    create_function(client, server.account_id, name)
+    answer = client.invoke(FunctionName=name, Payload=b"{}")
+    assert "FunctionError" not in answer, answer["Payload"].read()
+
+
+def plant_owner(directory: Path, pid: int, data_dir: str) -> None:
+    directory.mkdir(mode=0o700)
+    (directory / "owner").write_text(f"{pid}\n{data_dir}\n")
+    (directory / "env").mkdir()
+
+
+def test_a_stopped_server_leaves_nothing_in_tmp(fresh_bulwark, tmpdir_root):
+    server = fresh_bulwark(env={"TMPDIR": str(tmpdir_root)}).start()
+    run_a_function(server, "staged")
+    [staging] = staged(tmpdir_root)
+    owner = (tmpdir_root / staging / "owner").read_text()
+    assert owner == f"{server.process.pid}\n{server.data_dir}\n"
+    assert (tmpdir_root / staging / "code").is_dir() and any((tmpdir_root / staging / "env").iterdir())
+
+    server.stop()
+
+    assert server.process.returncode == 0, "".join(server.output[-20:])
+    assert list(tmpdir_root.iterdir()) == []
+
+
+def test_a_killed_servers_staging_is_reused_then_reclaimed_once_its_data_directory_is_gone(fresh_bulwark, tmpdir_root,
+                                                                                            tmp_path):
+    env = {"TMPDIR": str(tmpdir_root)}
+    killed = fresh_bulwark(env=env, data_dir=tmp_path / "killed").start()
+    run_a_function(killed, "killed")
+    killed.kill9()
+    [left] = staged(tmpdir_root)
+
+    # The same data directory again: the same staging directory, nothing more.
+    killed.start()
+    assert staged(tmpdir_root) == [left]
+    killed.kill9()
+    shutil.rmtree(killed.data_dir)
+
+    # Not reclaimed: another user's name pattern, a directory without an owner record, one whose process
+    # lives (this test's), and a link to a directory.
+    unowned = tmpdir_root / f"{PREFIX}unowned"
+    unowned.mkdir(mode=0o700)
+    live = tmpdir_root / f"{PREFIX}live"
+    plant_owner(live, os.getpid(), str(tmp_path / "no-such-data"))
+    target = tmpdir_root / "link-target"
+    plant_owner(target, 2 ** 22 + 1, str(tmp_path / "no-such-data"))
+    (tmpdir_root / f"{PREFIX}link").symlink_to(target)
+    other_user = tmpdir_root / f"bulwark-sandbox-{os.geteuid() + 1}-other"
+    plant_owner(other_user, 2 ** 22 + 1, str(tmp_path / "no-such-data"))
+    # Reclaimed: a one-off staging (a killed `bulwark doctor`) whose process has ended.
+    doctor = tmpdir_root / f"{PREFIX}doctor-1-2"
+    plant_owner(doctor, 2 ** 22 + 1, "")
+
+    survivor = fresh_bulwark(env=env, data_dir=tmp_path / "survivor").start()
+
+    remaining = staged(tmpdir_root)
+    assert left not in remaining and doctor.name not in remaining
+    assert {unowned.name, live.name, f"{PREFIX}link"} <= set(remaining)
+    assert (target / "owner").exists() and other_user.is_dir()
+    assert "reclaimed sandbox directories of servers that are gone" in "".join(survivor.output)
+    survivor.stop()
+    assert sorted(staged(tmpdir_root)) == sorted([unowned.name, live.name, f"{PREFIX}link"])
+
+
+def test_doctor_stages_apart_from_the_server_and_removes_what_it_staged(fresh_bulwark, tmpdir_root):
+    server = fresh_bulwark(env={"TMPDIR": str(tmpdir_root)}).start()
+    run_a_function(server, "in-use")
+    [serving] = staged(tmpdir_root)
+    before = sorted(path.name for path in (tmpdir_root / serving / "env").iterdir())
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BULWARK_"))} | {"TMPDIR": str(tmpdir_root)}
+    doctor = subprocess.run([BULWARK_BIN, "doctor", "--data-dir", str(server.data_dir), "--runtimes-dir", RUNTIMES_DIR],
+                            capture_output=True, text=True, timeout=120, env=env)
+
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert staged(tmpdir_root) == [serving]
+    assert sorted(path.name for path in (tmpdir_root / serving / "env").iterdir()) == before
+    answer = server.client("lambda").invoke(FunctionName="in-use", Payload=b"{}")
+    assert "FunctionError" not in answer
