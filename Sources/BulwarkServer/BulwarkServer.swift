@@ -69,7 +69,6 @@ public enum BulwarkServer {
         // Every environment has shut down by the time `run` returns (ExecutionService); what was
         // staged for them goes too, so that no server leaves its copies of the runtimes behind.
         defer { host.releaseStaging(removingDirectory: ownStaging, logger: logger) }
-        if ownStaging { host.reclaimAbandonedStaging(namePrefix: ExecutionSettings.defaultStagingPrefix, logger: logger) }
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -113,6 +112,8 @@ public enum BulwarkServer {
                 onEvent(.listening(endpoint: "\(scheme)://\(shownHost):\(port)", caBundle: tls?.caBundle))
             }
         )
+        // Once nothing can refuse to start any more: what killed servers left goes in the background.
+        if ownStaging { host.reclaimAbandonedStaging(namePrefix: ExecutionSettings.defaultStagingPrefix, logger: logger) }
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: [

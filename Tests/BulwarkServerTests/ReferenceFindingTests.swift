@@ -234,6 +234,27 @@ struct ReferenceFindingTests {
         let reads = stage.bench.database.readTransactionCount - before
         #expect(response.status == 200, "\(Self.body(response))")
         #expect(reads <= 2, "GetFunction made \(reads) read transactions")
+
+        // Nothing changed since: the key, its policies and the function are known without a read.
+        let again = stage.bench.database.readTransactionCount
+        #expect((await stage.send(get, signedWith: keys)).status == 200)
+        #expect(stage.bench.database.readTransactionCount == again)
+    }
+
+    @Test func aPolicyTakenAwayDeniesTheVeryNextRequest() async throws {
+        let stage = try await SignedStage.make()
+        try await Self.createFunction("hello", in: stage)
+        let user = try await stage.bench.user()
+        try await stage.bench.grant(WalkPolicy.allowing(["lambda:GetFunction"]), to: user)
+        let keys = try await stage.keys(of: user)
+        let get = Call(service: .lambda, operation: "GetFunction", method: .get, target: "/2015-03-31/functions/hello", body: "")
+        #expect((await stage.send(get, signedWith: keys)).status == 200)
+        #expect((await stage.send(get, signedWith: keys)).status == 200)
+
+        try await stage.bench.grant(WalkPolicy.allowing(["lambda:ListFunctions"]), to: user)
+
+        let denied = await stage.send(get, signedWith: keys)
+        #expect(denied.status == 403, "\(Self.body(denied))")
     }
 
     // MARK: GetAccessKeyLastUsed

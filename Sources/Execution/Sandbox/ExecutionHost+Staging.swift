@@ -41,30 +41,43 @@ extension ExecutionHost {
         }
     }
 
-    /// Removes the staging directories beside this host's whose names start with `namePrefix` and
+    /// Reclaims the staging directories beside this host's whose names start with `namePrefix` and
     /// whose owner is gone (``StagingOwner/isAbandoned``): what killed servers over since-deleted data
     /// directories left. Only real directories of this user with an owner record are considered.
-    /// - Returns: the paths removed.
+    ///
+    /// Each is first renamed — atomically, so that of servers starting together only one takes it —
+    /// under the same prefix (its owner record still says it is abandoned, should the removal be cut
+    /// short), then removed on a thread of its own: starting does not wait for it.
+    /// - Returns: the paths taken for removal.
     @discardableResult
     public func reclaimAbandonedStaging(namePrefix: String, logger: Logger) -> [String] {
         let parent = staging.deletingLastPathComponent()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-        var reclaimed: [String] = []
+        var taken: [(original: String, directory: URL)] = []
         for name in names where name.hasPrefix(namePrefix) && name != staging.lastPathComponent {
             let directory = parent.appendingPathComponent(name)
             guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid(),
                 let owner = StagingOwner(recordedIn: directory), owner.isAbandoned
             else { continue }
-            do {
-                try FileManager.default.removeItem(at: directory)
-                controlGroups?.removeEmptyGroups(prefix: Self.groupPrefix(directory))
-                reclaimed.append(directory.path)
-            } catch {
-                logger.warning("cannot reclaim an abandoned sandbox directory", metadata: ["path": "\(directory.path)", "error": "\(error)"])
+            let reclaiming = parent.appendingPathComponent("\(namePrefix)reclaimed-\(UUID().uuidString.prefix(8))")
+            guard rename(directory.path, reclaiming.path) == 0 else { continue }
+            taken.append((directory.path, reclaiming))
+        }
+        guard !taken.isEmpty else { return [] }
+        let removals = taken
+        let controlGroups = self.controlGroups
+        logger.notice("reclaiming sandbox directories of servers that are gone", metadata: ["paths": "\(taken.map(\.original))"])
+        Thread.detachNewThread {
+            for (original, directory) in removals {
+                do {
+                    try FileManager.default.removeItem(at: directory)
+                } catch {
+                    logger.warning("cannot remove an abandoned sandbox directory", metadata: ["path": "\(directory.path)", "error": "\(error)"])
+                }
+                controlGroups?.removeEmptyGroups(prefix: Self.groupPrefix(URL(fileURLWithPath: original)))
             }
         }
-        if !reclaimed.isEmpty { logger.notice("reclaimed sandbox directories of servers that are gone", metadata: ["paths": "\(reclaimed)"]) }
-        return reclaimed
+        return taken.map(\.original)
     }
 
     /// What ``prepareStaging`` and the environments put in a staging directory.

@@ -20,18 +20,37 @@ public struct KeyOwner: Sendable {
 /// The key, its owner and the owner's policies are read in one transaction. Temporary credentials
 /// find their role or user by its unique id, so that they die with it: a role deleted and created
 /// again under the same name is another role.
+///
+/// A key found is kept until the next write to the store (``StoreReadCache``): deactivating or
+/// deleting a key, changing a policy, deleting a role take effect with the request after them. Only
+/// the expiry of temporary credentials depends on time; it is checked on every request.
 public struct AccessKeyLookup: SigV4CredentialLookup {
+    private struct Presented: Hashable, Sendable {
+        let accessKeyID: String
+        let sessionToken: String?
+    }
+
     private let database: BulwarkDatabase
     private let clock: WallClock
+    private let found: StoreReadCache<Presented, SigV4SecretLookup<KeyOwner>>
 
     public init(database: BulwarkDatabase, clock: WallClock) {
         self.database = database
         self.clock = clock
+        found = StoreReadCache(database: database)
     }
 
     public func secret(forAccessKeyID accessKeyID: String, sessionToken: String?) async throws -> SigV4SecretLookup<KeyOwner> {
         let now = clock.now()
-        return try await database.read { db in try Self.find(db, accessKeyID: accessKeyID, sessionToken: sessionToken, now: now) }
+        let lookup = try await found.value(
+            for: Presented(accessKeyID: accessKeyID, sessionToken: sessionToken),
+            keeping: { if case .found = $0 { true } else { false } },
+            read: { try await database.read { db in try Self.find(db, accessKeyID: accessKeyID, sessionToken: sessionToken, now: now) } }
+        )
+        if case .found(_, let owner) = lookup, let expiresAt = owner.principal.session?.expiresAt, expiresAt <= now {
+            return .expiredSessionToken
+        }
+        return lookup
     }
 
     private static func find(_ db: Database, accessKeyID: String, sessionToken: String?, now: Date) throws -> SigV4SecretLookup<KeyOwner> {

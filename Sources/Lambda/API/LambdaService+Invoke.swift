@@ -3,6 +3,12 @@ import BulwarkCore
 import Foundation
 import Store
 
+/// An account's region: the scope of Lambda's concurrency limits.
+struct RegionKey: Hashable, Sendable {
+    let accountID: String
+    let region: String
+}
+
 extension LambdaService {
     /// Lambda's payload limits: 6 MB synchronous, 256 KB for `Event`.
     static let syncPayloadLimit = 6_291_456
@@ -94,7 +100,10 @@ extension LambdaService {
 
     /// The account's concurrency left to functions without a reservation.
     func unreservedLimit(accountID: String, region: String) async throws -> Int {
-        settings.accountConcurrency - (try await database.invocations.totalReservedConcurrency(accountID: accountID, region: region))
+        let reserved = try await reservedTotals.value(for: RegionKey(accountID: accountID, region: region)) {
+            try await database.invocations.totalReservedConcurrency(accountID: accountID, region: region)
+        }
+        return settings.accountConcurrency - reserved
     }
 
     /// The request to run a queued `Event` invocation now, or nil when its function is gone.

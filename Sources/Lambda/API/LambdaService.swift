@@ -30,6 +30,10 @@ public struct LambdaService: AWSService {
     let encryption: any ServiceEncryption
     /// Moves created and changed functions from `Pending` / `InProgress` on; the server runs it.
     public let preparer: FunctionPreparer
+    /// Function versions as the resolve stage last read them, until the next write.
+    let resolvedVersions: StoreReadCache<LambdaResourceAuthority.VersionKey, LambdaResourceAuthority.StoredVersion?>
+    /// Each account region's sum of reservations, until the next write (every invocation needs it).
+    let reservedTotals: StoreReadCache<RegionKey, Int>
 
     public init(
         database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, encryption: any ServiceEncryption, clock: WallClock = .system,
@@ -48,6 +52,8 @@ public struct LambdaService: AWSService {
         self.settings = settings
         self.executionRoles = ServiceRoleSessions(database: database, clock: clock)
         self.preparer = FunctionPreparer(database: database, code: code, invoker: invoker)
+        self.resolvedVersions = StoreReadCache(database: database)
+        self.reservedTotals = StoreReadCache(database: database, capacity: 256)
     }
 
     /// The execution role of a function — the role the resolve stage found at the `Role` ARN — must
@@ -89,7 +95,7 @@ public struct LambdaService: AWSService {
     /// Lambda's request size limit for operations that carry a deployment package (as AWS answers it).
     static let packageRequestLimit = 70_167_211
 
-    public var authorities: [any ResourceAuthority] { [LambdaResourceAuthority(database: database)] }
+    public var authorities: [any ResourceAuthority] { [LambdaResourceAuthority(database: database, versions: resolvedVersions)] }
 
     public var operations: [ServiceOperation] {
         [

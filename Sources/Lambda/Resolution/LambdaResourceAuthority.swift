@@ -27,33 +27,67 @@ struct ResolvedFunction: Sendable {
 /// account and region named, the name as stored (Lambda's names are case-sensitive) and an
 /// existing qualifier. Anything else resolves to nothing, judged and reported under the ARN typed.
 struct LambdaResourceAuthority: ResourceAuthority {
+    /// What the store holds of one function version, read in one transaction; nil when it does not exist.
+    struct StoredVersion: Sendable {
+        let record: FunctionVersionRecord
+        let state: FunctionState
+        let tags: [String: String]
+        let reservedConcurrency: Int?
+        let policy: (document: String, revision: String?, principals: PrincipalBindings)?
+    }
+
+    /// A version's key: the function's and the qualifier.
+    struct VersionKey: Hashable, Sendable {
+        let function: FunctionKey
+        let version: String
+    }
+
     let database: BulwarkDatabase
+    /// Versions as last read, until the next write (every call naming a function reads it again otherwise).
+    let versions: StoreReadCache<VersionKey, StoredVersion?>
 
     var kinds: [ResourceKind] { [.lambdaFunction] }
 
     func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
         let parsed = try references.map { try FunctionReference($0.text, qualifier: $0.qualifier, context: context) }
-        return try await database.read { db in
-            try zip(references, parsed).map { reference, function in try Self.resolve(reference, function, db) }
+        var resolved: [ResolvedResource] = []
+        for (reference, function) in zip(references, parsed) {
+            let version = function.qualifier ?? LambdaService.latest
+            // Only `$LATEST` exists until versions and aliases do.
+            guard function.partition == "aws", version == LambdaService.latest,
+                let stored = try await stored(VersionKey(function: function.key, version: version))
+            else {
+                resolved.append(.absent(reference, arn: function.resourceARN, accountID: function.accountID))
+                continue
+            }
+            resolved.append(Self.resolved(reference, function, stored))
+        }
+        return resolved
+    }
+
+    private func stored(_ key: VersionKey) async throws -> StoredVersion? {
+        try await versions.value(for: key) {
+            try await database.read { db in
+                guard let record = try FunctionRepository.version(db, key.function, key.version) else { return nil }
+                return StoredVersion(
+                    record: record, state: try FunctionStateCoding.decode(record.configuration),
+                    tags: try TagRepository.tags(db, of: FunctionReference.arn(key.function)),
+                    reservedConcurrency: try InvocationRepository.reservedConcurrency(db, key.function),
+                    policy: try FunctionPolicyRepository.policy(db, of: key.function, qualifier: key.version)
+                )
+            }
         }
     }
 
-    private static func resolve(_ reference: ResourceReference, _ function: FunctionReference, _ db: Database) throws -> ResolvedResource {
-        let version = function.qualifier ?? LambdaService.latest
-        // Only `$LATEST` exists until versions and aliases do.
-        guard function.partition == "aws", version == LambdaService.latest,
-            let record = try FunctionRepository.version(db, function.key, version)
-        else { return .absent(reference, arn: function.resourceARN, accountID: function.accountID) }
-        let tags = try TagRepository.tags(db, of: function.functionARN)
-        let policy = try FunctionPolicyRepository.policy(db, of: function.key, qualifier: version)
-        let resolved = ResolvedFunction(
-            reference: function, record: record, state: try FunctionStateCoding.decode(record.configuration), tags: tags,
-            reservedConcurrency: try InvocationRepository.reservedConcurrency(db, function.key),
-            policy: policy.map { ($0.document, $0.revision) }
+    private static func resolved(_ reference: ResourceReference, _ function: FunctionReference, _ stored: StoredVersion) -> ResolvedResource {
+        let function = ResolvedFunction(
+            reference: function, record: stored.record, state: stored.state, tags: stored.tags,
+            reservedConcurrency: stored.reservedConcurrency, policy: stored.policy.map { ($0.document, $0.revision) }
         )
         return ResolvedResource(
-            reference: reference, arn: function.resourceARN, entity: resolved, accountID: function.accountID, tags: tags,
-            policy: policy.map {
+            reference: reference, arn: function.reference.resourceARN, entity: function, accountID: function.reference.accountID,
+            tags: stored.tags,
+            policy: stored.policy.map {
                 ResourcePolicy(
                     document: $0.document, name: "function policy", kind: .resource, governedService: "lambda", principalIDs: $0.principals.ids)
             }

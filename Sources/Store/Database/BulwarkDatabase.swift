@@ -13,6 +13,7 @@ import Synchronization
 public final class BulwarkDatabase: Sendable {
     private let pool: DatabasePool
     private let readTransactions = Atomic<Int>(0)
+    private let writes = Atomic<UInt64>(0)
 
     /// Opens (creating when needed) `bulwark.sqlite` in `directory` and migrates it: the released
     /// baseline first, then each schema's migrations in the order given (a schema whose tables refer
@@ -48,8 +49,15 @@ public final class BulwarkDatabase: Sendable {
     /// Runs `body` in one write transaction, committed durably before this returns; a thrown error
     /// rolls it back.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await StoreError.wrap { try await pool.write(body) }
+        // Advanced once the transaction has ended, committed or not: a value read before then is
+        // never answered from a ``StoreReadCache`` again.
+        defer { writes.add(1, ordering: .releasing) }
+        return try await StoreError.wrap { try await pool.write(body) }
     }
+
+    /// How many write transactions have ended since the database was opened: what was read while it
+    /// had one value may be kept until it has another (``StoreReadCache``).
+    public var generation: UInt64 { writes.load(ordering: .acquiring) }
 
     /// Copies the write-ahead log into the database file and truncates it, so that no earlier page
     /// image stays in the log (after a migration that rewrote what must not remain on disk).
