@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "KMS",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Trail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

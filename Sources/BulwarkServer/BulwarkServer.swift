@@ -77,7 +77,7 @@ public enum BulwarkServer {
         let masterKey = try Self.masterKey(dataDirectory)
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker,
-            encryption: KMSServiceEncryption(database: database, masterKey: masterKey, clock: clock), clock: clock,
+            encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail), clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency)
         )
         let iam = IAMService(database: database, clock: clock)

@@ -67,7 +67,7 @@ struct PipelineTests {
         let lambda = LambdaService(
             database: database, code: try CodeStore(directory: directory.appendingPathComponent("code")),
             invoker: NoExecution(),
-            encryption: KMSServiceEncryption(database: database, masterKey: MasterKey(SymmetricKey(size: .bits256)), clock: clock), clock: clock
+            encryption: KMSKeyUse(database: database, masterKey: MasterKey(SymmetricKey(size: .bits256)), clock: clock), clock: clock
         )
         // IAM is served with Lambda: its authority resolves the roles Lambda's operations name.
         let pipeline = BulwarkServer.makePipeline(

@@ -22,6 +22,10 @@ public struct CallContext: Sendable {
     /// What the resolve stage found for the entities the input names: the only entities a handler
     /// acts on (DESIGN §1). Set by the pipeline before the authorize stage.
     public var resolution: Resolution = .none
+    /// The contingent checks of the call (``ServiceOperation``'s `contingentChecks`) that the
+    /// authorize stage refused, each with its denial message; they shape the answer instead of
+    /// refusing the call. Set by the pipeline before the handler runs.
+    public var refusedContingentChecks: [RefusedCheck] = []
 
     public init(
         requestID: String,
@@ -49,4 +53,23 @@ public struct CallContext: Sendable {
 
     /// The account the request acts in.
     public var accountID: String { principal.accountID }
+}
+
+/// A contingent check the authorize stage refused, with the message AWS gives such a denial.
+public struct RefusedCheck: Sendable, Equatable {
+    public let check: AuthorizationCheck
+    /// `User: … is not authorized to perform: … on resource: … because …`.
+    public let message: String
+
+    public init(check: AuthorizationCheck, message: String) {
+        self.check = check
+        self.message = message
+    }
+}
+
+extension CallContext {
+    /// The denial message of the contingent check of `action` on `resource`, when it was refused.
+    public func refusal(of action: String, on resource: String) -> String? {
+        refusedContingentChecks.first { $0.check.action == action && $0.check.resource == resource }?.message
+    }
 }

@@ -74,6 +74,11 @@ public struct ServiceOperation: Sendable {
     ///     references it acts on, or `*` when it names none.
     ///   - conditionKeys: the service condition keys of the operation's own checks.
     ///   - furtherChecks: other actions the input implies (`iam:PassRole` on a function's role).
+    ///   - entityReferences: entities that the resolved entities name rather than the input (a
+    ///     function's KMS key), resolved in a second pass of the resolve stage.
+    ///   - contingentChecks: actions whose denial shapes the answer instead of refusing the call
+    ///     (`kms:Decrypt` for showing a function's variables); the handler reads the refusals from
+    ///     ``CallContext/refusedContingentChecks``.
     public init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ name: String,
         action: String,
@@ -89,6 +94,8 @@ public struct ServiceOperation: Sendable {
         resources: (@Sendable (Input, Resolution, CallContext) throws -> [String])? = nil,
         conditionKeys: (@Sendable (Input, Resolution, CallContext) throws -> [String: AuthorizationCheck.Value])? = nil,
         furtherChecks: (@Sendable (Input, Resolution, CallContext) throws -> [AuthorizationCheck])? = nil,
+        entityReferences: (@Sendable (Input, Resolution, CallContext) throws -> [ResourceReference])? = nil,
+        contingentChecks: (@Sendable (Input, Resolution, CallContext) throws -> [AuthorizationCheck])? = nil,
         handler: @escaping @Sendable (Input, CallContext) async throws -> Output
     ) {
         self.name = name
@@ -113,6 +120,8 @@ public struct ServiceOperation: Sendable {
                     return named.map { AuthorizationCheck(action: action, resource: $0, conditionKeys: keys) }
                         + (try furtherChecks?(typed, resolution, context) ?? [])
                 },
+                entityReferences: { resolution in try entityReferences?(typed, resolution, context) ?? [] },
+                contingentChecks: { resolution in try contingentChecks?(typed, resolution, context) ?? [] },
                 run: { context in ShapeCoding.encode(try await handler(typed, context)) }
             )
         }
@@ -161,16 +170,32 @@ public struct PreparedCall: Sendable {
     /// What the input names, in declaration order.
     public let references: [ResourceReference]
     private let makeChecks: @Sendable (Resolution) throws -> [AuthorizationCheck]
+    private let makeEntityReferences: @Sendable (Resolution) throws -> [ResourceReference]
+    private let makeContingentChecks: @Sendable (Resolution) throws -> [AuthorizationCheck]
     private let run: @Sendable (CallContext) async throws -> JSONValue
 
     public init(
         references: [ResourceReference],
         checks: @escaping @Sendable (Resolution) throws -> [AuthorizationCheck],
+        entityReferences: @escaping @Sendable (Resolution) throws -> [ResourceReference] = { _ in [] },
+        contingentChecks: @escaping @Sendable (Resolution) throws -> [AuthorizationCheck] = { _ in [] },
         run: @escaping @Sendable (CallContext) async throws -> JSONValue
     ) {
         self.references = references
         self.makeChecks = checks
+        self.makeEntityReferences = entityReferences
+        self.makeContingentChecks = contingentChecks
         self.run = run
+    }
+
+    /// What the entities of `resolution` name in turn (a function's KMS key): resolved next.
+    public func entityReferences(given resolution: Resolution) throws -> [ResourceReference] {
+        try makeEntityReferences(resolution)
+    }
+
+    /// The checks whose denial the handler answers in its own way rather than refusing the call.
+    public func contingentChecks(given resolution: Resolution) throws -> [AuthorizationCheck] {
+        try makeContingentChecks(resolution)
     }
 
     /// The operation's action on each resource it acts on (`*` when none), then any further checks

@@ -208,7 +208,12 @@ struct Pipeline: Sendable {
             let input = try entry.codec.readInput(request, match: match)
             call.input = input
             let prepared = try operation.prepare(input, context: context)
-            let resolution = try await resolver.resolve(prepared.references, context: context)
+            var resolution = try await resolver.resolve(prepared.references, context: context)
+            // Entities named by what was found (a function's KMS key) are resolved next, the same way.
+            let named = try prepared.entityReferences(given: resolution)
+            if !named.isEmpty {
+                resolution = Resolution(resolution.resources + (try await resolver.resolve(named, context: context)).resources)
+            }
             call.resolution = resolution
             context.resolution = resolution
             if operation.access == .byPolicy {
@@ -223,6 +228,14 @@ struct Pipeline: Sendable {
                         decision.denial?.accessDeniedMessage
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
                     throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
+                }
+                for check in try prepared.contingentChecks(given: resolution) {
+                    let outcome = try await authorizer.authorize([check], identity: caller.policies, resolution: resolution, context: context)
+                    guard !outcome.isAllowed else { continue }
+                    let message =
+                        outcome.denial?.accessDeniedMessage
+                        ?? "User: \(caller.principal.arn) is not authorized to perform: \(check.action) on resource: \(check.resource)"
+                    context.refusedContingentChecks.append(RefusedCheck(check: check, message: message))
                 }
             }
             let output = try await prepared.execute(context)

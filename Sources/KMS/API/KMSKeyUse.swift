@@ -4,35 +4,28 @@ import Crypto
 import Foundation
 import GRDB
 import Store
+import Trail
 
-/// What another service asks of KMS on behalf of its caller (Secrets Manager's envelope encryption):
-/// resolving the key a stored entity names, within that service's own resolve stage, the AWS managed
-/// key of the service, and data keys under a resolved key.
+/// The one way another Bulwark service uses a KMS key (decision 0013): Lambda encrypting a
+/// function's variables (``ServiceEncryption``), Secrets Manager's envelope encryption (data keys),
+/// under a key the service's resolve stage found or under the account's AWS managed key
+/// `alias/aws/<service>`, which is created on first need as AWS does.
 ///
 /// The caller's right to use the key is not decided here: the other service names the key in its
-/// resolution and asks `kms:GenerateDataKey` / `kms:Decrypt` on it as further checks, so that the
-/// authorize stage judges them with the key policy, as AWS does for calls made through a service.
-public struct KMSKeyUse: Sendable {
+/// resolution and asks the `kms:` actions AWS asks on it as further checks, so that the authorize
+/// stage judges them with the key policy. The key must be enabled and a symmetric encryption key.
+public struct KMSKeyUse: ServiceEncryption {
     let database: BulwarkDatabase
     let masterKey: MasterKey
     let clock: WallClock
+    /// Where a service's own decryptions are recorded (nil in tests that read no trail).
+    let trail: TrailWriter?
 
-    public init(database: BulwarkDatabase, masterKey: MasterKey, clock: WallClock = .system) {
+    public init(database: BulwarkDatabase, masterKey: MasterKey, clock: WallClock = .system, trail: TrailWriter? = nil) {
         self.database = database
         self.masterKey = masterKey
         self.clock = clock
-    }
-
-    /// Why a key could not be used.
-    public enum Failure: Error, Sendable, Equatable {
-        /// No key at the reference (or it is deleted).
-        case notFound
-        case disabled
-        case pendingDeletion
-        /// The data key's ciphertext does not open under the key (altered, another key or context).
-        case invalidCiphertext
-        /// The configured master key does not unwrap the key's material.
-        case materialUnavailable
+        self.trail = trail
     }
 
     /// Whether `text` can name a key at all (key id, key ARN, alias name, alias ARN).
@@ -53,131 +46,147 @@ public struct KMSKeyUse: Sendable {
         return try KMSResourceAuthority.resolveKey(reference, parsed, now: now, context: context, db)
     }
 
-    /// The alias AWS gives the managed key of `service`: `alias/aws/<service>`.
-    public static func managedAliasName(service: String) -> String { "alias/aws/\(service)" }
+    // MARK: - Encryption of a service's own data (Lambda)
 
-    /// The AWS managed key of `service` in the caller's account and region, created with its alias
-    /// on first use as AWS does, with AWS's policy for such keys: every principal of the account may
-    /// use it through that service (`kms:ViaService`), none directly.
-    public func awsManagedKey(
-        service: String, description: String, reference: ResourceReference, context: CallContext
-    ) async throws
-        -> ResolvedResource
-    {
+    public func encrypt(
+        _ plaintext: Data, under key: ResolvedResource?, service: String, accountID: String, region: String, context: [String: String]
+    ) async throws -> (blob: Data, keyARN: String) {
+        let found: KMSRepository.KeyInUse
+        if let key {
+            // The key the resolve stage found for the call, on which the caller was judged; a
+            // service keeps its data under a key of its own account and region.
+            guard let resolved = key.entity(as: ResolvedKey.self), resolved.record.accountID == accountID, resolved.record.region == region
+            else { throw Self.notFound(key.arn) }
+            found = KMSRepository.KeyInUse(key: resolved.record, material: resolved.material)
+        } else {
+            found = try await managedKey(service: service, accountID: accountID, region: region)
+        }
+        return (try seal(plaintext, under: found, context: context), found.key.arn)
+    }
+
+    public func decrypt(
+        _ blob: Data, accountID: String, region: String, context: [String: String], auditedFor service: String?
+    ) async throws -> Data {
+        let keyARN = (try? CiphertextBlob(blob))?.keyARN
+        do {
+            let plaintext = try await open(blob, accountID: accountID, region: region, context: context)
+            if let service { record(decryptBy: service, keyARN: keyARN, accountID: accountID, region: region, context: context, failure: nil) }
+            return plaintext
+        } catch let failure as ServiceEncryptionFailure {
+            if let service { record(decryptBy: service, keyARN: keyARN, accountID: accountID, region: region, context: context, failure: failure) }
+            throw failure
+        }
+    }
+
+    // MARK: - Data keys (Secrets Manager's envelope encryption)
+
+    /// The account's AWS managed key of `service`, created with its alias on first use, as the
+    /// resource `reference` names (so that the trail and the checks see it like a resolved key).
+    public func awsManagedKey(service: String, reference: ResourceReference, context: CallContext) async throws -> ResolvedResource {
+        _ = try await managedKey(service: service, accountID: context.accountID, region: context.region)
         let now = clock.now()
-        let aliasName = Self.managedAliasName(service: service)
-        let id = UUID().uuidString.lowercased()
-        let record = KMSKeyRecord(
-            id: id, accountID: context.accountID, region: context.region, description: description, keyUsage: KMSService.encryptDecrypt,
-            keySpec: KMSService.symmetricDefault, origin: "AWS_KMS", keyManager: "AWS", state: .enabled, createdAt: now,
-            policy: Self.managedKeyPolicy(service: service, accountID: context.accountID, region: context.region))
-        let material = SymmetricKey(size: .bits256)
-        let materialID = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
-        let wrapped = try masterKey.wrap(material, keyID: id, version: 1)
-        return try await database.write { db in
-            if try KMSRepository.alias(db, accountID: context.accountID, region: context.region, name: aliasName) == nil {
-                try KMSRepository.insert(
-                    db, record, material: KMSKeyMaterialRecord(keyID: id, version: 1, materialID: materialID, wrapped: wrapped, createdAt: now))
-                try db.execute(
-                    sql: "INSERT INTO kmsAlias (accountID, region, name, keyID, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [context.accountID, context.region, aliasName, id, now.timeIntervalSince1970, now.timeIntervalSince1970])
-            }
-            return try Self.resolve(reference, keyText: aliasName, context: context, now: now, db)
+        return try await database.read { db in
+            try Self.resolve(reference, keyText: Self.managedAliasName(service: service), context: context, now: now, db)
         }
     }
 
     /// A fresh 256-bit data key: its plaintext, and its ciphertext under the resolved key bound to
-    /// `encryptionContext` (a KMS ciphertext blob, decrypted by ``decryptDataKey(_:under:encryptionContext:)``).
+    /// `encryptionContext` (a KMS ciphertext blob, opened by ``decryptDataKey(_:under:encryptionContext:)``).
+    /// - Throws: ``ServiceEncryptionFailure`` when the key cannot encrypt.
     public func generateDataKey(
         under resolved: ResolvedResource, encryptionContext: [String: String]
-    ) throws(Failure) -> (
-        plaintext: SymmetricKey, ciphertext: Data
-    ) {
-        let key = try usable(resolved)
-        guard let material = key.material else { throw .materialUnavailable }
+    ) throws -> (plaintext: SymmetricKey, ciphertext: Data) {
+        guard let key = resolved.entity(as: ResolvedKey.self) else { throw Self.notFound(resolved.arn) }
         let dataKey = SymmetricKey(size: .bits256)
-        let plaintext = dataKey.withUnsafeBytes { Data($0) }
-        do {
-            let blob = try CiphertextBlob.seal(
-                plaintext, keyARN: key.arn, version: material.version, material: try unwrap(key.record, material), context: encryptionContext)
-            return (dataKey, blob.bytes)
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw .materialUnavailable
-        }
+        let ciphertext = try seal(
+            dataKey.withUnsafeBytes { Data($0) }, under: KMSRepository.KeyInUse(key: key.record, material: key.material),
+            context: encryptionContext)
+        return (dataKey, ciphertext)
     }
 
     /// The plaintext of a data key that ``generateDataKey(under:encryptionContext:)`` made under the
     /// resolved key with exactly `encryptionContext`, from the material version the blob names.
-    public func decryptDataKey(
-        _ ciphertext: Data, under resolved: ResolvedResource, encryptionContext: [String: String]
-    ) async throws(Failure)
-        -> SymmetricKey
+    /// - Throws: ``ServiceEncryptionFailure`` when the key cannot decrypt it.
+    public func decryptDataKey(_ ciphertext: Data, under resolved: ResolvedResource, encryptionContext: [String: String]) async throws -> SymmetricKey
     {
-        let key = try usable(resolved)
-        guard let blob = try? CiphertextBlob(ciphertext), blob.keyARN == key.arn else { throw .invalidCiphertext }
-        var material = key.material
+        guard let key = resolved.entity(as: ResolvedKey.self) else { throw Self.notFound(resolved.arn) }
+        guard let blob = try? CiphertextBlob(ciphertext), blob.keyARN == key.arn else { throw Self.invalidCiphertext }
+        return SymmetricKey(data: try await open(blob, of: key.record, loaded: key.material, context: encryptionContext))
+    }
+
+    // MARK: - The one sealing and opening path
+
+    /// `plaintext` sealed under the key's current material, bound to `context`.
+    private func seal(_ plaintext: Data, under found: KMSRepository.KeyInUse, context: [String: String]) throws -> Data {
+        try Self.checkUsable(found.key)
+        guard let material = found.material else { throw Self.unavailable(found.key.arn) }
+        return try CiphertextBlob.seal(
+            plaintext, keyARN: found.key.arn, version: material.version, material: try unwrap(material, of: found.key), context: context
+        ).bytes
+    }
+
+    /// A blob opened with the key it names, found in the account and region.
+    private func open(_ blob: Data, accountID: String, region: String, context: [String: String]) async throws -> Data {
+        guard let parsed = try? CiphertextBlob(blob), let arn = ARN(parsed.keyARN), arn.resource.hasPrefix("key/") else {
+            throw Self.invalidCiphertext
+        }
+        guard arn.accountID == accountID, arn.region == region,
+            let found = try await database.kms.keyInUse(
+                id: String(arn.resource.dropFirst(4)), accountID: accountID, region: region, version: nil, now: clock.now())
+        else { throw Self.notFound(parsed.keyARN) }
+        return try await open(parsed, of: found.key, loaded: found.material, context: context)
+    }
+
+    /// A parsed blob opened with the material version it names of `key` (`loaded` when it is that
+    /// version, as the current one mostly is; else read).
+    private func open(
+        _ blob: CiphertextBlob, of key: KMSKeyRecord, loaded: KMSKeyMaterialRecord?, context: [String: String]
+    ) async throws -> Data {
+        try Self.checkUsable(key)
+        var material = loaded
         if material?.version != blob.version {
-            material = try? await database.read { db in try KMSRepository.material(db, keyID: key.record.id, version: blob.version) }
+            material = try await database.read { db in try KMSRepository.material(db, keyID: key.id, version: blob.version) }
         }
-        guard let material else { throw .invalidCiphertext }
+        guard let material else { throw Self.invalidCiphertext }
         do {
-            return SymmetricKey(data: try blob.open(material: try unwrap(key.record, material), context: encryptionContext))
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw .invalidCiphertext
+            return try blob.open(material: try unwrap(material, of: key), context: context)
+        } catch is CiphertextBlob.Malformed {
+            throw Self.invalidCiphertext
         }
     }
 
-    private func usable(_ resolved: ResolvedResource) throws(Failure) -> ResolvedKey {
-        guard let key = resolved.entity(as: ResolvedKey.self) else { throw .notFound }
-        switch key.record.state {
-        case .enabled: return key
-        case .disabled: throw .disabled
-        case .pendingDeletion: throw .pendingDeletion
-        }
-    }
-
-    private func unwrap(_ record: KMSKeyRecord, _ material: KMSKeyMaterialRecord) throws(Failure) -> SymmetricKey {
+    private func unwrap(_ material: KMSKeyMaterialRecord, of key: KMSKeyRecord) throws -> SymmetricKey {
         do {
-            return try masterKey.unwrap(material.wrapped, keyID: record.id, version: material.version)
+            return try masterKey.unwrap(material.wrapped, keyID: key.id, version: material.version)
         } catch {
-            throw .materialUnavailable
+            throw Self.unavailable(key.arn)
         }
     }
 
-    /// AWS's key policy of an AWS managed key (`auto-<service>`), in AWS's layout.
-    static func managedKeyPolicy(service: String, accountID: String, region: String) -> String {
-        """
-        {
-          "Version" : "2012-10-17",
-          "Id" : "auto-\(service)-2",
-          "Statement" : [ {
-            "Sid" : "Allow access through AWS \(service) for all principals in the account that are authorized to use it",
-            "Effect" : "Allow",
-            "Principal" : {
-              "AWS" : "*"
-            },
-            "Action" : [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey" ],
-            "Resource" : "*",
-            "Condition" : {
-              "StringEquals" : {
-                "kms:CallerAccount" : "\(accountID)",
-                "kms:ViaService" : "\(service).\(region).amazonaws.com"
-              }
-            }
-          }, {
-            "Sid" : "Allow direct access to key metadata to the account",
-            "Effect" : "Allow",
-            "Principal" : {
-              "AWS" : "arn:aws:iam::\(accountID):root"
-            },
-            "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant" ],
-            "Resource" : "*"
-          } ]
+    /// Refuses a key that cannot encrypt or decrypt now, with KMS's error.
+    static func checkUsable(_ key: KMSKeyRecord) throws {
+        switch key.state {
+        case .enabled: break
+        case .disabled: throw ServiceEncryptionFailure(.disabled, kmsCode: "DisabledException", kmsMessage: "\(key.arn) is disabled.")
+        case .pendingDeletion:
+            throw ServiceEncryptionFailure(.invalidState, kmsCode: "KMSInvalidStateException", kmsMessage: "\(key.arn) is pending deletion.")
         }
-        """
+        guard key.keySpec == KMSService.symmetricDefault, key.keyUsage == KMSService.encryptDecrypt else {
+            throw ServiceEncryptionFailure(
+                .invalidState, kmsCode: "InvalidKeyUsageException",
+                kmsMessage: "\(key.arn) key usage is \(key.keyUsage) which is not valid for Encrypt.")
+        }
+    }
+
+    static func notFound(_ arn: String) -> ServiceEncryptionFailure {
+        ServiceEncryptionFailure(.notFound, kmsCode: "NotFoundException", kmsMessage: "Key '\(arn)' does not exist")
+    }
+
+    static let invalidCiphertext = ServiceEncryptionFailure(.unavailable, kmsCode: "InvalidCiphertextException", kmsMessage: "")
+
+    static func unavailable(_ arn: String) -> ServiceEncryptionFailure {
+        ServiceEncryptionFailure(
+            .unavailable, kmsCode: "KMSInternalException",
+            kmsMessage: "The key material of \(arn) cannot be unwrapped with the configured master key.")
     }
 }

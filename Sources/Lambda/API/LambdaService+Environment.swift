@@ -1,3 +1,4 @@
+import AWSWire
 import BulwarkCore
 import Foundation
 import Store
@@ -15,17 +16,26 @@ extension LambdaService {
     }
 
     /// The variables sealed for storage; nil when there is nothing to seal and no customer key.
+    ///
+    /// - Parameters:
+    ///   - keyARN: the customer key as the caller named it; nil for the AWS managed key.
+    ///   - key: what the resolve stage found at `keyARN` (the key the caller was judged on); nil when
+    ///     `keyARN` names no KMS key at all.
     /// - Throws: InvalidParameterValueException naming KMS's error when the key cannot encrypt.
     func sealEnvironment(
-        _ variables: [String: String], keyARN: String?, functionName: String, accountID: String, region: String
+        _ variables: [String: String], keyARN: String?, key: ResolvedResource?, functionName: String, accountID: String, region: String
     )
         async throws -> Data?
     {
         guard !variables.isEmpty || keyARN != nil else { return nil }
         let plaintext = JSONValue.object(variables.mapValues(JSONValue.string)).serialized()
         do {
+            if let keyARN, key == nil {
+                throw ServiceEncryptionFailure(
+                    .notFound, kmsCode: "InvalidArnException", kmsMessage: "ARN '\(keyARN)' is not a valid KMS key or alias ARN")
+            }
             return try await encryption.encrypt(
-                plaintext, keyARN: keyARN, service: Self.managedKeyService, accountID: accountID, region: region,
+                plaintext, under: key, service: Self.managedKeyService, accountID: accountID, region: region,
                 context: Self.encryptionContext(functionName: functionName)
             ).blob
         } catch let failure as ServiceEncryptionFailure {
@@ -35,13 +45,16 @@ extension LambdaService {
         }
     }
 
-    /// The plaintext variables of a version. - Throws: the `KMS*Exception` Lambda answers (502).
-    func openEnvironment(_ state: FunctionState, accountID: String, region: String) async throws -> [String: String] {
+    /// The plaintext variables of a version. With `launching`, they are opened to start an
+    /// execution environment: Lambda's own use of the key, recorded in the trail as CloudTrail
+    /// records it (decision 0013). - Throws: the `KMS*Exception` Lambda answers (502).
+    func openEnvironment(_ state: FunctionState, accountID: String, region: String, launching: Bool = false) async throws -> [String: String] {
         guard let sealed = state.sealedEnvironment else { return state.environment }
         let plaintext: Data
         do {
             plaintext = try await encryption.decrypt(
-                sealed, accountID: accountID, region: region, context: Self.encryptionContext(functionName: state.name))
+                sealed, accountID: accountID, region: region, context: Self.encryptionContext(functionName: state.name),
+                auditedFor: launching ? Self.servicePrincipal : nil)
         } catch let failure as ServiceEncryptionFailure {
             throw Self.decryptionRefused(failure)
         }
@@ -55,9 +68,20 @@ extension LambdaService {
     }
 
     /// `Environment` as GetFunction, GetFunctionConfiguration and ListFunctions show it: the variables,
-    /// or, when the key cannot decrypt them now, the error Invoke would answer.
-    func shownEnvironment(_ state: FunctionState, accountID: String, region: String) async throws -> LambdaAPI.EnvironmentResponse? {
+    /// or, when the caller may not decrypt with the function's customer key (`callerRefusal`, the
+    /// authorize stage's denial of `kms:Decrypt`) or the key cannot decrypt them now, the error.
+    func shownEnvironment(
+        _ state: FunctionState, accountID: String, region: String, callerRefusal: String? = nil
+    ) async throws -> LambdaAPI.EnvironmentResponse? {
         guard state.sealedEnvironment != nil || !state.environment.isEmpty || state.environmentGiven == true else { return nil }
+        if let callerRefusal {
+            return LambdaAPI.EnvironmentResponse(
+                error: LambdaAPI.EnvironmentError(
+                    errorCode: "AccessDeniedException",
+                    message:
+                        "Lambda was unable to decrypt the environment variables because KMS access was denied. Please check the function's KMS key settings. KMS Exception: AccessDeniedExceptionKMS Message: \(callerRefusal)"
+                ))
+        }
         do {
             return LambdaAPI.EnvironmentResponse(variables: try await openEnvironment(state, accountID: accountID, region: region))
         } catch let refusal as AWSError where refusal.code.hasPrefix("KMS") {
@@ -67,9 +91,10 @@ extension LambdaService {
 
     /// The configuration as Lambda answers it, with the variables decrypted.
     func configuration(
-        _ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String, listed: Bool = false
+        _ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String, listed: Bool = false, callerRefusal: String? = nil
     ) async throws -> LambdaAPI.FunctionConfiguration {
-        let environment = try await shownEnvironment(state, accountID: record.key.accountID, region: record.key.region)
+        let environment = try await shownEnvironment(
+            state, accountID: record.key.accountID, region: record.key.region, callerRefusal: callerRefusal)
         return Self.configuration(state, record, functionARN: functionARN, environment: environment, listed: listed)
     }
 
@@ -121,7 +146,7 @@ extension LambdaService {
         for record in legacy {
             let state = try FunctionStateCoding.decode(record.configuration)
             let sealed = try await sealEnvironment(
-                state.environment, keyARN: nil, functionName: state.name, accountID: record.key.accountID, region: record.key.region)
+                state.environment, keyARN: nil, key: nil, functionName: state.name, accountID: record.key.accountID, region: record.key.region)
             _ = try await database.functions.update(record.key, version: record.version, expectedRevision: nil) { stored in
                 var current = try FunctionStateCoding.decode(stored.configuration)
                 guard current.sealedEnvironment == nil, current.environment == state.environment else { return }

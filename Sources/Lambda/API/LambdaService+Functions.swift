@@ -27,7 +27,8 @@ extension LambdaService {
         try checkExecutionRole(input.role, of: reference, context)
         let zip = try await checkPackage(input.code.zipFile, s3Bucket: input.code.s3Bucket, imageURI: input.code.imageUri, context: context)
         let sealed = try await sealEnvironment(
-            environment, keyARN: kmsKeyArn, functionName: reference.name, accountID: reference.accountID, region: reference.region)
+            environment, keyARN: kmsKeyArn, key: kmsKeyArn == nil ? nil : context.resolution["KMSKeyArn"], functionName: reference.name,
+            accountID: reference.accountID, region: reference.region)
         let blob = try storeCode(zip)
 
         let state = FunctionState(
@@ -68,7 +69,8 @@ extension LambdaService {
         let reference = function.reference
         let (state, record, tags, reserved) = (function.state, function.record, function.tags, function.reservedConcurrency)
         return LambdaAPI.GetFunctionResponse(
-            configuration: try await configuration(state, record, functionARN: reference.resourceARN),
+            configuration: try await configuration(
+                state, record, functionARN: reference.resourceARN, callerRefusal: Self.decryptRefusal(context)),
             code: LambdaAPI.FunctionCodeLocation(
                 repositoryType: "S3",
                 location: CodeArchive.location(
@@ -86,7 +88,7 @@ extension LambdaService {
         let function = try resolvedFunction(context)
         let reference = function.reference
         let (state, record) = (function.state, function.record)
-        return try await configuration(state, record, functionARN: reference.resourceARN)
+        return try await configuration(state, record, functionARN: reference.resourceARN, callerRefusal: Self.decryptRefusal(context))
     }
 
     @Sendable func listFunctions(_ input: LambdaAPI.ListFunctionsRequest, _ context: CallContext) async throws -> LambdaAPI.ListFunctionsResponse {
@@ -164,6 +166,8 @@ extension LambdaService {
         if input.environment != nil || input.kmsKeyArn != nil {
             // An empty KMSKeyArn returns to the AWS managed key; none keeps the current key.
             let kmsKeyArn: String? = input.kmsKeyArn.map { (arn: String) -> String? in arn.isEmpty ? nil : arn } ?? function.state.kmsKeyArn
+            // The key the resolve stage found: the one given, or the function's own when none is.
+            let key = kmsKeyArn == nil ? nil : context.resolution[input.kmsKeyArn == nil ? Self.currentKeyMember : "KMSKeyArn"]
             let variables: [String: String]
             if let given = input.environment {
                 variables = given.variables ?? [:]
@@ -171,7 +175,7 @@ extension LambdaService {
                 variables = try await openEnvironment(function.state, accountID: reference.accountID, region: reference.region)
             }
             let sealed = try await sealEnvironment(
-                variables, keyARN: kmsKeyArn, functionName: reference.name, accountID: reference.accountID, region: reference.region)
+                variables, keyARN: kmsKeyArn, key: key, functionName: reference.name, accountID: reference.accountID, region: reference.region)
             resealed = (sealed, kmsKeyArn)
         }
         let changedEnvironment = resealed

@@ -51,7 +51,7 @@ extension LambdaService {
             return LambdaAPI.InvocationResponse(statusCode: 202)
         default:
             // The variables are decrypted only now, to start an environment with them.
-            let environment = try await openEnvironment(state, accountID: reference.accountID, region: reference.region)
+            let environment = try await openEnvironment(state, accountID: reference.accountID, region: reference.region, launching: true)
             let snapshot = Self.snapshot(state, record, reference: reference, environment: environment)
             let result = try await invoker.invoke(
                 InvokeRequest(
@@ -129,7 +129,7 @@ extension LambdaService {
         guard let record = try await database.functions.version(key, qualifier) else { return nil }
         let state = try FunctionStateCoding.decode(record.configuration)
         let arn = FunctionReference.arn(key)
-        let environment = try await openEnvironment(state, accountID: key.accountID, region: key.region)
+        let environment = try await openEnvironment(state, accountID: key.accountID, region: key.region, launching: true)
         return FunctionSnapshot(
             accountID: key.accountID, region: key.region, name: state.name, functionARN: arn, version: record.version,
             revisionID: record.revisionID, runtime: state.runtime, handler: state.handler, role: state.role,

@@ -106,11 +106,12 @@ public struct LambdaService: AWSService {
                     [
                         try Self.function("FunctionName", input.functionName, allowsQualifier: false, creating: true, context: context),
                         ResourceReference(.iamRole, member: "Role", text: input.role, use: .implied),
-                    ]
+                    ] + Self.environmentKey(input.kmsKeyArn)
                 },
                 conditionKeys: { input, _, _ in Self.creationKeys(input) },
-                furtherChecks: { input, resolution, _ in
+                furtherChecks: { input, resolution, context in
                     [Self.passRole(resolution["Role"]?.arn ?? input.role)] + Self.tagOnCreate(input.tags, function: resolution.actedOnARNs[0])
+                        + Self.settingKeyChecks(resolution, context)
                 },
                 handler: createFunction
             ),
@@ -120,6 +121,8 @@ public struct LambdaService: AWSService {
                 input: LambdaAPI.GetFunctionRequest.self,
                 references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
+                entityReferences: { _, resolution, _ in Self.currentEnvironmentKey(resolution) },
+                contingentChecks: { _, resolution, context in Self.readingKeyChecks(resolution, context) },
                 handler: getFunction
             ),
             ServiceOperation(
@@ -128,6 +131,8 @@ public struct LambdaService: AWSService {
                 input: LambdaAPI.GetFunctionConfigurationRequest.self,
                 references: { input, context in [try Self.function("FunctionName", input.functionName, qualifier: input.qualifier, context: context)]
                 },
+                entityReferences: { _, resolution, _ in Self.currentEnvironmentKey(resolution) },
+                contingentChecks: { _, resolution, context in Self.readingKeyChecks(resolution, context) },
                 handler: getFunctionConfiguration
             ),
             ServiceOperation(
@@ -149,9 +154,18 @@ public struct LambdaService: AWSService {
                 references: { input, context in
                     [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
                         + (input.role.map { [ResourceReference(.iamRole, member: "Role", text: $0, use: .implied)] } ?? [])
+                        + Self.environmentKey(input.kmsKeyArn)
                 },
                 conditionKeys: { input, _, _ in Self.configurationKeys(layers: input.layers, vpcConfig: input.vpcConfig) },
-                furtherChecks: { _, resolution, _ in resolution["Role"].map { [Self.passRole($0.arn)] } ?? [] },
+                furtherChecks: { input, resolution, context in
+                    // New variables under the function's current customer key are managed with it: kms:Decrypt.
+                    (resolution["Role"].map { [Self.passRole($0.arn)] } ?? []) + Self.settingKeyChecks(resolution, context)
+                        + (input.kmsKeyArn == nil && input.environment != nil ? Self.readingKeyChecks(resolution, context) : [])
+                },
+                entityReferences: { input, resolution, _ in
+                    // Variables given without a key are sealed under the function's current key.
+                    input.kmsKeyArn == nil && input.environment != nil ? Self.currentEnvironmentKey(resolution) : []
+                },
                 handler: updateFunctionConfiguration
             ),
             ServiceOperation(

@@ -195,7 +195,7 @@ extension SecretsService {
     /// The account's `aws/secretsmanager` key, created on its first use.
     func managedKey(_ context: CallContext) async throws -> ResolvedResource {
         try await keys.awsManagedKey(
-            service: "secretsmanager", description: "Default key that protects my Secrets Manager data when no other key is defined",
+            service: "secretsmanager",
             reference: ResourceReference(.secretsManagerKMSKey, member: "KmsKeyId", text: Self.managedKey).implied, context: context)
     }
 

@@ -13,10 +13,12 @@ public struct AuditEvent: Codable, Sendable, Equatable {
         public var userName: String?
         /// Set for temporary credentials: when they were issued, whether with MFA, and the role.
         public var sessionContext: SessionContext?
+        /// The AWS service that made the call (`lambda.amazonaws.com`) for `AWSService` identities.
+        public var invokedBy: String?
 
         public init(
             type: String, principalId: String? = nil, arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil,
-            userName: String? = nil, sessionContext: SessionContext? = nil
+            userName: String? = nil, sessionContext: SessionContext? = nil, invokedBy: String? = nil
         ) {
             self.type = type
             self.principalId = principalId
@@ -25,6 +27,7 @@ public struct AuditEvent: Codable, Sendable, Equatable {
             self.accessKeyId = accessKeyId
             self.userName = userName
             self.sessionContext = sessionContext
+            self.invokedBy = invokedBy
         }
 
         /// The identity of an authenticated principal.

@@ -43,7 +43,7 @@ struct AuthorizationBench {
         case .lambda:
             LambdaService(
                 database: database, code: code, invoker: NoExecution(),
-                encryption: KMSServiceEncryption(database: database, masterKey: masterKey, clock: clock), clock: clock)
+                encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), clock: clock)
         case .iam: IAMService(database: database, clock: clock)
         case .sts: STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
         case .kms: KMSService(database: database, masterKey: masterKey, clock: clock)
