@@ -59,10 +59,8 @@ extension KMSService {
                         let token = try GrantToken(text)
                         return [ResourceReference(.kmsGrant, member: "GrantToken", text: text, qualifier: token.grantID)]
                     }
-                    guard let keyID = input.keyId, let grantID = input.grantId else {
-                        // Bulwark's wording.
-                        throw KMSError.validation("Either GrantToken, or both KeyId and GrantId, must be specified.")
-                    }
+                    // Naming no grant, the call is asked on `*` and refused by the handler.
+                    guard let keyID = input.keyId, let grantID = input.grantId else { return [] }
                     _ = try Self.key("KeyId", keyID, context, allowsAlias: false)
                     guard GrantToken.isGrantID(grantID) else { throw KMSError.invalidGrantID(grantID) }
                     return [ResourceReference(.kmsGrant, member: "GrantId", text: keyID, qualifier: grantID)]
@@ -246,7 +244,8 @@ extension KMSService {
 
     @Sendable func retireGrant(_ input: KMSAPI.RetireGrantRequest, _ context: CallContext) async throws -> EmptyOutput {
         guard let resolved = context.resolution.resources.first(where: { $0.reference.kind == .kmsGrant }) else {
-            throw AWSError.undeclaredReference(.kmsGrant, requestID: context.requestID)
+            // Bulwark's wording.
+            throw KMSError.validation("Either GrantToken, or both KeyId and GrantId, must be specified.")
         }
         let grantID = resolved.reference.qualifier ?? ""
         guard let found = resolved.entity(as: ResolvedGrant.self) else {
