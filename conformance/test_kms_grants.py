@@ -278,3 +278,27 @@ def test_tag_condition_keys(bulwark, kms):
     # A tag removed stops matching at once.
     kms.untag_resource(KeyId=tagged, TagKeys=["team"])
     assert error_of(lambda: as_user.encrypt(KeyId=tagged, Plaintext=b"x"))[0] == "AccessDeniedException"
+
+
+def test_a_grant_to_a_role_applies_to_its_sessions(bulwark, kms):
+    key_id = new_key(kms)
+    iam = bulwark.client("iam")
+    name = f"grant-role-{suffix()}"
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{bulwark.account_id}:root"}, "Action": "sts:AssumeRole"}]}
+    role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    # The root may not assume roles: a user allowed sts:AssumeRole does.
+    caller = f"assumer-{suffix()}"
+    iam.create_user(UserName=caller)
+    iam.put_user_policy(UserName=caller, PolicyName="assume", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}]}))
+    access = iam.create_access_key(UserName=caller)["AccessKey"]
+    sts = bulwark.client("sts", access_key=access["AccessKeyId"], secret_key=access["SecretAccessKey"])
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="grantee")["Credentials"]
+    as_session = bulwark.client("kms", access_key=credentials["AccessKeyId"], secret_key=credentials["SecretAccessKey"],
+                                session_token=credentials["SessionToken"])
+    assert error_of(lambda: as_session.encrypt(KeyId=key_id, Plaintext=b"x"))[0] == "AccessDeniedException"
+    grant = kms.create_grant(KeyId=key_id, GranteePrincipal=role_arn, Operations=["Encrypt"])
+    assert as_session.encrypt(KeyId=key_id, Plaintext=b"x")["KeyId"] == key_arn(bulwark.account_id, key_id)
+    kms.revoke_grant(KeyId=key_id, GrantId=grant["GrantId"])
+    assert error_of(lambda: as_session.encrypt(KeyId=key_id, Plaintext=b"x"))[0] == "AccessDeniedException"
