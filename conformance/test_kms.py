@@ -453,7 +453,7 @@ def test_aliases_are_authorized_on_the_alias_and_the_key(bulwark, kms):
 def test_unknown_and_unimplemented_operations_answer_in_the_json_protocol(bulwark):
     key, secret = bulwark.admin_key
     for target, code, status in (("TrentService.NoSuchThing", "UnknownOperationException", 400),
-                                 ("TrentService.CreateGrant", "NotImplemented", 501)):
+                                 ("TrentService.ConnectCustomKeyStore", "NotImplemented", 501)):
         answer = send_signed(bulwark.endpoint, "POST", "/", key, secret, body=b"{}", service="kms", region=REGION,
                              headers={"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"})
         assert answer.status == status

@@ -97,6 +97,8 @@ struct RealEntities {
         case .lambdaFunction: functionARN
         case .kmsKey: keyARN
         case .kmsAlias: aliasARN
+        // A grant is judged under its key's ARN.
+        case .kmsGrant: keyARN
         case .iamInstanceProfile: instanceProfileARN
         case .iamOIDCProvider: oidcProviderARN
         // A service-specific credential is judged as its user.

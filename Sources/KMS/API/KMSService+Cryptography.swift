@@ -9,7 +9,10 @@ extension KMSService {
             ServiceOperation(
                 "Encrypt", action: "kms:Encrypt", readOnly: true,
                 input: KMSAPI.EncryptRequest.self,
-                references: { input, context in [try Self.key("KeyId", input.keyId, context)] },
+                references: { input, context in
+                    try GrantToken.check(input.grantTokens)
+                    return [try Self.key("KeyId", input.keyId, context)]
+                },
                 conditionKeys: { input, _, context in
                     Self.contextKeys(input.encryptionContext, context, keyID: input.keyId, algorithm: input.encryptionAlgorithm)
                 },
@@ -20,6 +23,7 @@ extension KMSService {
                 input: KMSAPI.DecryptRequest.self,
                 // The ciphertext names its key and material version; a KeyId given too must name the same key.
                 references: { input, context in
+                    try GrantToken.check(input.grantTokens)
                     let blob = try Self.ciphertext(input.ciphertextBlob)
                     var references = [try Self.key("CiphertextBlob", blob.keyARN, context, version: blob.version)]
                     if let keyID = input.keyId { references.append(try Self.key("KeyId", keyID, context).implied) }
@@ -34,6 +38,7 @@ extension KMSService {
                 "ReEncrypt", action: "kms:ReEncryptFrom", readOnly: true, eventName: "ReEncrypt",
                 input: KMSAPI.ReEncryptRequest.self,
                 references: { input, context in
+                    try GrantToken.check(input.grantTokens)
                     let blob = try Self.ciphertext(input.ciphertextBlob)
                     var references = [
                         try Self.key("CiphertextBlob", blob.keyARN, context, version: blob.version),
@@ -59,14 +64,20 @@ extension KMSService {
             ServiceOperation(
                 "GenerateDataKey", action: "kms:GenerateDataKey", readOnly: true,
                 input: KMSAPI.GenerateDataKeyRequest.self,
-                references: { input, context in [try Self.key("KeyId", input.keyId, context)] },
+                references: { input, context in
+                    try GrantToken.check(input.grantTokens)
+                    return [try Self.key("KeyId", input.keyId, context)]
+                },
                 conditionKeys: { input, _, context in Self.contextKeys(input.encryptionContext, context, keyID: input.keyId) },
                 handler: generateDataKey
             ),
             ServiceOperation(
                 "GenerateDataKeyWithoutPlaintext", action: "kms:GenerateDataKeyWithoutPlaintext", readOnly: true,
                 input: KMSAPI.GenerateDataKeyWithoutPlaintextRequest.self,
-                references: { input, context in [try Self.key("KeyId", input.keyId, context)] },
+                references: { input, context in
+                    try GrantToken.check(input.grantTokens)
+                    return [try Self.key("KeyId", input.keyId, context)]
+                },
                 conditionKeys: { input, _, context in Self.contextKeys(input.encryptionContext, context, keyID: input.keyId) },
                 handler: generateDataKeyWithoutPlaintext
             ),

@@ -22,9 +22,7 @@ extension KMSService {
             throw KMSError.unsupported("Bulwark has no custom key stores.")
         }
         if input.multiRegion == true { throw KMSError.unsupported("Bulwark does not create multi-Region keys.") }
-        if input.tags?.contains(where: { $0.tagKey.lowercased().hasPrefix("aws:") }) == true {
-            throw AWSError(code: "TagException", message: "Tags beginning with aws: are reserved", status: 400)
-        }
+        let tags = try Self.checkedTags(input.tags)
         let now = clock.now()
         let id = UUID().uuidString.lowercased()
         let policy = input.policy ?? Self.defaultKeyPolicy(accountID: context.accountID)
@@ -34,7 +32,6 @@ extension KMSService {
             keySpec: keySpec, origin: "AWS_KMS", keyManager: "CUSTOMER", state: .enabled, createdAt: now, policy: policy,
             policyPrincipals: principals.ids)
         let material = try newMaterial(keyID: id, version: 1, now: now)
-        let tags = Dictionary((input.tags ?? []).map { ($0.tagKey, $0.tagValue) }, uniquingKeysWith: { _, last in last })
         try await database.kms.create(record, material: material, tags: tags, now: now)
         return KMSAPI.CreateKeyResponse(keyMetadata: Self.metadata(record, materialID: material.materialID))
     }

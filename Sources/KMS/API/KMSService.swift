@@ -32,10 +32,12 @@ public struct KMSService: AWSService {
         return model.replacing(Shape(name: name, kind: .structure, members: shape.members, required: shape.required + ["CiphertextBlob"]))
     }
 
-    public var authorities: [any ResourceAuthority] { [KMSResourceAuthority(database: database, clock: clock)] }
+    public var authorities: [any ResourceAuthority] {
+        [KMSResourceAuthority(database: database, clock: clock), KMSGrantAuthority(database: database, clock: clock)]
+    }
 
     public var operations: [ServiceOperation] {
-        keyOperations + aliasOperations + cryptographicOperations
+        keyOperations + aliasOperations + cryptographicOperations + grantOperations + tagOperations
     }
 
     private var keyOperations: [ServiceOperation] {
@@ -58,7 +60,10 @@ public struct KMSService: AWSService {
             ServiceOperation(
                 "DescribeKey", action: "kms:DescribeKey", readOnly: true,
                 input: KMSAPI.DescribeKeyRequest.self,
-                references: { input, context in [try Self.key("KeyId", input.keyId, context)] },
+                references: { input, context in
+                    try GrantToken.check(input.grantTokens)
+                    return [try Self.key("KeyId", input.keyId, context)]
+                },
                 conditionKeys: { input, _, context in Self.callerKeys(context, keyID: input.keyId) },
                 handler: describeKey
             ),

@@ -91,6 +91,8 @@ extension ServiceModel {
             name: "CreateGrant",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CreateGrantRequest",
+            output: "CreateGrantResponse",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -487,6 +489,8 @@ extension ServiceModel {
             name: "ListGrants",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListGrantsRequest",
+            output: "ListGrantsResponse",
             errors: [
                 "DependencyTimeoutException",
                 "InvalidArnException",
@@ -534,12 +538,16 @@ extension ServiceModel {
             name: "ListResourceTags",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListResourceTagsRequest",
+            output: "ListResourceTagsResponse",
             errors: ["InvalidArnException", "InvalidMarkerException", "KMSInternalException", "NotFoundException"]
         ))
         operations.append(OperationModel(
             name: "ListRetirableGrants",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListRetirableGrantsRequest",
+            output: "ListGrantsResponse",
             errors: [
                 "DependencyTimeoutException",
                 "InvalidArnException",
@@ -605,6 +613,7 @@ extension ServiceModel {
             name: "RetireGrant",
             httpMethod: "POST",
             requestURI: "/",
+            input: "RetireGrantRequest",
             errors: [
                 "DependencyTimeoutException",
                 "DryRunOperationException",
@@ -620,6 +629,7 @@ extension ServiceModel {
             name: "RevokeGrant",
             httpMethod: "POST",
             requestURI: "/",
+            input: "RevokeGrantRequest",
             errors: [
                 "DependencyTimeoutException",
                 "DryRunOperationException",
@@ -680,6 +690,7 @@ extension ServiceModel {
             name: "TagResource",
             httpMethod: "POST",
             requestURI: "/",
+            input: "TagResourceRequest",
             errors: [
                 "InvalidArnException",
                 "KMSInternalException",
@@ -693,6 +704,7 @@ extension ServiceModel {
             name: "UntagResource",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UntagResourceRequest",
             errors: [
                 "InvalidArnException",
                 "KMSInternalException",
@@ -801,7 +813,7 @@ extension ServiceModel {
 
     private static func kmsShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(142)
+        shapes.reserveCapacity(162)
         shapes.append(Shape(name: "AWSAccountIdType", kind: .string))
         shapes.append(Shape(name: "AliasList", kind: .list, listMember: "AliasListEntry"))
         shapes.append(Shape(
@@ -889,6 +901,29 @@ extension ServiceModel {
                 Shape.Member(name: "TargetKeyId", shape: "KeyIdType"),
             ],
             required: ["AliasName", "TargetKeyId"]
+        ))
+        shapes.append(Shape(
+            name: "CreateGrantRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "GranteePrincipal", shape: "PrincipalIdType"),
+                Shape.Member(name: "RetiringPrincipal", shape: "PrincipalIdType"),
+                Shape.Member(name: "Operations", shape: "GrantOperationList"),
+                Shape.Member(name: "Constraints", shape: "GrantConstraints"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "Name", shape: "GrantNameType"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["KeyId", "GranteePrincipal", "Operations"]
+        ))
+        shapes.append(Shape(
+            name: "CreateGrantResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "GrantToken", shape: "GrantTokenType"),
+                Shape.Member(name: "GrantId", shape: "GrantIdType"),
+            ]
         ))
         shapes.append(Shape(
             name: "CreateKeyRequest",
@@ -1165,6 +1200,56 @@ extension ServiceModel {
                 Shape.Member(name: "PolicyName", shape: "PolicyNameType"),
             ]
         ))
+        shapes.append(Shape(
+            name: "GrantConstraints",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "EncryptionContextSubset", shape: "EncryptionContextType"),
+                Shape.Member(name: "EncryptionContextEquals", shape: "EncryptionContextType"),
+            ]
+        ))
+        shapes.append(Shape(name: "GrantIdType", kind: .string, min: 1, max: 128))
+        shapes.append(Shape(name: "GrantList", kind: .list, listMember: "GrantListEntry"))
+        shapes.append(Shape(
+            name: "GrantListEntry",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "GrantId", shape: "GrantIdType"),
+                Shape.Member(name: "Name", shape: "GrantNameType"),
+                Shape.Member(name: "CreationDate", shape: "DateType"),
+                Shape.Member(name: "GranteePrincipal", shape: "PrincipalIdType"),
+                Shape.Member(name: "RetiringPrincipal", shape: "PrincipalIdType"),
+                Shape.Member(name: "IssuingAccount", shape: "PrincipalIdType"),
+                Shape.Member(name: "Operations", shape: "GrantOperationList"),
+                Shape.Member(name: "Constraints", shape: "GrantConstraints"),
+            ]
+        ))
+        shapes.append(Shape(name: "GrantNameType", kind: .string, min: 1, max: 256, pattern: #"^[a-zA-Z0-9:/_-]+$"#))
+        shapes.append(Shape(
+            name: "GrantOperation",
+            kind: .string,
+            enumValues: [
+                "Decrypt",
+                "Encrypt",
+                "GenerateDataKey",
+                "GenerateDataKeyWithoutPlaintext",
+                "ReEncryptFrom",
+                "ReEncryptTo",
+                "Sign",
+                "Verify",
+                "GetPublicKey",
+                "CreateGrant",
+                "RetireGrant",
+                "DescribeKey",
+                "GenerateDataKeyPair",
+                "GenerateDataKeyPairWithoutPlaintext",
+                "GenerateMac",
+                "VerifyMac",
+                "DeriveSharedSecret",
+            ]
+        ))
+        shapes.append(Shape(name: "GrantOperationList", kind: .list, listMember: "GrantOperation"))
         shapes.append(Shape(name: "GrantTokenList", kind: .list, listMember: "GrantTokenType", min: 0, max: 10))
         shapes.append(Shape(name: "GrantTokenType", kind: .string, min: 1, max: 8192))
         shapes.append(Shape(
@@ -1375,6 +1460,27 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "ListGrantsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Limit", shape: "LimitType"),
+                Shape.Member(name: "Marker", shape: "MarkerType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "GrantId", shape: "GrantIdType"),
+                Shape.Member(name: "GranteePrincipal", shape: "PrincipalIdType"),
+            ],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "ListGrantsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Grants", shape: "GrantList"),
+                Shape.Member(name: "NextMarker", shape: "MarkerType"),
+                Shape.Member(name: "Truncated", shape: "BooleanType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ListKeysRequest",
             kind: .structure,
             members: [
@@ -1390,6 +1496,35 @@ extension ServiceModel {
                 Shape.Member(name: "NextMarker", shape: "MarkerType"),
                 Shape.Member(name: "Truncated", shape: "BooleanType"),
             ]
+        ))
+        shapes.append(Shape(
+            name: "ListResourceTagsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "Limit", shape: "LimitType"),
+                Shape.Member(name: "Marker", shape: "MarkerType"),
+            ],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "ListResourceTagsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Tags", shape: "TagList"),
+                Shape.Member(name: "NextMarker", shape: "MarkerType"),
+                Shape.Member(name: "Truncated", shape: "BooleanType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListRetirableGrantsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Limit", shape: "LimitType"),
+                Shape.Member(name: "Marker", shape: "MarkerType"),
+                Shape.Member(name: "RetiringPrincipal", shape: "PrincipalIdType"),
+            ],
+            required: ["RetiringPrincipal"]
         ))
         shapes.append(Shape(
             name: "MacAlgorithmSpec",
@@ -1443,6 +1578,7 @@ extension ServiceModel {
             max: 131072,
             pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
         ))
+        shapes.append(Shape(name: "PrincipalIdType", kind: .string, min: 1, max: 256, pattern: #"^[\w+=,.@:/-]+$"#))
         shapes.append(Shape(
             name: "PutKeyPolicyRequest",
             kind: .structure,
@@ -1493,6 +1629,26 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(name: "RegionType", kind: .string, min: 1, max: 32, pattern: #"^([a-z]+-){2,3}\d+$"#))
+        shapes.append(Shape(
+            name: "RetireGrantRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "GrantToken", shape: "GrantTokenType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "GrantId", shape: "GrantIdType"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "RevokeGrantRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "GrantId", shape: "GrantIdType"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["KeyId", "GrantId"]
+        ))
         shapes.append(Shape(
             name: "ScheduleKeyDeletionRequest",
             kind: .structure,
@@ -1547,14 +1703,30 @@ extension ServiceModel {
             members: [Shape.Member(name: "message", shape: "ErrorMessageType")],
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(name: "TagKeyList", kind: .list, listMember: "TagKeyType"))
         shapes.append(Shape(name: "TagKeyType", kind: .string, min: 1, max: 128))
         shapes.append(Shape(name: "TagList", kind: .list, listMember: "Tag"))
+        shapes.append(Shape(
+            name: "TagResourceRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType"), Shape.Member(name: "Tags", shape: "TagList")],
+            required: ["KeyId", "Tags"]
+        ))
         shapes.append(Shape(name: "TagValueType", kind: .string, min: 0, max: 256))
         shapes.append(Shape(
             name: "UnsupportedOperationException",
             kind: .structure,
             members: [Shape.Member(name: "message", shape: "ErrorMessageType")],
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
+        ))
+        shapes.append(Shape(
+            name: "UntagResourceRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "TagKeys", shape: "TagKeyList"),
+            ],
+            required: ["KeyId", "TagKeys"]
         ))
         shapes.append(Shape(
             name: "UpdateAliasRequest",

@@ -92,6 +92,70 @@ extension KMSAPI {
 }
 
 extension KMSAPI {
+    public struct CreateGrantRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var granteePrincipal: String
+        public var retiringPrincipal: String?
+        public var operations: [String]
+        public var constraints: GrantConstraints?
+        public var grantTokens: [String]?
+        public var name: String?
+        public var dryRun: Bool?
+
+        public init(
+            keyId: String,
+            granteePrincipal: String,
+            retiringPrincipal: String? = nil,
+            operations: [String],
+            constraints: GrantConstraints? = nil,
+            grantTokens: [String]? = nil,
+            name: String? = nil,
+            dryRun: Bool? = nil
+        ) {
+            self.keyId = keyId
+            self.granteePrincipal = granteePrincipal
+            self.retiringPrincipal = retiringPrincipal
+            self.operations = operations
+            self.constraints = constraints
+            self.grantTokens = grantTokens
+            self.name = name
+            self.dryRun = dryRun
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case granteePrincipal = "GranteePrincipal"
+            case retiringPrincipal = "RetiringPrincipal"
+            case operations = "Operations"
+            case constraints = "Constraints"
+            case grantTokens = "GrantTokens"
+            case name = "Name"
+            case dryRun = "DryRun"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct CreateGrantResponse: Codable, Sendable, Equatable {
+        public var grantToken: String?
+        public var grantId: String?
+
+        public init(
+            grantToken: String? = nil,
+            grantId: String? = nil
+        ) {
+            self.grantToken = grantToken
+            self.grantId = grantId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case grantToken = "GrantToken"
+            case grantId = "GrantId"
+        }
+    }
+}
+
+extension KMSAPI {
     public struct CreateKeyRequest: Codable, Sendable, Equatable {
         public var policy: String?
         public var description: String?
@@ -600,6 +664,74 @@ extension KMSAPI {
 }
 
 extension KMSAPI {
+    public struct GrantConstraints: Codable, Sendable, Equatable {
+        public var encryptionContextSubset: [String: String]?
+        public var encryptionContextEquals: [String: String]?
+
+        public init(
+            encryptionContextSubset: [String: String]? = nil,
+            encryptionContextEquals: [String: String]? = nil
+        ) {
+            self.encryptionContextSubset = encryptionContextSubset
+            self.encryptionContextEquals = encryptionContextEquals
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case encryptionContextSubset = "EncryptionContextSubset"
+            case encryptionContextEquals = "EncryptionContextEquals"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct GrantListEntry: Codable, Sendable, Equatable {
+        public var keyId: String?
+        public var grantId: String?
+        public var name: String?
+        public var creationDate: Date?
+        public var granteePrincipal: String?
+        public var retiringPrincipal: String?
+        public var issuingAccount: String?
+        public var operations: [String]?
+        public var constraints: GrantConstraints?
+
+        public init(
+            keyId: String? = nil,
+            grantId: String? = nil,
+            name: String? = nil,
+            creationDate: Date? = nil,
+            granteePrincipal: String? = nil,
+            retiringPrincipal: String? = nil,
+            issuingAccount: String? = nil,
+            operations: [String]? = nil,
+            constraints: GrantConstraints? = nil
+        ) {
+            self.keyId = keyId
+            self.grantId = grantId
+            self.name = name
+            self.creationDate = creationDate
+            self.granteePrincipal = granteePrincipal
+            self.retiringPrincipal = retiringPrincipal
+            self.issuingAccount = issuingAccount
+            self.operations = operations
+            self.constraints = constraints
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case grantId = "GrantId"
+            case name = "Name"
+            case creationDate = "CreationDate"
+            case granteePrincipal = "GranteePrincipal"
+            case retiringPrincipal = "RetiringPrincipal"
+            case issuingAccount = "IssuingAccount"
+            case operations = "Operations"
+            case constraints = "Constraints"
+        }
+    }
+}
+
+extension KMSAPI {
     public struct KeyListEntry: Codable, Sendable, Equatable {
         public var keyId: String?
         public var keyArn: String?
@@ -784,6 +916,62 @@ extension KMSAPI {
 }
 
 extension KMSAPI {
+    public struct ListGrantsRequest: Codable, Sendable, Equatable {
+        public var limit: Int?
+        public var marker: String?
+        public var keyId: String
+        public var grantId: String?
+        public var granteePrincipal: String?
+
+        public init(
+            limit: Int? = nil,
+            marker: String? = nil,
+            keyId: String,
+            grantId: String? = nil,
+            granteePrincipal: String? = nil
+        ) {
+            self.limit = limit
+            self.marker = marker
+            self.keyId = keyId
+            self.grantId = grantId
+            self.granteePrincipal = granteePrincipal
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case limit = "Limit"
+            case marker = "Marker"
+            case keyId = "KeyId"
+            case grantId = "GrantId"
+            case granteePrincipal = "GranteePrincipal"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct ListGrantsResponse: Codable, Sendable, Equatable {
+        public var grants: [GrantListEntry]?
+        public var nextMarker: String?
+        public var truncated: Bool?
+
+        public init(
+            grants: [GrantListEntry]? = nil,
+            nextMarker: String? = nil,
+            truncated: Bool? = nil
+        ) {
+            self.grants = grants
+            self.nextMarker = nextMarker
+            self.truncated = truncated
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case grants = "Grants"
+            case nextMarker = "NextMarker"
+            case truncated = "Truncated"
+        }
+    }
+}
+
+extension KMSAPI {
     public struct ListKeysRequest: Codable, Sendable, Equatable {
         public var limit: Int?
         public var marker: String?
@@ -823,6 +1011,78 @@ extension KMSAPI {
             case keys = "Keys"
             case nextMarker = "NextMarker"
             case truncated = "Truncated"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct ListResourceTagsRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var limit: Int?
+        public var marker: String?
+
+        public init(
+            keyId: String,
+            limit: Int? = nil,
+            marker: String? = nil
+        ) {
+            self.keyId = keyId
+            self.limit = limit
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case limit = "Limit"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct ListResourceTagsResponse: Codable, Sendable, Equatable {
+        public var tags: [Tag]?
+        public var nextMarker: String?
+        public var truncated: Bool?
+
+        public init(
+            tags: [Tag]? = nil,
+            nextMarker: String? = nil,
+            truncated: Bool? = nil
+        ) {
+            self.tags = tags
+            self.nextMarker = nextMarker
+            self.truncated = truncated
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tags = "Tags"
+            case nextMarker = "NextMarker"
+            case truncated = "Truncated"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct ListRetirableGrantsRequest: Codable, Sendable, Equatable {
+        public var limit: Int?
+        public var marker: String?
+        public var retiringPrincipal: String
+
+        public init(
+            limit: Int? = nil,
+            marker: String? = nil,
+            retiringPrincipal: String
+        ) {
+            self.limit = limit
+            self.marker = marker
+            self.retiringPrincipal = retiringPrincipal
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case limit = "Limit"
+            case marker = "Marker"
+            case retiringPrincipal = "RetiringPrincipal"
         }
     }
 }
@@ -1012,6 +1272,58 @@ extension KMSAPI {
 }
 
 extension KMSAPI {
+    public struct RetireGrantRequest: Codable, Sendable, Equatable {
+        public var grantToken: String?
+        public var keyId: String?
+        public var grantId: String?
+        public var dryRun: Bool?
+
+        public init(
+            grantToken: String? = nil,
+            keyId: String? = nil,
+            grantId: String? = nil,
+            dryRun: Bool? = nil
+        ) {
+            self.grantToken = grantToken
+            self.keyId = keyId
+            self.grantId = grantId
+            self.dryRun = dryRun
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case grantToken = "GrantToken"
+            case keyId = "KeyId"
+            case grantId = "GrantId"
+            case dryRun = "DryRun"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct RevokeGrantRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var grantId: String
+        public var dryRun: Bool?
+
+        public init(
+            keyId: String,
+            grantId: String,
+            dryRun: Bool? = nil
+        ) {
+            self.keyId = keyId
+            self.grantId = grantId
+            self.dryRun = dryRun
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case grantId = "GrantId"
+            case dryRun = "DryRun"
+        }
+    }
+}
+
+extension KMSAPI {
     public struct ScheduleKeyDeletionRequest: Codable, Sendable, Equatable {
         public var keyId: String
         public var pendingWindowInDays: Int?
@@ -1075,6 +1387,46 @@ extension KMSAPI {
         enum CodingKeys: String, CodingKey {
             case tagKey = "TagKey"
             case tagValue = "TagValue"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct TagResourceRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var tags: [Tag]
+
+        public init(
+            keyId: String,
+            tags: [Tag]
+        ) {
+            self.keyId = keyId
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct UntagResourceRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var tagKeys: [String]
+
+        public init(
+            keyId: String,
+            tagKeys: [String]
+        ) {
+            self.keyId = keyId
+            self.tagKeys = tagKeys
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case tagKeys = "TagKeys"
         }
     }
 }

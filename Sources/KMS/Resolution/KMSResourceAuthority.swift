@@ -67,8 +67,8 @@ struct KMSResourceAuthority: ResourceAuthority {
         return ResolvedResource(
             reference: reference, arn: record.arn, entity: ResolvedKey(record: record, alias: alias, material: material),
             accountID: record.accountID, tags: try TagRepository.tags(db, of: record.arn),
-            policy: ResourcePolicy(
-                document: record.policy, name: "key policy", kind: .keyPolicy, governedService: "kms", principalIDs: record.policyPrincipals)
+            // The key policy with the key's grants (decision 0015).
+            policy: KMSGrantPolicy.keyPolicy(record, grants: try KMSRepository.grants(db, keyID: record.id))
         )
     }
 

@@ -47,7 +47,8 @@ extension DatabaseSchema {
                         );
                         CREATE INDEX kmsAliasByKey ON kmsAlias(keyID);
                         """)
-            }
+            },
+            Migration("v2-grants", migrate: KMSGrantRecord.createTable),
         ]
     )
 }

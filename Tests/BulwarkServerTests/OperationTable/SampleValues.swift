@@ -23,6 +23,10 @@ struct SampleValues {
     var keyARN: String { "arn:aws:kms:\(region):\(accountID):key/\(Self.keyID)" }
     var aliasARN: String { "arn:aws:kms:\(region):\(accountID):alias/\(Self.name)" }
 
+    /// A grant of no key, and a token (`base64url(0x01 | grant id | 32 bytes)`, decision 0015) naming it.
+    static let grantID = String(repeating: "0", count: 64)
+    static let grantToken = Data([1] + [UInt8](repeating: 0, count: 64)).base64EncodedString().replacingOccurrences(of: "=", with: "")
+
     /// A blob member whose bytes mean something: a KMS ciphertext names its key.
     func blob(forMember member: String) -> Data? {
         guard member == "CiphertextBlob" else { return nil }
@@ -55,6 +59,9 @@ struct SampleValues {
             // KMS aliases by name; keys (KeyId, TargetKeyId, DestinationKeyId, …) by key ARN.
             ("AliasName", "alias/\(Self.name)"),
             ("KeyId", keyARN),
+            // KMS grants: a grant id (64 hexadecimal digits) and a grant token naming it.
+            ("GrantId", Self.grantID),
+            ("GrantToken", Self.grantToken),
             // Any other ARN names a user, the kind of principal an account always has.
             ("Arn", userARN),
         ]
