@@ -33,6 +33,8 @@ public struct KMSKeyUse: Sendable {
         case invalidCiphertext
         /// The configured master key does not unwrap the key's material.
         case materialUnavailable
+        /// The key is not a symmetric encryption key (asymmetric, HMAC): it makes no data keys.
+        case invalidKeyUsage
     }
 
     /// Whether `text` can name a key at all (key id, key ARN, alias name, alias ARN).
@@ -70,7 +72,9 @@ public struct KMSKeyUse: Sendable {
         let record = KMSKeyRecord(
             id: id, accountID: context.accountID, region: context.region, description: description, keyUsage: KMSService.encryptDecrypt,
             keySpec: KMSService.symmetricDefault, origin: "AWS_KMS", keyManager: "AWS", state: .enabled, createdAt: now,
-            policy: Self.managedKeyPolicy(service: service, accountID: context.accountID, region: context.region))
+            policy: Self.managedKeyPolicy(service: service, accountID: context.accountID, region: context.region),
+            rotationEnabled: true, rotationPeriodInDays: KMSService.defaultRotationPeriod,
+            nextRotationDate: now.addingTimeInterval(Double(KMSService.defaultRotationPeriod) * 86_400))
         let material = SymmetricKey(size: .bits256)
         let materialID = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
         let wrapped = try masterKey.wrap(material, keyID: id, version: 1)
@@ -133,6 +137,7 @@ public struct KMSKeyUse: Sendable {
 
     private func usable(_ resolved: ResolvedResource) throws(Failure) -> ResolvedKey {
         guard let key = resolved.entity(as: ResolvedKey.self) else { throw .notFound }
+        guard key.record.keySpec == KMSService.symmetricDefault, key.record.keyUsage == KMSService.encryptDecrypt else { throw .invalidKeyUsage }
         switch key.record.state {
         case .enabled: return key
         case .disabled: throw .disabled

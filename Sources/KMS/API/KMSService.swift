@@ -32,10 +32,10 @@ public struct KMSService: AWSService {
         return model.replacing(Shape(name: name, kind: .structure, members: shape.members, required: shape.required + ["CiphertextBlob"]))
     }
 
-    public var authorities: [any ResourceAuthority] { [KMSResourceAuthority(database: database, clock: clock)] }
+    public var authorities: [any ResourceAuthority] { [KMSResourceAuthority(database: database, masterKey: masterKey, clock: clock)] }
 
     public var operations: [ServiceOperation] {
-        keyOperations + aliasOperations + cryptographicOperations
+        keyOperations + aliasOperations + cryptographicOperations + rotationOperations + signingOperations
     }
 
     private var keyOperations: [ServiceOperation] {

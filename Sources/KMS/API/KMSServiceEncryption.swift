@@ -22,11 +22,17 @@ public struct KMSServiceEncryption: ServiceEncryption {
     public func encrypt(
         _ plaintext: Data, keyARN: String?, service: String, accountID: String, region: String, context: [String: String]
     ) async throws -> (blob: Data, keyARN: String) {
-        let found: KMSRepository.KeyInUse
+        var found: KMSRepository.KeyInUse
         if let keyARN {
             found = try await customerKey(keyARN, accountID: accountID, region: region)
         } else {
             found = try await managedKey(service: service, accountID: accountID, region: region)
+        }
+        // A key whose rotation date passed rotates before it encrypts (decision 0014).
+        let now = clock.now()
+        if found.key.rotationIsDue(at: now) {
+            try await KeyRotation(database: database, masterKey: masterKey).rotateDue(ids: [found.key.id], now: now)
+            found = try await database.kms.keyInUse(id: found.key.id, accountID: accountID, region: region, version: nil, now: now) ?? found
         }
         try Self.checkUsable(found.key)
         guard let material = found.material else { throw Self.unavailable(found.key.arn) }
@@ -82,7 +88,9 @@ public struct KMSServiceEncryption: ServiceEncryption {
         let key = KMSKeyRecord(
             id: id, accountID: accountID, region: region, description: Self.managedKeyDescription(service), keyUsage: KMSService.encryptDecrypt,
             keySpec: KMSService.symmetricDefault, origin: "AWS_KMS", keyManager: "AWS", state: .enabled, createdAt: now,
-            policy: Self.managedKeyPolicy(service: service, accountID: accountID, region: region))
+            policy: Self.managedKeyPolicy(service: service, accountID: accountID, region: region), rotationEnabled: true,
+            rotationPeriodInDays: KMSService.defaultRotationPeriod,
+            nextRotationDate: now.addingTimeInterval(Double(KMSService.defaultRotationPeriod) * 86_400))
         let material = SymmetricKey(size: .bits256)
         let identifier = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
         let record = KMSKeyMaterialRecord(

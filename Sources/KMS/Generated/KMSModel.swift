@@ -228,6 +228,7 @@ extension ServiceModel {
             name: "DisableKeyRotation",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DisableKeyRotationRequest",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -262,6 +263,7 @@ extension ServiceModel {
             name: "EnableKeyRotation",
             httpMethod: "POST",
             requestURI: "/",
+            input: "EnableKeyRotationRequest",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -364,6 +366,8 @@ extension ServiceModel {
             name: "GenerateMac",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GenerateMacRequest",
+            output: "GenerateMacResponse",
             errors: [
                 "DisabledException",
                 "DryRunOperationException",
@@ -413,6 +417,8 @@ extension ServiceModel {
             name: "GetKeyRotationStatus",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetKeyRotationStatusRequest",
+            output: "GetKeyRotationStatusResponse",
             errors: [
                 "DependencyTimeoutException",
                 "InvalidArnException",
@@ -439,6 +445,8 @@ extension ServiceModel {
             name: "GetPublicKey",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetPublicKeyRequest",
+            output: "GetPublicKeyResponse",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -513,6 +521,8 @@ extension ServiceModel {
             name: "ListKeyRotations",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListKeyRotationsRequest",
+            output: "ListKeyRotationsResponse",
             errors: [
                 "InvalidArnException",
                 "InvalidMarkerException",
@@ -634,6 +644,8 @@ extension ServiceModel {
             name: "RotateKeyOnDemand",
             httpMethod: "POST",
             requestURI: "/",
+            input: "RotateKeyOnDemandRequest",
+            output: "RotateKeyOnDemandResponse",
             errors: [
                 "ConflictException",
                 "DependencyTimeoutException",
@@ -664,6 +676,8 @@ extension ServiceModel {
             name: "Sign",
             httpMethod: "POST",
             requestURI: "/",
+            input: "SignRequest",
+            output: "SignResponse",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -767,6 +781,8 @@ extension ServiceModel {
             name: "Verify",
             httpMethod: "POST",
             requestURI: "/",
+            input: "VerifyRequest",
+            output: "VerifyResponse",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -784,6 +800,8 @@ extension ServiceModel {
             name: "VerifyMac",
             httpMethod: "POST",
             requestURI: "/",
+            input: "VerifyMacRequest",
+            output: "VerifyMacResponse",
             errors: [
                 "DisabledException",
                 "DryRunOperationException",
@@ -801,7 +819,7 @@ extension ServiceModel {
 
     private static func kmsShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(142)
+        shapes.reserveCapacity(170)
         shapes.append(Shape(name: "AWSAccountIdType", kind: .string))
         shapes.append(Shape(name: "AliasList", kind: .list, listMember: "AliasListEntry"))
         shapes.append(Shape(
@@ -1017,6 +1035,12 @@ extension ServiceModel {
             required: ["KeyId"]
         ))
         shapes.append(Shape(
+            name: "DisableKeyRotationRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
             name: "DisabledException",
             kind: .structure,
             members: [Shape.Member(name: "message", shape: "ErrorMessageType")],
@@ -1034,6 +1058,15 @@ extension ServiceModel {
             name: "EnableKeyRequest",
             kind: .structure,
             members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "EnableKeyRotationRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "RotationPeriodInDays", shape: "RotationPeriodInDaysType"),
+            ],
             required: ["KeyId"]
         ))
         shapes.append(Shape(
@@ -1132,6 +1165,27 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "GenerateMacRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["Message", "KeyId", "MacAlgorithm"]
+        ))
+        shapes.append(Shape(
+            name: "GenerateMacResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Mac", shape: "CiphertextType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "GenerateRandomRequest",
             kind: .structure,
             members: [
@@ -1165,8 +1219,54 @@ extension ServiceModel {
                 Shape.Member(name: "PolicyName", shape: "PolicyNameType"),
             ]
         ))
+        shapes.append(Shape(
+            name: "GetKeyRotationStatusRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "GetKeyRotationStatusResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyRotationEnabled", shape: "BooleanType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "RotationPeriodInDays", shape: "RotationPeriodInDaysType"),
+                Shape.Member(name: "NextRotationDate", shape: "DateType"),
+                Shape.Member(name: "OnDemandRotationStartDate", shape: "DateType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetPublicKeyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+            ],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "GetPublicKeyResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "PublicKey", shape: "PublicKeyType"),
+                Shape.Member(name: "CustomerMasterKeySpec", shape: "CustomerMasterKeySpec"),
+                Shape.Member(name: "KeySpec", shape: "KeySpec"),
+                Shape.Member(name: "KeyUsage", shape: "KeyUsageType"),
+                Shape.Member(name: "EncryptionAlgorithms", shape: "EncryptionAlgorithmSpecList"),
+                Shape.Member(name: "SigningAlgorithms", shape: "SigningAlgorithmSpecList"),
+                Shape.Member(name: "KeyAgreementAlgorithms", shape: "KeyAgreementAlgorithmSpecList"),
+            ]
+        ))
         shapes.append(Shape(name: "GrantTokenList", kind: .list, listMember: "GrantTokenType", min: 0, max: 10))
         shapes.append(Shape(name: "GrantTokenType", kind: .string, min: 1, max: 8192))
+        shapes.append(Shape(name: "ImportState", kind: .string, enumValues: ["IMPORTED", "PENDING_IMPORT"]))
+        shapes.append(Shape(
+            name: "IncludeKeyMaterial",
+            kind: .string,
+            enumValues: ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"]
+        ))
         shapes.append(Shape(
             name: "IncorrectKeyException",
             kind: .structure,
@@ -1268,6 +1368,18 @@ extension ServiceModel {
             members: [Shape.Member(name: "KeyId", shape: "KeyIdType"), Shape.Member(name: "KeyArn", shape: "ArnType")]
         ))
         shapes.append(Shape(name: "KeyManagerType", kind: .string, enumValues: ["AWS", "CUSTOMER"]))
+        shapes.append(Shape(
+            name: "KeyMaterialDescriptionType",
+            kind: .string,
+            min: 0,
+            max: 256,
+            pattern: #"^[a-zA-Z0-9:/_\s.-]+$"#
+        ))
+        shapes.append(Shape(
+            name: "KeyMaterialState",
+            kind: .string,
+            enumValues: ["NON_CURRENT", "CURRENT", "PENDING_ROTATION", "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"]
+        ))
         shapes.append(Shape(
             name: "KeyMetadata",
             kind: .structure,
@@ -1375,6 +1487,26 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "ListKeyRotationsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "IncludeKeyMaterial", shape: "IncludeKeyMaterial"),
+                Shape.Member(name: "Limit", shape: "LimitType"),
+                Shape.Member(name: "Marker", shape: "MarkerType"),
+            ],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "ListKeyRotationsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Rotations", shape: "RotationsList"),
+                Shape.Member(name: "NextMarker", shape: "MarkerType"),
+                Shape.Member(name: "Truncated", shape: "BooleanType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ListKeysRequest",
             kind: .structure,
             members: [
@@ -1404,6 +1536,7 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(name: "MarkerType", kind: .string, min: 1, max: 1024, pattern: #"[\u0020-\u00FF]*"#))
+        shapes.append(Shape(name: "MessageType", kind: .string, enumValues: ["RAW", "DIGEST", "EXTERNAL_MU"]))
         shapes.append(Shape(
             name: "MultiRegionConfiguration",
             kind: .structure,
@@ -1443,6 +1576,7 @@ extension ServiceModel {
             max: 131072,
             pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
         ))
+        shapes.append(Shape(name: "PublicKeyType", kind: .blob, min: 1, max: 8192))
         shapes.append(Shape(
             name: "PutKeyPolicyRequest",
             kind: .structure,
@@ -1494,6 +1628,35 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "RegionType", kind: .string, min: 1, max: 32, pattern: #"^([a-z]+-){2,3}\d+$"#))
         shapes.append(Shape(
+            name: "RotateKeyOnDemandRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "RotateKeyOnDemandResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")]
+        ))
+        shapes.append(Shape(name: "RotationPeriodInDaysType", kind: .integer, min: 90, max: 2560))
+        shapes.append(Shape(name: "RotationType", kind: .string, enumValues: ["AUTOMATIC", "ON_DEMAND"]))
+        shapes.append(Shape(name: "RotationsList", kind: .list, listMember: "RotationsListEntry"))
+        shapes.append(Shape(
+            name: "RotationsListEntry",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "KeyMaterialId", shape: "BackingKeyIdType"),
+                Shape.Member(name: "KeyMaterialDescription", shape: "KeyMaterialDescriptionType"),
+                Shape.Member(name: "ImportState", shape: "ImportState"),
+                Shape.Member(name: "KeyMaterialState", shape: "KeyMaterialState"),
+                Shape.Member(name: "ExpirationModel", shape: "ExpirationModelType"),
+                Shape.Member(name: "ValidTo", shape: "DateType"),
+                Shape.Member(name: "RotationDate", shape: "DateType"),
+                Shape.Member(name: "RotationType", shape: "RotationType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ScheduleKeyDeletionRequest",
             kind: .structure,
             members: [
@@ -1510,6 +1673,28 @@ extension ServiceModel {
                 Shape.Member(name: "DeletionDate", shape: "DateType"),
                 Shape.Member(name: "KeyState", shape: "KeyState"),
                 Shape.Member(name: "PendingWindowInDays", shape: "PendingWindowInDaysType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "SignRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "MessageType", shape: "MessageType"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["KeyId", "Message", "SigningAlgorithm"]
+        ))
+        shapes.append(Shape(
+            name: "SignResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "Signature", shape: "CiphertextType"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
             ]
         ))
         shapes.append(Shape(
@@ -1564,6 +1749,51 @@ extension ServiceModel {
                 Shape.Member(name: "TargetKeyId", shape: "KeyIdType"),
             ],
             required: ["AliasName", "TargetKeyId"]
+        ))
+        shapes.append(Shape(
+            name: "VerifyMacRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+                Shape.Member(name: "Mac", shape: "CiphertextType"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["Message", "KeyId", "MacAlgorithm", "Mac"]
+        ))
+        shapes.append(Shape(
+            name: "VerifyMacResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "MacValid", shape: "BooleanType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "VerifyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "MessageType", shape: "MessageType"),
+                Shape.Member(name: "Signature", shape: "CiphertextType"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["KeyId", "Message", "Signature", "SigningAlgorithm"]
+        ))
+        shapes.append(Shape(
+            name: "VerifyResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "SignatureValid", shape: "BooleanType"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
+            ]
         ))
         shapes.append(Shape(
             name: "XksKeyAlreadyInUseException",
