@@ -97,6 +97,7 @@ let package = Package(
             dependencies: [
                 "BulwarkCore", "AWSWire", "Store", "IAM", "Trail",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -120,6 +120,7 @@ public enum BulwarkServer {
                     .init(service: try edge.makeApplication()),
                     .init(service: TrailFlushService(trail: trail)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
+                    .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),
                     .init(service: FunctionPreparationService(preparer: lambda.preparer, logger: logger)),
                     .init(service: ExecutionService(invoker: invoker, queue: asyncQueue, idleTimeout: execution.idleTimeout, logger: logger)),
                 ],

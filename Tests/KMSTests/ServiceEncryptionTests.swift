@@ -32,7 +32,7 @@ struct ServiceEncryptionTests {
             principal: Principal(kind: .root, accountID: accountID, arn: "arn:aws:iam::\(accountID):root", principalID: accountID),
             accessKeyID: "AKIATEST", region: region, sourceIP: "192.0.2.1", userAgent: "tests", isSecureTransport: true,
             receivedAt: now, presigner: URLPresigner { path, _, _ in path })
-        let authority = KMSResourceAuthority(database: database, clock: .fixed(now))
+        let authority = KMSResourceAuthority(database: database, masterKey: encryption.masterKey, clock: .fixed(now))
         return try await authority.resolve([ResourceReference(.kmsKey, member: "KMSKeyArn", text: arn)], context: context)[0]
     }
 

@@ -21,7 +21,9 @@ extension KMSKeyUse {
         let key = KMSKeyRecord(
             id: id, accountID: accountID, region: region, description: Self.managedKeyDescription(service), keyUsage: KMSService.encryptDecrypt,
             keySpec: KMSService.symmetricDefault, origin: "AWS_KMS", keyManager: "AWS", state: .enabled, createdAt: now,
-            policy: Self.managedKeyPolicy(service: service, accountID: accountID, region: region))
+            policy: Self.managedKeyPolicy(service: service, accountID: accountID, region: region), rotationEnabled: true,
+            rotationPeriodInDays: KMSService.defaultRotationPeriod,
+            nextRotationDate: now.addingTimeInterval(Double(KMSService.defaultRotationPeriod) * 86_400))
         let identifier = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
         let record = KMSKeyMaterialRecord(
             keyID: id, version: 1, materialID: identifier, wrapped: try masterKey.wrap(SymmetricKey(size: .bits256), keyID: id, version: 1),

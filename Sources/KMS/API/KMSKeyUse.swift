@@ -51,7 +51,7 @@ public struct KMSKeyUse: ServiceEncryption {
     public func encrypt(
         _ plaintext: Data, under key: ResolvedResource?, service: String, accountID: String, region: String, context: [String: String]
     ) async throws -> (blob: Data, keyARN: String) {
-        let found: KMSRepository.KeyInUse
+        var found: KMSRepository.KeyInUse
         if let key {
             // The key the resolve stage found for the call, on which the caller was judged; a
             // service keeps its data under a key of its own account and region.
@@ -60,6 +60,12 @@ public struct KMSKeyUse: ServiceEncryption {
             found = KMSRepository.KeyInUse(key: resolved.record, material: resolved.material)
         } else {
             found = try await managedKey(service: service, accountID: accountID, region: region)
+        }
+        // A key whose rotation date passed rotates before it encrypts (decision 0014).
+        let now = clock.now()
+        if found.key.rotationIsDue(at: now) {
+            try await KeyRotation(database: database, masterKey: masterKey).rotateDue(ids: [found.key.id], now: now)
+            found = try await database.kms.keyInUse(id: found.key.id, accountID: accountID, region: region, version: nil, now: now) ?? found
         }
         return (try seal(plaintext, under: found, context: context), found.key.arn)
     }

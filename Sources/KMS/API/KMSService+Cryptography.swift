@@ -24,6 +24,11 @@ extension KMSService {
                 // The ciphertext names its key and material version; a KeyId given too must name the same key.
                 references: { input, context in
                     try GrantToken.check(input.grantTokens)
+                    // An RSA ciphertext names no key: KeyId does (AWS requires it for asymmetric keys).
+                    if Self.isRSAAlgorithm(input.encryptionAlgorithm) {
+                        guard let keyID = input.keyId else { throw KMSError.invalidCiphertext }
+                        return [try Self.key("KeyId", keyID, context)]
+                    }
                     let blob = try Self.ciphertext(input.ciphertextBlob)
                     var references = [try Self.key("CiphertextBlob", blob.keyARN, context, version: blob.version)]
                     if let keyID = input.keyId { references.append(try Self.key("KeyId", keyID, context).implied) }
@@ -113,19 +118,48 @@ extension KMSService {
         }
     }
 
-    /// The resolved key, refused unless it may be used for cryptography now: enabled, of a symmetric
-    /// spec, asked for `SYMMETRIC_DEFAULT`.
-    static func usableKey(_ context: CallContext, member: String = "KeyId", algorithm: String? = nil) throws -> ResolvedKey {
+    /// The resolved key, refused unless it may be used for cryptography now (enabled).
+    static func usableKey(_ context: CallContext, member: String = "KeyId") throws -> ResolvedKey {
         let key = try resolvedKey(context, member: member)
         switch key.record.state {
         case .enabled: break
         case .disabled: throw KMSError.disabled(key.arn)
         case .pendingDeletion: throw KMSError.pendingDeletion(key.arn)
         }
-        if let algorithm, algorithm != symmetricDefault {
-            throw KMSError.invalidKeyUsage("The KMS key \(key.arn) does not support the \(algorithm) encryption algorithm.")
+        return key
+    }
+
+    /// The usable key of an encryption: usage `ENCRYPT_DECRYPT`, `algorithm` (`SYMMETRIC_DEFAULT` when
+    /// not given) among its spec's.
+    static func encryptionKey(_ context: CallContext, member: String = "KeyId", algorithm: String?, operation: String) throws -> ResolvedKey {
+        let key = try usableKey(context, member: member)
+        try requireUsage(key, encryptDecrypt, operation: operation)
+        let algorithm = algorithm ?? symmetricDefault
+        guard KeySpecification(key.record.keySpec)?.encryptionAlgorithms(usage: key.record.keyUsage)?.contains(algorithm) == true else {
+            throw KMSError.incompatibleAlgorithm(algorithm, key.record.keySpec)
         }
         return key
+    }
+
+    /// The usable key of an operation only symmetric encryption keys make (data keys, ReEncrypt's destination).
+    static func symmetricKey(_ context: CallContext, member: String = "KeyId", operation: String) throws -> ResolvedKey {
+        let key = try usableKey(context, member: member)
+        try requireUsage(key, encryptDecrypt, operation: operation)
+        guard key.record.keySpec == symmetricDefault else {
+            // Bulwark's wording: AWS answers InvalidKeyUsageException for an asymmetric key here.
+            throw KMSError.invalidKeyUsage("\(key.arn) key spec is \(key.record.keySpec) which is not valid for \(operation).")
+        }
+        return key
+    }
+
+    /// Whether an `EncryptionAlgorithm` is RSA's (`RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`).
+    static func isRSAAlgorithm(_ algorithm: String?) -> Bool { algorithm?.hasPrefix("RSAES_") == true }
+
+    /// Refuses an encryption context with an asymmetric key (KMS supports it with symmetric keys only).
+    static func refuseContext(_ encryptionContext: [String: String]?) throws {
+        guard encryptionContext?.isEmpty == false else { return }
+        // Bulwark's wording.
+        throw KMSError.validation("EncryptionContext is supported only with symmetric encryption KMS keys.")
     }
 
     /// The unwrapped material of the version the resolve stage loaded.
@@ -149,7 +183,7 @@ extension KMSService {
     /// Decrypts the blob of `CiphertextBlob` with the key it names, checking `KeyId` when given.
     func open(_ bytes: Data?, keyMember: String, encryptionContext: [String: String]?, _ context: CallContext) throws -> (ResolvedKey, Data) {
         let blob = try Self.ciphertext(bytes)
-        let key = try Self.usableKey(context, member: "CiphertextBlob")
+        let key = try Self.symmetricKey(context, member: "CiphertextBlob", operation: keyMember == "KeyId" ? "Decrypt" : "ReEncrypt")
         if context.resolution.resources.contains(where: { $0.reference.member == keyMember }) {
             guard try Self.resolvedKey(context, member: keyMember).record.id == key.record.id else { throw KMSError.incorrectKey }
         }
@@ -161,14 +195,31 @@ extension KMSService {
     }
 
     @Sendable func encrypt(_ input: KMSAPI.EncryptRequest, _ context: CallContext) async throws -> KMSAPI.EncryptResponse {
-        let key = try Self.usableKey(context, algorithm: input.encryptionAlgorithm)
+        let key = try Self.encryptionKey(context, algorithm: input.encryptionAlgorithm, operation: "Encrypt")
+        if let algorithm = input.encryptionAlgorithm, Self.isRSAAlgorithm(algorithm) {
+            try Self.refuseContext(input.encryptionContext)
+            guard let publicKey = key.material?.publicKey else { throw KMSError.materialUnavailable(requestID: context.requestID) }
+            let ciphertext = try Self.cryptography(context) {
+                try AsymmetricCryptography.encrypt(publicKey: publicKey, algorithm: algorithm, plaintext: input.plaintext)
+            }
+            return KMSAPI.EncryptResponse(ciphertextBlob: ciphertext, keyId: key.arn, encryptionAlgorithm: algorithm)
+        }
         let blob = try seal(input.plaintext, key, encryptionContext: input.encryptionContext, context)
         return KMSAPI.EncryptResponse(ciphertextBlob: blob, keyId: key.arn, encryptionAlgorithm: Self.symmetricDefault)
     }
 
     @Sendable func decrypt(_ input: KMSAPI.DecryptRequest, _ context: CallContext) async throws -> KMSAPI.DecryptResponse {
-        if let algorithm = input.encryptionAlgorithm, algorithm != Self.symmetricDefault { throw KMSError.invalidCiphertext }
         if input.recipient != nil { throw KMSError.unsupported("Bulwark does not support Recipient (Nitro Enclaves attestation).") }
+        if let algorithm = input.encryptionAlgorithm, Self.isRSAAlgorithm(algorithm) {
+            try Self.refuseContext(input.encryptionContext)
+            let key = try Self.encryptionKey(context, algorithm: algorithm, operation: "Decrypt")
+            let plaintext = try Self.cryptography(context) {
+                try AsymmetricCryptography.decrypt(
+                    secret: try material(key, context), algorithm: algorithm, ciphertext: input.ciphertextBlob ?? Data())
+            }
+            return KMSAPI.DecryptResponse(keyId: key.arn, plaintext: plaintext, encryptionAlgorithm: algorithm)
+        }
+        if let algorithm = input.encryptionAlgorithm, algorithm != Self.symmetricDefault { throw KMSError.invalidCiphertext }
         let (key, plaintext) = try open(input.ciphertextBlob, keyMember: "KeyId", encryptionContext: input.encryptionContext, context)
         return KMSAPI.DecryptResponse(
             keyId: key.arn, plaintext: plaintext, encryptionAlgorithm: Self.symmetricDefault, keyMaterialId: key.material?.materialID)
@@ -178,7 +229,11 @@ extension KMSService {
         if let algorithm = input.sourceEncryptionAlgorithm, algorithm != Self.symmetricDefault { throw KMSError.invalidCiphertext }
         let (source, plaintext) = try open(
             input.ciphertextBlob, keyMember: "SourceKeyId", encryptionContext: input.sourceEncryptionContext, context)
-        let destination = try Self.usableKey(context, member: "DestinationKeyId", algorithm: input.destinationEncryptionAlgorithm)
+        if let algorithm = input.destinationEncryptionAlgorithm, algorithm != Self.symmetricDefault {
+            // Bulwark re-encrypts under symmetric encryption keys only.
+            throw KMSError.unsupported("Bulwark does not support DestinationEncryptionAlgorithm \(algorithm).")
+        }
+        let destination = try Self.symmetricKey(context, member: "DestinationKeyId", operation: "ReEncrypt")
         let blob = try seal(plaintext, destination, encryptionContext: input.destinationEncryptionContext, context)
         return KMSAPI.ReEncryptResponse(
             ciphertextBlob: blob, sourceKeyId: source.arn, keyId: destination.arn, sourceEncryptionAlgorithm: Self.symmetricDefault,
@@ -192,7 +247,7 @@ extension KMSService {
         -> KMSAPI.GenerateDataKeyResponse
     {
         if input.recipient != nil { throw KMSError.unsupported("Bulwark does not support Recipient (Nitro Enclaves attestation).") }
-        let key = try Self.usableKey(context)
+        let key = try Self.symmetricKey(context, operation: "GenerateDataKey")
         let dataKey = Self.randomBytes(try Self.dataKeyLength(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec))
         let blob = try seal(dataKey, key, encryptionContext: input.encryptionContext, context)
         return KMSAPI.GenerateDataKeyResponse(ciphertextBlob: blob, plaintext: dataKey, keyId: key.arn, keyMaterialId: key.material?.materialID)
@@ -203,7 +258,7 @@ extension KMSService {
     ) async throws
         -> KMSAPI.GenerateDataKeyWithoutPlaintextResponse
     {
-        let key = try Self.usableKey(context)
+        let key = try Self.symmetricKey(context, operation: "GenerateDataKeyWithoutPlaintext")
         let dataKey = Self.randomBytes(try Self.dataKeyLength(numberOfBytes: input.numberOfBytes, keySpec: input.keySpec))
         let blob = try seal(dataKey, key, encryptionContext: input.encryptionContext, context)
         return KMSAPI.GenerateDataKeyWithoutPlaintextResponse(ciphertextBlob: blob, keyId: key.arn, keyMaterialId: key.material?.materialID)

@@ -10,9 +10,13 @@ extension KMSService {
     static let encryptDecrypt = "ENCRYPT_DECRYPT"
 
     @Sendable func createKey(_ input: KMSAPI.CreateKeyRequest, _ context: CallContext) async throws -> KMSAPI.CreateKeyResponse {
-        let keySpec = try Self.keySpec(input)
-        let keyUsage = input.keyUsage ?? Self.encryptDecrypt
-        guard keyUsage == Self.encryptDecrypt else {
+        let spec = try Self.keySpec(input)
+        let keySpec = spec.name
+        let keyUsage = input.keyUsage ?? spec.defaultUsage
+        if keyUsage == "KEY_AGREEMENT", case .ecc = spec {
+            throw KMSError.unsupported("Bulwark does not support KeyUsage KEY_AGREEMENT (DeriveSharedSecret).")
+        }
+        guard spec.usages.contains(keyUsage) else {
             throw KMSError.validation("KeyUsage \(keyUsage) is not compatible with KeySpec \(keySpec)")
         }
         if let origin = input.origin, origin != "AWS_KMS" {
@@ -31,31 +35,38 @@ extension KMSService {
             id: id, accountID: context.accountID, region: context.region, description: input.description ?? "", keyUsage: keyUsage,
             keySpec: keySpec, origin: "AWS_KMS", keyManager: "CUSTOMER", state: .enabled, createdAt: now, policy: policy,
             policyPrincipals: principals.ids)
-        let material = try newMaterial(keyID: id, version: 1, now: now)
+        let material = try newMaterial(keyID: id, spec: spec, version: 1, now: now)
         try await database.kms.create(record, material: material, tags: tags, now: now)
         return KMSAPI.CreateKeyResponse(keyMetadata: Self.metadata(record, materialID: material.materialID))
     }
 
-    /// Only symmetric encryption keys exist in Bulwark so far: any other spec is refused, not imitated.
-    private static func keySpec(_ input: KMSAPI.CreateKeyRequest) throws -> String {
+    /// The spec asked for: symmetric, RSA, NIST elliptic-curve and HMAC keys exist in Bulwark; any
+    /// other spec is refused, not imitated (decision 0014).
+    private static func keySpec(_ input: KMSAPI.CreateKeyRequest) throws -> KeySpecification {
         if let keySpec = input.keySpec, let legacy = input.customerMasterKeySpec, keySpec != legacy {
             throw KMSError.validation("You cannot specify KeySpec and CustomerMasterKeySpec in the same request.")
         }
-        let spec = input.keySpec ?? input.customerMasterKeySpec ?? symmetricDefault
-        guard spec == symmetricDefault else {
+        let name = input.keySpec ?? input.customerMasterKeySpec ?? symmetricDefault
+        if name == "ECC_SECG_P256K1" {
             throw KMSError.unsupported(
-                "Bulwark does not support KeySpec \(spec) yet: only symmetric encryption keys (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT) can be created.")
+                "Bulwark does not support KeySpec ECC_SECG_P256K1: its cryptography (swift-crypto) has no secp256k1 curve.")
+        }
+        guard let spec = KeySpecification(name) else {
+            throw KMSError.unsupported(
+                "Bulwark does not support KeySpec \(name): it creates SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521 and HMAC_224/256/384/512 keys."
+            )
         }
         return spec
     }
 
-    /// Fresh 256-bit material for a key version, wrapped by the master key.
-    func newMaterial(keyID: String, version: Int, now: Date) throws -> KMSKeyMaterialRecord {
-        let material = SymmetricKey(size: .bits256)
-        let identifier = SymmetricKey(size: .bits256).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+    /// Fresh material of `spec` for a key version, wrapped by the master key; an asymmetric key's
+    /// public key beside it.
+    func newMaterial(keyID: String, spec: KeySpecification, version: Int, now: Date) throws -> KMSKeyMaterialRecord {
+        if spec == .symmetric { return try KeyMaterial.symmetric(keyID: keyID, version: version, now: now, masterKey: masterKey) }
+        let (secret, publicKey) = try spec.generate()
         return KMSKeyMaterialRecord(
-            keyID: keyID, version: version, materialID: identifier, wrapped: try masterKey.wrap(material, keyID: keyID, version: version),
-            createdAt: now)
+            keyID: keyID, version: version, materialID: KeyMaterial.newIdentifier(),
+            wrapped: try masterKey.wrap(secret, keyID: keyID, version: version), createdAt: now, publicKey: publicKey)
     }
 
     /// The key policy AWS gives a key created without one: the account may do everything with it
@@ -96,12 +107,14 @@ extension KMSService {
 
     /// AWS's `KeyMetadata` of a key.
     static func metadata(_ key: KMSKeyRecord, materialID: String?) -> KMSAPI.KeyMetadata {
-        KMSAPI.KeyMetadata(
+        let spec = KeySpecification(key.keySpec)
+        return KMSAPI.KeyMetadata(
             awsAccountId: key.accountID, keyId: key.id, arn: key.arn, creationDate: key.createdAt, enabled: key.state == .enabled,
             description: key.description, keyUsage: key.keyUsage, keyState: key.state.rawValue, deletionDate: key.deletionDate,
             origin: key.origin, keyManager: key.keyManager, customerMasterKeySpec: key.keySpec, keySpec: key.keySpec,
-            encryptionAlgorithms: [symmetricDefault], multiRegion: false, pendingDeletionWindowInDays: key.pendingWindowInDays,
-            currentKeyMaterialId: materialID)
+            encryptionAlgorithms: spec?.encryptionAlgorithms(usage: key.keyUsage), signingAlgorithms: spec?.signingAlgorithms(usage: key.keyUsage),
+            multiRegion: false, pendingDeletionWindowInDays: key.pendingWindowInDays, macAlgorithms: spec?.macAlgorithms,
+            currentKeyMaterialId: spec == .symmetric ? materialID : nil)
     }
 
     @Sendable func describeKey(_ input: KMSAPI.DescribeKeyRequest, _ context: CallContext) async throws -> KMSAPI.DescribeKeyResponse {

@@ -33,11 +33,11 @@ public struct KMSService: AWSService {
     }
 
     public var authorities: [any ResourceAuthority] {
-        [KMSResourceAuthority(database: database, clock: clock), KMSGrantAuthority(database: database, clock: clock)]
+        [KMSResourceAuthority(database: database, masterKey: masterKey, clock: clock), KMSGrantAuthority(database: database, clock: clock)]
     }
 
     public var operations: [ServiceOperation] {
-        keyOperations + aliasOperations + cryptographicOperations + grantOperations + tagOperations
+        keyOperations + aliasOperations + cryptographicOperations + rotationOperations + signingOperations + grantOperations + tagOperations
     }
 
     private var keyOperations: [ServiceOperation] {

@@ -28,9 +28,6 @@ extension KMSError {
     }
 
     /// `DryRun`: the call was allowed and valid; nothing was done (HTTP 412, AWS's message).
-    static let dryRun = AWSError(
-        code: "DryRunOperationException", message: "The request would have succeeded, but the DryRun option is set.", status: 412)
-
     static func tag(_ message: String) -> AWSError {
         AWSError(code: "TagException", message: message, status: 400)
     }

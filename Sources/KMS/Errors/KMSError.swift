@@ -61,9 +61,29 @@ enum KMSError {
         AWSError(code: "UnsupportedOperationException", message: message, status: 400)
     }
 
+    /// A rotation call on a key that cannot rotate (AWS's wording as clients report it).
+    static func notRotatable(_ key: KMSKeyRecord) -> AWSError {
+        unsupported("You cannot perform this operation on a non-symmetric key or a key with non-ENCRYPT_DECRYPT key usage.")
+    }
+
     static func invalidKeyUsage(_ message: String) -> AWSError {
         AWSError(code: "InvalidKeyUsageException", message: message, status: 400)
     }
+
+    /// `Algorithm <algorithm> is incompatible with key spec <spec>.`
+    static func incompatibleAlgorithm(_ algorithm: String, _ keySpec: String) -> AWSError {
+        invalidKeyUsage("Algorithm \(algorithm) is incompatible with key spec \(keySpec).")
+    }
+
+    /// A signature that does not verify: like an invalid ciphertext, answered without detail.
+    static let invalidSignature = AWSError(code: "KMSInvalidSignatureException", message: "", status: 400)
+
+    /// A MAC that does not verify.
+    static let invalidMAC = AWSError(code: "KMSInvalidMacException", message: "", status: 400)
+
+    /// A request with `DryRun` that would have succeeded.
+    static let dryRun = AWSError(
+        code: "DryRunOperationException", message: "The request would have succeeded, but the DryRun option is set.", status: 412)
 
     static func malformedPolicy(_ message: String) -> AWSError {
         AWSError(code: "MalformedPolicyDocumentException", message: message, status: 400)

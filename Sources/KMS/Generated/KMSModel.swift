@@ -230,6 +230,7 @@ extension ServiceModel {
             name: "DisableKeyRotation",
             httpMethod: "POST",
             requestURI: "/",
+            input: "DisableKeyRotationRequest",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -264,6 +265,7 @@ extension ServiceModel {
             name: "EnableKeyRotation",
             httpMethod: "POST",
             requestURI: "/",
+            input: "EnableKeyRotationRequest",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -366,6 +368,8 @@ extension ServiceModel {
             name: "GenerateMac",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GenerateMacRequest",
+            output: "GenerateMacResponse",
             errors: [
                 "DisabledException",
                 "DryRunOperationException",
@@ -415,6 +419,8 @@ extension ServiceModel {
             name: "GetKeyRotationStatus",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetKeyRotationStatusRequest",
+            output: "GetKeyRotationStatusResponse",
             errors: [
                 "DependencyTimeoutException",
                 "InvalidArnException",
@@ -441,6 +447,8 @@ extension ServiceModel {
             name: "GetPublicKey",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetPublicKeyRequest",
+            output: "GetPublicKeyResponse",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -517,6 +525,8 @@ extension ServiceModel {
             name: "ListKeyRotations",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListKeyRotationsRequest",
+            output: "ListKeyRotationsResponse",
             errors: [
                 "InvalidArnException",
                 "InvalidMarkerException",
@@ -644,6 +654,8 @@ extension ServiceModel {
             name: "RotateKeyOnDemand",
             httpMethod: "POST",
             requestURI: "/",
+            input: "RotateKeyOnDemandRequest",
+            output: "RotateKeyOnDemandResponse",
             errors: [
                 "ConflictException",
                 "DependencyTimeoutException",
@@ -674,6 +686,8 @@ extension ServiceModel {
             name: "Sign",
             httpMethod: "POST",
             requestURI: "/",
+            input: "SignRequest",
+            output: "SignResponse",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -779,6 +793,8 @@ extension ServiceModel {
             name: "Verify",
             httpMethod: "POST",
             requestURI: "/",
+            input: "VerifyRequest",
+            output: "VerifyResponse",
             errors: [
                 "DependencyTimeoutException",
                 "DisabledException",
@@ -796,6 +812,8 @@ extension ServiceModel {
             name: "VerifyMac",
             httpMethod: "POST",
             requestURI: "/",
+            input: "VerifyMacRequest",
+            output: "VerifyMacResponse",
             errors: [
                 "DisabledException",
                 "DryRunOperationException",
@@ -813,7 +831,7 @@ extension ServiceModel {
 
     private static func kmsShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(162)
+        shapes.reserveCapacity(190)
         shapes.append(Shape(name: "AWSAccountIdType", kind: .string))
         shapes.append(Shape(name: "AliasList", kind: .list, listMember: "AliasListEntry"))
         shapes.append(Shape(
@@ -1052,6 +1070,12 @@ extension ServiceModel {
             required: ["KeyId"]
         ))
         shapes.append(Shape(
+            name: "DisableKeyRotationRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
             name: "DisabledException",
             kind: .structure,
             members: [Shape.Member(name: "message", shape: "ErrorMessageType")],
@@ -1069,6 +1093,15 @@ extension ServiceModel {
             name: "EnableKeyRequest",
             kind: .structure,
             members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "EnableKeyRotationRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "RotationPeriodInDays", shape: "RotationPeriodInDaysType"),
+            ],
             required: ["KeyId"]
         ))
         shapes.append(Shape(
@@ -1167,6 +1200,27 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "GenerateMacRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["Message", "KeyId", "MacAlgorithm"]
+        ))
+        shapes.append(Shape(
+            name: "GenerateMacResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Mac", shape: "CiphertextType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "GenerateRandomRequest",
             kind: .structure,
             members: [
@@ -1198,6 +1252,46 @@ extension ServiceModel {
             members: [
                 Shape.Member(name: "Policy", shape: "PolicyType"),
                 Shape.Member(name: "PolicyName", shape: "PolicyNameType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetKeyRotationStatusRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "GetKeyRotationStatusResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyRotationEnabled", shape: "BooleanType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "RotationPeriodInDays", shape: "RotationPeriodInDaysType"),
+                Shape.Member(name: "NextRotationDate", shape: "DateType"),
+                Shape.Member(name: "OnDemandRotationStartDate", shape: "DateType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetPublicKeyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+            ],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "GetPublicKeyResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "PublicKey", shape: "PublicKeyType"),
+                Shape.Member(name: "CustomerMasterKeySpec", shape: "CustomerMasterKeySpec"),
+                Shape.Member(name: "KeySpec", shape: "KeySpec"),
+                Shape.Member(name: "KeyUsage", shape: "KeyUsageType"),
+                Shape.Member(name: "EncryptionAlgorithms", shape: "EncryptionAlgorithmSpecList"),
+                Shape.Member(name: "SigningAlgorithms", shape: "SigningAlgorithmSpecList"),
+                Shape.Member(name: "KeyAgreementAlgorithms", shape: "KeyAgreementAlgorithmSpecList"),
             ]
         ))
         shapes.append(Shape(
@@ -1252,6 +1346,12 @@ extension ServiceModel {
         shapes.append(Shape(name: "GrantOperationList", kind: .list, listMember: "GrantOperation"))
         shapes.append(Shape(name: "GrantTokenList", kind: .list, listMember: "GrantTokenType", min: 0, max: 10))
         shapes.append(Shape(name: "GrantTokenType", kind: .string, min: 1, max: 8192))
+        shapes.append(Shape(name: "ImportState", kind: .string, enumValues: ["IMPORTED", "PENDING_IMPORT"]))
+        shapes.append(Shape(
+            name: "IncludeKeyMaterial",
+            kind: .string,
+            enumValues: ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"]
+        ))
         shapes.append(Shape(
             name: "IncorrectKeyException",
             kind: .structure,
@@ -1353,6 +1453,18 @@ extension ServiceModel {
             members: [Shape.Member(name: "KeyId", shape: "KeyIdType"), Shape.Member(name: "KeyArn", shape: "ArnType")]
         ))
         shapes.append(Shape(name: "KeyManagerType", kind: .string, enumValues: ["AWS", "CUSTOMER"]))
+        shapes.append(Shape(
+            name: "KeyMaterialDescriptionType",
+            kind: .string,
+            min: 0,
+            max: 256,
+            pattern: #"^[a-zA-Z0-9:/_\s.-]+$"#
+        ))
+        shapes.append(Shape(
+            name: "KeyMaterialState",
+            kind: .string,
+            enumValues: ["NON_CURRENT", "CURRENT", "PENDING_ROTATION", "PENDING_MULTI_REGION_IMPORT_AND_ROTATION"]
+        ))
         shapes.append(Shape(
             name: "KeyMetadata",
             kind: .structure,
@@ -1481,6 +1593,26 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "ListKeyRotationsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "IncludeKeyMaterial", shape: "IncludeKeyMaterial"),
+                Shape.Member(name: "Limit", shape: "LimitType"),
+                Shape.Member(name: "Marker", shape: "MarkerType"),
+            ],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "ListKeyRotationsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Rotations", shape: "RotationsList"),
+                Shape.Member(name: "NextMarker", shape: "MarkerType"),
+                Shape.Member(name: "Truncated", shape: "BooleanType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ListKeysRequest",
             kind: .structure,
             members: [
@@ -1539,6 +1671,7 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(name: "MarkerType", kind: .string, min: 1, max: 1024, pattern: #"[\u0020-\u00FF]*"#))
+        shapes.append(Shape(name: "MessageType", kind: .string, enumValues: ["RAW", "DIGEST", "EXTERNAL_MU"]))
         shapes.append(Shape(
             name: "MultiRegionConfiguration",
             kind: .structure,
@@ -1579,6 +1712,7 @@ extension ServiceModel {
             pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
         ))
         shapes.append(Shape(name: "PrincipalIdType", kind: .string, min: 1, max: 256, pattern: #"^[\w+=,.@:/-]+$"#))
+        shapes.append(Shape(name: "PublicKeyType", kind: .blob, min: 1, max: 8192))
         shapes.append(Shape(
             name: "PutKeyPolicyRequest",
             kind: .structure,
@@ -1650,6 +1784,35 @@ extension ServiceModel {
             required: ["KeyId", "GrantId"]
         ))
         shapes.append(Shape(
+            name: "RotateKeyOnDemandRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")],
+            required: ["KeyId"]
+        ))
+        shapes.append(Shape(
+            name: "RotateKeyOnDemandResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "KeyId", shape: "KeyIdType")]
+        ))
+        shapes.append(Shape(name: "RotationPeriodInDaysType", kind: .integer, min: 90, max: 2560))
+        shapes.append(Shape(name: "RotationType", kind: .string, enumValues: ["AUTOMATIC", "ON_DEMAND"]))
+        shapes.append(Shape(name: "RotationsList", kind: .list, listMember: "RotationsListEntry"))
+        shapes.append(Shape(
+            name: "RotationsListEntry",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "KeyMaterialId", shape: "BackingKeyIdType"),
+                Shape.Member(name: "KeyMaterialDescription", shape: "KeyMaterialDescriptionType"),
+                Shape.Member(name: "ImportState", shape: "ImportState"),
+                Shape.Member(name: "KeyMaterialState", shape: "KeyMaterialState"),
+                Shape.Member(name: "ExpirationModel", shape: "ExpirationModelType"),
+                Shape.Member(name: "ValidTo", shape: "DateType"),
+                Shape.Member(name: "RotationDate", shape: "DateType"),
+                Shape.Member(name: "RotationType", shape: "RotationType"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ScheduleKeyDeletionRequest",
             kind: .structure,
             members: [
@@ -1666,6 +1829,28 @@ extension ServiceModel {
                 Shape.Member(name: "DeletionDate", shape: "DateType"),
                 Shape.Member(name: "KeyState", shape: "KeyState"),
                 Shape.Member(name: "PendingWindowInDays", shape: "PendingWindowInDaysType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "SignRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "MessageType", shape: "MessageType"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["KeyId", "Message", "SigningAlgorithm"]
+        ))
+        shapes.append(Shape(
+            name: "SignResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "Signature", shape: "CiphertextType"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
             ]
         ))
         shapes.append(Shape(
@@ -1736,6 +1921,51 @@ extension ServiceModel {
                 Shape.Member(name: "TargetKeyId", shape: "KeyIdType"),
             ],
             required: ["AliasName", "TargetKeyId"]
+        ))
+        shapes.append(Shape(
+            name: "VerifyMacRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+                Shape.Member(name: "Mac", shape: "CiphertextType"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["Message", "KeyId", "MacAlgorithm", "Mac"]
+        ))
+        shapes.append(Shape(
+            name: "VerifyMacResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "MacValid", shape: "BooleanType"),
+                Shape.Member(name: "MacAlgorithm", shape: "MacAlgorithmSpec"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "VerifyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "Message", shape: "PlaintextType"),
+                Shape.Member(name: "MessageType", shape: "MessageType"),
+                Shape.Member(name: "Signature", shape: "CiphertextType"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
+                Shape.Member(name: "GrantTokens", shape: "GrantTokenList"),
+                Shape.Member(name: "DryRun", shape: "NullableBooleanType"),
+            ],
+            required: ["KeyId", "Message", "Signature", "SigningAlgorithm"]
+        ))
+        shapes.append(Shape(
+            name: "VerifyResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "KeyId", shape: "KeyIdType"),
+                Shape.Member(name: "SignatureValid", shape: "BooleanType"),
+                Shape.Member(name: "SigningAlgorithm", shape: "SigningAlgorithmSpec"),
+            ]
         ))
         shapes.append(Shape(
             name: "XksKeyAlreadyInUseException",

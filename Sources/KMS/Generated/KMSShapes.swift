@@ -372,6 +372,22 @@ extension KMSAPI {
 }
 
 extension KMSAPI {
+    public struct DisableKeyRotationRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+
+        public init(
+            keyId: String
+        ) {
+            self.keyId = keyId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+        }
+    }
+}
+
+extension KMSAPI {
     public struct EnableKeyRequest: Codable, Sendable, Equatable {
         public var keyId: String
 
@@ -383,6 +399,26 @@ extension KMSAPI {
 
         enum CodingKeys: String, CodingKey {
             case keyId = "KeyId"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct EnableKeyRotationRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var rotationPeriodInDays: Int?
+
+        public init(
+            keyId: String,
+            rotationPeriodInDays: Int? = nil
+        ) {
+            self.keyId = keyId
+            self.rotationPeriodInDays = rotationPeriodInDays
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case rotationPeriodInDays = "RotationPeriodInDays"
         }
     }
 }
@@ -580,6 +616,62 @@ extension KMSAPI {
 }
 
 extension KMSAPI {
+    public struct GenerateMacRequest: Codable, Sendable, Equatable {
+        public var message: Data
+        public var keyId: String
+        public var macAlgorithm: String
+        public var grantTokens: [String]?
+        public var dryRun: Bool?
+
+        public init(
+            message: Data,
+            keyId: String,
+            macAlgorithm: String,
+            grantTokens: [String]? = nil,
+            dryRun: Bool? = nil
+        ) {
+            self.message = message
+            self.keyId = keyId
+            self.macAlgorithm = macAlgorithm
+            self.grantTokens = grantTokens
+            self.dryRun = dryRun
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case message = "Message"
+            case keyId = "KeyId"
+            case macAlgorithm = "MacAlgorithm"
+            case grantTokens = "GrantTokens"
+            case dryRun = "DryRun"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct GenerateMacResponse: Codable, Sendable, Equatable {
+        public var mac: Data?
+        public var macAlgorithm: String?
+        public var keyId: String?
+
+        public init(
+            mac: Data? = nil,
+            macAlgorithm: String? = nil,
+            keyId: String? = nil
+        ) {
+            self.mac = mac
+            self.macAlgorithm = macAlgorithm
+            self.keyId = keyId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case mac = "Mac"
+            case macAlgorithm = "MacAlgorithm"
+            case keyId = "KeyId"
+        }
+    }
+}
+
+extension KMSAPI {
     public struct GenerateRandomRequest: Codable, Sendable, Equatable {
         public var numberOfBytes: Int?
         public var customKeyStoreId: String?
@@ -659,6 +751,118 @@ extension KMSAPI {
         enum CodingKeys: String, CodingKey {
             case policy = "Policy"
             case policyName = "PolicyName"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct GetKeyRotationStatusRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+
+        public init(
+            keyId: String
+        ) {
+            self.keyId = keyId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct GetKeyRotationStatusResponse: Codable, Sendable, Equatable {
+        public var keyRotationEnabled: Bool?
+        public var keyId: String?
+        public var rotationPeriodInDays: Int?
+        public var nextRotationDate: Date?
+        public var onDemandRotationStartDate: Date?
+
+        public init(
+            keyRotationEnabled: Bool? = nil,
+            keyId: String? = nil,
+            rotationPeriodInDays: Int? = nil,
+            nextRotationDate: Date? = nil,
+            onDemandRotationStartDate: Date? = nil
+        ) {
+            self.keyRotationEnabled = keyRotationEnabled
+            self.keyId = keyId
+            self.rotationPeriodInDays = rotationPeriodInDays
+            self.nextRotationDate = nextRotationDate
+            self.onDemandRotationStartDate = onDemandRotationStartDate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyRotationEnabled = "KeyRotationEnabled"
+            case keyId = "KeyId"
+            case rotationPeriodInDays = "RotationPeriodInDays"
+            case nextRotationDate = "NextRotationDate"
+            case onDemandRotationStartDate = "OnDemandRotationStartDate"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct GetPublicKeyRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var grantTokens: [String]?
+
+        public init(
+            keyId: String,
+            grantTokens: [String]? = nil
+        ) {
+            self.keyId = keyId
+            self.grantTokens = grantTokens
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case grantTokens = "GrantTokens"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct GetPublicKeyResponse: Codable, Sendable, Equatable {
+        public var keyId: String?
+        public var publicKey: Data?
+        public var customerMasterKeySpec: String?
+        public var keySpec: String?
+        public var keyUsage: String?
+        public var encryptionAlgorithms: [String]?
+        public var signingAlgorithms: [String]?
+        public var keyAgreementAlgorithms: [String]?
+
+        public init(
+            keyId: String? = nil,
+            publicKey: Data? = nil,
+            customerMasterKeySpec: String? = nil,
+            keySpec: String? = nil,
+            keyUsage: String? = nil,
+            encryptionAlgorithms: [String]? = nil,
+            signingAlgorithms: [String]? = nil,
+            keyAgreementAlgorithms: [String]? = nil
+        ) {
+            self.keyId = keyId
+            self.publicKey = publicKey
+            self.customerMasterKeySpec = customerMasterKeySpec
+            self.keySpec = keySpec
+            self.keyUsage = keyUsage
+            self.encryptionAlgorithms = encryptionAlgorithms
+            self.signingAlgorithms = signingAlgorithms
+            self.keyAgreementAlgorithms = keyAgreementAlgorithms
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case publicKey = "PublicKey"
+            case customerMasterKeySpec = "CustomerMasterKeySpec"
+            case keySpec = "KeySpec"
+            case keyUsage = "KeyUsage"
+            case encryptionAlgorithms = "EncryptionAlgorithms"
+            case signingAlgorithms = "SigningAlgorithms"
+            case keyAgreementAlgorithms = "KeyAgreementAlgorithms"
         }
     }
 }
@@ -965,6 +1169,58 @@ extension KMSAPI {
 
         enum CodingKeys: String, CodingKey {
             case grants = "Grants"
+            case nextMarker = "NextMarker"
+            case truncated = "Truncated"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct ListKeyRotationsRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var includeKeyMaterial: String?
+        public var limit: Int?
+        public var marker: String?
+
+        public init(
+            keyId: String,
+            includeKeyMaterial: String? = nil,
+            limit: Int? = nil,
+            marker: String? = nil
+        ) {
+            self.keyId = keyId
+            self.includeKeyMaterial = includeKeyMaterial
+            self.limit = limit
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case includeKeyMaterial = "IncludeKeyMaterial"
+            case limit = "Limit"
+            case marker = "Marker"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct ListKeyRotationsResponse: Codable, Sendable, Equatable {
+        public var rotations: [RotationsListEntry]?
+        public var nextMarker: String?
+        public var truncated: Bool?
+
+        public init(
+            rotations: [RotationsListEntry]? = nil,
+            nextMarker: String? = nil,
+            truncated: Bool? = nil
+        ) {
+            self.rotations = rotations
+            self.nextMarker = nextMarker
+            self.truncated = truncated
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case rotations = "Rotations"
             case nextMarker = "NextMarker"
             case truncated = "Truncated"
         }
@@ -1324,6 +1580,86 @@ extension KMSAPI {
 }
 
 extension KMSAPI {
+    public struct RotateKeyOnDemandRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+
+        public init(
+            keyId: String
+        ) {
+            self.keyId = keyId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct RotateKeyOnDemandResponse: Codable, Sendable, Equatable {
+        public var keyId: String?
+
+        public init(
+            keyId: String? = nil
+        ) {
+            self.keyId = keyId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct RotationsListEntry: Codable, Sendable, Equatable {
+        public var keyId: String?
+        public var keyMaterialId: String?
+        public var keyMaterialDescription: String?
+        public var importState: String?
+        public var keyMaterialState: String?
+        public var expirationModel: String?
+        public var validTo: Date?
+        public var rotationDate: Date?
+        public var rotationType: String?
+
+        public init(
+            keyId: String? = nil,
+            keyMaterialId: String? = nil,
+            keyMaterialDescription: String? = nil,
+            importState: String? = nil,
+            keyMaterialState: String? = nil,
+            expirationModel: String? = nil,
+            validTo: Date? = nil,
+            rotationDate: Date? = nil,
+            rotationType: String? = nil
+        ) {
+            self.keyId = keyId
+            self.keyMaterialId = keyMaterialId
+            self.keyMaterialDescription = keyMaterialDescription
+            self.importState = importState
+            self.keyMaterialState = keyMaterialState
+            self.expirationModel = expirationModel
+            self.validTo = validTo
+            self.rotationDate = rotationDate
+            self.rotationType = rotationType
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case keyMaterialId = "KeyMaterialId"
+            case keyMaterialDescription = "KeyMaterialDescription"
+            case importState = "ImportState"
+            case keyMaterialState = "KeyMaterialState"
+            case expirationModel = "ExpirationModel"
+            case validTo = "ValidTo"
+            case rotationDate = "RotationDate"
+            case rotationType = "RotationType"
+        }
+    }
+}
+
+extension KMSAPI {
     public struct ScheduleKeyDeletionRequest: Codable, Sendable, Equatable {
         public var keyId: String
         public var pendingWindowInDays: Int?
@@ -1367,6 +1703,66 @@ extension KMSAPI {
             case deletionDate = "DeletionDate"
             case keyState = "KeyState"
             case pendingWindowInDays = "PendingWindowInDays"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct SignRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var message: Data
+        public var messageType: String?
+        public var grantTokens: [String]?
+        public var signingAlgorithm: String
+        public var dryRun: Bool?
+
+        public init(
+            keyId: String,
+            message: Data,
+            messageType: String? = nil,
+            grantTokens: [String]? = nil,
+            signingAlgorithm: String,
+            dryRun: Bool? = nil
+        ) {
+            self.keyId = keyId
+            self.message = message
+            self.messageType = messageType
+            self.grantTokens = grantTokens
+            self.signingAlgorithm = signingAlgorithm
+            self.dryRun = dryRun
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case message = "Message"
+            case messageType = "MessageType"
+            case grantTokens = "GrantTokens"
+            case signingAlgorithm = "SigningAlgorithm"
+            case dryRun = "DryRun"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct SignResponse: Codable, Sendable, Equatable {
+        public var keyId: String?
+        public var signature: Data?
+        public var signingAlgorithm: String?
+
+        public init(
+            keyId: String? = nil,
+            signature: Data? = nil,
+            signingAlgorithm: String? = nil
+        ) {
+            self.keyId = keyId
+            self.signature = signature
+            self.signingAlgorithm = signingAlgorithm
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case signature = "Signature"
+            case signingAlgorithm = "SigningAlgorithm"
         }
     }
 }
@@ -1447,6 +1843,130 @@ extension KMSAPI {
         enum CodingKeys: String, CodingKey {
             case aliasName = "AliasName"
             case targetKeyId = "TargetKeyId"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct VerifyMacRequest: Codable, Sendable, Equatable {
+        public var message: Data
+        public var keyId: String
+        public var macAlgorithm: String
+        public var mac: Data
+        public var grantTokens: [String]?
+        public var dryRun: Bool?
+
+        public init(
+            message: Data,
+            keyId: String,
+            macAlgorithm: String,
+            mac: Data,
+            grantTokens: [String]? = nil,
+            dryRun: Bool? = nil
+        ) {
+            self.message = message
+            self.keyId = keyId
+            self.macAlgorithm = macAlgorithm
+            self.mac = mac
+            self.grantTokens = grantTokens
+            self.dryRun = dryRun
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case message = "Message"
+            case keyId = "KeyId"
+            case macAlgorithm = "MacAlgorithm"
+            case mac = "Mac"
+            case grantTokens = "GrantTokens"
+            case dryRun = "DryRun"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct VerifyMacResponse: Codable, Sendable, Equatable {
+        public var keyId: String?
+        public var macValid: Bool?
+        public var macAlgorithm: String?
+
+        public init(
+            keyId: String? = nil,
+            macValid: Bool? = nil,
+            macAlgorithm: String? = nil
+        ) {
+            self.keyId = keyId
+            self.macValid = macValid
+            self.macAlgorithm = macAlgorithm
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case macValid = "MacValid"
+            case macAlgorithm = "MacAlgorithm"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct VerifyRequest: Codable, Sendable, Equatable {
+        public var keyId: String
+        public var message: Data
+        public var messageType: String?
+        public var signature: Data
+        public var signingAlgorithm: String
+        public var grantTokens: [String]?
+        public var dryRun: Bool?
+
+        public init(
+            keyId: String,
+            message: Data,
+            messageType: String? = nil,
+            signature: Data,
+            signingAlgorithm: String,
+            grantTokens: [String]? = nil,
+            dryRun: Bool? = nil
+        ) {
+            self.keyId = keyId
+            self.message = message
+            self.messageType = messageType
+            self.signature = signature
+            self.signingAlgorithm = signingAlgorithm
+            self.grantTokens = grantTokens
+            self.dryRun = dryRun
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case message = "Message"
+            case messageType = "MessageType"
+            case signature = "Signature"
+            case signingAlgorithm = "SigningAlgorithm"
+            case grantTokens = "GrantTokens"
+            case dryRun = "DryRun"
+        }
+    }
+}
+
+extension KMSAPI {
+    public struct VerifyResponse: Codable, Sendable, Equatable {
+        public var keyId: String?
+        public var signatureValid: Bool?
+        public var signingAlgorithm: String?
+
+        public init(
+            keyId: String? = nil,
+            signatureValid: Bool? = nil,
+            signingAlgorithm: String? = nil
+        ) {
+            self.keyId = keyId
+            self.signatureValid = signatureValid
+            self.signingAlgorithm = signingAlgorithm
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case keyId = "KeyId"
+            case signatureValid = "SignatureValid"
+            case signingAlgorithm = "SigningAlgorithm"
         }
     }
 }

@@ -30,6 +30,7 @@ struct ResolvedKey: Sendable {
 /// resolved to its key here, once. A key past its deletion date no longer exists.
 struct KMSResourceAuthority: ResourceAuthority {
     let database: BulwarkDatabase
+    let masterKey: MasterKey
     let clock: WallClock
 
     var kinds: [ResourceKind] { [.kmsKey, .kmsAlias] }
@@ -37,13 +38,21 @@ struct KMSResourceAuthority: ResourceAuthority {
     func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
         let parsed = try references.map { try KeyReference($0.text, context: context) }
         let now = clock.now()
-        return try await database.read { db in
-            try zip(references, parsed).map { reference, key in
-                reference.kind == .kmsAlias
-                    ? try Self.resolveAlias(reference, key, context: context, db)
-                    : try Self.resolveKey(reference, key, now: now, context: context, db)
+        let read: @Sendable () async throws -> [ResolvedResource] = {
+            try await database.read { db in
+                try zip(references, parsed).map { reference, key in
+                    reference.kind == .kmsAlias
+                        ? try Self.resolveAlias(reference, key, context: context, db)
+                        : try Self.resolveKey(reference, key, now: now, context: context, db)
+                }
             }
         }
+        let resolved = try await read()
+        // Automatic rotation is made lazily, when a key whose rotation date passed is used (decision 0014).
+        let due = resolved.compactMap { $0.entity(as: ResolvedKey.self)?.record }.filter { $0.rotationIsDue(at: now) }.map(\.id)
+        guard !due.isEmpty else { return resolved }
+        try await KeyRotation(database: database, masterKey: masterKey).rotateDue(ids: due, now: now)
+        return try await read()
     }
 
     static func resolveKey(

@@ -49,6 +49,21 @@ extension DatabaseSchema {
                         """)
             },
             Migration("v2-grants", migrate: KMSGrantRecord.createTable),
+            // Rotation (decision 0014): a key's schedule and its count of on-demand rotations; each
+            // material version says how it came (nil for the first); the public key of an asymmetric
+            // key is kept in the clear beside its wrapped private key.
+            Migration("v3-rotation-and-key-specs") { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE kmsKey ADD COLUMN rotationEnabled INTEGER NOT NULL DEFAULT 0;
+                        ALTER TABLE kmsKey ADD COLUMN rotationPeriodInDays INTEGER;
+                        ALTER TABLE kmsKey ADD COLUMN nextRotationDate DOUBLE;
+                        ALTER TABLE kmsKey ADD COLUMN onDemandRotations INTEGER NOT NULL DEFAULT 0;
+                        ALTER TABLE kmsKeyMaterial ADD COLUMN rotationType TEXT;
+                        ALTER TABLE kmsKeyMaterial ADD COLUMN publicKey BLOB;
+                        CREATE INDEX kmsKeyByRotation ON kmsKey(nextRotationDate) WHERE rotationEnabled = 1;
+                        """)
+            },
         ]
     )
 }

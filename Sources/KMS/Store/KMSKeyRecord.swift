@@ -33,13 +33,20 @@ public struct KMSKeyRecord: Sendable, Equatable {
     public var policy: String
     /// The unique ids of the users and roles the key policy names, bound when it was saved.
     public var policyPrincipals: [String: String]?
-    /// The version of the key material that encrypts now.
+    /// The version of the key material that encrypts (signs, MACs) now.
     public var currentVersion: Int
+    /// Whether the material rotates automatically, every `rotationPeriodInDays`, next at `nextRotationDate`.
+    public var rotationEnabled: Bool
+    public var rotationPeriodInDays: Int?
+    public var nextRotationDate: Date?
+    /// The on-demand rotations made so far (AWS allows 10 per key).
+    public var onDemandRotations: Int
 
     public init(
         id: String, accountID: String, region: String, description: String, keyUsage: String, keySpec: String, origin: String,
         keyManager: String, state: KMSKeyState, createdAt: Date, deletionDate: Date? = nil, pendingWindowInDays: Int? = nil, policy: String,
-        policyPrincipals: [String: String]? = nil, currentVersion: Int = 1
+        policyPrincipals: [String: String]? = nil, currentVersion: Int = 1, rotationEnabled: Bool = false, rotationPeriodInDays: Int? = nil,
+        nextRotationDate: Date? = nil, onDemandRotations: Int = 0
     ) {
         self.id = id
         self.accountID = accountID
@@ -56,6 +63,10 @@ public struct KMSKeyRecord: Sendable, Equatable {
         self.policy = policy
         self.policyPrincipals = policyPrincipals
         self.currentVersion = currentVersion
+        self.rotationEnabled = rotationEnabled
+        self.rotationPeriodInDays = rotationPeriodInDays
+        self.nextRotationDate = nextRotationDate
+        self.onDemandRotations = onDemandRotations
     }
 
     /// `arn:aws:kms:<region>:<account>:key/<id>`.
@@ -64,6 +75,11 @@ public struct KMSKeyRecord: Sendable, Equatable {
     /// Whether the key's deletion date has passed: it no longer exists, even before it is purged.
     public func isDeleted(at now: Date) -> Bool {
         state == .pendingDeletion && (deletionDate.map { $0 <= now } ?? false)
+    }
+
+    /// Whether an automatic rotation is due: enabled, its date passed, and the key not deleted.
+    public func rotationIsDue(at now: Date) -> Bool {
+        rotationEnabled && (nextRotationDate.map { $0 <= now } ?? false) && !isDeleted(at: now)
     }
 }
 
@@ -79,7 +95,9 @@ extension KMSKeyRecord: FetchableRecord {
             deletionDate: (row["deletionDate"] as Double?).map(Date.init(timeIntervalSince1970:)),
             pendingWindowInDays: row["pendingWindowInDays"], policy: row["policy"],
             policyPrincipals: principals.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue?.compactMapValues(\.stringValue) },
-            currentVersion: row["currentVersion"]
+            currentVersion: row["currentVersion"], rotationEnabled: row["rotationEnabled"], rotationPeriodInDays: row["rotationPeriodInDays"],
+            nextRotationDate: (row["nextRotationDate"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            onDemandRotations: row["onDemandRotations"]
         )
     }
 }
@@ -93,13 +111,21 @@ public struct KMSKeyMaterialRecord: Sendable, Equatable {
     /// The material sealed by the master key (``MasterKey/wrap(_:for:version:)``).
     public var wrapped: Data
     public var createdAt: Date
+    /// `AUTOMATIC` or `ON_DEMAND` for material a rotation made; nil for the key's first material.
+    public var rotationType: String?
+    /// The DER `SubjectPublicKeyInfo` of an asymmetric key (not secret, kept unwrapped).
+    public var publicKey: Data?
 
-    public init(keyID: String, version: Int, materialID: String, wrapped: Data, createdAt: Date) {
+    public init(
+        keyID: String, version: Int, materialID: String, wrapped: Data, createdAt: Date, rotationType: String? = nil, publicKey: Data? = nil
+    ) {
         self.keyID = keyID
         self.version = version
         self.materialID = materialID
         self.wrapped = wrapped
         self.createdAt = createdAt
+        self.rotationType = rotationType
+        self.publicKey = publicKey
     }
 }
 
@@ -107,7 +133,7 @@ extension KMSKeyMaterialRecord: FetchableRecord {
     public init(row: Row) throws {
         self.init(
             keyID: row["keyID"], version: row["version"], materialID: row["materialID"], wrapped: row["wrapped"],
-            createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+            createdAt: Date(timeIntervalSince1970: row["createdAt"]), rotationType: row["rotationType"], publicKey: row["publicKey"])
     }
 }
 

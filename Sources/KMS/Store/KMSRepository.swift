@@ -22,17 +22,26 @@ public struct KMSRepository: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO kmsKey (id, accountID, region, description, keyUsage, keySpec, origin, keyManager, state, createdAt,
-                    deletionDate, pendingWindowInDays, policy, policyPrincipals, currentVersion)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    deletionDate, pendingWindowInDays, policy, policyPrincipals, currentVersion, rotationEnabled, rotationPeriodInDays,
+                    nextRotationDate, onDemandRotations)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 key.id, key.accountID, key.region, key.description, key.keyUsage, key.keySpec, key.origin, key.keyManager,
                 key.state.rawValue, key.createdAt.timeIntervalSince1970, key.deletionDate?.timeIntervalSince1970,
-                key.pendingWindowInDays, key.policy, Self.encode(key.policyPrincipals), key.currentVersion,
+                key.pendingWindowInDays, key.policy, Self.encode(key.policyPrincipals), key.currentVersion, key.rotationEnabled,
+                key.rotationPeriodInDays, key.nextRotationDate?.timeIntervalSince1970, key.onDemandRotations,
             ])
+        try insert(db, material)
+    }
+
+    private static func insert(_ db: Database, _ material: KMSKeyMaterialRecord) throws {
         try db.execute(
-            sql: "INSERT INTO kmsKeyMaterial (keyID, version, materialID, wrapped, createdAt) VALUES (?, ?, ?, ?, ?)",
-            arguments: [material.keyID, material.version, material.materialID, material.wrapped, material.createdAt.timeIntervalSince1970])
+            sql: "INSERT INTO kmsKeyMaterial (keyID, version, materialID, wrapped, createdAt, rotationType, publicKey) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                material.keyID, material.version, material.materialID, material.wrapped, material.createdAt.timeIntervalSince1970,
+                material.rotationType, material.publicKey,
+            ])
     }
 
     /// Changes a key's state, deletion schedule or policy in one transaction; answers the key as
@@ -46,14 +55,81 @@ public struct KMSRepository: Sendable {
             try change(&key)
             try db.execute(
                 sql: """
-                    UPDATE kmsKey SET description = ?, state = ?, deletionDate = ?, pendingWindowInDays = ?, policy = ?, policyPrincipals = ?
+                    UPDATE kmsKey SET description = ?, state = ?, deletionDate = ?, pendingWindowInDays = ?, policy = ?, policyPrincipals = ?,
+                        rotationEnabled = ?, rotationPeriodInDays = ?, nextRotationDate = ?
                     WHERE id = ?
                     """,
                 arguments: [
                     key.description, key.state.rawValue, key.deletionDate?.timeIntervalSince1970, key.pendingWindowInDays, key.policy,
-                    Self.encode(key.policyPrincipals), id,
+                    Self.encode(key.policyPrincipals), key.rotationEnabled, key.rotationPeriodInDays,
+                    key.nextRotationDate?.timeIntervalSince1970, id,
                 ])
             return key
+        }
+    }
+
+    /// Rotates a key on demand: its next material version, made by `material` for that version,
+    /// becomes current, and the key's count of on-demand rotations grows; `check` sees the key as
+    /// stored now and may refuse. Answers the key as rotated.
+    ///
+    /// - Throws: ``StoreError/notFound`` when the key no longer exists.
+    public func rotateOnDemand(
+        _ id: String, now: Date, check: @escaping @Sendable (KMSKeyRecord) throws -> Void,
+        material: @escaping @Sendable (_ version: Int) throws -> KMSKeyMaterialRecord
+    ) async throws -> KMSKeyRecord {
+        try await database.write { db in
+            guard var key = try Self.key(db, id: id), !key.isDeleted(at: now) else { throw StoreError.notFound }
+            try check(key)
+            key.currentVersion += 1
+            key.onDemandRotations += 1
+            var made = try material(key.currentVersion)
+            made.rotationType = "ON_DEMAND"
+            try Self.insert(db, made)
+            try db.execute(
+                sql: "UPDATE kmsKey SET currentVersion = ?, onDemandRotations = ? WHERE id = ?",
+                arguments: [key.currentVersion, key.onDemandRotations, id])
+            return key
+        }
+    }
+
+    /// Makes the automatic rotations that are due at `now` — of the keys `ids`, or of every key when
+    /// nil: one new material version per key (however many periods passed), its next rotation one
+    /// period after the last date that passed. Answers the ids of the keys rotated.
+    @discardableResult
+    public func rotateDue(
+        ids: [String]? = nil, now: Date, material: @escaping @Sendable (_ keyID: String, _ version: Int) throws -> KMSKeyMaterialRecord
+    ) async throws -> [String] {
+        try await database.write { db in
+            let due = try KMSKeyRecord.fetchAll(
+                db, sql: "SELECT * FROM kmsKey WHERE rotationEnabled = 1 AND nextRotationDate <= ?", arguments: [now.timeIntervalSince1970]
+            )
+            .filter { key in key.rotationIsDue(at: now) && (ids.map { $0.contains(key.id) } ?? true) }
+            for var key in due {
+                guard let days = key.rotationPeriodInDays, var next = key.nextRotationDate else { continue }
+                while next <= now { next = next.addingTimeInterval(Double(days) * 86_400) }
+                key.currentVersion += 1
+                var made = try material(key.id, key.currentVersion)
+                made.rotationType = "AUTOMATIC"
+                try Self.insert(db, made)
+                try db.execute(
+                    sql: "UPDATE kmsKey SET currentVersion = ?, nextRotationDate = ? WHERE id = ?",
+                    arguments: [key.currentVersion, next.timeIntervalSince1970, key.id])
+            }
+            return due.map(\.id)
+        }
+    }
+
+    /// The material versions a rotation made (all versions when `includingFirst`), oldest first,
+    /// from version `after` + 1, at most `limit`.
+    public func rotations(keyID: String, includingFirst: Bool, after version: Int, limit: Int) async throws -> [KMSKeyMaterialRecord] {
+        try await database.read { db in
+            try KMSKeyMaterialRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM kmsKeyMaterial WHERE keyID = ? AND version > ? AND (? OR rotationType IS NOT NULL)
+                    ORDER BY version LIMIT ?
+                    """,
+                arguments: [keyID, version, includingFirst, limit])
         }
     }
 
