@@ -108,6 +108,7 @@ let package = Package(
                 "BulwarkCore", "AWSWire", "Store", "IAM", "KMS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

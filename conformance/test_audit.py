@@ -93,14 +93,14 @@ def test_every_operation_is_recorded_once_in_cloudtrail_form(bulwark, lambda_cli
     calls = [
         ("CreateFunction20150331", False, create_function(
             lambda_client, bulwark.account_id, unique_name, package,
-            Environment={"Variables": {"DB_PASSWORD": secret_value}}, Tags={"team": "core"}, wait=False,
+            Environment={"Variables": {"APP_SETTING": secret_value}}, Tags={"team": "core"}, wait=False,
         )),
         ("GetFunction20150331v2", True, lambda_client.get_function(FunctionName=unique_name)),
         ("GetFunctionConfiguration20150331v2", True, lambda_client.get_function_configuration(FunctionName=unique_name)),
         ("ListFunctions20150331", True, lambda_client.list_functions(MaxItems=1)),
         ("UpdateFunctionConfiguration20150331v2", False, after_update(
             lambda_client, unique_name, lambda: lambda_client.update_function_configuration(
-                FunctionName=unique_name, Environment={"Variables": {"DB_PASSWORD": other_secret}},
+                FunctionName=unique_name, Environment={"Variables": {"APP_SETTING": other_secret}},
             ),
         )),
         ("UpdateFunctionCode20150331v2", False, after_update(

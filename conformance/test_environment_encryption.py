@@ -80,9 +80,9 @@ def test_the_aws_managed_key_is_created_on_first_need(bulwark, lambda_client, un
 
 
 def test_the_function_sees_its_variables(bulwark, lambda_client, unique_name):
-    create(bulwark, unique_name, environment_zip(), Environment={"Variables": {"OWN": "mine", "SECRET_ISH": PLANTED}})
+    create(bulwark, unique_name, environment_zip(), Environment={"Variables": {"OWN": "mine", "ALSO_PLANTED": PLANTED}})
     environ = seen_by_the_function(lambda_client, unique_name)
-    assert (environ["OWN"], environ["SECRET_ISH"]) == ("mine", PLANTED)
+    assert (environ["OWN"], environ["ALSO_PLANTED"]) == ("mine", PLANTED)
 
 
 def test_a_customer_key_encrypts_and_an_empty_arn_returns_to_the_managed_key(bulwark, lambda_client, unique_name):

@@ -78,13 +78,15 @@ public enum BulwarkServer {
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker,
             encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail), clock: clock,
-            settings: .init(accountConcurrency: execution.accountConcurrency)
+            settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings)
         )
         let iam = IAMService(database: database, clock: clock)
         let authorizationMessages = AuthorizationMessageSealer(key: try AuthorizationMessageKey.load(in: dataDirectory))
         let sts = STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
         let kms = KMSService(database: database, masterKey: masterKey, clock: clock)
-        let secrets = SecretsService(database: database, keys: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), clock: clock)
+        let secrets = SecretsService(
+            database: database, keys: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), functions: lambda, clock: clock)
+        let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
             database: database, trail: trail, services: [lambda, iam, sts, kms, secrets], authorizationMessages: authorizationMessages, clock: clock,
             logger: logger
@@ -122,6 +124,7 @@ public enum BulwarkServer {
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
                     .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),
                     .init(service: FunctionPreparationService(preparer: lambda.preparer, logger: logger)),
+                    .init(service: SecretRotationService(rotator: rotator)),
                     .init(service: ExecutionService(invoker: invoker, queue: asyncQueue, idleTimeout: execution.idleTimeout, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Lambda
 
 /// How `bulwark serve` runs functions.
 public struct ExecutionSettings: Sendable {
@@ -17,6 +18,15 @@ public struct ExecutionSettings: Sendable {
     public var accountConcurrency: Int
     /// How long an environment stays warm without invocations.
     public var idleTimeout: Duration
+    /// Whether CreateFunction / UpdateFunctionConfiguration refuse environment variables that look
+    /// like credentials, or accept them and record the finding (decision 0016). Not an AWS setting.
+    public var credentialFindings: CredentialFindingsMode
+    public typealias CredentialFindingsMode = LambdaService.CredentialFindingsMode
+
+    /// The mode `--credential-findings` names (`refuse` or `warn`).
+    public static func credentialFindings(named name: String) -> CredentialFindingsMode? {
+        CredentialFindingsMode(rawValue: name)
+    }
 
     public init(
         stagingDirectory: URL? = nil,
@@ -25,7 +35,8 @@ public struct ExecutionSettings: Sendable {
         insecureNoSandbox: Bool = false,
         asyncRetryDelay: TimeInterval = 60,
         accountConcurrency: Int = 1000,
-        idleTimeout: Duration = .seconds(300)
+        idleTimeout: Duration = .seconds(300),
+        credentialFindings: CredentialFindingsMode = .refuse
     ) {
         self.stagingDirectory = stagingDirectory
         self.runtimesDirectory = runtimesDirectory
@@ -34,6 +45,7 @@ public struct ExecutionSettings: Sendable {
         self.asyncRetryDelay = asyncRetryDelay
         self.accountConcurrency = accountConcurrency
         self.idleTimeout = idleTimeout
+        self.credentialFindings = credentialFindings
     }
 
     /// `/tmp/bulwark-sandbox-<uid>-<hash of the data directory>`, so that servers with different data

@@ -20,6 +20,7 @@ extension LambdaService {
         try FunctionRules.checkTimeout(timeout)
         let environment = input.environment?.variables ?? [:]
         try FunctionRules.checkEnvironment(environment)
+        let environmentFindings = try checkCredentials(environment)
         let kmsKeyArn = input.kmsKeyArn.flatMap { $0.isEmpty ? nil : $0 }
         let architectures = input.architectures ?? FunctionRules.hostArchitectures
         try FunctionRules.checkArchitectures(architectures)
@@ -60,6 +61,7 @@ extension LambdaService {
         } catch StoreError.conflict {
             throw LambdaError.functionExists(reference.name)
         }
+        try await recordFindings(environment: environmentFindings, code: Self.scanPackage(zip), functionARN: reference.functionARN)
         preparer.submit(reference.key)
         return try await configuration(state, record, functionARN: reference.functionARN)
     }
@@ -144,6 +146,7 @@ extension LambdaService {
             record.codeSHA256 = blob.sha256Hex
             record.codeSize = blob.size
         }
+        try await recordFindings(environment: nil, code: Self.scanPackage(zip), functionARN: reference.functionARN)
         preparer.submit(reference.key)
         return try await configuration(updated.state, updated.record, functionARN: reference.functionARN)
     }
@@ -160,6 +163,7 @@ extension LambdaService {
         if let memorySize = input.memorySize { try FunctionRules.checkMemorySize(memorySize) }
         if let timeout = input.timeout { try FunctionRules.checkTimeout(timeout) }
         if let variables = input.environment?.variables { try FunctionRules.checkEnvironment(variables) }
+        let environmentFindings = try input.environment.map { try checkCredentials($0.variables ?? [:]) }
         if let role = input.role { try checkExecutionRole(role, of: reference, context) }
         // New variables, or the current ones under a new key, are sealed before the change is stored.
         var resealed: (sealed: Data?, kmsKeyArn: String?)?
@@ -202,6 +206,7 @@ extension LambdaService {
             }
             state.lastModified = now
         }
+        try await recordFindings(environment: environmentFindings, code: nil, functionARN: reference.functionARN)
         preparer.submit(reference.key)
         return try await configuration(updated.state, updated.record, functionARN: reference.functionARN)
     }

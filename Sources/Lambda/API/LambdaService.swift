@@ -13,9 +13,12 @@ public struct LambdaService: AWSService {
     public struct Settings: Sendable {
         /// The account's concurrent-executions limit (AWS's default is 1000).
         public var accountConcurrency: Int
+        /// Whether environment variables that look like credentials are refused or only recorded.
+        public var credentialFindings: CredentialFindingsMode
 
-        public init(accountConcurrency: Int = 1000) {
+        public init(accountConcurrency: Int = 1000, credentialFindings: CredentialFindingsMode = .refuse) {
             self.accountConcurrency = accountConcurrency
+            self.credentialFindings = credentialFindings
         }
     }
 

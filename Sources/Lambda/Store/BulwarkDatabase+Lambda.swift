@@ -7,4 +7,6 @@ extension BulwarkDatabase {
     var functionPolicies: FunctionPolicyRepository { FunctionPolicyRepository(database: self) }
     /// Concurrency settings, event invoke configurations and the durable queue of `Event` invocations.
     public var invocations: InvocationRepository { InvocationRepository(database: self) }
+    /// What the credential scan found in functions' variables and packages.
+    public var credentialFindings: CredentialFindingRepository { CredentialFindingRepository(database: self) }
 }

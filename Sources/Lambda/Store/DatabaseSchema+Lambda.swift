@@ -10,7 +10,21 @@ extension DatabaseSchema {
             // added. Statements added before have none and are matched by ARN, as they were.
             Migration("v1-statement-principals") { db in
                 try db.execute(sql: "ALTER TABLE lambdaPolicyStatement ADD COLUMN principals TEXT")
-            }
+            },
+            // What the credential scan found (decision 0016): where, and what it looked like — never the value.
+            Migration("v2-credential-findings") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE lambdaCredentialFinding (
+                            functionARN TEXT NOT NULL,
+                            source TEXT NOT NULL,
+                            location TEXT NOT NULL,
+                            kind TEXT NOT NULL,
+                            foundAt DOUBLE NOT NULL
+                        );
+                        CREATE INDEX lambdaCredentialFindingByFunction ON lambdaCredentialFinding(functionARN, source);
+                        """)
+            },
         ]
     )
 }

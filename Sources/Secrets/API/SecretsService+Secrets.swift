@@ -13,9 +13,11 @@ extension SecretsService {
         let secret = try Self.resolvedSecret(context)
         let record = secret.record
         return SecretsAPI.DescribeSecretResponse(
-            arn: record.arn, name: record.name, description: record.description, kmsKeyId: record.kmsKeyARN, lastChangedDate: record.lastChangedAt,
-            deletedDate: record.deletedAt, tags: Self.tagList(secret.tags), versionIdsToStages: Self.stages(secret.versions),
-            createdDate: record.createdAt)
+            arn: record.arn, name: record.name, description: record.description, kmsKeyId: record.kmsKeyARN,
+            rotationEnabled: record.rotationEnabled, rotationLambdaARN: record.rotationLambdaARN,
+            rotationRules: RotationSchedule.stored(record.rotationRules)?.rules, lastRotatedDate: Self.lastRotated(record),
+            lastChangedDate: record.lastChangedAt, deletedDate: record.deletedAt, nextRotationDate: Self.nextRotation(record),
+            tags: Self.tagList(secret.tags), versionIdsToStages: Self.stages(secret.versions), createdDate: record.createdAt)
     }
 
     @Sendable func listSecrets(_ input: SecretsAPI.ListSecretsRequest, _ context: CallContext) async throws -> SecretsAPI.ListSecretsResponse {
@@ -34,8 +36,10 @@ extension SecretsService {
             secretList: page.map { record, versions, tags in
                 SecretsAPI.SecretListEntry(
                     arn: record.arn, name: record.name, description: record.description, kmsKeyId: record.kmsKeyARN,
-                    lastChangedDate: record.lastChangedAt, deletedDate: record.deletedAt, tags: Self.tagList(tags),
-                    secretVersionsToStages: Self.stages(versions), createdDate: record.createdAt)
+                    rotationEnabled: record.rotationEnabled, rotationLambdaARN: record.rotationLambdaARN,
+                    rotationRules: RotationSchedule.stored(record.rotationRules)?.rules, lastRotatedDate: Self.lastRotated(record),
+                    lastChangedDate: record.lastChangedAt, deletedDate: record.deletedAt, nextRotationDate: Self.nextRotation(record),
+                    tags: Self.tagList(tags), secretVersionsToStages: Self.stages(versions), createdDate: record.createdAt)
             },
             nextToken: next)
     }

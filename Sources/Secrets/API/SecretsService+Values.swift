@@ -148,10 +148,14 @@ extension SecretsService {
                     code: "InvalidRequestException", message: "You provided a VersionStage that is not associated to the provided VersionId.",
                     status: 400)
             }
+            // A rotation's AWSPENDING version before the function put its value.
+            guard version.hasValue else { throw SecretsError.versionNotFound(versionID: versionID) }
             return version
         }
         let label = stage ?? StagingLabels.current
-        guard let version = secret.versions.first(where: { $0.stages.contains(label) }) else { throw SecretsError.versionNotFound(stage: label) }
+        guard let version = secret.versions.first(where: { $0.stages.contains(label) }), version.hasValue else {
+            throw SecretsError.versionNotFound(stage: label)
+        }
         return version
     }
 
@@ -162,7 +166,7 @@ extension SecretsService {
         _ context: CallContext, change: (@Sendable (inout SecretRecord) -> Void)? = nil
     ) async throws -> SecretVersionRecord {
         let versionID = versionID ?? UUID().uuidString.lowercased()
-        if let existing = secret.versions.first(where: { $0.versionID == versionID }) {
+        if let existing = secret.versions.first(where: { $0.versionID == versionID }), existing.hasValue {
             guard try await open(existing, context) == value.data, existing.isBinary == value.isBinary else { throw SecretsError.versionExists }
             return existing
         }

@@ -19,16 +19,19 @@ public struct SecretsService: AWSService {
     let database: BulwarkDatabase
     let keys: KMSKeyUse
     let clock: WallClock
+    /// Lambda, which invokes rotation functions for Secrets Manager; without it RotateSecret is refused.
+    let functions: (any ServiceFunctionInvoker)?
 
-    public init(database: BulwarkDatabase, keys: KMSKeyUse, clock: WallClock = .system) {
+    public init(database: BulwarkDatabase, keys: KMSKeyUse, functions: (any ServiceFunctionInvoker)? = nil, clock: WallClock = .system) {
         self.database = database
         self.keys = keys
+        self.functions = functions
         self.clock = clock
     }
 
     public var authorities: [any ResourceAuthority] { [SecretsResourceAuthority(database: database, clock: clock)] }
 
-    public var operations: [ServiceOperation] { valueOperations + secretOperations }
+    public var operations: [ServiceOperation] { valueOperations + secretOperations + rotationOperations }
 
     private var valueOperations: [ServiceOperation] {
         [

@@ -65,4 +65,11 @@ enum SecretsError {
     /// The secret's KMS key cannot decrypt the version's value: the model's wording.
     static let decryptionFailure = AWSError(
         code: "DecryptionFailure", message: "Secrets Manager can't decrypt the protected secret text using the provided KMS key.", status: 400)
+
+    /// A rotation function whose policy does not let Secrets Manager invoke it (or that does not exist): AWS's answer.
+    static let cannotInvokeFunction = AWSError(
+        code: "AccessDeniedException",
+        message:
+            "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.",
+        status: 400)
 }

@@ -39,6 +39,8 @@ extension ServiceModel {
             name: "CancelRotateSecret",
             httpMethod: "POST",
             requestURI: "/",
+            input: "CancelRotateSecretRequest",
+            output: "CancelRotateSecretResponse",
             errors: [
                 "InternalServiceError",
                 "InvalidParameterException",
@@ -229,6 +231,8 @@ extension ServiceModel {
             name: "RotateSecret",
             httpMethod: "POST",
             requestURI: "/",
+            input: "RotateSecretRequest",
+            output: "RotateSecretResponse",
             errors: [
                 "InternalServiceError",
                 "InvalidParameterException",
@@ -294,6 +298,8 @@ extension ServiceModel {
             name: "UpdateSecretVersionStage",
             httpMethod: "POST",
             requestURI: "/",
+            input: "UpdateSecretVersionStageRequest",
+            output: "UpdateSecretVersionStageResponse",
             errors: [
                 "InternalServiceError",
                 "InvalidParameterException",
@@ -319,10 +325,25 @@ extension ServiceModel {
 
     private static func secretsManagerShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(103)
+        shapes.reserveCapacity(109)
         shapes.append(Shape(name: "AddReplicaRegionListType", kind: .list, listMember: "ReplicaRegionType", min: 1))
         shapes.append(Shape(name: "AutomaticallyRotateAfterDaysType", kind: .long, min: 1, max: 1000))
         shapes.append(Shape(name: "BooleanType", kind: .boolean))
+        shapes.append(Shape(
+            name: "CancelRotateSecretRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "SecretId", shape: "SecretIdType")],
+            required: ["SecretId"]
+        ))
+        shapes.append(Shape(
+            name: "CancelRotateSecretResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ARN", shape: "SecretARNType"),
+                Shape.Member(name: "Name", shape: "SecretNameType"),
+                Shape.Member(name: "VersionId", shape: "SecretVersionIdType"),
+            ]
+        ))
         shapes.append(Shape(name: "ClientRequestTokenType", kind: .string, min: 32, max: 64))
         shapes.append(Shape(
             name: "CreateSecretRequest",
@@ -700,6 +721,29 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(name: "RoleARNType", kind: .string, min: 20, max: 2048))
+        shapes.append(Shape(
+            name: "RotateSecretRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "SecretId", shape: "SecretIdType"),
+                Shape.Member(name: "ClientRequestToken", shape: "ClientRequestTokenType"),
+                Shape.Member(name: "RotationLambdaARN", shape: "RotationLambdaARNType"),
+                Shape.Member(name: "RotationRules", shape: "RotationRulesType"),
+                Shape.Member(name: "ExternalSecretRotationMetadata", shape: "ExternalSecretRotationMetadataType"),
+                Shape.Member(name: "ExternalSecretRotationRoleArn", shape: "RoleARNType"),
+                Shape.Member(name: "RotateImmediately", shape: "BooleanType"),
+            ],
+            required: ["SecretId"]
+        ))
+        shapes.append(Shape(
+            name: "RotateSecretResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ARN", shape: "SecretARNType"),
+                Shape.Member(name: "Name", shape: "SecretNameType"),
+                Shape.Member(name: "VersionId", shape: "SecretVersionIdType"),
+            ]
+        ))
         shapes.append(Shape(name: "RotationEnabledType", kind: .boolean))
         shapes.append(Shape(name: "RotationLambdaARNType", kind: .string, min: 0, max: 2048))
         shapes.append(Shape(
@@ -845,6 +889,25 @@ extension ServiceModel {
                 Shape.Member(name: "ARN", shape: "SecretARNType"),
                 Shape.Member(name: "Name", shape: "SecretNameType"),
                 Shape.Member(name: "VersionId", shape: "SecretVersionIdType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "UpdateSecretVersionStageRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "SecretId", shape: "SecretIdType"),
+                Shape.Member(name: "VersionStage", shape: "SecretVersionStageType"),
+                Shape.Member(name: "RemoveFromVersionId", shape: "SecretVersionIdType"),
+                Shape.Member(name: "MoveToVersionId", shape: "SecretVersionIdType"),
+            ],
+            required: ["SecretId", "VersionStage"]
+        ))
+        shapes.append(Shape(
+            name: "UpdateSecretVersionStageResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ARN", shape: "SecretARNType"),
+                Shape.Member(name: "Name", shape: "SecretNameType"),
             ]
         ))
         return shapes

@@ -8,6 +8,46 @@ import Foundation
 public enum SecretsAPI {}
 
 extension SecretsAPI {
+    public struct CancelRotateSecretRequest: Codable, Sendable, Equatable {
+        public var secretId: String
+
+        public init(
+            secretId: String
+        ) {
+            self.secretId = secretId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case secretId = "SecretId"
+        }
+    }
+}
+
+extension SecretsAPI {
+    public struct CancelRotateSecretResponse: Codable, Sendable, Equatable {
+        public var arn: String?
+        public var name: String?
+        public var versionId: String?
+
+        public init(
+            arn: String? = nil,
+            name: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.arn = arn
+            self.name = name
+            self.versionId = versionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arn = "ARN"
+            case name = "Name"
+            case versionId = "VersionId"
+        }
+    }
+}
+
+extension SecretsAPI {
     public struct CreateSecretRequest: Codable, Sendable, Equatable {
         public var name: String
         public var clientRequestToken: String?
@@ -736,6 +776,70 @@ extension SecretsAPI {
 }
 
 extension SecretsAPI {
+    public struct RotateSecretRequest: Codable, Sendable, Equatable {
+        public var secretId: String
+        public var clientRequestToken: String?
+        public var rotationLambdaARN: String?
+        public var rotationRules: RotationRulesType?
+        public var externalSecretRotationMetadata: [ExternalSecretRotationMetadataItem]?
+        public var externalSecretRotationRoleArn: String?
+        public var rotateImmediately: Bool?
+
+        public init(
+            secretId: String,
+            clientRequestToken: String? = nil,
+            rotationLambdaARN: String? = nil,
+            rotationRules: RotationRulesType? = nil,
+            externalSecretRotationMetadata: [ExternalSecretRotationMetadataItem]? = nil,
+            externalSecretRotationRoleArn: String? = nil,
+            rotateImmediately: Bool? = nil
+        ) {
+            self.secretId = secretId
+            self.clientRequestToken = clientRequestToken
+            self.rotationLambdaARN = rotationLambdaARN
+            self.rotationRules = rotationRules
+            self.externalSecretRotationMetadata = externalSecretRotationMetadata
+            self.externalSecretRotationRoleArn = externalSecretRotationRoleArn
+            self.rotateImmediately = rotateImmediately
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case secretId = "SecretId"
+            case clientRequestToken = "ClientRequestToken"
+            case rotationLambdaARN = "RotationLambdaARN"
+            case rotationRules = "RotationRules"
+            case externalSecretRotationMetadata = "ExternalSecretRotationMetadata"
+            case externalSecretRotationRoleArn = "ExternalSecretRotationRoleArn"
+            case rotateImmediately = "RotateImmediately"
+        }
+    }
+}
+
+extension SecretsAPI {
+    public struct RotateSecretResponse: Codable, Sendable, Equatable {
+        public var arn: String?
+        public var name: String?
+        public var versionId: String?
+
+        public init(
+            arn: String? = nil,
+            name: String? = nil,
+            versionId: String? = nil
+        ) {
+            self.arn = arn
+            self.name = name
+            self.versionId = versionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arn = "ARN"
+            case name = "Name"
+            case versionId = "VersionId"
+        }
+    }
+}
+
+extension SecretsAPI {
     public struct RotationRulesType: Codable, Sendable, Equatable {
         public var automaticallyAfterDays: Int64?
         public var duration: String?
@@ -1003,6 +1107,54 @@ extension SecretsAPI {
             case arn = "ARN"
             case name = "Name"
             case versionId = "VersionId"
+        }
+    }
+}
+
+extension SecretsAPI {
+    public struct UpdateSecretVersionStageRequest: Codable, Sendable, Equatable {
+        public var secretId: String
+        public var versionStage: String
+        public var removeFromVersionId: String?
+        public var moveToVersionId: String?
+
+        public init(
+            secretId: String,
+            versionStage: String,
+            removeFromVersionId: String? = nil,
+            moveToVersionId: String? = nil
+        ) {
+            self.secretId = secretId
+            self.versionStage = versionStage
+            self.removeFromVersionId = removeFromVersionId
+            self.moveToVersionId = moveToVersionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case secretId = "SecretId"
+            case versionStage = "VersionStage"
+            case removeFromVersionId = "RemoveFromVersionId"
+            case moveToVersionId = "MoveToVersionId"
+        }
+    }
+}
+
+extension SecretsAPI {
+    public struct UpdateSecretVersionStageResponse: Codable, Sendable, Equatable {
+        public var arn: String?
+        public var name: String?
+
+        public init(
+            arn: String? = nil,
+            name: String? = nil
+        ) {
+            self.arn = arn
+            self.name = name
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arn = "ARN"
+            case name = "Name"
         }
     }
 }

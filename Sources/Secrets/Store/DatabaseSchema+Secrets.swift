@@ -37,7 +37,20 @@ extension DatabaseSchema {
                             PRIMARY KEY (secretARN, versionID)
                         );
                         """)
-            }
+            },
+            // Rotation (RotateSecret): the function, the schedule as given (JSON), when the secret last
+            // rotated and is next due, and the version id of a rotation waiting to run.
+            Migration("v2-rotation") { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE secretsSecret ADD COLUMN rotationEnabled INTEGER;
+                        ALTER TABLE secretsSecret ADD COLUMN rotationLambdaARN TEXT;
+                        ALTER TABLE secretsSecret ADD COLUMN rotationRules TEXT;
+                        ALTER TABLE secretsSecret ADD COLUMN lastRotatedAt DOUBLE;
+                        ALTER TABLE secretsSecret ADD COLUMN nextRotationAt DOUBLE;
+                        ALTER TABLE secretsSecret ADD COLUMN rotationToken TEXT;
+                        """)
+            },
         ]
     )
 }

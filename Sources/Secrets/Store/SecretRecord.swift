@@ -22,6 +22,15 @@ public struct SecretRecord: Sendable, Equatable {
     public var policy: String?
     /// The unique ids of the users and roles the resource policy names, bound when it was saved.
     public var policyPrincipals: [String: String]?
+    /// Rotation: nil when never configured, false after CancelRotateSecret.
+    public var rotationEnabled: Bool?
+    public var rotationLambdaARN: String?
+    /// The `RotationRules` as given, JSON (kept after CancelRotateSecret, as AWS shows them).
+    public var rotationRules: String?
+    public var lastRotatedAt: Date?
+    public var nextRotationAt: Date?
+    /// The version id of a rotation waiting to run (RotateSecret, or a schedule that came due).
+    public var rotationToken: String?
 
     public init(
         arn: String, accountID: String, region: String, name: String, description: String?, kmsKeyARN: String?, createdAt: Date,
@@ -57,6 +66,12 @@ extension SecretRecord: FetchableRecord {
             deletedAt: (row["deletedAt"] as Double?).map(Date.init(timeIntervalSince1970:)),
             deletionDate: (row["deletionDate"] as Double?).map(Date.init(timeIntervalSince1970:)), policy: row["policy"],
             policyPrincipals: principals.flatMap { try? JSONValue.parse(Data($0.utf8)).objectValue?.compactMapValues(\.stringValue) })
+        rotationEnabled = row["rotationEnabled"]
+        rotationLambdaARN = row["rotationLambdaARN"]
+        rotationRules = row["rotationRules"]
+        lastRotatedAt = (row["lastRotatedAt"] as Double?).map(Date.init(timeIntervalSince1970:))
+        nextRotationAt = (row["nextRotationAt"] as Double?).map(Date.init(timeIntervalSince1970:))
+        rotationToken = row["rotationToken"]
     }
 }
 
@@ -73,6 +88,10 @@ public struct SecretVersionRecord: Sendable, Equatable {
     public var isBinary: Bool
     /// Its staging labels (`AWSCURRENT`, `AWSPREVIOUS`, the caller's own), in the order attached.
     public var stages: [String]
+
+    /// Whether it holds a value: a rotation's `AWSPENDING` version has none until the rotation
+    /// function puts one (AWS: "the AWSPENDING staging label might be attached to an empty secret version").
+    public var hasValue: Bool { !encryptedDataKey.isEmpty }
 
     public init(
         secretARN: String, versionID: String, createdAt: Date, kmsKeyARN: String, encryptedDataKey: Data, sealedValue: Data, isBinary: Bool,

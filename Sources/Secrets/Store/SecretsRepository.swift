@@ -40,12 +40,24 @@ public struct SecretsRepository: Sendable {
         try await database.write { db in
             guard var secret = try Self.secret(db, arn: version.secretARN), !secret.isGone(at: now) else { throw StoreError.notFound }
             let versions = try Self.versions(db, of: version.secretARN)
-            if let existing = versions.first(where: { $0.versionID == version.versionID }) { return existing }
-            try Self.insert(
-                db,
-                SecretVersionRecord(
-                    secretARN: version.secretARN, versionID: version.versionID, createdAt: version.createdAt, kmsKeyARN: version.kmsKeyARN,
-                    encryptedDataKey: version.encryptedDataKey, sealedValue: version.sealedValue, isBinary: version.isBinary, stages: []))
+            if let existing = versions.first(where: { $0.versionID == version.versionID }) {
+                guard !existing.hasValue else { return existing }
+                // A rotation's empty AWSPENDING version receives its value (PutSecretValue with its token).
+                try db.execute(
+                    sql: """
+                        UPDATE secretsVersion SET kmsKeyARN = ?, encryptedDataKey = ?, sealedValue = ?, isBinary = ?
+                        WHERE secretARN = ? AND versionID = ?
+                        """,
+                    arguments: [
+                        version.kmsKeyARN, version.encryptedDataKey, version.sealedValue, version.isBinary, version.secretARN, version.versionID,
+                    ])
+            } else {
+                try Self.insert(
+                    db,
+                    SecretVersionRecord(
+                        secretARN: version.secretARN, versionID: version.versionID, createdAt: version.createdAt, kmsKeyARN: version.kmsKeyARN,
+                        encryptedDataKey: version.encryptedDataKey, sealedValue: version.sealedValue, isBinary: version.isBinary, stages: []))
+            }
             let labelled = StagingLabels.attach(
                 version.stages, to: version.versionID, in: Dictionary(uniqueKeysWithValues: versions.map { ($0.versionID, $0.stages) }))
             for (versionID, stages) in labelled {
@@ -70,6 +82,60 @@ public struct SecretsRepository: Sendable {
             try change(&secret)
             try Self.save(db, secret)
             return secret
+        }
+    }
+
+    /// Moves staging labels and changes the secret in one transaction: `change` receives the secret
+    /// and the labels of its versions, and may add an empty version (a rotation's `AWSPENDING`) by
+    /// giving labels to a version id that does not exist yet. Versions keep their labels in the
+    /// order given. - Throws: ``StoreError/notFound`` when the secret is gone.
+    @discardableResult
+    public func relabel(
+        _ arn: String, now: Date, emptyVersionKey: String? = nil,
+        _ change: @escaping @Sendable (inout SecretRecord, inout [String: [String]]) throws -> Void
+    ) async throws -> (SecretRecord, [SecretVersionRecord]) {
+        try await database.write { db in
+            guard var secret = try Self.secret(db, arn: arn), !secret.isGone(at: now) else { throw StoreError.notFound }
+            let versions = try Self.versions(db, of: arn)
+            var labels = Dictionary(uniqueKeysWithValues: versions.map { ($0.versionID, $0.stages) })
+            try change(&secret, &labels)
+            for (versionID, stages) in labels {
+                if versions.contains(where: { $0.versionID == versionID }) {
+                    try db.execute(
+                        sql: "UPDATE secretsVersion SET stages = ? WHERE secretARN = ? AND versionID = ?",
+                        arguments: [Self.encode(stages), arn, versionID])
+                } else {
+                    try Self.insert(
+                        db,
+                        SecretVersionRecord(
+                            secretARN: arn, versionID: versionID, createdAt: now, kmsKeyARN: emptyVersionKey ?? "", encryptedDataKey: Data(),
+                            sealedValue: Data(), isBinary: false, stages: stages))
+                }
+            }
+            try Self.save(db, secret)
+            return (secret, try Self.versions(db, of: arn))
+        }
+    }
+
+    /// The secrets of every account with a rotation to run: one RotateSecret asked for, or one whose
+    /// schedule came due.
+    public func dueRotations(now: Date) async throws -> [SecretRecord] {
+        try await database.read { db in
+            try SecretRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM secretsSecret WHERE deletedAt IS NULL AND (rotationToken IS NOT NULL
+                        OR (rotationEnabled = 1 AND nextRotationAt IS NOT NULL AND nextRotationAt <= ?))
+                    """,
+                arguments: [now.timeIntervalSince1970])
+        }
+    }
+
+    /// A secret and its versions as stored now.
+    public func secret(_ arn: String) async throws -> (SecretRecord, [SecretVersionRecord])? {
+        try await database.read { db in
+            guard let secret = try Self.secret(db, arn: arn) else { return nil }
+            return (secret, try Self.versions(db, of: arn))
         }
     }
 
@@ -136,13 +202,15 @@ public struct SecretsRepository: Sendable {
         try db.execute(
             sql: """
                 UPDATE secretsSecret SET description = ?, kmsKeyARN = ?, lastChangedAt = ?, deletedAt = ?, deletionDate = ?, policy = ?,
-                    policyPrincipals = ? WHERE arn = ?
+                    policyPrincipals = ?, rotationEnabled = ?, rotationLambdaARN = ?, rotationRules = ?, lastRotatedAt = ?,
+                    nextRotationAt = ?, rotationToken = ? WHERE arn = ?
                 """,
             arguments: [
                 secret.description, secret.kmsKeyARN, secret.lastChangedAt.timeIntervalSince1970, secret.deletedAt?.timeIntervalSince1970,
                 secret.deletionDate?.timeIntervalSince1970, secret.policy,
                 secret.policyPrincipals.map { String(decoding: JSONValue.object($0.mapValues(JSONValue.string)).serialized(), as: UTF8.self) },
-                secret.arn,
+                secret.rotationEnabled, secret.rotationLambdaARN, secret.rotationRules, secret.lastRotatedAt?.timeIntervalSince1970,
+                secret.nextRotationAt?.timeIntervalSince1970, secret.rotationToken, secret.arn,
             ])
     }
 

@@ -31,6 +31,13 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .customLong("idle-timeout"), help: "Seconds an execution environment stays warm without invocations.")
     var idleTimeout: Int = 300
 
+    @Option(
+        name: .customLong("credential-findings"),
+        help:
+            "refuse (default): CreateFunction and UpdateFunctionConfiguration refuse environment variables that look like credentials; warn: accept them and record the finding."
+    )
+    var credentialFindings: String = "refuse"
+
     func settings() throws -> ExecutionSettings {
         var chosen: [String: String] = [:]
         for item in interpreters {
@@ -43,6 +50,9 @@ struct ExecutionOptions: ParsableArguments {
         guard asyncRetryDelay >= 0, asyncRetryDelay <= 3600 else { throw ValidationError("--async-retry-delay must be 0...3600 seconds.") }
         guard accountConcurrency >= 100 else { throw ValidationError("--account-concurrency must be at least 100, as AWS keeps 100 unreserved.") }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second.") }
+        guard let findings = ExecutionSettings.credentialFindings(named: credentialFindings) else {
+            throw ValidationError("--credential-findings takes refuse or warn, not \(credentialFindings).")
+        }
         return ExecutionSettings(
             stagingDirectory: sandboxDirectory.map { URL(fileURLWithPath: $0) },
             runtimesDirectory: URL(fileURLWithPath: runtimesDirectory),
@@ -50,7 +60,8 @@ struct ExecutionOptions: ParsableArguments {
             insecureNoSandbox: insecureNoSandbox,
             asyncRetryDelay: asyncRetryDelay,
             accountConcurrency: accountConcurrency,
-            idleTimeout: .seconds(idleTimeout)
+            idleTimeout: .seconds(idleTimeout),
+            credentialFindings: findings
         )
     }
 }
