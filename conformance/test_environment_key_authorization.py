@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 
 from support.functions import create, invoke, python_zip
-from support.lam import expect_error, role_arn
+from support.lam import expect_error, role_arn, wait_for
 
 PLANTED = "planted-launch-value-7d41c3"
 DENIED_DECRYPT = (
@@ -183,8 +183,17 @@ def test_starting_an_environment_records_lambdas_decrypt_in_the_trail(bulwark, u
     }
     assert all(PLANTED not in json.dumps(event) for event in new)
 
-    # A decryption that fails is recorded with KMS's error.
+    # The warm environment keeps its variables: another invocation decrypts nothing.
+    before = {event["eventID"] for event in bulwark.trail_events()}
+    assert invoke(bulwark.client("lambda"), unique_name, {}).json["environ"]["PLANTED_VALUE"] == PLANTED
+    assert [event for event in bulwark.trail_events()
+            if event["eventID"] not in before and event["eventSource"] == "kms.amazonaws.com"] == []
+
+    # A decryption that fails is recorded with KMS's error: the key is disabled, and a change of
+    # configuration (not of the variables) retires the warm environment, so the next one must decrypt.
     kms.disable_key(KeyId=key_arn)
+    bulwark.client("lambda").update_function_configuration(FunctionName=unique_name, Timeout=7)
+    wait_for(bulwark.client("lambda"), "function_updated_v2", unique_name)
     before = {event["eventID"] for event in bulwark.trail_events()}
     expect_error(lambda: invoke(bulwark.client("lambda"), unique_name, {}), "KMSDisabledException", 502)
     failed = [event for event in bulwark.trail_events()

@@ -44,7 +44,7 @@ struct InvocationRulesTests {
     static let function = FunctionSnapshot(
         accountID: "123456789012", region: "us-east-1", name: "f", functionARN: "arn:aws:lambda:us-east-1:123456789012:function:f",
         version: "$LATEST", revisionID: "r", runtime: "python3.11", handler: "app.handler", role: "arn:aws:iam::123456789012:role/r",
-        timeout: 3, memorySize: 128, ephemeralStorageSize: 512, environment: [:], architectures: ["x86_64"], codeSHA256: "00",
+        timeout: 3, memorySize: 128, ephemeralStorageSize: 512, environment: .plain([:]), architectures: ["x86_64"], codeSHA256: "00",
         logGroup: "/aws/lambda/f", logFormat: "Text", applicationLogLevel: nil, systemLogLevel: nil,
         runtimeVersion: "python:3.11.v1", runtimeVersionARN: "arn:aws:lambda:us-east-1::runtime:00"
     )

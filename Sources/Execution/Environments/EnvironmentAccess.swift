@@ -23,16 +23,17 @@ public protocol FunctionCredentialsProvider: Sendable {
     func credentials(for function: FunctionSnapshot) async throws -> FunctionCredentials
 }
 
-/// What of Bulwark a function's environment may use: its role's credentials and the private
-/// endpoint through which its SDK calls reach the pipeline.
+/// What an environment is given when it starts: the function's own variables (opened for it), its
+/// role's credentials and the private endpoint through which its SDK calls reach the pipeline.
 struct EnvironmentAccess: Sendable {
+    var variables: [String: String]
     var credentials: FunctionCredentials?
     var endpoint: PrivateEndpointServer.Handler?
 
     /// The port the private endpoint listens on inside the sandbox.
     static let endpointAddress = "127.0.0.1:4566"
 
-    /// The variables that point SDKs at the endpoint with the credentials.
+    /// The variables that point SDKs at the endpoint with the credentials (Lambda's reserved ones).
     var environment: [String: String] {
         var variables: [String: String] = [:]
         if let credentials {

@@ -121,9 +121,11 @@ public final class Invoker: FunctionInvoker {
             if warm.isServiceable { return warm }
             await warm.shutdown()
         }
-        // The role's credentials are issued before anything starts: a role Lambda cannot assume
-        // fails the invocation with AWS's error.
-        let access = EnvironmentAccess(credentials: try await credentials?.credentials(for: function), endpoint: endpoint.withLock { $0 })
+        // The variables are opened and the role's credentials issued before anything starts: a key
+        // that cannot decrypt or a role Lambda cannot assume fails the invocation with AWS's error.
+        let access = EnvironmentAccess(
+            variables: try await function.environment.opened(), credentials: try await credentials?.credentials(for: function),
+            endpoint: endpoint.withLock { $0 })
         do {
             return try await ExecutionEnvironment.start(
                 for: function, entry: entry, host: host, code: code, logs: logsDirectory, group: eventLoopGroup, access: access

@@ -52,7 +52,7 @@ enum SandboxLayout {
         // Defaults the function may override, then the function's own, then what Lambda reserves.
         var environment = defaultEnvironment
         if case .python = entry.kind { environment.merge(pythonEnvironment) { _, python in python } }
-        environment.merge(function.environment) { _, own in own }
+        environment.merge(access.variables) { _, own in own }
         environment.merge(reservedEnvironment(for: function, logStream: logStream)) { _, reserved in reserved }
         environment.merge(access.environment) { _, reserved in reserved }
         let command: [String]

@@ -50,9 +50,7 @@ extension LambdaService {
             invoker.eventEnqueued()
             return LambdaAPI.InvocationResponse(statusCode: 202)
         default:
-            // The variables are decrypted only now, to start an environment with them.
-            let environment = try await openEnvironment(state, accountID: reference.accountID, region: reference.region, launching: true)
-            let snapshot = Self.snapshot(state, record, reference: reference, environment: environment)
+            let snapshot = Self.snapshot(state, record, reference: reference, environment: launchEnvironment(state, reference.key))
             let result = try await invoker.invoke(
                 InvokeRequest(
                     function: snapshot,
@@ -82,9 +80,18 @@ extension LambdaService {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The variables of a version as an environment launched for it opens them: decrypted then, as
+    /// Lambda's own use of the key, recorded in the trail.
+    func launchEnvironment(_ state: FunctionState, _ key: FunctionKey) -> EnvironmentVariables {
+        guard state.sealedEnvironment != nil else { return .plain(state.environment) }
+        return EnvironmentVariables { [self] in
+            try await openEnvironment(state, accountID: key.accountID, region: key.region, launching: true)
+        }
+    }
+
     /// What the execution layer needs of a version.
     static func snapshot(
-        _ state: FunctionState, _ record: FunctionVersionRecord, reference: FunctionReference, environment: [String: String]
+        _ state: FunctionState, _ record: FunctionVersionRecord, reference: FunctionReference, environment: EnvironmentVariables
     ) -> FunctionSnapshot {
         FunctionSnapshot(
             accountID: record.key.accountID, region: record.key.region, name: state.name,
@@ -129,7 +136,7 @@ extension LambdaService {
         guard let record = try await database.functions.version(key, qualifier) else { return nil }
         let state = try FunctionStateCoding.decode(record.configuration)
         let arn = FunctionReference.arn(key)
-        let environment = try await openEnvironment(state, accountID: key.accountID, region: key.region, launching: true)
+        let environment = launchEnvironment(state, key)
         return FunctionSnapshot(
             accountID: key.accountID, region: key.region, name: state.name, functionARN: arn, version: record.version,
             revisionID: record.revisionID, runtime: state.runtime, handler: state.handler, role: state.role,

@@ -1,8 +1,30 @@
 import Foundation
 
+/// A version's environment variables, opened — decrypted, which the trail records as Lambda's use of
+/// the key — only when an execution environment starts: warm invocations never open them (as on
+/// Lambda, where an environment keeps the variables it was initialised with).
+public struct EnvironmentVariables: Sendable {
+    private let open: @Sendable () async throws -> [String: String]
+
+    /// - Parameter open: answers the plaintext variables, or throws the error Invoke answers.
+    public init(opening open: @escaping @Sendable () async throws -> [String: String]) {
+        self.open = open
+    }
+
+    /// Variables stored in plaintext (tests, functions without variables).
+    public static func plain(_ variables: [String: String]) -> EnvironmentVariables {
+        EnvironmentVariables { variables }
+    }
+
+    /// The plaintext variables. - Throws: the error Invoke answers when they cannot be opened.
+    public func opened() async throws -> [String: String] {
+        try await open()
+    }
+}
+
 /// Everything the execution layer needs to run one version of a function, resolved by the Lambda
 /// service from the store at the time of the invocation.
-public struct FunctionSnapshot: Sendable, Equatable {
+public struct FunctionSnapshot: Sendable {
     public let accountID: String
     public let region: String
     public let name: String
@@ -18,7 +40,7 @@ public struct FunctionSnapshot: Sendable, Equatable {
     public let timeout: Int
     public let memorySize: Int
     public let ephemeralStorageSize: Int
-    public let environment: [String: String]
+    public let environment: EnvironmentVariables
     public let architectures: [String]
     /// Lower-case hex SHA-256 of the deployment package in the code store.
     public let codeSHA256: String
@@ -32,7 +54,7 @@ public struct FunctionSnapshot: Sendable, Equatable {
 
     public init(
         accountID: String, region: String, name: String, functionARN: String, version: String, revisionID: String, runtime: String,
-        handler: String, role: String, timeout: Int, memorySize: Int, ephemeralStorageSize: Int, environment: [String: String],
+        handler: String, role: String, timeout: Int, memorySize: Int, ephemeralStorageSize: Int, environment: EnvironmentVariables,
         architectures: [String], codeSHA256: String, logGroup: String, logFormat: String, applicationLogLevel: String?,
         systemLogLevel: String?, runtimeVersion: String, runtimeVersionARN: String
     ) {

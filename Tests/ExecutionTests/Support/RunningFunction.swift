@@ -73,7 +73,7 @@ final class RunningFunction {
             functionARN: "arn:aws:lambda:us-east-1:123456789012:function:secrecy", version: "$LATEST",
             revisionID: UUID().uuidString, runtime: "provided.al2023", handler: "unused",
             role: "arn:aws:iam::123456789012:role/secrecy", timeout: 30, memorySize: 128, ephemeralStorageSize: 512,
-            environment: ["BULWARK_TEST_SECRET": secret], architectures: ["x86_64"], codeSHA256: blob.sha256Hex,
+            environment: .plain(["BULWARK_TEST_SECRET": secret]), architectures: ["x86_64"], codeSHA256: blob.sha256Hex,
             logGroup: "/aws/lambda/secrecy", logFormat: "Text", applicationLogLevel: nil, systemLogLevel: nil,
             runtimeVersion: "provided:al2023.v1", runtimeVersionARN: "arn:aws:lambda:us-east-1::runtime:00"
         )
