@@ -5,6 +5,7 @@ stages in a directory of its own and removes it. Nothing of another user's or of
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -92,6 +93,12 @@ def test_a_killed_servers_staging_is_reused_then_reclaimed_once_its_data_directo
     (tmpdir_root / f"{PREFIX}link").symlink_to(target)
     other_user = tmpdir_root / f"bulwark-sandbox-{os.geteuid() + 1}-other"
     plant_owner(other_user, 2 ** 22 + 1, str(tmp_path / "no-such-data"))
+    # Not reclaimed: one whose owner record says it is abandoned but whose lock a process holds (a
+    # server in another PID namespace, say).
+    held = tmpdir_root / f"{PREFIX}held"
+    plant_owner(held, 2 ** 22 + 1, str(tmp_path / "no-such-data"))
+    held_lock = open(held / "owner.lock", "w")
+    fcntl.flock(held_lock, fcntl.LOCK_EX)
     # Reclaimed: a one-off staging (a killed `bulwark doctor`) whose process has ended.
     doctor = tmpdir_root / f"{PREFIX}doctor-1-2"
     plant_owner(doctor, 2 ** 22 + 1, "")
@@ -101,12 +108,44 @@ def test_a_killed_servers_staging_is_reused_then_reclaimed_once_its_data_directo
     # Taken at start (renamed at once), removed in the background.
     remaining = staged(tmpdir_root)
     assert left not in remaining and doctor.name not in remaining
-    assert {unowned.name, live.name, f"{PREFIX}link"} <= set(remaining)
+    assert {unowned.name, live.name, held.name, f"{PREFIX}link"} <= set(remaining)
     assert "reclaiming sandbox directories of servers that are gone" in "".join(survivor.output)
     wait_until(lambda: not [name for name in staged(tmpdir_root) if "reclaimed-" in name])
     assert (target / "owner").exists() and other_user.is_dir()
     survivor.stop()
-    assert sorted(staged(tmpdir_root)) == sorted([unowned.name, live.name, f"{PREFIX}link"])
+    held_lock.close()
+    assert sorted(staged(tmpdir_root)) == sorted([unowned.name, live.name, held.name, f"{PREFIX}link"])
+
+
+def test_an_operators_sandbox_dir_must_be_empty_or_bulwarks_and_is_used_by_one_server(fresh_bulwark, tmp_path, tmpdir_root):
+    foreign = tmp_path / "home-like"
+    foreign.mkdir(mode=0o700)
+    (foreign / "bin").mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    refused = serve_with_sandbox_dir(tmp_path / "data-a", foreign)
+    assert refused.returncode == 1
+    assert refused.stderr == (f"Error: the sandbox directory {foreign} is not empty and not a Bulwark sandbox "
+                              "directory; give an empty or new directory\n")
+    assert sorted(path.name for path in foreign.iterdir()) == ["bin", "notes.txt"]
+
+    # Short: the environments' Runtime API sockets live below it.
+    chosen = tmpdir_root / "sb"
+    chosen.mkdir(mode=0o700)
+    first = fresh_bulwark(extra_args=["--sandbox-dir", str(chosen)]).start()
+    second = serve_with_sandbox_dir(tmp_path / "data-b", chosen)
+    assert second.returncode == 1
+    assert second.stderr == (f"Error: the sandbox directory {chosen} is in use by another Bulwark process; "
+                             "give another one\n")
+    run_a_function(first, "in-chosen")
+    first.stop()
+    # The operator's directory stays, emptied of what was staged.
+    assert chosen.is_dir() and list(chosen.iterdir()) == []
+
+
+def serve_with_sandbox_dir(data_dir: Path, sandbox_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BULWARK_"))}
+    return subprocess.run([BULWARK_BIN, "serve", "--port", "0", "--data-dir", str(data_dir), "--runtimes-dir", RUNTIMES_DIR,
+                           "--sandbox-dir", str(sandbox_dir)], capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_doctor_stages_apart_from_the_server_and_removes_what_it_staged(fresh_bulwark, tmpdir_root):

@@ -53,9 +53,11 @@ public enum BulwarkServer {
 
         let execution = configuration.execution
         let ownStaging = execution.stagingDirectory == nil
+        let (staging, stagingClaim) = try stagingDirectory(execution, dataDirectory: dataDirectory)
+        defer { withExtendedLifetime(stagingClaim) {} }
         let host = ExecutionHost(
             .init(
-                stagingDirectory: try stagingDirectory(execution, dataDirectory: dataDirectory),
+                stagingDirectory: staging,
                 initExecutable: siblingExecutable("bulwark-init"),
                 runtimes: .init(
                     interpreters: execution.interpreters,
@@ -158,16 +160,16 @@ public enum BulwarkServer {
     }
 
     /// The staging directory of sandboxes: the operator's, or the server's own under /tmp, which
-    /// must be a real directory owned by this user (a planted directory or link is refused).
-    static func stagingDirectory(_ execution: ExecutionSettings, dataDirectory: URL) throws -> URL {
+    /// must be a real directory owned by this user (a planted directory or link is refused), with the
+    /// claim on it that the server holds while it runs.
+    static func stagingDirectory(_ execution: ExecutionSettings, dataDirectory: URL) throws -> (URL, StagingClaim) {
         let directory = execution.stagingDirectory ?? ExecutionSettings.defaultStagingDirectory(for: dataDirectory)
-        try claimStaging(directory, dataDirectory: dataDirectory)
-        return directory
+        return (directory, try claimStaging(directory, dataDirectory: dataDirectory))
     }
 
-    static func claimStaging(_ directory: URL, dataDirectory: URL?) throws {
+    static func claimStaging(_ directory: URL, dataDirectory: URL?) throws -> StagingClaim {
         do {
-            try ExecutionHost.claimStagingDirectory(directory, dataDirectory: dataDirectory)
+            return try ExecutionHost.claimStagingDirectory(directory, dataDirectory: dataDirectory)
         } catch {
             throw StartupError(description: "\(error)")
         }

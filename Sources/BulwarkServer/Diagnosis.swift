@@ -18,7 +18,8 @@ extension BulwarkServer {
         let serverStaging = execution.stagingDirectory ?? ExecutionSettings.defaultStagingDirectory(for: dataDirectory.standardizedFileURL)
         let staging = serverStaging.deletingLastPathComponent()
             .appendingPathComponent("\(ExecutionSettings.defaultStagingPrefix)doctor-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try claimStaging(staging, dataDirectory: nil)
+        let claim = try claimStaging(staging, dataDirectory: nil)
+        defer { withExtendedLifetime(claim) {} }
         let host = ExecutionHost(
             .init(
                 stagingDirectory: staging,

@@ -6,20 +6,33 @@ import Logging
 /// reclaimed by a later server when its server was killed and nothing can use it any more.
 extension ExecutionHost {
     /// Creates the staging directory, or accepts an existing one only if it is a real directory owned
-    /// by this user (a directory or link planted in /tmp is refused), and records this process and
-    /// the server's data directory (nil for a one-off staging) as its owner (``StagingOwner``). It is
-    /// left open to this user only; the sandboxes' group is let in once it is laid out.
-    public static func claimStagingDirectory(_ directory: URL, dataDirectory: URL?) throws {
+    /// by this user (a directory or link planted in /tmp is refused), that no other process holds
+    /// (``StagingClaim``) and that is empty or a staging directory already (an operator's
+    /// `--sandbox-dir` naming a directory with other content is refused: what Bulwark stages there
+    /// is removed when it stops). Records this process and the server's data directory (nil for a
+    /// one-off staging) as its owner (``StagingOwner``). It is left open to this user only; the
+    /// sandboxes' group is let in once it is laid out.
+    /// - Returns: the claim, to keep for as long as the directory is used.
+    public static func claimStagingDirectory(_ directory: URL, dataDirectory: URL?) throws -> StagingClaim {
         if mkdir(directory.path, 0o700) != 0 && errno != EEXIST {
             throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
         }
         guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid() else {
             throw SandboxError.unavailable("the sandbox directory \(directory.path) is not a directory owned by this user; refusing to use it")
         }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        guard entries.isEmpty || StagingOwner(recordedIn: directory) != nil else {
+            throw SandboxError.unavailable(
+                "the sandbox directory \(directory.path) is not empty and not a Bulwark sandbox directory; give an empty or new directory")
+        }
+        guard let claim = try StagingClaim.take(directory) else {
+            throw SandboxError.unavailable("the sandbox directory \(directory.path) is in use by another Bulwark process; give another one")
+        }
         guard chmod(directory.path, 0o700) == 0 else {
             throw SandboxError.unavailable("cannot restrict the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
         }
         try StagingOwner(processID: getpid(), dataDirectory: dataDirectory?.standardizedFileURL.path).record(in: directory)
+        return claim
     }
 
     /// Removes what this host staged — once every environment has shut down — and the staging
@@ -57,7 +70,7 @@ extension ExecutionHost {
         for name in names where name.hasPrefix(namePrefix) && name != staging.lastPathComponent {
             let directory = parent.appendingPathComponent(name)
             guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid(),
-                let owner = StagingOwner(recordedIn: directory), owner.isAbandoned
+                let owner = StagingOwner(recordedIn: directory), owner.isAbandoned, !StagingClaim.isHeld(directory)
             else { continue }
             let reclaiming = parent.appendingPathComponent("\(namePrefix)reclaimed-\(UUID().uuidString.prefix(8))")
             guard rename(directory.path, reclaiming.path) == 0 else { continue }
@@ -70,7 +83,7 @@ extension ExecutionHost {
         Thread.detachNewThread {
             for (original, directory) in removals {
                 do {
-                    try FileManager.default.removeItem(at: directory)
+                    try Self.removeStagingTree(directory)
                 } catch {
                     logger.warning("cannot remove an abandoned sandbox directory", metadata: ["path": "\(directory.path)", "error": "\(error)"])
                 }
@@ -80,6 +93,18 @@ extension ExecutionHost {
         return taken.map(\.original)
     }
 
+    /// Removes a reclaimed staging directory with its owner record last: should the removal be cut
+    /// short, what is left still says it is abandoned, and the next server reclaims it.
+    private static func removeStagingTree(_ directory: URL) throws {
+        let manager = FileManager.default
+        for entry in try manager.contentsOfDirectory(atPath: directory.path) where entry != StagingOwner.fileName {
+            try manager.removeItem(at: directory.appendingPathComponent(entry))
+        }
+        try manager.removeItem(at: directory)
+    }
+
     /// What ``prepareStaging`` and the environments put in a staging directory.
-    static let stagedEntries: Set<String> = ["bin", "runtimes", "etc", "code", "env", "lang", "locale", StagingOwner.fileName]
+    static let stagedEntries: Set<String> = [
+        "bin", "runtimes", "etc", "code", "env", "lang", "locale", StagingOwner.fileName, StagingClaim.lockName,
+    ]
 }

@@ -32,6 +32,7 @@ final class RunningFunction {
     private let root: URL
     private let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var invoker: Invoker?
+    private var stagingClaim: StagingClaim?
 
     static var canRun: Bool {
         ["/usr/bin/bwrap", "/usr/bin/python3"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
@@ -50,7 +51,7 @@ final class RunningFunction {
         try manager.createDirectory(at: root, withIntermediateDirectories: true)
         let noRuntimeClients = root.appendingPathComponent("runtimes")
         try manager.createDirectory(at: noRuntimeClients, withIntermediateDirectories: true)
-        try ExecutionHost.claimStagingDirectory(staging, dataDirectory: root)
+        stagingClaim = try ExecutionHost.claimStagingDirectory(staging, dataDirectory: root)
         let host = ExecutionHost(
             .init(
                 stagingDirectory: staging, initExecutable: URL(fileURLWithPath: InitSandbox.binary),
