@@ -31,7 +31,7 @@ public struct SecretsService: AWSService {
 
     public var authorities: [any ResourceAuthority] { [SecretsResourceAuthority(database: database, clock: clock)] }
 
-    public var operations: [ServiceOperation] { valueOperations + secretOperations + rotationOperations }
+    public var operations: [ServiceOperation] { valueOperations + secretOperations + rotationOperations + passwordOperations }
 
     private var valueOperations: [ServiceOperation] {
         [

@@ -105,6 +105,8 @@ extension ServiceModel {
             name: "GetRandomPassword",
             httpMethod: "POST",
             requestURI: "/",
+            input: "GetRandomPasswordRequest",
+            output: "GetRandomPasswordResponse",
             errors: ["InternalServiceError", "InvalidParameterException", "InvalidRequestException"]
         ))
         operations.append(OperationModel(
@@ -325,7 +327,7 @@ extension ServiceModel {
 
     private static func secretsManagerShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(109)
+        shapes.reserveCapacity(120)
         shapes.append(Shape(name: "AddReplicaRegionListType", kind: .list, listMember: "ReplicaRegionType", min: 1))
         shapes.append(Shape(name: "AutomaticallyRotateAfterDaysType", kind: .long, min: 1, max: 1000))
         shapes.append(Shape(name: "BooleanType", kind: .boolean))
@@ -453,6 +455,11 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(name: "ErrorMessage", kind: .string))
+        shapes.append(Shape(name: "ExcludeCharactersType", kind: .string, min: 0, max: 4096))
+        shapes.append(Shape(name: "ExcludeLowercaseType", kind: .boolean))
+        shapes.append(Shape(name: "ExcludeNumbersType", kind: .boolean))
+        shapes.append(Shape(name: "ExcludePunctuationType", kind: .boolean))
+        shapes.append(Shape(name: "ExcludeUppercaseType", kind: .boolean))
         shapes.append(Shape(
             name: "ExternalSecretRotationMetadataItem",
             kind: .structure,
@@ -496,6 +503,25 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "FiltersListType", kind: .list, listMember: "Filter", max: 10))
         shapes.append(Shape(
+            name: "GetRandomPasswordRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "PasswordLength", shape: "PasswordLengthType"),
+                Shape.Member(name: "ExcludeCharacters", shape: "ExcludeCharactersType"),
+                Shape.Member(name: "ExcludeNumbers", shape: "ExcludeNumbersType"),
+                Shape.Member(name: "ExcludePunctuation", shape: "ExcludePunctuationType"),
+                Shape.Member(name: "ExcludeUppercase", shape: "ExcludeUppercaseType"),
+                Shape.Member(name: "ExcludeLowercase", shape: "ExcludeLowercaseType"),
+                Shape.Member(name: "IncludeSpace", shape: "IncludeSpaceType"),
+                Shape.Member(name: "RequireEachIncludedType", shape: "RequireEachIncludedTypeType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetRandomPasswordResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "RandomPassword", shape: "RandomPasswordType")]
+        ))
+        shapes.append(Shape(
             name: "GetResourcePolicyRequest",
             kind: .structure,
             members: [Shape.Member(name: "SecretId", shape: "SecretIdType")],
@@ -533,6 +559,7 @@ extension ServiceModel {
                 Shape.Member(name: "CreatedDate", shape: "CreatedDateType"),
             ]
         ))
+        shapes.append(Shape(name: "IncludeSpaceType", kind: .boolean))
         shapes.append(Shape(
             name: "InternalServiceError",
             kind: .structure,
@@ -622,6 +649,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "NextTokenType", kind: .string, min: 1, max: 4096))
         shapes.append(Shape(name: "NonEmptyResourcePolicyType", kind: .string, min: 1, max: 20480))
         shapes.append(Shape(name: "OwningServiceType", kind: .string, min: 1, max: 128))
+        shapes.append(Shape(name: "PasswordLengthType", kind: .long, min: 1, max: 4096))
         shapes.append(Shape(
             name: "PreconditionNotMetException",
             kind: .structure,
@@ -672,6 +700,7 @@ extension ServiceModel {
                 Shape.Member(name: "VersionStages", shape: "SecretVersionStagesType"),
             ]
         ))
+        shapes.append(Shape(name: "RandomPasswordType", kind: .string, min: 0, max: 4096, sensitive: true))
         shapes.append(Shape(name: "RecoveryWindowInDaysType", kind: .long))
         shapes.append(Shape(name: "RegionType", kind: .string, min: 1, max: 128, pattern: #"^([a-z]+-)+\d+$"#))
         shapes.append(Shape(
@@ -694,6 +723,7 @@ extension ServiceModel {
                 Shape.Member(name: "LastAccessedDate", shape: "LastAccessedDateType"),
             ]
         ))
+        shapes.append(Shape(name: "RequireEachIncludedTypeType", kind: .boolean))
         shapes.append(Shape(
             name: "ResourceExistsException",
             kind: .structure,
