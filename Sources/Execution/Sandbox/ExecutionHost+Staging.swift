@@ -56,7 +56,8 @@ extension ExecutionHost {
 
     /// Reclaims the staging directories beside this host's whose names start with `namePrefix` and
     /// whose owner is gone (``StagingOwner/isAbandoned``): what killed servers over since-deleted data
-    /// directories left. Only real directories of this user with an owner record are considered.
+    /// directories left. Only real directories of this user with an owner record, whose lock no
+    /// process holds (``StagingClaim``), are considered.
     ///
     /// Each is first renamed — atomically, so that of servers starting together only one takes it —
     /// under the same prefix (its owner record still says it is abandoned, should the removal be cut
