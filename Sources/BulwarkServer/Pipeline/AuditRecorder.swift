@@ -3,7 +3,6 @@ import BulwarkCore
 import Foundation
 import HTTPTypes
 import Logging
-import Secrets
 import Trail
 
 /// The audit stage: turns every call — allowed, denied, failed or unauthenticated — into one
@@ -85,8 +84,7 @@ struct AuditRecorder: Sendable {
 
     /// CloudTrail's type of a resource kind: `AWS::Lambda::Function`, `AWS::IAM::Role`, `AWS::KMS::Key`, ….
     static func resourceType(_ kind: ResourceKind) -> String {
-        // The KMS key of a secret's value is a KMS key, though Secrets Manager finds it.
-        if kind == .secretsManagerKMSKey { return "AWS::KMS::Key" }
+        if let trailType = kind.trailType { return trailType }
         let names = ["iam": "IAM", "kms": "KMS", "secretsmanager": "SecretsManager"]
         let service = names[kind.service] ?? kind.service.prefix(1).uppercased() + kind.service.dropFirst()
         let type: String =

@@ -9,10 +9,7 @@ extension KMSService {
             ServiceOperation(
                 "Encrypt", action: "kms:Encrypt", readOnly: true,
                 input: KMSAPI.EncryptRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in
                     Self.contextKeys(input.encryptionContext, context, keyID: input.keyId, algorithm: input.encryptionAlgorithm)
                 },
@@ -69,20 +66,14 @@ extension KMSService {
             ServiceOperation(
                 "GenerateDataKey", action: "kms:GenerateDataKey", readOnly: true,
                 input: KMSAPI.GenerateDataKeyRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in Self.contextKeys(input.encryptionContext, context, keyID: input.keyId) },
                 handler: generateDataKey
             ),
             ServiceOperation(
                 "GenerateDataKeyWithoutPlaintext", action: "kms:GenerateDataKeyWithoutPlaintext", readOnly: true,
                 input: KMSAPI.GenerateDataKeyWithoutPlaintextRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in Self.contextKeys(input.encryptionContext, context, keyID: input.keyId) },
                 handler: generateDataKeyWithoutPlaintext
             ),

@@ -10,10 +10,7 @@ extension KMSService {
             ServiceOperation(
                 "Sign", action: "kms:Sign", readOnly: true,
                 input: KMSAPI.SignRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in
                     var keys = Self.callerKeys(context, keyID: input.keyId)
                     keys["kms:SigningAlgorithm"] = .single(input.signingAlgorithm)
@@ -25,10 +22,7 @@ extension KMSService {
             ServiceOperation(
                 "Verify", action: "kms:Verify", readOnly: true,
                 input: KMSAPI.VerifyRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in
                     var keys = Self.callerKeys(context, keyID: input.keyId)
                     keys["kms:SigningAlgorithm"] = .single(input.signingAlgorithm)
@@ -40,20 +34,14 @@ extension KMSService {
             ServiceOperation(
                 "GetPublicKey", action: "kms:GetPublicKey", readOnly: true,
                 input: KMSAPI.GetPublicKeyRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in Self.callerKeys(context, keyID: input.keyId) },
                 handler: getPublicKey
             ),
             ServiceOperation(
                 "GenerateMac", action: "kms:GenerateMac", readOnly: true,
                 input: KMSAPI.GenerateMacRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in
                     var keys = Self.callerKeys(context, keyID: input.keyId)
                     keys["kms:MacAlgorithm"] = .single(input.macAlgorithm)
@@ -64,10 +52,7 @@ extension KMSService {
             ServiceOperation(
                 "VerifyMac", action: "kms:VerifyMac", readOnly: true,
                 input: KMSAPI.VerifyMacRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in
                     var keys = Self.callerKeys(context, keyID: input.keyId)
                     keys["kms:MacAlgorithm"] = .single(input.macAlgorithm)

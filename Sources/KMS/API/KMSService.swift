@@ -60,10 +60,7 @@ public struct KMSService: AWSService {
             ServiceOperation(
                 "DescribeKey", action: "kms:DescribeKey", readOnly: true,
                 input: KMSAPI.DescribeKeyRequest.self,
-                references: { input, context in
-                    try GrantToken.check(input.grantTokens)
-                    return [try Self.key("KeyId", input.keyId, context)]
-                },
+                references: { input, context in try Self.keyID(input.keyId, grantTokens: input.grantTokens, context) },
                 conditionKeys: { input, _, context in Self.callerKeys(context, keyID: input.keyId) },
                 handler: describeKey
             ),
@@ -180,6 +177,12 @@ public struct KMSService: AWSService {
         let parsed = try KeyReference(text, context: context)
         if !allowsAlias, parsed.isAlias { throw KMSError.invalidKeyID(text) }
         return ResourceReference(.kmsKey, member: member, text: text, qualifier: version.map(String.init))
+    }
+
+    /// The references of an operation on the key `KeyId` names, once its `GrantTokens` are checked.
+    static func keyID(_ text: String, grantTokens: [String]?, _ context: CallContext) throws -> [ResourceReference] {
+        try GrantToken.check(grantTokens)
+        return [try key("KeyId", text, context)]
     }
 
     /// The reference to an alias by name (`alias/app`) — the only form the alias operations take.

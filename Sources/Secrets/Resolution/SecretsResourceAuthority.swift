@@ -10,7 +10,7 @@ extension ResourceKind {
     public static let secretsManagerSecret = ResourceKind(service: "secretsmanager", type: "secret")
     /// The KMS key of a secret's version (``SecretKeyQualifier``): not in the input, found through
     /// the secret, so that the key policy judges the `kms:` checks AWS makes on the caller's behalf.
-    public static let secretsManagerKMSKey = ResourceKind(service: "secretsmanager", type: "kms-key")
+    public static let secretsManagerKMSKey = ResourceKind(service: "secretsmanager", type: "kms-key", trailType: "AWS::KMS::Key")
 }
 
 /// Which of a secret's keys a ``ResourceKind/secretsManagerKMSKey`` reference names.
