@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "Secrets",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "KMS",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "KMS", "Lambda",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

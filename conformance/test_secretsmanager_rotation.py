@@ -258,3 +258,24 @@ def test_update_secret_version_stage(sm, name):
     sm.update_secret_version_stage(SecretId=name, VersionStage="AWSPREVIOUS", RemoveFromVersionId=first)
     assert stages(sm, name) == {second: ["AWSCURRENT", "STAGING"]}
     assert [v["VersionId"] for v in sm.list_secret_version_ids(SecretId=name)["Versions"]] == [second]
+
+
+def test_the_caller_needs_lambda_invoke_function_on_the_function_found(bulwark, sm, name):
+    """The function is resolved like every entity a call names: the caller is judged on its canonical ARN, and a
+    deny there holds whatever the spelling that reaches it."""
+    secret = sm.create_secret(Name=name, SecretString="v")["ARN"]
+    function = rotation_function(bulwark, name)
+    iam = bulwark.client("iam")
+    user_name = f"{name}-rotator"
+    iam.create_user(UserName=user_name)
+    iam.put_user_policy(UserName=user_name, PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["secretsmanager:RotateSecret", "secretsmanager:DescribeSecret"], "Resource": secret},
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"},
+        {"Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": function}]}))
+    key = iam.create_access_key(UserName=user_name)["AccessKey"]
+    rotator = bulwark.client("secretsmanager", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    user_arn = iam.get_user(UserName=user_name)["User"]["Arn"]
+    code, message, status = error_of(lambda: rotator.rotate_secret(SecretId=name, RotationLambdaARN=function))
+    assert (code, status) == ("AccessDeniedException", 400)
+    assert message.startswith(f"User: {user_arn} is not authorized to perform: lambda:InvokeFunction on resource: {function} "), message
+    assert "RotationEnabled" not in sm.describe_secret(SecretId=name)

@@ -1,6 +1,7 @@
 import AWSWire
 import BulwarkCore
 import Foundation
+import Lambda
 import Store
 
 /// Rotation with a Lambda rotation function (decision 0016): RotateSecret records the function and
@@ -16,15 +17,21 @@ extension SecretsService {
             ServiceOperation(
                 "RotateSecret", action: "secretsmanager:RotateSecret", readOnly: false,
                 input: SecretsAPI.RotateSecretRequest.self,
-                references: { input, _ in [ResourceReference(.secretsManagerSecret, member: "SecretId", text: input.secretId)] },
+                references: { input, _ in
+                    [ResourceReference(.secretsManagerSecret, member: "SecretId", text: input.secretId)]
+                        + Self.rotationFunction(input.rotationLambdaARN)
+                },
                 conditionKeys: { input, resolution, _ in
                     var keys = Self.secretKeys(resolution)
                     if let function = input.rotationLambdaARN { keys["secretsmanager:RotationLambdaARN"] = .single(function) }
                     return keys
                 },
                 furtherChecks: { input, resolution, _ in
-                    // AWS: "You also need lambda:InvokeFunction permissions on the rotation function."
-                    let function = input.rotationLambdaARN ?? resolution["SecretId"]?.entity(as: ResolvedSecret.self)?.record.rotationLambdaARN
+                    // AWS: "You also need lambda:InvokeFunction permissions on the rotation function" —
+                    // asked on the function the resolve stage found (the secret's own when none is given).
+                    let function =
+                        resolution[Self.rotationFunctionMember]?.arn ?? input.rotationLambdaARN
+                        ?? resolution["SecretId"]?.entity(as: ResolvedSecret.self)?.record.rotationLambdaARN
                     guard let function else { return [] }
                     return [AuthorizationCheck(action: "lambda:InvokeFunction", resource: function, conditionKeys: [:])]
                 },
@@ -51,13 +58,24 @@ extension SecretsService {
         ]
     }
 
+    static let rotationFunctionMember = "RotationLambdaARN"
+
+    /// The reference to the rotation function `text` names, resolved by Lambda's authority; none for
+    /// text that is no function ARN (the handler then answers that it cannot invoke it, as AWS does).
+    static func rotationFunction(_ text: String?) -> [ResourceReference] {
+        guard let text, let arn = ARN(text), arn.service == "lambda", arn.resource.hasPrefix("function:") else { return [] }
+        return [ResourceReference(.lambdaFunction, member: rotationFunctionMember, text: text).implied]
+    }
+
     @Sendable func rotateSecret(_ input: SecretsAPI.RotateSecretRequest, _ context: CallContext) async throws -> SecretsAPI.RotateSecretResponse {
         let secret = try Self.activeSecret(context)
         if input.externalSecretRotationMetadata != nil || input.externalSecretRotationRoleArn != nil {
             throw SecretsError.invalidParameter("Bulwark does not rotate managed external secrets.")
         }
         let schedule = try input.rotationRules.map(RotationSchedule.init) ?? RotationSchedule.stored(secret.record.rotationRules)
-        guard let function = input.rotationLambdaARN ?? secret.record.rotationLambdaARN else {
+        // The function the resolve stage found and the authorizer judged, in its canonical ARN.
+        guard let function = context.resolution[Self.rotationFunctionMember]?.arn ?? input.rotationLambdaARN ?? secret.record.rotationLambdaARN
+        else {
             throw AWSError(code: "InvalidRequestException", message: "No Lambda rotation function ARN is associated with this secret.", status: 400)
         }
         guard let functions else { throw AWSError(code: "InternalServiceError", message: "Rotation is not available.", status: 500) }
