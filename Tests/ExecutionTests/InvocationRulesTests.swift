@@ -127,7 +127,7 @@ struct InvalidEntrypointTests {
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: bootstrap.path)
         }
         // As the host stages code: only what the package gives others is left for the sandbox.
-        try StagingPermissions().protectPackage(code, sha256Hex: "entrypoint")
+        try StagingPermissions(ids: geteuid() == 0 ? try HostIDBlock.claim() : nil).protectPackage(code, sha256Hex: "entrypoint")
         #expect(InvalidEntrypoint.check(Self.provided, codeDirectory: code)?.message == message)
     }
 

@@ -68,7 +68,7 @@ struct PythonRuntimeLayoutTests {
         let staging = prefix.appendingPathComponent("staged")
 
         let staged = try StagedInterpreter.stage(installation, in: staging)
-        try StagingPermissions(sharesThroughGroups: false).protectStagedDirectories(staging)
+        try StagingPermissions(ids: nil).protectStagedDirectories(staging)
 
         #expect(staged.version == "3.12")
         #expect(staged.origin == installation.executable)

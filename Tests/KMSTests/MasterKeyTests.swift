@@ -42,7 +42,7 @@ struct MasterKeyTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("operator.key")
         let hex = String(repeating: "ab", count: 32) + "\n"
-        FileManager.default.createFile(atPath: file.path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(hex.utf8), attributes: [.posixPermissions: 0o600])
         let dataDirectory = directory.appendingPathComponent("data")
         let key = try MasterKey.load(dataDirectory: dataDirectory, environment: [MasterKey.environmentVariable: file.path])
         let expected = MasterKey(SymmetricKey(data: Data(repeating: 0xAB, count: 32)))
@@ -55,9 +55,9 @@ struct MasterKeyTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let short = directory.appendingPathComponent("short.key")
-        FileManager.default.createFile(atPath: short.path, contents: Data(repeating: 1, count: 16), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: short.path, contents: Data(repeating: 1, count: 16), attributes: [.posixPermissions: 0o600])
         let open = directory.appendingPathComponent("open.key")
-        FileManager.default.createFile(atPath: open.path, contents: Data(repeating: 1, count: 32), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: open.path, contents: Data(repeating: 1, count: 32), attributes: [.posixPermissions: 0o644])
         for file in [short, open, directory.appendingPathComponent("absent.key")] {
             #expect(throws: MasterKey.InvalidKeyFile.self) {
                 try MasterKey.load(dataDirectory: directory, environment: [MasterKey.environmentVariable: file.path])

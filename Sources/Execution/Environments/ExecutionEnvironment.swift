@@ -19,6 +19,8 @@ final class ExecutionEnvironment: Sendable {
     /// When the role credentials in the environment expire; it is retired before then.
     let credentialsExpire: Date?
     private let directory: URL
+    /// The host user the sandbox runs as, held until the environment is gone.
+    private let hostUID: HostUIDLease?
     private let initialization = Mutex<InitializationState>(.pending)
 
     private enum InitializationState {
@@ -33,7 +35,8 @@ final class ExecutionEnvironment: Sendable {
 
     private init(
         id: String, function: FunctionSnapshot, stream: LogStream, sandbox: Sandbox, session: RuntimeSession,
-        server: RuntimeAPIServer, endpoint: PrivateEndpointServer?, pump: OutputPump, directory: URL, credentialsExpire: Date?
+        server: RuntimeAPIServer, endpoint: PrivateEndpointServer?, pump: OutputPump, directory: URL, hostUID: HostUIDLease?,
+        credentialsExpire: Date?
     ) {
         self.id = id
         self.function = function
@@ -44,6 +47,7 @@ final class ExecutionEnvironment: Sendable {
         self.endpoint = endpoint
         self.pump = pump
         self.directory = directory
+        self.hostUID = hostUID
         self.credentialsExpire = credentialsExpire
     }
 
@@ -60,11 +64,11 @@ final class ExecutionEnvironment: Sendable {
         let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
         if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory) { throw problem }
-        let hostUID = host.nextHostUID()
+        let hostUID = try host.leaseHostUID()
         let directory = host.environmentsDirectory.appendingPathComponent(id)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
         chmod(directory.path, 0o700)
-        if let hostUID { chown(directory.path, hostUID, hostUID) }
+        if let hostUID { chown(directory.path, hostUID.uid, hostUID.uid) }
 
         let session = RuntimeSession()
         let server: RuntimeAPIServer
@@ -98,13 +102,13 @@ final class ExecutionEnvironment: Sendable {
             guard let tools = host.tools else { throw SandboxError.unavailable(host.blocker ?? "bubblewrap is missing") }
             let spec = SandboxLayout.spec(
                 for: function, entry: entry, host: host, codeDirectory: codeDirectory, environmentDirectory: directory,
-                logStream: stream.name, hostUID: hostUID, hostGroups: host.sandboxGroups(forPackage: function.codeSHA256), access: access
+                logStream: stream.name, hostUID: hostUID?.uid, hostGroups: host.sandboxGroups(forPackage: function.codeSHA256), access: access
             )
             let sandbox = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
             let pump = OutputPump(descriptor: sandbox.output, stream: stream)
             return ExecutionEnvironment(
                 id: id, function: function, stream: stream, sandbox: sandbox, session: session, server: server, endpoint: endpoint,
-                pump: pump, directory: directory, credentialsExpire: access.credentials?.expiration
+                pump: pump, directory: directory, hostUID: hostUID, credentialsExpire: access.credentials?.expiration
             )
         } catch {
             await server.stop()

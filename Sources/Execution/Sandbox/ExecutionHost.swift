@@ -50,20 +50,28 @@ public final class ExecutionHost: Sendable {
     public init(_ configuration: Configuration, logger: Logger) {
         let staging = configuration.stagingDirectory
         self.staging = staging
-        let permissions = StagingPermissions()
-        self.permissions = permissions
         var blocker: String?
         var warnings: [String] = []
+        let isRoot = geteuid() == 0
+        var ids: HostIDBlock?
+        if isRoot {
+            do {
+                ids = try HostIDBlock.claim()
+            } catch {
+                blocker = "cannot claim a block of host ids for sandboxes: \(error)"
+            }
+        }
+        let permissions = StagingPermissions(ids: ids)
+        self.permissions = permissions
+        hostUIDs = ids.map { HostUIDAllocator(users: $0.users) }
 
         let bubblewrap = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        if bubblewrap == nil { blocker = "bubblewrap (bwrap) is not installed: apt-get install bubblewrap" }
-        let isRoot = geteuid() == 0
+        if bubblewrap == nil { blocker = blocker ?? "bubblewrap (bwrap) is not installed: apt-get install bubblewrap" }
         let setpriv = isRoot ? ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) } : nil
         if isRoot && setpriv == nil {
             blocker = blocker ?? "setpriv (util-linux) is missing: sandboxes would run as the host's root user"
         }
         tools = bubblewrap.map { Sandbox.Tools(bubblewrap: $0, setpriv: setpriv) }
-        hostUIDs = isRoot ? HostUIDAllocator() : nil
 
         switch ControlGroupHost.prepare() {
         case .success(let host):
@@ -117,9 +125,9 @@ public final class ExecutionHost: Sendable {
         var lines: [String] = []
         lines.append("bubblewrap:      \(tools?.bubblewrap ?? "missing (apt-get install bubblewrap)")")
         if geteuid() == 0 {
-            lines.append(
-                "sandbox users:   \(tools?.setpriv.map { "one host uid per environment from \(HostUIDAllocator.base), via \($0)" } ?? "setpriv missing")"
-            )
+            let users =
+                permissions.ids.map { "host uids \($0.users.lowerBound)–\($0.users.upperBound) (block \($0.index))" } ?? "no block of host ids"
+            lines.append("sandbox users:   \(tools?.setpriv.map { "one host uid per environment from \(users), via \($0)" } ?? "setpriv missing")")
         } else {
             lines.append("sandbox users:   the server's own uid (\(geteuid())); run as root for one host uid per environment")
         }
@@ -180,9 +188,14 @@ public final class ExecutionHost: Sendable {
 
     func groupName(forEnvironment id: String) -> String { Self.groupPrefix(staging) + id }
 
-    /// The host user a new environment's sandbox runs as (a fresh one per environment when the server
-    /// is root, so that no two sandboxes share a host identity).
-    func nextHostUID() -> UInt32? { hostUIDs?.next() }
+    /// The host user a new environment's sandbox runs as, held until the environment is gone (one of
+    /// the server's own block per environment when the server is root, so that no two sandboxes share
+    /// a host identity); nil when the server is not root.
+    func leaseHostUID() throws(SandboxError) -> HostUIDLease? {
+        guard let hostUIDs else { return nil }
+        guard let lease = hostUIDs.lease() else { throw .unavailable("every sandbox host uid of this server is in use") }
+        return lease
+    }
 
     /// The extracted code of a package, read-only for sandboxes; extracted once per package.
     func codeDirectory(sha256Hex: String, code: CodeStore) async throws -> URL {
@@ -263,19 +276,6 @@ public final class ExecutionHost: Sendable {
         let locales = staging.appendingPathComponent("locale")
         if !StagedLocales.prepare(in: locales) { try? manager.removeItem(at: locales) }
         try permissions.protectStaged(staging)
-    }
-}
-
-/// Host user ids for sandboxes: unused ids far above the system's and users' ranges.
-final class HostUIDAllocator: Sendable {
-    private let counter = Mutex<UInt32>(0)
-    static let base: UInt32 = 1_900_000_000
-
-    func next() -> UInt32 {
-        counter.withLock { value in
-            value = (value + 1) % 1_000_000
-            return Self.base + value
-        }
     }
 }
 

@@ -5,46 +5,44 @@ import Synchronization
 /// Who may read what the server stages for sandboxes: the server and the sandboxes that mount it,
 /// never another local user.
 ///
-/// When the server is root, each sandbox runs as a host uid of its own (``HostUIDAllocator``), so
-/// staged files cannot belong to the sandbox's user. They belong to root and to a group that only
-/// sandboxes are given, as supplementary groups: ``sandboxGroup`` opens the staging directory,
-/// `bulwark-init`, the runtime clients and `/etc`; each deployment package's code has a group of its
-/// own, given only to the sandboxes running that code. Directories are 0750 and files 0640 (0750
-/// when executable). When the server is not root, sandboxes run as the server's own uid: everything
-/// is 0700 or 0600, shared with no group.
+/// When the server is root, each sandbox runs as a host user of its own, from the server's block of
+/// host ids (``HostIDBlock``), so staged files cannot belong to the sandbox's user. They belong to
+/// root and to a group that only this server's sandboxes are given, as supplementary groups:
+/// ``sandboxGroup`` opens the staging directory, `bulwark-init`, the runtime clients and `/etc`; each
+/// deployment package's code has a group of its own, given only to the sandboxes running that code.
+/// Directories are 0750 and files 0640 (0750 when executable). When the server is not root,
+/// sandboxes run as the server's own uid: everything is 0700 or 0600, shared with no group.
 final class StagingPermissions: Sendable {
-    /// Whether staged files are shared with sandboxes through groups (the server is root).
-    let sharesThroughGroups: Bool
+    /// The server's host ids when staged files are shared with sandboxes through groups (the server is root).
+    let ids: HostIDBlock?
     private let packageGroups = Mutex<PackageGroups>(PackageGroups())
-
-    /// The group of everything staged that every sandbox reads.
-    static let sandboxGroup: gid_t = 1_899_000_000
-    /// Package groups follow it, below the sandboxes' own ids (``HostUIDAllocator/base``).
-    static let packageGroupCount: gid_t = 999_999
 
     private struct PackageGroups {
         var assigned: [String: gid_t] = [:]
-        var last: gid_t = 0
+        var last: gid_t?
     }
 
-    init(sharesThroughGroups: Bool = geteuid() == 0) {
-        self.sharesThroughGroups = sharesThroughGroups
+    init(ids: HostIDBlock?) {
+        self.ids = ids
     }
+
+    /// Whether staged files are shared with sandboxes through groups.
+    var sharesThroughGroups: Bool { ids != nil }
 
     /// The supplementary host groups of a sandbox running the package `sha256Hex`: none when the
     /// server is not root (the sandbox is then the owner of what it reads).
     func sandboxGroups(forPackage sha256Hex: String) -> [UInt32] {
-        guard sharesThroughGroups else { return [] }
-        return [Self.sandboxGroup, packageGroup(sha256Hex)]
+        guard let ids else { return [] }
+        return [ids.sandboxGroup, packageGroup(sha256Hex, in: ids.packageGroups)]
     }
 
     /// The package's group: one per package for the server's lifetime (the staged code does not
-    /// outlive it). After a million packages, groups are reused.
-    private func packageGroup(_ sha256Hex: String) -> gid_t {
+    /// outlive it). After half a million packages, groups are reused.
+    private func packageGroup(_ sha256Hex: String, in range: ClosedRange<gid_t>) -> gid_t {
         packageGroups.withLock { groups in
             if let group = groups.assigned[sha256Hex] { return group }
-            groups.last = groups.last % Self.packageGroupCount + 1
-            let group = Self.sandboxGroup + groups.last
+            let group = groups.last.map { $0 == range.upperBound ? range.lowerBound : $0 + 1 } ?? range.lowerBound
+            groups.last = group
             groups.assigned[sha256Hex] = group
             return group
         }
@@ -53,7 +51,7 @@ final class StagingPermissions: Sendable {
     /// Makes `root`, and everything under it when it is a directory, readable by sandboxes and by
     /// no other user: 0750 directories, 0640 files, 0750 files with any execute bit.
     func protectStaged(_ root: URL) throws {
-        try protect(root.path, group: sharesThroughGroups ? Self.sandboxGroup : nil) { isDirectory, mode in
+        try protect(root.path, group: ids?.sandboxGroup) { isDirectory, mode in
             isDirectory || mode & 0o111 != 0 ? 0o5 : 0o4
         }
     }
@@ -64,8 +62,8 @@ final class StagingPermissions: Sendable {
     func protectStagedDirectories(_ root: URL) throws {
         guard let status = FileStatus(path: root.path) else { throw Self.failure("inspect", root.path) }
         guard status.kind == .directory else { return }
-        if sharesThroughGroups {
-            guard lchown(root.path, geteuid(), Self.sandboxGroup) == 0 else { throw Self.failure("change the owner of", root.path) }
+        if let ids {
+            guard lchown(root.path, geteuid(), ids.sandboxGroup) == 0 else { throw Self.failure("change the owner of", root.path) }
         }
         guard chmod(root.path, sharesThroughGroups ? 0o750 : 0o700) == 0 else { throw Self.failure("set the mode of", root.path) }
         let names: [String]
@@ -82,7 +80,7 @@ final class StagingPermissions: Sendable {
     /// Lambda, where the function's user owns none of its code): a file without that read bit stays
     /// unreadable, a `bootstrap` without that execute bit cannot run.
     func protectPackage(_ root: URL, sha256Hex: String) throws {
-        try protect(root.path, group: sharesThroughGroups ? packageGroup(sha256Hex) : nil) { _, mode in mode & 0o5 }
+        try protect(root.path, group: ids.map { packageGroup(sha256Hex, in: $0.packageGroups) }) { _, mode in mode & 0o5 }
     }
 
     /// Applies owner (the server), group and mode to `path` and, for a directory, to what it holds,
