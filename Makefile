@@ -20,6 +20,9 @@ PYTHON_RUNTIMES := $(shell for version in 3.10 3.11 3.12 3.13 3.14; do \
 		if [ -x "$$directory/python$$version" ]; then echo "python$$version"; break; fi; \
 	done; done)
 RUNTIMES_DIR := .runtimes
+# Libraries that conformance functions carry in their deployment packages, as users' functions do
+# (aws-lambda-powertools): pure-Python wheels, installed once from PyPI and zipped into each such function.
+FUNCTION_PACKAGES_DIR := $(RUNTIMES_DIR)/function-packages
 
 include codegen/generate.mk
 
@@ -63,7 +66,7 @@ $(VENV)/.installed: conformance/requirements.txt
 	touch $@
 
 # awslambdaric and the SDK for each Python version found (their prebuilt wheels: no compiler needed).
-runtimes: $(foreach runtime,$(PYTHON_RUNTIMES),$(RUNTIMES_DIR)/$(runtime)/.installed)
+runtimes: $(foreach runtime,$(PYTHON_RUNTIMES),$(RUNTIMES_DIR)/$(runtime)/.installed) $(FUNCTION_PACKAGES_DIR)/.installed
 	@echo "Python runtimes installed: $(or $(PYTHON_RUNTIMES),none)$(if $(PYTHON_RUNTIMES),, (install an interpreter, e.g. uv python install 3.13, then make runtimes))"
 
 $(RUNTIMES_DIR)/python%/.installed: $(VENV)/.installed Makefile
@@ -76,6 +79,14 @@ $(RUNTIMES_DIR)/python%/.installed: $(VENV)/.installed Makefile
 	interpreter=$$(for directory in $(PYTHON_DIRECTORIES); do \
 		if [ -x "$$directory/python$*" ]; then echo "$$directory/python$*"; break; fi; done); \
 		"$$interpreter" -m compileall -q $(RUNTIMES_DIR)/python$* >/dev/null
+	touch $@
+
+# For the oldest runtime (3.10): the wheels are pure Python, so one directory serves every python3.X.
+$(FUNCTION_PACKAGES_DIR)/.installed: $(VENV)/.installed conformance/function-requirements.txt
+	rm -rf $(FUNCTION_PACKAGES_DIR)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(FUNCTION_PACKAGES_DIR) \
+		--only-binary=:all: --implementation cp --python-version 3.10 \
+		--platform manylinux2014_$(shell uname -m) -r conformance/function-requirements.txt
 	touch $@
 
 build:

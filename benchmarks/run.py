@@ -120,10 +120,13 @@ class Target:
 
 
 def load(target: Target, *, method: str, path: str, service: str | None, connections: int, duration: float,
-         body: str | None = None, body_size: int = 0, content_type: str = "application/json") -> dict:
+         body: str | None = None, body_size: int = 0, content_type: str = "application/json",
+         headers: dict[str, str] | None = None) -> dict:
     command = [str(RELEASE / "bulwark-load"), "run", "--endpoint", target.endpoint, "--method", method, "--path", path,
                "--connections", str(connections), "--duration", str(duration), "--warmup", str(min(1.0, duration / 3)),
                "--content-type", content_type]
+    for name, value in (headers or {}).items():
+        command += ["--header", f"{name}:{value}"]
     if body is not None:
         command += ["--body", body]
     else:
@@ -274,6 +277,52 @@ def control_plane(servers: dict[str, Target], function: str, concurrencies: list
     return cases
 
 
+def json_call(service: str, target: str, body: dict) -> dict:
+    """A json-protocol call as the SDK sends it: POST /, X-Amz-Target, an application/x-amz-json-1.1 body."""
+    return dict(method="POST", path="/", service=service, body=json.dumps(body), content_type="application/x-amz-json-1.1",
+                headers={"X-Amz-Target": target})
+
+
+def secret_cost(bulwark: Target, key: tuple[str, str], concurrencies: list[int], duration: float) -> dict:
+    """What a KMS Decrypt and a Secrets Manager GetSecretValue add server-side over an authorized no-op of
+    the same service on the same resource (DescribeKey, DescribeSecret: same client, protocol, resolution,
+    authorization and audit; decision 0019), with STS GetCallerIdentity for reference. Each pair is run
+    baseline, call, call, baseline, and the added cost is the mean of the call's two medians minus the
+    baseline's, so that a drift of the machine during the pair does not count for either."""
+    kms, sm = client("kms", bulwark.endpoint, key), client("secretsmanager", bulwark.endpoint, key)
+    key_id = kms.create_key(Description="bench")["KeyMetadata"]["KeyId"]
+    blob = base64.b64encode(kms.encrypt(KeyId=key_id, Plaintext=os.urandom(32))["CiphertextBlob"]).decode()
+    sm.create_secret(Name="bench-db", SecretString=json.dumps({"username": "app", "password": base64.b64encode(os.urandom(24)).decode()}))
+    pairs = {
+        "Decrypt": (json_call("kms", "TrentService.DescribeKey", {"KeyId": key_id}),
+                    json_call("kms", "TrentService.Decrypt", {"CiphertextBlob": blob})),
+        "GetSecretValue": (json_call("secretsmanager", "secretsmanager.DescribeSecret", {"SecretId": "bench-db"}),
+                           json_call("secretsmanager", "secretsmanager.GetSecretValue", {"SecretId": "bench-db"})),
+    }
+    baselines = {"Decrypt": "DescribeKey", "GetSecretValue": "DescribeSecret"}
+    identity = dict(method="POST", path="/", service="sts", body="Action=GetCallerIdentity&Version=2011-06-15",
+                    content_type="application/x-www-form-urlencoded; charset=utf-8")
+    cases: dict = {}
+    for concurrency in concurrencies:
+        progress(f"secret cost: GetCallerIdentity, {concurrency} connection(s)")
+        cases[f"GetCallerIdentity/c{concurrency}"] = {"call": row(load(bulwark, connections=concurrency, duration=duration, **identity))}
+        for operation, (baseline_call, call) in pairs.items():
+            progress(f"secret cost: {operation} against {baselines[operation]}, {concurrency} connection(s)")
+            runs = [row(load(bulwark, connections=concurrency, duration=duration, **which))
+                    for which in (baseline_call, call, call, baseline_call)]
+            baseline = {"runs": [runs[0], runs[3]], "median": round((runs[0]["median"] + runs[3]["median"]) / 2, 1)}
+            measured = {"runs": [runs[1], runs[2]], "median": round((runs[1]["median"] + runs[2]["median"]) / 2, 1)}
+            cases[f"{operation}/c{concurrency}"] = {
+                "baseline": baselines[operation], "baseline_median": baseline["median"], "median": measured["median"],
+                "added_median": round(measured["median"] - baseline["median"], 1),
+                "throughput": round((runs[1]["throughput"] + runs[2]["throughput"]) / 2),
+                "baseline_throughput": round((runs[0]["throughput"] + runs[3]["throughput"]) / 2),
+                "p99": max(runs[1]["p99"], runs[2]["p99"]), "baseline_p99": max(runs[0]["p99"], runs[3]["p99"]),
+                "runs": runs,
+            }
+    return cases
+
+
 def store_functions(lam, role: str, code: bytes, runtime: str, total: int, existing: int) -> None:
     progress(f"storing functions: {existing} → {total}")
     def one(index: int) -> None:
@@ -332,6 +381,22 @@ def markdown(results: dict) -> str:
                          + (f"{mo['throughput']:.0f} | {mo['median']} | {mo['p99']} | {c['ratio_throughput_vs_moto']} |"
                             if mo else "— | — | — | — |"))
         lines.append("")
+    if "secret_cost" in results:
+        lines += ["### Cost of a KMS Decrypt and a Secrets Manager GetSecretValue (goal: ≤ 100 µs added)", "",
+                  "Added = median of the call − median of the same service's authorized no-op on the same resource, "
+                  "run baseline, call, call, baseline (decision 0019)."
+                  + (f" Measured on {results['secret_cost_run']['date']}, commit {results['secret_cost_run']['commit']}, "
+                     f"by a run of these cases alone (`--skip` of the others): {results['secret_cost_run']['note']}"
+                     if "secret_cost_run" in results else ""), "",
+                  "| call | no-op baseline | baseline median | call median | added (median) | call req/s | call p99 |",
+                  "|---|---|---:|---:|---:|---:|---:|"]
+        for name, c in results["secret_cost"].items():
+            if "baseline" in c:
+                lines.append(f"| {name} | {c['baseline']} | {c['baseline_median']} | {c['median']} | {c['added_median']} | "
+                             f"{c['throughput']:.0f} | {c['p99']} |")
+            else:
+                lines.append(f"| {name} | — | — | {c['call']['median']} | — | {c['call']['throughput']:.0f} | {c['call']['p99']} |")
+        lines.append("")
     if "scale" in results:
         lines += ["### Scale: GetFunction and ListFunctions as stored functions grow (1 connection)", "",
                   "| stored | GetFunction median | GetFunction p99 | ListFunctions median | ListFunctions p99 |",
@@ -383,7 +448,7 @@ def write_report(results: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="short runs (2 s per case), fewer samples and stored functions")
-    parser.add_argument("--skip", default="", help="comma-separated: micro,warm,cold,control,moto,scale,curve")
+    parser.add_argument("--skip", default="", help="comma-separated: micro,warm,cold,control,moto,secrets,scale,curve")
     options = parser.parse_args()
     skip = set(filter(None, options.skip.split(",")))
     duration = 2.0 if options.quick else 5.0
@@ -452,6 +517,8 @@ def main() -> None:
             results["control_plane"] = control_plane(servers, "noop-python", [1, 16], duration)
             if "moto" in servers:
                 started.pop().stop()
+        if "secrets" not in skip:
+            results["secret_cost"] = secret_cost(bulwark, key, [1, 16], duration)
         memory["after the benchmarks' requests"] = server.rss_kib
         if "curve" not in skip:
             curve = {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BenchmarkSupport
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOPosix
 
@@ -23,6 +24,8 @@ struct LoadCommand: AsyncParsableCommand {
         @Option(help: "A body of this many bytes (a JSON string), unless --body is given.") var bodySize: Int = 0
         @Option(help: "The body, verbatim.") var body: String?
         @Option var contentType: String = "application/json"
+        @Option(name: .customLong("header"), help: "A further header, NAME:VALUE, sent and signed (repeatable).")
+        var headers: [String] = []
         @Option(help: "Signing name (lambda, iam, sts); omit to send unsigned requests (the echo baseline).") var service: String?
         @Option var region: String = "us-east-1"
         /// The key signs with `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` from the
@@ -39,8 +42,15 @@ struct LoadCommand: AsyncParsableCommand {
                 throw ValidationError("--endpoint must be http://host:port")
             }
             let payload = Data((body ?? Self.jsonString(bytes: bodySize)).utf8)
+            let extraHeaders = try headers.map { header in
+                guard let colon = header.firstIndex(of: ":"), HTTPField.Name(String(header[..<colon])) != nil else {
+                    throw ValidationError("--header must be NAME:VALUE, not \(header)")
+                }
+                return (name: String(header[..<colon]), value: String(header[header.index(after: colon)...]))
+            }
             let template = SignedRequestTemplate(
                 method: method, host: "\(host):\(port)", target: path, body: payload, contentType: contentType,
+                headers: extraHeaders,
                 signing: service.map {
                     .init(service: $0, region: region, accessKeyID: accessKey, secretAccessKey: secretKey, sessionToken: sessionToken)
                 }

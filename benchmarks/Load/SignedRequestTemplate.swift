@@ -19,6 +19,8 @@ struct SignedRequestTemplate: Sendable {
     let target: String
     let body: Data
     let contentType: String
+    /// Further headers, sent and signed as an SDK does, e.g. the `X-Amz-Target` of a json-protocol call.
+    let headers: [(name: String, value: String)]
     /// `nil` for the echo baseline: the same request, unsigned.
     let signing: Signing?
 
@@ -29,6 +31,7 @@ struct SignedRequestTemplate: Sendable {
         headers.add(name: "Content-Length", value: String(body.count))
         if !body.isEmpty { headers.add(name: "Content-Type", value: contentType) }
         headers.add(name: "User-Agent", value: "bulwark-load")
+        for header in self.headers { headers.add(name: header.name, value: header.value) }
         if let signing {
             for field in signature(signing) { headers.replaceOrAdd(name: field.name.rawName, value: field.value) }
         }
@@ -39,6 +42,8 @@ struct SignedRequestTemplate: Sendable {
         var fields = HTTPFields()
         fields[HTTPField.Name("Host")!] = host
         if !body.isEmpty { fields[.contentType] = contentType }
+        // LoadCommand accepts only valid field names.
+        for header in headers { fields[HTTPField.Name(header.name)!] = header.value }
         let request = WireRequest(method: HTTPRequest.Method(method) ?? .get, target: target, headers: fields, body: body)
         let signer = SigV4Signer(
             credentials: SigV4Credentials(

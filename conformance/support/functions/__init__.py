@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -68,6 +69,24 @@ def source(relative: str) -> str:
 def python_zip(source_file: str = "echo.py", module: str = "app", extra: dict[str, str] | None = None) -> bytes:
     """python/<source_file> as <module>.py (handler `<module>.handler`), plus `extra` files."""
     return zip_of({f"{module}.py": source(f"python/{source_file}"), **(extra or {})})
+
+
+# What `make runtimes` installs from conformance/function-requirements.txt (aws-lambda-powertools).
+FUNCTION_PACKAGES = Path(os.environ.get("BULWARK_RUNTIMES_DIR", SOURCES.parents[2] / ".runtimes")) / "function-packages"
+
+
+def python_zip_with_packages(source_file: str, module: str = "app") -> bytes:
+    """python/<source_file> as <module>.py with the libraries of conformance/function-requirements.txt
+    beside it, at the zip's root as `pip install --target` lays them in a deployment package."""
+    if not (FUNCTION_PACKAGES / ".installed").exists():
+        raise AssertionError(f"{FUNCTION_PACKAGES} is not installed: run `make runtimes`")
+    files: dict[str, bytes | str] = {}
+    for path in sorted(FUNCTION_PACKAGES.rglob("*")):
+        relative = path.relative_to(FUNCTION_PACKAGES)
+        if path.is_file() and relative.parts[0] not in ("bin", ".installed") and "__pycache__" not in relative.parts:
+            files[relative.as_posix()] = path.read_bytes()
+    files[f"{module}.py"] = source(f"python/{source_file}")
+    return zip_of(files)
 
 
 def provided_zip(script: str = "bootstrap.sh") -> bytes:
