@@ -46,9 +46,17 @@ struct SecretsResourceAuthority: ResourceAuthority {
     func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
         let now = clock.now()
         return try await database.read { db in
-            try references.map { reference in
+            // A call's references to the secret and to its KMS key name the same secret: it is read once.
+            var secrets: [String: ResolvedSecret?] = [:]
+            return try references.map { reference in
                 let typed = SecretReference(reference.text, context: context)
-                let found = try Self.find(typed, context: context, now: now, db)
+                let found: ResolvedSecret?
+                if let read = secrets[reference.text] {
+                    found = read
+                } else {
+                    found = try Self.find(typed, context: context, now: now, db)
+                    secrets[reference.text] = found
+                }
                 if reference.kind == .secretsManagerKMSKey {
                     return try Self.key(of: found, reference, context: context, now: now, db)
                 }
