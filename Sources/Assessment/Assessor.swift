@@ -1,4 +1,5 @@
 import Foundation
+import Lambda
 
 /// Bulwark's Inspector: every deviation from the AWS Lambda security best practices that the
 /// inventory shows, most severe first.
