@@ -48,6 +48,12 @@ def test_audit_reports_every_planted_deviation(fresh_bulwark):
                        Principal="s3.amazonaws.com")
     lam.add_permission(FunctionName="audit-admin-fn", StatementId="scoped", Action="lambda:InvokeFunction",
                        Principal="s3.amazonaws.com", SourceAccount=account)
+    kms = server.client("kms")
+    unrotated = kms.create_key()["KeyMetadata"]
+    rotated = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated)
+    kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")  # KMS cannot rotate it: not reported
+    secret = server.client("secretsmanager").create_secret(Name="audit-db", SecretString=SECRET)["ARN"]
 
     result = audit("--data-dir", str(server.data_dir), "--format", "json")  # beside the running server
     assert result.returncode == 1, result.stderr
@@ -66,8 +72,10 @@ def test_audit_reports_every_planted_deviation(fresh_bulwark):
         ("iam-role-administrator", "high", admin_role, f"iam-role-administrator/{admin_role}/AdministratorAccess"),
         ("iam-root-access-key", "high", f"arn:aws:iam::{account}:root", f"iam-root-access-key/arn:aws:iam::{account}:root/{root_key}"),
         ("iam-privileged-user-without-mfa", "high", admin_user, f"iam-privileged-user-without-mfa/{admin_user}"),
+        ("kms-key-rotation-disabled", "medium", unrotated["Arn"], f"kms-key-rotation-disabled/{unrotated['Arn']}"),
+        ("secretsmanager-rotation-disabled", "medium", secret, f"secretsmanager-rotation-disabled/{secret}"),
     ])
-    assert report["summary"] == {"critical": 2, "high": 5, "medium": 1, "low": 1, "informational": 1}
+    assert report["summary"] == {"critical": 2, "high": 5, "medium": 3, "low": 1, "informational": 1}
     by_id = {f["id"]: f for f in report["findings"]}
     deprecated = by_id[f"lambda-runtime-deprecated/{old}"]
     assert deprecated["explanation"].startswith("Runtime python3.9 has been deprecated since 2025-12-15")
@@ -76,6 +84,8 @@ def test_audit_reports_every_planted_deviation(fresh_bulwark):
         "aws lambda remove-permission --function-name audit-admin-fn --statement-id public")
     assert by_id[f"iam-role-administrator/{admin_role}/AdministratorAccess"]["command"] == (
         f"aws iam detach-role-policy --role-name audit-admin-role --policy-arn {ADMINISTRATOR}")
+    assert by_id[f"kms-key-rotation-disabled/{unrotated['Arn']}"]["command"] == (
+        f"aws kms enable-key-rotation --key-id {unrotated['KeyId']}")
     # Where the credentials are, never what they are; and never a secret access key.
     for secret in (SECRET, ACCESS_KEY, server.admin_key[1]):
         assert secret not in result.stdout
@@ -83,7 +93,7 @@ def test_audit_reports_every_planted_deviation(fresh_bulwark):
     table = audit("--data-dir", str(server.data_dir))
     assert table.returncode == 1
     assert table.stdout.splitlines()[0].split() == ["SEVERITY", "CHECK", "RESOURCE"]
-    assert "10 finding(s): 2 critical, 5 high, 1 medium, 1 low, 1 informational." in table.stdout
+    assert "12 finding(s): 2 critical, 5 high, 3 medium, 1 low, 1 informational." in table.stdout
 
     # The server keeps working beside the reader.
     assert lam.get_function(FunctionName="audit-admin-fn")["Concurrency"] == {"ReservedConcurrentExecutions": 5}
@@ -100,8 +110,15 @@ def test_fail_on_threshold_and_clean_store(fresh_bulwark):
     assert audit("--data-dir", data, "--fail-on", "critical").returncode == 0
     assert audit("--data-dir", data, "--fail-on", "info").returncode == 1
     server.stop()
-    # Read-only with the server stopped as well.
+    # Read-only with the server stopped as well: the database, its log and every other file are left as they
+    # were. (Only the -shm index changes: every WAL reader records its read mark there, as SQLite's design has it.)
+    def files() -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in server.data_dir.iterdir() if path.is_file() and path.suffix != ".sqlite-shm"}
+
+    before = files()
+    assert "bulwark.sqlite" in before
     assert audit("--data-dir", data, "--format", "json", "--fail-on", "critical").returncode == 0
+    assert files() == before
 
 
 @pytest.mark.parametrize("args, message", [
