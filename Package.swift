@@ -113,6 +113,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Assessment",
+            dependencies: ["BulwarkCore", "Store", "IAM", "Lambda", "KMS", "Secrets"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CBulwarkSystem",
             cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
         ),
@@ -164,7 +169,7 @@ let package = Package(
         .executableTarget(
             name: "bulwark",
             dependencies: [
-                "BulwarkServer",
+                "BulwarkServer", "Assessment", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -224,6 +229,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "IAM", "KMS", "Lambda", "Secrets", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),

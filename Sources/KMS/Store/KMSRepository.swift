@@ -146,6 +146,15 @@ public struct KMSRepository: Sendable {
         }
     }
 
+    /// The customer managed keys of every account and region that are not deleted, by account,
+    /// region and id (for `bulwark audit`).
+    public func customerKeys(now: Date) async throws -> [KMSKeyRecord] {
+        try await database.read { db in
+            try KMSKeyRecord.fetchAll(db, sql: "SELECT * FROM kmsKey WHERE keyManager = 'CUSTOMER' ORDER BY accountID, region, id")
+                .filter { !$0.isDeleted(at: now) }
+        }
+    }
+
     /// Creates an alias. - Throws: ``StoreError/conflict`` when the name is taken.
     public func createAlias(_ alias: KMSAliasRecord, now: Date) async throws {
         try await database.write { db in

@@ -21,6 +21,9 @@ public struct RuntimeLifecycle: Sendable, Equatable {
         return RuntimeLifecycle(runtime: runtime, deprecation: dates?.0, blockCreate: dates?.1, blockUpdate: dates?.2)
     }
 
+    /// Every runtime with a published schedule.
+    public static var scheduled: [RuntimeLifecycle] { schedule.keys.sorted().map(Self.of) }
+
     public func isDeprecated(on date: Date) -> Bool { Self.reached(deprecation, date) }
     public func blocksCreate(on date: Date) -> Bool { Self.reached(blockCreate, date) }
     public func blocksUpdate(on date: Date) -> Bool { Self.reached(blockUpdate, date) }

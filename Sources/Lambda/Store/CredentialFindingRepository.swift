@@ -18,6 +18,14 @@ public struct CredentialFindingRepository: Sendable {
         public var location: String
         public var kind: String
         public var foundAt: Date
+
+        public init(functionARN: String, source: String, location: String, kind: String, foundAt: Date) {
+            self.functionARN = functionARN
+            self.source = source
+            self.location = location
+            self.kind = kind
+            self.foundAt = foundAt
+        }
     }
 
     let database: BulwarkDatabase

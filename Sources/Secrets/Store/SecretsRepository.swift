@@ -157,6 +157,13 @@ public struct SecretsRepository: Sendable {
         }
     }
 
+    /// The secrets of every account and region that still exist, by ARN (for `bulwark audit`).
+    public func allSecrets(now: Date) async throws -> [SecretRecord] {
+        try await database.read { db in
+            try SecretRecord.fetchAll(db, sql: "SELECT * FROM secretsSecret ORDER BY arn").filter { !$0.isGone(at: now) }
+        }
+    }
+
     static func secret(_ db: Database, arn: String) throws -> SecretRecord? {
         try SecretRecord.fetchOne(db, sql: "SELECT * FROM secretsSecret WHERE arn = ?", arguments: [arn])
     }

@@ -39,6 +39,32 @@ public final class BulwarkDatabase: Sendable {
         }
     }
 
+    /// Opens `bulwark.sqlite` in `directory` for reading only, beside a server that may be writing
+    /// it (WAL readers see committed snapshots and take no lock a writer waits for): nothing is
+    /// created or migrated, and a database whose migrations are not all applied is refused, since
+    /// its tables are not those the code reads.
+    public init(readingDirectory directory: URL, schemas: [DatabaseSchema]) throws {
+        let path = directory.appendingPathComponent("bulwark.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.unavailable("no database at \(path)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "bulwark-reader"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let complete = try pool.read { db in try DatabaseSchema.migrator(for: [.baseline] + schemas).hasCompletedMigrations(db) }
+            guard complete else {
+                throw StoreError.unavailable("the database at \(path) is not migrated: start `bulwark serve` once with this data directory")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unavailable("cannot open the database at \(path): \(error)")
+        }
+    }
+
     /// Runs `body` in one read transaction (a consistent snapshot), translating the database's
     /// failures into ``StoreError``.
     ///
