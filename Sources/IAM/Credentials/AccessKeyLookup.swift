@@ -72,7 +72,9 @@ public struct AccessKeyLookup: SigV4CredentialLookup {
                     principal: principal, secretAccessKey: key.secretAccessKey, sessionToken: nil,
                     policies: try .user(principal, record: user, texts: IAMRepository.policyTexts(db, of: user))))
         }
-        guard let session = try SessionRecord.fetchOne(db, sql: "SELECT * FROM stsSession WHERE accessKeyID = ?", arguments: [accessKeyID])
+        guard
+            let session = try SessionRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM stsSession WHERE accessKeyID = ?"), arguments: [accessKeyID])
         else {
             return sessionToken == nil ? .unknownAccessKey : .invalidSessionToken
         }

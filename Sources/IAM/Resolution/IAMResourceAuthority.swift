@@ -145,7 +145,9 @@ public struct IAMResourceAuthority: ResourceAuthority {
 
     private static func mfaDevice(_ reference: ResourceReference, _ db: Database) throws -> ResolvedResource {
         let accountID = ARN(reference.text)?.accountID ?? ""
-        guard let device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [reference.text])
+        guard
+            let device = try MFADeviceRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?"), arguments: [reference.text])
         else { return .absent(reference, arn: reference.text, accountID: accountID) }
         return ResolvedResource(reference: reference, arn: device.serialNumber, entity: device, accountID: device.accountID, tags: tags(device.tags))
     }
@@ -179,7 +181,7 @@ public struct IAMResourceAuthority: ResourceAuthority {
     private static func accessKeyAccount(_ reference: ResourceReference, _ db: Database, accountID callerAccount: String) throws -> ResolvedResource {
         let account =
             try AccessKeyRecord.fetchOne(db, key: reference.text)?.accountID
-            ?? String.fetchOne(db, sql: "SELECT accountID FROM stsSession WHERE accessKeyID = ?", arguments: [reference.text])
+            ?? String.fetchOne(db.cachedStatement(sql: "SELECT accountID FROM stsSession WHERE accessKeyID = ?"), arguments: [reference.text])
         guard let account else { return .absent(reference, arn: "*", accountID: callerAccount) }
         return ResolvedResource(reference: reference, arn: "*", entity: account, accountID: account)
     }

@@ -77,7 +77,7 @@ public struct AccountRepository: Sendable {
     /// The secret named `name`, created with `make` on first use and kept from then on.
     public func serviceSecret(_ name: String, make: @escaping @Sendable () -> Data) async throws -> Data {
         try await database.write { db in
-            if let secret = try Data.fetchOne(db, sql: "SELECT secret FROM serviceSecret WHERE name = ?", arguments: [name]) {
+            if let secret = try Data.fetchOne(db.cachedStatement(sql: "SELECT secret FROM serviceSecret WHERE name = ?"), arguments: [name]) {
                 return secret
             }
             let secret = make()

@@ -11,7 +11,7 @@ public struct AccountSettingsRepository: Sendable {
 
     public func alias(accountID: String) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT alias FROM iamAccountAlias WHERE accountID = ?", arguments: [accountID])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT alias FROM iamAccountAlias WHERE accountID = ?"), arguments: [accountID])
         }
     }
 
@@ -21,9 +21,10 @@ public struct AccountSettingsRepository: Sendable {
     ///   when the account has another one.
     public func setAlias(_ alias: String, accountID: String) async throws {
         try await database.write { db in
-            let current = try String.fetchOne(db, sql: "SELECT alias FROM iamAccountAlias WHERE accountID = ?", arguments: [accountID])
+            let current = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT alias FROM iamAccountAlias WHERE accountID = ?"), arguments: [accountID])
             if current == alias { return }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM iamAccountAlias WHERE alias = ?", arguments: [alias]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM iamAccountAlias WHERE alias = ?"), arguments: [alias]) == true {
                 throw StoreError.conflict
             }
             if current != nil { throw IAMStoreError.limitExceeded }
@@ -44,7 +45,7 @@ public struct AccountSettingsRepository: Sendable {
     /// The policy as stored (JSON), if the account has one.
     public func passwordPolicy(accountID: String) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT policy FROM iamPasswordPolicy WHERE accountID = ?", arguments: [accountID])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT policy FROM iamPasswordPolicy WHERE accountID = ?"), arguments: [accountID])
         }
     }
 
@@ -68,14 +69,15 @@ public struct AccountSettingsRepository: Sendable {
 
     public func loginProfile(userID: String) async throws -> LoginProfileRecord? {
         try await database.read { db in
-            try LoginProfileRecord.fetchOne(db, sql: "SELECT * FROM iamLoginProfile WHERE userID = ?", arguments: [userID])
+            try LoginProfileRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM iamLoginProfile WHERE userID = ?"), arguments: [userID])
         }
     }
 
     /// The login profiles of the account, by user id.
     public func loginProfiles(accountID: String) async throws -> [String: LoginProfileRecord] {
         try await database.read { db in
-            let all = try LoginProfileRecord.fetchAll(db, sql: "SELECT * FROM iamLoginProfile WHERE accountID = ?", arguments: [accountID])
+            let all = try LoginProfileRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM iamLoginProfile WHERE accountID = ?"), arguments: [accountID])
             return Dictionary(all.map { ($0.userID, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
@@ -83,7 +85,7 @@ public struct AccountSettingsRepository: Sendable {
     /// - Throws: ``StoreError/conflict`` when the user has one.
     public func createLoginProfile(_ profile: LoginProfileRecord) async throws {
         try await database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM iamLoginProfile WHERE userID = ?", arguments: [profile.userID]) == true {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM iamLoginProfile WHERE userID = ?"), arguments: [profile.userID]) == true {
                 throw StoreError.conflict
             }
             try Self.save(profile, db)
@@ -95,7 +97,9 @@ public struct AccountSettingsRepository: Sendable {
     /// - Throws: ``StoreError/notFound`` when the user has none.
     public func updateLoginProfile(userID: String, _ change: @escaping @Sendable (inout LoginProfileRecord) throws -> Void) async throws {
         try await database.write { db in
-            guard var profile = try LoginProfileRecord.fetchOne(db, sql: "SELECT * FROM iamLoginProfile WHERE userID = ?", arguments: [userID])
+            guard
+                var profile = try LoginProfileRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM iamLoginProfile WHERE userID = ?"), arguments: [userID])
             else { throw StoreError.notFound }
             try change(&profile)
             try Self.save(profile, db)
@@ -129,8 +133,10 @@ public struct AccountSettingsRepository: Sendable {
     /// The account's last credential report (CSV) and when it was generated.
     public func credentialReport(accountID: String) async throws -> (content: Data, generatedAt: Date)? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT content, generatedAt FROM iamCredentialReport WHERE accountID = ?", arguments: [accountID])
-                .map { ($0["content"], $0["generatedAt"]) }
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT content, generatedAt FROM iamCredentialReport WHERE accountID = ?"), arguments: [accountID]
+            )
+            .map { ($0["content"], $0["generatedAt"]) }
         }
     }
 

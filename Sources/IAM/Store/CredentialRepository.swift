@@ -13,7 +13,8 @@ public struct CredentialRepository: Sendable {
         try await database.write { db in
             let count =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName IS ?", arguments: [key.accountID, key.userName]
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName IS ?"),
+                    arguments: [key.accountID, key.userName]
                 ) ?? 0
             guard count < limit else { throw IAMStoreError.limitExceeded }
             try key.insert(db)
@@ -24,7 +25,8 @@ public struct CredentialRepository: Sendable {
     public func accessKeys(ofUser userName: String?, accountID: String) async throws -> [AccessKeyRecord] {
         try await database.read { db in
             try AccessKeyRecord.fetchAll(
-                db, sql: "SELECT * FROM accessKey WHERE accountID = ? AND userName IS ? ORDER BY createdAt", arguments: [accountID, userName]
+                db.cachedStatement(sql: "SELECT * FROM accessKey WHERE accountID = ? AND userName IS ? ORDER BY createdAt"),
+                arguments: [accountID, userName]
             )
         }
     }
@@ -69,7 +71,8 @@ public struct CredentialRepository: Sendable {
     public func lastUse(of accessKeyID: String) async throws -> (date: Date?, service: String?, region: String?)? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT lastUsedAt, lastUsedService, lastUsedRegion FROM accessKey WHERE accessKeyID = ?", arguments: [accessKeyID]
+                db.cachedStatement(sql: "SELECT lastUsedAt, lastUsedService, lastUsedRegion FROM accessKey WHERE accessKeyID = ?"),
+                arguments: [accessKeyID]
             ).map { ($0["lastUsedAt"], $0["lastUsedService"], $0["lastUsedRegion"]) }
         }
     }
@@ -93,13 +96,14 @@ public struct CredentialRepository: Sendable {
 
     public func mfaDevice(_ serialNumber: String) async throws -> MFADeviceRecord? {
         try await database.read { db in
-            try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+            try MFADeviceRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?"), arguments: [serialNumber])
         }
     }
 
     public func mfaDevices(accountID: String) async throws -> [MFADeviceRecord] {
         try await database.read { db in
-            try MFADeviceRecord.fetchAll(db, sql: "SELECT * FROM iamMFADevice WHERE accountID = ? ORDER BY serialNumber", arguments: [accountID])
+            try MFADeviceRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM iamMFADevice WHERE accountID = ? ORDER BY serialNumber"), arguments: [accountID])
         }
     }
 
@@ -112,7 +116,8 @@ public struct CredentialRepository: Sendable {
     {
         try await database.write { db in
             guard
-                var device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                var device = try MFADeviceRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?"), arguments: [serialNumber])
             else { throw StoreError.notFound }
             try change(&device)
             try db.execute(
@@ -133,12 +138,13 @@ public struct CredentialRepository: Sendable {
     ) async throws -> MFADeviceRecord {
         try await database.write { db in
             guard
-                var device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                var device = try MFADeviceRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?"), arguments: [serialNumber])
             else { throw StoreError.notFound }
             try change(&device)
             let enabled =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamMFADevice WHERE accountID = ? AND userName IS ? AND enabledAt IS NOT NULL",
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamMFADevice WHERE accountID = ? AND userName IS ? AND enabledAt IS NOT NULL"),
                     arguments: [device.accountID, userName]
                 ) ?? 0
             guard enabled < limit else { throw IAMStoreError.limitExceeded }
@@ -157,7 +163,8 @@ public struct CredentialRepository: Sendable {
     public func deleteMFADevice(_ serialNumber: String) async throws {
         try await database.write { db in
             guard
-                let device = try MFADeviceRecord.fetchOne(db, sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
+                let device = try MFADeviceRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM iamMFADevice WHERE serialNumber = ?"), arguments: [serialNumber])
             else { throw StoreError.notFound }
             guard device.enabledAt == nil else { throw IAMStoreError.hasDependents("user") }
             try db.execute(sql: "DELETE FROM iamMFADevice WHERE serialNumber = ?", arguments: [serialNumber])
@@ -190,7 +197,7 @@ public struct CredentialRepository: Sendable {
 
     public func session(_ accessKeyID: String) async throws -> SessionRecord? {
         try await database.read { db in
-            try SessionRecord.fetchOne(db, sql: "SELECT * FROM stsSession WHERE accessKeyID = ?", arguments: [accessKeyID])
+            try SessionRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM stsSession WHERE accessKeyID = ?"), arguments: [accessKeyID])
         }
     }
 }

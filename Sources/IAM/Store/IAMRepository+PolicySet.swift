@@ -42,12 +42,12 @@ extension IAMRepository {
         var identity = try policyTexts(db, entity.kind, entity.name, accountID: entity.accountID)
         if entity.kind == .user {
             let groups = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT p.name FROM iamGroupMember m JOIN iamPrincipal p
-                        ON p.accountID = m.accountID AND p.kind = 'group' AND p.name = m.groupName
-                    WHERE m.accountID = ? AND m.userName = ? ORDER BY p.name COLLATE NOCASE
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT p.name FROM iamGroupMember m JOIN iamPrincipal p
+                            ON p.accountID = m.accountID AND p.kind = 'group' AND p.name = m.groupName
+                        WHERE m.accountID = ? AND m.userName = ? ORDER BY p.name COLLATE NOCASE
+                        """),
                 arguments: [entity.accountID, entity.name]
             )
             for group in groups {
@@ -62,21 +62,21 @@ extension IAMRepository {
 
     private static func policyTexts(_ db: Database, _ kind: IAMPrincipalKind, _ name: String, accountID: String) throws -> [StoredPolicyText] {
         let inline = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT policyName, document FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?
-                ORDER BY policyName COLLATE NOCASE
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT policyName, document FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?
+                    ORDER BY policyName COLLATE NOCASE
+                    """),
             arguments: [accountID, kind.rawValue, name]
         ).map { StoredPolicyText(name: $0["policyName"], arn: nil, document: $0["document"]) }
         let attached = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT a.policyARN, v.document FROM iamAttachment a
-                    LEFT JOIN iamManagedPolicy p ON p.arn = a.policyARN
-                    LEFT JOIN iamPolicyVersion v ON v.policyARN = p.arn AND v.versionID = p.defaultVersion
-                WHERE a.accountID = ? AND a.principalKind = ? AND a.principalName = ? ORDER BY a.policyARN
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT a.policyARN, v.document FROM iamAttachment a
+                        LEFT JOIN iamManagedPolicy p ON p.arn = a.policyARN
+                        LEFT JOIN iamPolicyVersion v ON v.policyARN = p.arn AND v.versionID = p.defaultVersion
+                    WHERE a.accountID = ? AND a.principalKind = ? AND a.principalName = ? ORDER BY a.policyARN
+                    """),
             arguments: [accountID, kind.rawValue, name]
         ).compactMap { row -> StoredPolicyText? in
             // AWS managed policies come from the catalog; an attachment to neither is to a policy gone.

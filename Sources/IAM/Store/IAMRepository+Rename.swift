@@ -12,7 +12,8 @@ extension IAMRepository {
         try await database.write { db in
             guard
                 var record = try IAMPrincipalRecord.fetchOne(
-                    db, sql: "SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = 'user' AND name = ?", arguments: [accountID, name]
+                    db.cachedStatement(sql: "SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = 'user' AND name = ?"),
+                    arguments: [accountID, name]
                 )
             else { throw StoreError.notFound }
             try db.execute(

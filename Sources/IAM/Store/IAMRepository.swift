@@ -39,14 +39,15 @@ public struct IAMRepository: Sendable {
     /// ``principal(_:accountID:name:)`` within a read of the caller's.
     static func principal(_ db: Database, _ kind: IAMPrincipalKind, accountID: String, name: String) throws -> IAMPrincipalRecord? {
         try IAMPrincipalRecord.fetchOne(
-            db, sql: "SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?", arguments: [accountID, kind.rawValue, name]
+            db.cachedStatement(sql: "SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?"),
+            arguments: [accountID, kind.rawValue, name]
         )
     }
 
     /// The user or role whose unique id (`AIDA…`, `AROA…`) is `uniqueID`, within a read of the caller's.
     static func principal(_ db: Database, _ kind: IAMPrincipalKind, uniqueID: String) throws -> IAMPrincipalRecord? {
         try IAMPrincipalRecord.fetchOne(
-            db, sql: "SELECT * FROM iamPrincipal WHERE uniqueID = ? AND kind = ?", arguments: [uniqueID, kind.rawValue])
+            db.cachedStatement(sql: "SELECT * FROM iamPrincipal WHERE uniqueID = ? AND kind = ?"), arguments: [uniqueID, kind.rawValue])
     }
 
     /// The unique ids of the users and roles `document` names in `accountID`, to bind a resource
@@ -80,11 +81,11 @@ public struct IAMRepository: Sendable {
     ) async throws -> [IAMPrincipalRecord] {
         try await database.read { db in
             try IAMPrincipalRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = ? AND path LIKE ? ESCAPE '\\'
-                        AND name > ? COLLATE NOCASE ORDER BY name COLLATE NOCASE LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = ? AND path LIKE ? ESCAPE '\\'
+                            AND name > ? COLLATE NOCASE ORDER BY name COLLATE NOCASE LIMIT ?
+                        """),
                 arguments: [accountID, kind.rawValue, Self.likePrefix(pathPrefix), marker ?? "", limit]
             )
         }
@@ -98,7 +99,7 @@ public struct IAMRepository: Sendable {
         try await database.write { db in
             guard
                 var record = try IAMPrincipalRecord.fetchOne(
-                    db, sql: "SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?",
+                    db.cachedStatement(sql: "SELECT * FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?"),
                     arguments: [accountID, kind.rawValue, name]
                 )
             else { throw StoreError.notFound }
@@ -126,87 +127,91 @@ public struct IAMRepository: Sendable {
             let arguments: StatementArguments = [accountID, kind.rawValue, name]
             guard
                 try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?", arguments: arguments) == true
+                    db.cachedStatement(sql: "SELECT 1 FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?"), arguments: arguments) == true
             else { throw StoreError.notFound }
             if try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?",
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?"),
                 arguments: arguments) ?? 0 > 0
                 || Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ?",
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ?"),
                     arguments: arguments) ?? 0 > 0
             {
                 throw IAMStoreError.hasDependents("policies")
             }
             switch kind {
             case .user:
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName = ?", arguments: [accountID, name])
+                if try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM accessKey WHERE accountID = ? AND userName = ?"), arguments: [accountID, name])
                     ?? 0 > 0
                 {
                     throw IAMStoreError.hasDependents("access keys")
                 }
                 if try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamMFADevice WHERE accountID = ? AND userName = ?", arguments: [accountID, name]) ?? 0 > 0
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamMFADevice WHERE accountID = ? AND userName = ?"), arguments: [accountID, name])
+                    ?? 0 > 0
                 {
                     throw IAMStoreError.hasDependents("MFA devices")
                 }
                 if try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND userName = ?", arguments: [accountID, name]) ?? 0 > 0
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND userName = ?"), arguments: [accountID, name])
+                    ?? 0 > 0
                 {
                     throw IAMStoreError.hasDependents("groups")
                 }
                 if try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT 1 FROM iamLoginProfile
-                        WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT 1 FROM iamLoginProfile
+                            WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                            """),
                     arguments: arguments) == true
                 {
                     throw IAMStoreError.hasDependents("login profile")
                 }
                 if try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT 1 FROM iamServiceSpecificCredential
-                        WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT 1 FROM iamServiceSpecificCredential
+                            WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                            """),
                     arguments: arguments) == true
                 {
                     throw IAMStoreError.hasDependents("service specific credentials")
                 }
                 if try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT 1 FROM iamSSHPublicKey
-                        WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT 1 FROM iamSSHPublicKey
+                            WHERE userID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                            """),
                     arguments: arguments) == true
                 {
                     throw IAMStoreError.hasDependents("SSH public keys")
                 }
                 if try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT 1 FROM iamSigningCertificate
-                        WHERE ownerID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT 1 FROM iamSigningCertificate
+                            WHERE ownerID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                            """),
                     arguments: arguments) == true
                 {
                     throw IAMStoreError.hasDependents("signing certificates")
                 }
             case .group:
                 if try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND groupName = ?", arguments: [accountID, name]) ?? 0 > 0
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamGroupMember WHERE accountID = ? AND groupName = ?"),
+                    arguments: [accountID, name]) ?? 0 > 0
                 {
                     throw IAMStoreError.hasDependents("users")
                 }
             case .role:
                 if try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM iamInstanceProfile
-                        WHERE roleID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT COUNT(*) FROM iamInstanceProfile
+                            WHERE roleID = (SELECT uniqueID FROM iamPrincipal WHERE accountID = ? AND kind = ? AND name = ?)
+                            """),
                     arguments: arguments) ?? 0 > 0
                 {
                     throw IAMStoreError.hasDependents("instance profiles")
@@ -240,11 +245,11 @@ public struct IAMRepository: Sendable {
     public func groups(ofUser userName: String, accountID: String) async throws -> [IAMPrincipalRecord] {
         try await database.read { db in
             try IAMPrincipalRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT p.* FROM iamPrincipal p JOIN iamGroupMember m ON m.accountID = p.accountID AND m.groupName = p.name
-                    WHERE p.accountID = ? AND p.kind = 'group' AND m.userName = ? ORDER BY p.name COLLATE NOCASE
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT p.* FROM iamPrincipal p JOIN iamGroupMember m ON m.accountID = p.accountID AND m.groupName = p.name
+                        WHERE p.accountID = ? AND p.kind = 'group' AND m.userName = ? ORDER BY p.name COLLATE NOCASE
+                        """),
                 arguments: [accountID, userName]
             )
         }
@@ -254,11 +259,11 @@ public struct IAMRepository: Sendable {
     public func users(inGroup groupName: String, accountID: String) async throws -> [IAMPrincipalRecord] {
         try await database.read { db in
             try IAMPrincipalRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT p.* FROM iamPrincipal p JOIN iamGroupMember m ON m.accountID = p.accountID AND m.userName = p.name
-                    WHERE p.accountID = ? AND p.kind = 'user' AND m.groupName = ? ORDER BY p.name COLLATE NOCASE
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT p.* FROM iamPrincipal p JOIN iamGroupMember m ON m.accountID = p.accountID AND m.userName = p.name
+                        WHERE p.accountID = ? AND p.kind = 'user' AND m.groupName = ? ORDER BY p.name COLLATE NOCASE
+                        """),
                 arguments: [accountID, groupName]
             )
         }
@@ -285,8 +290,8 @@ public struct IAMRepository: Sendable {
     public func inlinePolicy(named policyName: String, of kind: IAMPrincipalKind, _ name: String, accountID: String) async throws -> String? {
         try await database.read { db in
             try String.fetchOne(
-                db,
-                sql: "SELECT document FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ? AND policyName = ?",
+                db.cachedStatement(
+                    sql: "SELECT document FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ? AND policyName = ?"),
                 arguments: [accountID, kind.rawValue, name, policyName]
             )
         }
@@ -296,11 +301,11 @@ public struct IAMRepository: Sendable {
     public func inlinePolicies(of kind: IAMPrincipalKind, _ name: String, accountID: String) async throws -> [(name: String, document: String)] {
         try await database.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT policyName, document FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?
-                    ORDER BY policyName COLLATE NOCASE
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT policyName, document FROM iamInlinePolicy WHERE accountID = ? AND principalKind = ? AND principalName = ?
+                        ORDER BY policyName COLLATE NOCASE
+                        """),
                 arguments: [accountID, kind.rawValue, name]
             ).map { ($0["policyName"], $0["document"]) }
         }
@@ -327,13 +332,13 @@ public struct IAMRepository: Sendable {
             let arguments: StatementArguments = [accountID, kind.rawValue, name]
             let count =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ?",
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ?"),
                     arguments: arguments
                 ) ?? 0
             let already =
                 try Bool.fetchOne(
-                    db,
-                    sql: "SELECT 1 FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ? AND policyARN = ?",
+                    db.cachedStatement(
+                        sql: "SELECT 1 FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ? AND policyARN = ?"),
                     arguments: [accountID, kind.rawValue, name, policyARN]
                 ) == true
             if already { return }
@@ -360,8 +365,8 @@ public struct IAMRepository: Sendable {
     public func attachedPolicies(of kind: IAMPrincipalKind, _ name: String, accountID: String) async throws -> [String] {
         try await database.read { db in
             try String.fetchAll(
-                db,
-                sql: "SELECT policyARN FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ? ORDER BY policyARN",
+                db.cachedStatement(
+                    sql: "SELECT policyARN FROM iamAttachment WHERE accountID = ? AND principalKind = ? AND principalName = ? ORDER BY policyARN"),
                 arguments: [accountID, kind.rawValue, name]
             )
         }
@@ -371,8 +376,8 @@ public struct IAMRepository: Sendable {
     public func entities(attachedTo policyARN: String, accountID: String) async throws -> [(kind: IAMPrincipalKind, name: String)] {
         try await database.read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT principalKind, principalName FROM iamAttachment WHERE accountID = ? AND policyARN = ? ORDER BY principalName",
+                db.cachedStatement(
+                    sql: "SELECT principalKind, principalName FROM iamAttachment WHERE accountID = ? AND policyARN = ? ORDER BY principalName"),
                 arguments: [accountID, policyARN]
             ).compactMap { row in IAMPrincipalKind(rawValue: row["principalKind"]).map { ($0, row["principalName"]) } }
         }
@@ -383,11 +388,12 @@ public struct IAMRepository: Sendable {
         try await database.read { db in
             let attachments =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND policyARN = ?", arguments: [accountID, policyARN]
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamAttachment WHERE accountID = ? AND policyARN = ?"),
+                    arguments: [accountID, policyARN]
                 ) ?? 0
             let boundaries =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamPrincipal WHERE accountID = ? AND permissionsBoundary = ?",
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamPrincipal WHERE accountID = ? AND permissionsBoundary = ?"),
                     arguments: [accountID, policyARN]
                 ) ?? 0
             return (attachments, boundaries)
@@ -399,17 +405,18 @@ public struct IAMRepository: Sendable {
         try await database.read { db in
             var usage: [String: (attachments: Int, boundaries: Int)] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT policyARN, COUNT(*) AS n FROM iamAttachment WHERE accountID = ? GROUP BY policyARN", arguments: [accountID])
+                db.cachedStatement(sql: "SELECT policyARN, COUNT(*) AS n FROM iamAttachment WHERE accountID = ? GROUP BY policyARN"),
+                arguments: [accountID])
             {
                 let arn: String = row["policyARN"]
                 usage[arn, default: (0, 0)].attachments = row["n"]
             }
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT permissionsBoundary, COUNT(*) AS n FROM iamPrincipal
-                    WHERE accountID = ? AND permissionsBoundary IS NOT NULL GROUP BY permissionsBoundary
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT permissionsBoundary, COUNT(*) AS n FROM iamPrincipal
+                        WHERE accountID = ? AND permissionsBoundary IS NOT NULL GROUP BY permissionsBoundary
+                        """),
                 arguments: [accountID]
             ) {
                 let arn: String = row["permissionsBoundary"]

@@ -26,18 +26,18 @@ public struct InstanceProfileRepository: Sendable {
     /// The profile of that name, which IAM matches case-insensitively, within a read of the caller's.
     static func profile(_ db: Database, accountID: String, name: String) throws -> InstanceProfileRecord? {
         try InstanceProfileRecord.fetchOne(
-            db, sql: "SELECT * FROM iamInstanceProfile WHERE accountID = ? AND name = ?", arguments: [accountID, name])
+            db.cachedStatement(sql: "SELECT * FROM iamInstanceProfile WHERE accountID = ? AND name = ?"), arguments: [accountID, name])
     }
 
     /// The account's profiles under `pathPrefix`, in name order.
     public func profiles(accountID: String, pathPrefix: String, limit: Int) async throws -> [InstanceProfileRecord] {
         try await database.read { db in
             try InstanceProfileRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM iamInstanceProfile WHERE accountID = ? AND path LIKE ? ESCAPE '\\'
-                    ORDER BY name COLLATE NOCASE LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM iamInstanceProfile WHERE accountID = ? AND path LIKE ? ESCAPE '\\'
+                        ORDER BY name COLLATE NOCASE LIMIT ?
+                        """),
                 arguments: [accountID, IAMRepository.likePrefix(pathPrefix), limit]
             )
         }
@@ -47,7 +47,7 @@ public struct InstanceProfileRepository: Sendable {
     public func profiles(holdingRole roleID: String) async throws -> [InstanceProfileRecord] {
         try await database.read { db in
             try InstanceProfileRecord.fetchAll(
-                db, sql: "SELECT * FROM iamInstanceProfile WHERE roleID = ? ORDER BY name COLLATE NOCASE", arguments: [roleID])
+                db.cachedStatement(sql: "SELECT * FROM iamInstanceProfile WHERE roleID = ? ORDER BY name COLLATE NOCASE"), arguments: [roleID])
         }
     }
 

@@ -42,7 +42,7 @@ public struct ManagedPolicyRepository: Sendable {
     /// The policy with exactly this ARN, within a read of the caller's.
     static func policy(_ db: Database, _ arn: String) throws -> ManagedPolicyRecord? {
         if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.record }
-        return try ManagedPolicyRecord.fetchOne(db, sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?", arguments: [arn])
+        return try ManagedPolicyRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?"), arguments: [arn])
     }
 
     /// The default version's document of a policy.
@@ -54,11 +54,11 @@ public struct ManagedPolicyRepository: Sendable {
     static func defaultDocument(_ db: Database, _ arn: String) throws -> String? {
         if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.document }
         return try String.fetchOne(
-            db,
-            sql: """
-                SELECT v.document FROM iamPolicyVersion v JOIN iamManagedPolicy p ON p.arn = v.policyARN AND p.defaultVersion = v.versionID
-                WHERE p.arn = ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT v.document FROM iamPolicyVersion v JOIN iamManagedPolicy p ON p.arn = v.policyARN AND p.defaultVersion = v.versionID
+                    WHERE p.arn = ?
+                    """),
             arguments: [arn]
         )
     }
@@ -77,10 +77,10 @@ public struct ManagedPolicyRepository: Sendable {
             } else {
                 try await database.read { db in
                     try ManagedPolicyRecord.fetchAll(
-                        db,
-                        sql: """
-                            SELECT * FROM iamManagedPolicy WHERE accountID = ? AND path LIKE ? ESCAPE '\\' AND arn > ? ORDER BY arn LIMIT ?
-                            """,
+                        db.cachedStatement(
+                            sql: """
+                                SELECT * FROM iamManagedPolicy WHERE accountID = ? AND path LIKE ? ESCAPE '\\' AND arn > ? ORDER BY arn LIMIT ?
+                                """),
                         arguments: [accountID, IAMRepository.likePrefix(pathPrefix), marker ?? "", limit]
                     )
                 }
@@ -98,11 +98,13 @@ public struct ManagedPolicyRepository: Sendable {
     public func version(_ arn: String, _ versionID: String) async throws -> PolicyVersionRecord? {
         if let policy = AWSManagedPolicies.policy(arn: arn) { return policy.versionID == versionID ? policy.defaultVersion : nil }
         return try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?", arguments: [arn, versionID])
-                .map {
-                    PolicyVersionRecord(
-                        policyARN: $0["policyARN"], versionID: $0["versionID"], document: $0["document"], createdAt: $0["createdAt"])
-                }
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?"), arguments: [arn, versionID]
+            )
+            .map {
+                PolicyVersionRecord(
+                    policyARN: $0["policyARN"], versionID: $0["versionID"], document: $0["document"], createdAt: $0["createdAt"])
+            }
         }
     }
 
@@ -111,7 +113,8 @@ public struct ManagedPolicyRepository: Sendable {
         if let policy = AWSManagedPolicies.policy(arn: arn) { return [policy.defaultVersion] }
         return try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? ORDER BY createdAt DESC, versionID DESC", arguments: [arn]
+                db.cachedStatement(sql: "SELECT * FROM iamPolicyVersion WHERE policyARN = ? ORDER BY createdAt DESC, versionID DESC"),
+                arguments: [arn]
             )
             .map {
                 PolicyVersionRecord(policyARN: $0["policyARN"], versionID: $0["versionID"], document: $0["document"], createdAt: $0["createdAt"])
@@ -124,9 +127,11 @@ public struct ManagedPolicyRepository: Sendable {
     /// - Returns: the new version id.
     public func addVersion(_ arn: String, document: String, setAsDefault: Bool, at date: Date, limit: Int) async throws -> String {
         try await database.write { db in
-            guard let policy = try ManagedPolicyRecord.fetchOne(db, sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?", arguments: [arn])
+            guard
+                let policy = try ManagedPolicyRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?"), arguments: [arn])
             else { throw StoreError.notFound }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM iamPolicyVersion WHERE policyARN = ?", arguments: [arn]) ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM iamPolicyVersion WHERE policyARN = ?"), arguments: [arn]) ?? 0
             guard count < limit else { throw IAMStoreError.limitExceeded }
             let versionID = "v\(policy.nextVersion)"
             try db.execute(
@@ -145,7 +150,8 @@ public struct ManagedPolicyRepository: Sendable {
     public func setDefaultVersion(_ arn: String, _ versionID: String, at date: Date) async throws {
         try await database.write { db in
             guard
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?", arguments: [arn, versionID])
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?"), arguments: [arn, versionID])
                     == true
             else { throw StoreError.notFound }
             try db.execute(sql: "UPDATE iamManagedPolicy SET defaultVersion = ?, updatedAt = ? WHERE arn = ?", arguments: [versionID, date, arn])
@@ -157,7 +163,9 @@ public struct ManagedPolicyRepository: Sendable {
     /// - Throws: ``StoreError/notFound``, or ``IAMStoreError/hasDependents(_:)`` for the default version.
     public func deleteVersion(_ arn: String, _ versionID: String) async throws {
         try await database.write { db in
-            guard let policy = try ManagedPolicyRecord.fetchOne(db, sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?", arguments: [arn])
+            guard
+                let policy = try ManagedPolicyRecord.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM iamManagedPolicy WHERE arn = ?"), arguments: [arn])
             else { throw StoreError.notFound }
             if policy.defaultVersion == versionID { throw IAMStoreError.hasDependents("default version") }
             try db.execute(sql: "DELETE FROM iamPolicyVersion WHERE policyARN = ? AND versionID = ?", arguments: [arn, versionID])
@@ -168,14 +176,14 @@ public struct ManagedPolicyRepository: Sendable {
     /// Deletes a policy that is attached nowhere and has only its default version.
     public func delete(_ arn: String) async throws {
         try await database.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM iamManagedPolicy WHERE arn = ?", arguments: [arn]) == true
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM iamManagedPolicy WHERE arn = ?"), arguments: [arn]) == true
             else { throw StoreError.notFound }
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM iamAttachment WHERE policyARN = ?", arguments: [arn]) ?? 0 > 0
-                || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM iamPrincipal WHERE permissionsBoundary = ?", arguments: [arn]) ?? 0 > 0
+            if try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM iamAttachment WHERE policyARN = ?"), arguments: [arn]) ?? 0 > 0
+                || Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM iamPrincipal WHERE permissionsBoundary = ?"), arguments: [arn]) ?? 0 > 0
             {
                 throw IAMStoreError.hasDependents("attachments")
             }
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM iamPolicyVersion WHERE policyARN = ?", arguments: [arn]) ?? 0 > 1 {
+            if try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM iamPolicyVersion WHERE policyARN = ?"), arguments: [arn]) ?? 0 > 1 {
                 throw IAMStoreError.hasDependents("versions")
             }
             try db.execute(sql: "DELETE FROM iamManagedPolicy WHERE arn = ?", arguments: [arn])

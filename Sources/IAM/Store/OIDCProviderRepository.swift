@@ -50,19 +50,21 @@ public struct OIDCProviderRepository: Sendable {
     /// The account's providers, by ARN.
     public func list(accountID: String) async throws -> [OIDCProviderRecord] {
         try await database.read { db in
-            try OIDCProviderRecord.fetchAll(db, sql: "SELECT * FROM iamOIDCProvider WHERE accountID = ? ORDER BY arn", arguments: [accountID])
+            try OIDCProviderRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM iamOIDCProvider WHERE accountID = ? ORDER BY arn"), arguments: [accountID])
         }
     }
 
     static func provider(_ db: Database, arn: String) throws -> OIDCProviderRecord? {
-        try OIDCProviderRecord.fetchOne(db, sql: "SELECT * FROM iamOIDCProvider WHERE arn = ?", arguments: [arn])
+        try OIDCProviderRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM iamOIDCProvider WHERE arn = ?"), arguments: [arn])
     }
 
     /// The provider of `accountID` whose issuer is `issuerKey` (`host/path`).
     public func provider(accountID: String, issuerKey: String) async throws -> OIDCProviderRecord? {
         try await database.read { db in
             try OIDCProviderRecord.fetchOne(
-                db, sql: "SELECT * FROM iamOIDCProvider WHERE arn = ?", arguments: ["arn:aws:iam::\(accountID):oidc-provider/\(issuerKey)"])
+                db.cachedStatement(sql: "SELECT * FROM iamOIDCProvider WHERE arn = ?"),
+                arguments: ["arn:aws:iam::\(accountID):oidc-provider/\(issuerKey)"])
         }
     }
 
@@ -93,7 +95,7 @@ public struct OIDCProviderRepository: Sendable {
     /// The JSON Web Key Set configured for the issuer `issuerKey`, if any.
     public func keys(issuerKey: String) async throws -> String? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT jwks FROM iamOIDCKeySet WHERE issuerKey = ?", arguments: [issuerKey])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT jwks FROM iamOIDCKeySet WHERE issuerKey = ?"), arguments: [issuerKey])
         }
     }
 }

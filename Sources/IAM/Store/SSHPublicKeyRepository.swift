@@ -19,7 +19,8 @@ public struct SSHPublicKeyRepository: Sendable {
 
     /// The key of that id in the account, within a read of the caller's.
     static func key(_ db: Database, id: String, accountID: String) throws -> SSHPublicKeyRecord? {
-        try SSHPublicKeyRecord.fetchOne(db, sql: "SELECT * FROM iamSSHPublicKey WHERE keyID = ? AND accountID = ?", arguments: [id, accountID])
+        try SSHPublicKeyRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM iamSSHPublicKey WHERE keyID = ? AND accountID = ?"), arguments: [id, accountID])
     }
 
     /// A user's keys (by unique id), oldest first.
@@ -29,7 +30,8 @@ public struct SSHPublicKeyRepository: Sendable {
 
     private static func keys(_ db: Database, accountID: String, userID: String) throws -> [SSHPublicKeyRecord] {
         try SSHPublicKeyRecord.fetchAll(
-            db, sql: "SELECT * FROM iamSSHPublicKey WHERE accountID = ? AND userID = ? ORDER BY uploadedAt, keyID", arguments: [accountID, userID])
+            db.cachedStatement(sql: "SELECT * FROM iamSSHPublicKey WHERE accountID = ? AND userID = ? ORDER BY uploadedAt, keyID"),
+            arguments: [accountID, userID])
     }
 
     /// - Throws: ``StoreError/notFound``.

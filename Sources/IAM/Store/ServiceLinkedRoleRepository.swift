@@ -64,7 +64,7 @@ public struct ServiceLinkedRoleRepository: Sendable {
     public func task(id: String, accountID: String) async throws -> DeletionTask? {
         try await database.read { db in
             try DeletionTask.fetchOne(
-                db, sql: "SELECT * FROM iamServiceLinkedRoleDeletion WHERE taskID = ? AND accountID = ?", arguments: [id, accountID])
+                db.cachedStatement(sql: "SELECT * FROM iamServiceLinkedRoleDeletion WHERE taskID = ? AND accountID = ?"), arguments: [id, accountID])
         }
     }
 }

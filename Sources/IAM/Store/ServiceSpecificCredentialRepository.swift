@@ -11,7 +11,7 @@ public struct ServiceSpecificCredentialRepository: Sendable {
         try await database.write { db in
             let count =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM iamServiceSpecificCredential WHERE userID = ? AND serviceName = ?",
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM iamServiceSpecificCredential WHERE userID = ? AND serviceName = ?"),
                     arguments: [record.userID, record.serviceName]) ?? 0
             guard count < limit else { throw IAMStoreError.limitExceeded }
             try Self.save(record, db)
@@ -21,19 +21,20 @@ public struct ServiceSpecificCredentialRepository: Sendable {
     /// The credential of that id in the account, within a read of the caller's.
     static func credential(_ db: Database, id: String, accountID: String) throws -> ServiceSpecificCredentialRecord? {
         try ServiceSpecificCredentialRecord.fetchOne(
-            db, sql: "SELECT * FROM iamServiceSpecificCredential WHERE credentialID = ? AND accountID = ?", arguments: [id, accountID])
+            db.cachedStatement(sql: "SELECT * FROM iamServiceSpecificCredential WHERE credentialID = ? AND accountID = ?"),
+            arguments: [id, accountID])
     }
 
     /// The credentials of the account, of one user (by unique id) and one service when given, oldest first.
     public func credentials(accountID: String, userID: String?, serviceName: String?) async throws -> [ServiceSpecificCredentialRecord] {
         try await database.read { db in
             try ServiceSpecificCredentialRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM iamServiceSpecificCredential
-                    WHERE accountID = ? AND (? IS NULL OR userID = ?) AND (? IS NULL OR serviceName = ?)
-                    ORDER BY createdAt, credentialID
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM iamServiceSpecificCredential
+                        WHERE accountID = ? AND (? IS NULL OR userID = ?) AND (? IS NULL OR serviceName = ?)
+                        ORDER BY createdAt, credentialID
+                        """),
                 arguments: [accountID, userID, userID, serviceName, serviceName])
         }
     }

@@ -12,7 +12,8 @@ public struct SigningCertificateRepository: Sendable {
         try await database.write { db in
             guard
                 try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM iamSigningCertificate WHERE accountID = ? AND digest = ?", arguments: [record.accountID, record.digest])
+                    db.cachedStatement(sql: "SELECT 1 FROM iamSigningCertificate WHERE accountID = ? AND digest = ?"),
+                    arguments: [record.accountID, record.digest])
                     != true
             else { throw IAMStoreError.duplicate }
             guard try Self.certificates(db, accountID: record.accountID, ownerID: record.ownerID).count < limit else {
@@ -32,7 +33,7 @@ public struct SigningCertificateRepository: Sendable {
     /// The certificate of that id in the account, within a read of the caller's.
     static func certificate(_ db: Database, id: String, accountID: String) throws -> SigningCertificateRecord? {
         try SigningCertificateRecord.fetchOne(
-            db, sql: "SELECT * FROM iamSigningCertificate WHERE certificateID = ? AND accountID = ?", arguments: [id, accountID])
+            db.cachedStatement(sql: "SELECT * FROM iamSigningCertificate WHERE certificateID = ? AND accountID = ?"), arguments: [id, accountID])
     }
 
     /// An owner's certificates, oldest first.
@@ -42,7 +43,7 @@ public struct SigningCertificateRepository: Sendable {
 
     private static func certificates(_ db: Database, accountID: String, ownerID: String) throws -> [SigningCertificateRecord] {
         try SigningCertificateRecord.fetchAll(
-            db, sql: "SELECT * FROM iamSigningCertificate WHERE accountID = ? AND ownerID = ? ORDER BY uploadedAt, certificateID",
+            db.cachedStatement(sql: "SELECT * FROM iamSigningCertificate WHERE accountID = ? AND ownerID = ? ORDER BY uploadedAt, certificateID"),
             arguments: [accountID, ownerID])
     }
 

@@ -27,14 +27,14 @@ extension KMSRepository {
             guard try Self.key(db, id: grant.keyID) != nil else { throw StoreError.notFound }
             if let name = grant.name {
                 let named = try KMSGrantRecord.fetchAll(
-                    db, sql: "SELECT * FROM kmsGrant WHERE keyID = ? AND name = ? ORDER BY seq", arguments: [grant.keyID, name])
+                    db.cachedStatement(sql: "SELECT * FROM kmsGrant WHERE keyID = ? AND name = ? ORDER BY seq"), arguments: [grant.keyID, name])
                 if let existing = named.first(where: { $0.isRetry(of: grant) }) { return existing }
             }
-            let onKey = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kmsGrant WHERE keyID = ?", arguments: [grant.keyID]) ?? 0
+            let onKey = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM kmsGrant WHERE keyID = ?"), arguments: [grant.keyID]) ?? 0
             guard onKey < GrantQuota.perKey else { throw GrantRefusal.tooManyForKey }
             let forGrantee =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM kmsGrant WHERE keyID = ? AND granteePrincipal = ?",
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM kmsGrant WHERE keyID = ? AND granteePrincipal = ?"),
                     arguments: [grant.keyID, grant.granteePrincipal]) ?? 0
             guard forGrantee < GrantQuota.perGranteePerKey else { throw GrantRefusal.tooManyForGrantee }
             try db.execute(
@@ -63,16 +63,18 @@ extension KMSRepository {
         try await database.read { db in
             var after = 0
             if let marker {
-                guard let seq = try Int.fetchOne(db, sql: "SELECT seq FROM kmsGrant WHERE id = ? AND keyID = ?", arguments: [marker, keyID])
+                guard
+                    let seq = try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT seq FROM kmsGrant WHERE id = ? AND keyID = ?"), arguments: [marker, keyID])
                 else { return nil }
                 after = seq
             }
             return try KMSGrantRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM kmsGrant WHERE keyID = ? AND seq > ? AND (? IS NULL OR id = ?) AND (? IS NULL OR granteePrincipal = ?)
-                    ORDER BY seq LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM kmsGrant WHERE keyID = ? AND seq > ? AND (? IS NULL OR id = ?) AND (? IS NULL OR granteePrincipal = ?)
+                        ORDER BY seq LIMIT ?
+                        """),
                 arguments: [keyID, after, grantID, grantID, granteePrincipal, granteePrincipal, limit])
         }
     }
@@ -87,18 +89,18 @@ extension KMSRepository {
             if let marker {
                 guard
                     let seq = try Int.fetchOne(
-                        db, sql: "SELECT seq FROM kmsGrant WHERE id = ? AND retiringPrincipal = ?", arguments: [marker, principal])
+                        db.cachedStatement(sql: "SELECT seq FROM kmsGrant WHERE id = ? AND retiringPrincipal = ?"), arguments: [marker, principal])
                 else { return nil }
                 after = seq
             }
             return try KMSGrantRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT kmsGrant.* FROM kmsGrant JOIN kmsKey ON kmsKey.id = kmsGrant.keyID
-                    WHERE kmsKey.accountID = ? AND kmsKey.region = ? AND kmsGrant.retiringPrincipal = ? AND kmsGrant.seq > ?
-                        AND NOT (kmsKey.state = 'PendingDeletion' AND kmsKey.deletionDate <= ?)
-                    ORDER BY kmsGrant.seq LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT kmsGrant.* FROM kmsGrant JOIN kmsKey ON kmsKey.id = kmsGrant.keyID
+                        WHERE kmsKey.accountID = ? AND kmsKey.region = ? AND kmsGrant.retiringPrincipal = ? AND kmsGrant.seq > ?
+                            AND NOT (kmsKey.state = 'PendingDeletion' AND kmsKey.deletionDate <= ?)
+                        ORDER BY kmsGrant.seq LIMIT ?
+                        """),
                 arguments: [accountID, region, principal, after, now.timeIntervalSince1970, limit])
         }
     }
@@ -113,10 +115,10 @@ extension KMSRepository {
 
     /// A key's grants, in creation order, within a read of the caller's (the resolve stage).
     static func grants(_ db: Database, keyID: String) throws -> [KMSGrantRecord] {
-        try KMSGrantRecord.fetchAll(db, sql: "SELECT * FROM kmsGrant WHERE keyID = ? ORDER BY seq", arguments: [keyID])
+        try KMSGrantRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM kmsGrant WHERE keyID = ? ORDER BY seq"), arguments: [keyID])
     }
 
     static func grant(_ db: Database, id: String) throws -> KMSGrantRecord? {
-        try KMSGrantRecord.fetchOne(db, sql: "SELECT * FROM kmsGrant WHERE id = ?", arguments: [id])
+        try KMSGrantRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM kmsGrant WHERE id = ?"), arguments: [id])
     }
 }

@@ -101,7 +101,8 @@ public struct KMSRepository: Sendable {
     ) async throws -> [String] {
         try await database.write { db in
             let due = try KMSKeyRecord.fetchAll(
-                db, sql: "SELECT * FROM kmsKey WHERE rotationEnabled = 1 AND nextRotationDate <= ?", arguments: [now.timeIntervalSince1970]
+                db.cachedStatement(sql: "SELECT * FROM kmsKey WHERE rotationEnabled = 1 AND nextRotationDate <= ?"),
+                arguments: [now.timeIntervalSince1970]
             )
             .filter { key in key.rotationIsDue(at: now) && (ids.map { $0.contains(key.id) } ?? true) }
             for var key in due {
@@ -124,11 +125,11 @@ public struct KMSRepository: Sendable {
     public func rotations(keyID: String, includingFirst: Bool, after version: Int, limit: Int) async throws -> [KMSKeyMaterialRecord] {
         try await database.read { db in
             try KMSKeyMaterialRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM kmsKeyMaterial WHERE keyID = ? AND version > ? AND (? OR rotationType IS NOT NULL)
-                    ORDER BY version LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM kmsKeyMaterial WHERE keyID = ? AND version > ? AND (? OR rotationType IS NOT NULL)
+                        ORDER BY version LIMIT ?
+                        """),
                 arguments: [keyID, version, includingFirst, limit])
         }
     }
@@ -137,11 +138,11 @@ public struct KMSRepository: Sendable {
     public func keys(accountID: String, region: String, after marker: String?, limit: Int, now: Date) async throws -> [KMSKeyRecord] {
         try await database.read { db in
             try KMSKeyRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM kmsKey WHERE accountID = ? AND region = ? AND id > ?
-                        AND NOT (state = 'PendingDeletion' AND deletionDate <= ?) ORDER BY id LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM kmsKey WHERE accountID = ? AND region = ? AND id > ?
+                            AND NOT (state = 'PendingDeletion' AND deletionDate <= ?) ORDER BY id LIMIT ?
+                        """),
                 arguments: [accountID, region, marker ?? "", now.timeIntervalSince1970, limit])
         }
     }
@@ -150,7 +151,7 @@ public struct KMSRepository: Sendable {
     /// region and id (for `bulwark audit`).
     public func customerKeys(now: Date) async throws -> [KMSKeyRecord] {
         try await database.read { db in
-            try KMSKeyRecord.fetchAll(db, sql: "SELECT * FROM kmsKey WHERE keyManager = 'CUSTOMER' ORDER BY accountID, region, id")
+            try KMSKeyRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM kmsKey WHERE keyManager = 'CUSTOMER' ORDER BY accountID, region, id"))
                 .filter { !$0.isDeleted(at: now) }
         }
     }
@@ -197,28 +198,29 @@ public struct KMSRepository: Sendable {
     {
         try await database.read { db in
             try KMSAliasRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT kmsAlias.* FROM kmsAlias JOIN kmsKey ON kmsKey.id = kmsAlias.keyID
-                    WHERE kmsAlias.accountID = ? AND kmsAlias.region = ? AND (? IS NULL OR kmsAlias.keyID = ?) AND kmsAlias.name > ?
-                        AND NOT (kmsKey.state = 'PendingDeletion' AND kmsKey.deletionDate <= ?)
-                    ORDER BY kmsAlias.name LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT kmsAlias.* FROM kmsAlias JOIN kmsKey ON kmsKey.id = kmsAlias.keyID
+                        WHERE kmsAlias.accountID = ? AND kmsAlias.region = ? AND (? IS NULL OR kmsAlias.keyID = ?) AND kmsAlias.name > ?
+                            AND NOT (kmsKey.state = 'PendingDeletion' AND kmsKey.deletionDate <= ?)
+                        ORDER BY kmsAlias.name LIMIT ?
+                        """),
                 arguments: [accountID, region, keyID, keyID, marker ?? "", now.timeIntervalSince1970, limit])
         }
     }
 
     static func key(_ db: Database, id: String) throws -> KMSKeyRecord? {
-        try KMSKeyRecord.fetchOne(db, sql: "SELECT * FROM kmsKey WHERE id = ?", arguments: [id])
+        try KMSKeyRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM kmsKey WHERE id = ?"), arguments: [id])
     }
 
     static func material(_ db: Database, keyID: String, version: Int) throws -> KMSKeyMaterialRecord? {
-        try KMSKeyMaterialRecord.fetchOne(db, sql: "SELECT * FROM kmsKeyMaterial WHERE keyID = ? AND version = ?", arguments: [keyID, version])
+        try KMSKeyMaterialRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM kmsKeyMaterial WHERE keyID = ? AND version = ?"), arguments: [keyID, version])
     }
 
     static func alias(_ db: Database, accountID: String, region: String, name: String) throws -> KMSAliasRecord? {
         try KMSAliasRecord.fetchOne(
-            db, sql: "SELECT * FROM kmsAlias WHERE accountID = ? AND region = ? AND name = ?", arguments: [accountID, region, name])
+            db.cachedStatement(sql: "SELECT * FROM kmsAlias WHERE accountID = ? AND region = ? AND name = ?"), arguments: [accountID, region, name])
     }
 
     /// Deletes the keys whose waiting period is over, with their material and aliases: AWS deletes a

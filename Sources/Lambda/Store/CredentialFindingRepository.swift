@@ -46,7 +46,7 @@ public struct CredentialFindingRepository: Sendable {
     /// Every stored finding, by function, source and location.
     public func all() async throws -> [Record] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM lambdaCredentialFinding ORDER BY functionARN, source, location").map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM lambdaCredentialFinding ORDER BY functionARN, source, location")).map { row in
                 Record(
                     functionARN: row["functionARN"], source: row["source"], location: row["location"], kind: row["kind"],
                     foundAt: Date(timeIntervalSince1970: row["foundAt"]))

@@ -52,23 +52,23 @@ extension FunctionRepository {
     /// transaction.
     public func inventory() async throws -> [FunctionInventoryEntry] {
         try await database.read { db in
-            let reserved = try Row.fetchAll(db, sql: "SELECT accountID, region, name, reservedConcurrency FROM lambdaFunction")
+            let reserved = try Row.fetchAll(db.cachedStatement(sql: "SELECT accountID, region, name, reservedConcurrency FROM lambdaFunction"))
                 .reduce(into: [FunctionKey: Int]()) { found, row in
                     let limit: Int? = row["reservedConcurrency"]
                     found[FunctionKey(accountID: row["accountID"], region: row["region"], name: row["name"])] = limit
                 }
             let statements = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT accountID, region, functionName, qualifier, sid, statement FROM lambdaPolicyStatement
-                    ORDER BY position
-                    """
+                db.cachedStatement(
+                    sql: """
+                        SELECT accountID, region, functionName, qualifier, sid, statement FROM lambdaPolicyStatement
+                        ORDER BY position
+                        """)
             ).reduce(into: [FunctionKey: [FunctionInventoryEntry.PolicyStatement]]()) { found, row in
                 let key = FunctionKey(accountID: row["accountID"], region: row["region"], name: row["functionName"])
                 found[key, default: []].append(.init(qualifier: row["qualifier"], sid: row["sid"], statement: row["statement"]))
             }
             let latest = try FunctionVersionRecord.fetchAll(
-                db, sql: "SELECT * FROM lambdaFunctionVersion WHERE version = '$LATEST' ORDER BY accountID, region, functionName")
+                db.cachedStatement(sql: "SELECT * FROM lambdaFunctionVersion WHERE version = '$LATEST' ORDER BY accountID, region, functionName"))
             return try latest.map { record in
                 let state = try FunctionStateCoding.decode(record.configuration)
                 return FunctionInventoryEntry(

@@ -18,7 +18,7 @@ public struct FunctionPolicyRepository: Sendable {
     ) async throws {
         try await database.write { db in
             try Self.checkRevision(key, expectedRevision, db)
-            let position = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(position), 0) + 1 FROM lambdaPolicyStatement") ?? 1
+            let position = try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(position), 0) + 1 FROM lambdaPolicyStatement")) ?? 1
             try db.execute(
                 sql: """
                     INSERT INTO lambdaPolicyStatement (accountID, region, functionName, qualifier, sid, statement, position, principals)
@@ -83,16 +83,16 @@ public struct FunctionPolicyRepository: Sendable {
         _ db: Database, of key: FunctionKey, qualifier: String
     ) throws -> (statements: [(statement: String, principals: String?)], revision: String?) {
         let statements = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT statement, principals FROM lambdaPolicyStatement
-                WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?
-                ORDER BY position
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT statement, principals FROM lambdaPolicyStatement
+                    WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?
+                    ORDER BY position
+                    """),
             arguments: [key.accountID, key.region, key.name, qualifier]
         ).map { row -> (statement: String, principals: String?) in (row["statement"], row["principals"]) }
         let revision = try String.fetchOne(
-            db, sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
+            db.cachedStatement(sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?"),
             arguments: [key.accountID, key.region, key.name]
         )
         return (statements, revision)
@@ -101,7 +101,7 @@ public struct FunctionPolicyRepository: Sendable {
     private static func checkRevision(_ key: FunctionKey, _ expected: String?, _ db: Database) throws {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
+                db.cachedStatement(sql: "SELECT policyRevision FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?"),
                 arguments: [key.accountID, key.region, key.name]
             )
         else { throw StoreError.notFound }

@@ -93,8 +93,8 @@ public struct FunctionRepository: Sendable {
     /// ``version(_:_:)`` within a read of the caller's.
     static func version(_ db: Database, _ key: FunctionKey, _ version: String) throws -> FunctionVersionRecord? {
         try FunctionVersionRecord.fetchOne(
-            db,
-            sql: "SELECT * FROM lambdaFunctionVersion WHERE accountID = ? AND region = ? AND functionName = ? AND version = ?",
+            db.cachedStatement(
+                sql: "SELECT * FROM lambdaFunctionVersion WHERE accountID = ? AND region = ? AND functionName = ? AND version = ?"),
             arguments: [key.accountID, key.region, key.name, version]
         )
     }
@@ -103,7 +103,7 @@ public struct FunctionRepository: Sendable {
     /// across accounts and regions (for the sweep of the function preparer at start-up).
     public func latestKeys(where predicate: @escaping @Sendable (Data) -> Bool) async throws -> [FunctionKey] {
         try await database.read { db in
-            try FunctionVersionRecord.fetchAll(db, sql: "SELECT * FROM lambdaFunctionVersion WHERE version = '$LATEST'")
+            try FunctionVersionRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM lambdaFunctionVersion WHERE version = '$LATEST'"))
                 .filter { predicate($0.configuration) }.map(\.key)
         }
     }
@@ -112,7 +112,7 @@ public struct FunctionRepository: Sendable {
     /// (for migrations at start-up).
     public func versions(where predicate: @escaping @Sendable (Data) -> Bool) async throws -> [FunctionVersionRecord] {
         try await database.read { db in
-            try FunctionVersionRecord.fetchAll(db, sql: "SELECT * FROM lambdaFunctionVersion").filter { predicate($0.configuration) }
+            try FunctionVersionRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM lambdaFunctionVersion")).filter { predicate($0.configuration) }
         }
     }
 
@@ -150,8 +150,8 @@ public struct FunctionRepository: Sendable {
         try await database.write { db in
             guard
                 var record = try FunctionVersionRecord.fetchOne(
-                    db,
-                    sql: "SELECT * FROM lambdaFunctionVersion WHERE accountID = ? AND region = ? AND functionName = ? AND version = ?",
+                    db.cachedStatement(
+                        sql: "SELECT * FROM lambdaFunctionVersion WHERE accountID = ? AND region = ? AND functionName = ? AND version = ?"),
                     arguments: [key.accountID, key.region, key.name, version]
                 )
             else { throw StoreError.notFound }
@@ -180,8 +180,8 @@ public struct FunctionRepository: Sendable {
     public func delete(_ key: FunctionKey, tagResource: String) async throws -> [String] {
         try await database.write { db in
             let hashes = try String.fetchAll(
-                db,
-                sql: "SELECT DISTINCT codeSHA256 FROM lambdaFunctionVersion WHERE accountID = ? AND region = ? AND functionName = ?",
+                db.cachedStatement(
+                    sql: "SELECT DISTINCT codeSHA256 FROM lambdaFunctionVersion WHERE accountID = ? AND region = ? AND functionName = ?"),
                 arguments: [key.accountID, key.region, key.name]
             )
             try db.execute(
@@ -191,7 +191,7 @@ public struct FunctionRepository: Sendable {
             guard db.changesCount > 0 else { throw StoreError.notFound }
             try TagRepository.replace(db, resource: tagResource, tags: [:])
             return try hashes.filter { hash in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lambdaFunctionVersion WHERE codeSHA256 = ?", arguments: [hash]) == 0
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM lambdaFunctionVersion WHERE codeSHA256 = ?"), arguments: [hash]) == 0
             }
         }
     }
@@ -199,7 +199,7 @@ public struct FunctionRepository: Sendable {
     /// Whether any function version references the code `sha256`.
     public func isCodeReferenced(_ sha256: String) async throws -> Bool {
         try await database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lambdaFunctionVersion WHERE codeSHA256 = ?", arguments: [sha256]) ?? 0 > 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM lambdaFunctionVersion WHERE codeSHA256 = ?"), arguments: [sha256]) ?? 0 > 0
         }
     }
 
@@ -208,11 +208,11 @@ public struct FunctionRepository: Sendable {
         try await database.read { db in
             let count =
                 try Int64.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM lambdaFunction WHERE accountID = ? AND region = ?", arguments: [accountID, region]
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM lambdaFunction WHERE accountID = ? AND region = ?"), arguments: [accountID, region]
                 ) ?? 0
             let size =
                 try Int64.fetchOne(
-                    db, sql: "SELECT COALESCE(SUM(codeSize), 0) FROM lambdaFunctionVersion WHERE accountID = ? AND region = ?",
+                    db.cachedStatement(sql: "SELECT COALESCE(SUM(codeSize), 0) FROM lambdaFunctionVersion WHERE accountID = ? AND region = ?"),
                     arguments: [accountID, region]
                 ) ?? 0
             return (count, size)

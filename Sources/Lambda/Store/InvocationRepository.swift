@@ -80,8 +80,8 @@ public struct InvocationRepository: Sendable {
         try await database.write { db in
             let others =
                 try Int.fetchOne(
-                    db,
-                    sql: "SELECT COALESCE(SUM(reservedConcurrency), 0) FROM lambdaFunction WHERE accountID = ? AND region = ? AND name <> ?",
+                    db.cachedStatement(
+                        sql: "SELECT COALESCE(SUM(reservedConcurrency), 0) FROM lambdaFunction WHERE accountID = ? AND region = ? AND name <> ?"),
                     arguments: [key.accountID, key.region, key.name]
                 ) ?? 0
             try check(others)
@@ -100,8 +100,8 @@ public struct InvocationRepository: Sendable {
     /// ``reservedConcurrency(_:)`` within a read of the caller's.
     static func reservedConcurrency(_ db: Database, _ key: FunctionKey) throws -> Int? {
         try Int.fetchOne(
-            db,
-            sql: "SELECT reservedConcurrency FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?",
+            db.cachedStatement(
+                sql: "SELECT reservedConcurrency FROM lambdaFunction WHERE accountID = ? AND region = ? AND name = ?"),
             arguments: [key.accountID, key.region, key.name]
         )
     }
@@ -110,8 +110,8 @@ public struct InvocationRepository: Sendable {
     public func totalReservedConcurrency(accountID: String, region: String) async throws -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db,
-                sql: "SELECT COALESCE(SUM(reservedConcurrency), 0) FROM lambdaFunction WHERE accountID = ? AND region = ?",
+                db.cachedStatement(
+                    sql: "SELECT COALESCE(SUM(reservedConcurrency), 0) FROM lambdaFunction WHERE accountID = ? AND region = ?"),
                 arguments: [accountID, region]
             ) ?? 0
         }
@@ -139,10 +139,10 @@ public struct InvocationRepository: Sendable {
         try await database.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT * FROM lambdaEventInvokeConfig WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM lambdaEventInvokeConfig WHERE accountID = ? AND region = ? AND functionName = ? AND qualifier = ?
+                            """),
                     arguments: [key.accountID, key.region, key.name, qualifier]
                 )
             else { return nil }
@@ -188,8 +188,8 @@ public struct InvocationRepository: Sendable {
     public func claimDue(at now: Date, limit: Int) async throws -> [AsyncEventRecord] {
         try await database.write { db in
             let due = try AsyncEventRecord.fetchAll(
-                db,
-                sql: "SELECT * FROM lambdaAsyncEvent WHERE claimed = 0 AND nextAttemptAt <= ? ORDER BY nextAttemptAt LIMIT ?",
+                db.cachedStatement(
+                    sql: "SELECT * FROM lambdaAsyncEvent WHERE claimed = 0 AND nextAttemptAt <= ? ORDER BY nextAttemptAt LIMIT ?"),
                 arguments: [now, limit]
             )
             for event in due {
@@ -225,6 +225,6 @@ public struct InvocationRepository: Sendable {
 
     /// The number of events waiting or running.
     public func queuedCount() async throws -> Int {
-        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lambdaAsyncEvent") ?? 0 }
+        try await database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM lambdaAsyncEvent")) ?? 0 }
     }
 }

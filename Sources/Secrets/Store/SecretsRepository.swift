@@ -122,11 +122,11 @@ public struct SecretsRepository: Sendable {
     public func dueRotations(now: Date) async throws -> [SecretRecord] {
         try await database.read { db in
             try SecretRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM secretsSecret WHERE deletedAt IS NULL AND (rotationToken IS NOT NULL
-                        OR (rotationEnabled = 1 AND nextRotationAt IS NOT NULL AND nextRotationAt <= ?))
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM secretsSecret WHERE deletedAt IS NULL AND (rotationToken IS NOT NULL
+                            OR (rotationEnabled = 1 AND nextRotationAt IS NOT NULL AND nextRotationAt <= ?))
+                        """),
                 arguments: [now.timeIntervalSince1970])
         }
     }
@@ -150,7 +150,8 @@ public struct SecretsRepository: Sendable {
     public func secrets(accountID: String, region: String, now: Date) async throws -> [(SecretRecord, [SecretVersionRecord], [String: String])] {
         try await database.read { db in
             try SecretRecord.fetchAll(
-                db, sql: "SELECT * FROM secretsSecret WHERE accountID = ? AND region = ? ORDER BY name", arguments: [accountID, region]
+                db.cachedStatement(sql: "SELECT * FROM secretsSecret WHERE accountID = ? AND region = ? ORDER BY name"),
+                arguments: [accountID, region]
             )
             .filter { !$0.isGone(at: now) }
             .map { ($0, try Self.versions(db, of: $0.arn), try TagRepository.tags(db, of: $0.arn)) }
@@ -160,30 +161,32 @@ public struct SecretsRepository: Sendable {
     /// The secrets of every account and region that still exist, by ARN (for `bulwark audit`).
     public func allSecrets(now: Date) async throws -> [SecretRecord] {
         try await database.read { db in
-            try SecretRecord.fetchAll(db, sql: "SELECT * FROM secretsSecret ORDER BY arn").filter { !$0.isGone(at: now) }
+            try SecretRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM secretsSecret ORDER BY arn")).filter { !$0.isGone(at: now) }
         }
     }
 
     static func secret(_ db: Database, arn: String) throws -> SecretRecord? {
-        try SecretRecord.fetchOne(db, sql: "SELECT * FROM secretsSecret WHERE arn = ?", arguments: [arn])
+        try SecretRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM secretsSecret WHERE arn = ?"), arguments: [arn])
     }
 
     static func secret(_ db: Database, accountID: String, region: String, name: String) throws -> SecretRecord? {
         try SecretRecord.fetchOne(
-            db, sql: "SELECT * FROM secretsSecret WHERE accountID = ? AND region = ? AND name = ?", arguments: [accountID, region, name])
+            db.cachedStatement(sql: "SELECT * FROM secretsSecret WHERE accountID = ? AND region = ? AND name = ?"),
+            arguments: [accountID, region, name])
     }
 
     /// A secret's versions, oldest first.
     static func versions(_ db: Database, of arn: String) throws -> [SecretVersionRecord] {
         try SecretVersionRecord.fetchAll(
-            db, sql: "SELECT * FROM secretsVersion WHERE secretARN = ? ORDER BY createdAt, versionID", arguments: [arn])
+            db.cachedStatement(sql: "SELECT * FROM secretsVersion WHERE secretARN = ? ORDER BY createdAt, versionID"), arguments: [arn])
     }
 
     /// Deletes the secrets whose recovery window is over: AWS deletes them at their deletion date;
     /// Bulwark treats them as gone from then on and purges them at the next creation.
     static func purgeGone(_ db: Database, now: Date) throws {
         let gone = try String.fetchAll(
-            db, sql: "SELECT arn FROM secretsSecret WHERE deletionDate IS NOT NULL AND deletionDate <= ?", arguments: [now.timeIntervalSince1970])
+            db.cachedStatement(sql: "SELECT arn FROM secretsSecret WHERE deletionDate IS NOT NULL AND deletionDate <= ?"),
+            arguments: [now.timeIntervalSince1970])
         for arn in gone { try remove(db, arn) }
     }
 

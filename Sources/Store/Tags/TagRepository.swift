@@ -10,7 +10,7 @@ public struct TagRepository: Sendable {
 
     /// ``tags(of:)`` within a read of the caller's.
     public static func tags(_ db: Database, of resource: String) throws -> [String: String] {
-        let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM resourceTag WHERE resourceARN = ?", arguments: [resource])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM resourceTag WHERE resourceARN = ?"), arguments: [resource])
         return Dictionary(rows.map { ($0["key"], $0["value"]) }, uniquingKeysWith: { _, last in last })
     }
 
@@ -19,7 +19,7 @@ public struct TagRepository: Sendable {
         _ tags: [String: String], into resource: String, check: @escaping @Sendable ([String: String]) throws -> Void
     ) async throws {
         try await database.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM resourceTag WHERE resourceARN = ?", arguments: [resource])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM resourceTag WHERE resourceARN = ?"), arguments: [resource])
             var merged: [String: String] = Dictionary(rows.map { ($0["key"], $0["value"]) }, uniquingKeysWith: { _, last in last })
             merged.merge(tags) { _, new in new }
             try check(merged)
