@@ -13,7 +13,9 @@ AWS's behaviour:
   configuration then shows `Environment.Error` with that code instead of the variables.
 - A KMSKeyArn that the key cannot serve is refused with InvalidParameterValueException "Lambda was unable to
   configure access to your environment variables because the KMS key is invalid for CreateGrant. Please
-  check your KMS key settings. KMS Exception: <code>KMS Message: <message>".
+  check your KMS key settings. KMS Exception: <code>KMS Message: <message>". An alias ARN is such a key:
+  KMS's CreateGrant answers InvalidArnException "Key Aliases are not supported for this operation." (public
+  reports of this exact answer); text that is not an ARN at all fails the model's pattern for KMSKeyArn.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from support.lam import create_function, expect_error
 from test_kms_master_key import assert_nowhere
 
 PLANTED = "planted-env-value-5c2e91"
+ALIASES_REFUSED = "InvalidArnExceptionKMS Message: Key Aliases are not supported for this operation."
 CREATE_GRANT = (
     "Lambda was unable to configure access to your environment variables because the KMS key is invalid for "
     "CreateGrant. Please check your KMS key settings. KMS Exception: "
@@ -143,8 +146,8 @@ def test_bad_kms_key_arn_values_are_refused_and_nothing_is_created(bulwark, lamb
     missing = f"arn:aws:kms:us-east-1:{account}:key/00000000-0000-0000-0000-000000000000"
     cases = [
         (missing, f"{CREATE_GRANT}NotFoundExceptionKMS Message: Key '{missing}' does not exist"),
-        (f"arn:aws:kms:us-east-1:{account}:alias/no-such-alias",
-         f"{CREATE_GRANT}NotFoundExceptionKMS Message: Key 'arn:aws:kms:us-east-1:{account}:alias/no-such-alias' does not exist"),
+        # KMS's CreateGrant, which Lambda calls with the key, takes no alias: refused whether the alias exists or not.
+        (f"arn:aws:kms:us-east-1:{account}:alias/no-such-alias", f"{CREATE_GRANT}{ALIASES_REFUSED}"),
         ("arn:aws:s3:::bucket",
          f"{CREATE_GRANT}InvalidArnExceptionKMS Message: ARN 'arn:aws:s3:::bucket' is not a valid KMS key or alias ARN"),
     ]
@@ -152,7 +155,10 @@ def test_bad_kms_key_arn_values_are_refused_and_nothing_is_created(bulwark, lamb
         expect_error(lambda: create_function(lambda_client, account, unique_name, KMSKeyArn=arn), "InvalidParameterValueException", 400, message)
         expect_error(lambda: lambda_client.get_function(FunctionName=unique_name), "ResourceNotFoundException", 404)
     # Not an ARN at all: the model's pattern refuses it before Lambda looks.
-    expect_error(lambda: create_function(lambda_client, account, unique_name, KMSKeyArn="alias/app"), "ValidationException", 400)
+    expect_error(
+        lambda: create_function(lambda_client, account, unique_name, KMSKeyArn="alias/app"), "ValidationException", 400,
+        "1 validation error detected: Value 'alias/app' at 'kMSKeyArn' failed to satisfy constraint: Member must satisfy "
+        "regular expression pattern: (arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()")
 
     created = create_function(lambda_client, account, unique_name, Environment={"Variables": {"AA": "1"}})
     expect_error(
@@ -160,6 +166,32 @@ def test_bad_kms_key_arn_values_are_refused_and_nothing_is_created(bulwark, lamb
         "InvalidParameterValueException", 400, cases[0][1])
     after = lambda_client.get_function_configuration(FunctionName=unique_name)
     assert (after["Timeout"], after["RevisionId"], "KMSKeyArn" in after) == (created["Timeout"], created["RevisionId"], False)
+
+
+def test_an_alias_arn_is_refused_as_kms_create_grant_refuses_it(bulwark, lambda_client, unique_name):
+    account = bulwark.account_id
+    kms = bulwark.client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName=f"alias/{unique_name}", TargetKeyId=key_arn)
+    alias_arn = f"arn:aws:kms:us-east-1:{account}:alias/{unique_name}"
+    expect_error(
+        lambda: create_function(lambda_client, account, unique_name, KMSKeyArn=alias_arn, Environment={"Variables": {"AA": "1"}}),
+        "InvalidParameterValueException", 400, f"{CREATE_GRANT}{ALIASES_REFUSED}")
+    expect_error(lambda: lambda_client.get_function(FunctionName=unique_name), "ResourceNotFoundException", 404)
+    expect_error(
+        lambda: create_function(lambda_client, account, unique_name, KMSKeyArn=f"alias/{unique_name}"), "ValidationException", 400,
+        f"1 validation error detected: Value 'alias/{unique_name}' at 'kMSKeyArn' failed to satisfy constraint: Member must "
+        "satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()")
+
+    # Nor can an existing function be pointed at it; the key's own ARN is accepted.
+    created = create_function(lambda_client, account, unique_name, Environment={"Variables": {"AA": "1"}})
+    expect_error(
+        lambda: lambda_client.update_function_configuration(FunctionName=unique_name, KMSKeyArn=alias_arn),
+        "InvalidParameterValueException", 400, f"{CREATE_GRANT}{ALIASES_REFUSED}")
+    after = lambda_client.get_function_configuration(FunctionName=unique_name)
+    assert (after["RevisionId"], "KMSKeyArn" in after) == (created["RevisionId"], False)
+    updated = lambda_client.update_function_configuration(FunctionName=unique_name, KMSKeyArn=key_arn)
+    assert (updated["KMSKeyArn"], updated["Environment"]) == (key_arn, {"Variables": {"AA": "1"}})
 
 
 def test_the_cli_sets_a_customer_key_and_variables(bulwark, lambda_client, unique_name):

@@ -200,3 +200,100 @@ def test_starting_an_environment_records_lambdas_decrypt_in_the_trail(bulwark, u
               if event["eventID"] not in before and event["eventName"] == "Decrypt" and event["eventSource"] == "kms.amazonaws.com"]
     assert [(event["errorCode"], event["errorMessage"]) for event in failed][:1] == [("DisabledException", f"{key_arn} is disabled.")]
     kms.enable_key(KeyId=key_arn)
+
+
+def listed(client, names: set[str]) -> dict[str, dict]:
+    """The entries of ListFunctions for `names`, following NextMarker."""
+    entries, marker = {}, None
+    while True:
+        page = client.list_functions(**({"Marker": marker} if marker else {}))
+        entries.update({entry["FunctionName"]: entry for entry in page["Functions"] if entry["FunctionName"] in names})
+        marker = page.get("NextMarker")
+        if not marker:
+            return entries
+
+
+def test_listing_functions_shows_the_environment_error_for_keys_the_caller_may_not_decrypt(bulwark, unique_name):
+    admin = bulwark.client("lambda")
+    kms = bulwark.client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    other_key = kms.create_key()["KeyMetadata"]["Arn"]
+    names = {f"{unique_name}-k1", f"{unique_name}-k2", f"{unique_name}-o", f"{unique_name}-m", f"{unique_name}-n"}
+    create(bulwark, f"{unique_name}-k1", KMSKeyArn=key_arn, Environment={"Variables": {"MODE": "one"}})
+    create(bulwark, f"{unique_name}-k2", KMSKeyArn=key_arn, Environment={"Variables": {"MODE": "two"}})
+    create(bulwark, f"{unique_name}-o", KMSKeyArn=other_key, Environment={"Variables": {"MODE": "other"}})
+    create(bulwark, f"{unique_name}-m", Environment={"Variables": {"MODE": "managed"}})
+    create(bulwark, f"{unique_name}-n")
+    full = listed(admin, names)
+    assert {name: entry.get("Environment") for name, entry in full.items()} == {
+        f"{unique_name}-k1": {"Variables": {"MODE": "one"}},
+        f"{unique_name}-k2": {"Variables": {"MODE": "two"}},
+        f"{unique_name}-o": {"Variables": {"MODE": "other"}},
+        f"{unique_name}-m": {"Variables": {"MODE": "managed"}},
+        f"{unique_name}-n": None,
+    }
+
+    # Allowed to list, not to decrypt: the functions under a customer key show the error, in whole entries;
+    # those under aws/lambda show their variables.
+    user_arn, client = user(bulwark, f"{unique_name}-l", [{"Effect": "Allow", "Action": "lambda:ListFunctions", "Resource": "*"}])
+
+    def error(key: str) -> dict:
+        return {"Error": {
+            "ErrorCode": "AccessDeniedException",
+            "Message": f"{DENIED_DECRYPT}User: {user_arn} is not authorized to perform: kms:Decrypt on resource: {key} "
+                       "because no identity-based policy allows the kms:Decrypt action",
+        }}
+
+    assert listed(client, names) == {
+        **full,
+        f"{unique_name}-k1": {**full[f"{unique_name}-k1"], "Environment": error(key_arn)},
+        f"{unique_name}-k2": {**full[f"{unique_name}-k2"], "Environment": error(key_arn)},
+        f"{unique_name}-o": {**full[f"{unique_name}-o"], "Environment": error(other_key)},
+    }
+
+    # kms:Decrypt on one key (through Lambda) shows the variables under it, and only under it.
+    _, decrypting = user(bulwark, f"{unique_name}-d", [
+        {"Effect": "Allow", "Action": "lambda:ListFunctions", "Resource": "*"},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn,
+         "Condition": {"StringEquals": {"kms:ViaService": "lambda.us-east-1.amazonaws.com"}}}])
+    shown = listed(decrypting, names)
+    assert {name: entry for name, entry in shown.items() if name != f"{unique_name}-o"} == {
+        name: entry for name, entry in full.items() if name != f"{unique_name}-o"}
+    assert shown[f"{unique_name}-o"]["Environment"]["Error"]["ErrorCode"] == "AccessDeniedException"
+
+    # A condition the request does not meet is judged as for one function: kms:ViaService of another service.
+    _, elsewhere = user(bulwark, f"{unique_name}-e", [
+        {"Effect": "Allow", "Action": "lambda:ListFunctions", "Resource": "*"},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}}])
+    assert {name: "Error" in (entry.get("Environment") or {}) for name, entry in listed(elsewhere, names).items()} == {
+        f"{unique_name}-k1": True, f"{unique_name}-k2": True, f"{unique_name}-o": True,
+        f"{unique_name}-m": False, f"{unique_name}-n": False}
+
+    # An explicit deny in the identity policy wins over the account's administrator-like allow.
+    _, denied = user(bulwark, f"{unique_name}-x", [
+        {"Effect": "Allow", "Action": ["lambda:ListFunctions", "kms:*"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": other_key}])
+    shown = listed(denied, names)
+    assert shown[f"{unique_name}-k1"] == full[f"{unique_name}-k1"]
+    assert shown[f"{unique_name}-o"]["Environment"]["Error"]["Message"].endswith(
+        f"is not authorized to perform: kms:Decrypt on resource: {other_key} with an explicit deny in an identity-based policy")
+
+
+def test_listing_a_function_whose_key_policy_does_not_allow_the_account_shows_the_error(bulwark, unique_name):
+    iam = bulwark.client("iam")
+    iam.create_user(UserName=f"{unique_name}-owner")
+    owner = iam.get_user(UserName=f"{unique_name}-owner")["User"]["Arn"]
+    kms = bulwark.client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    create(bulwark, unique_name, KMSKeyArn=key_arn, Environment={"Variables": {"MODE": "x"}})
+    # Only another user may use the key now (and Lambda, through the grant it holds).
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": owner}, "Action": "kms:*", "Resource": "*"}]}
+    kms.put_key_policy(KeyId=key_arn, Policy=json.dumps(policy), BypassPolicyLockoutSafetyCheck=True)
+    user_arn, client = user(bulwark, f"{unique_name}-u", [{"Effect": "Allow", "Action": ["lambda:ListFunctions", "kms:*"], "Resource": "*"}])
+    entry = listed(client, {unique_name})[unique_name]
+    assert entry["Environment"] == {"Error": {
+        "ErrorCode": "AccessDeniedException",
+        "Message": f"{DENIED_DECRYPT}User: {user_arn} is not authorized to perform: kms:Decrypt on resource: {key_arn} "
+                   "because no resource-based policy allows the kms:Decrypt action"}}

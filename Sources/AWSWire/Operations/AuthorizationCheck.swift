@@ -14,10 +14,14 @@ public struct AuthorizationCheck: Sendable, Equatable {
     public let resource: String
     /// The service-specific condition keys of this request (`iam:PassedToService`, `lambda:Principal`).
     public let conditionKeys: [String: Value]
+    /// A resource policy the call proposes for the resource (a new key policy), judged in place of
+    /// the stored one: "would this policy still allow the caller …?" (KMS's lockout safety check).
+    public let proposedPolicy: ResourcePolicy?
 
-    public init(action: String, resource: String, conditionKeys: [String: Value] = [:]) {
+    public init(action: String, resource: String, conditionKeys: [String: Value] = [:], proposedPolicy: ResourcePolicy? = nil) {
         self.action = action
         self.resource = resource
         self.conditionKeys = conditionKeys
+        self.proposedPolicy = proposedPolicy
     }
 }

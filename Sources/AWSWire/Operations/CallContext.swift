@@ -26,6 +26,10 @@ public struct CallContext: Sendable {
     /// authorize stage refused, each with its denial message; they shape the answer instead of
     /// refusing the call. Set by the pipeline before the handler runs.
     public var refusedContingentChecks: [RefusedCheck] = []
+    /// The resolve and authorize stages, for the contingent checks on entities that only the
+    /// handler's answer finds (the keys of the functions a listing shows). Set by the pipeline for
+    /// calls judged by policy; read through ``judgeListed(_:checks:)``.
+    public var listedEntityJudge: ListedEntityJudge? = nil
 
     public init(
         requestID: String,
@@ -55,6 +59,48 @@ public struct CallContext: Sendable {
     public var accountID: String { principal.accountID }
 }
 
+/// The resolve and authorize stages applied to entities an answer lists rather than the input
+/// names: a listing learns which functions it shows — and so which keys their variables are under —
+/// only when it reads the page, yet what it may show of each is the authorize stage's decision, as
+/// for a single function (decision 0017). The pipeline builds it over its own resolver and
+/// authorizer, so the handler never decides: it only asks, once per distinct entity.
+public struct ListedEntityJudge: Sendable {
+    /// Resolves the references, then evaluates each check the resolution yields on its own; the
+    /// answer is the resolution and the refused checks with their denial messages.
+    public typealias Judge =
+        @Sendable (_ references: [ResourceReference], _ checks: @Sendable (Resolution) throws -> [AuthorizationCheck])
+        async throws -> ListedEntityJudgement
+    private let judge: Judge
+
+    public init(_ judge: @escaping Judge) {
+        self.judge = judge
+    }
+
+    func callAsFunction(
+        _ references: [ResourceReference], checks: @escaping @Sendable (Resolution) throws -> [AuthorizationCheck]
+    )
+        async throws -> ListedEntityJudgement
+    {
+        try await judge(references, checks)
+    }
+}
+
+/// What the resolve and authorize stages found for listed entities.
+public struct ListedEntityJudgement: Sendable {
+    public let resolution: Resolution
+    public let refusedChecks: [RefusedCheck]
+
+    public init(resolution: Resolution, refusedChecks: [RefusedCheck]) {
+        self.resolution = resolution
+        self.refusedChecks = refusedChecks
+    }
+
+    /// The denial message of the check of `action` on `resource`, when it was refused.
+    public func refusal(of action: String, on resource: String) -> String? {
+        refusedChecks.first { $0.check.action == action && $0.check.resource == resource }?.message
+    }
+}
+
 /// A contingent check the authorize stage refused, with the message AWS gives such a denial.
 public struct RefusedCheck: Sendable, Equatable {
     public let check: AuthorizationCheck
@@ -68,6 +114,19 @@ public struct RefusedCheck: Sendable, Equatable {
 }
 
 extension CallContext {
+    /// Resolves the entities a listing shows and judges the contingent checks on them, by the
+    /// pipeline's resolve and authorize stages. - Throws: InternalFailure when the pipeline set no
+    /// judge (a call not judged by policy cannot ask one), so that nothing is shown unjudged.
+    public func judgeListed(
+        _ references: [ResourceReference], checks: @escaping @Sendable (Resolution) throws -> [AuthorizationCheck]
+    )
+        async throws -> ListedEntityJudgement
+    {
+        guard !references.isEmpty else { return ListedEntityJudgement(resolution: .none, refusedChecks: []) }
+        guard let listedEntityJudge else { throw AWSError.internalFailure(requestID: requestID) }
+        return try await listedEntityJudge(references, checks: checks)
+    }
+
     /// The denial message of the contingent check of `action` on `resource`, when it was refused.
     public func refusal(of action: String, on resource: String) -> String? {
         refusedContingentChecks.first { $0.check.action == action && $0.check.resource == resource }?.message

@@ -229,13 +229,14 @@ struct Pipeline: Sendable {
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
                     throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
                 }
-                for check in try prepared.contingentChecks(given: resolution) {
-                    let outcome = try await authorizer.authorize([check], identity: caller.policies, resolution: resolution, context: context)
-                    guard !outcome.isAllowed else { continue }
-                    let message =
-                        outcome.denial?.accessDeniedMessage
-                        ?? "User: \(caller.principal.arn) is not authorized to perform: \(check.action) on resource: \(check.resource)"
-                    context.refusedContingentChecks.append(RefusedCheck(check: check, message: message))
+                context.refusedContingentChecks = try await refusals(
+                    of: prepared.contingentChecks(given: resolution), caller: caller, resolution: resolution, context: context)
+                // Entities only the answer finds (a listing's) pass the same two stages when the handler names them.
+                let judged = context
+                context.listedEntityJudge = ListedEntityJudge { references, makeChecks in
+                    let found = try await resolver.resolve(references, context: judged)
+                    let refused = try await refusals(of: makeChecks(found), caller: caller, resolution: found, context: judged)
+                    return ListedEntityJudgement(resolution: found, refusedChecks: refused)
                 }
             }
             let output = try await prepared.execute(context)
@@ -246,6 +247,22 @@ struct Pipeline: Sendable {
         } catch {
             return fail(error, call: &call)
         }
+    }
+
+    /// The contingent checks the authorizer refuses, each judged on its own, with its denial message.
+    private func refusals(
+        of checks: [AuthorizationCheck], caller: AuthenticatedCaller, resolution: Resolution, context: CallContext
+    ) async throws -> [RefusedCheck] {
+        var refused: [RefusedCheck] = []
+        for check in checks {
+            let outcome = try await authorizer.authorize([check], identity: caller.policies, resolution: resolution, context: context)
+            guard !outcome.isAllowed else { continue }
+            let message =
+                outcome.denial?.accessDeniedMessage
+                ?? "User: \(caller.principal.arn) is not authorized to perform: \(check.action) on resource: \(check.resource)"
+            refused.append(RefusedCheck(check: check, message: message))
+        }
+        return refused
     }
 
     /// Records the failure and encodes it in the protocol of the addressed service (rest-json when none).

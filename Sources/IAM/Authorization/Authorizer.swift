@@ -19,8 +19,8 @@ public struct Authorizer: Sendable {
     /// Each check is judged under the request's global keys, the tags of the resolved resource it
     /// names (`aws:ResourceTag/${TagKey}`), that resource's policy when it governs the check's action,
     /// and the service keys the operation declared for it. A check naming anything the resolution did
-    /// not find (`*`, an entity to create, an absent one) is judged on that ARN with no resource
-    /// policy and no tags.
+    /// not find (`*`, an entity to create, an absent one) is judged on that ARN with no tags, and
+    /// with no resource policy unless the check proposes one.
     public func authorize(
         _ checks: [AuthorizationCheck], identity: CallerPolicies, resolution: Resolution, context: CallContext
     ) async throws -> AuthorizationOutcome {
@@ -32,12 +32,13 @@ public struct Authorizer: Sendable {
             var applicable = identity.policies
             var requestContext = base
             let resource = resolution.resource(arn: check.resource)
+            // A policy the call proposes replaces the stored one: the check asks what it would allow.
+            if let policy = check.proposedPolicy ?? resource?.policy, policy.governs(check.action) {
+                applicable.resource = try PolicyDocuments.resourcePolicy(policy, of: resource?.arn ?? check.resource)
+                // KMS's rule: IAM policies count only when the key policy allows the account.
+                if policy.kind == .keyPolicy { applicable.resourcePolicyMode = .mustGrant }
+            }
             if let resource {
-                if let policy = resource.policy, policy.governs(check.action) {
-                    applicable.resource = try PolicyDocuments.resourcePolicy(policy, of: resource.arn)
-                    // KMS's rule: IAM policies count only when the key policy allows the account.
-                    if policy.kind == .keyPolicy { applicable.resourcePolicyMode = .mustGrant }
-                }
                 for (key, value) in resource.tagConditionKeys { requestContext[key] = .single(value) }
             }
             for (key, value) in check.conditionKeys {

@@ -31,6 +31,7 @@ extension KMSService {
         let id = UUID().uuidString.lowercased()
         let policy = input.policy ?? Self.defaultKeyPolicy(accountID: context.accountID)
         let principals = try await keyPolicyPrincipals(policy, context)
+        try Self.refuseLockout(context, keyARN: Self.newKeyARN(context))
         let record = KMSKeyRecord(
             id: id, accountID: context.accountID, region: context.region, description: input.description ?? "", keyUsage: keyUsage,
             keySpec: keySpec, origin: "AWS_KMS", keyManager: "CUSTOMER", state: .enabled, createdAt: now, policy: policy,
@@ -197,9 +198,10 @@ extension KMSService {
     }
 
     @Sendable func putKeyPolicy(_ input: KMSAPI.PutKeyPolicyRequest, _ context: CallContext) async throws -> EmptyOutput {
-        _ = try Self.resolvedKey(context)
+        let key = try Self.resolvedKey(context)
         try Self.checkPolicyName(input.policyName)
         let principals = try await keyPolicyPrincipals(input.policy, context)
+        try Self.refuseLockout(context, keyARN: key.arn)
         try await changeState(context) { key in
             key.policy = input.policy
             key.policyPrincipals = principals.ids

@@ -55,6 +55,9 @@ public struct KMSService: AWSService {
                         Dictionary(tags.map { ($0.tagKey, $0.tagValue) }, uniquingKeysWith: { _, last in last }))
                     return [AuthorizationCheck(action: "kms:TagResource", resource: "*", conditionKeys: keys)]
                 },
+                contingentChecks: { input, _, context in
+                    Self.lockoutChecks(input.policy, bypass: input.bypassPolicyLockoutSafetyCheck, keyARN: Self.newKeyARN(context), context)
+                },
                 handler: createKey
             ),
             ServiceOperation(
@@ -110,6 +113,10 @@ public struct KMSService: AWSService {
                 input: KMSAPI.PutKeyPolicyRequest.self,
                 references: { input, context in [try Self.key("KeyId", input.keyId, context, allowsAlias: false)] },
                 conditionKeys: { _, _, context in Self.callerKeys(context) },
+                contingentChecks: { input, resolution, context in
+                    guard let key = resolution["KeyId"], key.exists else { return [] }
+                    return Self.lockoutChecks(input.policy, bypass: input.bypassPolicyLockoutSafetyCheck, keyARN: key.arn, context)
+                },
                 handler: putKeyPolicy
             ),
         ]
@@ -220,6 +227,29 @@ public struct KMSService: AWSService {
             keys["kms:RequestAlias"] = .single(parsed.name)
         }
         return keys
+    }
+
+    /// KMS's key policy lockout safety check, unless bypassed: would the new key policy still allow
+    /// the caller `kms:PutKeyPolicy` on the key? The authorize stage judges it with the proposed
+    /// policy in place of the stored one and the caller's own policies (decision 0017); the handler
+    /// refuses the policy when it is denied. A policy that does not parse asks nothing here: the
+    /// handler refuses it as malformed.
+    static func lockoutChecks(_ policy: String?, bypass: Bool?, keyARN: String, _ context: CallContext) -> [AuthorizationCheck] {
+        guard bypass != true, let policy, (try? PolicyDocument.parse(policy, kind: .resource)) != nil else { return [] }
+        let proposed = ResourcePolicy(document: policy, name: "new key policy", kind: .keyPolicy, governedService: "kms")
+        return [AuthorizationCheck(action: "kms:PutKeyPolicy", resource: keyARN, conditionKeys: callerKeys(context), proposedPolicy: proposed)]
+    }
+
+    /// What the lockout check of `CreateKey` names the key that does not exist yet: any key of the
+    /// caller's account and region (a key policy's `Resource` is `*`, the key it is attached to).
+    static func newKeyARN(_ context: CallContext) -> String {
+        ARN(service: "kms", region: context.region, accountID: context.accountID, resource: "key/*").description
+    }
+
+    /// The answer to a key policy the caller could not update again (AWS's message).
+    static func refuseLockout(_ context: CallContext, keyARN: String) throws {
+        guard context.refusal(of: "kms:PutKeyPolicy", on: keyARN) != nil else { return }
+        throw KMSError.malformedPolicy("The new key policy will not allow you to update the key policy in the future.")
     }
 
     /// The keys of `CreateKey`: what kind of key is asked for.

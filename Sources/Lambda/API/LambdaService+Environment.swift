@@ -31,8 +31,11 @@ extension LambdaService {
         let plaintext = JSONValue.object(variables.mapValues(JSONValue.string)).serialized()
         do {
             if let keyARN, key == nil {
+                // KMS's CreateGrant, which Lambda calls with the key, takes no alias.
                 throw ServiceEncryptionFailure(
-                    .notFound, kmsCode: "InvalidArnException", kmsMessage: "ARN '\(keyARN)' is not a valid KMS key or alias ARN")
+                    .notFound, kmsCode: "InvalidArnException",
+                    kmsMessage: Self.isAliasARN(keyARN)
+                        ? "Key Aliases are not supported for this operation." : "ARN '\(keyARN)' is not a valid KMS key or alias ARN")
             }
             return try await encryption.encrypt(
                 plaintext, under: key, service: Self.managedKeyService, accountID: accountID, region: region,

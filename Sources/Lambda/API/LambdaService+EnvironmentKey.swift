@@ -19,16 +19,24 @@ extension LambdaService {
     static let currentKeyMember = "Configuration.KMSKeyArn"
 
     /// The reference to the key a `KMSKeyArn` names; none for the empty ARN (the AWS managed key) or
-    /// for text that names no KMS key at all, which the handler refuses as Lambda does.
-    static func environmentKey(_ text: String?, member: String = "KMSKeyArn") -> [ResourceReference] {
-        guard let text, isKMSKeyARN(text) else { return [] }
+    /// for text that names no KMS key at all, which the handler refuses as Lambda does. A key to set
+    /// must be named by its key ARN (KMS's CreateGrant takes no alias); `storedAlias` accepts the
+    /// alias ARNs functions were given before decision 0017, to judge reading them.
+    static func environmentKey(_ text: String?, member: String = "KMSKeyArn", storedAlias: Bool = false) -> [ResourceReference] {
+        guard let text, isKMSKeyARN(text), storedAlias || !isAliasARN(text) else { return [] }
         return [ResourceReference(.environmentKey, member: member, text: text).implied]
     }
 
     /// The key of the function the resolve stage found, when it has a customer key.
     static func currentEnvironmentKey(_ resolution: Resolution) -> [ResourceReference] {
         guard let function = resolution["FunctionName"]?.entity(as: ResolvedFunction.self) else { return [] }
-        return environmentKey(function.state.kmsKeyArn, member: currentKeyMember)
+        return environmentKey(function.state.kmsKeyArn, member: currentKeyMember, storedAlias: true)
+    }
+
+    /// Whether `text` is a KMS alias ARN (`arn:aws:kms:<region>:<account>:alias/<name>`).
+    static func isAliasARN(_ text: String) -> Bool {
+        guard let arn = ARN(text), arn.service == "kms" else { return false }
+        return arn.resource.hasPrefix("alias/")
     }
 
     /// Whether `text` is a KMS key ARN or alias ARN, as KMS parses one.
@@ -64,6 +72,32 @@ extension LambdaService {
     static func readingKeyChecks(_ resolution: Resolution, _ context: CallContext) -> [AuthorizationCheck] {
         environmentKeyChecks(["kms:Decrypt"], member: currentKeyMember, resolution, context)
     }
+
+    /// The authorize stage's denials of `kms:Decrypt` on the customer keys of listed functions, by
+    /// `KMSKeyArn` as the functions name them: each distinct key is resolved and judged once per
+    /// request, by the pipeline's stages (decision 0017). Functions under `aws/lambda` ask nothing.
+    static func listedDecryptRefusals(_ states: [FunctionState], _ context: CallContext) async throws -> [String: String] {
+        var seen: Set<String> = []
+        let named = states.compactMap(\.kmsKeyArn).filter { seen.insert($0).inserted }
+        let references = named.enumerated().flatMap { index, text in
+            environmentKey(text, member: "\(listedKeyMember)\(index)", storedAlias: true)
+        }
+        let judgement = try await context.judgeListed(references) { resolution in
+            // Two names of one key (its ARN, an alias ARN stored before 0017) are one question.
+            var judged: Set<String> = []
+            return resolution.resources.filter { judged.insert($0.arn).inserted }.flatMap {
+                environmentKeyChecks(["kms:Decrypt"], member: $0.reference.member, resolution, context)
+            }
+        }
+        var refusals: [String: String] = [:]
+        for key in judgement.resolution.resources where key.exists {
+            if let refusal = judgement.refusal(of: "kms:Decrypt", on: key.arn) { refusals[key.reference.text] = refusal }
+        }
+        return refusals
+    }
+
+    /// The resolution member of the key of the n-th distinct key a listing shows.
+    static let listedKeyMember = "Functions.KMSKeyArn#"
 
     /// The authorize stage's denial of `kms:Decrypt` on the function's key, if it denied it.
     static func decryptRefusal(_ context: CallContext) -> String? {

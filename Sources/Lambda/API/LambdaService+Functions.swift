@@ -108,11 +108,15 @@ extension LambdaService {
             after: marker.map { ($0.name, $0.version) }, limit: pageSize + 1
         )
         let page = records.prefix(pageSize)
+        let states = try page.map { try FunctionStateCoding.decode($0.configuration) }
+        let refusals = try await Self.listedDecryptRefusals(states, context)
         var functions: [LambdaAPI.FunctionConfiguration] = []
-        for record in page {
-            let state = try FunctionStateCoding.decode(record.configuration)
+        for (record, state) in zip(page, states) {
             let arn = FunctionReference.arn(record.key)
-            functions.append(try await configuration(state, record, functionARN: all ? "\(arn):\(record.version)" : arn, listed: true))
+            functions.append(
+                try await configuration(
+                    state, record, functionARN: all ? "\(arn):\(record.version)" : arn, listed: true,
+                    callerRefusal: state.kmsKeyArn.flatMap { refusals[$0] }))
         }
         let next = records.count > pageSize ? page.last.map { ListMarker(name: $0.key.name, version: $0.version).encoded } : nil
         return LambdaAPI.ListFunctionsResponse(nextMarker: next, functions: functions)

@@ -109,6 +109,7 @@ extension SecretsService {
         } catch {
             throw SecretsError.malformedPolicy(error.message)
         }
+        if input.blockPublicPolicy == true, SecretPolicyExposure.allowsBroadAccess(document) { throw SecretsError.publicPolicy }
         let principals: PrincipalBindings
         do {
             principals = try await database.iam.principalBindings(of: document, accountID: context.accountID)

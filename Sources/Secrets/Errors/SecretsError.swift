@@ -55,6 +55,13 @@ enum SecretsError {
         AWSError(code: "MalformedPolicyDocumentException", message: message, status: 400)
     }
 
+    /// `BlockPublicPolicy` refused a policy that allows broad access: the model's documentation of
+    /// the error (AWS's own message could not be confirmed; decision 0017).
+    static let publicPolicy = AWSError(
+        code: "PublicPolicyException",
+        message: "The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret.",
+        status: 400)
+
     /// The secret's KMS key cannot encrypt (absent, disabled, pending deletion): the model's wording.
     static let encryptionFailure = AWSError(
         code: "EncryptionFailure",

@@ -213,6 +213,31 @@ struct AuthorizerTests {
         #expect(try await decide(dev, "iam:GetPolicy", managed).isAllowed)
     }
 
+    /// KMS's lockout safety check: a proposed key policy is judged in place of the stored one, in
+    /// KMS's mode (the account's IAM policies count only when the key policy allows the account).
+    @Test func aProposedKeyPolicyIsJudgedInPlaceOfTheStoredOne() async throws {
+        let dev = try await makeUser("dev")
+        try await database.iam.putInlinePolicy(Self.allow("kms:*"), named: "kms", of: .user, "dev", accountID: Self.account)
+        let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        func proposing(_ principal: String) -> AuthorizationCheck {
+            let document =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(principal)"},"Action":"kms:*","Resource":"*"}]}"#
+            return AuthorizationCheck(
+                action: "kms:PutKeyPolicy", resource: key,
+                proposedPolicy: ResourcePolicy(document: document, name: "new key policy", kind: .keyPolicy, governedService: "kms"))
+        }
+        let identity = try await CallerPolicies.current(of: dev, in: database)
+        let delegating = try await authorizer.authorize(
+            [proposing("arn:aws:iam::123456789012:root")], identity: identity, resolution: .none, context: Self.context(dev))
+        #expect(delegating.isAllowed)
+        let other = try await authorizer.authorize(
+            [proposing("arn:aws:iam::123456789012:user/other")], identity: identity, resolution: .none, context: Self.context(dev))
+        #expect(!other.isAllowed)
+        #expect(other.denial?.accessDeniedMessage?.hasSuffix("because no resource-based policy allows the kms:PutKeyPolicy action") == true)
+        // Without a proposed policy, a key the resolution did not find has none: the identity policy alone decides.
+        #expect(try await decide(dev, "kms:PutKeyPolicy", key).isAllowed)
+    }
+
     @Test func aCallThatAsksNothingIsRefused() async throws {
         let root = Principal.root(accountID: Self.account)
         let outcome = try await authorizer.authorize([], identity: .none(for: root), resolution: .none, context: Self.context(root))
