@@ -15,10 +15,11 @@ public enum ContextValue: Sendable, Hashable {
 
     /// A time as `aws:CurrentTime` holds it: ISO 8601 in UTC, to the second below.
     public static func date(_ value: Date) -> ContextValue {
-        // Whole seconds of the years 1 to 9999 are written by arithmetic, as Foundation's format
-        // style writes them (it drops the fraction); other times by Foundation.
+        // Whole seconds of the years 1583 to 9999 are written by arithmetic, as Foundation's format
+        // style writes them (it drops the fraction); other times by Foundation, whose calendar is
+        // Julian before the Gregorian reform.
         let seconds = value.timeIntervalSince1970.rounded(.down)
-        guard seconds >= -62_135_596_800, seconds <= 253_402_300_799 else {
+        guard seconds >= -12_212_553_600, seconds <= 253_402_300_799 else {
             return .single(value.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)))
         }
         return .single(AWSTimestamp.iso8601(Date(timeIntervalSince1970: seconds)))
