@@ -49,7 +49,8 @@ public struct Authorizer: Sendable {
             }
             // AWS-owned resources (AWS managed policies) belong to no account: identity-based
             // policies alone decide, as within the caller's own account.
-            let owner = (resource?.accountID ?? ARN(check.resource)?.accountID) == "aws" ? context.accountID : resource?.accountID
+            let owner =
+                (resource.map { $0.accountID[...] } ?? Self.accountField(of: check.resource)) == "aws" ? context.accountID : resource?.accountID
             let result = evaluator.evaluate(
                 EvaluationRequest(
                     principal: identity.principal, action: check.action, resource: check.resource, resourceAccount: owner,
@@ -65,6 +66,31 @@ public struct Authorizer: Sendable {
         return AuthorizationOutcome(results: results)
     }
 
+    /// The account field of an ARN, as ``ARN`` reads it, or nil when `text` is not an ARN; read in
+    /// place for ASCII text, since every check asks it.
+    static func accountField(of text: String) -> Substring? {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return ARN(text).map { $0.accountID[...] } }
+        let utf8 = text.utf8
+        guard utf8.starts(with: "arn:".utf8) else { return nil }
+        // Where the account field starts and ends, and the lengths of the partition and service.
+        var field = 1
+        var fieldStart = utf8.index(utf8.startIndex, offsetBy: 4)
+        var accountStart = fieldStart
+        var index = fieldStart
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: ":") {
+                // `ARN` needs a partition and a service.
+                if field <= 2, index == fieldStart { return nil }
+                if field == 4 { return text[accountStart..<index] }
+                field += 1
+                fieldStart = utf8.index(after: index)
+                if field == 4 { accountStart = fieldStart }
+            }
+            index = utf8.index(after: index)
+        }
+        return nil
+    }
+
     /// The global condition keys of a request (`aws:SourceIp`, `aws:SecureTransport`,
     /// `aws:MultiFactorAuthPresent`, …), as AWS sets them for the credentials used.
     static func requestContext(of call: CallContext) -> RequestContext {
@@ -77,17 +103,19 @@ public struct Authorizer: Sendable {
         )
         // Long-term keys carry no MFA keys at all; temporary credentials say whether MFA was used.
         if let session = call.principal.session {
-            context["aws:TokenIssueTime"] = .date(session.issuedAt)
+            context.set(lowercasedKey: "aws:tokenissuetime", name: "aws:TokenIssueTime", .date(session.issuedAt))
             if let authenticated = session.mfaAuthenticatedAt {
-                context["aws:MultiFactorAuthPresent"] = .bool(true)
-                context["aws:MultiFactorAuthAge"] = .number(max(0, Int(call.receivedAt.timeIntervalSince(authenticated))))
+                context.set(lowercasedKey: "aws:multifactorauthpresent", name: "aws:MultiFactorAuthPresent", .value(.bool(true)))
+                context.set(
+                    lowercasedKey: "aws:multifactorauthage", name: "aws:MultiFactorAuthAge",
+                    .value(.number(max(0, Int(call.receivedAt.timeIntervalSince(authenticated))))))
             } else {
-                context["aws:MultiFactorAuthPresent"] = .bool(false)
+                context.set(lowercasedKey: "aws:multifactorauthpresent", name: "aws:MultiFactorAuthPresent", .value(.bool(false)))
             }
         }
         // Set for calls through a function's private endpoint and for its role's credentials.
         if let function = call.sourceFunctionARN ?? call.principal.session?.sourceFunctionARN {
-            context["lambda:SourceFunctionArn"] = .single(function)
+            context.set(lowercasedKey: "lambda:sourcefunctionarn", name: "lambda:SourceFunctionArn", .value(.single(function)))
         }
         return context
     }

@@ -8,7 +8,7 @@ extension PolicyEvaluator {
         let context = EvaluationContext(principal: request.principal, request: request.context)
         let matcher = StatementMatcher(
             lowercasedAction: ActionPattern.lowercasedASCII(request.action),
-            resource: request.resource,
+            resource: ResourceText(request.resource),
             context: context,
             principals: PrincipalMatcher(principal: request.principal, bindings: request.policies.resource?.principalBindings),
             principalHasBoundary: request.policies.permissionsBoundary != nil

@@ -23,7 +23,8 @@ public struct PolicyEvaluator: Sendable {
         let principal = request.principal
         let policies = request.policies
         let lowercasedAction = ActionPattern.lowercasedASCII(request.action)
-        let resourceAccount = request.resourceAccount ?? Self.account(in: request.resource) ?? principal.accountID
+        let resource = ResourceText(request.resource)
+        let resourceAccount = request.resourceAccount ?? resource.account.map(String.init) ?? principal.accountID
         let sameAccount = principal.accountID != nil && principal.accountID == resourceAccount
         var builder = ResultBuilder(request: request, sameAccount: sameAccount)
 
@@ -35,26 +36,27 @@ public struct PolicyEvaluator: Sendable {
         let context = EvaluationContext(principal: principal, request: request.context)
         let matcher = StatementMatcher(
             lowercasedAction: lowercasedAction,
-            resource: request.resource,
+            resource: resource,
             context: context,
             principals: PrincipalMatcher(principal: principal, bindings: policies.resource?.principalBindings),
             principalHasBoundary: policies.permissionsBoundary != nil
         )
 
         builder.matcher = matcher
-        let resource = policies.resource.map { builder.evaluateResource($0, matcher) }
+        let grants = policies.resource.map { builder.evaluateResource($0, matcher) } ?? ResourceGrants()
         let identity = builder.evaluate(policies.identity, .identityBased, matcher)
         let boundary = policies.permissionsBoundary.map { builder.evaluate([$0], .permissionsBoundary, matcher) }
         let session =
             policies.session.isEmpty && !policies.sessionLimited ? nil : builder.evaluate(policies.session, .sessionPolicy, matcher)
 
         // 1. Explicit deny, reported in AWS's order of policy types.
-        for type in [PolicyType.resourceBased, .identityBased, .permissionsBoundary, .sessionPolicy]
-        where builder.denies.contains(where: { $0.policy.type == type }) {
-            return builder.finish(.explicitDeny, .explicitDeny(in: type))
+        if !builder.denies.isEmpty {
+            for type in [PolicyType.resourceBased, .identityBased, .permissionsBoundary, .sessionPolicy]
+            where builder.denies.contains(where: { $0.policy.type == type }) {
+                return builder.finish(.explicitDeny, .explicitDeny(in: type))
+            }
         }
 
-        let grants = resource ?? ResourceGrants()
         guard principal.isIAMIdentity else {
             // 4. Only a resource policy can admit a service, an identity provider or an anonymous caller.
             if !grants.direct.isEmpty { return builder.finish(.allow, .allowedByResourcePolicy, using: grants.direct) }
@@ -100,6 +102,11 @@ public struct PolicyEvaluator: Sendable {
 
     /// The account in an ARN, or nil for `*` and for ARNs without one (S3 buckets).
     static func account(in resource: String) -> String? {
+        ResourceText(resource).account.map(String.init)
+    }
+
+    /// ``account(in:)`` by splitting the text into characters, for text that is not ASCII.
+    static func splitAccount(in resource: String) -> String? {
         let parts = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", !parts[4].isEmpty else { return nil }
         return String(parts[4])

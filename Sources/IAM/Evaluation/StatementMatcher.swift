@@ -2,7 +2,8 @@
 /// principal (in resource policies) and all of its conditions.
 struct StatementMatcher {
     let lowercasedAction: String
-    let resource: String
+    /// The resource, its ARN fields located once for every statement.
+    let resource: ResourceText
     let context: EvaluationContext
     let principals: PrincipalMatcher
     /// Whether the principal has a permissions boundary: AWS then applies every `Deny` with
@@ -40,14 +41,13 @@ struct StatementMatcher {
     /// variable without a value leaves it open), whatever its principal and conditions.
     func mayCover(_ statement: PolicyStatement) -> Bool {
         guard coversAction(statement) else { return false }
-        let lookup: (String) -> String? = { context.single($0) }
         switch statement.resources {
         case nil:
             return true
         case .resource(let patterns)?:
-            return patterns.contains { $0.matches(resource, lookup: lookup) ?? true }
+            return patterns.contains { $0.matches(resource) { context.single($0) } ?? true }
         case .notResource(let patterns)?:
-            let matches = patterns.map { $0.matches(resource, lookup: lookup) }
+            let matches = patterns.map { $0.matches(resource) { context.single($0) } }
             return matches.contains(nil) || !matches.contains(true)
         }
     }
@@ -64,23 +64,31 @@ struct StatementMatcher {
 
     private func coversAction(_ statement: PolicyStatement) -> Bool {
         switch statement.actions {
-        case .action(let patterns): patterns.contains { $0.matches(lowercasedAction: lowercasedAction) }
-        case .notAction(let patterns): !patterns.contains { $0.matches(lowercasedAction: lowercasedAction) }
+        case .action(let patterns): covers(patterns)
+        case .notAction(let patterns): !covers(patterns)
+        }
+    }
+
+    private func covers(_ patterns: [ActionPattern]) -> Bool {
+        var action = lowercasedAction
+        return action.withUTF8 { bytes in
+            for pattern in patterns where pattern.matches(lowercasedBytes: bytes) { return true }
+            return false
         }
     }
 
     private func coversResource(_ statement: PolicyStatement) -> Bool {
-        let lookup: (String) -> String? = { context.single($0) }
         switch statement.resources {
         case nil:
             return true
         case .resource(let patterns)?:
-            return patterns.contains { $0.matches(resource, lookup: lookup) ?? false }
+            for pattern in patterns where pattern.matches(resource, lookup: { context.single($0) }) == true { return true }
+            return false
         case .notResource(let patterns)?:
             // An entry that cannot be resolved makes the statement void rather than broader.
             var covered = true
             for pattern in patterns {
-                guard let matched = pattern.matches(resource, lookup: lookup) else { return false }
+                guard let matched = pattern.matches(resource, lookup: { context.single($0) }) else { return false }
                 if matched { covered = false }
             }
             return covered

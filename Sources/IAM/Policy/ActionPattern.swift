@@ -15,6 +15,11 @@ public struct ActionPattern: Sendable, Hashable, CustomStringConvertible {
         pattern.matches(action)
     }
 
+    /// ``matches(lowercasedAction:)`` on the action's bytes, read once for every entry.
+    func matches(lowercasedBytes action: UnsafeBufferPointer<UInt8>) -> Bool {
+        pattern.matches(bytes: action)
+    }
+
     /// Whether `action` is covered by this entry.
     public func matches(_ action: String) -> Bool {
         pattern.matches(Self.lowercasedASCII(action))

@@ -5,13 +5,28 @@
 /// The pattern is kept as UTF-8 bytes with two markers so that a decision costs no allocation.
 public struct GlobPattern: Sendable, Hashable {
     /// Bytes 0...255 are literal; ``anyRun`` and ``anyOne`` are the wildcards.
-    private(set) var units: [UInt16]
+    let units: [UInt16]
+    /// What the pattern is, found once so that the common shapes match without backtracking.
+    let shape: Shape
 
     static let anyRun: UInt16 = 0x100
     static let anyOne: UInt16 = 0x101
 
+    /// The shapes that most policies' entries have.
+    enum Shape: Sendable, Hashable {
+        /// `*`: every text.
+        case everything
+        /// No wildcard: the text itself.
+        case exact
+        /// Literal text then one `*` (`lambda:Get*`, `arn:aws:lambda:*:123:function:app-*` field by field).
+        case prefix
+        /// Anything else: matched with backtracking.
+        case general
+    }
+
     init(units: [UInt16]) {
         self.units = units
+        self.shape = Self.shape(of: units)
     }
 
     /// A pattern where `*` and `?` are wildcards and every other character is literal.
@@ -25,37 +40,51 @@ public struct GlobPattern: Sendable, Hashable {
             default: units.append(UInt16(byte))
             }
         }
-        self.units = units
+        self.init(units: units)
     }
 
     /// A pattern that matches exactly `text`.
     public init(literal text: String) {
-        self.units = text.utf8.map(UInt16.init)
+        self.init(units: text.utf8.map(UInt16.init))
     }
 
-    mutating func appendLiteral(_ text: String) {
-        units.append(contentsOf: text.utf8.lazy.map(UInt16.init))
-    }
-
-    mutating func appendWildcard(anyRun: Bool) {
-        units.append(anyRun ? Self.anyRun : Self.anyOne)
-    }
-
-    mutating func append(_ other: GlobPattern) {
-        units.append(contentsOf: other.units)
+    private static func shape(of units: [UInt16]) -> Shape {
+        guard let wildcard = units.firstIndex(where: { $0 >= anyRun }) else { return .exact }
+        if wildcard == units.count - 1, units[wildcard] == anyRun { return wildcard == 0 ? .everything : .prefix }
+        return .general
     }
 
     /// Whether the pattern is the single wildcard `*`, which matches everything.
-    var matchesEverything: Bool { units == [Self.anyRun] }
+    var matchesEverything: Bool { shape == .everything }
 
     /// Whether the whole of `text` matches the pattern.
     public func matches(_ text: String) -> Bool {
-        if matchesEverything { return true }
+        if shape == .everything { return true }
+        if let matched = text.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return matched }
         var text = text
         return text.withUTF8 { matches(bytes: $0) }
     }
 
     func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch shape {
+        case .everything:
+            return true
+        case .exact:
+            guard text.count == units.count else { return false }
+            for index in 0..<text.count where units[index] != UInt16(text[index]) { return false }
+            return true
+        case .prefix:
+            let literal = units.count - 1
+            guard text.count >= literal else { return false }
+            for index in 0..<literal where units[index] != UInt16(text[index]) { return false }
+            return true
+        case .general:
+            return backtrackingMatch(text)
+        }
+    }
+
+    /// The general match: `*` absorbs as little as it can, and backtracks to absorb more.
+    private func backtrackingMatch(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         units.withUnsafeBufferPointer { pattern in
             var patternIndex = 0
             var textIndex = 0

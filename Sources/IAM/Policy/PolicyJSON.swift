@@ -176,6 +176,19 @@ extension PolicyJSON {
 
         mutating func string() throws(SyntaxError) -> String {
             position += 1
+            // Most strings have no escape: they are their bytes.
+            let start = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
+                }
+                if byte < 0x20 { throw SyntaxError() }
+                if byte == UInt8(ascii: "\\") { break }
+                position += 1
+            }
+            position = start
             var scalars = String.UnicodeScalarView()
             var runStart = position
             func flush(_ end: Int) {

@@ -204,10 +204,19 @@ struct PolicyParser {
     private func checkActionVendors(_ statements: [RawStatement], element: String) throws(MalformedPolicyDocument) {
         for statement in statements {
             for action in try statement.strings(element) ?? [] {
-                let parts = action.split(separator: ":", omittingEmptySubsequences: false)
-                if parts.count == 1 && action != "*" { throw .missingVendor }
-                if parts.count > 2 { throw .tooManyColons }
-                let vendor = parts[0]
+                let vendor: Substring
+                if action.utf8.allSatisfy({ $0 < 0x80 }) {
+                    // A byte is a character: count the colons in place.
+                    let colons = action.utf8.count(where: { $0 == UInt8(ascii: ":") })
+                    if colons == 0 && action != "*" { throw .missingVendor }
+                    if colons > 1 { throw .tooManyColons }
+                    vendor = action[..<(action.utf8.firstIndex(of: UInt8(ascii: ":")) ?? action.endIndex)]
+                } else {
+                    let parts = action.split(separator: ":", omittingEmptySubsequences: false)
+                    if parts.count == 1 && action != "*" { throw .missingVendor }
+                    if parts.count > 2 { throw .tooManyColons }
+                    vendor = parts[0]
+                }
                 let validVendor = vendor.utf8.allSatisfy { byte in
                     switch byte {
                     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

@@ -18,10 +18,77 @@ public struct PolicyString: Sendable, Hashable, CustomStringConvertible {
     let segments: [Segment]
     /// The pattern when the string holds no variable, prepared once when the policy is parsed.
     let constantPattern: GlobPattern?
+    /// ``literalText`` when the string is one literal (or empty), for comparisons without wildcards.
+    let constantText: String?
 
     /// Reads `text`; `wildcards` makes `*` and `?` wildcards, `variables` enables `${...}`.
     init(_ text: String, wildcards: Bool, variables: Bool) {
         self.text = text
+        let segments =
+            text.utf8.allSatisfy { $0 < 0x80 }
+            ? Self.asciiSegments(text, wildcards: wildcards, variables: variables)
+            : Self.segments(text, wildcards: wildcards, variables: variables)
+        self.segments = segments
+        let hasVariable = segments.contains { if case .variable = $0 { true } else { false } }
+        self.constantPattern = hasVariable ? nil : Self.pattern(segments) { _ in nil }
+        // Kept when it costs no new string: text without wildcards, variables or escapes, as most
+        // condition values are.
+        if hasVariable || segments.count > 1 {
+            self.constantText = nil
+        } else if case .literal(let literal)? = segments.first {
+            self.constantText = literal
+        } else {
+            self.constantText = segments.isEmpty ? "" : nil
+        }
+    }
+
+    /// The segments of ASCII text, read byte by byte (a byte is then a character).
+    static func asciiSegments(_ text: String, wildcards: Bool, variables: Bool) -> [Segment] {
+        var segments: [Segment] = []
+        let utf8 = text.utf8
+        var literal = ""
+        var literalStart = utf8.startIndex
+        var index = utf8.startIndex
+        func flushLiteral(upTo end: String.Index) {
+            if literalStart < end { literal += text[literalStart..<end] }
+            if !literal.isEmpty {
+                segments.append(.literal(literal))
+                literal = ""
+            }
+        }
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if wildcards, byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") {
+                flushLiteral(upTo: index)
+                segments.append(byte == UInt8(ascii: "*") ? .anyRun : .anyOne)
+                index = utf8.index(after: index)
+                literalStart = index
+                continue
+            }
+            if variables, byte == UInt8(ascii: "$"), utf8[index...].starts(with: "${".utf8),
+                let close = utf8[index...].firstIndex(of: UInt8(ascii: "}"))
+            {
+                let inside = text[utf8.index(index, offsetBy: 2)..<close]
+                switch inside {
+                case "*", "?", "$":
+                    literal += text[literalStart..<index]
+                    literal += inside
+                default:
+                    flushLiteral(upTo: index)
+                    segments.append(Self.variable(String(inside)))
+                }
+                index = utf8.index(after: close)
+                literalStart = index
+                continue
+            }
+            index = utf8.index(after: index)
+        }
+        flushLiteral(upTo: utf8.endIndex)
+        return segments
+    }
+
+    /// The segments of any text, read character by character.
+    static func segments(_ text: String, wildcards: Bool, variables: Bool) -> [Segment] {
         var segments: [Segment] = []
         var literal = ""
         func flushLiteral() {
@@ -56,9 +123,7 @@ public struct PolicyString: Sendable, Hashable, CustomStringConvertible {
             index = text.index(after: index)
         }
         flushLiteral()
-        self.segments = segments
-        let hasVariable = segments.contains { if case .variable = $0 { true } else { false } }
-        self.constantPattern = hasVariable ? nil : Self.pattern(segments) { _ in nil }
+        return segments
     }
 
     /// Parses the inside of `${...}`: a key, optionally followed by `, 'default'`.
@@ -92,6 +157,7 @@ public struct PolicyString: Sendable, Hashable, CustomStringConvertible {
 
     /// The string with variables replaced, for comparisons without wildcards; nil when unresolvable.
     func resolvedText(_ lookup: (String) -> String?) -> String? {
+        if let constantText { return constantText }
         guard hasVariables else { return literalText }
         var result = ""
         for segment in segments {
@@ -108,7 +174,9 @@ public struct PolicyString: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The text with the `${*}` escapes applied, when the string has no variable.
-    var literalText: String {
+    var literalText: String { constantText ?? Self.literalText(segments) }
+
+    private static func literalText(_ segments: [Segment]) -> String {
         segments.reduce(into: "") { result, segment in
             switch segment {
             case .literal(let text): result += text
@@ -120,18 +188,18 @@ public struct PolicyString: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func pattern(_ segments: [Segment], _ lookup: (String) -> String?) -> GlobPattern? {
-        var pattern = GlobPattern(units: [])
+        var units: [UInt16] = []
         for segment in segments {
             switch segment {
-            case .literal(let text): pattern.appendLiteral(text)
-            case .anyRun: pattern.appendWildcard(anyRun: true)
-            case .anyOne: pattern.appendWildcard(anyRun: false)
+            case .literal(let text): units.append(contentsOf: text.utf8.lazy.map(UInt16.init))
+            case .anyRun: units.append(GlobPattern.anyRun)
+            case .anyOne: units.append(GlobPattern.anyOne)
             case .variable(let key, let defaultValue):
                 guard let value = lookup(key) ?? defaultValue else { return nil }
-                pattern.appendLiteral(value)
+                units.append(contentsOf: value.utf8.lazy.map(UInt16.init))
             }
         }
-        return pattern
+        return GlobPattern(units: units)
     }
 
     public var description: String { text }

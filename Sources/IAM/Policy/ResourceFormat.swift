@@ -9,9 +9,14 @@ enum ResourceFormat {
     /// The fault IAM reports for `resource`, or nil when it is `*` or shaped like an ARN.
     static func check(_ resource: String) -> MalformedPolicyDocument? {
         if resource == "*" { return nil }
-        guard let firstColon = resource.firstIndex(of: ":") else { return .notARN(resource) }
+        // In ASCII text a byte is a character: colons are found on the bytes.
+        let ascii = resource.utf8.allSatisfy { $0 < 0x80 }
+        func colon(in text: Substring) -> String.Index? {
+            ascii ? text.utf8.firstIndex(of: UInt8(ascii: ":")) : text.firstIndex(of: ":")
+        }
+        guard let firstColon = colon(in: resource[...]) else { return .notARN(resource) }
         let afterPrefix = resource[resource.index(after: firstColon)...]
-        let partitionEnd = afterPrefix.firstIndex(of: ":")
+        let partitionEnd = colon(in: afterPrefix)
         let partition = afterPrefix[..<(partitionEnd ?? afterPrefix.endIndex)]
         if !partitions.contains(partition) {
             let rest = partitionEnd.map { afterPrefix[afterPrefix.index(after: $0)...] } ?? ""
@@ -26,7 +31,7 @@ enum ResourceFormat {
         }
         guard let partitionEnd else { return .resourceVendor }
         let afterPartition = afterPrefix[afterPrefix.index(after: partitionEnd)...]
-        let serviceEnd = afterPartition.firstIndex(of: ":")
+        let serviceEnd = colon(in: afterPartition)
         let service = afterPartition[..<(serviceEnd ?? afterPartition.endIndex)]
         let afterService = serviceEnd.map { afterPartition[afterPartition.index(after: $0)...] } ?? ""
         let regionGiven = !afterService.isEmpty && afterService.first != ":"
@@ -34,7 +39,13 @@ enum ResourceFormat {
             return MalformedPolicyDocument("IAM resource \(resource) cannot contain region information.")
         }
         // The region, the account and what follows them.
-        let pieces = afterService.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        var pieces: [Substring] = []
+        var rest = afterService[...]
+        while pieces.count < 2, let end = colon(in: rest) {
+            pieces.append(rest[..<end])
+            rest = rest[rest.index(after: end)...]
+        }
+        pieces.append(rest)
         // Buckets and objects (`arn:aws:s3:::bucket/key`) have neither region nor account; S3's
         // account-owned resources (access points, access grants, jobs) have both.
         if service == "s3", regionGiven, pieces.count < 2 || pieces[1].isEmpty {
@@ -56,6 +67,26 @@ enum ResourceFormat {
     /// service part may not be empty.
     static func passesLegacyParsing(_ resource: String) -> Bool {
         if resource == "*" { return true }
+        if resource.utf8.allSatisfy({ $0 < 0x80 }) {
+            // The same test on the bytes, where a byte is a character.
+            let colon = UInt8(ascii: ":")
+            var colons = 0
+            var doubled = false
+            var previous: UInt8 = 0
+            // The length of the third part (between the second colon and the third, or the end).
+            var thirdPartLength = 0
+            for byte in resource.utf8 {
+                if byte == colon {
+                    if previous == colon { doubled = true }
+                    colons += 1
+                } else if colons == 2 {
+                    thirdPartLength += 1
+                }
+                previous = byte
+            }
+            guard colons >= 5 || !doubled else { return false }
+            return colons >= 2 ? thirdPartLength > 0 : true
+        }
         let colons = resource.utf8.count(where: { $0 == UInt8(ascii: ":") })
         guard colons >= 5 || !resource.contains("::") else { return false }
         let parts = resource.split(separator: ":", omittingEmptySubsequences: false)

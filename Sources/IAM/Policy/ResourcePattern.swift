@@ -15,10 +15,16 @@ public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
     /// The whole entry as one pattern, for resources that are not ARNs.
     let whole: PolicyString
 
+    /// Whether the entry ends with `*`, which then covers the fields it does not name.
+    let endsWithWildcard: Bool
+
     init(_ text: String, variables: Bool) {
         self.text = text
-        self.fields = Self.split(text, variables: variables).map { PolicyString($0, wildcards: true, variables: variables) }
-        self.whole = PolicyString(text, wildcards: true, variables: variables)
+        self.endsWithWildcard = text.hasSuffix("*")
+        let fields = Self.split(text, variables: variables).map { PolicyString($0, wildcards: true, variables: variables) }
+        self.fields = fields
+        // An entry without a colon (`*`) is its one field.
+        self.whole = fields.count == 1 ? fields[0] : PolicyString(text, wildcards: true, variables: variables)
     }
 
     /// The keys of the variables it needs a value for, lowercased.
@@ -27,12 +33,36 @@ public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
     /// Whether `resource` is covered, or nil when a policy variable has no value (then the entry
     /// covers nothing, and a `NotResource` holding it voids its statement).
     func matches(_ resource: String, lookup: (String) -> String?) -> Bool? {
+        matches(ResourceText(resource), lookup: lookup)
+    }
+
+    /// ``matches(_:lookup:)`` on a resource whose fields were located once for the whole request.
+    func matches(_ resource: ResourceText, lookup: (String) -> String?) -> Bool? {
+        guard resource.isASCII else { return splitMatches(resource.text, lookup: lookup) }
+        guard fields.count > 1, let starts = resource.fieldStarts else {
+            return whole.pattern(lookup).map { $0.matches(resource.text) }
+        }
+        let last = fields.count - 1
+        if fields.count < 6, !endsWithWildcard { return false }
+        return resource.withBytes { bytes -> Bool? in
+            for index in 0..<last {
+                guard let pattern = fields[index].pattern(lookup) else { return nil }
+                let field = UnsafeBufferPointer(rebasing: bytes[starts[index]..<(starts[index + 1] - 1)])
+                if !pattern.matches(bytes: field) { return false }
+            }
+            guard let pattern = fields[last].pattern(lookup) else { return nil }
+            return pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[starts[last]...]))
+        }
+    }
+
+    /// The match of text that is not ASCII, split by characters (the reference the fast path keeps to).
+    func splitMatches(_ resource: String, lookup: (String) -> String?) -> Bool? {
         let parts = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard fields.count > 1, parts.count == 6, parts[0] == "arn" else {
             return whole.pattern(lookup).map { $0.matches(resource) }
         }
         let last = fields.count - 1
-        if fields.count < 6, !text.hasSuffix("*") { return false }
+        if fields.count < 6, !endsWithWildcard { return false }
         for index in 0..<last {
             guard let pattern = fields[index].pattern(lookup) else { return nil }
             if !pattern.matches(String(parts[index])) { return false }
@@ -43,6 +73,12 @@ public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Splits at the first five colons that are not inside a policy variable (`${aws:username}`).
     static func split(_ text: String, variables: Bool) -> [String] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return splitASCII(text, variables: variables) }
+        return splitCharacters(text, variables: variables)
+    }
+
+    /// ``split(_:variables:)`` character by character, for any text.
+    static func splitCharacters(_ text: String, variables: Bool) -> [String] {
         var fields: [String] = []
         var current = ""
         var insideVariable = false
@@ -59,6 +95,30 @@ public struct ResourcePattern: Sendable, Hashable, CustomStringConvertible {
             previous = character
         }
         fields.append(current)
+        return fields
+    }
+
+    /// ``split(_:variables:)`` over the bytes of ASCII text, where a byte is a character.
+    static func splitASCII(_ text: String, variables: Bool) -> [String] {
+        var fields: [String] = []
+        fields.reserveCapacity(6)
+        var insideVariable = false
+        var previous: UInt8 = 0
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if variables, byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") { insideVariable = true }
+            if insideVariable, byte == UInt8(ascii: "}") { insideVariable = false }
+            if byte == UInt8(ascii: ":"), !insideVariable, fields.count < 5 {
+                fields.append(String(text[start..<index]))
+                start = utf8.index(after: index)
+            }
+            previous = byte
+            index = utf8.index(after: index)
+        }
+        fields.append(String(text[start...]))
         return fields
     }
 
