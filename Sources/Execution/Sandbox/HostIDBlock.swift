@@ -37,9 +37,11 @@ final class HostIDBlock: Sendable {
     /// The sandboxes' users, one per environment.
     var users: ClosedRange<uid_t> { sandboxGroup + Self.size / 2...sandboxGroup + Self.size - 1 }
 
-    /// Claims the first free block. The registry (and its parent) is created 0700 when missing, and
-    /// refused when it is not a directory of this user that no one else may write.
+    /// Claims the first free block. The registry and its parent are created 0700 when missing, and
+    /// refused when they are not directories of this user that no one else may write.
     static func claim(in registry: URL = registry) throws(SandboxError) -> HostIDBlock {
+        // `/run` itself, on the rare host without it (a minimal container), as the system would make it.
+        _ = mkdir(registry.deletingLastPathComponent().deletingLastPathComponent().path, 0o755)
         try ensurePrivateDirectory(registry.deletingLastPathComponent().path)
         try ensurePrivateDirectory(registry.path)
         for index in 0..<count {
