@@ -141,4 +141,36 @@ struct ServiceEncryptionTests {
         #expect(refused?.reason == .notFound)
         #expect(refused?.kmsCode == code)
     }
+
+    /// A listing opens many blobs under one key: the key is read once until the store is written, and
+    /// a key disabled after an open refuses the very next one.
+    @Test func openingManyBlobsReadsTheKeyOnceAndAWriteIsSeenAtOnce() async throws {
+        let key = try await customerKey()
+        let resolvedKey = try await resolved(key.arn)
+        let blobs = try await (0..<5).asyncMap { index in
+            try await encryption.encrypt(
+                Data("v\(index)".utf8), under: resolvedKey, service: "lambda", accountID: accountID, region: region, context: context
+            ).blob
+        }
+        let readsBefore = database.readTransactionCount
+        for (index, blob) in blobs.enumerated() {
+            #expect(
+                try await encryption.decrypt(blob, accountID: accountID, region: region, context: context, auditedFor: nil) == Data("v\(index)".utf8))
+        }
+        #expect(database.readTransactionCount - readsBefore == 1)
+
+        _ = try await database.kms.update(key.id, now: now) { $0.state = .disabled }
+        let refused = await failure {
+            _ = try await encryption.decrypt(blobs[0], accountID: accountID, region: region, context: context, auditedFor: nil)
+        }
+        #expect(refused?.kmsCode == "DisabledException")
+    }
+}
+
+extension Range where Bound == Int {
+    fileprivate func asyncMap<T>(_ transform: (Int) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for index in self { results.append(try await transform(index)) }
+        return results
+    }
 }

@@ -20,12 +20,22 @@ public struct KMSKeyUse: ServiceEncryption {
     let clock: WallClock
     /// Where a service's own decryptions are recorded (nil in tests that read no trail).
     let trail: TrailWriter?
+    /// The keys that opening blobs reads, as stored (material still wrapped), until the next write
+    /// to the store: a listing opens the variables of many functions under one or two keys.
+    let keysInUse: StoreReadCache<StoredKeyID, KMSRepository.KeyInUse?>
+
+    struct StoredKeyID: Hashable, Sendable {
+        let id: String
+        let accountID: String
+        let region: String
+    }
 
     public init(database: BulwarkDatabase, masterKey: MasterKey, clock: WallClock = .system, trail: TrailWriter? = nil) {
         self.database = database
         self.masterKey = masterKey
         self.clock = clock
         self.trail = trail
+        keysInUse = StoreReadCache(database: database, capacity: 1024)
     }
 
     /// Whether `text` can name a key at all (key id, key ARN, alias name, alias ARN).
@@ -136,9 +146,16 @@ public struct KMSKeyUse: ServiceEncryption {
         guard let parsed = try? CiphertextBlob(blob), let arn = ARN(parsed.keyARN), arn.resource.hasPrefix("key/") else {
             throw Self.invalidCiphertext
         }
+        let stored = StoredKeyID(id: String(arn.resource.dropFirst(4)), accountID: accountID, region: region)
+        let now = clock.now()
         guard arn.accountID == accountID, arn.region == region,
-            let found = try await database.kms.keyInUse(
-                id: String(arn.resource.dropFirst(4)), accountID: accountID, region: region, version: nil, now: clock.now())
+            let found = try await keysInUse.value(
+                for: stored,
+                read: { [database] in
+                    try await database.kms.keyInUse(id: stored.id, accountID: accountID, region: region, version: nil, now: now)
+                }),
+            // A deletion date passes without a write.
+            !found.key.isDeleted(at: now)
         else { throw Self.notFound(parsed.keyARN) }
         return try await open(parsed, of: found.key, loaded: found.material, context: context)
     }
