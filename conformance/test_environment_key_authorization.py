@@ -136,6 +136,28 @@ def test_a_caller_who_may_not_decrypt_sees_the_environment_error(bulwark, unique
     assert client.get_function_configuration(FunctionName=f"{unique_name}-m")["Environment"] == {"Variables": {"MODE": "managed"}}
 
 
+def test_updates_answer_the_environment_error_to_a_caller_who_may_not_decrypt(bulwark, unique_name):
+    """UpdateFunctionCode and UpdateFunctionConfiguration answer the configuration, variables included: a
+    caller allowed to update but not to decrypt with the function's key sees the error, as from
+    GetFunctionConfiguration."""
+    admin = bulwark.client("lambda")
+    key_arn = bulwark.client("kms").create_key()["KeyMetadata"]["Arn"]
+    create(bulwark, unique_name, KMSKeyArn=key_arn, Environment={"Variables": {"MODE": "kept-secret"}})
+    user_arn, updater = user(bulwark, f"{unique_name}-u", [
+        {"Effect": "Allow", "Action": ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], "Resource": "*"}])
+    error = {"Error": {
+        "ErrorCode": "AccessDeniedException",
+        "Message": f"{DENIED_DECRYPT}User: {user_arn} is not authorized to perform: kms:Decrypt on resource: {key_arn} "
+                   "because no identity-based policy allows the kms:Decrypt action",
+    }}
+    assert updater.update_function_code(FunctionName=unique_name, ZipFile=python_zip())["Environment"] == error
+    wait_for(admin, "function_updated_v2", unique_name)
+    assert updater.update_function_configuration(FunctionName=unique_name, MemorySize=256)["Environment"] == error
+    wait_for(admin, "function_updated_v2", unique_name)
+    # The variables are kept, and shown to a caller who may decrypt.
+    assert admin.get_function_configuration(FunctionName=unique_name)["Environment"] == {"Variables": {"MODE": "kept-secret"}}
+
+
 def test_changing_the_variables_under_the_functions_key_needs_kms_decrypt(bulwark, unique_name):
     account = bulwark.account_id
     key_arn = bulwark.client("kms").create_key()["KeyMetadata"]["Arn"]

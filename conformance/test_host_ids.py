@@ -14,7 +14,7 @@ from support.lam import create_function
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="host ids are given to sandboxes only by a server running as root")
 
 REGISTRY = Path("/run/bulwark/host-ids")
-FIRST, SIZE = 1_899_000_000, 1 << 20
+FIRST, SIZE = 1_901_000_000, 1 << 20
 
 
 

@@ -27,6 +27,10 @@ struct SecretPolicyExposureTests {
         allow(#""*""#, condition: #"{"StringLike":{"aws:PrincipalAccount":"12345*"}}"#),
         allow(#""*""#, condition: #"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/app"}}"#),
         allow(#""*""#, condition: #"{"ForAllValues:StringEquals":{"aws:PrincipalOrgID":"o-abcdefghij"}}"#),
+        // A policy variable takes each caller's own value; StringLike's `*` spans the ARN's colons.
+        allow(#""*""#, condition: #"{"StringEquals":{"aws:PrincipalAccount":"${aws:PrincipalAccount}"}}"#),
+        allow(#""*""#, condition: #"{"ArnEquals":{"aws:PrincipalArn":"${aws:PrincipalArn}"}}"#),
+        allow(#""*""#, condition: #"{"StringLike":{"aws:PrincipalArn":"arn:*:*:*:123456789012:*"}}"#),
     ])
     func broadAccess(_ statement: String) throws {
         #expect(SecretPolicyExposure.allowsBroadAccess(try Self.policy(statement)))

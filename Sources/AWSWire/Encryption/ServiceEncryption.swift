@@ -24,4 +24,8 @@ public protocol ServiceEncryption: Sendable {
     func decrypt(
         _ blob: Data, accountID: String, region: String, context: [String: String], auditedFor service: String?
     ) async throws -> Data
+
+    /// The ARN of the key a blob that ``encrypt(_:under:service:accountID:region:context:)`` answered
+    /// names; nil when `blob` is no such blob.
+    func keyARN(ofBlob blob: Data) -> String?
 }

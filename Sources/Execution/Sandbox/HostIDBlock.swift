@@ -13,7 +13,9 @@ import Synchronization
 /// directories or PID namespaces, never share a sandbox user or a package group, and a killed
 /// server's block is free again at once.
 final class HostIDBlock: Sendable {
-    static let first: UInt32 = 1_899_000_000
+    /// Above the fixed ids of Bulwark before blocks (groups from 1 899 000 000, users up to
+    /// 1 900 999 999), so that a server of an earlier version shares none with a block.
+    static let first: UInt32 = 1_901_000_000
     static let size: UInt32 = 1 << 20
     /// Blocks a host can hand out: one per server running at the same time.
     static let count: UInt32 = 200

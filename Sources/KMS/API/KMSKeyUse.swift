@@ -94,6 +94,10 @@ public struct KMSKeyUse: ServiceEncryption {
         }
     }
 
+    public func keyARN(ofBlob blob: Data) -> String? {
+        (try? CiphertextBlob(blob))?.keyARN
+    }
+
     // MARK: - Data keys (Secrets Manager's envelope encryption)
 
     /// The account's AWS managed key of `service`, created with its alias on first use, as the

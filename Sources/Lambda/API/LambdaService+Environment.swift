@@ -70,14 +70,20 @@ extension LambdaService {
         }
     }
 
-    /// `Environment` as GetFunction, GetFunctionConfiguration and ListFunctions show it: the variables,
-    /// or, when the caller may not decrypt with the function's customer key (`callerRefusal`, the
-    /// authorize stage's denial of `kms:Decrypt`) or the key cannot decrypt them now, the error.
+    /// `Environment` as a function's configuration shows it to the caller: the variables, or the error
+    /// when the caller may not decrypt with the function's customer key (the authorize stage denied
+    /// `kms:Decrypt` on `judgedKey`), when the variables are under another key than the one the caller
+    /// was judged on (an alias ARN stored before decision 0017, since moved or deleted), or when the
+    /// key cannot decrypt them now.
     func shownEnvironment(
-        _ state: FunctionState, accountID: String, region: String, callerRefusal: String? = nil
+        _ state: FunctionState, accountID: String, region: String, judgedKey: JudgedKey?
     ) async throws -> LambdaAPI.EnvironmentResponse? {
         guard state.sealedEnvironment != nil || !state.environment.isEmpty || state.environmentGiven == true else { return nil }
-        if let callerRefusal {
+        if state.kmsKeyArn != nil, let sealed = state.sealedEnvironment, encryption.keyARN(ofBlob: sealed) != judgedKey?.arn {
+            let refusal = Self.decryptionRefused(ServiceEncryptionFailure(.notFound, kmsCode: "NotFoundException", kmsMessage: ""))
+            return LambdaAPI.EnvironmentResponse(error: LambdaAPI.EnvironmentError(errorCode: refusal.code, message: refusal.message))
+        }
+        if let callerRefusal = judgedKey?.refusal {
             return LambdaAPI.EnvironmentResponse(
                 error: LambdaAPI.EnvironmentError(
                     errorCode: "AccessDeniedException",
@@ -92,12 +98,13 @@ extension LambdaService {
         }
     }
 
-    /// The configuration as Lambda answers it, with the variables decrypted.
+    /// The configuration as Lambda answers it, with the variables decrypted when the caller was
+    /// judged on their customer key (`judgedKey`; none is needed under `aws/lambda`).
     func configuration(
-        _ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String, listed: Bool = false, callerRefusal: String? = nil
+        _ state: FunctionState, _ record: FunctionVersionRecord, functionARN: String, listed: Bool = false, judgedKey: JudgedKey?
     ) async throws -> LambdaAPI.FunctionConfiguration {
         let environment = try await shownEnvironment(
-            state, accountID: record.key.accountID, region: record.key.region, callerRefusal: callerRefusal)
+            state, accountID: record.key.accountID, region: record.key.region, judgedKey: judgedKey)
         return Self.configuration(state, record, functionARN: functionARN, environment: environment, listed: listed)
     }
 

@@ -12,6 +12,14 @@ extension ResourceKind {
 /// does (decision 0013): the resolve stage finds it — the one the request names (`KMSKeyArn`), or
 /// the one the function names (`Configuration.KMSKeyArn`) — and the authorize stage asks the caller
 /// the `kms:` actions AWS asks of a user who sets or reads such a key, with its key policy.
+/// A function's customer key as the authorize stage judged the caller's `kms:Decrypt` on it.
+struct JudgedKey: Sendable {
+    /// The key's canonical ARN, as the resolve stage found it.
+    let arn: String
+    /// The denial, when the caller may not decrypt with the key.
+    let refusal: String?
+}
+
 extension LambdaService {
     /// The principal Lambda acts as when it uses a key itself.
     static let servicePrincipal = "lambda.amazonaws.com"
@@ -73,10 +81,10 @@ extension LambdaService {
         environmentKeyChecks(["kms:Decrypt"], member: currentKeyMember, resolution, context)
     }
 
-    /// The authorize stage's denials of `kms:Decrypt` on the customer keys of listed functions, by
+    /// The customer keys of listed functions as the authorize stage judged `kms:Decrypt` on them, by
     /// `KMSKeyArn` as the functions name them: each distinct key is resolved and judged once per
     /// request, by the pipeline's stages (decision 0017). Functions under `aws/lambda` ask nothing.
-    static func listedDecryptRefusals(_ states: [FunctionState], _ context: CallContext) async throws -> [String: String] {
+    static func listedKeys(_ states: [FunctionState], _ context: CallContext) async throws -> [String: JudgedKey] {
         var seen: Set<String> = []
         let named = states.compactMap(\.kmsKeyArn).filter { seen.insert($0).inserted }
         let references = named.enumerated().flatMap { index, text in
@@ -89,19 +97,21 @@ extension LambdaService {
                 environmentKeyChecks(["kms:Decrypt"], member: $0.reference.member, resolution, context)
             }
         }
-        var refusals: [String: String] = [:]
+        var judged: [String: JudgedKey] = [:]
         for key in judgement.resolution.resources where key.exists {
-            if let refusal = judgement.refusal(of: "kms:Decrypt", on: key.arn) { refusals[key.reference.text] = refusal }
+            judged[key.reference.text] = JudgedKey(arn: key.arn, refusal: judgement.refusal(of: "kms:Decrypt", on: key.arn))
         }
-        return refusals
+        return judged
     }
 
     /// The resolution member of the key of the n-th distinct key a listing shows.
     static let listedKeyMember = "Functions.KMSKeyArn#"
 
-    /// The authorize stage's denial of `kms:Decrypt` on the function's key, if it denied it.
-    static func decryptRefusal(_ context: CallContext) -> String? {
-        guard let key = context.resolution[currentKeyMember], key.exists else { return nil }
-        return context.refusal(of: "kms:Decrypt", on: key.arn)
+    /// The function's customer key as the resolve stage found it at `member` (the function's current
+    /// key, or the key the call sets), with the authorize stage's denial of `kms:Decrypt` on it if it
+    /// denied it; nil when no key exists there.
+    static func judgedKey(_ context: CallContext, member: String = currentKeyMember) -> JudgedKey? {
+        guard let key = context.resolution[member], key.exists else { return nil }
+        return JudgedKey(arn: key.arn, refusal: context.refusal(of: "kms:Decrypt", on: key.arn))
     }
 }

@@ -63,7 +63,8 @@ extension LambdaService {
         }
         try await recordFindings(environment: environmentFindings, code: Self.scanPackage(zip), functionARN: reference.functionARN)
         preparer.submit(reference.key)
-        return try await configuration(state, record, functionARN: reference.functionARN)
+        // The caller gave the variables, under the key it was judged to set.
+        return try await configuration(state, record, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context, member: "KMSKeyArn"))
     }
 
     @Sendable func getFunction(_ input: LambdaAPI.GetFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.GetFunctionResponse {
@@ -72,7 +73,7 @@ extension LambdaService {
         let (state, record, tags, reserved) = (function.state, function.record, function.tags, function.reservedConcurrency)
         return LambdaAPI.GetFunctionResponse(
             configuration: try await configuration(
-                state, record, functionARN: reference.resourceARN, callerRefusal: Self.decryptRefusal(context)),
+                state, record, functionARN: reference.resourceARN, judgedKey: Self.judgedKey(context)),
             code: LambdaAPI.FunctionCodeLocation(
                 repositoryType: "S3",
                 location: CodeArchive.location(
@@ -90,7 +91,7 @@ extension LambdaService {
         let function = try resolvedFunction(context)
         let reference = function.reference
         let (state, record) = (function.state, function.record)
-        return try await configuration(state, record, functionARN: reference.resourceARN, callerRefusal: Self.decryptRefusal(context))
+        return try await configuration(state, record, functionARN: reference.resourceARN, judgedKey: Self.judgedKey(context))
     }
 
     @Sendable func listFunctions(_ input: LambdaAPI.ListFunctionsRequest, _ context: CallContext) async throws -> LambdaAPI.ListFunctionsResponse {
@@ -109,14 +110,14 @@ extension LambdaService {
         )
         let page = records.prefix(pageSize)
         let states = try page.map { try FunctionStateCoding.decode($0.configuration) }
-        let refusals = try await Self.listedDecryptRefusals(states, context)
+        let judgedKeys = try await Self.listedKeys(states, context)
         var functions: [LambdaAPI.FunctionConfiguration] = []
         for (record, state) in zip(page, states) {
             let arn = FunctionReference.arn(record.key)
             functions.append(
                 try await configuration(
                     state, record, functionARN: all ? "\(arn):\(record.version)" : arn, listed: true,
-                    callerRefusal: state.kmsKeyArn.flatMap { refusals[$0] }))
+                    judgedKey: state.kmsKeyArn.flatMap { judgedKeys[$0] }))
         }
         let next = records.count > pageSize ? page.last.map { ListMarker(name: $0.key.name, version: $0.version).encoded } : nil
         return LambdaAPI.ListFunctionsResponse(nextMarker: next, functions: functions)
@@ -136,7 +137,7 @@ extension LambdaService {
         let zip = try await checkPackage(input.zipFile, s3Bucket: input.s3Bucket, imageURI: input.imageUri, context: context)
         if input.dryRun == true {
             if let expected = input.revisionId, expected != currentRecord.revisionID { throw LambdaError.revisionMismatch() }
-            return try await configuration(current, currentRecord, functionARN: reference.functionARN)
+            return try await configuration(current, currentRecord, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context))
         }
         let blob = try storeCode(zip)
         let now = clock.now()
@@ -152,7 +153,7 @@ extension LambdaService {
         }
         try await recordFindings(environment: nil, code: Self.scanPackage(zip), functionARN: reference.functionARN)
         preparer.submit(reference.key)
-        return try await configuration(updated.state, updated.record, functionARN: reference.functionARN)
+        return try await configuration(updated.state, updated.record, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context))
     }
 
     @Sendable func updateFunctionConfiguration(
@@ -212,7 +213,9 @@ extension LambdaService {
         }
         try await recordFindings(environment: environmentFindings, code: nil, functionARN: reference.functionARN)
         preparer.submit(reference.key)
-        return try await configuration(updated.state, updated.record, functionARN: reference.functionARN)
+        // Variables under a key the call sets are shown as the call gave or kept them; else the caller was judged on the current key.
+        let judgedKey = Self.judgedKey(context, member: input.kmsKeyArn?.isEmpty == false ? "KMSKeyArn" : Self.currentKeyMember)
+        return try await configuration(updated.state, updated.record, functionARN: reference.functionARN, judgedKey: judgedKey)
     }
 
     @Sendable func deleteFunction(_ input: LambdaAPI.DeleteFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.DeleteFunctionResponse {

@@ -148,6 +148,9 @@ public struct LambdaService: AWSService {
                 eventName: "UpdateFunctionCode20150331v2",
                 input: LambdaAPI.UpdateFunctionCodeRequest.self,
                 references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
+                // The answer shows the variables, under the function's customer key: as GetFunctionConfiguration.
+                entityReferences: { _, resolution, _ in Self.currentEnvironmentKey(resolution) },
+                contingentChecks: { _, resolution, context in Self.readingKeyChecks(resolution, context) },
                 handler: updateFunctionCode
             ),
             ServiceOperation(
@@ -165,9 +168,11 @@ public struct LambdaService: AWSService {
                     (resolution["Role"].map { [Self.passRole($0.arn)] } ?? []) + Self.settingKeyChecks(resolution, context)
                         + (input.kmsKeyArn == nil && input.environment != nil ? Self.readingKeyChecks(resolution, context) : [])
                 },
-                entityReferences: { input, resolution, _ in
-                    // Variables given without a key are sealed under the function's current key.
-                    input.kmsKeyArn == nil && input.environment != nil ? Self.currentEnvironmentKey(resolution) : []
+                // Variables given without a key are sealed under the function's current key; the answer
+                // shows the variables kept under it only to a caller who may decrypt with it.
+                entityReferences: { _, resolution, _ in Self.currentEnvironmentKey(resolution) },
+                contingentChecks: { input, resolution, context in
+                    input.kmsKeyArn == nil && input.environment != nil ? [] : Self.readingKeyChecks(resolution, context)
                 },
                 handler: updateFunctionConfiguration
             ),

@@ -32,14 +32,18 @@ enum SecretPolicyExposure {
         guard restrictingKeys.contains(condition.key.lowercased()), !op.base.isNegated, !op.ifExists, op.qualifier != .forAllValues,
             !condition.values.isEmpty
         else { return false }
+        // A policy variable (`${aws:PrincipalAccount}`) takes the caller's own value: it names no one.
+        guard !condition.values.contains(where: { $0.isEmpty || $0.contains("${") }) else { return false }
         switch op.base {
-        case .stringEquals, .stringEqualsIgnoreCase, .arnEquals: return condition.values.allSatisfy { !$0.isEmpty }
-        case .stringLike, .arnLike: return condition.values.allSatisfy(isFixed)
+        case .stringEquals, .stringEqualsIgnoreCase, .arnEquals: return true
+        case .arnLike: return condition.values.allSatisfy(isFixed)
+        case .stringLike: return condition.values.allSatisfy { !$0.contains("*") && !$0.contains("?") }
         default: return false
         }
     }
 
-    /// A `…Like` value that still names fixed callers: no wildcard, or an ARN whose account is fixed.
+    /// An `ArnLike` value that still names fixed callers: no wildcard, or an ARN whose account is fixed
+    /// (`ArnLike` matches field by field; `StringLike`'s `*` would span the colons, so it gets no such credit).
     private static func isFixed(_ value: String) -> Bool {
         guard value.contains("*") || value.contains("?") else { return !value.isEmpty }
         let fields = value.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
