@@ -83,7 +83,8 @@ extension LambdaService {
             let refusal = Self.decryptionRefused(ServiceEncryptionFailure(.notFound, kmsCode: "NotFoundException", kmsMessage: ""))
             return LambdaAPI.EnvironmentResponse(error: LambdaAPI.EnvironmentError(errorCode: refusal.code, message: refusal.message))
         }
-        if let callerRefusal = judgedKey?.refusal {
+        // Variables under `aws/lambda` (also after a call that leaves the customer key) need no judgement.
+        if state.kmsKeyArn != nil, let callerRefusal = judgedKey?.refusal {
             return LambdaAPI.EnvironmentResponse(
                 error: LambdaAPI.EnvironmentError(
                     errorCode: "AccessDeniedException",
