@@ -97,7 +97,7 @@ public struct ListedEntityJudgement: Sendable {
 
     /// The denial message of the check of `action` on `resource`, when it was refused.
     public func refusal(of action: String, on resource: String) -> String? {
-        refusedChecks.first { $0.check.action == action && $0.check.resource == resource }?.message
+        refusedChecks.message(refusing: action, on: resource)
     }
 }
 
@@ -129,6 +129,13 @@ extension CallContext {
 
     /// The denial message of the contingent check of `action` on `resource`, when it was refused.
     public func refusal(of action: String, on resource: String) -> String? {
-        refusedContingentChecks.first { $0.check.action == action && $0.check.resource == resource }?.message
+        refusedContingentChecks.message(refusing: action, on: resource)
+    }
+}
+
+extension [RefusedCheck] {
+    /// The denial message of the check of `action` on `resource`, when it is among these.
+    func message(refusing action: String, on resource: String) -> String? {
+        first { $0.check.action == action && $0.check.resource == resource }?.message
     }
 }

@@ -79,10 +79,6 @@ extension LambdaService {
         _ state: FunctionState, accountID: String, region: String, judgedKey: JudgedKey?
     ) async throws -> LambdaAPI.EnvironmentResponse? {
         guard state.sealedEnvironment != nil || !state.environment.isEmpty || state.environmentGiven == true else { return nil }
-        if state.kmsKeyArn != nil, let sealed = state.sealedEnvironment, encryption.keyARN(ofBlob: sealed) != judgedKey?.arn {
-            let refusal = Self.decryptionRefused(ServiceEncryptionFailure(.notFound, kmsCode: "NotFoundException", kmsMessage: ""))
-            return LambdaAPI.EnvironmentResponse(error: LambdaAPI.EnvironmentError(errorCode: refusal.code, message: refusal.message))
-        }
         // Variables under `aws/lambda` (also after a call that leaves the customer key) need no judgement.
         if state.kmsKeyArn != nil, let callerRefusal = judgedKey?.refusal {
             return LambdaAPI.EnvironmentResponse(
@@ -93,6 +89,9 @@ extension LambdaService {
                 ))
         }
         do {
+            if state.kmsKeyArn != nil, let sealed = state.sealedEnvironment, encryption.keyARN(ofBlob: sealed) != judgedKey?.arn {
+                throw Self.decryptionRefused(ServiceEncryptionFailure(.notFound, kmsCode: "NotFoundException", kmsMessage: ""))
+            }
             return LambdaAPI.EnvironmentResponse(variables: try await openEnvironment(state, accountID: accountID, region: region))
         } catch let refusal as AWSError where refusal.code.hasPrefix("KMS") {
             return LambdaAPI.EnvironmentResponse(error: LambdaAPI.EnvironmentError(errorCode: refusal.code, message: refusal.message))
