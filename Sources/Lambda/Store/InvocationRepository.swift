@@ -223,8 +223,4 @@ public struct InvocationRepository: Sendable {
         }
     }
 
-    /// The number of events waiting or running.
-    public func queuedCount() async throws -> Int {
-        try await database.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM lambdaAsyncEvent")) ?? 0 }
-    }
 }
