@@ -222,5 +222,4 @@ public struct InvocationRepository: Sendable {
             try db.execute(sql: "UPDATE lambdaAsyncEvent SET claimed = 0 WHERE claimed = 1")
         }
     }
-
 }
