@@ -141,8 +141,10 @@ let package = Package(
             name: "bulwark-init",
             path: "Sources/BulwarkInit",
             cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror", "-O2"])],
-            // It runs inside sandboxes that see only the host's /usr, not the Swift toolchain.
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+            // Static: it runs inside sandboxes that see only the host's /usr, first in every cold start, where loading
+            // shared libraries through the function's LD_LIBRARY_PATH (and LD_PRELOAD) is neither cheap nor ours to
+            // trust. lld, because GNU ld warns about glibc's static dlopen (decision 0028).
+            linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=lld"])]
         ),
         .target(
             name: "BulwarkServer",

@@ -17,6 +17,64 @@ struct ChildProcessTests {
         }
     }
 
+    /// The child runs as the host user, group and exactly the supplementary groups asked for (real, effective and
+    /// saved ids), with no capability left — what a server running as root gives each sandbox's bubblewrap.
+    @Test(.enabled(if: geteuid() == 0, "switching users needs root, which `make test` has in CI"))
+    func runsAsTheHostUserAskedFor() async throws {
+        let script = "grep -E '^(Uid|Gid|Groups|CapEff|CapPrm):' /proc/self/status >&3"
+        let output = try await run(script, user: ChildProcess.HostUser(uid: 1_900_999_999, gid: 1_900_999_998, groups: [1_900_999_997, 65534]))
+        let fields = Dictionary(
+            uniqueKeysWithValues: output.split(separator: "\n").map { line in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                return (String(parts[0]), parts[1].split(whereSeparator: \.isWhitespace).joined(separator: " "))
+            }
+        )
+        #expect(fields["Uid"] == "1900999999 1900999999 1900999999 1900999999")
+        #expect(fields["Gid"] == "1900999998 1900999998 1900999998 1900999998")
+        #expect(fields["Groups"] == "65534 1900999997")
+        #expect(fields["CapEff"] == "0000000000000000")
+        #expect(fields["CapPrm"] == "0000000000000000")
+    }
+
+    /// Without a user to switch to, the child keeps the server's identity; it inherits no descriptor it was not
+    /// given, blocks no signal and ignores none, and leads a process group of its own.
+    @Test func inheritsNothingButWhatItIsGiven() async throws {
+        let leaked = open("/dev/null", O_RDONLY)  // not close-on-exec: only the spawn's closing keeps it out
+        defer { close(leaked) }
+        let script = "ls /proc/self/fd >&3; grep -E '^(Uid|SigBlk|SigIgn):' /proc/self/status >&3; cut -d' ' -f5 /proc/$$/stat >&3; echo $$ >&3"
+        let output = try await run(script, user: nil)
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        // /bin/sh itself, ls and grep run with 0, 1, 2 and 3; ls also lists the directory it reads.
+        let descriptors = Set(lines.prefix { Int($0) != nil }.compactMap { Int32($0) })
+        #expect(!descriptors.contains(leaked))
+        #expect(descriptors.isSubset(of: [0, 1, 2, 3, 4]))
+        #expect(lines.contains { $0.hasPrefix("Uid:") && $0.contains("\(geteuid())") })
+        #expect(lines.contains { $0.hasPrefix("SigBlk:") && $0.hasSuffix("0000000000000000") })
+        #expect(lines.contains { $0.hasPrefix("SigIgn:") && $0.hasSuffix("0000000000000000") })
+        let processGroup = lines[lines.count - 2]
+        #expect(processGroup == lines[lines.count - 1], "the shell leads its own process group")
+    }
+
+    /// A program that cannot be executed is an error of the spawn itself, not a child that exits 127.
+    @Test func aMissingProgramIsAnError() throws {
+        #expect(throws: POSIXError.self) {
+            _ = try ChildProcess(executable: "/nonexistent/program", arguments: [], environment: [:], descriptors: [:])
+        }
+    }
+
+    private func run(_ script: String, user: ChildProcess.HostUser?) async throws -> String {
+        let output = try Pipe2()
+        let child = try ChildProcess(
+            executable: "/bin/sh", arguments: ["-c", script], environment: ["PATH": "/usr/bin:/bin"],
+            descriptors: [3: output.writeEnd], user: user
+        )
+        close(output.writeEnd)
+        let bytes = await FileDescriptorIO.readToEnd(output.readEnd, limit: 65536, timeout: 10)
+        close(output.readEnd)
+        #expect(await child.wait() == .exited(0))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     private func echoThroughDescriptors() async throws {
         let input = try Pipe2()
         let output = try Pipe2()

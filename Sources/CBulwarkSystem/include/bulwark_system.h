@@ -2,8 +2,8 @@
 #ifndef BULWARK_SYSTEM_H
 #define BULWARK_SYSTEM_H
 
-#include <spawn.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /// What stat(2) says of a file, in fixed-width fields: Glibc's `struct stat` is defined by several Clang modules
 /// at once, and Swift's member import visibility cannot tell reliably which one a file must import for it.
@@ -20,8 +20,27 @@ int bulwark_file_status(const char *path, int follow, struct bulwark_file_status
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends are not inherited by exec'd children.
 int bulwark_pipe_cloexec(int fds[2]);
 
-/// posix_spawn_file_actions_addclosefrom_np: close every descriptor >= `lowest` in the child.
-int bulwark_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+/// What a child started by `bulwark_spawn` gets besides its program and arguments.
+struct bulwark_spawn_setup {
+    /// Descriptor `sources[i]` of the parent becomes descriptor `targets[i]` of the child; every other descriptor is
+    /// closed in the child.
+    const int *targets;
+    const int *sources;
+    int count;
+    /// Run as this host user and group (real, effective and saved), with exactly `groups` as supplementary groups,
+    /// when `switch_user` is non-zero: what a server running as root gives each sandbox.
+    int switch_user;
+    uint32_t uid;
+    uint32_t gid;
+    const uint32_t *groups;
+    int group_count;
+};
+
+/// Starts `path` with `argv` and `envp` in a new process group, with every signal at its default disposition and
+/// none blocked, as `setup` says: like posix_spawn, and the user switch happens in the child between fork and exec,
+/// so no helper program (setpriv) is executed first. Returns 0 and the child's pid, or an errno value (from the
+/// child's set-up or exec too; the child is then reaped).
+int bulwark_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[], const struct bulwark_spawn_setup *setup);
 
 /// memfd_create(name, MFD_CLOEXEC): a file that lives in memory only, on no file system, closed on exec in the
 /// parent.

@@ -2,16 +2,23 @@ import CBulwarkSystem
 import Foundation
 import Synchronization
 
-/// A process started with `posix_spawn`, with chosen descriptors and nothing else inherited.
+/// A process started with chosen descriptors and nothing else inherited, optionally as another host user.
 ///
 /// Foundation's `Process` cannot hand a child extra descriptors (bubblewrap reads its seccomp
-/// program, its block and info channels from numbered descriptors), so this is the small piece
-/// that can.
+/// program, its block and info channels from numbered descriptors), nor start it as another user
+/// without running a helper program first, so this is the small piece that can (`bulwark_spawn`).
 final class ChildProcess: Sendable {
     /// How a process ended.
     enum Termination: Sendable, Equatable {
         case exited(Int32)
         case signaled(Int32)
+    }
+
+    /// The host identity a child runs as: its user and group, and exactly these supplementary groups.
+    struct HostUser: Sendable, Equatable {
+        var uid: UInt32
+        var gid: UInt32
+        var groups: [UInt32]
     }
 
     let pid: pid_t
@@ -23,39 +30,18 @@ final class ChildProcess: Sendable {
     }
     private let waiterIDs = Mutex<UInt64>(0)
 
-    /// Starts `executable` with `arguments` (argv[1...]) and `environment`.
+    /// Starts `executable` with `arguments` (argv[1...]) and `environment`, in a process group of its own.
     ///
-    /// - Parameter descriptors: child descriptor number → parent descriptor to place there. Every other
-    ///   descriptor is closed in the child.
-    init(executable: String, arguments: [String], environment: [String: String], descriptors: [Int32: Int32]) throws {
+    /// - Parameters:
+    ///   - descriptors: child descriptor number → parent descriptor to place there. Every other
+    ///     descriptor is closed in the child.
+    ///   - user: the host user the child runs as (the server must be root to switch); nil keeps the server's.
+    init(executable: String, arguments: [String], environment: [String: String], descriptors: [Int32: Int32], user: HostUser? = nil) throws {
         termination.withLock { $0 = .running([:]) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 onto targets in two steps through numbers above every source and target, so that no
-        // source is clobbered before it is copied.
-        let staging = max(descriptors.keys.max() ?? 0, descriptors.values.max() ?? 0) + 1
-        for (offset, (_, source)) in descriptors.sorted(by: { $0.key < $1.key }).enumerated() {
-            posix_spawn_file_actions_adddup2(&actions, source, staging + Int32(offset))
-        }
-        for (offset, (target, _)) in descriptors.sorted(by: { $0.key < $1.key }).enumerated() {
-            posix_spawn_file_actions_adddup2(&actions, staging + Int32(offset), target)
-        }
-        let highest = (descriptors.keys.max() ?? 2) + 1
-        bulwark_spawn_file_actions_addclosefrom(&actions, highest)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
+        let mapping = descriptors.sorted { $0.key < $1.key }
+        let targets = mapping.map(\.key)
+        let sources = mapping.map(\.value)
+        let groups = user?.groups ?? []
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -63,7 +49,18 @@ final class ChildProcess: Sendable {
             envp.forEach { free($0) }
         }
         var spawned: pid_t = 0
-        let status = posix_spawn(&spawned, executable, &actions, &attributes, argv, envp)
+        let status = targets.withUnsafeBufferPointer { targets in
+            sources.withUnsafeBufferPointer { sources in
+                groups.withUnsafeBufferPointer { groups in
+                    var setup = bulwark_spawn_setup(
+                        targets: targets.baseAddress, sources: sources.baseAddress, count: Int32(mapping.count),
+                        switch_user: user == nil ? 0 : 1, uid: user?.uid ?? 0, gid: user?.gid ?? 0,
+                        groups: groups.baseAddress, group_count: Int32(groups.count)
+                    )
+                    return bulwark_spawn(&spawned, executable, argv, envp, &setup)
+                }
+            }
+        }
         guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
         let pid = spawned
         self.pid = pid

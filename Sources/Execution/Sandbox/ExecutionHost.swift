@@ -67,11 +67,7 @@ public final class ExecutionHost: Sendable {
 
         let bubblewrap = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"].first { FileManager.default.isExecutableFile(atPath: $0) }
         if bubblewrap == nil { blocker = blocker ?? "bubblewrap (bwrap) is not installed: apt-get install bubblewrap" }
-        let setpriv = isRoot ? ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) } : nil
-        if isRoot && setpriv == nil {
-            blocker = blocker ?? "setpriv (util-linux) is missing: sandboxes would run as the host's root user"
-        }
-        tools = bubblewrap.map { Sandbox.Tools(bubblewrap: $0, setpriv: setpriv) }
+        tools = bubblewrap.map { Sandbox.Tools(bubblewrap: $0) }
 
         switch ControlGroupHost.prepare() {
         case .success(let host):
@@ -127,7 +123,7 @@ public final class ExecutionHost: Sendable {
         if geteuid() == 0 {
             let users =
                 permissions.ids.map { "host uids \($0.users.lowerBound)–\($0.users.upperBound) (block \($0.index))" } ?? "no block of host ids"
-            lines.append("sandbox users:   \(tools?.setpriv.map { "one host uid per environment from \(users), via \($0)" } ?? "setpriv missing")")
+            lines.append("sandbox users:   one host uid per environment from \(users)")
         } else {
             lines.append("sandbox users:   the server's own uid (\(geteuid())); run as root for one host uid per environment")
         }

@@ -32,8 +32,6 @@ final class Sandbox: Sendable {
     /// Where the programs that start sandboxes are.
     struct Tools: Sendable {
         var bubblewrap: String
-        /// `setpriv`, used to start bubblewrap as the sandbox's own host user when the server is root.
-        var setpriv: String?
     }
 
     /// Starts a sandbox. The caller owns the returned descriptors.
@@ -48,25 +46,21 @@ final class Sandbox: Sendable {
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { if devNull >= 0 { close(devNull) } }
 
-        let launchArguments =
+        let arguments =
             ["--info-fd", "3", "--block-fd", "4", "--seccomp", "5"] + spec.bubblewrapArguments(environmentDescriptor: 7)
-        var executable = tools.bubblewrap
-        var arguments = launchArguments
-        if let setpriv = tools.setpriv, let hostUID = spec.hostUID {
-            executable = setpriv
-            let groups = spec.hostGroups.isEmpty ? "--clear-groups" : "--groups=" + spec.hostGroups.map(String.init).joined(separator: ",")
-            arguments = ["--reuid=\(hostUID)", "--regid=\(hostUID)", groups, "--", tools.bubblewrap] + launchArguments
-        }
+        // A server running as root starts bubblewrap as the sandbox's own host user.
+        let user = spec.hostUID.map { ChildProcess.HostUser(uid: $0, gid: $0, groups: spec.hostGroups) }
         let process: ChildProcess
         do {
             process = try ChildProcess(
-                executable: executable,
+                executable: tools.bubblewrap,
                 arguments: arguments,
                 environment: ["PATH": "/usr/bin:/bin"],
                 descriptors: [
                     0: devNull, 1: output.writeEnd, 2: output.writeEnd,
                     3: info.writeEnd, 4: block.readEnd, 5: filter.readEnd, 6: status.writeEnd, 7: environment.descriptor,
-                ]
+                ],
+                user: user
             )
         } catch {
             [output, info, block, filter, status].forEach {
