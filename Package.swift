@@ -113,6 +113,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ObjectStore",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM", "KMS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Assessment",
             dependencies: ["BulwarkCore", "Store", "IAM", "Lambda", "KMS", "Secrets"],
             swiftSettings: swiftSettings
@@ -147,7 +157,7 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

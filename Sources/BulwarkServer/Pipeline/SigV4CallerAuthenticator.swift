@@ -11,7 +11,10 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
     let clock: WallClock
 
     func authenticate(head request: WireRequest, service: ServiceModel) async throws -> PendingCaller {
-        let family: SigV4Failure.ProtocolFamily = service.wireProtocol == .query ? .query : .json
+        let family: SigV4Failure.ProtocolFamily = service.wireProtocol == .query || service.wireProtocol == .restXML ? .query : .json
+        // S3 signs the path as sent, without normalizing it.
+        var verifier = self.verifier
+        verifier.normalizesURIPath = service.wireProtocol != .restXML
         // Bulwark serves every region: a request is scoped to the region it claims, if that is a
         // well-formed region name.
         let region = CredentialScopeHint(request)?.region ?? ""
