@@ -225,9 +225,9 @@ def test_list_objects_v2_paging_and_delimiter(s3, bucket):
 
 def test_list_objects_v2_url_encoding(s3, bucket):
     s3.put_object(Bucket=bucket, Key="with space/é", Body=b"")
-    # botocore decodes the url-encoded members itself when it asked for encoding-type=url.
+    # botocore decodes url-encoded members only when it added encoding-type=url itself; asked for, they stay encoded.
     listed = s3.list_objects_v2(Bucket=bucket, EncodingType="url")
-    assert listed["Contents"][0]["Key"] == "with space/é"
+    assert listed["Contents"][0]["Key"] == "with%20space/%C3%A9"
     assert listed["EncodingType"] == "url"
 
 
@@ -294,7 +294,10 @@ def test_data_events_in_the_trail(bulwark, s3, bucket):
     events = [e for e in bulwark.trail_events() if e["eventSource"] == "s3.amazonaws.com"]
     put = [e for e in events if e["eventName"] == "PutObject" and (e.get("requestParameters") or {}).get("key") == "audited"]
     assert put and put[-1]["managementEvent"] is False and put[-1]["eventCategory"] == "Data"
-    assert put[-1]["resources"][0]["ARN"] == f"arn:aws:s3:::{bucket}/audited"
+    assert put[-1]["resources"] == [{"ARN": f"arn:aws:s3:::{bucket}", "accountId": bulwark.account_id, "type": "AWS::S3::Bucket"}]
+    got = [e for e in events if e["eventName"] == "GetObject" and (e.get("requestParameters") or {}).get("key") == "audited"]
+    assert got and got[-1]["managementEvent"] is False and got[-1]["readOnly"] is True
+    assert {"ARN": f"arn:aws:s3:::{bucket}/audited", "accountId": bulwark.account_id, "type": "AWS::S3::Object"} in got[-1]["resources"]
     created = [e for e in events if e["eventName"] == "CreateBucket" and (e.get("requestParameters") or {}).get("bucket") == bucket]
     assert created and created[-1]["managementEvent"] is True and created[-1]["eventCategory"] == "Management"
 

@@ -94,7 +94,8 @@ public enum BulwarkServer {
             baseDomain: configuration.s3BaseDomain, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3], authorizationMessages: authorizationMessages, clock: clock,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3], authorizationMessages: authorizationMessages,
+            clock: clock,
             logger: logger
         )
         invoker.connectPrivateEndpoint { request in

@@ -14,11 +14,13 @@ public enum SigV4Canonicalization {
     ///
     /// - Throws: ``SigV4Failure/invalidURIPath(_:)`` when the path is not absolute, carries a malformed
     ///   `%` escape, or (when normalizing) climbs above the root with `..`.
+    /// S3 (`normalizing: false`) signs the path exactly as sent, already percent-encoded once, as
+    /// botocore's `S3SigV4Auth` does: no normalization and no second encoding.
     public static func uri(rawPath: String, normalizing: Bool) throws(SigV4Failure) -> String {
         try RequestPath.validate(rawPath)
         guard !rawPath.isEmpty else { return "/" }
-        let path = normalizing ? try RequestPath.removingDotSegments(rawPath) : rawPath
-        return SigV4Encoding.encode(path.utf8, keepSlash: true)
+        guard normalizing else { return rawPath }
+        return SigV4Encoding.encode(try RequestPath.removingDotSegments(rawPath).utf8, keepSlash: true)
     }
 
     /// One query parameter: its decoded name (to look it up) and its canonical encoding.

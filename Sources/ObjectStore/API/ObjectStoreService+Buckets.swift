@@ -40,7 +40,8 @@ extension ObjectStoreService {
         guard let resolved = context.resolution["Bucket"] else { throw AWSError.undeclaredReference(.s3Bucket, requestID: context.requestID) }
         if resolved.exists { throw Self.existing(resolved.entity(as: ResolvedBucket.self)!.record, name: input.bucket, context: context) }
         let record = BucketRecord(
-            name: input.bucket, accountID: context.accountID, region: region, createdAt: context.receivedAt, objectOwnership: Self.bucketOwnerEnforced)
+            name: input.bucket, accountID: context.accountID, region: region, createdAt: context.receivedAt, objectOwnership: Self.bucketOwnerEnforced
+        )
         if let existing = try await repository.createBucket(record) { throw Self.existing(existing, name: input.bucket, context: context) }
         return S3API.CreateBucketOutput(location: "/\(input.bucket)", bucketArn: nil)
     }

@@ -77,7 +77,8 @@ enum S3Error {
     static func illegalLocationConstraint(_ constraint: String?, region: String) -> AWSError {
         AWSError(
             code: "IllegalLocationConstraintException",
-            message: "The \(constraint ?? "unspecified") location constraint is incompatible for the region specific endpoint this request was sent to.",
+            message:
+                "The \(constraint ?? "unspecified") location constraint is incompatible for the region specific endpoint this request was sent to.",
             status: 400)
     }
 

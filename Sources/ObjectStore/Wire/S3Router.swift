@@ -60,7 +60,10 @@ public struct S3Router: RestXMLRouter {
         for operation in model.operations.values where operation.httpMethod == method {
             guard !Self.superseded.contains(operation.name), let template = Self.template(operation.requestURI) else { continue }
             guard template.depth == depth, template.literal == nil || (depth == 1 && bucket == template.literal) else { continue }
-            guard template.query.allSatisfy({ required in query.contains { $0.name == required.name && (required.value.isEmpty || $0.value == required.value) } })
+            guard
+                template.query.allSatisfy({ required in
+                    query.contains { $0.name == required.name && (required.value.isEmpty || $0.value == required.value) }
+                })
             else { continue }
             let discriminators = Self.discriminators[operation.name] ?? []
             guard discriminators.allSatisfy({ Self.carries(request, $0) }) else { continue }
