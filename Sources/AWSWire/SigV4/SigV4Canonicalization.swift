@@ -14,12 +14,12 @@ public enum SigV4Canonicalization {
     ///
     /// - Throws: ``SigV4Failure/invalidURIPath(_:)`` when the path is not absolute, carries a malformed
     ///   `%` escape, or (when normalizing) climbs above the root with `..`.
-    /// S3 (`normalizing: false`) signs the path exactly as sent, already percent-encoded once, as
-    /// botocore's `S3SigV4Auth` does: no normalization and no second encoding.
+    /// S3 (`normalizing: false`) signs the path as sent, encoded once, as botocore's `S3SigV4Auth`
+    /// does: no normalization, and escapes the client sent are not encoded a second time.
     public static func uri(rawPath: String, normalizing: Bool) throws(SigV4Failure) -> String {
         try RequestPath.validate(rawPath)
         guard !rawPath.isEmpty else { return "/" }
-        guard normalizing else { return rawPath }
+        guard normalizing else { return SigV4Encoding.encode(try SigV4Encoding.decode(rawPath[...]), keepSlash: true) }
         return SigV4Encoding.encode(try RequestPath.removingDotSegments(rawPath).utf8, keepSlash: true)
     }
 
