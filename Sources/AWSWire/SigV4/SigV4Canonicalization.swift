@@ -12,14 +12,23 @@ import HTTPTypes
 public enum SigV4Canonicalization {
     /// The canonical URI of a path as it was sent (still percent-encoded).
     ///
+    /// With `normalizing` (every service but S3) the path is normalized and its bytes encoded once more,
+    /// `%` included. Without (S3) the path keeps its dot and empty segments and is encoded once: its
+    /// escapes are decoded and the bytes encoded again, so `/bucket/a%20key` stays `/bucket/a%20key`
+    /// and `/bucket/a+b` becomes `/bucket/a%2Bb`, as botocore's `S3SigV4Auth` signs them.
+    ///
     /// - Throws: ``SigV4Failure/invalidURIPath(_:)`` when the path is not absolute, carries a malformed
     ///   `%` escape, or (when normalizing) climbs above the root with `..`.
-    /// S3 (`normalizing: false`) signs the path as sent, encoded once, as botocore's `S3SigV4Auth`
-    /// does: no normalization, and escapes the client sent are not encoded a second time.
     public static func uri(rawPath: String, normalizing: Bool) throws(SigV4Failure) -> String {
         try RequestPath.validate(rawPath)
         guard !rawPath.isEmpty else { return "/" }
-        guard normalizing else { return SigV4Encoding.encode(try SigV4Encoding.decode(rawPath[...]), keepSlash: true) }
+        guard normalizing else {
+            do {
+                return SigV4Encoding.encode(try PercentEncoding.decodeBytes(rawPath[...]), keepSlash: true)
+            } catch {
+                throw .invalidURIPath(error.message)
+            }
+        }
         return SigV4Encoding.encode(try RequestPath.removingDotSegments(rawPath).utf8, keepSlash: true)
     }
 
