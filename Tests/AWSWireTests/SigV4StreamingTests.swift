@@ -89,6 +89,21 @@ struct SigV4StreamingTests {
         return request
     }
 
+    @Test("S3's presigned URLs sign UNSIGNED-PAYLOAD: AWS's example GET (Authenticating Requests: Using Query Parameters)")
+    func awsPresignedExample() async {
+        var request = WireRequest(method: .get, rawPath: "/test.txt", headers: [.hostHeader: "examplebucket.s3.amazonaws.com"])
+        request.rawQuery =
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+            + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+            + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        let clock = WallClock.fixed(Examples.date.addingTimeInterval(60))
+        let s3 = SigV4Verifier(clock: clock, normalizesURIPath: false, presignsUnsignedPayload: true)
+        #expect(await s3.failure(of: request, for: Self.s3Endpoint, using: Examples.lookup) == nil)
+        // Hashing the (empty) body instead, as other services' presigned URLs do, is another signature.
+        let hashing = SigV4Verifier(clock: clock, normalizesURIPath: false)
+        #expect(await hashing.failure(of: request, for: Self.s3Endpoint, using: Examples.lookup) == .signatureMismatch)
+    }
+
     @Test(
         "presigned URLs: X-Amz-Expires in seconds, at most 604800 (7 days), checked against the clock",
         arguments: [

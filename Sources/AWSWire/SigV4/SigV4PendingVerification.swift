@@ -13,6 +13,7 @@ public struct SigV4PendingVerification<Identity: Sendable>: Sendable {
     public let identity: Identity
     let acceptsUnsignedPayload: Bool
     let acceptsStreamingPayloads: Bool
+    let presignsUnsignedPayload: Bool
 
     /// The aws-chunked mode the request announces in `x-amz-content-sha256`, when the verifier
     /// accepts streaming payloads (S3); `nil` otherwise, and then ``completeStreaming()`` refuses.
@@ -76,8 +77,10 @@ public struct SigV4PendingVerification<Identity: Sendable>: Sendable {
     /// The hash that goes into the canonical request: the claimed `x-amz-content-sha256` when there is
     /// one, which must then be `UNSIGNED-PAYLOAD` or the hash of the body that arrived.
     private func payloadHash(claimed: String?, body: Data) throws(SigV4Failure) -> String {
+        guard let claimed else {
+            return claims.isPresigned && presignsUnsignedPayload ? SigV4Crypto.unsignedPayload : SigV4Crypto.sha256Hex(body)
+        }
         let bodyHash = SigV4Crypto.sha256Hex(body)
-        guard let claimed else { return bodyHash }
         if claimed == SigV4Crypto.unsignedPayload && acceptsUnsignedPayload { return claimed }
         guard claimed.lowercased() == bodyHash else { throw .payloadHashMismatch }
         return claimed

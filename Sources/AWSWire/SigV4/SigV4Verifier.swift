@@ -39,6 +39,9 @@ public struct SigV4Verifier: Sendable {
     /// ``SigV4PendingVerification/completeStreaming()``; only S3 takes them, every other service
     /// answers them as a payload hash that does not match.
     public var acceptsStreamingPayloads: Bool
+    /// Whether a presigned URL without `X-Amz-Content-Sha256` signs `UNSIGNED-PAYLOAD` (S3: the body
+    /// is not known when the URL is made) rather than the hash of the body.
+    public var presignsUnsignedPayload: Bool
 
     /// The longest validity of a presigned URL in seconds: seven days, the life of a signing key.
     public static let maximumExpires = 7 * 24 * 60 * 60
@@ -48,13 +51,15 @@ public struct SigV4Verifier: Sendable {
         allowedClockSkew: TimeInterval = 5 * 60,
         normalizesURIPath: Bool = true,
         acceptsUnsignedPayload: Bool = true,
-        acceptsStreamingPayloads: Bool = false
+        acceptsStreamingPayloads: Bool = false,
+        presignsUnsignedPayload: Bool = false
     ) {
         self.clock = clock
         self.allowedClockSkew = allowedClockSkew
         self.normalizesURIPath = normalizesURIPath
         self.acceptsUnsignedPayload = acceptsUnsignedPayload
         self.acceptsStreamingPayloads = acceptsStreamingPayloads
+        self.presignsUnsignedPayload = presignsUnsignedPayload
     }
 
     /// Verifies `request` (with its body) for `endpoint`, asking `lookup` for the secret.
@@ -88,7 +93,8 @@ public struct SigV4Verifier: Sendable {
             head.body = Data()
             return SigV4PendingVerification(
                 head: head, claims: claims, uri: prepared.uri, query: prepared.query, secretAccessKey: secretAccessKey, identity: identity,
-                acceptsUnsignedPayload: acceptsUnsignedPayload, acceptsStreamingPayloads: acceptsStreamingPayloads
+                acceptsUnsignedPayload: acceptsUnsignedPayload, acceptsStreamingPayloads: acceptsStreamingPayloads,
+                presignsUnsignedPayload: presignsUnsignedPayload
             )
         case .invalidSessionToken: throw SigV4Failure.invalidSessionToken
         case .expiredSessionToken: throw SigV4Failure.expiredSessionToken
