@@ -170,8 +170,7 @@ struct Pipeline: Sendable {
         }
         let caller: AuthenticatedCaller
         do {
-            request.body = try RequestPayload.decode(request)
-            caller = try pending.complete(request.body)
+            caller = try RequestPayload.complete(&request, pending: pending, checksPayload: service.model.wireProtocol == .restXML)
             call.caller = caller
             if caller.principal.session == nil {
                 keyUses?.noteUse(of: caller.accessKeyID, service: service.model.signingName, region: caller.region, at: call.receivedAt)

@@ -37,9 +37,11 @@ extension ObjectStoreService {
         let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
         let owner = input.fetchOwner == true ? S3API.Owner(id: Self.canonicalID(bucket.accountID)) : nil
         let contents = listing.contents.map { item in
-            S3API.Object(
-                key: encode(item.key), lastModified: item.entry.lastModified, eTag: item.entry.etag, size: item.entry.size,
-                storageClass: "STANDARD", owner: owner)
+            let checksums = StoredChecksums(item.entry)
+            return S3API.Object(
+                key: encode(item.key), lastModified: item.entry.lastModified, eTag: item.entry.etag,
+                checksumAlgorithm: checksums.algorithms.isEmpty ? nil : checksums.algorithms, checksumType: checksums.type,
+                size: item.entry.size, storageClass: "STANDARD", owner: owner)
         }
         let next = listing.isTruncated ? listing.lastListed.map { Data("1:\($0)".utf8).base64EncodedString() } : nil
         return S3API.ListObjectsV2Output(

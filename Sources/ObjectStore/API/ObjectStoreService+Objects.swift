@@ -14,11 +14,10 @@ extension ObjectStoreService {
         try Self.refuseUnbuilt(input)
         let condition = try Self.writeCondition(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch)
         let body = input.body ?? Data()
+        // Content-MD5 and the x-amz-checksum-* claim were checked against this body before any
+        // operation saw it (the pipeline's payload step): the claim is stored as it is.
         let md5 = Data(Insecure.MD5.hash(data: body))
-        if let claimed = input.contentMD5 {
-            guard let expected = Data(base64Encoded: claimed), expected.count == 16 else { throw S3Error.invalidDigest }
-            guard expected == md5 else { throw S3Error.badDigest(expected: claimed, calculated: md5.base64EncodedString()) }
-        }
+        let checksum = Self.claimedChecksum(input) ?? ChecksumHasher.checksum(Self.defaultChecksum, of: body)
         let stored = try bodies.write(body)
         let object = ObjectRecord(
             bucket: bucket.name, key: input.key, objectID: stored.objectID, size: Int64(body.count),
@@ -27,7 +26,7 @@ extension ObjectStoreService {
                 contentType: input.contentType ?? "binary/octet-stream", contentEncoding: input.contentEncoding,
                 contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage, cacheControl: input.cacheControl,
                 expires: input.expires),
-            metadata: input.metadata ?? [:], checksums: [:], wrappedKey: stored.wrappedKey)
+            metadata: input.metadata ?? [:], checksums: [checksum.algorithm.rawValue: checksum.base64], wrappedKey: stored.wrappedKey)
         let replaced: ObjectRecord?
         do {
             replaced = try await repository.putObject(object, condition: condition)
@@ -43,20 +42,40 @@ extension ObjectStoreService {
             }
         }
         if let replaced { bodies.remove(objectID: replaced.objectID) }
-        return S3API.PutObjectOutput(eTag: object.etag, serverSideEncryption: "AES256", size: object.size)
+        var output = S3API.PutObjectOutput(eTag: object.etag, serverSideEncryption: "AES256", size: object.size)
+        let checksums = StoredChecksums(object)
+        output.checksumCRC32 = checksums.crc32
+        output.checksumCRC32C = checksums.crc32c
+        output.checksumCRC64NVME = checksums.crc64nvme
+        output.checksumSHA1 = checksums.sha1
+        output.checksumSHA256 = checksums.sha256
+        output.checksumType = checksums.type
+        return output
+    }
+
+    /// The checksum S3 computes and keeps for an object uploaded without one.
+    static let defaultChecksum = ChecksumAlgorithm.crc64nvme
+
+    /// The `x-amz-checksum-*` value the request carried (at most one: the payload step refuses more).
+    static func claimedChecksum(_ input: S3API.PutObjectRequest) -> ChecksumValue? {
+        let claims: [(ChecksumAlgorithm, String?)] = [
+            (.crc32, input.checksumCRC32), (.crc32c, input.checksumCRC32C), (.crc64nvme, input.checksumCRC64NVME),
+            (.sha1, input.checksumSHA1), (.sha256, input.checksumSHA256),
+        ]
+        for case (let algorithm, let value?) in claims {
+            if let checksum = ChecksumValue(algorithm: algorithm, base64: value) { return checksum }
+        }
+        return nil
     }
 
     /// Refuses what this slice does not store rather than dropping it silently.
     private static func refuseUnbuilt(_ input: S3API.PutObjectRequest) throws {
-        let checksums: [(String, String?)] = [
-            ("x-amz-checksum-crc32", input.checksumCRC32), ("x-amz-checksum-crc32c", input.checksumCRC32C),
-            ("x-amz-checksum-crc64nvme", input.checksumCRC64NVME), ("x-amz-checksum-sha1", input.checksumSHA1),
-            ("x-amz-checksum-sha256", input.checksumSHA256), ("x-amz-sdk-checksum-algorithm", input.checksumAlgorithm),
+        let unbuilt: [(String, String?)] = [
             ("x-amz-tagging", input.tagging), ("x-amz-website-redirect-location", input.websiteRedirectLocation),
             ("x-amz-object-lock-mode", input.objectLockMode), ("x-amz-server-side-encryption-customer-algorithm", input.sseCustomerAlgorithm),
             ("x-amz-server-side-encryption-aws-kms-key-id", input.ssekmsKeyId), ("x-amz-write-offset-bytes", input.writeOffsetBytes.map(String.init)),
         ]
-        if let (header, _) = checksums.first(where: { $0.1 != nil }) { throw S3Error.notImplemented(header) }
+        if let (header, _) = unbuilt.first(where: { $0.1 != nil }) { throw S3Error.notImplemented(header) }
         if let encryption = input.serverSideEncryption, encryption != "AES256" {
             throw S3Error.notImplemented("x-amz-server-side-encryption")
         }
@@ -103,6 +122,16 @@ extension ObjectStoreService {
             output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"
         } else {
             output.body = whole
+            // A whole object's checksum, when asked for; a range has none to check against.
+            if input.checksumMode == "ENABLED" {
+                let checksums = StoredChecksums(object)
+                output.checksumCRC32 = checksums.crc32
+                output.checksumCRC32C = checksums.crc32c
+                output.checksumCRC64NVME = checksums.crc64nvme
+                output.checksumSHA1 = checksums.sha1
+                output.checksumSHA256 = checksums.sha256
+                output.checksumType = checksums.type
+            }
         }
         return output
     }
@@ -129,6 +158,14 @@ extension ObjectStoreService {
         if case .partial(let lower, let upper) = range {
             output.contentLength = upper - lower + 1
             output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"
+        } else if input.checksumMode == "ENABLED" {
+            let checksums = StoredChecksums(object)
+            output.checksumCRC32 = checksums.crc32
+            output.checksumCRC32C = checksums.crc32c
+            output.checksumCRC64NVME = checksums.crc64nvme
+            output.checksumSHA1 = checksums.sha1
+            output.checksumSHA256 = checksums.sha256
+            output.checksumType = checksums.type
         }
         return output
     }

@@ -53,14 +53,6 @@ enum S3Error {
     /// A conditional read whose object did not change: 304, answered without a body.
     static let notModified = AWSError(code: "NotModified", message: "Not Modified", status: 304)
 
-    static func badDigest(expected: String, calculated: String) -> AWSError {
-        AWSError(
-            code: "BadDigest", message: "The Content-MD5 you specified did not match what we received.", status: 400,
-            fields: ["ExpectedDigest": expected, "CalculatedDigest": calculated])
-    }
-
-    static let invalidDigest = AWSError(code: "InvalidDigest", message: "The Content-MD5 you specified is not valid.", status: 400)
-
     static let accessControlListNotSupported = AWSError(
         code: "AccessControlListNotSupported", message: "The bucket does not allow ACLs", status: 400)
 

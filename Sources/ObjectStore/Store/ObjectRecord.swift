@@ -14,8 +14,9 @@ public struct ObjectRecord: Sendable, Equatable {
     public var headers: ContentHeaders
     /// User metadata (`x-amz-meta-*`), names lowercased.
     public let metadata: [String: String]
-    /// The flexible checksums (`x-amz-checksum-*`) stored with the object, by algorithm (`CRC32`):
-    /// reserved for the aws-chunked decoder, which verifies them; nothing writes them yet.
+    /// The flexible checksums (`x-amz-checksum-*`) of the whole body, by algorithm (`CRC32`) to their
+    /// base64 value: the one the upload claimed (verified before the handler saw the body), else the
+    /// CRC64NVME S3 computes for an object uploaded without one.
     public let checksums: [String: String]
     /// The body's data key, wrapped by the master key for this object.
     public let wrappedKey: Data
