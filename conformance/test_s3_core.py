@@ -1,9 +1,8 @@
 """S3, first slice (issue #12): buckets and objects over S3's rest-xml wire, with boto3 and the aws CLI.
 
-Current botocore sends PutObject bodies aws-chunked with a CRC32 trailer by default; the aws-chunked
-decoder is another slice, so these clients ask for checksums only when required
-(`request_checksum_calculation="when_required"`, `AWS_REQUEST_CHECKSUM_CALCULATION=when_required`).
-Drop that setting from `s3_client`, `_cli` and `test_aws_chunked_body_is_not_implemented` once the decoder lands.
+The clients keep their default checksum settings: over this plain-HTTP endpoint botocore sends a CRC32
+`x-amz-checksum-crc32` header with a signed payload (over HTTPS, an aws-chunked body with a CRC32
+trailer: test_s3_payloads.py).
 """
 
 import base64
@@ -18,9 +17,6 @@ import botocore.config
 import pytest
 from botocore.exceptions import ClientError
 
-CHECKSUMS_WHEN_REQUIRED = {"request_checksum_calculation": "when_required", "response_checksum_validation": "when_required"}
-
-
 def s3_client(server, access_key=None, secret_key=None, **extra):
     key, secret = server.admin_key
     return boto3.session.Session().client(
@@ -30,7 +26,7 @@ def s3_client(server, access_key=None, secret_key=None, **extra):
         aws_access_key_id=access_key or key,
         aws_secret_access_key=secret_key or secret,
         config=botocore.config.Config(
-            retries={"max_attempts": 0, "mode": "standard"}, s3={"addressing_style": "path"}, **{**CHECKSUMS_WHEN_REQUIRED, **extra}
+            retries={"max_attempts": 0, "mode": "standard"}, s3={"addressing_style": "path"}, **extra
         ),
     )
 
@@ -92,7 +88,7 @@ def test_location_constraint(bulwark):
     west = boto3.session.Session().client(
         "s3", endpoint_url=bulwark.endpoint, region_name="eu-west-2",
         aws_access_key_id=bulwark.admin_key[0], aws_secret_access_key=bulwark.admin_key[1],
-        config=botocore.config.Config(s3={"addressing_style": "path"}, **CHECKSUMS_WHEN_REQUIRED))
+        config=botocore.config.Config(s3={"addressing_style": "path"}))
     name = f"west-{int(time.time() * 1000)}"
     west.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
     assert west.get_bucket_location(Bucket=name)["LocationConstraint"] == "eu-west-2"
@@ -196,7 +192,8 @@ def test_list_objects_v2_paging_and_delimiter(s3, bucket):
     assert [o["Key"] for o in everything["Contents"]] == keys
     assert everything["KeyCount"] == 6 and everything["IsTruncated"] is False and everything["MaxKeys"] == 1000
     item = everything["Contents"][0]
-    assert set(item) == {"Key", "LastModified", "ETag", "Size", "StorageClass"}
+    assert set(item) == {"Key", "LastModified", "ETag", "Size", "StorageClass", "ChecksumAlgorithm", "ChecksumType"}
+    assert (item["ChecksumAlgorithm"], item["ChecksumType"]) == (["CRC32"], "FULL_OBJECT")
     assert item["ETag"] == '"d41d8cd98f00b204e9800998ecf8427e"' and item["Size"] == 0
     rolled = s3.list_objects_v2(Bucket=bucket, Delimiter="/")
     assert [p["Prefix"] for p in rolled["CommonPrefixes"]] == ["a/", "b/"]
@@ -256,13 +253,6 @@ def test_unimplemented_operation_answers_not_implemented(s3, bucket):
     assert "GetBucketVersioning" in error["Message"]
 
 
-def test_aws_chunked_body_is_not_implemented(bulwark, bucket):
-    # Default checksum settings: botocore sends the body aws-chunked with a CRC32 trailer.
-    default = s3_client(bulwark, request_checksum_calculation="when_supported")
-    error, status = error_of(lambda: default.put_object(Bucket=bucket, Key="chunked", Body=b"data"))
-    assert (error["Code"], status) == ("NotImplemented", 501)
-
-
 def test_access_denied_without_s3_permissions(bulwark, s3, bucket):
     iam = bulwark.client("iam")
     user = f"nos3-{int(time.time() * 1000)}"
@@ -303,8 +293,7 @@ def test_data_events_in_the_trail(bulwark, s3, bucket):
 
 
 def _cli(bulwark, *args, check=True):
-    return bulwark.aws(*args, check=check, env={"AWS_REQUEST_CHECKSUM_CALCULATION": "when_required",
-                                               "AWS_RESPONSE_CHECKSUM_VALIDATION": "when_required"})
+    return bulwark.aws(*args, check=check)
 
 
 def test_cli_mb_cp_ls_rm_rb(bulwark, tmp_path):
