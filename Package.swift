@@ -239,6 +239,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ObjectStoreTests",
+            dependencies: [
+                "ObjectStore", "IAM", "KMS", "Store", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "IAM", "KMS", "Lambda", "Secrets", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
