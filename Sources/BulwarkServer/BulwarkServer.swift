@@ -8,6 +8,7 @@ import KMS
 import Lambda
 import Logging
 import NIOPosix
+import ObjectStore
 import Secrets
 import ServiceLifecycle
 import Store
@@ -45,7 +46,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore])
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
 
@@ -88,9 +89,13 @@ public enum BulwarkServer {
         let kms = KMSService(database: database, masterKey: masterKey, clock: clock)
         let secrets = SecretsService(
             database: database, keys: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), functions: lambda, clock: clock)
+        let s3 = ObjectStoreService(
+            database: database, bodies: try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey),
+            baseDomain: configuration.s3BaseDomain, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets], authorizationMessages: authorizationMessages, clock: clock,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3], authorizationMessages: authorizationMessages,
+            clock: clock,
             logger: logger
         )
         invoker.connectPrivateEndpoint { request in

@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var defaultRegion: String
     public var logLevel: Logger.Level
     public var execution: ExecutionSettings
+    /// The domain under which S3 buckets are addressed virtual-hosted style (`<bucket>.s3.localhost`).
+    public var s3BaseDomain: String
 
     public init(
         host: String = "127.0.0.1",
@@ -23,8 +25,10 @@ public struct ServerConfiguration: Sendable {
         bootstrap: AccountBootstrap.Supplied = .init(),
         defaultRegion: String = "us-east-1",
         logLevel: Logger.Level = .info,
-        execution: ExecutionSettings = ExecutionSettings()
+        execution: ExecutionSettings = ExecutionSettings(),
+        s3BaseDomain: String = "s3.localhost"
     ) {
+        self.s3BaseDomain = s3BaseDomain
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

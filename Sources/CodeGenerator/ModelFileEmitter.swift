@@ -33,7 +33,7 @@ struct ModelFileEmitter {
                 arguments.append(.labeled("awsQueryCompatible", .text("true")))
             }
         }
-        if plan.wireProtocol == "query", let xmlNamespace = metadata.xmlNamespace {
+        if plan.wireProtocol == "query" || plan.wireProtocol == "rest-xml", let xmlNamespace = metadata.xmlNamespace {
             arguments.append(.labeled("xmlNamespace", .text(SwiftNaming.stringLiteral(xmlNamespace))))
         }
         arguments.append(.labeled("operations", .text("\(operationsFunction)()")))
@@ -72,6 +72,7 @@ struct ModelFileEmitter {
         case "rest-json": ".restJSON"
         case "json": ".json"
         case "query": ".query"
+        case "rest-xml": ".restXML"
         default: throw CodegenError("protocol \(name) has no WireProtocol case")
         }
     }

@@ -28,6 +28,9 @@ struct SigV4CanonicalizationTests {
     @Test("without normalization (S3) the path keeps its dot segments and empty segments")
     func unnormalized() throws {
         #expect(try SigV4Canonicalization.uri(rawPath: "//a/./b/../", normalizing: false) == "//a/./b/../")
+        // S3 encodes the path once: escapes are decoded and encoded again, never escaped twice.
+        #expect(try SigV4Canonicalization.uri(rawPath: "/bucket/a%20key%2Bx", normalizing: false) == "/bucket/a%20key%2Bx")
+        #expect(try SigV4Canonicalization.uri(rawPath: "/bucket/a+b c=%7e", normalizing: false) == "/bucket/a%2Bb%20c%3D~")
     }
 
     @Test(

@@ -3,6 +3,7 @@ public enum WireProtocol: String, Sendable, Hashable {
     case restJSON = "rest-json"
     case json = "json"
     case query = "query"
+    case restXML = "rest-xml"
 }
 
 /// A service's API model, generated from botocore's `service-2.json` by `bulwark-codegen`.
@@ -24,7 +25,7 @@ public struct ServiceModel: Sendable {
     public let targetPrefix: String?
     /// `application/x-amz-json-1.0` or `-1.1` for the `json` protocol.
     public let jsonVersion: String?
-    /// The XML namespace of query-protocol answers.
+    /// The XML namespace of query-protocol and rest-xml answers.
     public let xmlNamespace: String?
     /// A `json` service that still answers errors the way its former `query` protocol did: the
     /// shapes' ``Shape/ErrorInfo/code`` also travel in the `x-amzn-query-error` header.

@@ -8,10 +8,14 @@ public protocol AWSService: Sendable {
     /// The authorities that resolve references to the entities the service stores (none for a
     /// service that stores none, as STS).
     var authorities: [any ResourceAuthority] { get }
+    /// The service's own codec, when its protocol needs more than the model to route (S3's
+    /// virtual-hosted addressing); nil for the protocol's codec over the model.
+    var codec: (any WireCodec)? { get }
 }
 
 extension AWSService {
     public var authorities: [any ResourceAuthority] { [] }
+    public var codec: (any WireCodec)? { nil }
 }
 
 /// One implemented operation, declared once: its IAM action, the entities its input names, the
@@ -41,6 +45,10 @@ public struct ServiceOperation: Sendable {
         /// its own proof of identity, which the handler verifies before it decides; the call is
         /// still decoded, validated, resolved and audited.
         case unsigned
+        /// A caller judged on each resource separately: the authorize stage evaluates only the
+        /// operation's contingent checks, and the handler answers each refused one in its place
+        /// (S3's `DeleteObjects`, judged per key, answers `AccessDenied` for the keys refused).
+        case perResourceByPolicy
     }
 
     /// The model operation name, e.g. `CreateFunction`.
@@ -64,6 +72,9 @@ public struct ServiceOperation: Sendable {
     public let eventName: String?
     /// Whether the authorize stage evaluates the caller's policies (almost always).
     public let access: Access
+    /// Whether CloudTrail records the call as a data event (`managementEvent: false`,
+    /// `eventCategory: Data`): S3's object-level operations.
+    public let isDataEvent: Bool
     private let prepareCall: @Sendable (JSONValue, CallContext) throws -> PreparedCall
 
     /// Declares an operation with typed input and output (the generated shapes).
@@ -89,6 +100,7 @@ public struct ServiceOperation: Sendable {
         responseContentType: String? = nil,
         eventName: String? = nil,
         access: Access = .byPolicy,
+        dataEvent: Bool = false,
         input: Input.Type,
         references: @escaping @Sendable (Input, CallContext) throws -> [ResourceReference],
         resources: (@Sendable (Input, Resolution, CallContext) throws -> [String])? = nil,
@@ -107,6 +119,7 @@ public struct ServiceOperation: Sendable {
         self.responseContentType = responseContentType
         self.eventName = eventName
         self.access = access
+        self.isDataEvent = dataEvent
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
             return PreparedCall(

@@ -12,13 +12,24 @@ import HTTPTypes
 public enum SigV4Canonicalization {
     /// The canonical URI of a path as it was sent (still percent-encoded).
     ///
+    /// With `normalizing` (every service but S3) the path is normalized and its bytes encoded once more,
+    /// `%` included. Without (S3) the path keeps its dot and empty segments and is encoded once: its
+    /// escapes are decoded and the bytes encoded again, so `/bucket/a%20key` stays `/bucket/a%20key`
+    /// and `/bucket/a+b` becomes `/bucket/a%2Bb`, as botocore's `S3SigV4Auth` signs them.
+    ///
     /// - Throws: ``SigV4Failure/invalidURIPath(_:)`` when the path is not absolute, carries a malformed
     ///   `%` escape, or (when normalizing) climbs above the root with `..`.
     public static func uri(rawPath: String, normalizing: Bool) throws(SigV4Failure) -> String {
         try RequestPath.validate(rawPath)
         guard !rawPath.isEmpty else { return "/" }
-        let path = normalizing ? try RequestPath.removingDotSegments(rawPath) : rawPath
-        return SigV4Encoding.encode(path.utf8, keepSlash: true)
+        guard normalizing else {
+            do {
+                return SigV4Encoding.encode(try PercentEncoding.decodeBytes(rawPath[...]), keepSlash: true)
+            } catch {
+                throw .invalidURIPath(error.message)
+            }
+        }
+        return SigV4Encoding.encode(try RequestPath.removingDotSegments(rawPath).utf8, keepSlash: true)
     }
 
     /// One query parameter: its decoded name (to look it up) and its canonical encoding.

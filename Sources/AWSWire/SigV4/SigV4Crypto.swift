@@ -42,7 +42,7 @@ enum SigV4Crypto {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(64)
         for byte in bytes {

@@ -7,6 +7,8 @@ extension SigV4Failure {
         case json
         /// `query` services answering XML (IAM, STS, CloudWatch): codes without the suffix.
         case query
+        /// S3 (`rest-xml`), whose authentication errors have codes and messages of their own.
+        case s3
     }
 
     /// The error AWS answers for this failure in services of `family`.
@@ -30,6 +32,7 @@ extension SigV4Failure {
     /// - `InvalidURIPath` and `MalformedQueryString` (400) as scratchstack-aws-signature answers them;
     ///   AWS closes such connections before any service sees them.
     public func awsError(for family: ProtocolFamily) -> AWSError {
+        if family == .s3 { return s3Error }
         switch self {
         case .invalidURIPath(let message):
             return AWSError(code: "InvalidURIPath", message: message, status: 400)
@@ -39,7 +42,7 @@ extension SigV4Failure {
             return family == .json
                 ? AWSError(code: "MissingAuthenticationTokenException", message: "Missing Authentication Token", status: 403)
                 : AWSError(code: "MissingAuthenticationToken", message: "Request is missing Authentication Token", status: 403)
-        case .incompleteSignature(let message):
+        case .incompleteSignature(let message), .invalidExpires(let message):
             return AWSError(code: family == .json ? "IncompleteSignatureException" : "IncompleteSignature", message: message, status: 400)
         case .ambiguousAuthentication:
             return Self.signatureError(family, message: Self.ambiguousMessage)
@@ -47,6 +50,8 @@ extension SigV4Failure {
             return Self.signatureError(family, message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         case .requestExpired(let message), .credentialScopeMismatch(let message):
             return Self.signatureError(family, message: message)
+        case .presignedURLExpired:
+            return Self.signatureError(family, message: "Request has expired")
         case .missingSignedHeader, .payloadHashMismatch, .signatureMismatch:
             return Self.signatureError(family, message: Self.mismatchMessage)
         case .invalidSessionToken:
@@ -61,6 +66,47 @@ extension SigV4Failure {
             )
         }
     }
+
+    /// S3's answers (`rest-xml`): codes from the S3 API reference's error list; messages as S3 sends
+    /// them (presigned URLs: `AuthorizationQueryParametersError` "X-Amz-Expires must be less than a
+    /// week (in seconds) that is 604800" and `AccessDenied` "Request has expired").
+    private var s3Error: AWSError {
+        switch self {
+        case .invalidURIPath(let message):
+            return AWSError(code: "InvalidURI", message: message, status: 400)
+        case .malformedQueryString(let message):
+            return AWSError(code: "InvalidArgument", message: message, status: 400)
+        case .missingAuthentication:
+            return AWSError(code: "AccessDenied", message: "Access Denied", status: 403)
+        case .ambiguousAuthentication:
+            return AWSError(code: "InvalidArgument", message: Self.ambiguousMessage, status: 400)
+        case .incompleteSignature(let message), .credentialScopeMismatch(let message):
+            return AWSError(code: "AuthorizationHeaderMalformed", message: message, status: 400)
+        case .invalidExpires(let message):
+            return AWSError(code: "AuthorizationQueryParametersError", message: message, status: 400)
+        case .presignedURLExpired:
+            return AWSError(code: "AccessDenied", message: "Request has expired", status: 403)
+        case .requestExpired:
+            return AWSError(
+                code: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large.", status: 403)
+        case .hostNotSigned, .missingSignedHeader, .signatureMismatch:
+            return AWSError(code: "SignatureDoesNotMatch", message: Self.s3MismatchMessage, status: 403)
+        case .payloadHashMismatch:
+            return AWSError(
+                code: "XAmzContentSHA256Mismatch", message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+                status: 400)
+        case .invalidSessionToken:
+            return AWSError(code: "InvalidToken", message: "The provided token is malformed or otherwise invalid.", status: 400)
+        case .expiredSessionToken:
+            return AWSError(code: "ExpiredToken", message: "The provided token has expired.", status: 400)
+        case .unknownAccessKey, .inactiveAccessKey:
+            return AWSError(code: "InvalidAccessKeyId", message: "The AWS Access Key Id you provided does not exist in our records.", status: 403)
+        }
+    }
+
+    /// S3's answer to a wrong signature (of the request, a chunk or a trailer).
+    public static let s3MismatchMessage =
+        "The request signature we calculated does not match the signature you provided. Check your key and signing method."
 
     /// Why a request with two authentication mechanisms is refused, as S3 words it.
     public static let ambiguousMessage =

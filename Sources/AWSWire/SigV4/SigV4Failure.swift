@@ -22,9 +22,13 @@ public enum SigV4Failure: Error, Sendable, Hashable {
     case hostNotSigned
     /// A header named in `SignedHeaders` is absent from the request.
     case missingSignedHeader(String)
-    /// The request date is outside the allowed clock skew, or a presigned URL has expired
-    /// (steps 10 and 11). Carries AWS's message.
+    /// `X-Amz-Expires` of a presigned URL is not an integer from 1 to 604800 (step 7d). Carries AWS's
+    /// message.
+    case invalidExpires(String)
+    /// The request date is outside the allowed clock skew (steps 10 and 11). Carries AWS's message.
     case requestExpired(String)
+    /// A presigned URL used after `X-Amz-Date` + `X-Amz-Expires` (step 11).
+    case presignedURLExpired
     /// The credential scope names another region, service, terminator or day (step 13).
     /// Carries AWS's message.
     case credentialScopeMismatch(String)

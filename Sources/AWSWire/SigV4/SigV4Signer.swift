@@ -173,7 +173,7 @@ public struct SigV4Signer: Sendable {
     private static func isBodyHash(_ payload: SigV4Payload?) -> Bool {
         switch payload {
         case nil, .body: true
-        case .sha256, .unsigned: false
+        case .sha256, .unsigned, .streaming: false
         }
     }
 

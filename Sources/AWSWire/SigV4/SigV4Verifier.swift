@@ -35,20 +35,31 @@ public struct SigV4Verifier: Sendable {
     public var normalizesURIPath: Bool
     /// Whether `x-amz-content-sha256: UNSIGNED-PAYLOAD` is accepted.
     public var acceptsUnsignedPayload: Bool
+    /// Whether the aws-chunked payloads (`STREAMING-*`) are accepted, through
+    /// ``SigV4PendingVerification/completeStreaming()``; only S3 takes them, every other service
+    /// answers them as a payload hash that does not match.
+    public var acceptsStreamingPayloads: Bool
+    /// Whether a presigned URL without `X-Amz-Content-Sha256` signs `UNSIGNED-PAYLOAD` (S3: the body
+    /// is not known when the URL is made) rather than the hash of the body.
+    public var presignsUnsignedPayload: Bool
 
-    /// The longest validity of a presigned URL: seven days, the life of a signing key.
-    public static let maximumExpires = 604_800
+    /// The longest validity of a presigned URL in seconds: seven days, the life of a signing key.
+    public static let maximumExpires = 7 * 24 * 60 * 60
 
     public init(
         clock: WallClock,
         allowedClockSkew: TimeInterval = 5 * 60,
         normalizesURIPath: Bool = true,
-        acceptsUnsignedPayload: Bool = true
+        acceptsUnsignedPayload: Bool = true,
+        acceptsStreamingPayloads: Bool = false,
+        presignsUnsignedPayload: Bool = false
     ) {
         self.clock = clock
         self.allowedClockSkew = allowedClockSkew
         self.normalizesURIPath = normalizesURIPath
         self.acceptsUnsignedPayload = acceptsUnsignedPayload
+        self.acceptsStreamingPayloads = acceptsStreamingPayloads
+        self.presignsUnsignedPayload = presignsUnsignedPayload
     }
 
     /// Verifies `request` (with its body) for `endpoint`, asking `lookup` for the secret.
@@ -82,7 +93,8 @@ public struct SigV4Verifier: Sendable {
             head.body = Data()
             return SigV4PendingVerification(
                 head: head, claims: claims, uri: prepared.uri, query: prepared.query, secretAccessKey: secretAccessKey, identity: identity,
-                acceptsUnsignedPayload: acceptsUnsignedPayload
+                acceptsUnsignedPayload: acceptsUnsignedPayload, acceptsStreamingPayloads: acceptsStreamingPayloads,
+                presignsUnsignedPayload: presignsUnsignedPayload
             )
         case .invalidSessionToken: throw SigV4Failure.invalidSessionToken
         case .expiredSessionToken: throw SigV4Failure.expiredSessionToken
@@ -156,9 +168,7 @@ public struct SigV4Verifier: Sendable {
         if presigned, let expires {
             // A presigned URL lives for X-Amz-Expires; the skew only guards against a future date.
             // "Request has expired" is S3's message for an expired presigned URL.
-            if now > date.addingTimeInterval(TimeInterval(expires)) {
-                throw .requestExpired("Request has expired")
-            }
+            if now > date.addingTimeInterval(TimeInterval(expires)) { throw .presignedURLExpired }
         } else if date < now.addingTimeInterval(-allowedClockSkew) {
             let limit = SigV4Timestamp.basic(now.addingTimeInterval(-allowedClockSkew))
             throw .requestExpired("Signature expired: \(amzDate) is now earlier than \(limit) (\(nowText) - \(minutes) min.)")
@@ -199,11 +209,11 @@ public struct SigV4Verifier: Sendable {
     private static func expires(_ text: String) throws(SigV4Failure) -> Int {
         guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }),
             let value = Int(text)
-        else { throw .incompleteSignature("X-Amz-Expires should be a number") }
-        guard value >= 0 else { throw .incompleteSignature("X-Amz-Expires must be non-negative") }
-        guard value > 0 else { throw .incompleteSignature("X-Amz-Expires must be at least 1 second") }
+        else { throw .invalidExpires("X-Amz-Expires should be a number") }
+        guard value >= 0 else { throw .invalidExpires("X-Amz-Expires must be non-negative") }
+        guard value > 0 else { throw .invalidExpires("X-Amz-Expires must be at least 1 second") }
         guard value <= maximumExpires else {
-            throw .incompleteSignature("X-Amz-Expires must be less than a week (in seconds) that is; \(maximumExpires)")
+            throw .invalidExpires("X-Amz-Expires must be less than a week (in seconds) that is \(maximumExpires)")
         }
         return value
     }

@@ -38,11 +38,14 @@ struct EdgeServer: Sendable {
             )
             let answer = await pipeline.handle(head, body: HummingbirdBodyReader(body: request.body))
             var responseHeaders = answer.headers
-            responseHeaders[.contentLength] = String(answer.body.count)
+            // A HEAD answer has no body but tells the length of the GET's (S3's HeadObject).
+            if request.method != .head || responseHeaders[.contentLength] == nil {
+                responseHeaders[.contentLength] = String(request.method == .head ? 0 : answer.body.count)
+            }
             return Response(
                 status: HTTPResponse.Status(code: answer.status),
                 headers: responseHeaders,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
+                body: request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body))
             )
         }
         let refusals = pipeline.audit

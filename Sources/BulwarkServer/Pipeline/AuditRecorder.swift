@@ -43,7 +43,7 @@ struct AuditRecorder: Sendable {
             identity = .unauthenticated(accessKeyID: CredentialScopeHint(call.request)?.accessKeyID)
         }
         let readOnly = call.operation?.isReadOnly ?? (call.request.method == .get || call.request.method == .head)
-        let managementEvent = operation?.name != "Invoke"
+        let managementEvent = operation?.name != "Invoke" && call.operation?.isDataEvent != true
         // CloudTrail records the answer of changes (and of the few reads it traces, as AssumeRole), not of data events.
         let auditsResponse = call.operation?.auditsResponse ?? !readOnly
         let response: JSONValue? =

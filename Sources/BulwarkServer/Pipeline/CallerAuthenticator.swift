@@ -20,6 +20,10 @@ struct AuthenticatedCaller: Sendable {
 struct PendingCaller: Sendable {
     /// Checks the body against the signature and yields the caller.
     let complete: @Sendable (_ body: Data) throws -> AuthenticatedCaller
+    /// For an aws-chunked body its service takes (S3's `STREAMING-*` modes): checks the seed
+    /// signature and yields the caller with the decoder that checks the chunks and trailer as it
+    /// decodes them. `nil` when the service takes no aws-chunked body or the request announces none.
+    var completeStreaming: (@Sendable () throws -> (caller: AuthenticatedCaller, decoder: AWSChunkedDecoder))? = nil
 }
 
 /// The pipeline's authenticate stage, in two steps: the head before the body is read (so that a

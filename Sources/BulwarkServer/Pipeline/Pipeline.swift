@@ -116,11 +116,14 @@ struct Pipeline: Sendable {
     private func run(_ head: WireRequest, body reader: some RequestBodyReader, call: inout CallRecord) async -> WireResponse {
         // Every stage sees the path as SigV4 signs it (`/a/./b//c` is `/a/b/c`); one that climbs
         // above the root is no path (InvalidURIPath). The trail keeps the path as sent.
+        // S3 signs and addresses the path exactly as sent (a key may hold `//` or `./`).
         var head = head
-        do {
-            try head.normalizePath()
-        } catch {
-            return fail(error, call: &call)
+        if registry.service(for: head)?.model.wireProtocol != .restXML {
+            do {
+                try head.normalizePath()
+            } catch {
+                return fail(error, call: &call)
+            }
         }
         // Route on the head: the service decides how the caller authenticates, the operation (when
         // the head names it) how large a body may be read.
@@ -167,7 +170,7 @@ struct Pipeline: Sendable {
         }
         let caller: AuthenticatedCaller
         do {
-            caller = try pending.complete(request.body)
+            caller = try RequestPayload.complete(&request, pending: pending, checksPayload: service.model.wireProtocol == .restXML)
             call.caller = caller
             if caller.principal.session == nil {
                 keyUses?.noteUse(of: caller.accessKeyID, service: service.model.signingName, region: caller.region, at: call.receivedAt)
@@ -216,10 +219,10 @@ struct Pipeline: Sendable {
             }
             call.resolution = resolution
             context.resolution = resolution
-            if operation.access == .byPolicy {
-                let checks = try prepared.checks(given: resolution)
+            if operation.access == .byPolicy || operation.access == .perResourceByPolicy {
+                let checks = operation.access == .byPolicy ? try prepared.checks(given: resolution) : []
                 let decision = try await authorizer.authorize(checks, identity: caller.policies, resolution: resolution, context: context)
-                if !decision.isAllowed {
+                if operation.access == .byPolicy, !decision.isAllowed {
                     call.authorization = decision.explanation
                     call.encodedAuthorizationMessage = try decision.denialMessage.map {
                         try authorizationMessages.seal($0, account: caller.principal.accountID)
@@ -309,6 +312,7 @@ extension AWSError {
         case .query: AWSError(code: "AccessDenied", message: message, status: 403)
         case .json: AWSError(code: "AccessDeniedException", message: message, status: 400)
         case .restJSON: AWSError(code: "AccessDeniedException", message: message, status: 403)
+        case .restXML: AWSError(code: "AccessDenied", message: message, status: 403)
         }
     }
 }

@@ -36,7 +36,7 @@ struct ServiceRegistry: Sendable {
         entries = services.map { service in
             Entry(
                 service: service,
-                codec: Self.codec(for: service.model),
+                codec: service.codec ?? Self.codec(for: service.model),
                 operations: Dictionary(service.operations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             )
         }
@@ -57,6 +57,9 @@ struct ServiceRegistry: Sendable {
             return entry
         }
         if let entry = entries.first(where: { ($0.codec as? RestJSONCodec)?.recognizesPath(request.rawPath) == true }) {
+            return entry
+        }
+        if let entry = entries.first(where: { ($0.codec as? RestXMLCodec)?.recognizes(request) == true }) {
             return entry
         }
         return entries.first { $0.model.wireProtocol == .query && $0.codec.match(request) != nil }
@@ -87,6 +90,8 @@ struct ServiceRegistry: Sendable {
         case .restJSON: RestJSONCodec(model: model)
         case .query: QueryCodec(model: model)
         case .json: JSONCodec(model: model)
+        // A rest-xml service routes by rules of its own (S3's addressing): it brings its codec.
+        case .restXML: preconditionFailure("the rest-xml service \(model.name) must bring its codec")
         }
     }
 }

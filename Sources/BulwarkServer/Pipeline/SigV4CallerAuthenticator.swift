@@ -11,7 +11,12 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
     let clock: WallClock
 
     func authenticate(head request: WireRequest, service: ServiceModel) async throws -> PendingCaller {
-        let family: SigV4Failure.ProtocolFamily = service.wireProtocol == .query ? .query : .json
+        let family = Self.family(of: service)
+        // S3 signs the path as sent, without normalizing it, and alone takes aws-chunked bodies.
+        var verifier = self.verifier
+        verifier.normalizesURIPath = service.wireProtocol != .restXML
+        verifier.acceptsStreamingPayloads = service.wireProtocol == .restXML
+        verifier.presignsUnsignedPayload = service.wireProtocol == .restXML
         // Bulwark serves every region: a request is scoped to the region it claims, if that is a
         // well-formed region name.
         let region = CredentialScopeHint(request)?.region ?? ""
@@ -23,13 +28,7 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             throw failure.awsError(for: family)
         }
         let presigner = self.presigner(for: request, claims: pending.claims, owner: pending.identity, service: service)
-        return PendingCaller { body in
-            let verification: SigV4Verification<KeyOwner>
-            do throws(SigV4Failure) {
-                verification = try pending.complete(body: body)
-            } catch {
-                throw error.awsError(for: family)
-            }
+        let caller: @Sendable (SigV4Verification<KeyOwner>) throws -> AuthenticatedCaller = { verification in
             // Federated user sessions cannot call IAM through the API: IAM does not accept their token.
             if verification.identity.principal.kind == .federatedUser, service.signingName == "iam" {
                 throw SigV4Failure.invalidSessionToken.awsError(for: family)
@@ -41,6 +40,37 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
                 presigner: presigner,
                 policies: verification.identity.policies
             )
+        }
+        var pendingCaller = PendingCaller { body in
+            let verification: SigV4Verification<KeyOwner>
+            do throws(SigV4Failure) {
+                verification = try pending.complete(body: body)
+            } catch {
+                throw error.awsError(for: family)
+            }
+            return try caller(verification)
+        }
+        if pending.streamingMode != nil {
+            let headers = request.headers
+            pendingCaller.completeStreaming = {
+                let streaming: SigV4StreamingVerification<KeyOwner>
+                do throws(SigV4Failure) {
+                    streaming = try pending.completeStreaming()
+                } catch {
+                    throw error.awsError(for: family)
+                }
+                return (try caller(streaming.verification), try AWSChunkedDecoder(streaming: streaming, headers: headers))
+            }
+        }
+        return pendingCaller
+    }
+
+    /// The shape of the protocol's authentication errors.
+    static func family(of service: ServiceModel) -> SigV4Failure.ProtocolFamily {
+        switch service.wireProtocol {
+        case .restXML: .s3
+        case .query: .query
+        case .json, .restJSON: .json
         }
     }
 

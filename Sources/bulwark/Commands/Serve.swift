@@ -48,6 +48,9 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var execution: ExecutionOptions
 
+    @Option(name: .customLong("s3-base-domain"), help: "The domain of virtual-hosted S3 addressing: <bucket>.<domain>.")
+    var s3BaseDomain = "s3.localhost"
+
     func validate() throws {
         if tlsMode != nil, tlsMode != "self-signed" {
             throw ValidationError("--tls takes 'self-signed'; give a certificate with --tls-cert and --tls-key.")
@@ -76,7 +79,8 @@ struct Serve: AsyncParsableCommand {
                 secretAccessKey: try adminSecret(environment)
             ),
             logLevel: Logger.Level(rawValue: logLevel) ?? .info,
-            execution: try execution.settings()
+            execution: try execution.settings(),
+            s3BaseDomain: s3BaseDomain
         )
         var logger = Logger(label: "bulwark")
         logger.logLevel = configuration.logLevel

@@ -1,0 +1,67 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+
+extension ObjectStoreService {
+    func listObjectsV2(_ input: S3API.ListObjectsV2Request, context: CallContext) async throws -> S3API.ListObjectsV2Output {
+        let bucket = try bucket(context, name: input.bucket)
+        let maxKeys = input.maxKeys ?? 1000
+        guard maxKeys >= 0 else {
+            throw S3Error.invalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", name: "maxKeys", value: String(maxKeys))
+        }
+        if let encoding = input.encodingType, encoding != "url" {
+            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: encoding)
+        }
+        if input.optionalObjectAttributes != nil { throw S3Error.notImplemented("x-amz-optional-object-attributes") }
+        let prefix = input.prefix ?? ""
+        var marker = input.startAfter
+        if let token = input.continuationToken {
+            guard let data = Data(base64Encoded: token), let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("1:") else {
+                throw S3Error.invalidArgument("The continuation token provided is incorrect", name: "continuation-token", value: token)
+            }
+            marker = String(decoded.dropFirst(2))
+        }
+        var listing = ObjectListing<ObjectRecord>(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000))
+        var after = marker
+        let batch = 1000
+        while !listing.isComplete {
+            let page = try await repository.page(bucket: bucket.name, from: prefix, after: after, limit: batch)
+            for object in page {
+                if let marker, ObjectListing<ObjectRecord>.isCovered(object.key, byMarker: marker, delimiter: input.delimiter) { continue }
+                listing.offer(object.key, object)
+                if listing.isComplete { break }
+            }
+            if page.count < batch { listing.finish() }
+            after = page.last?.key
+        }
+        let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
+        let owner = input.fetchOwner == true ? S3API.Owner(id: Self.canonicalID(bucket.accountID)) : nil
+        let contents = listing.contents.map { item in
+            let checksums = StoredChecksums(item.entry)
+            return S3API.Object(
+                key: encode(item.key), lastModified: item.entry.lastModified, eTag: item.entry.etag,
+                checksumAlgorithm: checksums.algorithms.isEmpty ? nil : checksums.algorithms, checksumType: checksums.type,
+                size: item.entry.size, storageClass: "STANDARD", owner: owner)
+        }
+        let next = listing.isTruncated ? listing.lastListed.map { Data("1:\($0)".utf8).base64EncodedString() } : nil
+        return S3API.ListObjectsV2Output(
+            isTruncated: listing.isTruncated,
+            contents: contents.isEmpty ? nil : contents,
+            name: bucket.name,
+            prefix: encode(prefix),
+            delimiter: input.delimiter.map(encode),
+            maxKeys: maxKeys,
+            commonPrefixes: listing.commonPrefixes.isEmpty ? nil : listing.commonPrefixes.map { S3API.CommonPrefix(prefix: encode($0)) },
+            encodingType: input.encodingType,
+            keyCount: listing.contents.count + listing.commonPrefixes.count,
+            continuationToken: input.continuationToken,
+            nextContinuationToken: next,
+            startAfter: input.startAfter.map(encode)
+        )
+    }
+
+    /// S3's `encoding-type=url`: every byte but the unreserved characters and `/` percent-encoded.
+    static func urlEncoded(_ text: String) -> String {
+        PercentEncoding.encode(text, keepSlash: true)
+    }
+}

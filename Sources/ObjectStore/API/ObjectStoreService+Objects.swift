@@ -1,0 +1,219 @@
+import AWSWire
+import BulwarkCore
+import Crypto
+import Foundation
+import Store
+
+extension ObjectStoreService {
+    func putObject(_ input: S3API.PutObjectRequest, context: CallContext) async throws -> S3API.PutObjectOutput {
+        let bucket = try bucket(context, name: input.bucket)
+        if let acl = input.acl, !Self.ownerOnlyACLs.contains(acl) { throw S3Error.accessControlListNotSupported }
+        if [input.grantFullControl, input.grantRead, input.grantReadACP, input.grantWriteACP].contains(where: { $0 != nil }) {
+            throw S3Error.accessControlListNotSupported
+        }
+        try Self.refuseUnbuilt(input)
+        let condition = try Self.writeCondition(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch)
+        let body = input.body ?? Data()
+        // Content-MD5 and the x-amz-checksum-* claim were checked against this body before any
+        // operation saw it (the pipeline's payload step): the claim is stored as it is.
+        let md5 = Data(Insecure.MD5.hash(data: body))
+        let checksum = Self.claimedChecksum(input) ?? ChecksumHasher.checksum(Self.defaultChecksum, of: body)
+        let stored = try bodies.write(body)
+        let object = ObjectRecord(
+            bucket: bucket.name, key: input.key, objectID: stored.objectID, size: Int64(body.count),
+            etag: "\"" + md5.map { String(format: "%02x", $0) }.joined() + "\"", lastModified: context.receivedAt,
+            headers: .init(
+                contentType: input.contentType ?? "binary/octet-stream", contentEncoding: input.contentEncoding,
+                contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage, cacheControl: input.cacheControl,
+                expires: input.expires),
+            metadata: input.metadata ?? [:], checksums: [checksum.algorithm.rawValue: checksum.base64], wrappedKey: stored.wrappedKey)
+        let replaced: ObjectRecord?
+        do {
+            replaced = try await repository.putObject(object, condition: condition)
+        } catch {
+            // Nothing names the new body: it goes, whatever refused the row.
+            bodies.remove(objectID: stored.objectID)
+            switch error {
+            case ObjectStoreRepository.WriteRefusal.exists: throw S3Error.preconditionFailed("If-None-Match")
+            case ObjectStoreRepository.WriteRefusal.mismatch: throw S3Error.preconditionFailed("If-Match")
+            case ObjectStoreRepository.WriteRefusal.missing: throw S3Error.noSuchKey(input.key)
+            case StoreError.notFound: throw S3Error.noSuchBucket(input.bucket)
+            default: throw error
+            }
+        }
+        if let replaced { bodies.remove(objectID: replaced.objectID) }
+        var output = S3API.PutObjectOutput(eTag: object.etag, serverSideEncryption: "AES256", size: object.size)
+        let checksums = StoredChecksums(object)
+        output.checksumCRC32 = checksums.crc32
+        output.checksumCRC32C = checksums.crc32c
+        output.checksumCRC64NVME = checksums.crc64nvme
+        output.checksumSHA1 = checksums.sha1
+        output.checksumSHA256 = checksums.sha256
+        output.checksumType = checksums.type
+        return output
+    }
+
+    /// The checksum S3 computes and keeps for an object uploaded without one.
+    static let defaultChecksum = ChecksumAlgorithm.crc64nvme
+
+    /// The `x-amz-checksum-*` value the request carried (at most one: the payload step refuses more).
+    static func claimedChecksum(_ input: S3API.PutObjectRequest) -> ChecksumValue? {
+        let claims: [(ChecksumAlgorithm, String?)] = [
+            (.crc32, input.checksumCRC32), (.crc32c, input.checksumCRC32C), (.crc64nvme, input.checksumCRC64NVME),
+            (.sha1, input.checksumSHA1), (.sha256, input.checksumSHA256),
+        ]
+        for case (let algorithm, let value?) in claims {
+            if let checksum = ChecksumValue(algorithm: algorithm, base64: value) { return checksum }
+        }
+        return nil
+    }
+
+    /// Refuses what this slice does not store rather than dropping it silently.
+    private static func refuseUnbuilt(_ input: S3API.PutObjectRequest) throws {
+        let unbuilt: [(String, String?)] = [
+            ("x-amz-tagging", input.tagging), ("x-amz-website-redirect-location", input.websiteRedirectLocation),
+            ("x-amz-object-lock-mode", input.objectLockMode), ("x-amz-server-side-encryption-customer-algorithm", input.sseCustomerAlgorithm),
+            ("x-amz-server-side-encryption-aws-kms-key-id", input.ssekmsKeyId), ("x-amz-write-offset-bytes", input.writeOffsetBytes.map(String.init)),
+        ]
+        if let (header, _) = unbuilt.first(where: { $0.1 != nil }) { throw S3Error.notImplemented(header) }
+        if let encryption = input.serverSideEncryption, encryption != "AES256" {
+            throw S3Error.notImplemented("x-amz-server-side-encryption")
+        }
+        if let storageClass = input.storageClass, storageClass != "STANDARD" { throw S3Error.notImplemented("x-amz-storage-class") }
+    }
+
+    /// S3's conditional writes: `If-None-Match: *` (no object yet) and `If-Match: <etag>`.
+    static func writeCondition(ifMatch: String?, ifNoneMatch: String?) throws -> ObjectStoreRepository.WriteCondition {
+        if let ifNoneMatch {
+            guard ifNoneMatch.trimmingCharacters(in: .whitespaces) == "*" else { throw S3Error.notImplemented("If-None-Match") }
+            guard ifMatch == nil else { throw S3Error.notImplemented("If-Match") }
+            return .absent
+        }
+        if let ifMatch {
+            return .matching(ifMatch.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\""]))
+        }
+        return .none
+    }
+
+    func getObject(_ input: S3API.GetObjectRequest, context: CallContext) async throws -> S3API.GetObjectOutput {
+        let object = try object(context, bucket: input.bucket, key: input.key)
+        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        if input.partNumber != nil { throw S3Error.notImplemented("partNumber") }
+        if input.sseCustomerAlgorithm != nil { throw S3Error.notImplemented("x-amz-server-side-encryption-customer-algorithm") }
+        try ReadConditions(
+            ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
+            ifUnmodifiedSince: input.ifUnmodifiedSince
+        ).check(etag: object.etag, lastModified: object.lastModified)
+        let range = ByteRange(header: input.range, size: object.size)
+        if range == .unsatisfiable { throw S3Error.invalidRange(input.range ?? "", size: object.size) }
+        let whole = try readBody(object)
+        var output = S3API.GetObjectOutput(
+            acceptRanges: "bytes", lastModified: object.lastModified, contentLength: object.size, eTag: object.etag,
+            cacheControl: input.responseCacheControl ?? object.headers.cacheControl,
+            contentDisposition: input.responseContentDisposition ?? object.headers.contentDisposition,
+            contentEncoding: input.responseContentEncoding ?? object.headers.contentEncoding,
+            contentLanguage: input.responseContentLanguage ?? object.headers.contentLanguage,
+            contentType: input.responseContentType ?? object.headers.contentType,
+            expires: input.responseExpires.map { AWSTimestamp.rfc7231($0) } ?? object.headers.expires,
+            serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
+        if case .partial(let lower, let upper) = range {
+            output.body = whole.subdata(in: Int(lower)..<Int(upper + 1))
+            output.contentLength = upper - lower + 1
+            output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"
+        } else {
+            output.body = whole
+            // A whole object's checksum, when asked for; a range has none to check against.
+            if input.checksumMode == "ENABLED" {
+                let checksums = StoredChecksums(object)
+                output.checksumCRC32 = checksums.crc32
+                output.checksumCRC32C = checksums.crc32c
+                output.checksumCRC64NVME = checksums.crc64nvme
+                output.checksumSHA1 = checksums.sha1
+                output.checksumSHA256 = checksums.sha256
+                output.checksumType = checksums.type
+            }
+        }
+        return output
+    }
+
+    func headObject(_ input: S3API.HeadObjectRequest, context: CallContext) async throws -> S3API.HeadObjectOutput {
+        let object = try object(context, bucket: input.bucket, key: input.key)
+        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        if input.partNumber != nil { throw S3Error.notImplemented("partNumber") }
+        try ReadConditions(
+            ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
+            ifUnmodifiedSince: input.ifUnmodifiedSince
+        ).check(etag: object.etag, lastModified: object.lastModified)
+        let range = ByteRange(header: input.range, size: object.size)
+        if range == .unsatisfiable { throw S3Error.invalidRange(input.range ?? "", size: object.size) }
+        var output = S3API.HeadObjectOutput(
+            acceptRanges: "bytes", lastModified: object.lastModified, contentLength: object.size, eTag: object.etag,
+            cacheControl: input.responseCacheControl ?? object.headers.cacheControl,
+            contentDisposition: input.responseContentDisposition ?? object.headers.contentDisposition,
+            contentEncoding: input.responseContentEncoding ?? object.headers.contentEncoding,
+            contentLanguage: input.responseContentLanguage ?? object.headers.contentLanguage,
+            contentType: input.responseContentType ?? object.headers.contentType,
+            expires: input.responseExpires.map { AWSTimestamp.rfc7231($0) } ?? object.headers.expires,
+            serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
+        if case .partial(let lower, let upper) = range {
+            output.contentLength = upper - lower + 1
+            output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"
+        } else if input.checksumMode == "ENABLED" {
+            let checksums = StoredChecksums(object)
+            output.checksumCRC32 = checksums.crc32
+            output.checksumCRC32C = checksums.crc32c
+            output.checksumCRC64NVME = checksums.crc64nvme
+            output.checksumSHA1 = checksums.sha1
+            output.checksumSHA256 = checksums.sha256
+            output.checksumType = checksums.type
+        }
+        return output
+    }
+
+    func deleteObject(_ input: S3API.DeleteObjectRequest, context: CallContext) async throws -> EmptyOutput {
+        _ = try bucket(context, name: input.bucket)
+        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        if input.ifMatch != nil { throw S3Error.notImplemented("If-Match") }
+        // Deleting a key without an object succeeds, as S3 answers it.
+        let removed = try await repository.deleteObjects(bucket: input.bucket, keys: [input.key])
+        for object in removed { bodies.remove(objectID: object.objectID) }
+        return EmptyOutput()
+    }
+
+    func deleteObjects(_ input: S3API.DeleteObjectsRequest, context: CallContext) async throws -> S3API.DeleteObjectsOutput {
+        _ = try bucket(context, name: input.bucket)
+        let entries = input.delete.objects
+        guard !entries.isEmpty, entries.count <= 1000 else { throw S3Error.malformedXML }
+        var errors: [S3API.Error] = []
+        var allowed: [String] = []
+        for entry in entries {
+            if entry.versionId != nil && entry.versionId != "null" {
+                errors.append(S3API.Error(key: entry.key, versionId: entry.versionId, code: "NotImplemented", message: "Versions are not kept yet."))
+            } else if context.refusal(of: "s3:DeleteObject", on: Self.objectARN(input.bucket, entry.key)) != nil {
+                errors.append(S3API.Error(key: entry.key, code: "AccessDenied", message: "Access Denied"))
+            } else {
+                allowed.append(entry.key)
+            }
+        }
+        let removed = try await repository.deleteObjects(bucket: input.bucket, keys: allowed)
+        for object in removed { bodies.remove(objectID: object.objectID) }
+        let deleted = input.delete.quiet == true ? [] : allowed.map { S3API.DeletedObject(key: $0) }
+        return S3API.DeleteObjectsOutput(deleted: deleted.isEmpty ? nil : deleted, errors: errors.isEmpty ? nil : errors)
+    }
+
+    /// The object the resolve stage found for the call. - Throws: NoSuchBucket, NoSuchKey.
+    func object(_ context: CallContext, bucket: String, key: String) throws -> ObjectRecord {
+        _ = try self.bucket(context, name: bucket)
+        guard let resolved = context.resolution["Key"] else { throw AWSError.undeclaredReference(.s3Object, requestID: context.requestID) }
+        guard let object = resolved.entity(as: ResolvedObject.self) else { throw S3Error.noSuchKey(key) }
+        return object.object
+    }
+
+    private func readBody(_ object: ObjectRecord) throws -> Data {
+        do {
+            return try bodies.read(objectID: object.objectID, wrappedKey: object.wrappedKey)
+        } catch {
+            throw S3Error.internalError("")
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import AWSWire
+import BulwarkCore
+import Crypto
+import Foundation
+import KMS
+import Store
+
+/// Amazon S3 (first slice): buckets and the current objects of their keys, over S3's rest-xml wire
+/// (``S3Router``), with bodies encrypted at rest (``ObjectBodyStore``).
+///
+/// Each operation is declared once below: its IAM action (the Service Authorization Reference's),
+/// the bucket or object its input names (resolved once by ``S3ResourceAuthority``), its condition
+/// keys and its handler. Object operations are CloudTrail data events.
+public struct ObjectStoreService: AWSService {
+    public let model: ServiceModel = .s3
+    let repository: ObjectStoreRepository
+    let bodies: ObjectBodyStore
+    let database: BulwarkDatabase
+    let router: S3Router
+    let clock: WallClock
+
+    /// The largest object body a PutObject takes, until bodies stream (decision 0024).
+    public static let maxObjectBytes = 64 << 20
+    /// S3's XML namespace.
+    public static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+    public init(database: BulwarkDatabase, bodies: ObjectBodyStore, baseDomain: String = "s3.localhost", clock: WallClock = .system) {
+        self.database = database
+        self.repository = ObjectStoreRepository(database: database)
+        self.bodies = bodies
+        self.router = S3Router(baseDomain: baseDomain)
+        self.clock = clock
+    }
+
+    public var authorities: [any ResourceAuthority] { [S3ResourceAuthority(database: database)] }
+
+    public var codec: (any WireCodec)? {
+        RestXMLCodec(
+            model: model, router: router,
+            outputRoots: [
+                "ListBuckets": "ListAllMyBucketsResult", "ListObjectsV2": "ListBucketResult", "DeleteObjects": "DeleteResult",
+                "GetBucketLocation": "LocationConstraint",
+            ],
+            namespace: Self.namespace)
+    }
+
+    public var operations: [ServiceOperation] { bucketOperations + objectOperations }
+
+    private var bucketOperations: [ServiceOperation] {
+        [
+            ServiceOperation(
+                "CreateBucket", action: "s3:CreateBucket", readOnly: false,
+                input: S3API.CreateBucketRequest.self,
+                references: { input, _ in
+                    guard BucketName.isValid(input.bucket) else { throw S3Error.invalidBucketName(input.bucket) }
+                    return [ResourceReference(.s3Bucket, member: "Bucket", text: input.bucket, intent: .creating)]
+                },
+                conditionKeys: { input, _, _ in Self.bucketCreationKeys(input) },
+                handler: createBucket
+            ),
+            ServiceOperation(
+                "DeleteBucket", action: "s3:DeleteBucket", readOnly: false,
+                input: S3API.DeleteBucketRequest.self,
+                references: { input, _ in [Self.bucketReference(input.bucket)] },
+                handler: deleteBucket
+            ),
+            ServiceOperation(
+                "HeadBucket", action: "s3:ListBucket", readOnly: true,
+                input: S3API.HeadBucketRequest.self,
+                references: { input, _ in [Self.bucketReference(input.bucket)] },
+                handler: headBucket
+            ),
+            ServiceOperation(
+                "ListBuckets", action: "s3:ListAllMyBuckets", readOnly: true,
+                input: S3API.ListBucketsRequest.self,
+                handler: listBuckets
+            ),
+            ServiceOperation(
+                "GetBucketLocation", action: "s3:GetBucketLocation", readOnly: true,
+                input: S3API.GetBucketLocationRequest.self,
+                references: { input, _ in [Self.bucketReference(input.bucket)] },
+                handler: getBucketLocation
+            ),
+            ServiceOperation(
+                "ListObjectsV2", action: "s3:ListBucket", readOnly: true, dataEvent: true,
+                input: S3API.ListObjectsV2Request.self,
+                references: { input, _ in [Self.bucketReference(input.bucket)] },
+                conditionKeys: { input, _, _ in
+                    var keys: [String: AuthorizationCheck.Value] = ["s3:prefix": .single(input.prefix ?? "")]
+                    if let delimiter = input.delimiter { keys["s3:delimiter"] = .single(delimiter) }
+                    keys["s3:max-keys"] = .single(String(input.maxKeys ?? 1000))
+                    return keys
+                },
+                handler: listObjectsV2
+            ),
+        ]
+    }
+
+    private var objectOperations: [ServiceOperation] {
+        [
+            ServiceOperation(
+                "PutObject", action: "s3:PutObject", readOnly: false, auditsResponse: false, maxRequestBytes: Self.maxObjectBytes,
+                dataEvent: true,
+                input: S3API.PutObjectRequest.self,
+                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                handler: putObject
+            ),
+            ServiceOperation(
+                "GetObject", action: "s3:GetObject", readOnly: true, dataEvent: true,
+                input: S3API.GetObjectRequest.self,
+                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                handler: getObject
+            ),
+            ServiceOperation(
+                "HeadObject", action: "s3:GetObject", readOnly: true, dataEvent: true,
+                input: S3API.HeadObjectRequest.self,
+                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                handler: headObject
+            ),
+            ServiceOperation(
+                "DeleteObject", action: "s3:DeleteObject", readOnly: false, auditsResponse: false, dataEvent: true,
+                input: S3API.DeleteObjectRequest.self,
+                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                handler: deleteObject
+            ),
+            ServiceOperation(
+                "DeleteObjects", action: "s3:DeleteObject", readOnly: false, auditsResponse: false, maxRequestBytes: 2 << 20,
+                access: .perResourceByPolicy, dataEvent: true,
+                input: S3API.DeleteObjectsRequest.self,
+                references: { input, _ in [Self.bucketReference(input.bucket)] },
+                contingentChecks: { input, _, _ in
+                    // S3 judges s3:DeleteObject on each key: a refused key is answered AccessDenied in the result.
+                    input.delete.objects.map { AuthorizationCheck(action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key)) }
+                },
+                handler: deleteObjects
+            ),
+        ]
+    }
+
+    // MARK: Declarations
+
+    static func bucketReference(_ bucket: String) -> ResourceReference {
+        ResourceReference(.s3Bucket, member: "Bucket", text: bucket)
+    }
+
+    /// An object operation acts on the object; its bucket is named too, to tell NoSuchBucket from NoSuchKey.
+    static func objectReferences(_ bucket: String, _ key: String) -> [ResourceReference] {
+        [
+            ResourceReference(.s3Object, member: "Key", text: S3ResourceAuthority.objectText(bucket: bucket, key: key)),
+            ResourceReference(.s3Bucket, member: "Bucket", text: bucket).implied,
+        ]
+    }
+
+    static func objectARN(_ bucket: String, _ key: String) -> String { "arn:aws:s3:::\(bucket)/\(key)" }
+
+    /// `s3:LocationConstraint`, `s3:x-amz-acl` and `s3:x-amz-object-ownership`, which AWS defines for CreateBucket.
+    static func bucketCreationKeys(_ input: S3API.CreateBucketRequest) -> [String: AuthorizationCheck.Value] {
+        var keys: [String: AuthorizationCheck.Value] = [:]
+        if let constraint = input.createBucketConfiguration?.locationConstraint { keys["s3:LocationConstraint"] = .single(constraint) }
+        if let acl = input.acl { keys["s3:x-amz-acl"] = .single(acl) }
+        if let ownership = input.objectOwnership { keys["s3:x-amz-object-ownership"] = .single(ownership) }
+        return keys
+    }
+
+    /// The S3 canonical user id of an account (64 hex digits), as ListBuckets and ListObjectsV2 show owners.
+    static func canonicalID(_ accountID: String) -> String {
+        SHA256.hash(data: Data("bulwark-s3-canonical-user/\(accountID)".utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

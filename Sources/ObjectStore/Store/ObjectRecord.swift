@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+
+/// The current object of a key: its metadata, and where and how its body is stored.
+public struct ObjectRecord: Sendable, Equatable {
+    public let bucket: String
+    public let key: String
+    /// The name of the body's file under the object directory.
+    public let objectID: String
+    public let size: Int64
+    /// The quoted MD5 hex of the body.
+    public let etag: String
+    public let lastModified: Date
+    public var headers: ContentHeaders
+    /// User metadata (`x-amz-meta-*`), names lowercased.
+    public let metadata: [String: String]
+    /// The flexible checksums (`x-amz-checksum-*`) of the whole body, by algorithm (`CRC32`) to their
+    /// base64 value: the one the upload claimed (verified before the handler saw the body), else the
+    /// CRC64NVME S3 computes for an object uploaded without one.
+    public let checksums: [String: String]
+    /// The body's data key, wrapped by the master key for this object.
+    public let wrappedKey: Data
+
+    public var arn: String { "arn:aws:s3:::\(bucket)/\(key)" }
+
+    /// The representation headers S3 stores and returns with an object.
+    public struct ContentHeaders: Sendable, Equatable, Codable {
+        public var contentType: String?
+        public var contentEncoding: String?
+        public var contentDisposition: String?
+        public var contentLanguage: String?
+        public var cacheControl: String?
+        public var expires: String?
+
+        public init(
+            contentType: String? = nil, contentEncoding: String? = nil, contentDisposition: String? = nil, contentLanguage: String? = nil,
+            cacheControl: String? = nil, expires: String? = nil
+        ) {
+            self.contentType = contentType
+            self.contentEncoding = contentEncoding
+            self.contentDisposition = contentDisposition
+            self.contentLanguage = contentLanguage
+            self.cacheControl = cacheControl
+            self.expires = expires
+        }
+    }
+
+    init(
+        bucket: String, key: String, objectID: String, size: Int64, etag: String, lastModified: Date, headers: ContentHeaders,
+        metadata: [String: String], checksums: [String: String], wrappedKey: Data
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.objectID = objectID
+        self.size = size
+        self.etag = etag
+        self.lastModified = lastModified
+        self.headers = headers
+        self.metadata = metadata
+        self.checksums = checksums
+        self.wrappedKey = wrappedKey
+    }
+
+    init(row: Row) {
+        bucket = row["bucket"]
+        key = row["key"]
+        objectID = row["objectID"]
+        size = row["size"]
+        etag = row["etag"]
+        lastModified = Date(timeIntervalSince1970: row["lastModified"])
+        headers = ContentHeaders(
+            contentType: row["contentType"], contentEncoding: row["contentEncoding"], contentDisposition: row["contentDisposition"],
+            contentLanguage: row["contentLanguage"], cacheControl: row["cacheControl"], expires: row["expires"])
+        metadata = Self.decodeMap(row["metadata"])
+        checksums = Self.decodeMap(row["checksums"])
+        wrappedKey = row["wrappedKey"]
+    }
+
+    static func encodeMap(_ map: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(map)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func decodeMap(_ text: String?) -> [String: String] {
+        guard let text else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+}

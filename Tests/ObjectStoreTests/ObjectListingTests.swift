@@ -1,0 +1,83 @@
+import Testing
+
+@testable import ObjectStore
+
+@Suite("ListObjectsV2's walk: prefix, delimiter, pages")
+struct ObjectListingTests {
+    static let keys = ["a/1", "a/2", "a/b/3", "b/1", "c", "d", "e/f/g"]
+
+    /// Lists one page of `keys` (in order) after `marker`, as the handler walks the store.
+    static func page(
+        _ keys: [String] = keys, prefix: String = "", delimiter: String? = nil, maxKeys: Int, after marker: String? = nil
+    ) -> ObjectListing<Int> {
+        var listing = ObjectListing<Int>(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys)
+        for (index, key) in keys.enumerated() where key >= prefix {
+            if let marker {
+                guard key.utf8.lexicographicallyPrecedes(marker.utf8) == false, key != marker else { continue }
+                if ObjectListing<Int>.isCovered(key, byMarker: marker, delimiter: delimiter) { continue }
+            }
+            listing.offer(key, index)
+            if listing.isComplete { break }
+        }
+        listing.finish()
+        return listing
+    }
+
+    @Test("without a delimiter every key under the prefix is listed")
+    func plain() {
+        let listing = Self.page(prefix: "a/", maxKeys: 1000)
+        #expect(listing.contents.map(\.key) == ["a/1", "a/2", "a/b/3"])
+        #expect(listing.commonPrefixes.isEmpty && !listing.isTruncated)
+    }
+
+    @Test("a delimiter rolls keys up to the first delimiter after the prefix")
+    func delimiter() {
+        let top = Self.page(delimiter: "/", maxKeys: 1000)
+        #expect(top.contents.map(\.key) == ["c", "d"])
+        #expect(top.commonPrefixes == ["a/", "b/", "e/"])
+        let nested = Self.page(prefix: "a/", delimiter: "/", maxKeys: 1000)
+        #expect(nested.contents.map(\.key) == ["a/1", "a/2"])
+        #expect(nested.commonPrefixes == ["a/b/"])
+        // A delimiter of several characters, and an empty one (no delimiter).
+        #expect(Self.page(["x--1", "x--2", "y"], delimiter: "--", maxKeys: 10).commonPrefixes == ["x--"])
+        #expect(Self.page(["x/1"], delimiter: "", maxKeys: 10).contents.map(\.key) == ["x/1"])
+    }
+
+    @Test("keys and common prefixes fill a page alike; the next page starts after the last entry")
+    func paging() {
+        var pages: [[String]] = []
+        var marker: String?
+        repeat {
+            let listing = Self.page(delimiter: "/", maxKeys: 2, after: marker)
+            pages.append(listing.contents.map(\.key) + listing.commonPrefixes)
+            marker = listing.isTruncated ? listing.lastListed : nil
+        } while marker != nil
+        #expect(pages == [["a/", "b/"], ["c", "d"], ["e/"]])
+    }
+
+    @Test("the last entry listed is the greater of the last key and the last common prefix")
+    func lastListed() {
+        let listing = Self.page(["a/1", "b"], delimiter: "/", maxKeys: 10)
+        #expect(listing.lastListed == "b")
+        let rolled = Self.page(["a", "b/1"], delimiter: "/", maxKeys: 10)
+        #expect(rolled.lastListed == "b/")
+        #expect(Self.page([], maxKeys: 10).lastListed == nil)
+    }
+
+    @Test("a common prefix from an earlier page swallows its keys")
+    func covered() {
+        #expect(ObjectListing<Int>.isCovered("a/b/3", byMarker: "a/", delimiter: "/"))
+        #expect(!ObjectListing<Int>.isCovered("a/b/3", byMarker: "a/2", delimiter: "/"))
+        #expect(!ObjectListing<Int>.isCovered("a/b/3", byMarker: "a/", delimiter: nil))
+    }
+
+    @Test("MaxKeys 0 lists nothing and is not truncated; a full page with more keys is")
+    func limits() {
+        let none = Self.page(maxKeys: 0)
+        #expect(none.contents.isEmpty && none.commonPrefixes.isEmpty && !none.isTruncated)
+        let full = Self.page(maxKeys: 7)
+        #expect(full.contents.count == 7 && !full.isTruncated)
+        let short = Self.page(maxKeys: 6)
+        #expect(short.contents.count == 6 && short.isTruncated)
+    }
+}
