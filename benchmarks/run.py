@@ -482,8 +482,9 @@ def environment_memory(bulwark: Target, server: Process, function: str, wanted: 
     with ThreadPoolExecutor(max_workers=2 * wanted) as pool:
         while (count := len(environments(server.process.pid))) < wanted and waves < 20:
             waves += 1
-            # The warm ones answer at once and take more calls of the wave: what is missing is sent twice over.
-            concurrent = min(2 * wanted, wanted + 2 * (wanted - count) if count else wanted)
+            # The warm ones answer at once and take more calls of a wave: after the first, what is missing is
+            # sent on top.
+            concurrent = wanted if waves == 1 else min(2 * wanted, 2 * wanted - count)
             progress(f"environment memory: wave {waves} of {concurrent} concurrent invokes ({count} environments)")
             list(pool.map(invoke, range(concurrent)))
     time.sleep(2)
