@@ -113,7 +113,9 @@ public final class ExecutionHost: Sendable {
         let preparation = self.preparation
         Thread.detachNewThread { [blocker] in
             let prepared = Self.prepare(configuration, permissions: permissions, blocker: blocker) { preparation.isStopping }
-            if let blocker = prepared.blocker { logger.error("functions cannot run on this host", metadata: ["reason": "\(blocker)"]) }
+            if let blocker = prepared.blocker, !preparation.isStopping {
+                logger.error("functions cannot run on this host", metadata: ["reason": "\(blocker)"])
+            }
             preparation.finish(prepared)
         }
     }
