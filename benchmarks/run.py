@@ -35,6 +35,7 @@ from pathlib import Path
 
 import boto3
 import botocore.config
+import botocore.exceptions
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE = ROOT / ".build" / "release"
@@ -88,10 +89,7 @@ class Process:
 
     @property
     def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
+        return rss_kib(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -332,6 +330,242 @@ def store_functions(lam, role: str, code: bytes, runtime: str, total: int, exist
         list(pool.map(one, range(existing, total)))
 
 
+# -- start-up and memory -------------------------------------------------------------------------------------
+
+SUPPLIED_ACCOUNT = "210987654321"
+
+
+def supplied_key() -> tuple[str, str]:
+    """A first administrator key supplied to `bulwark serve`, so that the client is ready before the server starts."""
+    return ("AKIA" + "".join(f"{b:02X}" for b in os.urandom(8)), base64.b64encode(os.urandom(30)).decode())
+
+
+def serve_command(data_dir: Path, port: int) -> list[str]:
+    return [str(RELEASE / "bulwark"), "serve", "--port", str(port), "--data-dir", str(data_dir),
+            "--runtimes-dir", str(ROOT / ".runtimes")]
+
+
+def start_time(workdir: Path, samples: int, bootstrap_zip: bytes) -> dict:
+    """From the exec of `bulwark serve` to its first successful signed answer (STS GetCallerIdentity, polled
+    every 2 ms), on a fresh data directory and again on the same one; then, on the second start, to the
+    first answer of an Invoke of a function created by the first (which waits for the sandbox staging
+    directory: invocations do, the API does not)."""
+    key = supplied_key()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BULWARK_"))}
+    env |= {"BULWARK_ACCOUNT_ID": SUPPLIED_ACCOUNT, "BULWARK_ADMIN_ACCESS_KEY_ID": key[0],
+            "BULWARK_ADMIN_SECRET_ACCESS_KEY": key[1]}
+    fresh, again, invoke_after_start, rss = [], [], [], []
+    for sample in range(samples):
+        data_dir = workdir / f"startup-{sample}"
+        for series in (fresh, again):
+            label = "fresh data directory" if series is fresh else "second start, same data directory"
+            progress(f"start-up {sample + 1}/{samples}: {label}")
+            port = free_port()
+            endpoint = f"http://127.0.0.1:{port}"
+            sts = client("sts", endpoint, key)
+            begin = time.perf_counter()
+            process = subprocess.Popen(serve_command(data_dir, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       env=env, start_new_session=True)
+            try:
+                while True:
+                    try:
+                        sts.get_caller_identity()
+                        break
+                    except (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionClosedError):
+                        if process.poll() is not None:
+                            raise RuntimeError(f"bulwark serve stopped while starting (status {process.returncode})")
+                        time.sleep(0.002)
+                series.append((time.perf_counter() - begin) * 1000)
+                lam = client("lambda", endpoint, key)
+                if series is fresh:
+                    iam = client("iam", endpoint, key)
+                    role = iam.create_role(RoleName="startup-role", AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))["Role"]["Arn"]
+                    create_function(lam, "startup-noop", role, "provided.al2023", "noop", bootstrap_zip)
+                    rss.append(rss_kib(process.pid))
+                else:
+                    answer = lam.invoke(FunctionName="startup-noop", Payload=b"{}")
+                    invoke_after_start.append((time.perf_counter() - begin) * 1000)
+                    if "FunctionError" in answer:
+                        raise RuntimeError(f"startup-noop: {answer['Payload'].read()!r}")
+            finally:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=60)
+    return {"fresh_ms": summary_ms(fresh), "second_start_ms": summary_ms(again),
+            "first_invoke_after_second_start_ms": summary_ms(invoke_after_start),
+            "rss_after_first_function_kib": round(statistics.median(rss))}
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size: a page shared by n processes counts 1/n for each."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def process_tree(root: int) -> dict[int, list[int]]:
+    """Children of every process under `root` (itself included)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree: dict[int, list[int]] = {}
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        tree[pid] = children.get(pid, [])
+        pending += tree[pid]
+    return tree
+
+
+def command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
+
+
+def environments(server_pid: int) -> list[dict]:
+    """The sandboxes of the server, each as its processes: the sandbox's own (bubblewrap, outside and as the
+    namespaces' first process, and bulwark-init) and the runtime's (what bulwark-init started, with its children)."""
+    tree = process_tree(server_pid)
+    found = []
+    for top in tree[server_pid]:
+        sandbox, runtime = [], []
+        pending = [top]
+        while pending:
+            pid = pending.pop()
+            sandbox.append(pid)
+            for child in tree.get(pid, []):
+                # bulwark-init runs as /var/bulwark/init inside the sandbox.
+                if command_name(pid) in ("init", "bulwark-init"):
+                    stack = [child]
+                    while stack:
+                        inner = stack.pop()
+                        runtime.append(inner)
+                        stack += tree.get(inner, [])
+                else:
+                    pending.append(child)
+        if runtime:
+            found.append({"sandbox": sandbox, "runtime": runtime})
+    return found
+
+
+def environment_memory(bulwark: Target, server: Process, function: str, wanted: int) -> dict:
+    """PSS of `wanted` idle warm environments of the no-op function, made by waves of `wanted` concurrent invokes
+    (an invoke takes a warm environment only if one is free, so a wave in flight at once makes new ones), read
+    from /proc/<pid>/smaps_rollup of every process of each sandbox: the runtime process's own apart from the
+    rest (bubblewrap, bulwark-init). The server's own growth with them is reported too."""
+    lam = client("lambda", bulwark.endpoint, bulwark.key)
+    server_before = {"rss_kib": rss_kib(server.process.pid), "pss_kib": pss_kib(server.process.pid),
+                     "environments": len(environments(server.process.pid))}
+    def invoke(_: int) -> None:
+        answer = lam.invoke(FunctionName=function, Payload=b"{}")
+        if "FunctionError" in answer:
+            raise RuntimeError(f"{function}: {answer['Payload'].read()!r}")
+    waves = 0
+    with ThreadPoolExecutor(max_workers=2 * wanted) as pool:
+        while (count := len(environments(server.process.pid))) < wanted and waves < 20:
+            waves += 1
+            # The warm ones answer at once and take more calls of a wave: after the first, what is missing is
+            # sent on top.
+            concurrent = wanted if waves == 1 else min(2 * wanted, 2 * wanted - count)
+            progress(f"environment memory: wave {waves} of {concurrent} concurrent invokes ({count} environments)")
+            list(pool.map(invoke, range(concurrent)))
+    time.sleep(2)
+    found = environments(server.process.pid)
+    progress(f"environment memory: reading smaps_rollup of {sum(len(e['sandbox']) + len(e['runtime']) for e in found)} "
+             f"processes of {len(found)} environments")
+    sandbox = [sum(pss_kib(pid) for pid in e["sandbox"]) for e in found]
+    runtime = [sum(pss_kib(pid) for pid in e["runtime"]) for e in found]
+    server_after = {"rss_kib": rss_kib(server.process.pid), "pss_kib": pss_kib(server.process.pid), "environments": len(found)}
+    added = max(len(found) - server_before["environments"], 1)
+    return {
+        "environments": len(found), "waves": waves,
+        "processes_per_environment": round(statistics.median(len(e["sandbox"]) + len(e["runtime"]) for e in found), 1),
+        "beyond_runtime_pss_kib": {"median": statistics.median(sandbox), "min": min(sandbox), "max": max(sandbox),
+                                   "total": sum(sandbox)},
+        "runtime_pss_kib": {"median": statistics.median(runtime), "min": min(runtime), "max": max(runtime), "total": sum(runtime)},
+        "server_before": server_before, "server_after": server_after,
+        "server_rss_per_environment_kib": round((server_after["rss_kib"] - server_before["rss_kib"]) / added, 1),
+    }
+
+
+def requests_then_rss(bulwark: Target, server: Process, function: str, total: int) -> dict:
+    """Server RSS after at least `total` signed requests (GetFunction, ListUsers and a warm Invoke in turn)."""
+    calls = [dict(method="GET", path=f"/2015-03-31/functions/{function}", service="lambda"),
+             dict(method="POST", path="/", service="iam", body="Action=ListUsers&Version=2010-05-08",
+                  content_type="application/x-www-form-urlencoded; charset=utf-8"),
+             dict(method="POST", path=f"/2015-03-31/functions/{function}/invocations", service="lambda", body_size=1024)]
+    before = rss_kib(server.process.pid)
+    sent = 0
+    while sent < total:
+        for call in calls:
+            result = load(bulwark, connections=4, duration=1.0, **call)
+            sent += result["requests"]
+        progress(f"memory: {sent} requests sent, server RSS {rss_kib(server.process.pid) / 1024:.1f} MiB")
+    return {"requests": sent, "rss_before_kib": before, "rss_after_kib": rss_kib(server.process.pid)}
+
+
+def soak(bulwark: Target, server: Process, function: str, seconds: float, interval: float) -> dict:
+    """Server RSS sampled every `interval` s while three clients load it for `seconds` (warm Invoke, GetFunction,
+    ListUsers at two connections each); the slope of a least-squares line through the samples, over the whole
+    soak and over its second half (after the caches and pools have grown to their working size)."""
+    import threading
+    calls = {"Invoke": dict(method="POST", path=f"/2015-03-31/functions/{function}/invocations", service="lambda", body_size=1024),
+             "GetFunction": dict(method="GET", path=f"/2015-03-31/functions/{function}", service="lambda"),
+             "ListUsers": dict(method="POST", path="/", service="iam", body="Action=ListUsers&Version=2010-05-08",
+                               content_type="application/x-www-form-urlencoded; charset=utf-8")}
+    results: dict = {}
+    def run(name: str, call: dict) -> None:
+        results[name] = load(bulwark, connections=2, duration=seconds, **call)
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in calls.items()]
+    begin = time.monotonic()
+    for thread in threads:
+        thread.start()
+    samples: list[tuple[float, int]] = []
+    while any(thread.is_alive() for thread in threads):
+        elapsed = time.monotonic() - begin
+        samples.append((round(elapsed, 1), rss_kib(server.process.pid)))
+        if len(samples) % max(1, int(60 / interval)) == 1:
+            progress(f"soak: {elapsed:.0f}/{seconds:.0f} s, server RSS {samples[-1][1] / 1024:.1f} MiB")
+        time.sleep(interval)
+    for thread in threads:
+        thread.join()
+    if len(results) != len(calls):
+        raise RuntimeError("a soak client failed")
+    half = [sample for sample in samples if sample[0] >= seconds / 2]
+    return {"seconds": seconds, "requests": {name: r["requests"] for name, r in results.items()},
+            "throughput": {name: round(r["throughput"]) for name, r in results.items()},
+            "rss_first_kib": samples[0][1], "rss_last_kib": samples[-1][1], "rss_max_kib": max(kib for _, kib in samples),
+            "slope_kib_per_min": slope(samples), "slope_second_half_kib_per_min": slope(half), "samples": samples}
+
+
+def slope(samples: list[tuple[float, int]]) -> float:
+    """KiB per minute of the least-squares line through (seconds, KiB)."""
+    if len(samples) < 2:
+        return 0.0
+    xs, ys = [x for x, _ in samples], [y for _, y in samples]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    spread = sum((x - mx) ** 2 for x in xs)
+    return round(60 * sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / spread, 1) if spread else 0.0
+
+
 def micro() -> list[dict]:
     progress("micro-benchmarks (bulwark-benchmarks)")
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
@@ -411,12 +645,35 @@ def markdown(results: dict) -> str:
         for connections, c in results["concurrency_curve"].items():
             lines.append(f"| {connections} | {c['throughput']:.0f} | {c['median']} | {c['p99']} |")
         lines.append("")
+    if "startup" in results:
+        st = results["startup"]
+        lines += ["### Start-up (ms from the exec of `bulwark serve` to its first signed answer)", "",
+                  "| case | min | median | max |", "|---|---:|---:|---:|"]
+        for name, key in (("fresh data directory", "fresh_ms"), ("second start, same data directory", "second_start_ms"),
+                          ("second start: first Invoke answered (waits for the staging)", "first_invoke_after_second_start_ms")):
+            lines.append(f"| {name} | {st[key]['min']} | {st[key]['median']} | {st[key]['max']} |")
+        lines.append("")
     if "memory" in results:
         mem = results["memory"]
         lines += ["### Memory (RSS of the server process)", "", "| when | MiB |", "|---|---:|"]
         for name, kib in mem.items():
             lines.append(f"| {name} | {kib / 1024:.1f} |")
         lines.append("")
+    if "environments" in results:
+        e = results["environments"]
+        lines += [f"### Idle warm environments ({e['environments']} of the no-op `provided` function; PSS in KiB)", "",
+                  "| what | median | min | max |", "|---|---:|---:|---:|",
+                  f"| one environment beyond its runtime process (bubblewrap, bulwark-init) | {e['beyond_runtime_pss_kib']['median']} | "
+                  f"{e['beyond_runtime_pss_kib']['min']} | {e['beyond_runtime_pss_kib']['max']} |",
+                  f"| its runtime process | {e['runtime_pss_kib']['median']} | {e['runtime_pss_kib']['min']} | {e['runtime_pss_kib']['max']} |",
+                  f"| the server's RSS per environment | {e['server_rss_per_environment_kib']} | — | — |", ""]
+    if "soak" in results:
+        so = results["soak"]
+        lines += [f"### Soak ({so['seconds']:.0f} s of warm Invoke, GetFunction and ListUsers, 2 connections each)", "",
+                  "| requests | server RSS first | last | max (MiB) | slope, whole soak | slope, second half (KiB/min) |",
+                  "|---:|---:|---:|---:|---:|---:|",
+                  f"| {sum(so['requests'].values())} | {so['rss_first_kib'] / 1024:.1f} | {so['rss_last_kib'] / 1024:.1f} | "
+                  f"{so['rss_max_kib'] / 1024:.1f} | {so['slope_kib_per_min']} | {so['slope_second_half_kib_per_min']} |", ""]
     if "micro" in results:
         lines += ["### Micro-benchmarks (`bulwark-benchmarks`, in-process)", "",
                   "| case | min | median | p99 | p99.9 |", "|---|---:|---:|---:|---:|"]
@@ -448,7 +705,7 @@ def write_report(results: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="short runs (2 s per case), fewer samples and stored functions")
-    parser.add_argument("--skip", default="", help="comma-separated: micro,warm,cold,control,moto,secrets,scale,curve")
+    parser.add_argument("--skip", default="", help="comma-separated: micro,startup,memory,warm,cold,control,moto,secrets,scale,curve,environments,soak")
     options = parser.parse_args()
     skip = set(filter(None, options.skip.split(",")))
     duration = 2.0 if options.quick else 5.0
@@ -466,13 +723,15 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bulwark-bench-"))
     started: list[Process] = []
     try:
+        bootstrap = build_bootstrap(workdir)
+        provided_zip = zip_of({"bootstrap": (bootstrap.read_bytes(), 0o755)})
+        if "startup" not in skip:
+            results["startup"] = start_time(workdir, 2 if options.quick else 5, provided_zip)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BULWARK_"))}
         progress("starting bulwark serve (release) on a fresh data directory")
         server = Process("bulwark", [str(RELEASE / "bulwark"), "serve", "--port", "0", "--data-dir", str(workdir / "data"),
                                      "--runtimes-dir", str(ROOT / ".runtimes")], r"Bulwark is listening on (\S+)", env)
         started.append(server)
-        time.sleep(1)
-        memory = {"idle, after start": server.rss_kib}
         credentials = configparser.ConfigParser()
         credentials.read(workdir / "data" / "credentials")
         key = (credentials["default"]["aws_access_key_id"], credentials["default"]["aws_secret_access_key"])
@@ -485,8 +744,6 @@ def main() -> None:
         role = iam.create_role(RoleName="bench-role", AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))["Role"]["Arn"]
         iam.attach_role_policy(RoleName="bench-role", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
         iam.create_user(UserName="bench-user")
-        bootstrap = build_bootstrap(workdir)
-        provided_zip = zip_of({"bootstrap": (bootstrap.read_bytes(), 0o755)})
         noop_zip = zip_of({"noop.py": ((ROOT / "benchmarks/functions/noop.py").read_bytes(), 0o644)})
         boto3_zip = zip_of({"boto3_at_init.py": ((ROOT / "benchmarks/functions/boto3_at_init.py").read_bytes(), 0o644)})
         python = runtimes[0]
@@ -494,6 +751,12 @@ def main() -> None:
         create_function(lam, "noop-provided", role, "provided.al2023", "noop", provided_zip)
         create_function(lam, "noop-python", role, python, "noop.handler", noop_zip)
         results["runtimes"] = {"python": python}
+        # Idle: the functions are Active, so the runtimes are staged (their preparation waits for it).
+        time.sleep(1)
+        memory = {"idle (runtimes staged, the no-op functions created)": server.rss_kib}
+        if "memory" not in skip:
+            after = requests_then_rss(bulwark, server, "noop-provided", 10_000)
+            memory[f"after {after['requests']} more requests"] = after["rss_after_kib"]
 
         if "warm" not in skip:
             results["warm_invoke"] = warm_invoke(
@@ -540,6 +803,12 @@ def main() -> None:
                     figures[name] = row(load(bulwark, method="GET", path=path, service="lambda", connections=1, duration=duration))
                 scale[str(total)] = figures
             results["scale"] = scale
+        memory["after the load benchmarks"] = server.rss_kib
+        if "environments" not in skip:
+            results["environments"] = environment_memory(bulwark, server, "noop-provided", 100)
+            memory["with 100 idle warm environments"] = server.rss_kib
+        if "soak" not in skip:
+            results["soak"] = soak(bulwark, server, "noop-provided", 60.0 if options.quick else 600.0, 1.0 if options.quick else 5.0)
         memory["at the end"] = server.rss_kib
         results["memory"] = memory
     finally:

@@ -68,6 +68,24 @@ def test_a_stopped_server_leaves_nothing_in_tmp(fresh_bulwark, tmpdir_root):
     assert list(tmpdir_root.iterdir()) == []
 
 
+def test_a_server_answers_while_it_stages_and_a_stop_meanwhile_leaves_nothing(fresh_bulwark, tmpdir_root, tmp_path):
+    # The staging directory is prepared after the edge listens (decision 0023): stopped at once, the server ends
+    # the preparation, waits for it, and removes what it had staged.
+    env = {"TMPDIR": str(tmpdir_root)}
+    server = fresh_bulwark(env=env, data_dir=tmp_path / "data").start()
+    assert server.client("sts").get_caller_identity()["Account"] == server.account_id
+    server.stop()
+    assert server.process.returncode == 0, "".join(server.output[-20:])
+    assert list(tmpdir_root.iterdir()) == []
+
+    # Started again, it stages again; a function created and invoked at once waits for it.
+    server.start()
+    run_a_function(server, "right-after-start")
+    server.stop()
+    assert server.process.returncode == 0, "".join(server.output[-20:])
+    assert list(tmpdir_root.iterdir()) == []
+
+
 def test_a_killed_servers_staging_is_reused_then_reclaimed_once_its_data_directory_is_gone(fresh_bulwark, tmpdir_root,
                                                                                             tmp_path):
     env = {"TMPDIR": str(tmpdir_root)}

@@ -14,7 +14,7 @@ extension BulwarkServer {
     ///
     /// It stages in a directory of its own beside the one `serve` uses — never in that one, which a
     /// running server may be using — and removes it afterwards.
-    public static func diagnose(dataDirectory: URL, execution: ExecutionSettings, logger: Logger) throws -> Diagnosis {
+    public static func diagnose(dataDirectory: URL, execution: ExecutionSettings, logger: Logger) async throws -> Diagnosis {
         let serverStaging = execution.stagingDirectory ?? ExecutionSettings.defaultStagingDirectory(for: dataDirectory.standardizedFileURL)
         let staging = serverStaging.deletingLastPathComponent()
             .appendingPathComponent("\(ExecutionSettings.defaultStagingPrefix)doctor-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -34,14 +34,15 @@ extension BulwarkServer {
             logger: logger
         )
         defer { host.releaseStaging(removingDirectory: true, logger: logger) }
-        var lines = host.report()
+        let preparation = await host.prepared()
+        var lines = host.report(preparation)
         lines.append("")
-        if let blocker = host.blocker {
+        if let blocker = preparation.blocker {
             lines.append("Functions cannot run: \(blocker).")
         } else {
             lines.append("Functions can run\(host.warnings.isEmpty ? " in full sandboxes." : ", with these controls missing:")")
             lines += host.warnings.map { "  - \($0)" }
         }
-        return Diagnosis(text: lines.joined(separator: "\n"), canRunFunctions: host.blocker == nil)
+        return Diagnosis(text: lines.joined(separator: "\n"), canRunFunctions: preparation.blocker == nil)
     }
 }

@@ -40,8 +40,8 @@ public final class Invoker: FunctionInvoker {
         endpoint.withLock { $0 = handler }
     }
 
-    public func unavailability(of runtime: String) -> String? {
-        switch host.catalog.support(for: runtime) {
+    public func unavailability(of runtime: String) async -> String? {
+        switch await host.prepared().catalog.support(for: runtime) {
         case .success: nil
         case .failure(let problem): problem.reason
         }
@@ -53,11 +53,13 @@ public final class Invoker: FunctionInvoker {
 
     public func invoke(_ request: InvokeRequest) async throws -> InvokeResult {
         let function = request.function
-        if let blocker = host.blocker {
+        // Right after a start this waits for the staging directory (ExecutionHost.prepared()).
+        let preparation = await host.prepared()
+        if let blocker = preparation.blocker {
             throw AWSError(code: "ServiceException", message: "Bulwark cannot run functions on this host: \(blocker).", status: 500)
         }
         let entry: RuntimeCatalog.Entry
-        switch host.catalog.support(for: function.runtime) {
+        switch preparation.catalog.support(for: function.runtime) {
         case .success(let found): entry = found
         case .failure(let problem):
             throw AWSError(code: "InvalidRuntimeException", message: "Bulwark cannot run \(function.runtime) here: \(problem.reason).", status: 502)

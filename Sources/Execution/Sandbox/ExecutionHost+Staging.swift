@@ -37,7 +37,9 @@ extension ExecutionHost {
 
     /// Removes what this host staged — once every environment has shut down — and the staging
     /// directory itself when `removingDirectory` (when it is the server's own rather than the operator's).
+    /// A preparation still running is ended first (it stops between runtimes) and waited for.
     public func releaseStaging(removingDirectory: Bool, logger: Logger) {
+        preparation.stopAndWait()
         let manager = FileManager.default
         let entries = (try? manager.contentsOfDirectory(atPath: staging.path)) ?? []
         for entry in entries where Self.stagedEntries.contains(entry) {

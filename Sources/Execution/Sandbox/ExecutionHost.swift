@@ -36,17 +36,27 @@ public final class ExecutionHost: Sendable {
     let controlGroups: ControlGroupHost?
     let seccomp: [UInt8]
     let permissions: StagingPermissions
-    public let catalog: RuntimeCatalog
     /// Whether the kernel writes a core dump as a file where the crashing process is (rather than
     /// piping it to a program of the host): only then may sandboxes dump cores, as on Lambda.
     let coreDumpsStayInSandbox: Bool
-    /// Why functions cannot run here at all (nil when they can).
-    public let blocker: String?
     /// Controls that are missing but tolerated (`--insecure-no-sandbox`).
     public let warnings: [String]
+    /// Why functions cannot run here, found before staging (tools, ids, control groups, seccomp).
+    private let hostBlocker: String?
     private let hostUIDs: HostUIDAllocator?
     private let extraction = ExtractionOnce()
+    let preparation = PreparationGate()
 
+    /// What the host prepared after it started: the runtimes as sandboxes get them, and why
+    /// functions cannot run here at all (nil when they can).
+    public struct Preparation: Sendable {
+        public let catalog: RuntimeCatalog
+        public let blocker: String?
+    }
+
+    /// Finds the controls of this machine at once, and prepares the staging directory and the
+    /// runtimes on a thread of its own (``prepared()``): copying the runtime clients and
+    /// interpreters takes seconds, and the server answers meanwhile.
     public init(_ configuration: Configuration, logger: Logger) {
         let staging = configuration.stagingDirectory
         self.staging = staging
@@ -91,10 +101,42 @@ public final class ExecutionHost: Sendable {
             blocker = blocker ?? "cannot build the seccomp filter: \(error)"
         }
         seccomp = program
+        coreDumpsStayInSandbox = Self.coreDumpsStayInSandbox()
+        hostBlocker = blocker
+        self.warnings = warnings
+        for warning in warnings { logger.warning("\(warning)") }
 
+        let preparation = self.preparation
+        Thread.detachNewThread { [blocker] in
+            let prepared = Self.prepare(configuration, permissions: permissions, blocker: blocker) { preparation.isStopping }
+            if let blocker = prepared.blocker, !preparation.isStopping {
+                logger.error("functions cannot run on this host", metadata: ["reason": "\(blocker)"])
+            }
+            preparation.finish(prepared)
+        }
+    }
+
+    /// The runtimes and what stands in the way of functions, once the staging directory is laid out:
+    /// right after a start this waits for it.
+    public func prepared() async -> Preparation {
+        await preparation.wait()
+    }
+
+    /// Why functions cannot run here as far as is known now: final once ``prepared()`` has returned.
+    var blocker: String? {
+        preparation.finished?.blocker ?? hostBlocker
+    }
+
+    /// Lays out the staging directory, finds the runtimes, and stages the interpreters sandboxes
+    /// cannot reach; `isStopping` ends it early (the server stops before it finished).
+    private static func prepare(
+        _ configuration: Configuration, permissions: StagingPermissions, blocker: String?, isStopping: () -> Bool
+    ) -> Preparation {
+        let staging = configuration.stagingDirectory
+        var blocker = blocker
         var catalogDiscovery = configuration.runtimes
         do {
-            try Self.prepareStaging(configuration, into: staging, permissions: permissions)
+            try Self.prepareStaging(configuration, into: staging, permissions: permissions, isStopping: isStopping)
             catalogDiscovery.pythonClients = staging.appendingPathComponent("runtimes")
             catalogDiscovery.nodeClient = configuration.runtimes.nodeClient.map { _ in staging.appendingPathComponent("runtimes/nodejs") }
         } catch {
@@ -103,21 +145,18 @@ public final class ExecutionHost: Sendable {
         var catalog = RuntimeCatalog.discover(catalogDiscovery)
         if blocker == nil {
             do {
-                catalog = try Self.stageUnreachableInterpreters(of: catalog, in: staging.appendingPathComponent("lang"), permissions: permissions)
+                catalog = try Self.stageUnreachableInterpreters(
+                    of: catalog, in: staging.appendingPathComponent("lang"), permissions: permissions, isStopping: isStopping)
             } catch {
                 blocker = "cannot stage the interpreters sandboxes cannot reach: \(error)"
             }
         }
-        self.catalog = catalog
-        coreDumpsStayInSandbox = Self.coreDumpsStayInSandbox()
-        self.blocker = blocker
-        self.warnings = warnings
-        if let blocker { logger.error("functions cannot run on this host", metadata: ["reason": "\(blocker)"]) }
-        for warning in warnings { logger.warning("\(warning)") }
+        return Preparation(catalog: catalog, blocker: blocker)
     }
 
     /// One line per control, for `bulwark doctor`.
-    public func report() -> [String] {
+    public func report(_ preparation: Preparation) -> [String] {
+        let catalog = preparation.catalog
         var lines: [String] = []
         lines.append("bubblewrap:      \(tools?.bubblewrap ?? "missing (apt-get install bubblewrap)")")
         if geteuid() == 0 {
@@ -156,7 +195,7 @@ public final class ExecutionHost: Sendable {
     /// The catalog with every Python installation that sandbox users cannot reach (when the server is
     /// root, under a private home) replaced by a staged copy (``StagedInterpreter``).
     private static func stageUnreachableInterpreters(
-        of catalog: RuntimeCatalog, in directory: URL, permissions: StagingPermissions
+        of catalog: RuntimeCatalog, in directory: URL, permissions: StagingPermissions, isStopping: () -> Bool
     ) throws
         -> RuntimeCatalog
     {
@@ -166,6 +205,7 @@ public final class ExecutionHost: Sendable {
             guard case .python(let installation, let client) = entry.kind else { continue }
             let paths = [installation.executable, installation.standardLibrary] + (installation.sharedLibrary.map { [$0] } ?? [])
             if paths.allSatisfy(PythonInstallation.isReachableByEveryone) { continue }
+            if isStopping() { throw Self.stopping }
             let staged = try StagedInterpreter.stage(installation, in: directory.appendingPathComponent(runtime))
             entries[runtime] = RuntimeCatalog.Entry(runtime: runtime, kind: .python(staged, clientDirectory: client), extraReadOnlyPaths: [])
         }
@@ -236,7 +276,9 @@ public final class ExecutionHost: Sendable {
     /// Lays out the staging directory while only this user can enter it, then lets the sandboxes'
     /// group in (``StagingPermissions``). What a previous run left (environment directories,
     /// extracted code) is removed: no environment outlives its server.
-    private static func prepareStaging(_ configuration: Configuration, into staging: URL, permissions: StagingPermissions) throws {
+    private static func prepareStaging(
+        _ configuration: Configuration, into staging: URL, permissions: StagingPermissions, isStopping: () -> Bool
+    ) throws {
         let manager = FileManager.default
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         guard chmod(staging.path, 0o700) == 0 else {
@@ -251,6 +293,7 @@ public final class ExecutionHost: Sendable {
         try StagedFile.copy(configuration.initExecutable, to: staging.appendingPathComponent("bin/bulwark-init"), mode: 0o755)
         let clients = configuration.runtimes.pythonClients
         for runtime in RuntimeCatalog.pythonVersions where manager.fileExists(atPath: clients.appendingPathComponent(runtime).path) {
+            if isStopping() { throw Self.stopping }
             let staged = staging.appendingPathComponent("runtimes/\(runtime)")
             try StagedFile.copyTree(clients.appendingPathComponent(runtime), to: staged)
             guard let bootstrap = RuntimeCatalog.bundledPythonBootstrap else {
@@ -269,10 +312,16 @@ public final class ExecutionHost: Sendable {
         try StagedFile.write("root:x:0:\n", to: etc.appendingPathComponent("group"))
         try StagedFile.write("127.0.0.1 localhost\n::1 localhost\n", to: etc.appendingPathComponent("hosts"))
         try StagedFile.write("passwd: files\ngroup: files\nhosts: files\n", to: etc.appendingPathComponent("nsswitch.conf"))
+        if isStopping() { throw Self.stopping }
         let locales = staging.appendingPathComponent("locale")
         if !StagedLocales.prepare(in: locales) { try? manager.removeItem(at: locales) }
         try permissions.protectStaged(staging)
     }
+}
+
+extension ExecutionHost {
+    /// Why a preparation ended early.
+    static let stopping = SandboxError.unavailable("the server stopped before the sandbox staging directory was prepared")
 }
 
 /// Runs a piece of work once per key at a time; later callers wait for the running one.

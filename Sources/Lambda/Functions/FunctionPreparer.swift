@@ -50,10 +50,16 @@ public struct FunctionPreparer: Sendable {
     /// Prepares the `$LATEST` of `key` if it waits for it, and records the outcome.
     func prepare(_ key: FunctionKey, failure: @Sendable (_ function: String, _ error: any Error) -> Void = { _, _ in }) async {
         do {
+            // Whether the host serves the runtime may take until it has prepared its runtimes, which the
+            // update cannot wait for: it is asked first, for the runtime read before.
+            guard let latest = try await database.functions.version(key, "$LATEST") else { return }
+            let runtime = try FunctionStateCoding.decode(latest.configuration).runtime
+            let unavailability = await invoker.unavailability(of: runtime)
             _ = try await database.functions.update(key, expectedRevision: nil) { record in
                 var state = try FunctionStateCoding.decode(record.configuration)
-                guard state.currentLifecycle.isUnsettled else { return }
-                state.lifecycle = outcome(state, record)
+                // A change of runtime since the read submitted the version again.
+                guard state.currentLifecycle.isUnsettled, state.runtime == runtime else { return }
+                state.lifecycle = outcome(state, record, unavailability: unavailability)
                 record.configuration = try FunctionStateCoding.encode(state)
                 record.revisionID = LambdaService.newRevision()
             }
@@ -64,9 +70,9 @@ public struct FunctionPreparer: Sendable {
         }
     }
 
-    /// What preparing the version leads to.
-    func outcome(_ state: FunctionState, _ record: FunctionVersionRecord) -> FunctionLifecycle {
-        if let reason = invoker.unavailability(of: state.runtime) {
+    /// What preparing the version leads to, given why the host cannot serve its runtime (nil when it can).
+    func outcome(_ state: FunctionState, _ record: FunctionVersionRecord, unavailability: String?) -> FunctionLifecycle {
+        if let reason = unavailability {
             return .failed(reason: Self.invalidRuntimeReason(state.runtime, reason), code: "InvalidRuntime")
         }
         guard let package = try? code.read(record.codeSHA256), Self.hex(SHA256.hash(data: package)) == record.codeSHA256 else {

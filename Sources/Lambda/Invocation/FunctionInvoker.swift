@@ -139,8 +139,9 @@ public protocol FunctionInvoker: Sendable {
     ///   platform's failure to provide an environment.
     func invoke(_ request: InvokeRequest) async throws -> InvokeResult
 
-    /// Nil when this host can run `runtime`, else why not.
-    func unavailability(of runtime: String) -> String?
+    /// Nil when this host can run `runtime`, else why not; right after a start it may wait until the
+    /// host has prepared its runtimes.
+    func unavailability(of runtime: String) async -> String?
 
     /// Asks the asynchronous queue to look for due events now.
     func eventEnqueued()

@@ -13,7 +13,7 @@ struct Doctor: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bulwark-doctor")
         logger.logLevel = .critical
-        let report = try BulwarkServer.diagnose(dataDirectory: dataDirectory.url, execution: try execution.settings(), logger: logger)
+        let report = try await BulwarkServer.diagnose(dataDirectory: dataDirectory.url, execution: try execution.settings(), logger: logger)
         print(report.text)
         if !report.canRunFunctions { throw ExitCode(1) }
     }

@@ -61,7 +61,7 @@ final class RunningFunction {
             ),
             logger: Logger(label: "secrecy-test")
         )
-        if let blocker = host.blocker { throw InitTestProcess.Failure(description: "functions cannot run here: \(blocker)") }
+        if let blocker = await host.prepared().blocker { throw InitTestProcess.Failure(description: "functions cannot run here: \(blocker)") }
         let code = try CodeStore(directory: root.appendingPathComponent("code"))
         let blob = try code.put(try makePackage())
         let invoker = Invoker(
