@@ -75,6 +75,31 @@ struct ChildProcessTests {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The Runtime API hears of a runtime's exit through this observer instead of a task per
+    /// invocation: it is called once, with the termination, also when registered after the end.
+    @Test func terminationObserversHearTheEnd() async throws {
+        let child = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "exit 3"], environment: [:], descriptors: [:])
+        let heard = await withCheckedContinuation { (continuation: CheckedContinuation<ChildProcess.Termination, Never>) in
+            child.onTermination { continuation.resume(returning: $0) }
+        }
+        #expect(heard == .exited(3))
+        let late = await withCheckedContinuation { (continuation: CheckedContinuation<ChildProcess.Termination, Never>) in
+            child.onTermination { continuation.resume(returning: $0) }
+        }
+        #expect(late == .exited(3))
+    }
+
+    @Test(
+        "Control group files of one number",
+        arguments: [("1036288\n", 1_036_288 as Int64?), ("0\n", 0), ("42", 42), ("max\n", nil), ("", nil), ("-1\n", nil)])
+    func controlGroupNumbers(content: String, expected: Int64?) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-number-\(UUID().uuidString)")
+        try Data(content.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(CGroupFiles.readNumber(atPath: file.path) == expected)
+        #expect(CGroupFiles.readNumber(atPath: file.path + "-absent") == nil)
+    }
+
     private func echoThroughDescriptors() async throws {
         let input = try Pipe2()
         let output = try Pipe2()

@@ -61,7 +61,7 @@ struct AuditRecorder: Sendable {
             errorCode: call.error?.code,
             errorMessage: call.error?.message,
             requestID: call.requestID,
-            eventID: UUID().uuidString.lowercased(),
+            eventID: UUID.random().uuidString.lowercased(),
             readOnly: readOnly,
             managementEvent: managementEvent,
             recipientAccountId: call.caller?.principal.accountID,

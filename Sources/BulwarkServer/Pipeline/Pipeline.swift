@@ -44,7 +44,7 @@ struct Pipeline: Sendable {
 
     /// Answers one request. Never throws: every failure becomes the protocol's error answer.
     func handle(_ head: WireRequest, body reader: some RequestBodyReader) async -> WireResponse {
-        var call = CallRecord(requestID: UUID().uuidString.lowercased(), receivedAt: clock.now(), request: head)
+        var call = CallRecord(requestID: UUID.random().uuidString.lowercased(), receivedAt: clock.now(), request: head)
         let response: WireResponse
         if registry.hasUnsignedOperations, Self.carriesNoCredentials(head), head.method == .post {
             // A query-protocol request without credentials names its operation only in its body:

@@ -1,16 +1,24 @@
 import Foundation
 import Lambda
+import Synchronization
 
 /// Warm environments waiting for their next invocation, keyed by function version and revision:
 /// an environment serves only the exact code and configuration it started with.
-actor EnvironmentPool {
+///
+/// Every invocation checks an environment out and back in: a lock around the dictionary, not an
+/// actor hop (decision 0022).
+final class EnvironmentPool: Sendable {
     private struct Idle {
         let environment: ExecutionEnvironment
         let since: ContinuousClock.Instant
     }
 
-    private var idle: [String: [Idle]] = [:]
-    private var closed = false
+    private struct State {
+        var idle: [String: [Idle]] = [:]
+        var closed = false
+    }
+
+    private let state = Mutex(State())
 
     static func key(functionARN: String, version: String, revision: String) -> String {
         "\(functionARN)#\(version)#\(revision)"
@@ -20,45 +28,55 @@ actor EnvironmentPool {
     /// same function are returned in `stale` for the caller to end.
     func checkout(functionARN: String, version: String, revision: String) -> (ExecutionEnvironment?, stale: [ExecutionEnvironment]) {
         let key = Self.key(functionARN: functionARN, version: version, revision: revision)
-        var stale: [ExecutionEnvironment] = []
-        for (otherKey, environments) in idle where otherKey != key && otherKey.hasPrefix("\(functionARN)#\(version)#") {
-            stale += environments.map(\.environment)
-            idle[otherKey] = nil
+        let prefix = "\(functionARN)#\(version)#"
+        return state.withLock { state in
+            var stale: [ExecutionEnvironment] = []
+            for (otherKey, environments) in state.idle where otherKey != key && otherKey.hasPrefix(prefix) {
+                stale += environments.map(\.environment)
+                state.idle[otherKey] = nil
+            }
+            // The most recently used first: it is the likeliest to have warm caches.
+            let environment = state.idle[key]?.popLast()?.environment
+            if state.idle[key]?.isEmpty == true { state.idle[key] = nil }
+            return (environment, stale)
         }
-        // The most recently used first: it is the likeliest to have warm caches.
-        let environment = idle[key]?.popLast()?.environment
-        if idle[key]?.isEmpty == true { idle[key] = nil }
-        return (environment, stale)
     }
 
     /// Gives an environment back after a successful invocation; false when the pool is closed.
     func checkin(_ environment: ExecutionEnvironment) -> Bool {
-        guard !closed else { return false }
         let function = environment.function
         let key = Self.key(functionARN: function.functionARN, version: function.version, revision: function.revisionID)
-        idle[key, default: []].append(Idle(environment: environment, since: .now))
-        return true
+        let since = ContinuousClock.now
+        return state.withLock { state in
+            guard !state.closed else { return false }
+            state.idle[key, default: []].append(Idle(environment: environment, since: since))
+            return true
+        }
     }
 
     /// Environments idle for longer than `limit`, removed from the pool.
     func expired(olderThan limit: Duration) -> [ExecutionEnvironment] {
         let now = ContinuousClock.now
-        var expired: [ExecutionEnvironment] = []
-        for (key, environments) in idle {
-            let (old, fresh) = (environments.filter { now - $0.since > limit }, environments.filter { now - $0.since <= limit })
-            expired += old.map(\.environment)
-            idle[key] = fresh.isEmpty ? nil : fresh
+        return state.withLock { state in
+            var expired: [ExecutionEnvironment] = []
+            for (key, environments) in state.idle {
+                let (old, fresh) = (environments.filter { now - $0.since > limit }, environments.filter { now - $0.since <= limit })
+                expired += old.map(\.environment)
+                state.idle[key] = fresh.isEmpty ? nil : fresh
+            }
+            return expired
         }
-        return expired
     }
 
     /// Closes the pool and hands every idle environment over to be ended.
     func drain() -> [ExecutionEnvironment] {
-        closed = true
-        let all = idle.values.flatMap { $0.map(\.environment) }
-        idle = [:]
-        return all
+        state.withLock { state in
+            state.closed = true
+            let all = state.idle.values.flatMap { $0.map(\.environment) }
+            state.idle = [:]
+            return all
+        }
     }
 
-    var idleCount: Int { idle.values.reduce(0) { $0 + $1.count } }
+    var idleCount: Int { state.withLock { $0.idle.values.reduce(0) { $0 + $1.count } } }
 }

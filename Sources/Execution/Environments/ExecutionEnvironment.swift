@@ -106,6 +106,7 @@ final class ExecutionEnvironment: Sendable {
             )
             let sandbox = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
             let pump = OutputPump(descriptor: sandbox.output, stream: stream)
+            sandbox.bubblewrap.onTermination { _ in session.runtimeExited() }
             return ExecutionEnvironment(
                 id: id, function: function, stream: stream, sandbox: sandbox, session: session, server: server, endpoint: endpoint,
                 pump: pump, directory: directory, hostUID: hostUID, credentialsExpire: access.credentials?.expiration
@@ -160,24 +161,21 @@ final class ExecutionEnvironment: Sendable {
         }
         let started = ContinuousClock.now
         let invocation = invocation.startingNow(timeout: timeout)
-        let reply: RuntimeReply? = await withTaskGroup(of: RuntimeReply?.self) { group in
-            group.addTask { try? await self.session.run(invocation) }
-            group.addTask {
-                try? await Task.sleep(until: .now + timeout, clock: .continuous)
-                return nil
-            }
-            group.addTask {
-                _ = await self.sandbox.bubblewrap.waitUnlessCancelled()
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        // One wait, ended by the runtime's answer, the deadline (a timer on the Runtime API's event
+        // loop) or the runtime's exit (the session hears of it from the process's waiter).
+        var reply: RuntimeReply?
+        var expired = false
+        do {
+            reply = try await session.run(invocation, deadline: (timeout, server.channel.eventLoop))
+        } catch RuntimeSession.Interruption.timedOut {
+            expired = true
+        } catch {
+            reply = nil
         }
         let duration = ContinuousClock.now - started
         pump.drain()
         guard let reply else {
-            let timedOut = duration >= timeout && sandbox.bubblewrap.ended == nil
+            let timedOut = expired && sandbox.bubblewrap.ended == nil
             return await ended(timedOut: timedOut, duration: duration, initDuration: initDuration)
         }
         return .replied(reply, duration: duration, initDuration: initDuration)
@@ -194,7 +192,7 @@ final class ExecutionEnvironment: Sendable {
             group.addTask {
                 guard await self.sandbox.bubblewrap.waitUnlessCancelled() != nil else { return nil }
                 // The runtime may have posted its init error just before exiting.
-                return try? await self.session.initializedIfKnown()
+                return try? self.session.initializedIfKnown()
             }
             let first = await group.next() ?? nil
             group.cancelAll()
@@ -220,7 +218,7 @@ final class ExecutionEnvironment: Sendable {
     /// Ends the environment: its processes, its Runtime API, its control groups and its directory.
     func shutdown() async {
         sandbox.terminate()
-        await session.end()
+        session.end()
         _ = await sandbox.bubblewrap.wait()
         pump.drain()
         close(sandbox.status)

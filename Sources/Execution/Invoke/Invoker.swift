@@ -96,12 +96,15 @@ public final class Invoker: FunctionInvoker {
             outcome = await environment.run(invocation, timeout: .seconds(function.timeout))
         }
         let report = InvocationReport(outcome: outcome, invocation: invocation, function: function)
-        for line in report.faultLines { stream.appendPlatformLine(line) }
-        stream.appendPlatformLine(platform.end(report, at: Date()))
-        stream.appendPlatformLine(platform.report(report, maxMemoryUsedMB: environment.maxMemoryUsedMB, at: Date()))
+        let now = Date()
+        stream.appendPlatformLines(
+            report.faultLines.map(Optional.some) + [
+                platform.end(report, at: now), platform.report(report, maxMemoryUsedMB: environment.maxMemoryUsedMB, at: now),
+            ]
+        )
         let tail = stream.endCapture()
 
-        if report.keepsEnvironment, await pool.checkin(environment) {
+        if report.keepsEnvironment, pool.checkin(environment) {
             logger.debug("environment kept warm", metadata: ["environment": "\(environment.id)"])
         } else {
             await environment.shutdown()
@@ -117,7 +120,7 @@ public final class Invoker: FunctionInvoker {
     /// A warm environment of this exact function revision, or a new one.
     private func environment(for function: FunctionSnapshot, entry: RuntimeCatalog.Entry) async throws -> ExecutionEnvironment {
         while true {
-            let (warm, stale) = await pool.checkout(functionARN: function.functionARN, version: function.version, revision: function.revisionID)
+            let (warm, stale) = pool.checkout(functionARN: function.functionARN, version: function.version, revision: function.revisionID)
             for environment in stale { await environment.shutdown() }
             guard let warm else { break }
             if warm.isServiceable { return warm }
@@ -150,14 +153,14 @@ public final class Invoker: FunctionInvoker {
 
     /// Ends environments idle for longer than `limit`.
     public func reclaimIdle(olderThan limit: Duration) async -> Int {
-        let expired = await pool.expired(olderThan: limit)
+        let expired = pool.expired(olderThan: limit)
         for environment in expired { await environment.shutdown() }
         return expired.count
     }
 
     /// Ends every idle environment; running ones end with their invocation.
     public func shutdown() async {
-        for environment in await pool.drain() { await environment.shutdown() }
+        for environment in pool.drain() { await environment.shutdown() }
     }
 
     /// Invocations running now.

@@ -46,23 +46,36 @@ final class LogStream: Sendable {
     /// Output of the environment's processes; complete lines become events.
     func appendOutput(_ bytes: some Sequence<UInt8>) {
         state.withLock { state in
+            var events: [UInt8] = []
             for byte in bytes {
                 state.partialLine.append(byte)
                 if byte == 0x0A {
-                    Self.emit(&state, state.partialLine)
+                    Self.emit(&state, state.partialLine, into: &events)
                     state.partialLine.removeAll(keepingCapacity: true)
                 }
             }
+            Self.write(events, to: state)
         }
     }
 
     /// A line of the platform (START, END, REPORT, ...), after any pending partial output line; nil
     /// (a record below the function's system log level) writes nothing.
     func appendPlatformLine(_ line: String?) {
-        guard let line else { return }
+        appendPlatformLines([line])
+    }
+
+    /// Lines of the platform, in order, written to the stream's file at once (an invocation's END
+    /// and REPORT lines cost one `write`).
+    func appendPlatformLines(_ lines: [String?]) {
+        let lines = lines.compactMap { $0 }
+        guard !lines.isEmpty else { return }
         state.withLock { state in
-            Self.flushPartial(&state)
-            Self.emit(&state, Array((line.hasSuffix("\n") ? line : line + "\n").utf8))
+            var events: [UInt8] = []
+            Self.flushPartial(&state, into: &events)
+            for line in lines {
+                Self.emit(&state, Array((line.hasSuffix("\n") ? line : line + "\n").utf8), into: &events)
+            }
+            Self.write(events, to: state)
         }
     }
 
@@ -74,21 +87,24 @@ final class LogStream: Sendable {
     /// Ends the capture and returns its last `limit` bytes.
     func endCapture(limit: Int = 4096) -> [UInt8] {
         state.withLock { state in
-            Self.flushPartial(&state)
+            var events: [UInt8] = []
+            Self.flushPartial(&state, into: &events)
+            Self.write(events, to: state)
             let captured = state.capture ?? []
             state.capture = nil
             return Array(captured.suffix(limit))
         }
     }
 
-    private static func flushPartial(_ state: inout State) {
+    private static func flushPartial(_ state: inout State, into events: inout [UInt8]) {
         guard !state.partialLine.isEmpty else { return }
         state.partialLine.append(0x0A)
-        emit(&state, state.partialLine)
+        emit(&state, state.partialLine, into: &events)
         state.partialLine.removeAll(keepingCapacity: true)
     }
 
-    private static func emit(_ state: inout State, _ line: [UInt8]) {
+    /// Captures `line` and appends its event to `events`, to be written with ``write(_:to:)``.
+    private static func emit(_ state: inout State, _ line: [UInt8], into events: inout [UInt8]) {
         if state.capture != nil {
             state.capture!.append(contentsOf: line)
             if state.capture!.count > captureLimit { state.capture!.removeFirst(state.capture!.count - captureLimit) }
@@ -96,9 +112,13 @@ final class LogStream: Sendable {
         guard state.descriptor >= 0 else { return }
         let message = String(decoding: line.last == 0x0A ? line.dropLast() : line[...], as: UTF8.self)
         let event: JSONValue = ["timestamp": .int(Int64(Date().timeIntervalSince1970 * 1000)), "message": .string(message)]
-        var bytes = event.serializedBytes()
-        bytes.append(0x0A)
-        _ = bytes.withUnsafeBytes { FileDescriptorIO.writeAll(state.descriptor, $0) }
+        events.append(contentsOf: event.serializedBytes())
+        events.append(0x0A)
+    }
+
+    private static func write(_ events: [UInt8], to state: State) {
+        guard !events.isEmpty, state.descriptor >= 0 else { return }
+        _ = events.withUnsafeBytes { FileDescriptorIO.writeAll(state.descriptor, $0) }
     }
 }
 

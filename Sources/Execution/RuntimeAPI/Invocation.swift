@@ -38,9 +38,17 @@ struct Invocation: Sendable, Equatable {
     /// An X-Ray style trace header: `Root=1-<8 hex time>-<24 hex>;Parent=<16 hex>;Sampled=0`.
     static func makeTraceID(at date: Date) -> String {
         let time = String(Int(date.timeIntervalSince1970), radix: 16)
-        let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let parent = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        return "Root=1-\(time)-\(random.prefix(24));Parent=\(parent);Sampled=0"
+        // The system's generator (getrandom), not `UUID()`, which opens /dev/urandom for each one.
+        var generator = SystemRandomNumberGenerator()
+        let random = hex(generator.next(), digits: 16) + hex(generator.next(), digits: 8)
+        let parent = hex(generator.next(), digits: 16)
+        return "Root=1-\(time)-\(random);Parent=\(parent);Sampled=0"
+    }
+
+    /// The low `digits` hex digits of `value`, zero-padded.
+    private static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value & (digits == 16 ? .max : (1 << (4 * UInt64(digits))) - 1), radix: 16)
+        return String(repeating: "0", count: digits - text.count) + text
     }
 }
 

@@ -76,77 +76,52 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let token = parkedToken {
-            let session = self.session
-            Task { await session.withdraw(token: token) }
-        }
+        if let token = parkedToken { session.withdraw(token: token) }
         context.fireChannelInactive()
     }
 
+    /// Answers one request on the event loop: the session's state changes under its lock, so only
+    /// a parked `/next` waits (for its promise, completed when the invoker hands over work).
     private func dispatch(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let segments = head.uri.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/").map(String.init) } ?? []
-        let payload = Data(body.readableBytesView)
-        let tooLarge = bodyTooLarge
-        let session = self.session
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let errorType = head.headers.first(name: "Lambda-Runtime-Function-Error-Type")
-        let contentType = head.headers.first(name: "Content-Type")
 
         switch RuntimeRoute(method: head.method, segments: segments) {
         case .next:
-            let promise = context.eventLoop.makePromise(of: UInt64.self)
-            promise.completeWithTask { await session.makeToken() }
-            promise.futureResult.whenSuccess { token in
+            let token = session.makeToken()
+            parkedToken = token
+            let invocation = context.eventLoop.makePromise(of: Invocation.self)
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            invocation.futureResult.whenComplete { result in
                 let (handler, context) = bound.value
-                handler.parkedToken = token
-                let invocation = context.eventLoop.makePromise(of: Invocation.self)
-                invocation.completeWithTask { try await session.next(token: token) }
-                invocation.futureResult.whenComplete { result in
-                    let (handler, context) = bound.value
-                    handler.parkedToken = nil
-                    switch result {
-                    case .success(let invocation):
-                        handler.write(status: .ok, headers: invocation.headers, body: invocation.payload, context: context)
-                    case .failure(let refusal as RuntimeAPIRefusal):
-                        handler.write(refusal.answer, context: context)
-                    case .failure:
-                        handler.write(
-                            .error(500, "InternalServerError", "Internal Server Error"), context: context
-                        )
-                    }
+                handler.parkedToken = nil
+                switch result {
+                case .success(let invocation):
+                    handler.write(status: .ok, headers: invocation.headers, body: invocation.payload, context: context)
+                case .failure(let refusal as RuntimeAPIRefusal):
+                    handler.write(refusal.answer, context: context)
+                case .failure:
+                    handler.write(.error(500, "InternalServerError", "Internal Server Error"), context: context)
                 }
             }
+            session.next(token: token) { invocation.completeWith($0) }
         case .response(let id):
-            answer(context: context, bound: bound) {
-                await session.respond(id: id, body: payload, contentType: contentType, tooLarge: tooLarge)
-            }
+            let answer = session.respond(
+                id: id, body: Data(body.readableBytesView), contentType: head.headers.first(name: "Content-Type"), tooLarge: bodyTooLarge
+            )
+            write(answer, context: context)
         case .error(let id):
-            answer(context: context, bound: bound) {
-                tooLarge
-                    ? .error(413, "RequestEntityTooLarge", "Exceeded maximum allowed payload size (\(RuntimeSession.maximumResponseBytes) bytes).")
-                    : await session.fail(id: id, body: payload, errorTypeHeader: errorType)
-            }
+            let answer =
+                bodyTooLarge
+                ? .error(413, "RequestEntityTooLarge", "Exceeded maximum allowed payload size (\(RuntimeSession.maximumResponseBytes) bytes).")
+                : session.fail(id: id, body: Data(body.readableBytesView), errorTypeHeader: errorType)
+            write(answer, context: context)
         case .initError:
-            answer(context: context, bound: bound) {
-                await session.initError(body: payload, errorTypeHeader: errorType)
-            }
+            write(session.initError(body: Data(body.readableBytesView), errorTypeHeader: errorType), context: context)
         case .ping:
             write(status: .ok, headers: [("Content-Type", "text/plain")], body: Data("pong".utf8), context: context)
         case .unknown:
             write(status: .notFound, headers: [("Content-Type", "text/plain")], body: Data("404 page not found\n".utf8), context: context)
-        }
-    }
-
-    private func answer(
-        context: ChannelHandlerContext,
-        bound: NIOLoopBound<(RuntimeAPIHandler, ChannelHandlerContext)>,
-        _ work: @escaping @Sendable () async -> RuntimeSession.Answer
-    ) {
-        let promise = context.eventLoop.makePromise(of: RuntimeSession.Answer.self)
-        promise.completeWithTask(work)
-        promise.futureResult.whenSuccess { answer in
-            let (handler, context) = bound.value
-            handler.write(answer, context: context)
         }
     }
 

@@ -25,7 +25,7 @@ final class ChildProcess: Sendable {
     private let termination = Mutex<TerminationState>(.running([:]))
 
     private enum TerminationState {
-        case running([UInt64: CheckedContinuation<Termination?, Never>])
+        case running([UInt64: CheckedContinuation<Termination?, Never>], observers: [@Sendable (Termination) -> Void] = [])
         case ended(Termination)
     }
     private let waiterIDs = Mutex<UInt64>(0)
@@ -93,10 +93,10 @@ final class ChildProcess: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Termination?, Never>) in
                 let ended: Termination?? = termination.withLock { state in
                     switch state {
-                    case .running(var waiters):
+                    case .running(var waiters, let observers):
                         if Task.isCancelled { return .some(nil) }
                         waiters[id] = continuation
-                        state = .running(waiters)
+                        state = .running(waiters, observers: observers)
                         return nil
                     case .ended(let result):
                         return .some(result)
@@ -106,12 +106,26 @@ final class ChildProcess: Sendable {
             }
         } onCancel: {
             let waiter: CheckedContinuation<Termination?, Never>? = termination.withLock { state in
-                guard case .running(var waiters) = state, let waiter = waiters.removeValue(forKey: id) else { return nil }
-                state = .running(waiters)
+                guard case .running(var waiters, let observers) = state, let waiter = waiters.removeValue(forKey: id) else { return nil }
+                state = .running(waiters, observers: observers)
                 return waiter
             }
             waiter?.resume(returning: nil)
         }
+    }
+
+    /// Calls `observer` once the process has ended (at once if it has), on the thread that saw it end.
+    func onTermination(_ observer: @escaping @Sendable (Termination) -> Void) {
+        let ended: Termination? = termination.withLock { state in
+            switch state {
+            case .running(let waiters, let observers):
+                state = .running(waiters, observers: observers + [observer])
+                return nil
+            case .ended(let result):
+                return result
+            }
+        }
+        if let ended { observer(ended) }
     }
 
     /// The termination, if the process has ended.
@@ -129,11 +143,12 @@ final class ChildProcess: Sendable {
     }
 
     private func finish(_ result: Termination) {
-        let waiters: [CheckedContinuation<Termination?, Never>] = termination.withLock { state in
-            guard case .running(let waiters) = state else { return [] }
+        let (waiters, observers): ([CheckedContinuation<Termination?, Never>], [@Sendable (Termination) -> Void]) = termination.withLock { state in
+            guard case .running(let waiters, let observers) = state else { return ([], []) }
             state = .ended(result)
-            return Array(waiters.values)
+            return (Array(waiters.values), observers)
         }
+        observers.forEach { $0(result) }
         waiters.forEach { $0.resume(returning: result) }
     }
 

@@ -143,7 +143,9 @@ struct ControlGroup: Sendable {
     func peakMemory() -> Int64? {
         let memory = directories[0]
         let file = version == .v2 ? "memory.peak" : "memory.max_usage_in_bytes"
-        return CGroupFiles.read(memory, file).flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        // A path string, not `URL.appendingPathComponent`, which asks the file system whether the
+        // name is a directory.
+        return CGroupFiles.readNumber(atPath: memory.path + "/" + file)
     }
 
     /// How many times the kernel's OOM killer acted in the environment.
@@ -259,6 +261,28 @@ enum CGroupFiles {
 
     static func read(_ directory: URL, _ file: String) -> String? {
         try? String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)
+    }
+
+    /// A file holding one number (`memory.peak`), read with one `read` into a small buffer: every
+    /// invocation's REPORT line asks for one, and Foundation's file reading costs several calls more.
+    static func readNumber(atPath path: String) -> Int64? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        return withUnsafeMutableBytes(of: &buffer) { raw -> Int64? in
+            let count = SwiftGlibc.read(descriptor, raw.baseAddress, raw.count)
+            guard count > 0 else { return nil }
+            var value: Int64 = 0
+            var digits = 0
+            for byte in raw[..<count] {
+                if byte == 0x0A && digits > 0 { break }
+                guard (0x30...0x39).contains(byte), digits < 18 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+                digits += 1
+            }
+            return digits > 0 ? value : nil
+        }
     }
 
     static func enableControllers(_ controllers: [String], in directory: URL) throws {

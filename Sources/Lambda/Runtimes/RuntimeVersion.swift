@@ -10,8 +10,16 @@ import Foundation
 /// carries build number 1.
 enum RuntimeVersion {
     static func arn(of runtime: String, region: String) -> String {
-        let digest = SHA256.hash(data: Data(runtime.utf8)).map { String(format: "%02x", $0) }.joined()
-        return "arn:aws:lambda:\(region)::runtime:\(digest)"
+        // Every invoke names its version's runtime ARN: hex digits written directly, not through
+        // `String(format:)` (an NSString per byte).
+        let digits = Array("0123456789abcdef".utf8)
+        var digest: [UInt8] = []
+        digest.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(runtime.utf8)) {
+            digest.append(digits[Int(byte >> 4)])
+            digest.append(digits[Int(byte & 0x0f)])
+        }
+        return "arn:aws:lambda:\(region)::runtime:\(String(decoding: digest, as: UTF8.self))"
     }
 
     /// `python3.12` → `python:3.12.v1`, `nodejs22.x` → `nodejs:22.v1`, `provided.al2023` →
