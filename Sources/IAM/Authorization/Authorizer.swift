@@ -59,9 +59,8 @@ public struct Authorizer: Sendable {
             )
             results.append(result)
             if !result.isAllowed {
-                let refusal = AuthorizationOutcome.Refusal(
-                    result: result, principal: identity.principal, context: requestContext, policies: applicable)
-                return AuthorizationOutcome(results: results, refusal: refusal)
+                let message = AuthorizationMessage(result: result, principal: identity.principal, context: requestContext, policies: applicable)
+                return AuthorizationOutcome(results: results, denialMessage: message)
             }
         }
         return AuthorizationOutcome(results: results)
@@ -124,28 +123,14 @@ public struct Authorizer: Sendable {
 
 /// What the authorizer decided for one call: the evaluation of each check up to the first denial.
 public struct AuthorizationOutcome: Sendable {
-    /// What a denial's ``denialMessage`` is made of: the refused check as it was judged.
-    struct Refusal: Sendable {
-        let result: EvaluationResult
-        let principal: RequestPrincipal
-        let context: RequestContext
-        let policies: ApplicablePolicies
-    }
-
     public let results: [EvaluationResult]
-    /// The refused check, kept so that its message is written only when a caller reads it.
-    private let refusal: Refusal?
-
-    init(results: [EvaluationResult], refusal: Refusal? = nil) {
-        self.results = results
-        self.refusal = refusal
-    }
-
     /// For a denial, its account for `sts:DecodeAuthorizationMessage`: the request context the
-    /// refused check was judged under and the statements that denied it. Made when read (the
-    /// pipeline seals it once for the trail; a contingent check's refusal never reads it).
-    public var denialMessage: AuthorizationMessage? {
-        refusal.map { AuthorizationMessage(result: $0.result, principal: $0.principal, context: $0.context, policies: $0.policies) }
+    /// refused check was judged under and the statements that denied it.
+    public let denialMessage: AuthorizationMessage?
+
+    init(results: [EvaluationResult], denialMessage: AuthorizationMessage? = nil) {
+        self.results = results
+        self.denialMessage = denialMessage
     }
 
     /// Whether every check was asked and allowed.
