@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 SWIFT ?= swift
 DATA_DIR ?= .bulwark
-APT_PACKAGES := bubblewrap zip curl python3
+APT_PACKAGES := bubblewrap zip curl python3 libc6-dev
 # The Python runtimes Bulwark serves use a python3.X of this machine with AWS's runtime interface client.
 AWSLAMBDARIC := awslambdaric==4.2.2
 # AWS's Python runtimes include the SDK, so functions can `import boto3` with no package of their own.
