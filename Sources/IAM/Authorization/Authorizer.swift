@@ -59,8 +59,9 @@ public struct Authorizer: Sendable {
             )
             results.append(result)
             if !result.isAllowed {
-                let message = AuthorizationMessage(result: result, principal: identity.principal, context: requestContext, policies: applicable)
-                return AuthorizationOutcome(results: results, denialMessage: message)
+                let refusal = AuthorizationOutcome.Refusal(
+                    result: result, principal: identity.principal, context: requestContext, policies: applicable)
+                return AuthorizationOutcome(results: results, refusal: refusal)
             }
         }
         return AuthorizationOutcome(results: results)
@@ -123,14 +124,28 @@ public struct Authorizer: Sendable {
 
 /// What the authorizer decided for one call: the evaluation of each check up to the first denial.
 public struct AuthorizationOutcome: Sendable {
-    public let results: [EvaluationResult]
-    /// For a denial, its account for `sts:DecodeAuthorizationMessage`: the request context the
-    /// refused check was judged under and the statements that denied it.
-    public let denialMessage: AuthorizationMessage?
+    /// What a denial's ``denialMessage`` is made of: the refused check as it was judged.
+    struct Refusal: Sendable {
+        let result: EvaluationResult
+        let principal: RequestPrincipal
+        let context: RequestContext
+        let policies: ApplicablePolicies
+    }
 
-    init(results: [EvaluationResult], denialMessage: AuthorizationMessage? = nil) {
+    public let results: [EvaluationResult]
+    /// The refused check, kept so that its message is written only when a caller reads it.
+    private let refusal: Refusal?
+
+    init(results: [EvaluationResult], refusal: Refusal? = nil) {
         self.results = results
-        self.denialMessage = denialMessage
+        self.refusal = refusal
+    }
+
+    /// For a denial, its account for `sts:DecodeAuthorizationMessage`: the request context the
+    /// refused check was judged under and the statements that denied it. Made when read (the
+    /// pipeline seals it once for the trail; a contingent check's refusal never reads it).
+    public var denialMessage: AuthorizationMessage? {
+        refusal.map { AuthorizationMessage(result: $0.result, principal: $0.principal, context: $0.context, policies: $0.policies) }
     }
 
     /// Whether every check was asked and allowed.

@@ -60,7 +60,47 @@ public struct EvaluationResult: Sendable, Hashable {
     /// Whether principal and resource are in the same account (AWS names denying policies only then).
     public let sameAccount: Bool
     /// For an implicit deny: each `Allow` statement considered and the part of it that did not match.
-    public let unmatchedStatements: [UnmatchedStatement]
+    /// Worked out when read (for the trail and reports of a denial), so that a decision pays nothing for it.
+    public var unmatchedStatements: [UnmatchedStatement] { unmatched?.statements ?? [] }
+    /// What ``unmatchedStatements`` is worked out from; nil unless the decision is an implicit deny.
+    let unmatched: UnmatchedAllows?
+
+    init(
+        decision: Decision, basis: Basis, allowingStatements: [StatementReference], denyingStatements: [StatementReference],
+        evaluatedPolicies: [PolicySource], principalARN: String, action: String, resource: String, sameAccount: Bool,
+        unmatched: UnmatchedAllows?
+    ) {
+        self.decision = decision
+        self.basis = basis
+        self.allowingStatements = allowingStatements
+        self.denyingStatements = denyingStatements
+        self.evaluatedPolicies = evaluatedPolicies
+        self.principalARN = principalARN
+        self.action = action
+        self.resource = resource
+        self.sameAccount = sameAccount
+        self.unmatched = unmatched
+    }
+
+    public static func == (lhs: EvaluationResult, rhs: EvaluationResult) -> Bool {
+        lhs.decision == rhs.decision && lhs.basis == rhs.basis && lhs.allowingStatements == rhs.allowingStatements
+            && lhs.denyingStatements == rhs.denyingStatements && lhs.evaluatedPolicies == rhs.evaluatedPolicies
+            && lhs.principalARN == rhs.principalARN && lhs.action == rhs.action && lhs.resource == rhs.resource
+            && lhs.sameAccount == rhs.sameAccount && lhs.unmatchedStatements == rhs.unmatchedStatements
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(decision)
+        hasher.combine(basis)
+        hasher.combine(allowingStatements)
+        hasher.combine(denyingStatements)
+        hasher.combine(evaluatedPolicies)
+        hasher.combine(principalARN)
+        hasher.combine(action)
+        hasher.combine(resource)
+        hasher.combine(sameAccount)
+        hasher.combine(unmatchedStatements)
+    }
 
     /// Whether the decision is `Allow`.
     public var isAllowed: Bool { decision == .allow }
@@ -112,12 +152,13 @@ public struct EvaluationResult: Sendable, Hashable {
         case .noAllow(let type): why = "no \(type.rawValue) allows \(action)"
         }
         // The trail keeps the first statements only: a broad managed policy can have hundreds.
+        let unmatchedStatements = unmatchedStatements
         let shown = unmatchedStatements.prefix(Self.unmatchedShown)
-        var unmatched = shown.map { "\n  not applied: \($0)" }.joined()
+        var notApplied = shown.map { "\n  not applied: \($0)" }.joined()
         if unmatchedStatements.count > shown.count {
-            unmatched += "\n  not applied: \(unmatchedStatements.count - shown.count) more statements"
+            notApplied += "\n  not applied: \(unmatchedStatements.count - shown.count) more statements"
         }
-        return "\(decision.rawValue): \(why) (evaluated: \(evaluated))" + unmatched
+        return "\(decision.rawValue): \(why) (evaluated: \(evaluated))" + notApplied
     }
 
     /// How many statements that did not apply ``explanation`` lists.

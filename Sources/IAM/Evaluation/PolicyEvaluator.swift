@@ -26,7 +26,7 @@ public struct PolicyEvaluator: Sendable {
         let resource = ResourceText(request.resource)
         let resourceAccount = request.resourceAccount ?? resource.account.map(String.init) ?? principal.accountID
         let sameAccount = principal.accountID != nil && principal.accountID == resourceAccount
-        var builder = ResultBuilder(request: request, sameAccount: sameAccount)
+        var builder = ResultBuilder(request, sameAccount: sameAccount)
 
         // AWS answers GetCallerIdentity for every authenticated caller, even against a deny.
         if lowercasedAction == "sts:getcalleridentity", principal.isIAMIdentity {
@@ -51,8 +51,7 @@ public struct PolicyEvaluator: Sendable {
 
         // 1. Explicit deny, reported in AWS's order of policy types.
         if !builder.denies.isEmpty {
-            for type in [PolicyType.resourceBased, .identityBased, .permissionsBoundary, .sessionPolicy]
-            where builder.denies.contains(where: { $0.policy.type == type }) {
+            for type in Self.denialOrder where builder.denies.contains(where: { $0.policy.type == type }) {
                 return builder.finish(.explicitDeny, .explicitDeny(in: type))
             }
         }
@@ -100,6 +99,9 @@ public struct PolicyEvaluator: Sendable {
         return builder.finish(.implicitDeny, .noAllow(in: requesterGap))
     }
 
+    /// The order in which AWS names the type of policy that denied explicitly.
+    private static let denialOrder: [PolicyType] = [.resourceBased, .identityBased, .permissionsBoundary, .sessionPolicy]
+
     /// The account in an ARN, or nil for `*` and for ARNs without one (S3 buckets).
     static func account(in resource: String) -> String? {
         ResourceText(resource).account.map(String.init)
@@ -124,19 +126,25 @@ struct ResourceGrants {
 
 /// Collects what one evaluation saw and makes the result.
 private struct ResultBuilder {
-    let request: EvaluationRequest
+    let principalARN: String
+    let action: String
+    let resource: String
     let sameAccount: Bool
+    /// The policies, for an implicit deny to say later why each `Allow` did not apply.
+    let policies: ApplicablePolicies
     var denies: [StatementReference] = []
     /// Every `Allow` that applied, to show on a denial what allowed but was not enough.
     var allows: [StatementReference] = []
     var evaluated: [PolicySource] = []
-    /// The policies read, to say on an implicit deny why each `Allow` did not apply.
-    var considered: [(policy: AttachedPolicy, source: PolicySource)] = []
     var matcher: StatementMatcher?
 
-    init(request: EvaluationRequest, sameAccount: Bool) {
-        self.request = request
+    init(_ request: EvaluationRequest, sameAccount: Bool) {
+        self.principalARN = request.principal.arn
+        self.action = request.action
+        self.resource = request.resource
         self.sameAccount = sameAccount
+        self.policies = request.policies
+        evaluated.reserveCapacity(policies.identity.count + policies.session.count + 2)
     }
 
     /// Evaluates identity-like policies; answers the `Allow` statements that apply.
@@ -145,7 +153,6 @@ private struct ResultBuilder {
         for policy in policies {
             let source = PolicySource(type: type, name: policy.name, arn: policy.arn)
             evaluated.append(source)
-            considered.append((policy, source))
             for statement in policy.document.statements where matcher.applies(statement) {
                 let reference = StatementReference(policy: source, statement: statement)
                 if statement.effect == .deny { denies.append(reference) } else { allows.append(reference) }
@@ -158,7 +165,6 @@ private struct ResultBuilder {
     mutating func evaluateResource(_ policy: AttachedPolicy, _ matcher: StatementMatcher) -> ResourceGrants {
         let source = PolicySource(type: .resourceBased, name: policy.name, arn: policy.arn)
         evaluated.append(source)
-        considered.append((policy, source))
         var grants = ResourceGrants()
         for statement in policy.document.statements {
             let match = matcher.resourceStatementMatch(statement)
@@ -190,25 +196,11 @@ private struct ResultBuilder {
             allowingStatements: decision == .allow ? used : allows,
             denyingStatements: orderedDenies,
             evaluatedPolicies: evaluated,
-            principalARN: request.principal.arn,
-            action: request.action,
-            resource: request.resource,
+            principalARN: principalARN,
+            action: action,
+            resource: resource,
             sameAccount: sameAccount,
-            unmatchedStatements: decision == .implicitDeny ? unmatchedAllows() : []
+            unmatched: decision == .implicitDeny ? matcher.map { UnmatchedAllows(matcher: $0, policies: policies) } : nil
         )
-    }
-
-    /// Every `Allow` statement that did not apply, with the part of it that did not match; worked
-    /// out only for implicit denials, so that allowed requests pay nothing for it.
-    private func unmatchedAllows() -> [UnmatchedStatement] {
-        guard let matcher else { return [] }
-        return considered.flatMap { policy, source in
-            policy.document.statements.compactMap { statement -> UnmatchedStatement? in
-                guard statement.effect == .allow,
-                    let part = matcher.unmatchedPart(statement, inResourcePolicy: source.type == .resourceBased)
-                else { return nil }
-                return UnmatchedStatement(statement: StatementReference(policy: source, statement: statement), part: part)
-            }
-        }
     }
 }

@@ -70,11 +70,15 @@ struct StatementMatcher {
     }
 
     private func covers(_ patterns: [ActionPattern]) -> Bool {
+        // A native string's bytes are read in place; any other is copied once.
+        if let covered = lowercasedAction.utf8.withContiguousStorageIfAvailable({ covers(patterns, $0) }) { return covered }
         var action = lowercasedAction
-        return action.withUTF8 { bytes in
-            for pattern in patterns where pattern.matches(lowercasedBytes: bytes) { return true }
-            return false
-        }
+        return action.withUTF8 { covers(patterns, $0) }
+    }
+
+    private func covers(_ patterns: [ActionPattern], _ action: UnsafeBufferPointer<UInt8>) -> Bool {
+        for pattern in patterns where pattern.matches(lowercasedBytes: action) { return true }
+        return false
     }
 
     private func coversResource(_ statement: PolicyStatement) -> Bool {

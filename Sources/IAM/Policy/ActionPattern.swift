@@ -7,7 +7,7 @@ public struct ActionPattern: Sendable, Hashable, CustomStringConvertible {
 
     init(_ text: String) {
         self.text = text
-        self.pattern = GlobPattern(wildcards: Self.lowercasedASCII(text))
+        self.pattern = GlobPattern(wildcards: text, lowercasingASCII: true)
     }
 
     /// Whether `action` (already lowercased, see ``lowercasedASCII(_:)``) is covered.
@@ -28,7 +28,13 @@ public struct ActionPattern: Sendable, Hashable, CustomStringConvertible {
     /// Lowercases ASCII letters only: action names are ASCII, and this keeps the hot path cheap.
     static func lowercasedASCII(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
-        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
+        // Written straight into the new string's storage: no intermediate array.
+        return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
+            for (index, byte) in text.utf8.enumerated() {
+                buffer[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            }
+            return text.utf8.count
+        }
     }
 
     public var description: String { text }

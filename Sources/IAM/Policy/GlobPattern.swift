@@ -31,12 +31,20 @@ public struct GlobPattern: Sendable, Hashable {
 
     /// A pattern where `*` and `?` are wildcards and every other character is literal.
     public init(wildcards text: String) {
+        self.init(wildcards: text, lowercasingASCII: false)
+    }
+
+    /// A pattern where `*` and `?` are wildcards; with `lowercasingASCII`, ASCII capitals are read
+    /// as their small letters (as ``ActionPattern/lowercasedASCII(_:)`` writes them), without a
+    /// lowercased copy of the text.
+    init(wildcards text: String, lowercasingASCII: Bool) {
         var units: [UInt16] = []
         units.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "*"): units.append(Self.anyRun)
             case UInt8(ascii: "?"): units.append(Self.anyOne)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z") where lowercasingASCII: units.append(UInt16(byte + 32))
             default: units.append(UInt16(byte))
             }
         }
@@ -49,6 +57,11 @@ public struct GlobPattern: Sendable, Hashable {
     }
 
     private static func shape(of units: [UInt16]) -> Shape {
+        units.withUnsafeBufferPointer { shape(of: $0) }
+    }
+
+    /// The shape of a pattern's units, or of a part of them (a field of a resource entry).
+    static func shape(of units: UnsafeBufferPointer<UInt16>) -> Shape {
         guard let wildcard = units.firstIndex(where: { $0 >= anyRun }) else { return .exact }
         if wildcard == units.count - 1, units[wildcard] == anyRun { return wildcard == 0 ? .everything : .prefix }
         return .general
@@ -66,60 +79,65 @@ public struct GlobPattern: Sendable, Hashable {
     }
 
     func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if shape == .everything { return true }
+        return units.withUnsafeBufferPointer { Self.matches($0, shape: shape, bytes: text) }
+    }
+
+    /// Whether the whole of `text` matches `pattern`, units of a pattern (or a part of them) whose
+    /// shape is `shape`.
+    static func matches(_ pattern: UnsafeBufferPointer<UInt16>, shape: Shape, bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
         switch shape {
         case .everything:
             return true
         case .exact:
-            guard text.count == units.count else { return false }
-            for index in 0..<text.count where units[index] != UInt16(text[index]) { return false }
+            guard text.count == pattern.count else { return false }
+            for index in 0..<text.count where pattern[index] != UInt16(text[index]) { return false }
             return true
         case .prefix:
-            let literal = units.count - 1
+            let literal = pattern.count - 1
             guard text.count >= literal else { return false }
-            for index in 0..<literal where units[index] != UInt16(text[index]) { return false }
+            for index in 0..<literal where pattern[index] != UInt16(text[index]) { return false }
             return true
         case .general:
-            return backtrackingMatch(text)
+            return backtrackingMatch(pattern, text)
         }
     }
 
     /// The general match: `*` absorbs as little as it can, and backtracks to absorb more.
-    private func backtrackingMatch(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        units.withUnsafeBufferPointer { pattern in
-            var patternIndex = 0
-            var textIndex = 0
-            // Where the last `*` was seen and where the text stood then, to backtrack to.
-            var starPattern = -1
-            var starText = 0
-            while textIndex < text.count {
-                if patternIndex < pattern.count {
-                    let unit = pattern[patternIndex]
-                    if unit == Self.anyRun {
-                        starPattern = patternIndex
-                        starText = textIndex
-                        patternIndex += 1
-                        continue
-                    }
-                    if unit == Self.anyOne {
-                        textIndex += Self.scalarLength(text, at: textIndex)
-                        patternIndex += 1
-                        continue
-                    }
-                    if unit == UInt16(text[textIndex]) {
-                        patternIndex += 1
-                        textIndex += 1
-                        continue
-                    }
+    private static func backtrackingMatch(_ pattern: UnsafeBufferPointer<UInt16>, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var patternIndex = 0
+        var textIndex = 0
+        // Where the last `*` was seen and where the text stood then, to backtrack to.
+        var starPattern = -1
+        var starText = 0
+        while textIndex < text.count {
+            if patternIndex < pattern.count {
+                let unit = pattern[patternIndex]
+                if unit == anyRun {
+                    starPattern = patternIndex
+                    starText = textIndex
+                    patternIndex += 1
+                    continue
                 }
-                guard starPattern >= 0 else { return false }
-                // Let the last `*` absorb one more character and try again from there.
-                starText += Self.scalarLength(text, at: starText)
-                textIndex = starText
-                patternIndex = starPattern + 1
+                if unit == anyOne {
+                    textIndex += scalarLength(text, at: textIndex)
+                    patternIndex += 1
+                    continue
+                }
+                if unit == UInt16(text[textIndex]) {
+                    patternIndex += 1
+                    textIndex += 1
+                    continue
+                }
             }
-            while patternIndex < pattern.count, pattern[patternIndex] == Self.anyRun { patternIndex += 1 }
-            return patternIndex == pattern.count
+            guard starPattern >= 0 else { return false }
+            // Let the last `*` absorb one more character and try again from there.
+            starText += scalarLength(text, at: starText)
+            textIndex = starText
+            patternIndex = starPattern + 1
         }
+        while patternIndex < pattern.count, pattern[patternIndex] == anyRun { patternIndex += 1 }
+        return patternIndex == pattern.count
     }
 
     /// The length of the UTF-8 sequence starting at `index`, so that `?` consumes one character.

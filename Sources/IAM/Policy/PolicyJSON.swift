@@ -45,6 +45,8 @@ extension PolicyJSON {
     struct Reader {
         /// Deeper nesting than any policy needs; the limit keeps hostile input from exhausting the stack.
         static let maximumDepth = 64
+        /// Up to how many members an object's names are checked for duplicates by searching them.
+        static let linearNames = 16
 
         let bytes: [UInt8]
         var position = 0
@@ -96,7 +98,9 @@ extension PolicyJSON {
         mutating func object(depth: Int) throws(SyntaxError) -> PolicyJSON {
             position += 1
             var members: [Member] = []
-            var names = Set<String>()
+            // Names already seen: a policy's objects are small, so the members themselves are
+            // searched until an object grows past `linearNames`.
+            var names: Set<String>?
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
@@ -106,7 +110,12 @@ extension PolicyJSON {
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw SyntaxError() }
                 let name = try string()
-                guard names.insert(name).inserted else { throw SyntaxError() }
+                if members.count < Self.linearNames {
+                    guard !members.contains(where: { $0.name == name }) else { throw SyntaxError() }
+                } else {
+                    if names == nil { names = Set(members.map(\.name)) }
+                    guard names?.insert(name).inserted == true else { throw SyntaxError() }
+                }
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw SyntaxError() }
                 position += 1

@@ -3,32 +3,6 @@
 struct PolicyParser {
     let kind: PolicyKind
 
-    static let documentElements: Set<String> = ["Version", "Id", "Statement"]
-    static let statementElements: Set<String> = [
-        "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition",
-    ]
-
-    /// A statement that passed the syntax check, still as JSON members.
-    struct RawStatement {
-        let index: Int
-        let members: [String: PolicyJSON]
-
-        subscript(_ name: String) -> PolicyJSON? { members[name] }
-        func has(_ name: String) -> Bool { members[name] != nil }
-
-        /// The strings of element `name`, or nil when the statement has no such element.
-        func strings(_ name: String) throws(MalformedPolicyDocument) -> [String]? {
-            guard let value = members[name] else { return nil }
-            return try PolicyParser.strings(value)
-        }
-
-        /// The strings of `first`, else of `second` (`Action`/`NotAction`, `Resource`/`NotResource`).
-        func strings(_ first: String, or second: String) throws(MalformedPolicyDocument) -> [String]? {
-            if let values = try strings(first) { return values }
-            return try strings(second)
-        }
-    }
-
     func parse(_ text: String) throws(MalformedPolicyDocument) -> PolicyDocument {
         let (version, id, statements) = try checkSyntax(text)
         if kind.requiresCurrentVersion, version != .version2012 { throw .versionTooOld }
@@ -38,8 +12,8 @@ struct PolicyParser {
         try checkActionsExist(statements)
         try checkResourcesExist(statements)
         if let resourceError { throw resourceError }
-        try checkActionVendors(statements, element: "Action")
-        try checkActionVendors(statements, element: "NotAction")
+        try checkActionVendors(statements, element: .action)
+        try checkActionVendors(statements, element: .notAction)
         if kind == .trust { try checkTrustActions(statements) }
         let variables = version?.supportsVariables ?? false
         var built: [PolicyStatement] = []
@@ -56,23 +30,29 @@ struct PolicyParser {
         guard let json = try? PolicyJSON.parse(text), let members = json.objectMembers else {
             throw kind == .trust ? .invalidJSON : .syntax
         }
-        var document: [String: PolicyJSON] = [:]
+        var versionValue: PolicyJSON?
+        var idValue: PolicyJSON?
+        var statementValue: PolicyJSON?
         for member in members {
-            guard Self.documentElements.contains(member.name) else { throw .syntax }
-            document[member.name] = member.value
+            switch member.name {
+            case "Version": versionValue = member.value
+            case "Id": idValue = member.value
+            case "Statement": statementValue = member.value
+            default: throw .syntax
+            }
         }
         var version: PolicyVersion?
-        if let value = document["Version"] {
+        if let value = versionValue {
             guard let text = value.stringValue, let parsed = PolicyVersion(rawValue: text) else { throw .syntax }
             version = parsed
         }
         var id: String?
-        if let value = document["Id"] {
+        if let value = idValue {
             guard let text = value.stringValue else { throw .syntax }
             id = text
         }
         let elements: [PolicyJSON]
-        switch document["Statement"] {
+        switch statementValue {
         case .object(let members)?: elements = [.object(members)]
         case .array(let list)? where !list.isEmpty: elements = list
         case .array?: throw kind == .trust ? .emptyStatement : .syntax
@@ -81,35 +61,33 @@ struct PolicyParser {
         var statements: [RawStatement] = []
         for (index, element) in elements.enumerated() {
             guard let members = element.objectMembers else { throw .syntax }
-            var fields: [String: PolicyJSON] = [:]
+            var statement = RawStatement(index: index)
             for member in members {
-                guard Self.statementElements.contains(member.name) else { throw .syntax }
-                fields[member.name] = member.value
+                guard let element = RawStatement.Element(rawValue: member.name) else { throw .syntax }
+                statement[element] = member.value
             }
-            let statement = RawStatement(index: index, members: fields)
-            try checkStatementSyntax(statement)
+            try checkStatementSyntax(&statement)
             statements.append(statement)
         }
         return (version, id, statements)
     }
 
-    private func checkStatementSyntax(_ statement: RawStatement) throws(MalformedPolicyDocument) {
-        for (first, second) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")]
-        where statement.has(first) && statement.has(second) {
+    private func checkStatementSyntax(_ statement: inout RawStatement) throws(MalformedPolicyDocument) {
+        if statement.has(.action) && statement.has(.notAction) || statement.has(.resource) && statement.has(.notResource)
+            || statement.has(.principal) && statement.has(.notPrincipal)
+        {
             throw .syntax
         }
-        guard let effect = statement["Effect"]?.stringValue, ["allow", "deny"].contains(effect.lowercased()) else { throw .syntax }
-        for element in ["Action", "NotAction", "Resource", "NotResource"] {
-            if let value = statement[element] { _ = try Self.strings(value) }
-        }
-        if let sid = statement["Sid"], sid.stringValue == nil { throw .syntax }
-        for element in ["Principal", "NotPrincipal"] {
-            switch statement[element] {
+        guard let effect = statement.effect?.stringValue, Self.isEffect(effect) else { throw .syntax }
+        try statement.readStrings()
+        if let sid = statement.sid, sid.stringValue == nil { throw .syntax }
+        for value in [statement.principal, statement.notPrincipal] {
+            switch value {
             case nil, .string?, .object?: break
             default: throw .syntax
             }
         }
-        if let condition = statement["Condition"] {
+        if let condition = statement.condition {
             guard let blocks = condition.objectMembers else { throw .syntax }
             for block in blocks {
                 guard let entries = block.value.objectMembers else { throw .syntax }
@@ -120,22 +98,28 @@ struct PolicyParser {
         }
     }
 
+    /// `Allow` or `Deny` in any case, as the syntax check accepts them (legacy parsing then wants the exact spelling).
+    private static func isEffect(_ text: String) -> Bool {
+        let lowercased = text.lowercased()
+        return lowercased == "allow" || lowercased == "deny"
+    }
+
     // MARK: Principals
 
     private func checkPrincipalPlacement(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
         for statement in statements {
             switch kind {
             case .identity, .permissionsBoundary, .session:
-                if statement.has("Principal") || statement.has("NotPrincipal") { throw .principalNotAllowed }
+                if statement.has(.principal) || statement.has(.notPrincipal) { throw .principalNotAllowed }
             case .trust:
-                if statement.has("NotPrincipal") {
-                    throw statement["Effect"]?.stringValue == "Allow" ? .allowWithNotPrincipal : .prohibitedField("NotPrincipal")
+                if statement.has(.notPrincipal) {
+                    throw statement.effect?.stringValue == "Allow" ? .allowWithNotPrincipal : .prohibitedField("NotPrincipal")
                 }
-                if statement.has("Resource") { throw .prohibitedField("Resource") }
-                if statement.has("NotResource") { throw .trustResources }
-                if !statement.has("Principal") { throw .missingPrincipal }
+                if statement.has(.resource) { throw .prohibitedField("Resource") }
+                if statement.has(.notResource) { throw .trustResources }
+                if !statement.has(.principal) { throw .missingPrincipal }
             case .resource:
-                if !statement.has("Principal") && !statement.has("NotPrincipal") { throw .missingPrincipal }
+                if !statement.has(.principal) && !statement.has(.notPrincipal) { throw .missingPrincipal }
             }
         }
     }
@@ -146,8 +130,8 @@ struct PolicyParser {
     /// IAM reports only after the checks that follow.
     private func checkLegacyParsing(_ statements: [RawStatement]) throws(MalformedPolicyDocument) -> MalformedPolicyDocument? {
         for statement in statements {
-            guard let effect = statement["Effect"]?.stringValue, PolicyEffect(rawValue: effect) != nil else { throw .legacyParsing }
-            for block in statement["Condition"]?.objectMembers ?? [] {
+            guard let effect = statement.effect?.stringValue, PolicyEffect(rawValue: effect) != nil else { throw .legacyParsing }
+            for block in statement.condition?.objectMembers ?? [] {
                 guard let op = ConditionOperator(name: block.name), op.base.family == .date else { continue }
                 for entry in block.value.objectMembers ?? [] {
                     for value in try Self.conditionValues(entry.value) where PolicyDate.seconds(value) == nil {
@@ -157,12 +141,13 @@ struct PolicyParser {
             }
         }
         var resourceError: MalformedPolicyDocument?
-        for element in ["Resource", "NotResource"] {
+        for element in [RawStatement.Element.resource, .notResource] {
             for statement in statements {
-                guard let value = statement[element] else { continue }
-                let resources = try Self.strings(value)
+                guard let resources = statement.strings(element) else { continue }
                 // IAM looks at a list's entries in descending order and reports the last fault it saw.
-                for resource in resources.sorted(by: { $1.unicodeScalars.lexicographicallyPrecedes($0.unicodeScalars) }) {
+                let descending =
+                    resources.count < 2 ? resources : resources.sorted { $1.unicodeScalars.lexicographicallyPrecedes($0.unicodeScalars) }
+                for resource in descending {
                     resourceError = ResourceFormat.check(resource) ?? resourceError
                 }
                 if resourceError == nil {
@@ -178,14 +163,14 @@ struct PolicyParser {
     private func checkSidsAreUnique(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
         var seen = Set<String>()
         for statement in statements {
-            guard let sid = statement["Sid"]?.stringValue, !sid.isEmpty else { continue }
+            guard let sid = statement.sid?.stringValue, !sid.isEmpty else { continue }
             guard seen.insert(sid).inserted else { throw .duplicateSid }
         }
     }
 
     private func checkActionsExist(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
         for statement in statements {
-            let actions = try statement.strings("Action", or: "NotAction")
+            let actions = statement.strings(.action, or: .notAction)
             guard let actions, !actions.isEmpty else {
                 throw kind.namesPrincipals ? MalformedPolicyDocument("Missing required field Action") : .missingActions
             }
@@ -196,14 +181,14 @@ struct PolicyParser {
         // Resource and trust policies apply to the resource they are attached to.
         guard !kind.namesPrincipals else { return }
         for statement in statements {
-            let resources = try statement.strings("Resource", or: "NotResource")
+            let resources = statement.strings(.resource, or: .notResource)
             guard let resources, !resources.isEmpty else { throw .missingResources }
         }
     }
 
-    private func checkActionVendors(_ statements: [RawStatement], element: String) throws(MalformedPolicyDocument) {
+    private func checkActionVendors(_ statements: [RawStatement], element: RawStatement.Element) throws(MalformedPolicyDocument) {
         for statement in statements {
-            for action in try statement.strings(element) ?? [] {
+            for action in statement.strings(element) ?? [] {
                 let vendor: Substring
                 if action.utf8.allSatisfy({ $0 < 0x80 }) {
                     // A byte is a character: count the colons in place.
@@ -232,7 +217,7 @@ struct PolicyParser {
 
     private func checkTrustActions(_ statements: [RawStatement]) throws(MalformedPolicyDocument) {
         for statement in statements {
-            let actions = try statement.strings("Action", or: "NotAction") ?? []
+            let actions = statement.strings(.action, or: .notAction) ?? []
             for action in actions where !PolicyKind.trustActions.contains(ActionPattern.lowercasedASCII(action)) {
                 throw .trustActions
             }

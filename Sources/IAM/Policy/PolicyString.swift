@@ -189,6 +189,9 @@ public struct PolicyString: Sendable, Hashable, CustomStringConvertible {
 
     private static func pattern(_ segments: [Segment], _ lookup: (String) -> String?) -> GlobPattern? {
         var units: [UInt16] = []
+        // Room for the literal text and the wildcards, grown only by the values of variables.
+        units.reserveCapacity(
+            segments.reduce(0) { count, segment in if case .literal(let text) = segment { count + text.utf8.count } else { count + 1 } })
         for segment in segments {
             switch segment {
             case .literal(let text): units.append(contentsOf: text.utf8.lazy.map(UInt16.init))

@@ -91,6 +91,32 @@ struct EvaluationResultTests {
         #expect(result.report.contains("  not applied: Allow Invoke of identity-based policy Dev: the action does not match"))
     }
 
+    @Test("Unmatched statements are listed policy by policy in the order they were evaluated")
+    func unmatchedStatementsInEvaluationOrder() throws {
+        let resource = AttachedPolicy(
+            try PolicyDocument.parse(
+                Policy.grant(Policy.aws("arn:aws:iam::111111111111:user/team/bob"), "lambda:DeleteFunction", sid: "Bob"), kind: .resource),
+            name: "function policy")
+        let identity = AttachedPolicy(try PolicyDocument.parse(Policy.allow("lambda:GetFunction", sid: "Get"), kind: .identity), name: "Dev")
+        let boundary = AttachedPolicy(try PolicyDocument.parse(Policy.allow("s3:*", sid: "S3"), kind: .permissionsBoundary), name: "Boundary")
+        let session = AttachedPolicy(try PolicyDocument.parse(Policy.allow("sqs:*", sid: "SQS"), kind: .session), name: "session policy")
+        let result = evaluate(ApplicablePolicies(identity: [identity], permissionsBoundary: boundary, session: [session], resource: resource))
+        #expect(result.decision == .implicitDeny)
+        #expect(
+            result.unmatchedStatements.map(\.description) == [
+                "Allow Bob of resource-based policy function policy: the principal does not name the caller",
+                "Allow Get of identity-based policy Dev: the action does not match",
+                "Allow S3 of permissions boundary Boundary: the action does not match",
+                "Allow SQS of session policy session policy: the action does not match",
+            ])
+        // Equal results compare equal, the statements worked out on both sides.
+        let again = evaluate(ApplicablePolicies(identity: [identity], permissionsBoundary: boundary, session: [session], resource: resource))
+        #expect(result == again)
+        #expect(result.hashValue == again.hashValue)
+        let withoutSession = evaluate(ApplicablePolicies(identity: [identity], permissionsBoundary: boundary, resource: resource))
+        #expect(result != withoutSession)
+    }
+
     @Test("Allowed and explicitly denied requests carry no unmatched statements")
     func noUnmatchedUnlessImplicit() throws {
         let allow = AttachedPolicy(try PolicyDocument.parse(Policy.allow("lambda:*"), kind: .identity), name: "All")

@@ -120,6 +120,43 @@ struct MatcherTests {
         }
     }
 
+    @Test func fieldsKeptInPlaceAreTheFieldsSplitApart() {
+        let texts =
+            Self.samples(["a", ":", "*", "?", "$", "{", "}", "B"], length: 16, count: 400, seed: 4) + [
+                "arn:aws:lambda:*:111122223333:function:app-*", "*", "arn:aws:s3:::b/*", "arn::::::", "a:b:c:d:e:f:g:h", "arn:aws:s3:*",
+            ]
+        var inPlace = 0
+        for text in texts {
+            for variables in [true, false] {
+                let pattern = ResourcePattern(text, variables: variables)
+                let separate = ResourcePattern.splitCharacters(text, variables: variables).map {
+                    PolicyString($0, wildcards: true, variables: variables)
+                }
+                #expect(pattern.fieldCount == separate.count, "\(text)")
+                guard case .inPlace(let ranges) = pattern.fields, let units = pattern.whole.constantPattern?.units else { continue }
+                inPlace += 1
+                for (range, field) in zip(ranges, separate) {
+                    let expected = field.constantPattern
+                    #expect(expected != nil, "\(text)")
+                    #expect(Array(units[range.start..<range.end]) == expected?.units, "\(text)")
+                    #expect(range.shape == expected?.shape, "\(text)")
+                }
+            }
+        }
+        #expect(inPlace > 300)
+        // A variable (or its escape) needs the text split apart; so does text that is not ASCII.
+        for text in ["arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/${*}", "arn:aws:s3:::é"] {
+            guard case .separate = ResourcePattern(text, variables: true).fields else {
+                Issue.record("\(text) was kept in place")
+                continue
+            }
+        }
+        guard case .inPlace = ResourcePattern("arn:aws:s3:::b/${aws:username}", variables: false).fields else {
+            Issue.record("without variables, `${` is literal text")
+            return
+        }
+    }
+
     @Test func policyVariablesResolveOnTheFastPath() {
         let pattern = ResourcePattern("arn:aws:iam::111122223333:user/${aws:username}", variables: true)
         let alice = ResourceText("arn:aws:iam::111122223333:user/alice")

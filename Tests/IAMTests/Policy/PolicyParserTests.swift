@@ -44,6 +44,19 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase("Effect not allow or deny", statement(#""Effect":"Maybe","Action":"*","Resource":"*""#), syntax),
         MalformedCase("Action and NotAction", statement(#""Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*""#), syntax),
         MalformedCase("Resource and NotResource", statement(#""Effect":"Allow","Action":"*","Resource":"*","NotResource":"*""#), syntax),
+        MalformedCase(
+            "Principal and NotPrincipal", .resource,
+            statement(#""Effect":"Allow","Principal":"*","NotPrincipal":{"AWS":"*"},"Action":"lambda:*","Resource":"*""#), syntax),
+        MalformedCase(
+            "duplicate member in a large object",
+            statement(
+                #""Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"#
+                    + (0..<17).map { #""a:k\#($0)":"v","# }.joined() + #""a:k0":"w"}}"#), syntax),
+        MalformedCase("Effect in small letters", statement(#""Effect":"allow","Action":"*","Resource":"*""#), "The policy failed legacy parsing"),
+        MalformedCase(
+            "several faulty resources: the last in descending order",
+            statement(#""Effect":"Allow","Action":"*","Resource":["bucket","arn:aws:iam:us-east-1:111111111111:user/a"]"#),
+            "IAM resource arn:aws:iam:us-east-1:111111111111:user/a cannot contain region information."),
         MalformedCase("Action is a number", statement(#""Effect":"Allow","Action":1,"Resource":"*""#), syntax),
         MalformedCase("Sid is a number", statement(#""Sid":1,"Effect":"Allow","Action":"*","Resource":"*""#), syntax),
         MalformedCase("unknown Version", #"{"Version":"2020-01-01","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#, syntax),
