@@ -323,6 +323,32 @@ def test_tampered_presigned_url_is_refused(bulwark):
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
 
 
+def test_presigned_put_with_unsigned_amz_headers_is_refused(bulwark):
+    """S3 refuses `x-amz-*` headers that the signature does not cover: whoever holds a presigned PUT
+    must not turn it into a copy of another object or add metadata."""
+    s3 = presigner(bulwark)
+    bucket = new_bucket(s3)
+    s3.put_object(Bucket=bucket, Key="secret", Body=b"secret")
+    put_url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=300)
+    parts = urllib.parse.urlsplit(put_url)
+    for headers, names in [
+        ({"x-amz-meta-x": "1"}, "x-amz-meta-x"),
+        ({"x-amz-copy-source": f"/{bucket}/secret"}, "x-amz-copy-source"),
+        ({"x-amz-acl": "public-read", "x-amz-tagging": "a=b"}, "x-amz-acl, x-amz-tagging"),
+    ]:
+        answer = send(bulwark.endpoint, "PUT", f"{parts.path}?{parts.query}", body=b"x", headers=headers)
+        assert xml_error(answer) == ("AccessDenied", 403, "There were headers present in the request which were not signed")
+        assert ET.fromstring(answer.body).findtext("HeadersNotSigned") == names
+    assert error_of(lambda: s3.head_object(Bucket=bucket, Key="k"))[1] == 404
+    # Signed as part of the URL, the same header is accepted.
+    signed_url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "k", "Metadata": {"x": "1"}}, ExpiresIn=300)
+    signed_parts = urllib.parse.urlsplit(signed_url)
+    answer = send(bulwark.endpoint, "PUT", f"{signed_parts.path}?{signed_parts.query}", body=b"x", headers={"x-amz-meta-x": "1"})
+    assert answer.status == 200, answer.body
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == {"x": "1"}
+
+
 # -- virtual-hosted addressing ---------------------------------------------------------------------------------
 
 

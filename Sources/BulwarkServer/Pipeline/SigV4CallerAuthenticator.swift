@@ -12,11 +12,13 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
 
     func authenticate(head request: WireRequest, service: ServiceModel) async throws -> PendingCaller {
         let family = Self.family(of: service)
-        // S3 signs the path as sent, without normalizing it, and alone takes aws-chunked bodies.
+        // S3 signs the path as sent, without normalizing it, alone takes aws-chunked bodies and
+        // refuses unsigned x-amz-* headers.
         var verifier = self.verifier
         verifier.normalizesURIPath = service.wireProtocol != .restXML
         verifier.acceptsStreamingPayloads = service.wireProtocol == .restXML
         verifier.presignsUnsignedPayload = service.wireProtocol == .restXML
+        verifier.requiresSignedAmzHeaders = service.wireProtocol == .restXML
         // Bulwark serves every region: a request is scoped to the region it claims, if that is a
         // well-formed region name.
         let region = CredentialScopeHint(request)?.region ?? ""
