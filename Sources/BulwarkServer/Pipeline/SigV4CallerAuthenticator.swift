@@ -30,6 +30,10 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             throw failure.awsError(for: family)
         }
         let presigner = self.presigner(for: request, claims: pending.claims, owner: pending.identity, service: service)
+        let conditionKeys =
+            service.wireProtocol == .restXML
+            ? Self.s3ConditionKeys(of: pending.claims, tlsVersion: request.tlsVersion, isSecure: request.isSecureTransport, now: clock.now())
+            : [:]
         let caller: @Sendable (SigV4Verification<KeyOwner>) throws -> AuthenticatedCaller = { verification in
             // Federated user sessions cannot call IAM through the API: IAM does not accept their token.
             if verification.identity.principal.kind == .federatedUser, service.signingName == "iam" {
@@ -40,7 +44,8 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
                 accessKeyID: verification.claims.accessKeyID,
                 region: verification.claims.scope.region,
                 presigner: presigner,
-                policies: verification.identity.policies
+                policies: verification.identity.policies,
+                conditionKeys: conditionKeys
             )
         }
         var pendingCaller = PendingCaller { body in
@@ -65,6 +70,26 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             }
         }
         return pendingCaller
+    }
+
+    /// The condition keys S3 sets from the signature of every request (Service Authorization
+    /// Reference, Amazon S3): `s3:authType` (`REST-HEADER`, `REST-QUERY-STRING`),
+    /// `s3:signatureversion`, `s3:signatureAge` (milliseconds since the signing time),
+    /// `s3:x-amz-content-sha256` (a presigned URL's payload is `UNSIGNED-PAYLOAD` unless it names
+    /// one) and, over TLS, `s3:TlsVersion` as a number (`1.2`, `1.3`).
+    static func s3ConditionKeys(of claims: SigV4Claims, tlsVersion: String?, isSecure: Bool, now: Date) -> [String: AuthorizationCheck.Value] {
+        var keys: [String: AuthorizationCheck.Value] = [
+            "s3:authType": .single(claims.isPresigned ? "REST-QUERY-STRING" : "REST-HEADER"),
+            "s3:signatureversion": .single("AWS4-HMAC-SHA256"),
+            "s3:signatureAge": .single(String(max(0, Int((now.timeIntervalSince(claims.date) * 1000).rounded(.down))))),
+        ]
+        if let hash = claims.contentSHA256 ?? (claims.isPresigned ? SigV4Payload.unsigned.canonicalHash : nil) {
+            keys["s3:x-amz-content-sha256"] = .single(hash)
+        }
+        if isSecure, let tlsVersion, tlsVersion.hasPrefix("TLSv") {
+            keys["s3:TlsVersion"] = .single(String(tlsVersion.dropFirst(4)))
+        }
+        return keys
     }
 
     /// The shape of the protocol's authentication errors.

@@ -114,6 +114,13 @@ public struct Authorizer: Sendable {
                 context.set(lowercasedKey: "aws:multifactorauthpresent", name: "aws:MultiFactorAuthPresent", .value(.bool(false)))
             }
         }
+        // What the signature established for the service (S3's s3:authType, s3:signatureAge, ...).
+        for (key, value) in call.authenticationConditionKeys {
+            switch value {
+            case .single(let text): context[key] = .single(text)
+            case .multiple(let texts): context[key] = .multiple(texts)
+            }
+        }
         // Set for calls through a function's private endpoint and for its role's credentials.
         if let function = call.sourceFunctionARN ?? call.principal.session?.sourceFunctionARN {
             context.set(lowercasedKey: "lambda:sourcefunctionarn", name: "lambda:SourceFunctionArn", .value(.single(function)))
