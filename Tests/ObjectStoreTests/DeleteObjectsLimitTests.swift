@@ -42,4 +42,24 @@ struct DeleteObjectsLimitTests {
         #expect(answer.status == 200, "\(answer.text)")
         #expect(try await s3.rows().isEmpty)
     }
+
+    @Test("each key's check names the bucket's owner, not the caller's account")
+    func perKeyChecksCarryTheBucketOwner() async throws {
+        let s3 = try S3Harness()
+        _ = await s3.send(.put, "/bkt")
+        let operation = try #require(s3.service.operations.first { $0.name == "DeleteObjects" })
+        let input = JSONValue.object([
+            "Bucket": .string("bkt"), "Delete": .object(["Objects": .array([.object(["Key": .string("a")]), .object(["Key": .string("b")])])]),
+        ])
+        let caller = CallContext(
+            requestID: "r",
+            principal: Principal(kind: .root, accountID: "111122223333", arn: "arn:aws:iam::111122223333:root", principalID: "111122223333"),
+            accessKeyID: "AKIA", region: "us-east-1", sourceIP: "192.0.2.1", userAgent: "t", isSecureTransport: false, receivedAt: Date(),
+            presigner: URLPresigner { path, _, _ in path })
+        let prepared = try operation.prepare(input, context: caller)
+        let resolution = try await ResourceResolver(authorities: s3.service.authorities).resolve(prepared.references, context: caller)
+        let checks = try prepared.contingentChecks(given: resolution)
+        #expect(checks.map(\.resource) == ["arn:aws:s3:::bkt/a", "arn:aws:s3:::bkt/b"])
+        #expect(checks.map(\.resourceAccount) == [S3Harness.accountID, S3Harness.accountID])
+    }
 }

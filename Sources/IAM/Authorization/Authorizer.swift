@@ -50,7 +50,8 @@ public struct Authorizer: Sendable {
             // AWS-owned resources (AWS managed policies) belong to no account: identity-based
             // policies alone decide, as within the caller's own account.
             let owner =
-                (resource.map { $0.accountID[...] } ?? Self.accountField(of: check.resource)) == "aws" ? context.accountID : resource?.accountID
+                (resource.map { $0.accountID[...] } ?? Self.accountField(of: check.resource)) == "aws"
+                ? context.accountID : resource?.accountID ?? check.resourceAccount
             let result = evaluator.evaluate(
                 EvaluationRequest(
                     principal: identity.principal, action: check.action, resource: check.resource, resourceAccount: owner,

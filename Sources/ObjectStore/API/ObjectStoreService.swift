@@ -133,9 +133,13 @@ public struct ObjectStoreService: AWSService {
                     guard (1...1000).contains(input.delete.objects.count) else { throw S3Error.malformedXML }
                     return [Self.bucketReference(input.bucket)]
                 },
-                contingentChecks: { input, _, _ in
-                    // S3 judges s3:DeleteObject on each key: a refused key is answered AccessDenied in the result.
-                    input.delete.objects.map { AuthorizationCheck(action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key)) }
+                contingentChecks: { input, resolution, _ in
+                    // S3 judges s3:DeleteObject on each key, as a resource of the bucket's owner: a refused
+                    // key is answered AccessDenied in the result.
+                    let owner = resolution["Bucket"]?.accountID
+                    return input.delete.objects.map {
+                        AuthorizationCheck(action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key), resourceAccount: owner)
+                    }
                 },
                 handler: deleteObjects
             ),

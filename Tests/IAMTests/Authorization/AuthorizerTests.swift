@@ -146,6 +146,22 @@ struct AuthorizerTests {
         #expect(try await decide(dev, "s3:PutObject", object, context: presigned).isAllowed)
     }
 
+    @Test("a check on an unresolved resource of another account (a key of another account's bucket) is judged cross-account")
+    func checkOwnerOfUnresolvedResource() async throws {
+        let dev = try await makeUser("dev")
+        try await database.iam.putInlinePolicy(Self.allow("s3:*"), named: "all", of: .user, "dev", accountID: Self.account)
+        let policies = try await CallerPolicies.current(of: dev, in: database)
+        func decide(owner: String?) async throws -> AuthorizationOutcome {
+            try await authorizer.authorize(
+                [AuthorizationCheck(action: "s3:DeleteObject", resource: "arn:aws:s3:::bkt/k", resourceAccount: owner)], identity: policies,
+                resolution: .none, context: Self.context(dev))
+        }
+        #expect(try await decide(owner: nil).isAllowed)
+        #expect(try await decide(owner: Self.account).isAllowed)
+        // Another account's bucket without a bucket policy that allows the caller: the identity policy alone allows nothing.
+        #expect(try await !decide(owner: "111122223333").isAllowed)
+    }
+
     @Test func mfaKeysFollowTheCredentials() async throws {
         var dev = try await makeUser("dev")
         let mfaOnly = Self.allow("lambda:DeleteFunction", condition: #"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#)
