@@ -7,6 +7,7 @@ and virtual-hosted addressing.
 
 import base64
 import hashlib
+import json
 import os
 import socket
 import time
@@ -321,6 +322,92 @@ def test_tampered_presigned_url_is_refused(bulwark):
     answer = send(bulwark.endpoint, "PUT", f"{parts.path}?{parts.query.replace('X-Amz-Expires=300', 'X-Amz-Expires=3000')}", body=b"x")
     assert xml_error(answer)[:2] == ("SignatureDoesNotMatch", 403)
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
+
+
+def test_presigned_put_with_unsigned_amz_headers_is_refused(bulwark):
+    """S3 refuses `x-amz-*` headers that the signature does not cover: whoever holds a presigned PUT
+    must not turn it into a copy of another object or add metadata."""
+    s3 = presigner(bulwark)
+    bucket = new_bucket(s3)
+    s3.put_object(Bucket=bucket, Key="secret", Body=b"secret")
+    put_url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=300)
+    parts = urllib.parse.urlsplit(put_url)
+    for headers, names in [
+        ({"x-amz-meta-x": "1"}, "x-amz-meta-x"),
+        ({"x-amz-copy-source": f"/{bucket}/secret"}, "x-amz-copy-source"),
+        ({"x-amz-acl": "public-read", "x-amz-tagging": "a=b"}, "x-amz-acl, x-amz-tagging"),
+    ]:
+        answer = send(bulwark.endpoint, "PUT", f"{parts.path}?{parts.query}", body=b"x", headers=headers)
+        assert xml_error(answer) == ("AccessDenied", 403, "There were headers present in the request which were not signed")
+        assert ET.fromstring(answer.body).findtext("HeadersNotSigned") == names
+    assert error_of(lambda: s3.head_object(Bucket=bucket, Key="k"))[1] == 404
+    # Signed as part of the URL, the same header is accepted.
+    signed_url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "k", "Metadata": {"x": "1"}}, ExpiresIn=300)
+    signed_parts = urllib.parse.urlsplit(signed_url)
+    answer = send(bulwark.endpoint, "PUT", f"{signed_parts.path}?{signed_parts.query}", body=b"x", headers={"x-amz-meta-x": "1"})
+    assert answer.status == 200, answer.body
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == {"x": "1"}
+
+
+def user_client(server, statements, **config):
+    """An S3 client of a new IAM user whose one inline policy holds `statements`."""
+    iam = server.client("iam")
+    user = f"s3keys-{time.time_ns() % 10**12}"
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="s3", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    return boto3.session.Session().client(
+        "s3", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"], verify=server.ca_bundle,
+        config=botocore.config.Config(retries={"max_attempts": 0, "mode": "standard"}, s3={"addressing_style": "path"},
+                                      signature_version="s3v4", **config))
+
+
+ALLOW_S3 = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+
+
+def test_deny_on_s3_auth_type_refuses_presigned_urls_only(bulwark):
+    """S3 sets s3:authType (and s3:signatureversion, s3:signatureAge, s3:x-amz-content-sha256) from the
+    signature of every request, so that a policy can refuse presigned URLs."""
+    user = user_client(bulwark, [ALLOW_S3, {
+        "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"s3:authType": "REST-QUERY-STRING"}}}])
+    bucket = new_bucket(user)
+    user.put_object(Bucket=bucket, Key="k", Body=b"body")
+    assert user.get_object(Bucket=bucket, Key="k")["Body"].read() == b"body"
+    answer = fetch_url(user.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=300))
+    code, status, message = xml_error(answer)
+    assert (code, status) == ("AccessDenied", 403)
+    assert "is not authorized to perform: s3:GetObject" in message and "explicit deny" in message
+
+
+@pytest.mark.parametrize("condition, refused", [
+    ({"StringNotEquals": {"s3:signatureversion": "AWS4-HMAC-SHA256"}}, False),
+    ({"StringEquals": {"s3:authType": "REST-HEADER"}}, True),
+    ({"NumericGreaterThan": {"s3:signatureAge": "600000"}}, False),
+    ({"NumericLessThan": {"s3:signatureAge": "600000"}}, True),
+    ({"StringEquals": {"s3:x-amz-content-sha256": "UNSIGNED-PAYLOAD"}}, False),
+    ({"Null": {"s3:x-amz-content-sha256": "false"}}, True),
+    ({"Null": {"s3:TlsVersion": "false"}}, False),
+])
+def test_signature_condition_keys_over_http(bulwark, condition, refused):
+    user = user_client(bulwark, [ALLOW_S3, {"Effect": "Deny", "Action": "s3:ListBucket", "Resource": "*", "Condition": condition}])
+    bucket = new_bucket(user)
+    if refused:
+        error, status = error_of(lambda: user.list_objects_v2(Bucket=bucket))
+        assert (error["Code"], status) == ("AccessDenied", 403)
+    else:
+        assert user.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_tls_version_condition_key(tls_server):
+    user = user_client(tls_server, [ALLOW_S3, {
+        "Effect": "Deny", "Action": "s3:ListBucket", "Resource": "*",
+        "Condition": {"NumericGreaterThanEquals": {"s3:TlsVersion": "1.2"}}}])
+    bucket = new_bucket(user)
+    error, status = error_of(lambda: user.list_objects_v2(Bucket=bucket))
+    assert (error["Code"], status) == ("AccessDenied", 403)
 
 
 # -- virtual-hosted addressing ---------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ struct ObjectListingTests {
         _ keys: [String] = keys, prefix: String = "", delimiter: String? = nil, maxKeys: Int, after marker: String? = nil
     ) -> ObjectListing<Int> {
         var listing = ObjectListing<Int>(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys)
-        for (index, key) in keys.enumerated() where key >= prefix {
+        for (index, key) in keys.enumerated() where !key.utf8.lexicographicallyPrecedes(prefix.utf8) {
             if let marker {
-                guard key.utf8.lexicographicallyPrecedes(marker.utf8) == false, key != marker else { continue }
+                guard marker.utf8.lexicographicallyPrecedes(key.utf8) else { continue }
                 if ObjectListing<Int>.isCovered(key, byMarker: marker, delimiter: delimiter) { continue }
             }
             listing.offer(key, index)
@@ -79,5 +79,34 @@ struct ObjectListingTests {
         #expect(full.contents.count == 7 && !full.isTruncated)
         let short = Self.page(maxKeys: 6)
         #expect(short.contents.count == 6 && short.isTruncated)
+    }
+
+    /// `logs/\u{301}x`: to `String.hasPrefix`, `logs/` is no prefix of it (the slash and the accent
+    /// are one character); in byte order it sits between `logs/a` and `logs/\u{4E00}`.
+    static let unicodeKeys = ["logs/a", "logs/\u{301}x", "logs/\u{4E00}", "logs/\u{4E00}/1", "logt"]
+
+    @Test("prefixes match UTF-8 bytes: a combining mark after the prefix neither ends the walk nor hides later keys")
+    func combiningMarkAfterPrefix() {
+        let keys = Self.unicodeKeys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        #expect(keys == Self.unicodeKeys)
+        let listing = Self.page(keys, prefix: "logs/", maxKeys: 1000)
+        #expect(listing.contents.map(\.key) == ["logs/a", "logs/\u{301}x", "logs/\u{4E00}", "logs/\u{4E00}/1"])
+        let rolled = Self.page(keys, prefix: "logs/", delimiter: "/", maxKeys: 1000)
+        #expect(rolled.contents.map(\.key) == ["logs/a", "logs/\u{301}x", "logs/\u{4E00}"])
+        #expect(rolled.commonPrefixes == ["logs/\u{4E00}/"])
+        let top = Self.page(keys, delimiter: "/", maxKeys: 1000)
+        #expect(top.commonPrefixes == ["logs/"] && top.contents.map(\.key) == ["logt"])
+    }
+
+    @Test("delimiters match UTF-8 bytes: a decomposed é is not the precomposed delimiter, nor the same common prefix")
+    func canonicallyEquivalentDelimiters() {
+        let keys = ["a\u{E9}1", "ae\u{301}1", "ae\u{301}2"].sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let listing = Self.page(keys, delimiter: "\u{E9}", maxKeys: 1000)
+        #expect(listing.commonPrefixes.map { Array($0.utf8) } == [Array("a\u{E9}".utf8)])
+        #expect(listing.contents.map { Array($0.key.utf8) } == [Array("ae\u{301}1".utf8), Array("ae\u{301}2".utf8)])
+        // In byte order `e` (0x65) precedes `é` (0xC3 0xA9).
+        let decomposed = Self.page(["ae\u{301}/1", "a\u{E9}/1"], delimiter: "/", maxKeys: 1000)
+        #expect(decomposed.commonPrefixes.map { Array($0.utf8) } == [Array("ae\u{301}/".utf8), Array("a\u{E9}/".utf8)])
+        #expect(ObjectListing<Int>.isCovered("ae\u{301}/1", byMarker: "a\u{E9}/", delimiter: "/") == false)
     }
 }

@@ -17,11 +17,19 @@ public struct AuthorizationCheck: Sendable, Equatable {
     /// A resource policy the call proposes for the resource (a new key policy), judged in place of
     /// the stored one: "would this policy still allow the caller …?" (KMS's lockout safety check).
     public let proposedPolicy: ResourcePolicy?
+    /// The account that owns ``resource`` when the resolution holds no entity of that ARN (each key
+    /// of a bucket DeleteObjects names: the bucket's owner). `nil`: the resolved entity's account,
+    /// or the caller's when nothing was resolved.
+    public let resourceAccount: String?
 
-    public init(action: String, resource: String, conditionKeys: [String: Value] = [:], proposedPolicy: ResourcePolicy? = nil) {
+    public init(
+        action: String, resource: String, conditionKeys: [String: Value] = [:], proposedPolicy: ResourcePolicy? = nil,
+        resourceAccount: String? = nil
+    ) {
         self.action = action
         self.resource = resource
         self.conditionKeys = conditionKeys
         self.proposedPolicy = proposedPolicy
+        self.resourceAccount = resourceAccount
     }
 }

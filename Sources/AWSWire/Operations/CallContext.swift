@@ -30,6 +30,9 @@ public struct CallContext: Sendable {
     /// handler's answer finds (the keys of the functions a listing shows). Set by the pipeline for
     /// calls judged by policy; read through ``judgeListed(_:checks:)``.
     public var listedEntityJudge: ListedEntityJudge? = nil
+    /// Service condition keys that the authentication established (S3's `s3:authType`,
+    /// `s3:signatureAge`, ...): every check of the call is judged under them. Set by the pipeline.
+    public var authenticationConditionKeys: [String: AuthorizationCheck.Value] = [:]
 
     public init(
         requestID: String,

@@ -52,7 +52,7 @@ extension SigV4Failure {
             return Self.signatureError(family, message: message)
         case .presignedURLExpired:
             return Self.signatureError(family, message: "Request has expired")
-        case .missingSignedHeader, .payloadHashMismatch, .signatureMismatch:
+        case .missingSignedHeader, .headersNotSigned, .payloadHashMismatch, .signatureMismatch:
             return Self.signatureError(family, message: Self.mismatchMessage)
         case .invalidSessionToken:
             return Self.tokenError(family, message: "The security token included in the request is invalid")
@@ -91,6 +91,11 @@ extension SigV4Failure {
                 code: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large.", status: 403)
         case .hostNotSigned, .missingSignedHeader, .signatureMismatch:
             return AWSError(code: "SignatureDoesNotMatch", message: Self.s3MismatchMessage, status: 403)
+        case .headersNotSigned(let names):
+            // S3 lists the names, comma-separated, in an element of its own.
+            return AWSError(
+                code: "AccessDenied", message: "There were headers present in the request which were not signed", status: 403,
+                fields: ["HeadersNotSigned": names.joined(separator: ", ")])
         case .payloadHashMismatch:
             return AWSError(
                 code: "XAmzContentSHA256Mismatch", message: "The provided 'x-amz-content-sha256' header does not match what was computed.",

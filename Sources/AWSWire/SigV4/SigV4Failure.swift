@@ -22,6 +22,9 @@ public enum SigV4Failure: Error, Sendable, Hashable {
     case hostNotSigned
     /// A header named in `SignedHeaders` is absent from the request.
     case missingSignedHeader(String)
+    /// S3: `x-amz-*` headers present but not among the signed headers (lowercased, in the order sent),
+    /// which could otherwise change what a signed or presigned request does (step 8).
+    case headersNotSigned([String])
     /// `X-Amz-Expires` of a presigned URL is not an integer from 1 to 604800 (step 7d). Carries AWS's
     /// message.
     case invalidExpires(String)

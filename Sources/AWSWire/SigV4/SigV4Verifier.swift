@@ -12,7 +12,8 @@ import HTTPTypes
 /// - 5: an `Authorization` header or an `X-Amz-Algorithm` query parameter, not both;
 /// - 6a–6d / 7a–7d: the algorithm, the `key=value` syntax and the presence of every parameter, plus a
 ///   valid `X-Amz-Expires` when presigned;
-/// - 8: `host` among the signed headers (and every signed header present);
+/// - 8: `host` among the signed headers (and every signed header present; for S3, every `x-amz-*`
+///   header present among the signed headers);
 /// - 9: the date in ISO 8601 basic format;
 /// - 10, 11: the date within the clock skew of the server (a presigned URL: not expired, not future);
 /// - 12: a credential of five `/`-separated parts;
@@ -42,6 +43,12 @@ public struct SigV4Verifier: Sendable {
     /// Whether a presigned URL without `X-Amz-Content-Sha256` signs `UNSIGNED-PAYLOAD` (S3: the body
     /// is not known when the URL is made) rather than the hash of the body.
     public var presignsUnsignedPayload: Bool
+    /// Whether every `x-amz-*` header present must be signed (S3, which answers `AccessDenied`
+    /// "There were headers present in the request which were not signed"): an unsigned one, added to
+    /// a presigned URL or to a signed request by whoever holds it, would change what it does
+    /// (`x-amz-copy-source`, `x-amz-meta-*`, `x-amz-acl`). A presigned URL may carry
+    /// `x-amz-content-sha256` unsigned, as S3 allows.
+    public var requiresSignedAmzHeaders: Bool
 
     /// The longest validity of a presigned URL in seconds: seven days, the life of a signing key.
     public static let maximumExpires = 7 * 24 * 60 * 60
@@ -52,7 +59,8 @@ public struct SigV4Verifier: Sendable {
         normalizesURIPath: Bool = true,
         acceptsUnsignedPayload: Bool = true,
         acceptsStreamingPayloads: Bool = false,
-        presignsUnsignedPayload: Bool = false
+        presignsUnsignedPayload: Bool = false,
+        requiresSignedAmzHeaders: Bool = false
     ) {
         self.clock = clock
         self.allowedClockSkew = allowedClockSkew
@@ -60,6 +68,7 @@ public struct SigV4Verifier: Sendable {
         self.acceptsUnsignedPayload = acceptsUnsignedPayload
         self.acceptsStreamingPayloads = acceptsStreamingPayloads
         self.presignsUnsignedPayload = presignsUnsignedPayload
+        self.requiresSignedAmzHeaders = requiresSignedAmzHeaders
     }
 
     /// Verifies `request` (with its body) for `endpoint`, asking `lookup` for the secret.
@@ -123,6 +132,11 @@ public struct SigV4Verifier: Sendable {
         guard authorization.signedHeaders.contains("host") else { throw .hostNotSigned }
         for name in authorization.signedHeaders where !Self.isPresent(name, in: request.headers) {
             throw .missingSignedHeader(name)
+        }
+        if requiresSignedAmzHeaders {
+            let unsigned = Self.unsignedAmzHeaders(
+                of: request.headers, signed: authorization.signedHeaders, presigned: authorization.location == .queryString)
+            if !unsigned.isEmpty { throw .headersNotSigned(unsigned) }
         }
 
         let parsedDate =
@@ -216,6 +230,19 @@ public struct SigV4Verifier: Sendable {
             throw .invalidExpires("X-Amz-Expires must be less than a week (in seconds) that is \(maximumExpires)")
         }
         return value
+    }
+
+    /// The `x-amz-*` headers of `headers` not in `signed`, lowercased, once each, in the order sent.
+    private static func unsignedAmzHeaders(of headers: HTTPFields, signed: [String], presigned: Bool) -> [String] {
+        let signed = Set(signed)
+        var unsigned: [String] = []
+        for field in headers {
+            let name = field.name.canonicalName
+            guard name.hasPrefix("x-amz-"), !signed.contains(name), !unsigned.contains(name) else { continue }
+            if presigned, name == "x-amz-content-sha256" { continue }
+            unsigned.append(name)
+        }
+        return unsigned
     }
 
     private static func isPresent(_ name: String, in headers: HTTPFields) -> Bool {

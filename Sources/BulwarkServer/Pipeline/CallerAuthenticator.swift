@@ -14,6 +14,8 @@ struct AuthenticatedCaller: Sendable {
     /// The caller's identity-based policies, read with its key (the authorize stage needs no
     /// further read for them).
     let policies: CallerPolicies
+    /// Service condition keys of the signature (S3's `s3:authType`, ...), for every check of the call.
+    var conditionKeys: [String: AuthorizationCheck.Value] = [:]
 }
 
 /// A caller whose request head was authenticated up to its key; the body is still to be checked.

@@ -207,6 +207,7 @@ struct Pipeline: Sendable {
             presigner: caller.presigner,
             sourceFunctionARN: request.sourceFunctionARN
         )
+        context.authenticationConditionKeys = caller.conditionKeys
         do {
             let input = try entry.codec.readInput(request, match: match)
             call.input = input

@@ -12,11 +12,13 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
 
     func authenticate(head request: WireRequest, service: ServiceModel) async throws -> PendingCaller {
         let family = Self.family(of: service)
-        // S3 signs the path as sent, without normalizing it, and alone takes aws-chunked bodies.
+        // S3 signs the path as sent, without normalizing it, alone takes aws-chunked bodies and
+        // refuses unsigned x-amz-* headers.
         var verifier = self.verifier
         verifier.normalizesURIPath = service.wireProtocol != .restXML
         verifier.acceptsStreamingPayloads = service.wireProtocol == .restXML
         verifier.presignsUnsignedPayload = service.wireProtocol == .restXML
+        verifier.requiresSignedAmzHeaders = service.wireProtocol == .restXML
         // Bulwark serves every region: a request is scoped to the region it claims, if that is a
         // well-formed region name.
         let region = CredentialScopeHint(request)?.region ?? ""
@@ -28,6 +30,10 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             throw failure.awsError(for: family)
         }
         let presigner = self.presigner(for: request, claims: pending.claims, owner: pending.identity, service: service)
+        let conditionKeys =
+            service.wireProtocol == .restXML
+            ? Self.s3ConditionKeys(of: pending.claims, tlsVersion: request.tlsVersion, isSecure: request.isSecureTransport, now: clock.now())
+            : [:]
         let caller: @Sendable (SigV4Verification<KeyOwner>) throws -> AuthenticatedCaller = { verification in
             // Federated user sessions cannot call IAM through the API: IAM does not accept their token.
             if verification.identity.principal.kind == .federatedUser, service.signingName == "iam" {
@@ -38,7 +44,8 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
                 accessKeyID: verification.claims.accessKeyID,
                 region: verification.claims.scope.region,
                 presigner: presigner,
-                policies: verification.identity.policies
+                policies: verification.identity.policies,
+                conditionKeys: conditionKeys
             )
         }
         var pendingCaller = PendingCaller { body in
@@ -63,6 +70,26 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
             }
         }
         return pendingCaller
+    }
+
+    /// The condition keys S3 sets from the signature of every request (Service Authorization
+    /// Reference, Amazon S3): `s3:authType` (`REST-HEADER`, `REST-QUERY-STRING`),
+    /// `s3:signatureversion`, `s3:signatureAge` (milliseconds since the signing time),
+    /// `s3:x-amz-content-sha256` (a presigned URL's payload is `UNSIGNED-PAYLOAD` unless it names
+    /// one) and, over TLS, `s3:TlsVersion` as a number (`1.2`, `1.3`).
+    static func s3ConditionKeys(of claims: SigV4Claims, tlsVersion: String?, isSecure: Bool, now: Date) -> [String: AuthorizationCheck.Value] {
+        var keys: [String: AuthorizationCheck.Value] = [
+            "s3:authType": .single(claims.isPresigned ? "REST-QUERY-STRING" : "REST-HEADER"),
+            "s3:signatureversion": .single("AWS4-HMAC-SHA256"),
+            "s3:signatureAge": .single(String(max(0, Int((now.timeIntervalSince(claims.date) * 1000).rounded(.down))))),
+        ]
+        if let hash = claims.contentSHA256 ?? (claims.isPresigned ? SigV4Payload.unsigned.canonicalHash : nil) {
+            keys["s3:x-amz-content-sha256"] = .single(hash)
+        }
+        if isSecure, let tlsVersion, tlsVersion.hasPrefix("TLSv") {
+            keys["s3:TlsVersion"] = .single(String(tlsVersion.dropFirst(4)))
+        }
+        return keys
     }
 
     /// The shape of the protocol's authentication errors.

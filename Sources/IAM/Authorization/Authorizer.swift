@@ -50,7 +50,8 @@ public struct Authorizer: Sendable {
             // AWS-owned resources (AWS managed policies) belong to no account: identity-based
             // policies alone decide, as within the caller's own account.
             let owner =
-                (resource.map { $0.accountID[...] } ?? Self.accountField(of: check.resource)) == "aws" ? context.accountID : resource?.accountID
+                (resource.map { $0.accountID[...] } ?? Self.accountField(of: check.resource)) == "aws"
+                ? context.accountID : resource?.accountID ?? check.resourceAccount
             let result = evaluator.evaluate(
                 EvaluationRequest(
                     principal: identity.principal, action: check.action, resource: check.resource, resourceAccount: owner,
@@ -112,6 +113,13 @@ public struct Authorizer: Sendable {
                     .value(.number(max(0, Int(call.receivedAt.timeIntervalSince(authenticated))))))
             } else {
                 context.set(lowercasedKey: "aws:multifactorauthpresent", name: "aws:MultiFactorAuthPresent", .value(.bool(false)))
+            }
+        }
+        // What the signature established for the service (S3's s3:authType, s3:signatureAge, ...).
+        for (key, value) in call.authenticationConditionKeys {
+            switch value {
+            case .single(let text): context[key] = .single(text)
+            case .multiple(let texts): context[key] = .multiple(texts)
             }
         }
         // Set for calls through a function's private endpoint and for its role's credentials.

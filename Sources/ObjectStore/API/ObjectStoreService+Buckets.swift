@@ -52,7 +52,7 @@ extension ObjectStoreService {
     }
 
     func deleteBucket(_ input: S3API.DeleteBucketRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try bucket(context, name: input.bucket)
+        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         do {
             try await repository.deleteBucket(input.bucket)
         } catch StoreError.conflict {
@@ -64,7 +64,7 @@ extension ObjectStoreService {
     }
 
     func headBucket(_ input: S3API.HeadBucketRequest, context: CallContext) async throws -> S3API.HeadBucketOutput {
-        let record = try bucket(context, name: input.bucket)
+        let record = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         return S3API.HeadBucketOutput(bucketRegion: record.region, accessPointAlias: false)
     }
 
@@ -81,14 +81,16 @@ extension ObjectStoreService {
     }
 
     func getBucketLocation(_ input: S3API.GetBucketLocationRequest, context: CallContext) async throws -> S3API.GetBucketLocationOutput {
-        let record = try bucket(context, name: input.bucket)
+        let record = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         return S3API.GetBucketLocationOutput(locationConstraint: record.region == "us-east-1" ? nil : record.region)
     }
 
-    /// The bucket the resolve stage found for the call. - Throws: NoSuchBucket.
-    func bucket(_ context: CallContext, name: String) throws -> BucketRecord {
+    /// The bucket the resolve stage found for the call, owned by `expectedOwner` when the call names one
+    /// (`x-amz-expected-bucket-owner`). - Throws: NoSuchBucket; AccessDenied for another owner.
+    func bucket(_ context: CallContext, name: String, expectedOwner: String?) throws -> BucketRecord {
         guard let resolved = context.resolution["Bucket"] else { throw AWSError.undeclaredReference(.s3Bucket, requestID: context.requestID) }
         guard let bucket = resolved.entity(as: ResolvedBucket.self) else { throw S3Error.noSuchBucket(name) }
+        if let expectedOwner, expectedOwner != bucket.record.accountID { throw S3Error.accessDenied }
         return bucket.record
     }
 

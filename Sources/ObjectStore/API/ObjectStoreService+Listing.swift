@@ -4,7 +4,7 @@ import Foundation
 
 extension ObjectStoreService {
     func listObjectsV2(_ input: S3API.ListObjectsV2Request, context: CallContext) async throws -> S3API.ListObjectsV2Output {
-        let bucket = try bucket(context, name: input.bucket)
+        let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         let maxKeys = input.maxKeys ?? 1000
         guard maxKeys >= 0 else {
             throw S3Error.invalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", name: "maxKeys", value: String(maxKeys))

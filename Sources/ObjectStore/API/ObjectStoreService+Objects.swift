@@ -6,7 +6,7 @@ import Store
 
 extension ObjectStoreService {
     func putObject(_ input: S3API.PutObjectRequest, context: CallContext) async throws -> S3API.PutObjectOutput {
-        let bucket = try bucket(context, name: input.bucket)
+        let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         if let acl = input.acl, !Self.ownerOnlyACLs.contains(acl) { throw S3Error.accessControlListNotSupported }
         if [input.grantFullControl, input.grantRead, input.grantReadACP, input.grantWriteACP].contains(where: { $0 != nil }) {
             throw S3Error.accessControlListNotSupported
@@ -68,14 +68,27 @@ extension ObjectStoreService {
         return nil
     }
 
-    /// Refuses what this slice does not store rather than dropping it silently.
-    private static func refuseUnbuilt(_ input: S3API.PutObjectRequest) throws {
-        let unbuilt: [(String, String?)] = [
-            ("x-amz-tagging", input.tagging), ("x-amz-website-redirect-location", input.websiteRedirectLocation),
-            ("x-amz-object-lock-mode", input.objectLockMode), ("x-amz-server-side-encryption-customer-algorithm", input.sseCustomerAlgorithm),
-            ("x-amz-server-side-encryption-aws-kms-key-id", input.ssekmsKeyId), ("x-amz-write-offset-bytes", input.writeOffsetBytes.map(String.init)),
+    /// Refuses what this slice does not store rather than dropping it silently (decision 0024).
+    static func refuseUnbuilt(_ input: S3API.PutObjectRequest) throws {
+        let unbuilt: [(String, Bool)] = [
+            ("x-amz-tagging", input.tagging != nil), ("x-amz-website-redirect-location", input.websiteRedirectLocation != nil),
+            ("x-amz-object-lock-mode", input.objectLockMode != nil),
+            ("x-amz-object-lock-retain-until-date", input.objectLockRetainUntilDate != nil),
+            ("x-amz-object-lock-legal-hold", input.objectLockLegalHoldStatus != nil),
+            ("x-amz-server-side-encryption-customer-algorithm", input.sseCustomerAlgorithm != nil),
+            // The key and its MD5 without the algorithm header are SSE-C too, not a header to drop.
+            ("x-amz-server-side-encryption-customer-key", input.sseCustomerKey != nil),
+            ("x-amz-server-side-encryption-customer-key-MD5", input.sseCustomerKeyMD5 != nil),
+            ("x-amz-server-side-encryption-aws-kms-key-id", input.ssekmsKeyId != nil),
+            ("x-amz-server-side-encryption-context", input.ssekmsEncryptionContext != nil),
+            ("x-amz-server-side-encryption-bucket-key-enabled", input.bucketKeyEnabled != nil),
+            ("x-amz-write-offset-bytes", input.writeOffsetBytes != nil),
+            // Checksums the payload step neither verifies nor this slice stores.
+            ("x-amz-checksum-sha512", input.checksumSHA512 != nil), ("x-amz-checksum-md5", input.checksumMD5 != nil),
+            ("x-amz-checksum-xxhash64", input.checksumXXHASH64 != nil), ("x-amz-checksum-xxhash3", input.checksumXXHASH3 != nil),
+            ("x-amz-checksum-xxhash128", input.checksumXXHASH128 != nil),
         ]
-        if let (header, _) = unbuilt.first(where: { $0.1 != nil }) { throw S3Error.notImplemented(header) }
+        if let (header, _) = unbuilt.first(where: \.1) { throw S3Error.notImplemented(header) }
         if let encryption = input.serverSideEncryption, encryption != "AES256" {
             throw S3Error.notImplemented("x-amz-server-side-encryption")
         }
@@ -96,7 +109,7 @@ extension ObjectStoreService {
     }
 
     func getObject(_ input: S3API.GetObjectRequest, context: CallContext) async throws -> S3API.GetObjectOutput {
-        let object = try object(context, bucket: input.bucket, key: input.key)
+        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
         if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
         if input.partNumber != nil { throw S3Error.notImplemented("partNumber") }
         if input.sseCustomerAlgorithm != nil { throw S3Error.notImplemented("x-amz-server-side-encryption-customer-algorithm") }
@@ -137,7 +150,7 @@ extension ObjectStoreService {
     }
 
     func headObject(_ input: S3API.HeadObjectRequest, context: CallContext) async throws -> S3API.HeadObjectOutput {
-        let object = try object(context, bucket: input.bucket, key: input.key)
+        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
         if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
         if input.partNumber != nil { throw S3Error.notImplemented("partNumber") }
         try ReadConditions(
@@ -171,7 +184,7 @@ extension ObjectStoreService {
     }
 
     func deleteObject(_ input: S3API.DeleteObjectRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try bucket(context, name: input.bucket)
+        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
         if input.ifMatch != nil { throw S3Error.notImplemented("If-Match") }
         // Deleting a key without an object succeeds, as S3 answers it.
@@ -181,9 +194,9 @@ extension ObjectStoreService {
     }
 
     func deleteObjects(_ input: S3API.DeleteObjectsRequest, context: CallContext) async throws -> S3API.DeleteObjectsOutput {
-        _ = try bucket(context, name: input.bucket)
+        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        // 1 to 1000 entries: checked with the references, before anything was authorized.
         let entries = input.delete.objects
-        guard !entries.isEmpty, entries.count <= 1000 else { throw S3Error.malformedXML }
         var errors: [S3API.Error] = []
         var allowed: [String] = []
         for entry in entries {
@@ -202,8 +215,8 @@ extension ObjectStoreService {
     }
 
     /// The object the resolve stage found for the call. - Throws: NoSuchBucket, NoSuchKey.
-    func object(_ context: CallContext, bucket: String, key: String) throws -> ObjectRecord {
-        _ = try self.bucket(context, name: bucket)
+    func object(_ context: CallContext, bucket: String, key: String, expectedOwner: String?) throws -> ObjectRecord {
+        _ = try self.bucket(context, name: bucket, expectedOwner: expectedOwner)
         guard let resolved = context.resolution["Key"] else { throw AWSError.undeclaredReference(.s3Object, requestID: context.requestID) }
         guard let object = resolved.entity(as: ResolvedObject.self) else { throw S3Error.noSuchKey(key) }
         return object.object

@@ -127,10 +127,19 @@ public struct ObjectStoreService: AWSService {
                 "DeleteObjects", action: "s3:DeleteObject", readOnly: false, auditsResponse: false, maxRequestBytes: 2 << 20,
                 access: .perResourceByPolicy, dataEvent: true,
                 input: S3API.DeleteObjectsRequest.self,
-                references: { input, _ in [Self.bucketReference(input.bucket)] },
-                contingentChecks: { input, _, _ in
-                    // S3 judges s3:DeleteObject on each key: a refused key is answered AccessDenied in the result.
-                    input.delete.objects.map { AuthorizationCheck(action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key)) }
+                references: { input, _ in
+                    // S3's schema takes 1 to 1000 <Object> entries; judged before anything is resolved
+                    // or authorized, so that a 2 MiB body of 70,000 keys costs no policy evaluations.
+                    guard (1...1000).contains(input.delete.objects.count) else { throw S3Error.malformedXML }
+                    return [Self.bucketReference(input.bucket)]
+                },
+                contingentChecks: { input, resolution, _ in
+                    // S3 judges s3:DeleteObject on each key, as a resource of the bucket's owner: a refused
+                    // key is answered AccessDenied in the result.
+                    let owner = resolution["Bucket"]?.accountID
+                    return input.delete.objects.map {
+                        AuthorizationCheck(action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key), resourceAccount: owner)
+                    }
                 },
                 handler: deleteObjects
             ),

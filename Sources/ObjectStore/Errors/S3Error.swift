@@ -84,6 +84,9 @@ enum S3Error {
             fields: ["Header": header])
     }
 
+    /// S3's refusal that says nothing more (a bucket owned by another account than `x-amz-expected-bucket-owner`).
+    static let accessDenied = AWSError(code: "AccessDenied", message: "Access Denied", status: 403)
+
     static let malformedXML = AWSError(
         code: "MalformedXML", message: "The XML you provided was not well-formed or did not validate against our published schema",
         status: 400)

@@ -3,6 +3,11 @@ import Foundation
 /// ListObjectsV2's walk over keys in order: `prefix`, `delimiter` rolling keys up into common
 /// prefixes, a page of `maxKeys` entries (keys and common prefixes count alike), and where the next
 /// page starts (the last entry listed, which the continuation token carries).
+///
+/// Keys are UTF-8 byte strings to S3, walked in byte order (SQLite's `BINARY` collation); the
+/// prefix and the delimiter match bytes too. `String.hasPrefix` compares characters: `logs/`
+/// is no prefix of `logs/\u{301}x` (the slash and the accent are one character), which would end
+/// the walk there and hide the keys after it.
 struct ObjectListing<Entry: Sendable>: Sendable {
     let prefix: String
     let delimiter: String?
@@ -37,22 +42,20 @@ struct ObjectListing<Entry: Sendable>: Sendable {
     /// Whether `key` belongs to an entry listed on an earlier page that ended at `marker` (a common
     /// prefix swallows every key under it).
     static func isCovered(_ key: String, byMarker marker: String, delimiter: String?) -> Bool {
-        guard let delimiter, !delimiter.isEmpty, marker.hasSuffix(delimiter) else { return false }
-        return key.hasPrefix(marker)
+        guard let delimiter, !delimiter.isEmpty, marker.utf8.reversed().starts(with: delimiter.utf8.reversed()) else { return false }
+        return key.utf8.starts(with: marker.utf8)
     }
 
     /// Offers the next key in order; keys not under the prefix end the walk.
     mutating func offer(_ key: String, _ entry: Entry) {
         guard !isComplete else { return }
-        guard key.hasPrefix(prefix) else {
+        guard key.utf8.starts(with: prefix.utf8) else {
             isComplete = true
             return
         }
-        var rolled: String?
-        if let delimiter, let range = key.dropFirst(prefix.count).range(of: delimiter) {
-            rolled = String(key[..<range.upperBound])
-        }
-        if let rolled, commonPrefixes.last == rolled { return }
+        let rolled = delimiter.flatMap { Self.rolledUp(key, after: prefix.utf8.count, through: $0) }
+        // Byte equality: `==` on strings equates canonically equivalent ones, two distinct prefixes.
+        if let rolled, let last = commonPrefixes.last, last.utf8.elementsEqual(rolled.utf8) { return }
         guard contents.count + commonPrefixes.count < maxKeys else {
             isTruncated = true
             isComplete = true
@@ -63,6 +66,19 @@ struct ObjectListing<Entry: Sendable>: Sendable {
         } else {
             contents.append((key, entry))
         }
+    }
+
+    /// `key` up to and including the first `delimiter` after its first `offset` bytes, or `nil`.
+    /// A match of one well-formed UTF-8 string in another starts and ends on scalar boundaries,
+    /// so the bytes up to it decode as they were.
+    static func rolledUp(_ key: String, after offset: Int, through delimiter: String) -> String? {
+        let bytes = Array(key.utf8)
+        let needle = Array(delimiter.utf8)
+        guard !needle.isEmpty, offset + needle.count <= bytes.count else { return nil }
+        for start in offset...(bytes.count - needle.count) where bytes[start..<start + needle.count].elementsEqual(needle) {
+            return String(decoding: bytes[..<(start + needle.count)], as: UTF8.self)
+        }
+        return nil
     }
 
     /// The keys ran out.

@@ -129,6 +129,39 @@ struct AuthorizerTests {
         #expect(try await !decide(dev, "lambda:GetFunction", Self.function, context: Self.context(dev, sourceIP: "192.0.2.1")).isAllowed)
     }
 
+    @Test("the keys the authentication established (S3's s3:authType) apply to every check of the call")
+    func authenticationKeysReachConditions() async throws {
+        let dev = try await makeUser("dev")
+        try await database.iam.putInlinePolicy(Self.allow("s3:*"), named: "all", of: .user, "dev", accountID: Self.account)
+        let noPresigned =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:authType":"REST-QUERY-STRING"}}}]}"#
+        try await database.iam.putInlinePolicy(noPresigned, named: "no-presigned", of: .user, "dev", accountID: Self.account)
+        var presigned = Self.context(dev)
+        presigned.authenticationConditionKeys = ["s3:authType": .single("REST-QUERY-STRING")]
+        var header = Self.context(dev)
+        header.authenticationConditionKeys = ["s3:authType": .single("REST-HEADER")]
+        let object = "arn:aws:s3:::bkt/k"
+        #expect(try await !decide(dev, "s3:GetObject", object, context: presigned).isAllowed)
+        #expect(try await decide(dev, "s3:GetObject", object, context: header).isAllowed)
+        #expect(try await decide(dev, "s3:PutObject", object, context: presigned).isAllowed)
+    }
+
+    @Test("a check on an unresolved resource of another account (a key of another account's bucket) is judged cross-account")
+    func checkOwnerOfUnresolvedResource() async throws {
+        let dev = try await makeUser("dev")
+        try await database.iam.putInlinePolicy(Self.allow("s3:*"), named: "all", of: .user, "dev", accountID: Self.account)
+        let policies = try await CallerPolicies.current(of: dev, in: database)
+        func decide(owner: String?) async throws -> AuthorizationOutcome {
+            try await authorizer.authorize(
+                [AuthorizationCheck(action: "s3:DeleteObject", resource: "arn:aws:s3:::bkt/k", resourceAccount: owner)], identity: policies,
+                resolution: .none, context: Self.context(dev))
+        }
+        #expect(try await decide(owner: nil).isAllowed)
+        #expect(try await decide(owner: Self.account).isAllowed)
+        // Another account's bucket without a bucket policy that allows the caller: the identity policy alone allows nothing.
+        #expect(try await !decide(owner: "111122223333").isAllowed)
+    }
+
     @Test func mfaKeysFollowTheCredentials() async throws {
         var dev = try await makeUser("dev")
         let mfaOnly = Self.allow("lambda:DeleteFunction", condition: #"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#)

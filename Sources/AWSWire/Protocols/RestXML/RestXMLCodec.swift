@@ -85,7 +85,15 @@ public struct RestXMLCodec: WireCodec {
                 guard let tree = XMLTree.parse(request.body), tree.name == (payload.locationName ?? payloadShape.name) else {
                     throw Self.malformedXML
                 }
-                members[payloadName] = try read(tree, shape: payloadShape)
+                let document = try read(tree, shape: payloadShape)
+                // A document that breaks its schema (`<Delete>` without an `<Object>`) is S3's
+                // MalformedXML, not a parameter error.
+                do {
+                    try ShapeValidator(model: model).validate(document, as: payload.shape)
+                } catch {
+                    throw Self.malformedXML
+                }
+                members[payloadName] = document
             default:
                 break
             }
