@@ -144,7 +144,10 @@ private struct ResultBuilder {
         self.resource = request.resource
         self.sameAccount = sameAccount
         self.policies = request.policies
-        evaluated.reserveCapacity(policies.identity.count + policies.session.count + 2)
+        // One allocation for the sources of every policy, and none when there is no policy (the root's calls).
+        let count =
+            policies.identity.count + policies.session.count + (policies.permissionsBoundary == nil ? 0 : 1) + (policies.resource == nil ? 0 : 1)
+        if count > 0 { evaluated.reserveCapacity(count) }
     }
 
     /// Evaluates identity-like policies; answers the `Allow` statements that apply.
