@@ -12,8 +12,8 @@ private let signer = SigV4Signer(
     region: "us-east-1", service: "service")
 
 /// SigV4 canonicalization and the checks that need no secret, on any raw request (see `RawRequest`):
-/// nothing traps, path normalization is idempotent and is what the canonical URI encodes, the canonical
-/// query is a fixed point, and a request the signer signs passes the verifier's checks.
+/// nothing traps, path normalization is idempotent and is what the canonical URI encodes, S3's canonical
+/// path and the canonical query are fixed points, and a request the signer signs passes the verifier's checks.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSigV4(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let request = RawRequest.parse(FuzzDriver.bytes(start, count))
@@ -23,9 +23,13 @@ public func fuzzSigV4(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     precondition((uri == nil) == (normalized == nil), "the router and the signature disagree on \(request.rawPath.debugDescription)")
     if let normalized, let uri {
         precondition((try? RequestPath.normalized(normalized)) == normalized, "normalizing \(normalized.debugDescription) again changes it")
-        precondition((try? SigV4Canonicalization.uri(rawPath: normalized, normalizing: false)) == uri, "\(normalized) is not what was signed")
+        precondition((try? SigV4Canonicalization.uri(rawPath: normalized, normalizing: true)) == uri, "\(normalized) is not what was signed")
     }
-    _ = try? SigV4Canonicalization.uri(rawPath: request.rawPath, normalizing: false)
+    // S3's form (encoded once) is a fixed point: it decodes to the bytes it encodes.
+    if let s3 = try? SigV4Canonicalization.uri(rawPath: request.rawPath, normalizing: false) {
+        precondition(
+            (try? SigV4Canonicalization.uri(rawPath: s3, normalizing: false)) == s3, "S3's canonical path \(s3.debugDescription) is no fixed point")
+    }
 
     let query = try? SigV4Canonicalization.query(rawQuery: request.rawQuery)
     if let query {
