@@ -273,6 +273,15 @@ def test_access_denied_without_s3_permissions(bulwark, s3, bucket):
     answer = denied.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "k"}]})
     assert answer["Errors"] == [{"Key": "k", "Code": "AccessDenied", "Message": "Access Denied"}]
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
+    # The trail says which keys were refused inside the answered call.
+    request_id = answer["ResponseMetadata"]["RequestId"]
+    deadline = time.monotonic() + 10
+    while not (events := [e for e in bulwark.trail_events() if e["requestID"] == request_id]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert events and events[0]["eventName"] == "DeleteObjects" and "errorCode" not in events[0]
+    assert events[0]["additionalEventData"]["refusedChecks"] == [
+        {"action": "s3:DeleteObject", "resource": f"arn:aws:s3:::{bucket}/k"}
+    ]
     error, status = error_of(lambda: s3_client(bulwark, key["AccessKeyId"], "wrong" * 8).list_buckets())
     assert (error["Code"], status) == ("SignatureDoesNotMatch", 403)
 

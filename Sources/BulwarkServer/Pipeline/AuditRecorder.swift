@@ -74,6 +74,10 @@ struct AuditRecorder: Sendable {
         facts["authorization"] = call.authorization.map(JSONValue.string)
         facts["encodedAuthorizationMessage"] = call.encodedAuthorizationMessage.map(JSONValue.string)
         facts["reason"] = call.failureNote.map(JSONValue.string)
+        if !call.refusedChecks.isEmpty {
+            facts["refusedChecks"] = .array(
+                call.refusedChecks.map { .object(["action": .string($0.check.action), "resource": .string($0.check.resource)]) })
+        }
         event.additionalEventData = facts.isEmpty ? nil : .object(facts)
         let resources = (call.resolution?.resources ?? []).filter(\.exists).map {
             AuditEvent.Resource(arn: $0.arn, accountId: $0.accountID, type: Self.resourceType($0.reference.kind))

@@ -235,6 +235,7 @@ struct Pipeline: Sendable {
                 }
                 context.refusedContingentChecks = try await refusals(
                     of: prepared.contingentChecks(given: resolution), caller: caller, resolution: resolution, context: context)
+                call.refusedChecks = context.refusedContingentChecks
                 // Entities only the answer finds (a listing's) pass the same two stages when the handler names them.
                 let judged = context
                 context.listedEntityJudge = ListedEntityJudge { references, makeChecks in
