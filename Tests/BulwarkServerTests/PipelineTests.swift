@@ -158,6 +158,66 @@ struct PipelineTests {
         #expect(response.status == 413)
         #expect(Self.errorType(response) == "RequestEntityTooLargeException")
     }
+
+    @Test func largeBodiesBeyondTheBudgetAreRefusedAsThrottlingAndAudited() async throws {
+        var harness = try await Self.harness()
+        let body = Data(repeating: 0x61, count: 2 << 20)
+        func createFunction() async -> WireResponse {
+            var request = WireRequest(method: .post, target: "/2015-03-31/functions", body: body)
+            request.headers[.hostHeader] = "127.0.0.1:4566"
+            request.headers[.contentType] = "application/json"
+            request.headers[.contentLength] = String(body.count)
+            let signed = SigV4Signer(credentials: harness.credentials, region: "us-east-1", service: "lambda").signed(request, at: harness.now)
+            return await harness.pipeline.handle(signed, body: FixedBody(data: body))
+        }
+        var pipeline = harness.pipeline
+        pipeline.bodyBudget = BodyBudget(capacity: 3 << 20)
+        harness = Harness(pipeline: pipeline, trail: harness.trail, credentials: harness.credentials, now: harness.now)
+        // Admitted (and answered for its body), then released: a second one is admitted too.
+        for _ in 0..<2 { #expect(Self.errorType(await createFunction()) != "TooManyRequestsException") }
+        pipeline.bodyBudget = BodyBudget(capacity: 1 << 20 + 1)
+        harness = Harness(pipeline: pipeline, trail: harness.trail, credentials: harness.credentials, now: harness.now)
+        let refused = await createFunction()
+        #expect(refused.status == 429)
+        #expect(Self.errorType(refused) == "TooManyRequestsException")
+        #expect(refused.header("Retry-After") == "1")
+        #expect(try JSONValue.parse(refused.body)["Reason"] == "CallerRateLimitExceeded")
+        let event = try #require(try harness.events().last)
+        #expect(event["errorCode"] == "TooManyRequestsException")
+    }
+}
+
+@Suite("The budget of large request bodies")
+struct BodyBudgetTests {
+    @Test func smallBodiesAreNotCounted() {
+        let budget = BodyBudget(capacity: 2 << 20)
+        #expect(budget.bytes(declared: 10, limit: 1 << 20) == 0)
+        #expect(budget.admit(0))
+    }
+
+    @Test func countsWhatIsDeclaredWithinTheLimitElseTheLimit() {
+        let budget = BodyBudget(capacity: 2 << 20)
+        #expect(budget.bytes(declared: 5 << 20, limit: 64 << 20) == 5 << 20)
+        #expect(budget.bytes(declared: nil, limit: 64 << 20) == 64 << 20)
+        #expect(budget.bytes(declared: 100 << 20, limit: 64 << 20) == 64 << 20)
+    }
+
+    @Test func admitsWithinTheCapacityAndTakesBackWhatIsReleased() {
+        let budget = BodyBudget(capacity: 5 << 20)
+        #expect(budget.admit(3 << 20))
+        #expect(!budget.admit(3 << 20))
+        #expect(budget.admit(2 << 20))
+        budget.release(3 << 20)
+        #expect(budget.admit(3 << 20))
+        #expect(!budget.admit(1 << 20 + 1))
+    }
+
+    @Test func refusalsInEachProtocol() {
+        #expect(BodyBudget.refusal(.restXML).code == "SlowDown")
+        #expect(BodyBudget.refusal(.restXML).status == 503)
+        #expect(BodyBudget.refusal(.restJSON).status == 429)
+        #expect(BodyBudget.refusal(.json).code == "ThrottlingException")
+    }
 }
 
 /// The pipeline tests exercise the control plane only: no function runs.

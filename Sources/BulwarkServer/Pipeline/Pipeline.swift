@@ -41,6 +41,8 @@ struct Pipeline: Sendable {
     let defaultBodyLimit: Int
     /// Records the use of long-term keys (`GetAccessKeyLastUsed`), off the request path.
     var keyUses: AccessKeyUseRecorder? = nil
+    /// Bounds the large bodies held at once.
+    var bodyBudget = BodyBudget.forThisMachine()
 
     /// Answers one request. Never throws: every failure becomes the protocol's error answer.
     func handle(_ head: WireRequest, body reader: some RequestBodyReader) async -> WireResponse {
@@ -160,6 +162,9 @@ struct Pipeline: Sendable {
         } catch {
             return fail(error, call: &call)
         }
+        let budgeted = bodyBudget.bytes(declared: head.header("Content-Length").flatMap(Int.init), limit: limit)
+        guard bodyBudget.admit(budgeted) else { return fail(BodyBudget.refusal(service.model.wireProtocol), call: &call) }
+        defer { bodyBudget.release(budgeted) }
         var request = head
         do {
             request.body = try await reader.collect(upTo: limit)
