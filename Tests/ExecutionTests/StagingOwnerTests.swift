@@ -36,6 +36,18 @@ struct StagingOwnerTests {
         #expect(StagingOwner(recordedIn: staging) == nil)
     }
 
+    @Test func aDirectoryTooLongForItsEnvironmentsSocketsIsRefusedBeforeItIsCreated() throws {
+        let parent = try directory()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        // `<staging>/env/<32 hex>/runtime.sock` must fit the 107 bytes of a Unix socket path.
+        let fits = 107 - "/env/\(String(repeating: "0", count: 32))/runtime.sock".utf8.count - parent.path.utf8.count - 1
+        let longest = parent.appendingPathComponent(String(repeating: "s", count: fits))
+        _ = try ExecutionHost.claimStagingDirectory(longest, dataDirectory: nil)
+        let tooLong = parent.appendingPathComponent(String(repeating: "s", count: fits + 1))
+        #expect(throws: SandboxError.self) { try ExecutionHost.claimStagingDirectory(tooLong, dataDirectory: nil) }
+        #expect(!FileManager.default.fileExists(atPath: tooLong.path))
+    }
+
     @Test func aLinkIsNoRecord() throws {
         let staging = try directory()
         defer { try? FileManager.default.removeItem(at: staging) }
