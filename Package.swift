@@ -227,7 +227,9 @@ let package = Package(
         .testTarget(name: "AWSWireTests", dependencies: ["AWSWire"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "TrailTests", dependencies: ["Trail"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings
+            name: "StoreTests",
+            dependencies: ["Store", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IAMTests",
@@ -240,7 +242,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LambdaTests", dependencies: ["Lambda"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LambdaTests", dependencies: ["Lambda", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .testTarget(
             name: "ObjectStoreTests",
             dependencies: [
@@ -261,6 +264,7 @@ let package = Package(
             name: "ExecutionTests",
             dependencies: [
                 "Execution", "Lambda", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -30,6 +30,9 @@ def test_restart_keeps_functions_code_tags_and_credentials(fresh_bulwark):
     assert after["Configuration"]["CodeSha256"] == created["CodeSha256"] == code_sha256(package)
     assert after["Tags"] == {"team": "core"}
     assert fetch_url(after["Code"]["Location"]).body == package
+    # The package is kept sealed: no file of the data directory holds its bytes.
+    stored = [path for path in server.data_dir.rglob("*") if path.is_file()]
+    assert stored and not any(package in path.read_bytes() for path in stored)
     assert sorted(f["FunctionName"] for f in client.list_functions()["Functions"]) == ["kept", "kept-too"]
     assert client.get_account_settings()["AccountUsage"]["FunctionCount"] == 2
 

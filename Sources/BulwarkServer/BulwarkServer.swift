@@ -47,7 +47,8 @@ public enum BulwarkServer {
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
         let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore])
-        let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"))
+        let masterKey = try Self.masterKey(dataDirectory)
+        let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
 
         try await bootstrap(configuration, database: database, dataDirectory: dataDirectory, clock: clock, onEvent: onEvent)
@@ -77,7 +78,6 @@ public enum BulwarkServer {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             credentials: ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock)), logger: logger
         )
-        let masterKey = try Self.masterKey(dataDirectory)
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker,
             encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail), clock: clock,

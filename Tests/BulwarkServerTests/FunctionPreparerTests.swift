@@ -1,4 +1,5 @@
 import BulwarkCore
+import Crypto
 import Foundation
 import IAM
 import Store
@@ -30,7 +31,7 @@ struct FunctionPreparerTests {
     init() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-preparer-\(UUID().uuidString)")
         database = try BulwarkDatabase(directory: directory, schemas: [.iam, .lambda])
-        code = try CodeStore(directory: directory.appendingPathComponent("code"))
+        code = try CodeStore(directory: directory.appendingPathComponent("code"), key: SymmetricKey(size: .bits256))
     }
 
     private func store(runtime: String, lifecycle: FunctionLifecycle, package: Data = Data("PK package".utf8)) async throws -> String {

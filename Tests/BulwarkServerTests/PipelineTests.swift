@@ -65,7 +65,7 @@ struct PipelineTests {
         guard case .created(_, let keyID, let secret) = outcome else { throw CancellationError() }
         let trail = try TrailWriter(directory: directory.appendingPathComponent("trail"))
         let lambda = LambdaService(
-            database: database, code: try CodeStore(directory: directory.appendingPathComponent("code")),
+            database: database, code: try CodeStore(directory: directory.appendingPathComponent("code"), key: SymmetricKey(size: .bits256)),
             invoker: NoExecution(),
             encryption: KMSKeyUse(database: database, masterKey: MasterKey(SymmetricKey(size: .bits256)), clock: clock), clock: clock
         )

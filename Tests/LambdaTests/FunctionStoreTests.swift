@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import IAM
 import Store
@@ -131,7 +132,7 @@ struct StoreTests {
 struct CodeStoreTests {
     @Test func contentAddressed() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-code-\(UUID().uuidString)")
-        let store = try CodeStore(directory: directory)
+        let store = try CodeStore(directory: directory, key: SymmetricKey(size: .bits256))
         let blob = try store.put(Data("hello".utf8))
         #expect(blob.sha256Hex == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
         #expect(blob.sha256Base64 == "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")

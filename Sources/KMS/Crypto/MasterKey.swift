@@ -97,6 +97,11 @@ public struct MasterKey: Sendable {
         }
     }
 
+    /// The key of the deployment-package store (`CodeStore`), derived from this one (HKDF-SHA256).
+    public var codeStoreKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("bulwark-code-store/v1".utf8), outputByteCount: 32)
+    }
+
     private static func binding(_ keyID: String, _ version: Int) -> Data {
         Data("bulwark-kms-key-material/v1/\(keyID)/\(version)".utf8)
     }

@@ -1,10 +1,13 @@
 import Crypto
 import Foundation
 
-/// Deployment packages, content-addressed by SHA-256 under `<data-dir>/code/`.
+/// Deployment packages, content-addressed by SHA-256 under `<data-dir>/code/`, encrypted at rest.
 ///
-/// A package is written to a temporary file, flushed to disk and renamed into place, so a reader
-/// never sees a partial file and an acknowledged upload survives a crash.
+/// Each package is sealed with AES-256-GCM under the store's key (derived from the master key, see
+/// `MasterKey.codeStoreKey`) with a fresh nonce, its hash bound as additional data, so a file cannot
+/// be read without the key nor swapped for another package's. A package is written to a temporary
+/// file, flushed to disk and renamed into place, so a reader never sees a partial file and an
+/// acknowledged upload survives a crash.
 public struct CodeStore: Sendable {
     /// A stored package.
     public struct Blob: Sendable, Equatable {
@@ -16,10 +19,14 @@ public struct CodeStore: Sendable {
     }
 
     public let directory: URL
+    private let key: SymmetricKey
 
-    public init(directory: URL) throws {
+    /// Opens the store, sealing the packages an earlier Bulwark kept in plain text (`<hash>.zip`).
+    public init(directory: URL, key: SymmetricKey) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.key = key
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try sealPlainPackages()
     }
 
     /// Stores `bytes` (idempotent: the same content is stored once).
@@ -36,24 +43,25 @@ public struct CodeStore: Sendable {
             try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: target.path)
             return blob
         }
-        let temporary = directory.appendingPathComponent(".upload-\(UUID().uuidString)")
-        do {
-            try DurableFile.write(bytes, to: temporary)
-            try DurableFile.rename(temporary, to: target, directory: directory)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw StoreError.unavailable("cannot store code \(blob.sha256Hex): \(error)")
-        }
+        try write(bytes, sha256Hex: blob.sha256Hex)
         return blob
     }
 
-    /// The bytes of the package `sha256Hex`.
+    /// The bytes of the package `sha256Hex`. - Throws: ``StoreError/notFound`` when there is none;
+    /// ``StoreError/unavailable(_:)`` when its file does not open under the store's key (another master
+    /// key, or a damaged or swapped file).
     public func read(_ sha256Hex: String) throws -> Data {
         guard Self.isHash(sha256Hex) else { throw StoreError.notFound }
+        let sealed: Data
         do {
-            return try Data(contentsOf: url(for: sha256Hex))
+            sealed = try Data(contentsOf: url(for: sha256Hex))
         } catch {
             throw StoreError.notFound
+        }
+        do {
+            return try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Self.binding(sha256Hex))
+        } catch {
+            throw StoreError.unavailable("package \(sha256Hex) does not open under the code store's key")
         }
     }
 
@@ -67,8 +75,8 @@ public struct CodeStore: Sendable {
     public func packages() -> [(sha256Hex: String, modified: Date)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.compactMap { name in
-            guard name.hasSuffix(".zip") else { return nil }
-            let hash = String(name.dropLast(4))
+            guard name.hasSuffix(Self.suffix) else { return nil }
+            let hash = String(name.dropLast(Self.suffix.count))
             guard Self.isHash(hash),
                 let modified = try? FileManager.default.attributesOfItem(atPath: url(for: hash).path)[.modificationDate] as? Date
             else { return nil }
@@ -77,8 +85,41 @@ public struct CodeStore: Sendable {
     }
 
     public func url(for sha256Hex: String) -> URL {
-        directory.appendingPathComponent("\(sha256Hex).zip")
+        directory.appendingPathComponent(sha256Hex + Self.suffix)
     }
+
+    private static let suffix = ".sealed"
+
+    private func write(_ bytes: Data, sha256Hex: String) throws {
+        let temporary = directory.appendingPathComponent(".upload-\(UUID().uuidString)")
+        do {
+            guard let sealed = try AES.GCM.seal(bytes, using: key, authenticating: Self.binding(sha256Hex)).combined else {
+                throw StoreError.unavailable("cannot seal code \(sha256Hex)")
+            }
+            try DurableFile.write(sealed, to: temporary)
+            try DurableFile.rename(temporary, to: url(for: sha256Hex), directory: directory)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw StoreError.unavailable("cannot store code \(sha256Hex): \(error)")
+        }
+    }
+
+    /// Seals each plain `<hash>.zip` whose content has that hash, then removes the plain file (a file
+    /// whose content does not match its name is no package of ours and is left alone).
+    private func sealPlainPackages() throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasSuffix(".zip") {
+            let hash = String(name.dropLast(4))
+            let plain = directory.appendingPathComponent(name)
+            guard Self.isHash(hash), let bytes = try? Data(contentsOf: plain),
+                SHA256.hash(data: bytes).map({ String(format: "%02x", $0) }).joined() == hash
+            else { continue }
+            if !FileManager.default.fileExists(atPath: url(for: hash).path) { try write(bytes, sha256Hex: hash) }
+            try FileManager.default.removeItem(at: plain)
+        }
+    }
+
+    private static func binding(_ sha256Hex: String) -> Data { Data("bulwark-code/v1/\(sha256Hex)".utf8) }
 
     static func isHash(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }

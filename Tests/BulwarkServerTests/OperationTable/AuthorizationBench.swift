@@ -30,7 +30,7 @@ struct AuthorizationBench {
         return AuthorizationBench(
             database: database, authorizer: Authorizer(),
             samples: SampleValues(accountID: accountID, region: "us-east-1", time: now),
-            code: try CodeStore(directory: directory.appendingPathComponent("code"))
+            code: try CodeStore(directory: directory.appendingPathComponent("code"), key: SymmetricKey(size: .bits256))
         )
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Lambda
 import Logging
@@ -62,7 +63,7 @@ final class RunningFunction {
             logger: Logger(label: "secrecy-test")
         )
         if let blocker = await host.prepared().blocker { throw InitTestProcess.Failure(description: "functions cannot run here: \(blocker)") }
-        let code = try CodeStore(directory: root.appendingPathComponent("code"))
+        let code = try CodeStore(directory: root.appendingPathComponent("code"), key: SymmetricKey(size: .bits256))
         let blob = try code.put(try makePackage())
         let invoker = Invoker(
             host: host, code: code, logsDirectory: root.appendingPathComponent("logs"), eventLoopGroup: eventLoops,
