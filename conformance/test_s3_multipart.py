@@ -494,3 +494,39 @@ def test_kill_9_mid_upload_then_complete_or_abort(fresh_bulwark):
     server.kill9()
     server.start()
     assert s3_client(server).get_object(Bucket=bucket, Key="kept")["Body"].read() == first + second
+
+
+def test_each_operation_is_judged_on_its_own_action(bulwark, s3, bucket):
+    iam = bulwark.client("iam")
+    user = f"mpu-writer-{time.time_ns() % 10**9}"
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=(
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject",'
+        f'"Resource":"arn:aws:s3:::{bucket}/*"}}]}}'))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    client = boto3.session.Session().client(
+        "s3", endpoint_url=bulwark.endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"], config=botocore.config.Config(s3={"addressing_style": "path"}))
+    for _ in range(30):
+        try:
+            upload_id = client.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+            break
+        except ClientError:
+            time.sleep(0.2)
+    etag = client.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=b"x")["ETag"]
+    for call in [
+        lambda: client.list_parts(Bucket=bucket, Key="k", UploadId=upload_id),
+        lambda: client.list_multipart_uploads(Bucket=bucket),
+        lambda: client.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id),
+    ]:
+        error, status = error_of(call)
+        assert (error["Code"], status) == ("AccessDenied", 403)
+    client.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                     MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+    events = [e for e in bulwark.trail_events() if e.get("eventSource") == "s3.amazonaws.com"
+              and e.get("requestParameters", {}).get("bucketName", bucket) == bucket]
+    names = {e["eventName"] for e in events if e.get("userIdentity", {}).get("userName") == user}
+    assert {"CreateMultipartUpload", "UploadPart", "ListParts", "AbortMultipartUpload", "CompleteMultipartUpload"} <= names
+    assert all(e["managementEvent"] is False and e["eventCategory"] == "Data" for e in events
+               if e["eventName"] in {"UploadPart", "CompleteMultipartUpload"})
