@@ -144,9 +144,11 @@ struct Pipeline: Sendable {
         }
         let limit: Int
         var limitName = call.operationName
+        var checksumHeadersDescribeBody = true
         if case .implemented(_, _, let operation) = preliminary {
             limit = operation.maxRequestBytes
             limitName = operation.limitName
+            checksumHeadersDescribeBody = operation.checksumHeadersDescribeBody
         } else {
             limit = defaultBodyLimit
         }
@@ -175,7 +177,9 @@ struct Pipeline: Sendable {
         }
         let caller: AuthenticatedCaller
         do {
-            caller = try RequestPayload.complete(&request, pending: pending, checksPayload: service.model.wireProtocol == .restXML)
+            caller = try RequestPayload.complete(
+                &request, pending: pending, checksPayload: service.model.wireProtocol == .restXML,
+                checksumHeadersDescribeBody: checksumHeadersDescribeBody)
             call.caller = caller
             if caller.principal.session == nil {
                 keyUses?.noteUse(of: caller.accessKeyID, service: service.model.signingName, region: caller.region, at: call.receivedAt)
