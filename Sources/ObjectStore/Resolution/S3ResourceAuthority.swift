@@ -4,13 +4,6 @@ import Foundation
 import GRDB
 import Store
 
-extension ResourceKind {
-    /// A bucket, named by its (global) name: `arn:aws:s3:::<bucket>`.
-    public static let s3Bucket = ResourceKind(service: "s3", type: "bucket", trailType: "AWS::S3::Bucket")
-    /// An object, named `<bucket>/<key>`: `arn:aws:s3:::<bucket>/<key>`.
-    public static let s3Object = ResourceKind(service: "s3", type: "object", trailType: "AWS::S3::Object")
-}
-
 /// A bucket as the resolve stage found it.
 struct ResolvedBucket: Sendable {
     let record: BucketRecord
