@@ -237,8 +237,11 @@ struct Pipeline: Sendable {
                     call.encodedAuthorizationMessage = try decision.denialMessage.map {
                         try authorizationMessages.seal($0, account: caller.principal.accountID)
                     }
+                    // The results run in the checks' order up to the refused one, whose service may word its answer.
+                    let refused = decision.results.count - 1
                     let message =
-                        decision.denial?.accessDeniedMessage
+                        (checks.indices.contains(refused) ? checks[refused].refusalMessage : nil)
+                        ?? decision.denial?.accessDeniedMessage
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
                     throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
                 }

@@ -5,10 +5,6 @@ import GRDB
 import Store
 
 extension ResourceKind {
-    /// A bucket, named by its (global) name: `arn:aws:s3:::<bucket>`.
-    public static let s3Bucket = ResourceKind(service: "s3", type: "bucket", trailType: "AWS::S3::Bucket")
-    /// An object, named `<bucket>/<key>`: `arn:aws:s3:::<bucket>/<key>`.
-    public static let s3Object = ResourceKind(service: "s3", type: "object", trailType: "AWS::S3::Object")
     /// A multipart upload, named `<bucket>/<key>` with its upload id as the qualifier; its ARN is the
     /// ARN of the object it writes, as IAM judges multipart operations.
     public static let s3Upload = ResourceKind(service: "s3", type: "multipart-upload", trailType: "AWS::S3::Object")
