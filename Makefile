@@ -98,8 +98,9 @@ build-release:
 # The tests' temporary files (data directories, staging) go to a directory of this run, removed afterwards;
 # short, under /tmp, so that sandbox sockets fit, and traversable by the sandboxes' users.
 unit:
+	$(SWIFT) build --build-tests
 	@scratch=$$(mktemp -d /tmp/bulwark-unit.XXXXXX) && chmod 711 $$scratch; \
-	TMPDIR=$$scratch $(SWIFT) test 2>&1 | tee .build/unit-tests.log; status=$${PIPESTATUS[0]}; \
+	TMPDIR=$$scratch $(SWIFT) test --skip-build 2>&1 | tee .build/unit-tests.log; status=$${PIPESTATUS[0]}; \
 	rm -rf $$scratch; exit $$status
 
 conformance: build python-deps runtimes
