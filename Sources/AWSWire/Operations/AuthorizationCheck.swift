@@ -21,15 +21,19 @@ public struct AuthorizationCheck: Sendable, Equatable {
     /// of a bucket DeleteObjects names: the bucket's owner). `nil`: the resolved entity's account,
     /// or the caller's when nothing was resolved.
     public let resourceAccount: String?
+    /// The policy of ``resource`` when the resolution holds no entity of that ARN (each key of a
+    /// bucket DeleteObjects names: the bucket's policy). `nil`: the resolved entity's policy, if any.
+    public let resourcePolicy: ResourcePolicy?
 
     public init(
         action: String, resource: String, conditionKeys: [String: Value] = [:], proposedPolicy: ResourcePolicy? = nil,
-        resourceAccount: String? = nil
+        resourceAccount: String? = nil, resourcePolicy: ResourcePolicy? = nil
     ) {
         self.action = action
         self.resource = resource
         self.conditionKeys = conditionKeys
         self.proposedPolicy = proposedPolicy
         self.resourceAccount = resourceAccount
+        self.resourcePolicy = resourcePolicy
     }
 }

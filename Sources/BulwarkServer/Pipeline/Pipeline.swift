@@ -229,7 +229,7 @@ struct Pipeline: Sendable {
                         try authorizationMessages.seal($0, account: caller.principal.accountID)
                     }
                     let message =
-                        decision.denial?.accessDeniedMessage
+                        decision.denial?.accessDeniedMessage(quotingResource: entry.model.wireProtocol == .restXML)
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
                     throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
                 }

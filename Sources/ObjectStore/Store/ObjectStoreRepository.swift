@@ -30,7 +30,8 @@ public struct ObjectStoreRepository: Sendable {
         }
     }
 
-    /// Deletes an empty bucket. - Throws: ``StoreError/conflict`` when it holds objects, ``StoreError/notFound`` when gone.
+    /// Deletes an empty bucket, and with it its controls (`ON DELETE CASCADE`): a bucket created
+    /// again under the name starts with none of them. - Throws: ``StoreError/conflict`` when it holds objects, ``StoreError/notFound`` when gone.
     func deleteBucket(_ name: String) async throws {
         try await database.write { db in
             guard try Self.bucket(db, name: name) != nil else { throw StoreError.notFound }
@@ -63,9 +64,9 @@ public struct ObjectStoreRepository: Sendable {
     }
 
     /// Makes `object` the key's current object if `condition` holds, in one transaction; answers the
-    /// object it replaced (whose body the caller removes). - Throws: ``WriteRefusal``, or
-    /// ``StoreError/notFound`` when the bucket is gone.
-    func putObject(_ object: ObjectRecord, condition: WriteCondition) async throws -> ObjectRecord? {
+    /// object it replaced (whose body the caller removes), with `tags` as its tags (the replaced
+    /// object's go with it). - Throws: ``WriteRefusal``, or ``StoreError/notFound`` when the bucket is gone.
+    func putObject(_ object: ObjectRecord, condition: WriteCondition, tags: [String: String] = [:]) async throws -> ObjectRecord? {
         try await database.write { db in
             guard try Self.bucket(db, name: object.bucket) != nil else { throw StoreError.notFound }
             let current = try Self.object(db, bucket: object.bucket, key: object.key)
@@ -89,6 +90,7 @@ public struct ObjectStoreRepository: Sendable {
                     ObjectRecord.encodeMap(object.metadata), object.checksums.isEmpty ? nil : ObjectRecord.encodeMap(object.checksums),
                     object.wrappedKey,
                 ])
+            try Self.replaceObjectTags(db, objectID: object.objectID, tags: tags, replacing: current?.objectID)
             return current
         }
     }
@@ -100,6 +102,7 @@ public struct ObjectStoreRepository: Sendable {
             for key in keys {
                 guard let current = try Self.object(db, bucket: bucket, key: key) else { continue }
                 try db.execute(sql: "DELETE FROM s3Object WHERE bucket = ? AND key = ?", arguments: [bucket, key])
+                try Self.removeObjectTags(db, objectID: current.objectID)
                 removed.append(current)
             }
             return removed

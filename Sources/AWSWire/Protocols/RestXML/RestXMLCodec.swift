@@ -116,6 +116,10 @@ public struct RestXMLCodec: WireCodec {
             for member in shape.members where member.location == .body {
                 let memberShape = model.shape(member.shape)
                 let name = member.locationName ?? member.name
+                if member.xmlAttribute {
+                    if let value = element.attribute(name) { members[member.name] = .string(value) }
+                    continue
+                }
                 if memberShape.kind == .list, let elementShape = memberShape.listMember.map(model.shape) {
                     let entries: [XMLTree]
                     if member.flattened || memberShape.flattened {
