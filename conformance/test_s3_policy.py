@@ -60,7 +60,7 @@ def test_bucket_policy_round_trip(s3, bucket, bulwark):
     assert (error, status) == (
         {"Code": "NoSuchBucketPolicy", "Message": "The bucket policy does not exist", "BucketName": bucket}, 404)
     text = policy(statement("Allow", {"AWS": f"arn:aws:iam::{bulwark.account_id}:root"}, "s3:GetObject", f"arn:aws:s3:::{bucket}/*"))
-    assert s3.put_bucket_policy(Bucket=bucket, Policy=text)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    s3.put_bucket_policy(Bucket=bucket, Policy=text)
     got = s3.get_bucket_policy(Bucket=bucket)
     got.pop("ResponseMetadata")
     assert got == {"Policy": text}
@@ -161,11 +161,22 @@ def test_deny_for_the_account_root_and_secure_transport(s3, bucket, bulwark):
     error, status = error_of(lambda: s3.put_object(Bucket=bucket, Key="k2", Body=b"1"))
     assert (error["Code"], status) == ("AccessDenied", 403)
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 1
-    if arn == root:
-        # The owner's root manages the policy whatever it says (S3's lockout protection).
-        assert "s3:GetObject" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
-        s3.delete_bucket_policy(Bucket=bucket)
-        assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
+    # The server's first key is the account root's, which manages the policy whatever it says (S3's lockout protection).
+    assert arn == root
+    assert "s3:GetObject" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    s3.delete_bucket_policy(Bucket=bucket)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"1"
+
+
+def test_policy_management_denied_to_users(s3, bucket, bulwark):
+    dave_s3 = user_client(bulwark, f"dave-{int(time.time() * 1000)}", ALLOW_S3)
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy(
+        statement("Deny", "*", ["s3:DeleteBucketPolicy", "s3:PutBucketPolicy", "s3:GetBucketPolicy"], f"arn:aws:s3:::{bucket}")))
+    for call in [lambda: dave_s3.get_bucket_policy(Bucket=bucket), lambda: dave_s3.delete_bucket_policy(Bucket=bucket)]:
+        error, status = error_of(call)
+        assert (error["Code"], status) == ("AccessDenied", 403)
+        assert "with an explicit deny in a resource-based policy" in error["Message"]
+    assert "s3:DeleteBucketPolicy" in s3.get_bucket_policy(Bucket=bucket)["Policy"]
 
 
 def test_public_policy_refused_by_default(s3, bucket, bulwark):

@@ -104,7 +104,8 @@ struct S3ResourceAuthority: ResourceAuthority {
 
     /// The bucket policy as it judges this call's checks on the bucket or its objects.
     static func policy(of bucket: ResolvedBucket, for reference: ResourceReference, context: CallContext) -> ResourcePolicy? {
-        guard var document = bucket.controls.policy else { return nil }
+        // A bucket's policy judges what is done to it and its objects, not the creation of its name.
+        guard var document = bucket.controls.policy, reference.intent != .creating else { return nil }
         let owner = bucket.record.accountID
         if reference.qualifier == policyManagement, context.principal.kind == .root, context.accountID == owner { return nil }
         // RestrictPublicBuckets: a public policy lets no one of another account in (AWS service
