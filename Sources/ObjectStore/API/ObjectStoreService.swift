@@ -45,7 +45,9 @@ public struct ObjectStoreService: AWSService {
                 "GetBucketLocation": "LocationConstraint", "GetBucketTagging": "Tagging", "GetObjectTagging": "Tagging",
                 "GetBucketAcl": "AccessControlPolicy", "GetObjectAcl": "AccessControlPolicy",
             ],
-            namespace: Self.namespace)
+            namespace: Self.namespace,
+            // The API reference's answers, which the model leaves at 200.
+            responseCodes: ["PutBucketPolicy": 204, "PutBucketTagging": 204])
     }
 
     public var operations: [ServiceOperation] { bucketOperations + objectOperations + controlOperations }
