@@ -77,22 +77,34 @@ struct BucketControlsTests {
         #expect(S3ResourceAuthority.policy(of: bucket, for: managing, context: Self.context(account: Self.other, kind: .root)) != nil)
     }
 
+    @Test("too many tags is BadRequest, with the object's and the bucket's messages")
+    func tooManyTags() {
+        let eleven = (0...10).map { S3API.Tag(key: "k\($0)", value: "v") }
+        #expect(throws: S3Error.badRequest("Object tags cannot be greater than 10")) { try TagSet.validated(eleven, for: .object) }
+        #expect((try? TagSet.validated(eleven, for: .bucket))?.count == 11)
+        let fiftyOne = (0...50).map { S3API.Tag(key: "k\($0)", value: "v") }
+        #expect(throws: S3Error.badRequest("Bucket tag count cannot be greater than 50")) { try TagSet.validated(fiftyOne, for: .bucket) }
+        #expect(throws: S3Error.invalidTag("System tags cannot be added/updated by requester")) {
+            try TagSet.validated([S3API.Tag(key: "aws:cloudformation:stack-name", value: "s")], for: .bucket)
+        }
+    }
+
     @Test(
         "InvalidTag messages",
         arguments: [
-            (Array(repeating: ("k", "v"), count: 1) + (0..<10).map { ("k\($0)", "v") }, "Object tags cannot be greater than 10"),
             ([(String(repeating: "k", count: 129), "v")], "The TagKey you have provided is too long, max 128"),
             ([("k", String(repeating: "v", count: 257))], "The TagValue you have provided is too long, max 256"),
             ([("k", "1"), ("k", "2")], "Cannot provide multiple Tags with the same key"),
             ([("", "1")], "The TagKey you have provided is invalid"),
             ([("a<b", "1")], "The TagKey you have provided is invalid"),
             ([("k", "a;b")], "The TagValue you have provided is invalid"),
-            ([("AWS:k", "1")], "Your TagKey cannot be prefixed with aws:"),
+            ([("aws:k", "1")], "Your TagKey cannot be prefixed with aws:"),
+            ([("k", "tab\there")], "The TagValue you have provided is invalid"),
         ] as [([(String, String)], String)]
     )
     func invalidTags(tags: [(String, String)], message: String) {
         #expect(throws: S3Error.invalidTag(message)) {
-            try TagSet.validated(tags.map { S3API.Tag(key: $0.0, value: $0.1) }, limit: TagSet.maxObjectTags)
+            try TagSet.validated(tags.map { S3API.Tag(key: $0.0, value: $0.1) }, for: .object)
         }
     }
 
@@ -102,7 +114,7 @@ struct BucketControlsTests {
             S3API.Tag(key: "Ünïcode 名前", value: "a+b-c=d.e_f:g/h@i"), S3API.Tag(key: String(repeating: "k", count: 128), value: ""),
             S3API.Tag(key: "v", value: String(repeating: "é", count: 256)),
         ]
-        #expect(try TagSet.validated(tags, limit: TagSet.maxObjectTags).count == 3)
+        #expect(try TagSet.validated(tags, for: .object).count == 3)
         #expect(try TagSet.parseHeader("a=1&b=x%20y&c=") == ["a": "1", "b": "x y", "c": ""])
         #expect(throws: AWSError.self) { try TagSet.parseHeader("a=1&a=2") }
         #expect(throws: AWSError.self) { try TagSet.parseHeader("a=%zz") }

@@ -135,7 +135,7 @@ extension ObjectStoreService {
                 conditionKeys: { input, resolution, _ in
                     // The keys of tags S3 would refuse are not asked: the handler refuses them.
                     var keys = Self.existingObjectTagKeys(resolution)
-                    if let tags = try? TagSet.validated(input.tagging.tagSet, limit: TagSet.maxObjectTags) {
+                    if let tags = try? TagSet.validated(input.tagging.tagSet, for: .object) {
                         keys.merge(TagSet.requestObjectTagKeys(tags)) { _, request in request }
                     }
                     return keys

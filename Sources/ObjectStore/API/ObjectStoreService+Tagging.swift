@@ -8,7 +8,7 @@ import Store
 extension ObjectStoreService {
     func putBucketTagging(_ input: S3API.PutBucketTaggingRequest, context: CallContext) async throws -> EmptyOutput {
         _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
-        let tags = try TagSet.validated(input.tagging.tagSet, limit: TagSet.maxBucketTags)
+        let tags = try TagSet.validated(input.tagging.tagSet, for: .bucket)
         try await changeControls(input.bucket) { $0.tags = tags }
         return EmptyOutput()
     }
@@ -28,7 +28,7 @@ extension ObjectStoreService {
     func putObjectTagging(_ input: S3API.PutObjectTaggingRequest, context: CallContext) async throws -> S3API.PutObjectTaggingOutput {
         let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
         if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
-        let tags = try TagSet.validated(input.tagging.tagSet, limit: TagSet.maxObjectTags)
+        let tags = try TagSet.validated(input.tagging.tagSet, for: .object)
         try await setTags(tags, of: object)
         return S3API.PutObjectTaggingOutput()
     }

@@ -3,20 +3,25 @@ import Foundation
 
 /// The tags of a bucket or an object, checked as S3 checks them (decision 0031): at most 10 on an
 /// object and 50 on a bucket, keys of 1 to 128 characters and values of up to 256, Unicode letters,
-/// digits, spaces and `_ . : / = + - @` only, no key twice, no `aws:` key.
+/// numbers, separators and `_ . : / = + - @` only, no key twice, no `aws:` key (those are system tags).
 enum TagSet {
-    static let maxObjectTags = 10
-    static let maxBucketTags = 50
+    /// What the tags are set on: the limits and messages differ.
+    enum Owner {
+        case bucket
+        case object
 
-    /// The tags of a `Tagging` document. - Throws: InvalidTag.
-    static func validated(_ tags: [S3API.Tag], limit: Int) throws -> [String: String] {
-        if tags.count > limit {
-            throw S3Error.invalidTag(
-                limit == maxObjectTags ? "Object tags cannot be greater than 10" : "Bucket tag count cannot be greater than 50")
+        var limit: Int { self == .bucket ? 50 : 10 }
+    }
+
+    /// The tags of a `Tagging` document. - Throws: BadRequest (too many), InvalidTag.
+    static func validated(_ tags: [S3API.Tag], for owner: Owner) throws -> [String: String] {
+        if tags.count > owner.limit {
+            throw S3Error.badRequest(
+                owner == .object ? "Object tags cannot be greater than 10" : "Bucket tag count cannot be greater than 50")
         }
         var map: [String: String] = [:]
         for tag in tags {
-            try check(key: tag.key, value: tag.value)
+            try check(key: tag.key, value: tag.value, for: owner)
             guard map.updateValue(tag.value, forKey: tag.key) == nil else {
                 throw S3Error.invalidTag("Cannot provide multiple Tags with the same key")
             }
@@ -35,20 +40,29 @@ enum TagSet {
             guard !tags.contains(where: { $0.key == key }) else { throw refusal }
             tags.append(S3API.Tag(key: key, value: value))
         }
-        return try validated(tags, limit: maxObjectTags)
+        return try validated(tags, for: .object)
     }
 
-    static func check(key: String, value: String) throws {
+    static func check(key: String, value: String, for owner: Owner) throws {
         if key.unicodeScalars.count > 128 { throw S3Error.invalidTag("The TagKey you have provided is too long, max 128") }
         if value.unicodeScalars.count > 256 { throw S3Error.invalidTag("The TagValue you have provided is too long, max 256") }
+        if key.hasPrefix("aws:") {
+            throw S3Error.invalidTag(
+                owner == .object ? "Your TagKey cannot be prefixed with aws:" : "System tags cannot be added/updated by requester")
+        }
         guard !key.isEmpty, key.unicodeScalars.allSatisfy(isAllowed) else { throw S3Error.invalidTag("The TagKey you have provided is invalid") }
         guard value.unicodeScalars.allSatisfy(isAllowed) else { throw S3Error.invalidTag("The TagValue you have provided is invalid") }
-        if key.lowercased().hasPrefix("aws:") { throw S3Error.invalidTag("Your TagKey cannot be prefixed with aws:") }
     }
 
+    /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators, numbers and seven marks.
     private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
-        let properties = scalar.properties
-        return properties.isAlphabetic || properties.numericType != nil || scalar == " " || "_.:/=+-@".unicodeScalars.contains(scalar)
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .spaceSeparator, .lineSeparator,
+            .paragraphSeparator, .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return "_.:/=+-@".unicodeScalars.contains(scalar)
+        }
     }
 
     /// Tags as S3 lists them, by key.

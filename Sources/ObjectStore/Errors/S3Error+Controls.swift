@@ -20,6 +20,11 @@ extension S3Error {
         AWSError(code: "NoSuchTagSet", message: "The TagSet does not exist", status: 404, fields: ["BucketName": bucket])
     }
 
+    /// S3's answer to too many tags.
+    static func badRequest(_ message: String) -> AWSError {
+        AWSError(code: "BadRequest", message: message, status: 400)
+    }
+
     static func invalidTag(_ message: String) -> AWSError {
         AWSError(code: "InvalidTag", message: message, status: 400)
     }
