@@ -88,6 +88,8 @@ def test_bucket_policy_round_trip(s3, bucket, bulwark):
         (lambda b, a: policy(statement("Allow", {"AWS": a}, "s3:GetObject", "arn:aws:s3:::another-bucket/*")), "Policy has invalid resource"),
         (lambda b, a: policy(statement("Allow", {"AWS": a}, "s3:GetObject", "*")), "Policy has invalid resource"),
         (lambda b, a: policy(statement("Allow", {"AWS": a}, "s3:Fly", f"arn:aws:s3:::{b}/*")), "Policy has invalid action"),
+        (lambda b, a: policy(statement("Allow", {"AWS": a}, "s3:PutObject", f"arn:aws:s3:::{b}")),
+         "Action does not apply to any resource(s) in statement"),
         (lambda b, a: policy(statement("Allow", {"AWS": a}, "iam:CreateUser", f"arn:aws:s3:::{b}")), "Policy has invalid action"),
         (lambda b, a: policy(statement("Allow", {"AWS": a.replace(":root", ":user/nobody-here")}, "s3:GetObject", f"arn:aws:s3:::{b}/*")),
          "Invalid principal in policy"),

@@ -57,6 +57,12 @@ struct BucketPolicyTests {
             (policy(allow(#"{"AWS":"someone"}"#)), "Invalid principal in policy"),
             (policy(#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/*"}"#), "Missing required field Principal"),
             (policy(#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}"#), "Missing required field Resource"),
+            (policy(allow(resource: #""arn:aws:s3:::photos""#)), "Action does not apply to any resource(s) in statement"),
+            (
+                policy(allow(action: #"["s3:ListBucket","s3:GetObject"]"#, resource: #""arn:aws:s3:::photos""#)),
+                "Action does not apply to any resource(s) in statement"
+            ),
+            (policy(allow(action: #""s3:ListBucket""#)), "Action does not apply to any resource(s) in statement"),
         ]
     )
     func malformed(text: String, expected: String) {
@@ -70,6 +76,8 @@ struct BucketPolicyTests {
             policy(allow(action: #"["s3:Get*","s3:listbucket"]"#, resource: #"["arn:aws:s3:::photos","arn:aws:s3:::photos/*"]"#)),
             policy(allow(action: #""s3:*""#, resource: #""arn:aws:s3:::pho*/private/*""#)),
             policy(allow(#""*""#, action: #""*""#, resource: #""arn:aws:s3:::photos""#)),
+            policy(allow(action: #""s3:GetObject""#, resource: #""arn:aws:s3:::photos*""#)),
+            policy(allow(action: #"["s3:ListBucket","s3:GetObject"]"#, resource: #"["arn:aws:s3:::photos","arn:aws:s3:::photos/*"]"#)),
             policy(#"{"Effect":"Deny","Principal":"*","NotAction":"s3:GetObject","NotResource":"arn:aws:s3:::photos/public/*"}"#),
         ]
     )

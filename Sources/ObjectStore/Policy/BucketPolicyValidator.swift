@@ -58,6 +58,25 @@ struct BucketPolicyValidator {
         for resource in patterns where !names(resource.text) {
             throw S3Error.malformedPolicy(Self.invalidResource)
         }
+        // S3 refuses an action none of whose actions applies to the kinds of resource the statement names
+        // (`s3:GetObject` on the bucket's own ARN).
+        guard case .action(let named) = statement.actions, case .resource(let listed) = resources else { return }
+        let kinds = listed.map { Self.kinds(of: $0.text) }
+        let onBuckets = kinds.contains { $0.bucket }
+        let onObjects = kinds.contains { $0.object }
+        for action in named {
+            let applies =
+                (onBuckets && S3ActionCatalog.bucketActions.contains(where: action.matches))
+                || (onObjects && S3ActionCatalog.objectActions.contains(where: action.matches))
+            if !applies { throw S3Error.malformedPolicy("Action does not apply to any resource(s) in statement") }
+        }
+    }
+
+    /// Whether a resource of this bucket can name the bucket, its objects, or both (a `*` spans `/`).
+    static func kinds(of resource: String) -> (bucket: Bool, object: Bool) {
+        let path = resource.dropFirst("arn:aws:s3:::".count)
+        if path.contains("/") { return (false, true) }
+        return path.contains("*") ? (true, true) : (true, false)
     }
 
     /// Whether a resource is this bucket or objects in it: `arn:aws:s3:::<bucket>[/<key>]`, whose

@@ -2,10 +2,9 @@
 /// policy may name (S3 refuses anything else, "Policy has invalid action"). Matched without regard to
 /// case, as IAM matches actions (decision 0031).
 enum S3ActionCatalog {
-    /// Lowercased `s3:` actions.
-    static let actions: Set<String> = Set(
+    /// Lowercased `s3:` actions on buckets (`arn:aws:s3:::bucket`).
+    static let bucketActions: Set<String> = Set(
         [
-            // Buckets.
             "CreateBucket", "DeleteBucket", "ListBucket", "ListBucketVersions", "ListBucketMultipartUploads", "GetBucketLocation",
             "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicyStatus", "GetBucketAcl", "PutBucketAcl",
             "GetBucketCORS", "PutBucketCORS", "GetBucketLogging", "PutBucketLogging", "GetBucketNotification", "PutBucketNotification",
@@ -20,7 +19,11 @@ enum S3ActionCatalog {
             "CreateBucketMetadataTableConfiguration", "GetBucketMetadataTableConfiguration", "DeleteBucketMetadataTableConfiguration",
             "UpdateBucketMetadataInventoryTableConfiguration", "UpdateBucketMetadataJournalTableConfiguration", "ListTagsForResource",
             "TagResource", "UntagResource",
-            // Objects.
+        ].map { "s3:" + $0.lowercased() })
+
+    /// Lowercased `s3:` actions on objects (`arn:aws:s3:::bucket/key`).
+    static let objectActions: Set<String> = Set(
+        [
             "GetObject", "GetObjectVersion", "GetObjectAcl", "GetObjectVersionAcl", "GetObjectAttributes", "GetObjectVersionAttributes",
             "GetObjectTagging", "GetObjectVersionTagging", "GetObjectTorrent", "GetObjectVersionTorrent", "GetObjectLegalHold",
             "GetObjectRetention", "GetObjectVersionForReplication", "PutObject", "PutObjectAcl", "PutObjectVersionAcl", "PutObjectTagging",
@@ -29,4 +32,7 @@ enum S3ActionCatalog {
             "BypassGovernanceRetention", "ReplicateObject", "ReplicateDelete", "ReplicateTags", "ObjectOwnerOverrideToBucketOwner",
             "InitiateReplication",
         ].map { "s3:" + $0.lowercased() })
+
+    /// Every action a bucket policy may name.
+    static let actions = bucketActions.union(objectActions)
 }
