@@ -40,8 +40,9 @@ extension DatabaseSchema {
                         """)
             },
             // Decision 0031: a bucket's policy, Block Public Access settings and tags (no row: none
-            // written yet — the defaults of a new bucket); the tags of each object body.
-            Migration("v2-bucket-controls-and-object-tags") { db in
+            // written yet — the defaults of a new bucket); the tags of each object body. Named `v3`
+            // because main's multipart uploads (decision 0029) took `v2`: it goes after that one on merge.
+            Migration("v3-bucket-controls-and-object-tags") { db in
                 try db.execute(
                     sql: """
                         CREATE TABLE s3BucketControls (
