@@ -57,7 +57,8 @@ extension BotocoreModel {
                     locationName: member["locationName"]?.stringValue,
                     flattened: member["flattened"]?.boolValue ?? false,
                     timestampFormat: member["timestampFormat"]?.stringValue,
-                    jsonValue: member["jsonvalue"]?.boolValue ?? false
+                    jsonValue: member["jsonvalue"]?.boolValue ?? false,
+                    xmlAttribute: member["xmlAttribute"]?.boolValue ?? false
                 ))
         }
         shape.required = json["required"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -41,6 +41,7 @@ struct BotocoreModel {
         var flattened: Bool
         var timestampFormat: String?
         var jsonValue: Bool
+        var xmlAttribute: Bool
     }
 
     struct ErrorBinding {

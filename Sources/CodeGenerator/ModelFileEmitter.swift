@@ -178,6 +178,7 @@ struct ModelFileEmitter {
             arguments.append(.labeled("timestampFormat", .text(SwiftNaming.stringLiteral(format))))
         }
         if member.jsonValue { arguments.append(.labeled("jsonValue", .text("true"))) }
+        if member.xmlAttribute { arguments.append(.labeled("xmlAttribute", .text("true"))) }
         return .call("Shape.Member", arguments)
     }
 

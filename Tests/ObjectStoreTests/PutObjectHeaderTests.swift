@@ -25,7 +25,6 @@ struct PutObjectHeaderTests {
             ("x-amz-checksum-xxhash64", "AAAA"),
             ("x-amz-checksum-xxhash3", "AAAA"),
             ("x-amz-checksum-xxhash128", "AAAA"),
-            ("x-amz-tagging", "a=b"),
         ]
     )
     func refused(header: String, value: String) async throws {

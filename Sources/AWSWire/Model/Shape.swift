@@ -29,6 +29,8 @@ public struct Shape: Sendable, Hashable {
         public let timestampFormat: String?
         /// A string member that carries JSON, base64-encoded in a header (botocore `jsonvalue`).
         public let jsonValue: Bool
+        /// A member written as an attribute of its structure's element (rest-xml: S3's `xsi:type`).
+        public let xmlAttribute: Bool
 
         public init(
             name: String,
@@ -37,7 +39,8 @@ public struct Shape: Sendable, Hashable {
             locationName: String? = nil,
             flattened: Bool = false,
             timestampFormat: String? = nil,
-            jsonValue: Bool = false
+            jsonValue: Bool = false,
+            xmlAttribute: Bool = false
         ) {
             self.name = name
             self.shape = shape
@@ -46,6 +49,7 @@ public struct Shape: Sendable, Hashable {
             self.flattened = flattened
             self.timestampFormat = timestampFormat
             self.jsonValue = jsonValue
+            self.xmlAttribute = xmlAttribute
         }
 
         /// The name on the wire.

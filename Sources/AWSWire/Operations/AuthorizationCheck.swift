@@ -21,6 +21,9 @@ public struct AuthorizationCheck: Sendable, Equatable {
     /// of a bucket DeleteObjects names: the bucket's owner). `nil`: the resolved entity's account,
     /// or the caller's when nothing was resolved.
     public let resourceAccount: String?
+    /// The policy of ``resource`` when the resolution holds no entity of that ARN (each key of a
+    /// bucket DeleteObjects names: the bucket's policy). `nil`: the resolved entity's policy, if any.
+    public let resourcePolicy: ResourcePolicy?
     /// The message of the `AccessDenied` a refusal of this check is answered with, when the service
     /// words it its own way (Lambda reading code from S3: "Your access has been denied by S3, …");
     /// nil for IAM's "User: … is not authorized to perform: …". The trail records the denial either way.
@@ -28,13 +31,14 @@ public struct AuthorizationCheck: Sendable, Equatable {
 
     public init(
         action: String, resource: String, conditionKeys: [String: Value] = [:], proposedPolicy: ResourcePolicy? = nil,
-        resourceAccount: String? = nil, refusalMessage: String? = nil
+        resourceAccount: String? = nil, resourcePolicy: ResourcePolicy? = nil, refusalMessage: String? = nil
     ) {
         self.action = action
         self.resource = resource
         self.conditionKeys = conditionKeys
         self.proposedPolicy = proposedPolicy
         self.resourceAccount = resourceAccount
+        self.resourcePolicy = resourcePolicy
         self.refusalMessage = refusalMessage
     }
 }

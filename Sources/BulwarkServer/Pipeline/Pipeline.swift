@@ -241,7 +241,7 @@ struct Pipeline: Sendable {
                     let refused = decision.results.count - 1
                     let message =
                         (checks.indices.contains(refused) ? checks[refused].refusalMessage : nil)
-                        ?? decision.denial?.accessDeniedMessage
+                        ?? decision.denial?.accessDeniedMessage(quotingResource: entry.model.wireProtocol == .restXML)
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
                     throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
                 }

@@ -33,7 +33,7 @@ public struct Authorizer: Sendable {
             var requestContext = base
             let resource = resolution.resource(arn: check.resource)
             // A policy the call proposes replaces the stored one: the check asks what it would allow.
-            if let policy = check.proposedPolicy ?? resource?.policy, policy.governs(check.action) {
+            if let policy = check.proposedPolicy ?? resource?.policy ?? check.resourcePolicy, policy.governs(check.action) {
                 applicable.resource = try PolicyDocuments.resourcePolicy(policy, of: resource?.arn ?? check.resource)
                 // KMS's rule: IAM policies count only when the key policy allows the account.
                 if policy.kind == .keyPolicy { applicable.resourcePolicyMode = .mustGrant }

@@ -111,8 +111,12 @@ public struct EvaluationResult: Sendable, Hashable {
     ///
     /// An explicit deny by a managed policy of the principal's own account names that policy's ARN
     /// after a colon, as AWS does since 2025.
-    public var accessDeniedMessage: String? {
-        let onResource = resource.isEmpty ? "" : " on resource: \(resource)"
+    public var accessDeniedMessage: String? { accessDeniedMessage(quotingResource: false) }
+
+    /// ``accessDeniedMessage``, with the resource in double quotes when `quotingResource`, as S3 words it
+    /// (`on resource: "arn:aws:s3:::bucket/key"`).
+    public func accessDeniedMessage(quotingResource: Bool) -> String? {
+        let onResource = resource.isEmpty ? "" : quotingResource ? " on resource: \"\(resource)\"" : " on resource: \(resource)"
         let start = "User: \(principalARN) is not authorized to perform: \(action)\(onResource)"
         switch basis {
         case .explicitDeny(let type):

@@ -12,6 +12,7 @@ extension ObjectStoreService {
             throw S3Error.accessControlListNotSupported
         }
         try Self.refuseUnbuilt(input)
+        let tags = try input.tagging.map(TagSet.parseHeader) ?? [:]
         let condition = try Self.writeCondition(ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch)
         let body = input.body ?? Data()
         // Content-MD5 and the x-amz-checksum-* claim were checked against this body before any
@@ -29,7 +30,7 @@ extension ObjectStoreService {
             metadata: input.metadata ?? [:], checksums: [checksum.algorithm.rawValue: checksum.base64], wrappedKey: stored.wrappedKey)
         let replaced: ObjectRecord?
         do {
-            replaced = try await repository.putObject(object, condition: condition)
+            replaced = try await repository.putObject(object, condition: condition, tags: tags)
         } catch {
             // Nothing names the new body: it goes, whatever refused the row.
             bodies.remove(objectID: stored.objectID)
@@ -71,7 +72,7 @@ extension ObjectStoreService {
     /// Refuses what this slice does not store rather than dropping it silently (decision 0024).
     static func refuseUnbuilt(_ input: S3API.PutObjectRequest) throws {
         let unbuilt: [(String, Bool)] = [
-            ("x-amz-tagging", input.tagging != nil), ("x-amz-website-redirect-location", input.websiteRedirectLocation != nil),
+            ("x-amz-website-redirect-location", input.websiteRedirectLocation != nil),
             ("x-amz-object-lock-mode", input.objectLockMode != nil),
             ("x-amz-object-lock-retain-until-date", input.objectLockRetainUntilDate != nil),
             ("x-amz-object-lock-legal-hold", input.objectLockLegalHoldStatus != nil),
@@ -127,6 +128,7 @@ extension ObjectStoreService {
             expires: input.responseExpires.map { AWSTimestamp.rfc7231($0) } ?? object.headers.expires,
             serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
         if input.partNumber != nil, !object.parts.isEmpty { output.partsCount = object.parts.count }
+        output.tagCount = Self.tagCount(context)
         if case .partial(let lower, let upper) = range {
             output.body = try readBody(object, range: (lower, upper))
             output.contentLength = upper - lower + 1
@@ -165,6 +167,7 @@ extension ObjectStoreService {
             expires: input.responseExpires.map { AWSTimestamp.rfc7231($0) } ?? object.headers.expires,
             serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
         if input.partNumber != nil, !object.parts.isEmpty { output.partsCount = object.parts.count }
+        output.tagCount = Self.tagCount(context)
         if case .partial(let lower, let upper) = range {
             output.contentLength = upper - lower + 1
             output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"

@@ -18,6 +18,8 @@ public struct ObjectStoreService: AWSService {
     let database: BulwarkDatabase
     let router: S3Router
     let clock: WallClock
+    /// Buckets with their controls, as the resolve stage reads them (until the next write).
+    let buckets: StoreReadCache<String, ResolvedBucket?>
 
     /// The largest object body a PutObject takes, until bodies stream (decision 0024).
     public static let maxObjectBytes = 64 << 20
@@ -30,9 +32,10 @@ public struct ObjectStoreService: AWSService {
         self.bodies = bodies
         self.router = S3Router(baseDomain: baseDomain)
         self.clock = clock
+        self.buckets = StoreReadCache(database: database, capacity: 1024)
     }
 
-    public var authorities: [any ResourceAuthority] { [S3ResourceAuthority(database: database)] }
+    public var authorities: [any ResourceAuthority] { [S3ResourceAuthority(database: database, buckets: buckets)] }
 
     public var codec: (any WireCodec)? {
         RestXMLCodec(
@@ -41,12 +44,15 @@ public struct ObjectStoreService: AWSService {
                 "ListBuckets": "ListAllMyBucketsResult", "ListObjectsV2": "ListBucketResult", "DeleteObjects": "DeleteResult",
                 "GetBucketLocation": "LocationConstraint", "CreateMultipartUpload": "InitiateMultipartUploadResult",
                 "CompleteMultipartUpload": "CompleteMultipartUploadResult", "ListParts": "ListPartsResult",
-                "ListMultipartUploads": "ListMultipartUploadsResult",
+                "ListMultipartUploads": "ListMultipartUploadsResult", "GetBucketTagging": "Tagging", "GetObjectTagging": "Tagging",
+                "GetBucketAcl": "AccessControlPolicy", "GetObjectAcl": "AccessControlPolicy",
             ],
-            namespace: Self.namespace)
+            namespace: Self.namespace,
+            // The API reference's answers, which the model leaves at 200.
+            responseCodes: ["PutBucketPolicy": 204, "PutBucketTagging": 204])
     }
 
-    public var operations: [ServiceOperation] { bucketOperations + objectOperations + multipartOperations }
+    public var operations: [ServiceOperation] { bucketOperations + objectOperations + multipartOperations + controlOperations }
 
     private var bucketOperations: [ServiceOperation] {
         [
@@ -105,18 +111,26 @@ public struct ObjectStoreService: AWSService {
                 dataEvent: true,
                 input: S3API.PutObjectRequest.self,
                 references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                conditionKeys: { input, _, _ in
+                    // The tags the upload sets (`x-amz-tagging`), checked before anything is asked of them.
+                    var keys = try input.tagging.map { TagSet.requestObjectTagKeys(try TagSet.parseHeader($0)) } ?? [:]
+                    if let acl = input.acl { keys["s3:x-amz-acl"] = .single(acl) }
+                    return keys
+                },
                 handler: putObject
             ),
             ServiceOperation(
                 "GetObject", action: "s3:GetObject", readOnly: true, dataEvent: true,
                 input: S3API.GetObjectRequest.self,
                 references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                conditionKeys: { _, resolution, _ in Self.existingObjectTagKeys(resolution) },
                 handler: getObject
             ),
             ServiceOperation(
                 "HeadObject", action: "s3:GetObject", readOnly: true, dataEvent: true,
                 input: S3API.HeadObjectRequest.self,
                 references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                conditionKeys: { _, resolution, _ in Self.existingObjectTagKeys(resolution) },
                 handler: headObject
             ),
             ServiceOperation(
@@ -137,10 +151,12 @@ public struct ObjectStoreService: AWSService {
                 },
                 contingentChecks: { input, resolution, _ in
                     // S3 judges s3:DeleteObject on each key, as a resource of the bucket's owner: a refused
-                    // key is answered AccessDenied in the result.
-                    let owner = resolution["Bucket"]?.accountID
+                    // key is answered AccessDenied in the result; the bucket's policy judges each key.
+                    let bucket = resolution["Bucket"]
                     return input.delete.objects.map {
-                        AuthorizationCheck(action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key), resourceAccount: owner)
+                        AuthorizationCheck(
+                            action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key), resourceAccount: bucket?.accountID,
+                            resourcePolicy: bucket?.policy)
                     }
                 },
                 handler: deleteObjects

@@ -138,13 +138,15 @@ extension ServiceModel {
             name: "DeleteBucketOwnershipControls",
             httpMethod: "DELETE",
             requestURI: "/{Bucket}?ownershipControls",
-            responseCode: 204
+            responseCode: 204,
+            input: "DeleteBucketOwnershipControlsRequest"
         ))
         operations.append(OperationModel(
             name: "DeleteBucketPolicy",
             httpMethod: "DELETE",
             requestURI: "/{Bucket}?policy",
-            responseCode: 204
+            responseCode: 204,
+            input: "DeleteBucketPolicyRequest"
         ))
         operations.append(OperationModel(
             name: "DeleteBucketReplication",
@@ -156,7 +158,8 @@ extension ServiceModel {
             name: "DeleteBucketTagging",
             httpMethod: "DELETE",
             requestURI: "/{Bucket}?tagging",
-            responseCode: 204
+            responseCode: 204,
+            input: "DeleteBucketTaggingRequest"
         ))
         operations.append(OperationModel(
             name: "DeleteBucketWebsite",
@@ -176,7 +179,9 @@ extension ServiceModel {
             name: "DeleteObjectTagging",
             httpMethod: "DELETE",
             requestURI: "/{Bucket}/{Key+}?tagging",
-            responseCode: 204
+            responseCode: 204,
+            input: "DeleteObjectTaggingRequest",
+            output: "DeleteObjectTaggingOutput"
         ))
         operations.append(OperationModel(
             name: "DeleteObjects",
@@ -189,7 +194,8 @@ extension ServiceModel {
             name: "DeletePublicAccessBlock",
             httpMethod: "DELETE",
             requestURI: "/{Bucket}?publicAccessBlock",
-            responseCode: 204
+            responseCode: 204,
+            input: "DeletePublicAccessBlockRequest"
         ))
         operations.append(OperationModel(name: "GetBucketAbac", httpMethod: "GET", requestURI: "/{Bucket}?abac"))
         operations.append(OperationModel(
@@ -197,7 +203,13 @@ extension ServiceModel {
             httpMethod: "GET",
             requestURI: "/{Bucket}?accelerate"
         ))
-        operations.append(OperationModel(name: "GetBucketAcl", httpMethod: "GET", requestURI: "/{Bucket}?acl"))
+        operations.append(OperationModel(
+            name: "GetBucketAcl",
+            httpMethod: "GET",
+            requestURI: "/{Bucket}?acl",
+            input: "GetBucketAclRequest",
+            output: "GetBucketAclOutput"
+        ))
         operations.append(OperationModel(
             name: "GetBucketAnalyticsConfiguration",
             httpMethod: "GET",
@@ -265,13 +277,23 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "GetBucketOwnershipControls",
             httpMethod: "GET",
-            requestURI: "/{Bucket}?ownershipControls"
+            requestURI: "/{Bucket}?ownershipControls",
+            input: "GetBucketOwnershipControlsRequest",
+            output: "GetBucketOwnershipControlsOutput"
         ))
-        operations.append(OperationModel(name: "GetBucketPolicy", httpMethod: "GET", requestURI: "/{Bucket}?policy"))
+        operations.append(OperationModel(
+            name: "GetBucketPolicy",
+            httpMethod: "GET",
+            requestURI: "/{Bucket}?policy",
+            input: "GetBucketPolicyRequest",
+            output: "GetBucketPolicyOutput"
+        ))
         operations.append(OperationModel(
             name: "GetBucketPolicyStatus",
             httpMethod: "GET",
-            requestURI: "/{Bucket}?policyStatus"
+            requestURI: "/{Bucket}?policyStatus",
+            input: "GetBucketPolicyStatusRequest",
+            output: "GetBucketPolicyStatusOutput"
         ))
         operations.append(OperationModel(
             name: "GetBucketReplication",
@@ -283,7 +305,13 @@ extension ServiceModel {
             httpMethod: "GET",
             requestURI: "/{Bucket}?requestPayment"
         ))
-        operations.append(OperationModel(name: "GetBucketTagging", httpMethod: "GET", requestURI: "/{Bucket}?tagging"))
+        operations.append(OperationModel(
+            name: "GetBucketTagging",
+            httpMethod: "GET",
+            requestURI: "/{Bucket}?tagging",
+            input: "GetBucketTaggingRequest",
+            output: "GetBucketTaggingOutput"
+        ))
         operations.append(OperationModel(
             name: "GetBucketVersioning",
             httpMethod: "GET",
@@ -302,6 +330,8 @@ extension ServiceModel {
             name: "GetObjectAcl",
             httpMethod: "GET",
             requestURI: "/{Bucket}/{Key+}?acl",
+            input: "GetObjectAclRequest",
+            output: "GetObjectAclOutput",
             errors: ["NoSuchKey"]
         ))
         operations.append(OperationModel(
@@ -328,7 +358,9 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "GetObjectTagging",
             httpMethod: "GET",
-            requestURI: "/{Bucket}/{Key+}?tagging"
+            requestURI: "/{Bucket}/{Key+}?tagging",
+            input: "GetObjectTaggingRequest",
+            output: "GetObjectTaggingOutput"
         ))
         operations.append(OperationModel(
             name: "GetObjectTorrent",
@@ -338,7 +370,9 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "GetPublicAccessBlock",
             httpMethod: "GET",
-            requestURI: "/{Bucket}?publicAccessBlock"
+            requestURI: "/{Bucket}?publicAccessBlock",
+            input: "GetPublicAccessBlockRequest",
+            output: "GetPublicAccessBlockOutput"
         ))
         operations.append(OperationModel(
             name: "HeadBucket",
@@ -423,7 +457,12 @@ extension ServiceModel {
             httpMethod: "PUT",
             requestURI: "/{Bucket}?accelerate"
         ))
-        operations.append(OperationModel(name: "PutBucketAcl", httpMethod: "PUT", requestURI: "/{Bucket}?acl"))
+        operations.append(OperationModel(
+            name: "PutBucketAcl",
+            httpMethod: "PUT",
+            requestURI: "/{Bucket}?acl",
+            input: "PutBucketAclRequest"
+        ))
         operations.append(OperationModel(
             name: "PutBucketAnalyticsConfiguration",
             httpMethod: "PUT",
@@ -474,9 +513,15 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "PutBucketOwnershipControls",
             httpMethod: "PUT",
-            requestURI: "/{Bucket}?ownershipControls"
+            requestURI: "/{Bucket}?ownershipControls",
+            input: "PutBucketOwnershipControlsRequest"
         ))
-        operations.append(OperationModel(name: "PutBucketPolicy", httpMethod: "PUT", requestURI: "/{Bucket}?policy"))
+        operations.append(OperationModel(
+            name: "PutBucketPolicy",
+            httpMethod: "PUT",
+            requestURI: "/{Bucket}?policy",
+            input: "PutBucketPolicyRequest"
+        ))
         operations.append(OperationModel(
             name: "PutBucketReplication",
             httpMethod: "PUT",
@@ -487,7 +532,12 @@ extension ServiceModel {
             httpMethod: "PUT",
             requestURI: "/{Bucket}?requestPayment"
         ))
-        operations.append(OperationModel(name: "PutBucketTagging", httpMethod: "PUT", requestURI: "/{Bucket}?tagging"))
+        operations.append(OperationModel(
+            name: "PutBucketTagging",
+            httpMethod: "PUT",
+            requestURI: "/{Bucket}?tagging",
+            input: "PutBucketTaggingRequest"
+        ))
         operations.append(OperationModel(
             name: "PutBucketVersioning",
             httpMethod: "PUT",
@@ -506,6 +556,8 @@ extension ServiceModel {
             name: "PutObjectAcl",
             httpMethod: "PUT",
             requestURI: "/{Bucket}/{Key+}?acl",
+            input: "PutObjectAclRequest",
+            output: "PutObjectAclOutput",
             errors: ["NoSuchKey"]
         ))
         operations.append(OperationModel(
@@ -526,12 +578,15 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "PutObjectTagging",
             httpMethod: "PUT",
-            requestURI: "/{Bucket}/{Key+}?tagging"
+            requestURI: "/{Bucket}/{Key+}?tagging",
+            input: "PutObjectTaggingRequest",
+            output: "PutObjectTaggingOutput"
         ))
         operations.append(OperationModel(
             name: "PutPublicAccessBlock",
             httpMethod: "PUT",
-            requestURI: "/{Bucket}?publicAccessBlock"
+            requestURI: "/{Bucket}?publicAccessBlock",
+            input: "PutPublicAccessBlockRequest"
         ))
         operations.append(OperationModel(
             name: "RenameObject",
@@ -590,7 +645,7 @@ extension ServiceModel {
 
     private static func s3Shapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(224)
+        shapes.reserveCapacity(273)
         shapes.append(Shape(name: "AbortDate", kind: .timestamp))
         shapes.append(Shape(
             name: "AbortMultipartUploadOutput",
@@ -639,6 +694,14 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "AbortRuleId", kind: .string))
         shapes.append(Shape(name: "AcceptRanges", kind: .string))
+        shapes.append(Shape(
+            name: "AccessControlPolicy",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Grants", shape: "Grants", locationName: "AccessControlList"),
+                Shape.Member(name: "Owner", shape: "Owner"),
+            ]
+        ))
         shapes.append(Shape(
             name: "AccessDenied",
             kind: .structure,
@@ -986,6 +1049,7 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(name: "CompletedPartList", kind: .list, listMember: "CompletedPart", flattened: true))
+        shapes.append(Shape(name: "ConfirmRemoveSelfBucketAccess", kind: .boolean))
         shapes.append(Shape(name: "ContentDisposition", kind: .string))
         shapes.append(Shape(name: "ContentEncoding", kind: .string))
         shapes.append(Shape(name: "ContentLanguage", kind: .string))
@@ -1341,7 +1405,49 @@ extension ServiceModel {
             required: ["Objects"]
         ))
         shapes.append(Shape(
+            name: "DeleteBucketOwnershipControlsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteBucketPolicyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
             name: "DeleteBucketRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteBucketTaggingRequest",
             kind: .structure,
             members: [
                 Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
@@ -1428,6 +1534,39 @@ extension ServiceModel {
             required: ["Bucket", "Key"]
         ))
         shapes.append(Shape(
+            name: "DeleteObjectTaggingOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .header,
+                    locationName: "x-amz-version-id"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "DeleteObjectTaggingRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .querystring,
+                    locationName: "versionId"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "Key"]
+        ))
+        shapes.append(Shape(
             name: "DeleteObjectsOutput",
             kind: .structure,
             members: [
@@ -1477,6 +1616,20 @@ extension ServiceModel {
             payload: "Delete"
         ))
         shapes.append(Shape(
+            name: "DeletePublicAccessBlockRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
             name: "DeletedObject",
             kind: .structure,
             members: [
@@ -1490,6 +1643,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "Delimiter", kind: .string))
         shapes.append(Shape(name: "DisplayName", kind: .string))
         shapes.append(Shape(name: "ETag", kind: .string))
+        shapes.append(Shape(name: "EmailAddress", kind: .string))
         shapes.append(Shape(name: "EncodingType", kind: .string, enumValues: ["url"]))
         shapes.append(Shape(
             name: "EncryptionTypeMismatch",
@@ -1511,6 +1665,28 @@ extension ServiceModel {
         shapes.append(Shape(name: "Expires", kind: .string))
         shapes.append(Shape(name: "FetchOwner", kind: .boolean))
         shapes.append(Shape(
+            name: "GetBucketAclOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Owner", shape: "Owner"),
+                Shape.Member(name: "Grants", shape: "Grants", locationName: "AccessControlList"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketAclRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
             name: "GetBucketLocationOutput",
             kind: .structure,
             members: [Shape.Member(name: "LocationConstraint", shape: "BucketLocationConstraint")]
@@ -1528,6 +1704,127 @@ extension ServiceModel {
                 ),
             ],
             required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketOwnershipControlsOutput",
+            kind: .structure,
+            members: [Shape.Member(name: "OwnershipControls", shape: "OwnershipControls")],
+            payload: "OwnershipControls"
+        ))
+        shapes.append(Shape(
+            name: "GetBucketOwnershipControlsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketPolicyOutput",
+            kind: .structure,
+            members: [Shape.Member(name: "Policy", shape: "Policy")],
+            payload: "Policy"
+        ))
+        shapes.append(Shape(
+            name: "GetBucketPolicyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketPolicyStatusOutput",
+            kind: .structure,
+            members: [Shape.Member(name: "PolicyStatus", shape: "PolicyStatus")],
+            payload: "PolicyStatus"
+        ))
+        shapes.append(Shape(
+            name: "GetBucketPolicyStatusRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketTaggingOutput",
+            kind: .structure,
+            members: [Shape.Member(name: "TagSet", shape: "TagSet")],
+            required: ["TagSet"]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketTaggingRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "GetObjectAclOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Owner", shape: "Owner"),
+                Shape.Member(name: "Grants", shape: "Grants", locationName: "AccessControlList"),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetObjectAclRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .querystring,
+                    locationName: "versionId"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "Key"]
         ))
         shapes.append(Shape(
             name: "GetObjectOutput",
@@ -1877,11 +2174,93 @@ extension ServiceModel {
             ],
             required: ["Bucket", "Key"]
         ))
+        shapes.append(Shape(
+            name: "GetObjectTaggingOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .header,
+                    locationName: "x-amz-version-id"
+                ),
+                Shape.Member(name: "TagSet", shape: "TagSet"),
+            ],
+            required: ["TagSet"]
+        ))
+        shapes.append(Shape(
+            name: "GetObjectTaggingRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .querystring,
+                    locationName: "versionId"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+            ],
+            required: ["Bucket", "Key"]
+        ))
+        shapes.append(Shape(
+            name: "GetPublicAccessBlockOutput",
+            kind: .structure,
+            members: [Shape.Member(name: "PublicAccessBlockConfiguration", shape: "PublicAccessBlockConfiguration")],
+            payload: "PublicAccessBlockConfiguration"
+        ))
+        shapes.append(Shape(
+            name: "GetPublicAccessBlockRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "Grant",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Grantee", shape: "Grantee"),
+                Shape.Member(name: "Permission", shape: "Permission"),
+            ]
+        ))
         shapes.append(Shape(name: "GrantFullControl", kind: .string))
         shapes.append(Shape(name: "GrantRead", kind: .string))
         shapes.append(Shape(name: "GrantReadACP", kind: .string))
         shapes.append(Shape(name: "GrantWrite", kind: .string))
         shapes.append(Shape(name: "GrantWriteACP", kind: .string))
+        shapes.append(Shape(
+            name: "Grantee",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "DisplayName", shape: "DisplayName"),
+                Shape.Member(name: "EmailAddress", shape: "EmailAddress"),
+                Shape.Member(name: "ID", shape: "ID"),
+                Shape.Member(name: "Type", shape: "Type", locationName: "xsi:type", xmlAttribute: true),
+                Shape.Member(name: "URI", shape: "URI"),
+            ],
+            required: ["Type"]
+        ))
+        shapes.append(Shape(name: "Grants", kind: .list, listMember: "Grant", listMemberLocationName: "Grant"))
         shapes.append(Shape(
             name: "HeadBucketOutput",
             kind: .structure,
@@ -2327,6 +2706,7 @@ extension ServiceModel {
             kind: .structure,
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(name: "IsPublic", kind: .boolean))
         shapes.append(Shape(name: "IsRestoreInProgress", kind: .boolean))
         shapes.append(Shape(name: "IsTruncated", kind: .boolean))
         shapes.append(Shape(name: "KeyCount", kind: .integer))
@@ -2741,6 +3121,24 @@ extension ServiceModel {
             members: [Shape.Member(name: "DisplayName", shape: "DisplayName"), Shape.Member(name: "ID", shape: "ID")]
         ))
         shapes.append(Shape(
+            name: "OwnershipControls",
+            kind: .structure,
+            members: [Shape.Member(name: "Rules", shape: "OwnershipControlsRules", locationName: "Rule")],
+            required: ["Rules"]
+        ))
+        shapes.append(Shape(
+            name: "OwnershipControlsRule",
+            kind: .structure,
+            members: [Shape.Member(name: "ObjectOwnership", shape: "ObjectOwnership")],
+            required: ["ObjectOwnership"]
+        ))
+        shapes.append(Shape(
+            name: "OwnershipControlsRules",
+            kind: .list,
+            listMember: "OwnershipControlsRule",
+            flattened: true
+        ))
+        shapes.append(Shape(
             name: "Part",
             kind: .structure,
             members: [
@@ -2764,7 +3162,234 @@ extension ServiceModel {
         shapes.append(Shape(name: "PartNumberMarker", kind: .integer))
         shapes.append(Shape(name: "Parts", kind: .list, listMember: "Part", flattened: true))
         shapes.append(Shape(name: "PartsCount", kind: .integer))
+        shapes.append(Shape(
+            name: "Permission",
+            kind: .string,
+            enumValues: ["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]
+        ))
+        shapes.append(Shape(name: "Policy", kind: .string))
+        shapes.append(Shape(
+            name: "PolicyStatus",
+            kind: .structure,
+            members: [Shape.Member(name: "IsPublic", shape: "IsPublic", locationName: "IsPublic")]
+        ))
         shapes.append(Shape(name: "Prefix", kind: .string))
+        shapes.append(Shape(
+            name: "PublicAccessBlockConfiguration",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "BlockPublicAcls", shape: "Setting", locationName: "BlockPublicAcls"),
+                Shape.Member(name: "IgnorePublicAcls", shape: "Setting", locationName: "IgnorePublicAcls"),
+                Shape.Member(name: "BlockPublicPolicy", shape: "Setting", locationName: "BlockPublicPolicy"),
+                Shape.Member(name: "RestrictPublicBuckets", shape: "Setting", locationName: "RestrictPublicBuckets"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "PutBucketAclRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ACL", shape: "BucketCannedACL", location: .header, locationName: "x-amz-acl"),
+                Shape.Member(
+                    name: "AccessControlPolicy",
+                    shape: "AccessControlPolicy",
+                    locationName: "AccessControlPolicy"
+                ),
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "GrantFullControl",
+                    shape: "GrantFullControl",
+                    location: .header,
+                    locationName: "x-amz-grant-full-control"
+                ),
+                Shape.Member(name: "GrantRead", shape: "GrantRead", location: .header, locationName: "x-amz-grant-read"),
+                Shape.Member(
+                    name: "GrantReadACP",
+                    shape: "GrantReadACP",
+                    location: .header,
+                    locationName: "x-amz-grant-read-acp"
+                ),
+                Shape.Member(
+                    name: "GrantWrite",
+                    shape: "GrantWrite",
+                    location: .header,
+                    locationName: "x-amz-grant-write"
+                ),
+                Shape.Member(
+                    name: "GrantWriteACP",
+                    shape: "GrantWriteACP",
+                    location: .header,
+                    locationName: "x-amz-grant-write-acp"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"],
+            payload: "AccessControlPolicy"
+        ))
+        shapes.append(Shape(
+            name: "PutBucketOwnershipControlsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(name: "OwnershipControls", shape: "OwnershipControls", locationName: "OwnershipControls"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+            ],
+            required: ["Bucket", "OwnershipControls"],
+            payload: "OwnershipControls"
+        ))
+        shapes.append(Shape(
+            name: "PutBucketPolicyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "ConfirmRemoveSelfBucketAccess",
+                    shape: "ConfirmRemoveSelfBucketAccess",
+                    location: .header,
+                    locationName: "x-amz-confirm-remove-self-bucket-access"
+                ),
+                Shape.Member(name: "Policy", shape: "Policy"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "Policy"],
+            payload: "Policy"
+        ))
+        shapes.append(Shape(
+            name: "PutBucketTaggingRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(name: "Tagging", shape: "Tagging", locationName: "Tagging"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "Tagging"],
+            payload: "Tagging"
+        ))
+        shapes.append(Shape(
+            name: "PutObjectAclOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "PutObjectAclRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ACL", shape: "ObjectCannedACL", location: .header, locationName: "x-amz-acl"),
+                Shape.Member(
+                    name: "AccessControlPolicy",
+                    shape: "AccessControlPolicy",
+                    locationName: "AccessControlPolicy"
+                ),
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "GrantFullControl",
+                    shape: "GrantFullControl",
+                    location: .header,
+                    locationName: "x-amz-grant-full-control"
+                ),
+                Shape.Member(name: "GrantRead", shape: "GrantRead", location: .header, locationName: "x-amz-grant-read"),
+                Shape.Member(
+                    name: "GrantReadACP",
+                    shape: "GrantReadACP",
+                    location: .header,
+                    locationName: "x-amz-grant-read-acp"
+                ),
+                Shape.Member(
+                    name: "GrantWrite",
+                    shape: "GrantWrite",
+                    location: .header,
+                    locationName: "x-amz-grant-write"
+                ),
+                Shape.Member(
+                    name: "GrantWriteACP",
+                    shape: "GrantWriteACP",
+                    location: .header,
+                    locationName: "x-amz-grant-write-acp"
+                ),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .querystring,
+                    locationName: "versionId"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "Key"],
+            payload: "AccessControlPolicy"
+        ))
         shapes.append(Shape(
             name: "PutObjectOutput",
             kind: .structure,
@@ -3122,6 +3747,81 @@ extension ServiceModel {
             required: ["Bucket", "Key"],
             payload: "Body"
         ))
+        shapes.append(Shape(
+            name: "PutObjectTaggingOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .header,
+                    locationName: "x-amz-version-id"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "PutObjectTaggingRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .querystring,
+                    locationName: "versionId"
+                ),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(name: "Tagging", shape: "Tagging", locationName: "Tagging"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+            ],
+            required: ["Bucket", "Key", "Tagging"],
+            payload: "Tagging"
+        ))
+        shapes.append(Shape(
+            name: "PutPublicAccessBlockRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "PublicAccessBlockConfiguration",
+                    shape: "PublicAccessBlockConfiguration",
+                    locationName: "PublicAccessBlockConfiguration"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "PublicAccessBlockConfiguration"],
+            payload: "PublicAccessBlockConfiguration"
+        ))
         shapes.append(Shape(name: "Quiet", kind: .boolean))
         shapes.append(Shape(name: "Range", kind: .string))
         shapes.append(Shape(name: "Region", kind: .string, min: 0, max: 20))
@@ -3165,6 +3865,7 @@ extension ServiceModel {
             kind: .string,
             enumValues: ["AES256", "aws:fsx", "aws:kms", "aws:kms:dsse"]
         ))
+        shapes.append(Shape(name: "Setting", kind: .boolean))
         shapes.append(Shape(name: "Size", kind: .long))
         shapes.append(Shape(name: "StartAfter", kind: .string))
         shapes.append(Shape(
@@ -3194,6 +3895,12 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "TagCount", kind: .integer))
         shapes.append(Shape(name: "TagSet", kind: .list, listMember: "Tag", listMemberLocationName: "Tag"))
+        shapes.append(Shape(
+            name: "Tagging",
+            kind: .structure,
+            members: [Shape.Member(name: "TagSet", shape: "TagSet")],
+            required: ["TagSet"]
+        ))
         shapes.append(Shape(name: "TaggingHeader", kind: .string))
         shapes.append(Shape(name: "Token", kind: .string))
         shapes.append(Shape(
@@ -3201,6 +3908,12 @@ extension ServiceModel {
             kind: .structure,
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(
+            name: "Type",
+            kind: .string,
+            enumValues: ["CanonicalUser", "AmazonCustomerByEmail", "Group"]
+        ))
+        shapes.append(Shape(name: "URI", kind: .string))
         shapes.append(Shape(name: "UploadIdMarker", kind: .string))
         shapes.append(Shape(
             name: "UploadPartCopyOutput",

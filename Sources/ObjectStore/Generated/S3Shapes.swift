@@ -60,6 +60,26 @@ extension S3API {
 }
 
 extension S3API {
+    public struct AccessControlPolicy: Codable, Sendable, Equatable {
+        public var grants: [Grant]?
+        public var owner: Owner?
+
+        public init(
+            grants: [Grant]? = nil,
+            owner: Owner? = nil
+        ) {
+            self.grants = grants
+            self.owner = owner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case grants = "Grants"
+            case owner = "Owner"
+        }
+    }
+}
+
+extension S3API {
     public struct Bucket: Codable, Sendable, Equatable {
         public var name: String?
         public var creationDate: Date?
@@ -788,7 +808,67 @@ extension S3API {
 }
 
 extension S3API {
+    public struct DeleteBucketOwnershipControlsRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct DeleteBucketPolicyRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
     public struct DeleteBucketRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct DeleteBucketTaggingRequest: Codable, Sendable, Equatable {
         public var bucket: String
         public var expectedBucketOwner: String?
 
@@ -884,6 +964,50 @@ extension S3API {
 }
 
 extension S3API {
+    public struct DeleteObjectTaggingOutput: Codable, Sendable, Equatable {
+        public var versionId: String?
+
+        public init(
+            versionId: String? = nil
+        ) {
+            self.versionId = versionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case versionId = "VersionId"
+        }
+    }
+}
+
+extension S3API {
+    public struct DeleteObjectTaggingRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var key: String
+        public var versionId: String?
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            key: String,
+            versionId: String? = nil,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.key = key
+            self.versionId = versionId
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+            case versionId = "VersionId"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
     public struct DeleteObjectsOutput: Codable, Sendable, Equatable {
         public var deleted: [DeletedObject]?
         public var requestCharged: String?
@@ -948,6 +1072,26 @@ extension S3API {
 }
 
 extension S3API {
+    public struct DeletePublicAccessBlockRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
     public struct DeletedObject: Codable, Sendable, Equatable {
         public var key: String?
         public var versionId: String?
@@ -1004,6 +1148,46 @@ extension S3API {
 }
 
 extension S3API {
+    public struct GetBucketAclOutput: Codable, Sendable, Equatable {
+        public var owner: Owner?
+        public var grants: [Grant]?
+
+        public init(
+            owner: Owner? = nil,
+            grants: [Grant]? = nil
+        ) {
+            self.owner = owner
+            self.grants = grants
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case owner = "Owner"
+            case grants = "Grants"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketAclRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
     public struct GetBucketLocationOutput: Codable, Sendable, Equatable {
         public var locationConstraint: String?
 
@@ -1034,6 +1218,206 @@ extension S3API {
 
         enum CodingKeys: String, CodingKey {
             case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketOwnershipControlsOutput: Codable, Sendable, Equatable {
+        public var ownershipControls: OwnershipControls?
+
+        public init(
+            ownershipControls: OwnershipControls? = nil
+        ) {
+            self.ownershipControls = ownershipControls
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case ownershipControls = "OwnershipControls"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketOwnershipControlsRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketPolicyOutput: Codable, Sendable, Equatable {
+        public var policy: String?
+
+        public init(
+            policy: String? = nil
+        ) {
+            self.policy = policy
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policy = "Policy"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketPolicyRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketPolicyStatusOutput: Codable, Sendable, Equatable {
+        public var policyStatus: PolicyStatus?
+
+        public init(
+            policyStatus: PolicyStatus? = nil
+        ) {
+            self.policyStatus = policyStatus
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policyStatus = "PolicyStatus"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketPolicyStatusRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketTaggingOutput: Codable, Sendable, Equatable {
+        public var tagSet: [Tag]
+
+        public init(
+            tagSet: [Tag]
+        ) {
+            self.tagSet = tagSet
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tagSet = "TagSet"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketTaggingRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetObjectAclOutput: Codable, Sendable, Equatable {
+        public var owner: Owner?
+        public var grants: [Grant]?
+        public var requestCharged: String?
+
+        public init(
+            owner: Owner? = nil,
+            grants: [Grant]? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.owner = owner
+            self.grants = grants
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case owner = "Owner"
+            case grants = "Grants"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetObjectAclRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var key: String
+        public var versionId: String?
+        public var requestPayer: String?
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            key: String,
+            versionId: String? = nil,
+            requestPayer: String? = nil,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.key = key
+            self.versionId = versionId
+            self.requestPayer = requestPayer
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+            case versionId = "VersionId"
+            case requestPayer = "RequestPayer"
             case expectedBucketOwner = "ExpectedBucketOwner"
         }
     }
@@ -1315,6 +1699,146 @@ extension S3API {
             case partNumber = "PartNumber"
             case expectedBucketOwner = "ExpectedBucketOwner"
             case checksumMode = "ChecksumMode"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetObjectTaggingOutput: Codable, Sendable, Equatable {
+        public var versionId: String?
+        public var tagSet: [Tag]
+
+        public init(
+            versionId: String? = nil,
+            tagSet: [Tag]
+        ) {
+            self.versionId = versionId
+            self.tagSet = tagSet
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case versionId = "VersionId"
+            case tagSet = "TagSet"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetObjectTaggingRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var key: String
+        public var versionId: String?
+        public var expectedBucketOwner: String?
+        public var requestPayer: String?
+
+        public init(
+            bucket: String,
+            key: String,
+            versionId: String? = nil,
+            expectedBucketOwner: String? = nil,
+            requestPayer: String? = nil
+        ) {
+            self.bucket = bucket
+            self.key = key
+            self.versionId = versionId
+            self.expectedBucketOwner = expectedBucketOwner
+            self.requestPayer = requestPayer
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+            case versionId = "VersionId"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case requestPayer = "RequestPayer"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetPublicAccessBlockOutput: Codable, Sendable, Equatable {
+        public var publicAccessBlockConfiguration: PublicAccessBlockConfiguration?
+
+        public init(
+            publicAccessBlockConfiguration: PublicAccessBlockConfiguration? = nil
+        ) {
+            self.publicAccessBlockConfiguration = publicAccessBlockConfiguration
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case publicAccessBlockConfiguration = "PublicAccessBlockConfiguration"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetPublicAccessBlockRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct Grant: Codable, Sendable, Equatable {
+        public var grantee: Grantee?
+        public var permission: String?
+
+        public init(
+            grantee: Grantee? = nil,
+            permission: String? = nil
+        ) {
+            self.grantee = grantee
+            self.permission = permission
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case grantee = "Grantee"
+            case permission = "Permission"
+        }
+    }
+}
+
+extension S3API {
+    public struct Grantee: Codable, Sendable, Equatable {
+        public var displayName: String?
+        public var emailAddress: String?
+        public var id: String?
+        public var type: String
+        public var uri: String?
+
+        public init(
+            displayName: String? = nil,
+            emailAddress: String? = nil,
+            id: String? = nil,
+            type: String,
+            uri: String? = nil
+        ) {
+            self.displayName = displayName
+            self.emailAddress = emailAddress
+            self.id = id
+            self.type = type
+            self.uri = uri
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case displayName = "DisplayName"
+            case emailAddress = "EmailAddress"
+            case id = "ID"
+            case type = "Type"
+            case uri = "URI"
         }
     }
 }
@@ -2252,6 +2776,38 @@ extension S3API {
 }
 
 extension S3API {
+    public struct OwnershipControls: Codable, Sendable, Equatable {
+        public var rules: [OwnershipControlsRule]
+
+        public init(
+            rules: [OwnershipControlsRule]
+        ) {
+            self.rules = rules
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case rules = "Rules"
+        }
+    }
+}
+
+extension S3API {
+    public struct OwnershipControlsRule: Codable, Sendable, Equatable {
+        public var objectOwnership: String
+
+        public init(
+            objectOwnership: String
+        ) {
+            self.objectOwnership = objectOwnership
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case objectOwnership = "ObjectOwnership"
+        }
+    }
+}
+
+extension S3API {
     public struct Part: Codable, Sendable, Equatable {
         public var partNumber: Int?
         public var lastModified: Date?
@@ -2315,6 +2871,290 @@ extension S3API {
             case checksumXXHASH64 = "ChecksumXXHASH64"
             case checksumXXHASH3 = "ChecksumXXHASH3"
             case checksumXXHASH128 = "ChecksumXXHASH128"
+        }
+    }
+}
+
+extension S3API {
+    public struct PolicyStatus: Codable, Sendable, Equatable {
+        public var isPublic: Bool?
+
+        public init(
+            isPublic: Bool? = nil
+        ) {
+            self.isPublic = isPublic
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case isPublic = "IsPublic"
+        }
+    }
+}
+
+extension S3API {
+    public struct PublicAccessBlockConfiguration: Codable, Sendable, Equatable {
+        public var blockPublicAcls: Bool?
+        public var ignorePublicAcls: Bool?
+        public var blockPublicPolicy: Bool?
+        public var restrictPublicBuckets: Bool?
+
+        public init(
+            blockPublicAcls: Bool? = nil,
+            ignorePublicAcls: Bool? = nil,
+            blockPublicPolicy: Bool? = nil,
+            restrictPublicBuckets: Bool? = nil
+        ) {
+            self.blockPublicAcls = blockPublicAcls
+            self.ignorePublicAcls = ignorePublicAcls
+            self.blockPublicPolicy = blockPublicPolicy
+            self.restrictPublicBuckets = restrictPublicBuckets
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case blockPublicAcls = "BlockPublicAcls"
+            case ignorePublicAcls = "IgnorePublicAcls"
+            case blockPublicPolicy = "BlockPublicPolicy"
+            case restrictPublicBuckets = "RestrictPublicBuckets"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutBucketAclRequest: Codable, Sendable, Equatable {
+        public var acl: String?
+        public var accessControlPolicy: AccessControlPolicy?
+        public var bucket: String
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var grantFullControl: String?
+        public var grantRead: String?
+        public var grantReadACP: String?
+        public var grantWrite: String?
+        public var grantWriteACP: String?
+        public var expectedBucketOwner: String?
+
+        public init(
+            acl: String? = nil,
+            accessControlPolicy: AccessControlPolicy? = nil,
+            bucket: String,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            grantFullControl: String? = nil,
+            grantRead: String? = nil,
+            grantReadACP: String? = nil,
+            grantWrite: String? = nil,
+            grantWriteACP: String? = nil,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.acl = acl
+            self.accessControlPolicy = accessControlPolicy
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.grantFullControl = grantFullControl
+            self.grantRead = grantRead
+            self.grantReadACP = grantReadACP
+            self.grantWrite = grantWrite
+            self.grantWriteACP = grantWriteACP
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case acl = "ACL"
+            case accessControlPolicy = "AccessControlPolicy"
+            case bucket = "Bucket"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case grantFullControl = "GrantFullControl"
+            case grantRead = "GrantRead"
+            case grantReadACP = "GrantReadACP"
+            case grantWrite = "GrantWrite"
+            case grantWriteACP = "GrantWriteACP"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutBucketOwnershipControlsRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var contentMD5: String?
+        public var expectedBucketOwner: String?
+        public var ownershipControls: OwnershipControls
+        public var checksumAlgorithm: String?
+
+        public init(
+            bucket: String,
+            contentMD5: String? = nil,
+            expectedBucketOwner: String? = nil,
+            ownershipControls: OwnershipControls,
+            checksumAlgorithm: String? = nil
+        ) {
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.expectedBucketOwner = expectedBucketOwner
+            self.ownershipControls = ownershipControls
+            self.checksumAlgorithm = checksumAlgorithm
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case contentMD5 = "ContentMD5"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case ownershipControls = "OwnershipControls"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutBucketPolicyRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var confirmRemoveSelfBucketAccess: Bool?
+        public var policy: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            confirmRemoveSelfBucketAccess: Bool? = nil,
+            policy: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.confirmRemoveSelfBucketAccess = confirmRemoveSelfBucketAccess
+            self.policy = policy
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case confirmRemoveSelfBucketAccess = "ConfirmRemoveSelfBucketAccess"
+            case policy = "Policy"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutBucketTaggingRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var tagging: Tagging
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            tagging: Tagging,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.tagging = tagging
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case tagging = "Tagging"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutObjectAclOutput: Codable, Sendable, Equatable {
+        public var requestCharged: String?
+
+        public init(
+            requestCharged: String? = nil
+        ) {
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutObjectAclRequest: Codable, Sendable, Equatable {
+        public var acl: String?
+        public var accessControlPolicy: AccessControlPolicy?
+        public var bucket: String
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var grantFullControl: String?
+        public var grantRead: String?
+        public var grantReadACP: String?
+        public var grantWrite: String?
+        public var grantWriteACP: String?
+        public var key: String
+        public var requestPayer: String?
+        public var versionId: String?
+        public var expectedBucketOwner: String?
+
+        public init(
+            acl: String? = nil,
+            accessControlPolicy: AccessControlPolicy? = nil,
+            bucket: String,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            grantFullControl: String? = nil,
+            grantRead: String? = nil,
+            grantReadACP: String? = nil,
+            grantWrite: String? = nil,
+            grantWriteACP: String? = nil,
+            key: String,
+            requestPayer: String? = nil,
+            versionId: String? = nil,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.acl = acl
+            self.accessControlPolicy = accessControlPolicy
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.grantFullControl = grantFullControl
+            self.grantRead = grantRead
+            self.grantReadACP = grantReadACP
+            self.grantWrite = grantWrite
+            self.grantWriteACP = grantWriteACP
+            self.key = key
+            self.requestPayer = requestPayer
+            self.versionId = versionId
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case acl = "ACL"
+            case accessControlPolicy = "AccessControlPolicy"
+            case bucket = "Bucket"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case grantFullControl = "GrantFullControl"
+            case grantRead = "GrantRead"
+            case grantReadACP = "GrantReadACP"
+            case grantWrite = "GrantWrite"
+            case grantWriteACP = "GrantWriteACP"
+            case key = "Key"
+            case requestPayer = "RequestPayer"
+            case versionId = "VersionId"
+            case expectedBucketOwner = "ExpectedBucketOwner"
         }
     }
 }
@@ -2616,6 +3456,98 @@ extension S3API {
 }
 
 extension S3API {
+    public struct PutObjectTaggingOutput: Codable, Sendable, Equatable {
+        public var versionId: String?
+
+        public init(
+            versionId: String? = nil
+        ) {
+            self.versionId = versionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case versionId = "VersionId"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutObjectTaggingRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var key: String
+        public var versionId: String?
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var tagging: Tagging
+        public var expectedBucketOwner: String?
+        public var requestPayer: String?
+
+        public init(
+            bucket: String,
+            key: String,
+            versionId: String? = nil,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            tagging: Tagging,
+            expectedBucketOwner: String? = nil,
+            requestPayer: String? = nil
+        ) {
+            self.bucket = bucket
+            self.key = key
+            self.versionId = versionId
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.tagging = tagging
+            self.expectedBucketOwner = expectedBucketOwner
+            self.requestPayer = requestPayer
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+            case versionId = "VersionId"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case tagging = "Tagging"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case requestPayer = "RequestPayer"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutPublicAccessBlockRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var publicAccessBlockConfiguration: PublicAccessBlockConfiguration
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            publicAccessBlockConfiguration: PublicAccessBlockConfiguration,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.publicAccessBlockConfiguration = publicAccessBlockConfiguration
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case publicAccessBlockConfiguration = "PublicAccessBlockConfiguration"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
     public struct RestoreStatus: Codable, Sendable, Equatable {
         public var isRestoreInProgress: Bool?
         public var restoreExpiryDate: Date?
@@ -2651,6 +3583,22 @@ extension S3API {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+    }
+}
+
+extension S3API {
+    public struct Tagging: Codable, Sendable, Equatable {
+        public var tagSet: [Tag]
+
+        public init(
+            tagSet: [Tag]
+        ) {
+            self.tagSet = tagSet
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tagSet = "TagSet"
         }
     }
 }

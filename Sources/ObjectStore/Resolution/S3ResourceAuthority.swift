@@ -2,6 +2,7 @@ import AWSWire
 import BulwarkCore
 import Foundation
 import GRDB
+import IAM
 import Store
 
 extension ResourceKind {
@@ -10,15 +11,20 @@ extension ResourceKind {
     public static let s3Upload = ResourceKind(service: "s3", type: "multipart-upload", trailType: "AWS::S3::Object")
 }
 
-/// A bucket as the resolve stage found it.
+/// A bucket as the resolve stage found it, with what controls access to it.
 struct ResolvedBucket: Sendable {
     let record: BucketRecord
+    let controls: BucketControls
+    /// Whether its policy allows public access (``PublicPolicyCheck/s3``); a stored policy that no
+    /// longer parses counts as public, so that RestrictPublicBuckets fails closed.
+    let policyIsPublic: Bool
 }
 
-/// An object as the resolve stage found it: its bucket and its current object.
+/// An object as the resolve stage found it: its bucket, its current object and that object's tags.
 struct ResolvedObject: Sendable {
     let bucket: BucketRecord
     let object: ObjectRecord
+    let tags: [String: String]
 }
 
 /// A multipart upload as the resolve stage found it: its bucket and the upload.
@@ -31,8 +37,17 @@ struct ResolvedUpload: Sendable {
 /// name (names are global and lowercase: another case names nothing), an object reference to the
 /// current object of exactly that key in it, an upload reference to the upload of exactly that id
 /// writing exactly that key of that bucket.
+///
+/// The bucket's policy is the resource policy of every check on the bucket and on its objects,
+/// present or not (decision 0031). Buckets are read through a ``StoreReadCache``, so a policy or
+/// setting is never judged stale after the write that changed it was acknowledged.
 struct S3ResourceAuthority: ResourceAuthority {
     let database: BulwarkDatabase
+    let buckets: StoreReadCache<String, ResolvedBucket?>
+
+    /// The qualifier of the bucket reference of Get/Put/DeleteBucketPolicy: the bucket owner's root
+    /// may always manage the policy, whatever it says (S3's protection against a lockout).
+    static let policyManagement = "policy-management"
 
     var kinds: [ResourceKind] { [.s3Bucket, .s3Object, .s3Upload] }
 
@@ -40,42 +55,108 @@ struct S3ResourceAuthority: ResourceAuthority {
     static func objectText(bucket: String, key: String) -> String { "\(bucket)/\(key)" }
 
     func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
-        try await database.read { db in
-            try references.map { reference in
+        var found: [String: ResolvedBucket?] = [:]
+        for reference in references {
+            let name = reference.kind == .s3Bucket ? reference.text : Self.split(reference.text).bucket
+            if found[name] == nil { found[name] = .some(try await bucket(named: name)) }
+        }
+        let buckets = found
+        let (objects, uploads) = try await database.read { db in
+            var objects: [String: (ObjectRecord, [String: String])] = [:]
+            var uploads: [String: UploadRecord] = [:]
+            for reference in references where reference.kind != .s3Bucket {
+                let (bucketName, key) = Self.split(reference.text)
+                guard case .some(.some) = buckets[bucketName] else { continue }
                 if reference.kind == .s3Upload {
-                    let (bucketName, key) = Self.split(reference.text)
-                    let arn = "arn:aws:s3:::\(bucketName)/\(key)"
-                    guard let bucket = try ObjectStoreRepository.bucket(db, name: bucketName) else {
-                        return .absent(reference, arn: arn, accountID: context.accountID)
-                    }
-                    guard let uploadID = reference.qualifier,
+                    if let uploadID = reference.qualifier,
                         let upload = try ObjectStoreRepository.upload(db, bucket: bucketName, key: key, uploadID: uploadID)
-                    else {
-                        return .absent(reference, arn: arn, accountID: bucket.accountID)
+                    {
+                        uploads[Self.uploadKey(reference.text, uploadID)] = upload
                     }
-                    return ResolvedResource(
-                        reference: reference, arn: upload.arn, entity: ResolvedUpload(bucket: bucket, upload: upload), accountID: bucket.accountID)
+                } else if let object = try ObjectStoreRepository.object(db, bucket: bucketName, key: key) {
+                    objects[reference.text] = (object, try ObjectStoreRepository.objectTags(db, objectID: object.objectID))
                 }
-                if reference.kind == .s3Object {
-                    let (bucketName, key) = Self.split(reference.text)
-                    let arn = "arn:aws:s3:::\(bucketName)/\(key)"
-                    guard let bucket = try ObjectStoreRepository.bucket(db, name: bucketName) else {
-                        return .absent(reference, arn: arn, accountID: context.accountID)
-                    }
-                    guard let object = try ObjectStoreRepository.object(db, bucket: bucketName, key: key) else {
-                        return .absent(reference, arn: arn, accountID: bucket.accountID)
-                    }
-                    return ResolvedResource(
-                        reference: reference, arn: object.arn, entity: ResolvedObject(bucket: bucket, object: object), accountID: bucket.accountID)
+            }
+            return (objects, uploads)
+        }
+        return references.map { reference in
+            if reference.kind == .s3Upload {
+                let (bucketName, key) = Self.split(reference.text)
+                let arn = "arn:aws:s3:::\(bucketName)/\(key)"
+                guard case .some(.some(let bucket)) = found[bucketName] else { return .absent(reference, arn: arn, accountID: context.accountID) }
+                let policy = Self.policy(of: bucket, for: reference, context: context)
+                guard let upload = reference.qualifier.flatMap({ uploads[Self.uploadKey(reference.text, $0)] }) else {
+                    return ResolvedResource(reference: reference, arn: arn, entity: nil, accountID: bucket.record.accountID, policy: policy)
                 }
-                let arn = "arn:aws:s3:::\(reference.text)"
-                guard let bucket = try ObjectStoreRepository.bucket(db, name: reference.text) else {
-                    return .absent(reference, arn: arn, accountID: context.accountID)
+                return ResolvedResource(
+                    reference: reference, arn: upload.arn, entity: ResolvedUpload(bucket: bucket.record, upload: upload),
+                    accountID: bucket.record.accountID, policy: policy)
+            }
+            if reference.kind == .s3Object {
+                let (bucketName, key) = Self.split(reference.text)
+                let arn = "arn:aws:s3:::\(bucketName)/\(key)"
+                guard case .some(.some(let bucket)) = found[bucketName] else { return .absent(reference, arn: arn, accountID: context.accountID) }
+                let policy = Self.policy(of: bucket, for: reference, context: context)
+                guard let (object, tags) = objects[reference.text] else {
+                    return ResolvedResource(reference: reference, arn: arn, entity: nil, accountID: bucket.record.accountID, policy: policy)
                 }
-                return ResolvedResource(reference: reference, arn: bucket.arn, entity: ResolvedBucket(record: bucket), accountID: bucket.accountID)
+                return ResolvedResource(
+                    reference: reference, arn: object.arn, entity: ResolvedObject(bucket: bucket.record, object: object, tags: tags),
+                    accountID: bucket.record.accountID, policy: policy)
+            }
+            guard case .some(.some(let bucket)) = found[reference.text] else {
+                return .absent(reference, arn: "arn:aws:s3:::\(reference.text)", accountID: context.accountID)
+            }
+            return ResolvedResource(
+                reference: reference, arn: bucket.record.arn, entity: bucket, accountID: bucket.record.accountID,
+                policy: Self.policy(of: bucket, for: reference, context: context))
+        }
+    }
+
+    /// The bucket of exactly `name`, with its controls.
+    func bucket(named name: String) async throws -> ResolvedBucket? {
+        try await buckets.value(for: name) {
+            try await database.read { db in
+                guard let record = try ObjectStoreRepository.bucket(db, name: name) else { return nil }
+                let controls = try ObjectStoreRepository.controls(db, bucket: name)
+                let isPublic = controls.policy.map { text in
+                    (try? PolicyDocument.parse(text, kind: .resource)).map(PublicPolicyCheck.s3.isPublic) ?? true
+                }
+                return ResolvedBucket(record: record, controls: controls, policyIsPublic: isPublic ?? false)
             }
         }
     }
+
+    /// The bucket policy as it judges this call's checks on the bucket or its objects.
+    static func policy(of bucket: ResolvedBucket, for reference: ResourceReference, context: CallContext) -> ResourcePolicy? {
+        // A bucket's policy judges what is done to it and its objects, not the creation of its name.
+        guard var document = bucket.controls.policy, reference.intent != .creating else { return nil }
+        let owner = bucket.record.accountID
+        if reference.qualifier == policyManagement, context.principal.kind == .root, context.accountID == owner { return nil }
+        // RestrictPublicBuckets: a public policy lets no one of another account in (AWS service
+        // principals excepted), not even an account it names; its denials still hold.
+        if bucket.policyIsPublic, bucket.controls.publicAccessBlock?.restrictPublicBuckets == true, context.accountID != owner,
+            context.principal.kind != .awsService
+        {
+            guard let denials = denialsOnly(document) else { return nil }
+            document = denials
+        }
+        return ResourcePolicy(
+            document: document, name: "bucket policy", kind: .resource, governedService: "s3", principalIDs: bucket.controls.policyPrincipals)
+    }
+
+    /// The policy with its `Deny` statements only; nil when it has none.
+    static func denialsOnly(_ text: String) -> String? {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
+        let statements = (object["Statement"] as? [Any]) ?? [object["Statement"] as Any]
+        let denials = statements.filter { (($0 as? [String: Any])?["Effect"] as? String) == "Deny" }
+        guard !denials.isEmpty else { return nil }
+        object["Statement"] = denials
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// An upload found for a reference: its id and the `<bucket>/<key>` it writes.
+    private static func uploadKey(_ text: String, _ uploadID: String) -> String { uploadID + " " + text }
 
     static func split(_ text: String) -> (bucket: String, key: String) {
         guard let slash = text.firstIndex(of: "/") else { return (text, "") }

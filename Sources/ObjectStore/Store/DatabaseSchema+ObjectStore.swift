@@ -2,7 +2,8 @@ import GRDB
 import Store
 
 extension DatabaseSchema {
-    /// S3's tables: buckets (their names are global, as AWS's are) and the current object of each key.
+    /// S3's tables: buckets (their names are global, as AWS's are) and the current object of each key,
+    /// with what controls access to them and their tags.
     /// An object row names the file of its body (`objectID`) and the body's data key, wrapped by the
     /// master key; the row is written only once the file is on disk.
     public static let objectStore = DatabaseSchema(
@@ -75,6 +76,27 @@ extension DatabaseSchema {
                         );
                         ALTER TABLE s3Object ADD COLUMN parts TEXT;
                         ALTER TABLE s3Object ADD COLUMN checksumType TEXT;
+                        """)
+            },
+            // Decision 0031: a bucket's policy, Block Public Access settings and tags (no row: none
+            // written yet — the defaults of a new bucket); the tags of each object body.
+            Migration("v3-bucket-controls-and-object-tags") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE s3BucketControls (
+                            bucket TEXT PRIMARY KEY NOT NULL REFERENCES s3Bucket(name) ON DELETE CASCADE,
+                            policy TEXT,
+                            policyPrincipals TEXT,
+                            blockPublicAcls INTEGER,
+                            ignorePublicAcls INTEGER,
+                            blockPublicPolicy INTEGER,
+                            restrictPublicBuckets INTEGER,
+                            tags TEXT
+                        );
+                        CREATE TABLE s3ObjectTags (
+                            objectID TEXT PRIMARY KEY NOT NULL,
+                            tags TEXT NOT NULL
+                        );
                         """)
             },
         ]

@@ -30,9 +30,10 @@ public struct ObjectStoreRepository: Sendable {
         }
     }
 
-    /// Deletes an empty bucket, and the multipart uploads still in progress in it (decision 0029);
-    /// answers their parts' files, which the caller removes. - Throws: ``StoreError/conflict`` when
-    /// it holds objects, ``StoreError/notFound`` when gone.
+    /// Deletes an empty bucket, with its controls (`ON DELETE CASCADE`: a bucket created again under
+    /// the name starts with none of them) and the multipart uploads still in progress in it (decision
+    /// 0029); answers their parts' files, which the caller removes. - Throws: ``StoreError/conflict``
+    /// when it holds objects, ``StoreError/notFound`` when gone.
     func deleteBucket(_ name: String) async throws -> [String] {
         try await database.write { db in
             guard try Self.bucket(db, name: name) != nil else { throw StoreError.notFound }
@@ -67,18 +68,22 @@ public struct ObjectStoreRepository: Sendable {
     }
 
     /// Makes `object` the key's current object if `condition` holds, in one transaction; answers the
-    /// object it replaced (whose body the caller removes). - Throws: ``WriteRefusal``, or
-    /// ``StoreError/notFound`` when the bucket is gone.
-    func putObject(_ object: ObjectRecord, condition: WriteCondition) async throws -> ObjectRecord? {
+    /// object it replaced (whose body the caller removes), with `tags` as its tags (the replaced
+    /// object's go with it). - Throws: ``WriteRefusal``, or ``StoreError/notFound`` when the bucket is gone.
+    func putObject(_ object: ObjectRecord, condition: WriteCondition, tags: [String: String] = [:]) async throws -> ObjectRecord? {
         try await database.write { db in
             guard try Self.bucket(db, name: object.bucket) != nil else { throw StoreError.notFound }
-            return try Self.replace(db, with: object, condition: condition)
+            return try Self.replace(db, with: object, condition: condition, tags: tags)
         }
     }
 
-    /// Checks `condition` against the key's current object and makes `object` current, inside a
-    /// write transaction; answers the object it replaced.
-    static func replace(_ db: Database, with object: ObjectRecord, condition: WriteCondition) throws -> ObjectRecord? {
+    /// Checks `condition` against the key's current object and makes `object` current with `tags`
+    /// (the replaced object's tags go with it), inside a write transaction; answers the object it replaced.
+    static func replace(
+        _ db: Database, with object: ObjectRecord, condition: WriteCondition, tags: [String: String] = [:]
+    ) throws
+        -> ObjectRecord?
+    {
         let current = try Self.object(db, bucket: object.bucket, key: object.key)
         switch condition {
         case .none: break
@@ -100,6 +105,7 @@ public struct ObjectStoreRepository: Sendable {
                 ObjectRecord.encodeMap(object.metadata), object.checksums.isEmpty ? nil : ObjectRecord.encodeMap(object.checksums),
                 object.wrappedKey, object.encodedParts, object.checksumType,
             ])
+        try Self.replaceObjectTags(db, objectID: object.objectID, tags: tags, replacing: current?.objectID)
         return current
     }
 
@@ -110,6 +116,7 @@ public struct ObjectStoreRepository: Sendable {
             for key in keys {
                 guard let current = try Self.object(db, bucket: bucket, key: key) else { continue }
                 try db.execute(sql: "DELETE FROM s3Object WHERE bucket = ? AND key = ?", arguments: [bucket, key])
+                try Self.removeObjectTags(db, objectID: current.objectID)
                 removed.append(current)
             }
             return removed

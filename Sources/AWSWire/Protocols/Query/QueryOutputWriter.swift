@@ -10,7 +10,7 @@ struct QueryOutputWriter {
 
     func writeMembers(of document: JSONValue, shape: Shape, into xml: inout XMLWriter) {
         guard case .object(let members) = document else { return }
-        for member in shape.members {
+        for member in shape.members where !member.xmlAttribute {
             guard let value = members[member.name], !value.isNull else { continue }
             let memberShape = model.shape(member.shape)
             write(
@@ -24,7 +24,7 @@ struct QueryOutputWriter {
     ) {
         switch shape.kind {
         case .structure:
-            xml.open(name)
+            xml.open(name, attributes: attributes(of: value, shape: shape))
             writeMembers(of: value, shape: shape, into: &xml)
             xml.close(name)
         case .list:
@@ -106,6 +106,14 @@ struct QueryOutputWriter {
             guard milliseconds > 0 else { return text }
             let fraction = String(milliseconds)
             return String(text.dropLast()) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+        }
+    }
+
+    /// The members of a structure written as attributes of its element (rest-xml's `xmlAttribute`).
+    private func attributes(of value: JSONValue, shape: Shape) -> [(name: String, value: String)] {
+        shape.members.compactMap { member in
+            guard member.xmlAttribute, let text = value.objectValue?[member.name]?.stringValue else { return nil }
+            return (member.wireName, text)
         }
     }
 }

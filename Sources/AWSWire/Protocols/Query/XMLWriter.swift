@@ -1,10 +1,18 @@
-/// Builds compact XML text: elements and escaped character data, nothing else.
+/// Builds compact XML text: elements, their attributes and escaped character data, nothing else.
 struct XMLWriter {
     private(set) var text = ""
 
-    mutating func open(_ name: String, namespace: String? = nil) {
+    /// The namespace of the `xsi:` attributes (S3's `xsi:type` of a grantee).
+    static let schemaInstanceNamespace = "http://www.w3.org/2001/XMLSchema-instance"
+
+    /// `<name>`, with `attributes` in order; an `xsi:` attribute brings the declaration of its prefix.
+    mutating func open(_ name: String, namespace: String? = nil, attributes: [(name: String, value: String)] = []) {
         text += "<" + name
         if let namespace { text += " xmlns=\"" + Self.escaped(namespace) + "\"" }
+        if attributes.contains(where: { $0.name.hasPrefix("xsi:") }) {
+            text += " xmlns:xsi=\"" + Self.schemaInstanceNamespace + "\""
+        }
+        for attribute in attributes { text += " " + attribute.name + "=\"" + Self.escaped(attribute.value) + "\"" }
         text += ">"
     }
 

@@ -23,12 +23,18 @@ public struct RestXMLCodec: WireCodec {
     /// shape's name when absent.
     let outputRoots: [String: String]
     let namespace: String?
+    /// The status of a successful answer where the service answers another than the model's
+    /// (S3's PutBucketPolicy and PutBucketTagging: 204, which the model does not bind).
+    let responseCodes: [String: Int]
 
-    public init(model: ServiceModel, router: any RestXMLRouter, outputRoots: [String: String], namespace: String?) {
+    public init(
+        model: ServiceModel, router: any RestXMLRouter, outputRoots: [String: String], namespace: String?, responseCodes: [String: Int] = [:]
+    ) {
         self.model = model
         self.router = router
         self.outputRoots = outputRoots
         self.namespace = namespace
+        self.responseCodes = responseCodes
     }
 
     public func match(_ request: WireRequest) -> OperationMatch? {
@@ -116,6 +122,10 @@ public struct RestXMLCodec: WireCodec {
             for member in shape.members where member.location == .body {
                 let memberShape = model.shape(member.shape)
                 let name = member.locationName ?? member.name
+                if member.xmlAttribute {
+                    if let value = element.attribute(name) { members[member.name] = .string(value) }
+                    continue
+                }
                 if memberShape.kind == .list, let elementShape = memberShape.listMember.map(model.shape) {
                     let entries: [XMLTree]
                     if member.flattened || memberShape.flattened {
@@ -186,7 +196,7 @@ public struct RestXMLCodec: WireCodec {
     // MARK: Answers
 
     public func encodeOutput(_ output: JSONValue, operation: OperationModel, requestID: String) -> WireResponse {
-        var response = WireResponse(status: operation.responseCode)
+        var response = WireResponse(status: responseCodes[operation.name] ?? operation.responseCode)
         setRequestHeaders(&response, requestID: requestID)
         guard let outputName = operation.output, case .object(let members) = output else { return response }
         let shape = model.shape(outputName)

@@ -4,18 +4,28 @@ import Foundation
     import FoundationXML
 #endif
 
-/// A parsed XML element: its local name, its text and its child elements, in order. Enough for the
-/// request bodies of the rest-xml protocol (S3's `CreateBucketConfiguration`, `Delete`), which carry
-/// neither mixed content nor attributes that matter.
+/// A parsed XML element: its local name, its attributes, its text and its child elements, in order.
+/// Enough for the request bodies of the rest-xml protocol (S3's `CreateBucketConfiguration`,
+/// `Delete`, the `xsi:type` of an ACL's grantee), which carry no mixed content.
 public struct XMLTree: Sendable, Equatable {
     public var name: String
+    /// The attributes by qualified name (`xsi:type`), as the document wrote them.
+    public var attributes: [String: String]
     public var text: String
     public var children: [XMLTree]
 
-    public init(name: String, text: String = "", children: [XMLTree] = []) {
+    public init(name: String, attributes: [String: String] = [:], text: String = "", children: [XMLTree] = []) {
         self.name = name
+        self.attributes = attributes
         self.text = text
         self.children = children
+    }
+
+    /// The attribute of a qualified name (`xsi:type`), whatever prefix the document bound to its namespace.
+    public func attribute(_ qualifiedName: String) -> String? {
+        if let value = attributes[qualifiedName] { return value }
+        let local = qualifiedName.split(separator: ":").last.map(String.init) ?? qualifiedName
+        return attributes.first { $0.key == local || $0.key.hasSuffix(":" + local) }?.value
     }
 
     /// The children named `name`.
@@ -44,7 +54,7 @@ public struct XMLTree: Sendable, Equatable {
             _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
             attributes: [String: String] = [:]
         ) {
-            stack.append(XMLTree(name: elementName))
+            stack.append(XMLTree(name: elementName, attributes: attributes))
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -1,0 +1,65 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+import Store
+
+/// Bucket and object tags (decision 0031). An object's tags belong to its body: an overwrite
+/// replaces them (with the `x-amz-tagging` of the new upload, or none), a delete removes them.
+extension ObjectStoreService {
+    func putBucketTagging(_ input: S3API.PutBucketTaggingRequest, context: CallContext) async throws -> EmptyOutput {
+        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        let tags = try TagSet.validated(input.tagging.tagSet, for: .bucket)
+        try await changeControls(input.bucket) { $0.tags = tags }
+        return EmptyOutput()
+    }
+
+    func getBucketTagging(_ input: S3API.GetBucketTaggingRequest, context: CallContext) async throws -> S3API.GetBucketTaggingOutput {
+        let bucket = try resolvedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        guard let tags = bucket.controls.tags else { throw S3Error.noSuchTagSet(input.bucket) }
+        return S3API.GetBucketTaggingOutput(tagSet: TagSet.list(tags))
+    }
+
+    func deleteBucketTagging(_ input: S3API.DeleteBucketTaggingRequest, context: CallContext) async throws -> EmptyOutput {
+        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        try await changeControls(input.bucket) { $0.tags = nil }
+        return EmptyOutput()
+    }
+
+    func putObjectTagging(_ input: S3API.PutObjectTaggingRequest, context: CallContext) async throws -> S3API.PutObjectTaggingOutput {
+        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
+        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        let tags = try TagSet.validated(input.tagging.tagSet, for: .object)
+        try await setTags(tags, of: object)
+        return S3API.PutObjectTaggingOutput()
+    }
+
+    func getObjectTagging(_ input: S3API.GetObjectTaggingRequest, context: CallContext) async throws -> S3API.GetObjectTaggingOutput {
+        _ = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
+        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        let tags = context.resolution["Key"]?.entity(as: ResolvedObject.self)?.tags ?? [:]
+        return S3API.GetObjectTaggingOutput(tagSet: TagSet.list(tags))
+    }
+
+    func deleteObjectTagging(_ input: S3API.DeleteObjectTaggingRequest, context: CallContext) async throws -> S3API.DeleteObjectTaggingOutput {
+        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
+        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        try await setTags([:], of: object)
+        return S3API.DeleteObjectTaggingOutput()
+    }
+
+    /// Sets the tags of the object the call resolved, unless it was replaced or deleted since (NoSuchKey then:
+    /// the tags were meant for the object the call was authorized on).
+    private func setTags(_ tags: [String: String], of object: ObjectRecord) async throws {
+        do {
+            try await repository.setObjectTags(bucket: object.bucket, key: object.key, objectID: object.objectID, tags: tags)
+        } catch StoreError.notFound {
+            throw S3Error.noSuchKey(object.key)
+        }
+    }
+
+    /// The number of tags of the object a read resolved, for `x-amz-tagging-count` (none when it has none).
+    static func tagCount(_ context: CallContext) -> Int? {
+        let count = context.resolution["Key"]?.entity(as: ResolvedObject.self)?.tags.count ?? 0
+        return count == 0 ? nil : count
+    }
+}
