@@ -245,3 +245,20 @@ def test_a_caller_denied_s3_get_object_on_the_package_is_refused(bulwark, lambda
     s3.put_object(Bucket=bucket, Key="next.zip", Body=package("next"))
     expect_error(lambda: allowed.update_function_code(FunctionName=unique_name, S3Bucket=bucket, S3Key="next.zip"),
                  "AccessDeniedException", 403, denied_by_s3(bucket, "next.zip"))
+
+
+def test_a_deny_on_the_objects_tags_applies_to_lambdas_read(bulwark, lambda_client, s3, bucket, unique_name):
+    """A Deny conditioned on `s3:ExistingObjectTag/…` refuses Lambda's read as it refuses the caller's GetObject."""
+    account = bulwark.account_id
+    s3.put_object(Bucket=bucket, Key="secret.zip", Body=package("secret"), Tagging="classification=secret")
+    s3.put_object(Bucket=bucket, Key="open.zip", Body=package("open"), Tagging="classification=public")
+    tagged = user(bulwark, f"{unique_name}-t", deployer(
+        account, {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+         "Condition": {"StringEquals": {"s3:ExistingObjectTag/classification": "secret"}}}))
+    expect_error(lambda: create_from_s3(tagged, account, unique_name, {"S3Bucket": bucket, "S3Key": "secret.zip"}),
+                 "AccessDeniedException", 403, denied_by_s3(bucket, "secret.zip"))
+    created = create_from_s3(tagged, account, unique_name, {"S3Bucket": bucket, "S3Key": "open.zip"})
+    assert created["CodeSha256"] == code_sha256(package("open"))
+    expect_error(lambda: tagged.update_function_code(FunctionName=unique_name, S3Bucket=bucket, S3Key="secret.zip"),
+                 "AccessDeniedException", 403, denied_by_s3(bucket, "secret.zip"))

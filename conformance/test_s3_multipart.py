@@ -6,6 +6,7 @@ kill -9 of the server and then completes or aborts leaving no file behind.
 
 import base64
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -530,3 +531,38 @@ def test_each_operation_is_judged_on_its_own_action(bulwark, s3, bucket):
     assert {"CreateMultipartUpload", "UploadPart", "ListParts", "AbortMultipartUpload", "CompleteMultipartUpload"} <= names
     assert all(e["managementEvent"] is False and e["eventCategory"] == "Data" for e in events
                if e["eventName"] in {"UploadPart", "CompleteMultipartUpload"})
+
+
+def test_a_copy_is_judged_under_the_sources_tags_and_its_copy_source_key(bulwark, s3, bucket):
+    """UploadPartCopy reads its source as GetObject does (`s3:ExistingObjectTag/…`) and writes with `s3:x-amz-copy-source`."""
+    s3.put_object(Bucket=bucket, Key="secret", Body=b"s" * 10, Tagging="classification=secret")
+    s3.put_object(Bucket=bucket, Key="open", Body=b"o" * 10)
+    iam = bulwark.client("iam")
+    user = f"mpu-copier-{time.time_ns() % 10**9}"
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+         "Condition": {"StringEquals": {"s3:ExistingObjectTag/classification": "secret"}}},
+        {"Effect": "Deny", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/copies/*",
+         "Condition": {"StringLike": {"s3:x-amz-copy-source": f"{bucket}/open*"}}},
+    ]}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    client = boto3.session.Session().client(
+        "s3", endpoint_url=bulwark.endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"], config=botocore.config.Config(s3={"addressing_style": "path"}))
+    for _ in range(30):
+        try:
+            upload_id = client.create_multipart_upload(Bucket=bucket, Key="copies/k")["UploadId"]
+            break
+        except ClientError:
+            time.sleep(0.2)
+    for source in ["secret", "open"]:
+        error, status = error_of(lambda: client.upload_part_copy(
+            Bucket=bucket, Key="copies/k", UploadId=upload_id, PartNumber=1, CopySource=f"{bucket}/{source}"))
+        assert (error["Code"], status) == ("AccessDenied", 403), source
+    upload_id2 = client.create_multipart_upload(Bucket=bucket, Key="elsewhere")["UploadId"]
+    copied = client.upload_part_copy(Bucket=bucket, Key="elsewhere", UploadId=upload_id2, PartNumber=1, CopySource=f"{bucket}/open")
+    assert copied["CopyPartResult"]["ETag"]
+    client.abort_multipart_upload(Bucket=bucket, Key="elsewhere", UploadId=upload_id2)
+    s3.abort_multipart_upload(Bucket=bucket, Key="copies/k", UploadId=upload_id)

@@ -97,17 +97,23 @@ struct CodeSourceTests {
             "Your access has been denied by S3, please make sure your request credentials have permission to GetObject for b/k.zip. "
             + "S3 Error Code: AccessDenied. S3 Error Message: Access Denied"
 
-        let current = LambdaService.codeLocationChecks(.s3(bucket: "b", key: "k.zip", version: nil), members: .updating, resolution)
-        #expect(current == [AuthorizationCheck(action: "s3:GetObject", resource: arn, refusalMessage: refusal)])
-
-        let versioned = LambdaService.codeLocationChecks(.s3(bucket: "b", key: "k.zip", version: "null"), members: .updating, resolution)
+        // S3's keys for a read of the object (its tags) go with both checks.
+        let tags: [String: AuthorizationCheck.Value] = ["s3:ExistingObjectTag/classification": .single("secret")]
+        func checks(_ source: CodeSource) -> [AuthorizationCheck] {
+            LambdaService.codeLocationChecks(source, members: .updating, resolution) { $0.arn == arn ? tags : [:] }
+        }
         #expect(
-            versioned == [
-                AuthorizationCheck(action: "s3:GetObject", resource: arn, refusalMessage: refusal),
-                AuthorizationCheck(
-                    action: "s3:GetObjectVersion", resource: arn, conditionKeys: ["s3:versionid": .single("null")], refusalMessage: refusal),
+            checks(.s3(bucket: "b", key: "k.zip", version: nil)) == [
+                AuthorizationCheck(action: "s3:GetObject", resource: arn, conditionKeys: tags, refusalMessage: refusal)
             ])
-        #expect(LambdaService.codeLocationChecks(.zipFile(Self.zip), members: .updating, resolution).isEmpty)
+        #expect(
+            checks(.s3(bucket: "b", key: "k.zip", version: "null")) == [
+                AuthorizationCheck(action: "s3:GetObject", resource: arn, conditionKeys: tags, refusalMessage: refusal),
+                AuthorizationCheck(
+                    action: "s3:GetObjectVersion", resource: arn,
+                    conditionKeys: tags.merging(["s3:versionid": .single("null")]) { $1 }, refusalMessage: refusal),
+            ])
+        #expect(checks(.zipFile(Self.zip)).isEmpty)
     }
 
     @Test func failuresOfS3AreWordedAsLambdaWordsThem() {

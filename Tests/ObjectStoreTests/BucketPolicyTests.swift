@@ -113,6 +113,13 @@ struct BucketPolicyTests {
             allow(#""*""#, condition: #"{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}"#),
             allow(#""*""#, condition: #"{"Bool":{"aws:SecureTransport":"true"}}"#),
             allow(#""*""#, condition: #"{"StringLike":{"aws:SourceAccount":"1234*"}}"#),
+            // ArnEquals matches wildcards as ArnLike does.
+            allow(#""*""#, condition: #"{"ArnEquals":{"aws:PrincipalArn":"arn:*"}}"#),
+            allow(#""*""#, condition: #"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::*:*"}}"#),
+            // Every caller of a local server comes from loopback (or 0.0.0.0 over its Unix socket).
+            allow(#""*""#, condition: #"{"IpAddress":{"aws:SourceIp":"127.0.0.1/32"}}"#),
+            allow(#""*""#, condition: #"{"IpAddress":{"aws:SourceIp":"0.0.0.0/8"}}"#),
+            allow(#""*""#, condition: #"{"IpAddress":{"aws:SourceIp":"::1/128"}}"#),
         ]
     )
     func isPublic(statement: String) throws {
@@ -130,6 +137,7 @@ struct BucketPolicyTests {
                 #""*""#, condition: #"{"StringEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"arn:aws:kms:us-east-1:123456789012:key/k"}}"#
             ),
             allow(#""*""#, condition: #"{"ArnLike":{"aws:SourceArn":"arn:aws:cloudtrail:*:123456789012:trail/*"}}"#),
+            allow(#""*""#, condition: #"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/deployer"}}"#),
         ]
     )
     func isNotPublic(statement: String) throws {

@@ -32,15 +32,18 @@ struct S3ObjectReaderTests {
 
     @Test func readsTheBodyOfTheResolvedObjectAndItsNullVersion() async throws {
         let (object, bucket) = try await resolved("code", "app.zip")
-        #expect(try await reader.body(of: object, in: bucket, version: nil, region: "us-east-1") == Data("package one".utf8))
-        #expect(try await reader.body(of: object, in: bucket, version: "null", region: "us-east-1") == Data("package one".utf8))
+        #expect(try await reader.body(of: object, in: bucket, version: nil, region: "us-east-1", maxBytes: 1 << 20) == Data("package one".utf8))
+        #expect(try await reader.body(of: object, in: bucket, version: "null", region: "us-east-1", maxBytes: 1 << 20) == Data("package one".utf8))
+        await #expect(throws: ServiceObjectTooLarge(size: 11)) {
+            try await reader.body(of: object, in: bucket, version: nil, region: "us-east-1", maxBytes: 10)
+        }
     }
 
     @Test func readsTheObjectThatWasJudgedEvenAfterTheKeyIsOverwritten() async throws {
         let (object, bucket) = try await resolved("code", "app.zip")
         _ = await s3.send(.put, "/code/app.zip", body: Data("package two".utf8))
         // The body the resolve stage found is the one read, or none at all: never the newer neighbour.
-        let read = try? await reader.body(of: object, in: bucket, version: nil, region: "us-east-1")
+        let read = try? await reader.body(of: object, in: bucket, version: nil, region: "us-east-1", maxBytes: 1 << 20)
         #expect(read != Data("package two".utf8))
     }
 
@@ -63,14 +66,14 @@ struct S3ObjectReaderTests {
     {
         let (object, resolvedBucket) = try await resolved(bucket, key)
         await #expect(throws: failure) {
-            try await reader.body(of: object, in: resolvedBucket, version: version, region: region)
+            try await reader.body(of: object, in: resolvedBucket, version: version, region: region, maxBytes: 1 << 20)
         }
     }
 
     @Test func refusesReferencesOfOtherKinds() async throws {
         let (object, bucket) = try await resolved("code", "app.zip")
         await #expect(throws: AWSError.self) {
-            try await reader.body(of: bucket, in: object, version: nil, region: "us-east-1")
+            try await reader.body(of: bucket, in: object, version: nil, region: "us-east-1", maxBytes: 1 << 20)
         }
     }
 }

@@ -23,9 +23,25 @@ public protocol ServiceObjectReader: Sendable {
     ///   - version: the version asked for (`S3ObjectVersion`), nil for the current one.
     ///   - region: the region the reading service serves the call in; S3 answers a bucket of
     ///     another region with a redirect.
+    ///   - maxBytes: the largest body the service takes.
     /// - Throws: ``ServiceObjectFailure`` with the code and message S3 answers a GetObject that
     ///   fails so (NoSuchBucket, NoSuchKey, NoSuchVersion, PermanentRedirect).
-    func body(of object: ResolvedResource, in bucket: ResolvedResource, version: String?, region: String) async throws -> Data
+    /// - Throws: ``ServiceObjectTooLarge`` when the object is larger than `maxBytes` (nothing is read).
+    func body(of object: ResolvedResource, in bucket: ResolvedResource, version: String?, region: String, maxBytes: Int) async throws -> Data
+
+    /// The condition keys S3 sets on a read of `object` (`s3:ExistingObjectTag/<key>`), for the check
+    /// that asks the caller's permission to read it: a Deny conditioned on the object's tags must apply
+    /// to a service's read as it applies to the caller's own GetObject.
+    func readConditionKeys(of object: ResolvedResource) -> [String: AuthorizationCheck.Value]
+}
+
+/// An object larger than the reading service takes.
+public struct ServiceObjectTooLarge: Error, Sendable, Equatable {
+    public let size: Int64
+
+    public init(size: Int64) {
+        self.size = size
+    }
 }
 
 /// S3's answer to a GetObject a service made for its caller: its error code and message, which the

@@ -59,8 +59,9 @@ public struct PublicPolicyCheck: Sendable {
         }
         guard restrictingKeys.contains(key) else { return false }
         switch op.base {
-        case .stringEquals, .stringEqualsIgnoreCase, .arnEquals: return true
-        case .arnLike: return condition.values.allSatisfy(Self.isFixed)
+        case .stringEquals, .stringEqualsIgnoreCase: return true
+        // `ArnEquals` matches wildcards as `ArnLike` does (AWS's and the evaluator's semantics).
+        case .arnEquals, .arnLike: return condition.values.allSatisfy(Self.isFixed)
         case .stringLike: return condition.values.allSatisfy { !$0.contains("*") && !$0.contains("?") }
         default: return false
         }
@@ -69,8 +70,13 @@ public struct PublicPolicyCheck: Sendable {
     /// A CIDR block narrow enough to name a fixed set of sources.
     private static func isNarrowBlock(_ value: String) -> Bool {
         guard let block = IPAddressRange(value) else { return false }
+        // Loopback and the unspecified address are where every caller of a local server comes from
+        // (a Unix socket's callers are 0.0.0.0): a block holding them names no one.
+        guard !sharedSources.contains(where: block.contains) else { return false }
         return block.prefixLength >= (block.address.isIPv6 ? 32 : 8)
     }
+
+    private static let sharedSources = ["127.0.0.1", "0.0.0.0", "::1", "::"].compactMap(IPAddress.init)
 
     /// An `ArnLike` value that still names fixed callers: no wildcard, or an ARN whose account is fixed
     /// (`ArnLike` matches field by field; `StringLike`'s `*` would span the colons, so it gets no such credit).

@@ -59,16 +59,22 @@ extension LambdaService {
 
     /// `s3:GetObject` on the package's object, and `s3:GetObjectVersion` (with `s3:versionid`) when
     /// a version is named; refused as Lambda answers S3's AccessDenied.
-    static func codeLocationChecks(_ source: CodeSource?, members: CodeLocationMembers, _ resolution: Resolution) -> [AuthorizationCheck] {
+    /// Each check carries the keys S3 sets on a read of the object (its tags), so that a Deny on them
+    /// applies to Lambda's read as to the caller's own GetObject.
+    static func codeLocationChecks(
+        _ source: CodeSource?, members: CodeLocationMembers, _ resolution: Resolution,
+        readKeys: (ResolvedResource) -> [String: AuthorizationCheck.Value]
+    ) -> [AuthorizationCheck] {
         guard case .s3(let bucket, let key, let version) = source, let object = resolution[members.key] else { return [] }
         let refusal =
             "Your access has been denied by S3, please make sure your request credentials have permission to GetObject for "
             + "\(bucket)/\(key). S3 Error Code: AccessDenied. S3 Error Message: Access Denied"
-        var checks = [AuthorizationCheck(action: "s3:GetObject", resource: object.arn, refusalMessage: refusal)]
+        let keys = readKeys(object)
+        var checks = [AuthorizationCheck(action: "s3:GetObject", resource: object.arn, conditionKeys: keys, refusalMessage: refusal)]
         if let version {
             checks.append(
                 AuthorizationCheck(
-                    action: "s3:GetObjectVersion", resource: object.arn, conditionKeys: ["s3:versionid": .single(version)],
+                    action: "s3:GetObjectVersion", resource: object.arn, conditionKeys: keys.merging(["s3:versionid": .single(version)]) { $1 },
                     refusalMessage: refusal))
         }
         return checks
@@ -85,9 +91,12 @@ extension LambdaService {
             throw AWSError.undeclaredReference(.s3Object, requestID: context.requestID)
         }
         do {
-            return try await objects.body(of: object, in: bucket, version: version, region: context.region)
+            let limit = DeploymentPackage.Limits.awsFromS3.zippedSize
+            return try await objects.body(of: object, in: bucket, version: version, region: context.region, maxBytes: limit)
         } catch let failure as ServiceObjectFailure {
             throw Self.getObjectFailed(failure)
+        } catch is ServiceObjectTooLarge {
+            throw PackageRefusal.zippedTooLarge(limit: DeploymentPackage.Limits.awsFromS3.zippedSize)
         }
     }
 

@@ -130,7 +130,8 @@ public struct LambdaService: AWSService {
                 furtherChecks: { input, resolution, context in
                     [Self.passRole(resolution["Role"]?.arn ?? input.role)] + Self.tagOnCreate(input.tags, function: resolution.actedOnARNs[0])
                         + Self.settingKeyChecks(resolution, context)
-                        + Self.codeLocationChecks(Self.codeSource(input.code), members: .creating, resolution)
+                        + Self.codeLocationChecks(
+                            Self.codeSource(input.code), members: .creating, resolution, readKeys: objects.readConditionKeys(of:))
                 },
                 handler: createFunction
             ),
@@ -167,7 +168,9 @@ public struct LambdaService: AWSService {
                     [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
                         + Self.codeLocation(Self.codeSource(input), members: .updating)
                 },
-                furtherChecks: { input, resolution, _ in Self.codeLocationChecks(Self.codeSource(input), members: .updating, resolution) },
+                furtherChecks: { input, resolution, _ in
+                    Self.codeLocationChecks(Self.codeSource(input), members: .updating, resolution, readKeys: objects.readConditionKeys(of:))
+                },
                 // The answer shows the variables, under the function's customer key: as GetFunctionConfiguration.
                 entityReferences: { _, resolution, _ in Self.currentEnvironmentKey(resolution) },
                 contingentChecks: { _, resolution, context in Self.readingKeyChecks(resolution, context) },

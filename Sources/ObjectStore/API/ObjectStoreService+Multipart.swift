@@ -121,6 +121,11 @@ extension ObjectStoreService {
                 input.copySourceIfNoneMatch != nil ? "x-amz-copy-source-If-None-Match" : "x-amz-copy-source-If-Modified-Since")
         }
         let range = try CopySource.range(input.copySourceRange, size: object.size)
+        let copied = range.map { $0.upper - $0.lower + 1 } ?? object.size
+        guard copied <= Self.maxObjectBytes else {
+            throw S3Error.invalidRequest(
+                "The specified copy source is larger than the maximum allowable size for a copy source: \(Self.maxObjectBytes)")
+        }
         let body: Data
         do {
             body = try bodies.read(object, range: range)
@@ -172,6 +177,9 @@ extension ObjectStoreService {
         let uploaded = try await repository.parts(uploadID: upload.uploadID)
         let selected = try MultipartAssembly.select(named, from: uploaded, uploadID: upload.uploadID)
         let size = selected.reduce(Int64(0)) { $0 + $1.size }
+        guard size <= Self.maxAssembledObjectBytes else {
+            throw S3Error.entityTooLarge(proposed: Int(size), allowed: Self.maxAssembledObjectBytes)
+        }
         if let declared = input.mpuObjectSize, declared != size {
             throw S3Error.invalidRequest("The provided 'x-amz-mp-object-size' header value \(declared) does not match what was computed: \(size)")
         }

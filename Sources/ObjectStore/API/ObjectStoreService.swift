@@ -21,8 +21,12 @@ public struct ObjectStoreService: AWSService {
     /// Buckets with their controls, as the resolve stage reads them (until the next write).
     let buckets: StoreReadCache<String, ResolvedBucket?>
 
-    /// The largest object body a PutObject takes, until bodies stream (decision 0024).
+    /// The largest object body a PutObject or UploadPart takes, and the most an UploadPartCopy copies,
+    /// until bodies stream (decision 0024).
     public static let maxObjectBytes = 64 << 20
+    /// The largest object a multipart upload completes into: a read of a whole object is held in memory
+    /// until bodies stream (decision 0029).
+    public static let maxAssembledObjectBytes = 1 << 30
     /// S3's XML namespace.
     public static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
@@ -196,9 +200,20 @@ public struct ObjectStoreService: AWSService {
                         ResourceReference(.s3Bucket, member: "CopySourceBucket", text: source.bucket).implied,
                     ]
                 },
+                // `s3:x-amz-copy-source` (bucket/key, decoded) on the write, as S3 sets it for a copy.
+                conditionKeys: { input, _, _ in
+                    guard let source = try? CopySource(input.copySource) else { return [:] }
+                    return ["s3:x-amz-copy-source": .single(S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key))]
+                },
                 furtherChecks: { input, resolution, _ in
                     guard let source = resolution["CopySource"] else { return [] }
-                    return [AuthorizationCheck(action: "s3:GetObject", resource: source.arn, resourceAccount: source.accountID)]
+                    // The read of the source is judged as a GetObject of it: under its tags too.
+                    return [
+                        AuthorizationCheck(
+                            action: "s3:GetObject", resource: source.arn,
+                            conditionKeys: TagSet.existingObjectTagKeys(source.entity(as: ResolvedObject.self)?.tags ?? [:]),
+                            resourceAccount: source.accountID)
+                    ]
                 },
                 handler: uploadPartCopy
             ),

@@ -132,7 +132,9 @@ struct S3ResourceAuthority: ResourceAuthority {
         // A bucket's policy judges what is done to it and its objects, not the creation of its name.
         guard var document = bucket.controls.policy, reference.intent != .creating else { return nil }
         let owner = bucket.record.accountID
-        if reference.qualifier == policyManagement, context.principal.kind == .root, context.accountID == owner { return nil }
+        if reference.kind == .s3Bucket, reference.qualifier == policyManagement, context.principal.kind == .root, context.accountID == owner {
+            return nil
+        }
         // RestrictPublicBuckets: a public policy lets no one of another account in (AWS service
         // principals excepted), not even an account it names; its denials still hold.
         if bucket.policyIsPublic, bucket.controls.publicAccessBlock?.restrictPublicBuckets == true, context.accountID != owner,
