@@ -95,6 +95,8 @@ struct BucketControlsTests {
             ([(String(repeating: "k", count: 129), "v")], "The TagKey you have provided is too long, max 128"),
             ([("k", String(repeating: "v", count: 257))], "The TagValue you have provided is too long, max 256"),
             ([("k", "1"), ("k", "2")], "Cannot provide multiple Tags with the same key"),
+            // Stricter than S3: one key to a policy, whose condition keys ignore case.
+            ([("classification", "secret"), ("Classification", "public")], "Cannot provide multiple Tags with the same key"),
             ([("", "1")], "The TagKey you have provided is invalid"),
             ([("a<b", "1")], "The TagKey you have provided is invalid"),
             ([("k", "a;b")], "The TagValue you have provided is invalid"),

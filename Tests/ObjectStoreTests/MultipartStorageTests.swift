@@ -84,3 +84,33 @@ struct MultipartStorageTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [body])
     }
 }
+
+/// ListMultipartUploads reads the store in batches, from the later of its prefix and marker.
+@Suite("Multipart listing in batches")
+struct MultipartListingTests {
+    @Test("more uploads than one batch are listed page by page, and a prefix further on is found directly")
+    func pagesAcrossBatches() async throws {
+        let s3 = try S3Harness()
+        _ = await s3.send(.put, "/bkt")
+        let count = ObjectStoreService.uploadBatch + 5
+        for index in 0..<count {
+            #expect(await s3.send(.post, "/bkt/a/\(String(format: "%05d", index))?uploads").status == 200)
+        }
+        #expect(await s3.send(.post, "/bkt/b/last?uploads").status == 200)
+
+        let first = try #require(XMLTree.parse(await s3.send(.get, "/bkt?uploads&prefix=a/").body))
+        #expect(first.children(named: "Upload").count == 1000)
+        #expect(first.children(named: "IsTruncated").first?.text == "true")
+        let marker = try #require(first.children(named: "NextKeyMarker").first?.text)
+        let uploadMarker = try #require(first.children(named: "NextUploadIdMarker").first?.text)
+        #expect(marker == "a/00999")
+        let second = try #require(
+            XMLTree.parse(await s3.send(.get, "/bkt?uploads&prefix=a/&key-marker=\(marker)&upload-id-marker=\(uploadMarker)").body))
+        #expect(
+            second.children(named: "Upload").compactMap { $0.children(named: "Key").first?.text }
+                == (1000..<count).map { String(format: "a/%05d", $0) })
+        #expect(second.children(named: "IsTruncated").first?.text == "false")
+        let other = try #require(XMLTree.parse(await s3.send(.get, "/bkt?uploads&prefix=b/").body))
+        #expect(other.children(named: "Upload").compactMap { $0.children(named: "Key").first?.text } == ["b/last"])
+    }
+}

@@ -52,11 +52,14 @@ struct CodeStoreTests {
         try package.write(to: plain)
         let stranger = directory.appendingPathComponent("\(hex(Data("other".utf8))).zip")
         try Data("not what its name says".utf8).write(to: stranger)
+        let interrupted = directory.appendingPathComponent(".upload-\(UUID().uuidString)")
+        try Data("a write a crash cut short".utf8).write(to: interrupted)
 
         let store = try CodeStore(directory: directory, key: SymmetricKey(size: .bits256))
         #expect(!FileManager.default.fileExists(atPath: plain.path))
         #expect(try store.read(hex(package)) == package)
         #expect(FileManager.default.fileExists(atPath: stranger.path))
+        #expect(!FileManager.default.fileExists(atPath: interrupted.path))
         #expect(store.packages().map(\.sha256Hex) == [hex(package)])
     }
 }

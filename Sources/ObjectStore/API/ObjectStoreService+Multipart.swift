@@ -50,7 +50,7 @@ extension ObjectStoreService {
                 expires: input.expires),
             metadata: input.metadata ?? [:], checksumAlgorithm: algorithm?.rawValue, checksumType: type)
         do {
-            try await repository.createUpload(upload)
+            try await repository.createUpload(upload, in: bucket)
         } catch StoreError.notFound {
             throw S3Error.noSuchBucket(input.bucket)
         }
@@ -182,6 +182,16 @@ extension ObjectStoreService {
         }
         if let declared = input.mpuObjectSize, declared != size {
             throw S3Error.invalidRequest("The provided 'x-amz-mp-object-size' header value \(declared) does not match what was computed: \(size)")
+        }
+        // The write's condition, judged before the parts are read (and again when the object is written).
+        do {
+            try await repository.check(condition, bucket: upload.bucket, key: upload.key)
+        } catch ObjectStoreRepository.WriteRefusal.exists {
+            throw S3Error.preconditionFailed("If-None-Match")
+        } catch ObjectStoreRepository.WriteRefusal.mismatch {
+            throw S3Error.preconditionFailed("If-Match")
+        } catch ObjectStoreRepository.WriteRefusal.missing {
+            throw S3Error.noSuchKey(input.key)
         }
         let (checksum, checksumType) = try objectChecksum(input, upload: upload, parts: selected, requestID: context.requestID)
         let first = selected[0]

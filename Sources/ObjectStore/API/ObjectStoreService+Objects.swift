@@ -30,7 +30,7 @@ extension ObjectStoreService {
             metadata: input.metadata ?? [:], checksums: [checksum.algorithm.rawValue: checksum.base64], wrappedKey: stored.wrappedKey)
         let replaced: ObjectRecord?
         do {
-            replaced = try await repository.putObject(object, condition: condition, tags: tags)
+            replaced = try await repository.putObject(object, in: bucket, condition: condition, tags: tags)
         } catch {
             // Nothing names the new body: it goes, whatever refused the row.
             bodies.remove(objectID: stored.objectID)

@@ -18,7 +18,7 @@ extension ObjectStoreService {
         let isPublic = PublicPolicyCheck.s3.isPublic(document)
         let policy = input.policy
         let caller = context.principal.arn
-        try await changeControls(input.bucket) { controls in
+        try await changeControls(bucket.record) { controls in
             // Judged on the settings as stored now, in the write's transaction.
             if isPublic, controls.publicAccessBlock?.blockPublicPolicy == true {
                 throw S3Error.publicPolicyBlocked(principalARN: caller, bucket: input.bucket)
@@ -36,9 +36,9 @@ extension ObjectStoreService {
     }
 
     func deleteBucketPolicy(_ input: S3API.DeleteBucketPolicyRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try ownedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        let bucket = try ownedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         // Deleting a policy that is not there succeeds, as S3 answers it.
-        try await changeControls(input.bucket) { controls in
+        try await changeControls(bucket.record) { controls in
             controls.policy = nil
             controls.policyPrincipals = nil
         }
@@ -56,13 +56,13 @@ extension ObjectStoreService {
     }
 
     func putPublicAccessBlock(_ input: S3API.PutPublicAccessBlockRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try resolvedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        let bucket = try resolvedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         // A setting left out is false, as S3 reads the document.
         let given = input.publicAccessBlockConfiguration
         let block = PublicAccessBlock(
             blockPublicAcls: given.blockPublicAcls ?? false, ignorePublicAcls: given.ignorePublicAcls ?? false,
             blockPublicPolicy: given.blockPublicPolicy ?? false, restrictPublicBuckets: given.restrictPublicBuckets ?? false)
-        try await changeControls(input.bucket) { $0.publicAccessBlock = block }
+        try await changeControls(bucket.record) { $0.publicAccessBlock = block }
         return EmptyOutput()
     }
 
@@ -76,8 +76,8 @@ extension ObjectStoreService {
     }
 
     func deletePublicAccessBlock(_ input: S3API.DeletePublicAccessBlockRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try resolvedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
-        try await changeControls(input.bucket) { $0.publicAccessBlock = nil }
+        let bucket = try resolvedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        try await changeControls(bucket.record) { $0.publicAccessBlock = nil }
         return EmptyOutput()
     }
 
@@ -98,11 +98,15 @@ extension ObjectStoreService {
 
     /// Changes a bucket's controls as stored now. - Throws: NoSuchBucket when it is gone.
     @discardableResult
-    func changeControls(_ bucket: String, _ change: @escaping @Sendable (inout BucketControls) throws -> Void) async throws -> BucketControls {
+    func changeControls(
+        _ bucket: BucketRecord, _ change: @escaping @Sendable (inout BucketControls) throws -> Void
+    ) async throws
+        -> BucketControls
+    {
         do {
-            return try await repository.changeControls(bucket: bucket, change)
+            return try await repository.changeControls(of: bucket, change)
         } catch StoreError.notFound {
-            throw S3Error.noSuchBucket(bucket)
+            throw S3Error.noSuchBucket(bucket.name)
         }
     }
 }

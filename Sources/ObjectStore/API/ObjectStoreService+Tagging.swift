@@ -7,9 +7,9 @@ import Store
 /// replaces them (with the `x-amz-tagging` of the new upload, or none), a delete removes them.
 extension ObjectStoreService {
     func putBucketTagging(_ input: S3API.PutBucketTaggingRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         let tags = try TagSet.validated(input.tagging.tagSet, for: .bucket)
-        try await changeControls(input.bucket) { $0.tags = tags }
+        try await changeControls(bucket) { $0.tags = tags }
         return EmptyOutput()
     }
 
@@ -20,8 +20,8 @@ extension ObjectStoreService {
     }
 
     func deleteBucketTagging(_ input: S3API.DeleteBucketTaggingRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
-        try await changeControls(input.bucket) { $0.tags = nil }
+        let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        try await changeControls(bucket) { $0.tags = nil }
         return EmptyOutput()
     }
 

@@ -5,6 +5,9 @@ import Foundation
 extension ObjectStoreService {
     /// The uploads in progress of a bucket, by key then initiation, in pages of `max-uploads`
     /// entries (uploads and common prefixes alike), after `key-marker` (and `upload-id-marker`).
+    /// How many uploads ListMultipartUploads reads from the store at a time.
+    static let uploadBatch = 1000
+
     func listMultipartUploads(
         _ input: S3API.ListMultipartUploadsRequest, context: CallContext
     ) async throws
@@ -25,22 +28,35 @@ extension ObjectStoreService {
         let uploadIDMarker = keyMarker == nil ? nil : input.uploadIdMarker.flatMap { $0.isEmpty ? nil : $0 }
         var listing = ObjectListing<UploadRecord>(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxUploads, 1000))
         var passedMarker = uploadIDMarker == nil
-        for upload in try await repository.uploads(bucket: bucket.name, from: prefix) {
+        /// Offers an upload to the listing, past the markers; false once the listing is complete.
+        func offer(_ upload: UploadRecord) -> Bool {
             if let keyMarker {
-                if upload.key.utf8.lexicographicallyPrecedes(keyMarker.utf8) { continue }
+                if upload.key.utf8.lexicographicallyPrecedes(keyMarker.utf8) { return true }
                 if upload.key.utf8.elementsEqual(keyMarker.utf8) {
                     // Within the marker's key, the uploads after the marker's upload.
                     if !passedMarker {
                         passedMarker = upload.uploadID == uploadIDMarker
-                        continue
+                        return true
                     }
-                    if uploadIDMarker == nil { continue }
+                    if uploadIDMarker == nil { return true }
                 } else if ObjectListing<UploadRecord>.isCovered(upload.key, byMarker: keyMarker, delimiter: input.delimiter) {
-                    continue
+                    return true
                 }
             }
             listing.offer(upload.key, upload)
-            if listing.isComplete { break }
+            return !listing.isComplete
+        }
+        // Read in batches from the later of the prefix and the marker, until the keys leave the prefix.
+        let start = keyMarker.map { prefix.utf8.lexicographicallyPrecedes($0.utf8) ? $0 : prefix } ?? prefix
+        var cursor: UploadRecord?
+        scan: while true {
+            let batch = try await repository.uploads(bucket: bucket.name, from: start, after: cursor, limit: Self.uploadBatch)
+            for upload in batch {
+                guard upload.key.utf8.starts(with: prefix.utf8) else { break scan }
+                guard offer(upload) else { break scan }
+            }
+            guard batch.count == Self.uploadBatch else { break }
+            cursor = batch.last
         }
         listing.finish()
         let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }

@@ -20,9 +20,12 @@ enum TagSet {
                 owner == .object ? "Object tags cannot be greater than 10" : "Bucket tag count cannot be greater than 50")
         }
         var map: [String: String] = [:]
+        var folded: Set<String> = []
         for tag in tags {
             try check(key: tag.key, value: tag.value, for: owner)
-            guard map.updateValue(tag.value, forKey: tag.key) == nil else {
+            // Keys that differ only in case are one key to a policy (condition keys are compared
+            // without case): S3 keeps both, which would let a Deny on the tag see either value.
+            guard map.updateValue(tag.value, forKey: tag.key) == nil, folded.insert(tag.key.lowercased()).inserted else {
                 throw S3Error.invalidTag("Cannot provide multiple Tags with the same key")
             }
         }

@@ -10,11 +10,17 @@ extension ObjectStoreRepository {
             ?? .newBucket
     }
 
-    /// Changes the controls of an existing bucket as stored now. - Throws: ``StoreError/notFound`` when the bucket is gone.
+    /// Changes the controls of `record`'s bucket as stored now. - Throws: ``StoreError/notFound`` when
+    /// that bucket is gone (a bucket created since under its name is another bucket).
     @discardableResult
-    func changeControls(bucket: String, _ change: @escaping @Sendable (inout BucketControls) throws -> Void) async throws -> BucketControls {
-        try await database.write { db in
-            guard try Self.bucket(db, name: bucket) != nil else { throw StoreError.notFound }
+    func changeControls(
+        of record: BucketRecord, _ change: @escaping @Sendable (inout BucketControls) throws -> Void
+    ) async throws
+        -> BucketControls
+    {
+        let bucket = record.name
+        return try await database.write { db in
+            try Self.requireBucket(db, record)
             var controls = try Self.controls(db, bucket: bucket)
             try change(&controls)
             let block = controls.publicAccessBlock

@@ -12,9 +12,9 @@ extension ObjectStoreRepository {
     }
 
     /// Starts an upload. - Throws: ``StoreError/notFound`` when the bucket is gone.
-    func createUpload(_ upload: UploadRecord) async throws {
+    func createUpload(_ upload: UploadRecord, in bucket: BucketRecord) async throws {
         try await database.write { db in
-            guard try Self.bucket(db, name: upload.bucket) != nil else { throw StoreError.notFound }
+            try Self.requireBucket(db, bucket)
             try db.execute(
                 sql: """
                     INSERT INTO s3Upload (uploadID, bucket, key, initiated, initiatorARN, contentType, contentEncoding, contentDisposition,
@@ -64,12 +64,19 @@ extension ObjectStoreRepository {
         }
     }
 
-    /// The uploads in progress in `bucket` whose keys start at `prefix`, by key, then by initiation.
-    func uploads(bucket: String, from prefix: String) async throws -> [UploadRecord] {
+    /// Up to `limit` uploads in progress in `bucket` whose keys are at least `start`, by key, then by
+    /// initiation, after `cursor` (the last upload of the previous batch).
+    func uploads(bucket: String, from start: String, after cursor: UploadRecord?, limit: Int) async throws -> [UploadRecord] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM s3Upload WHERE bucket = ? AND key >= ? ORDER BY key, initiated, uploadID",
-                arguments: [bucket, prefix]
+                db,
+                sql: """
+                    SELECT * FROM s3Upload WHERE bucket = ? AND key >= ? AND (? IS NULL OR (key, initiated, uploadID) > (?, ?, ?))
+                    ORDER BY key, initiated, uploadID LIMIT ?
+                    """,
+                arguments: [
+                    bucket, start, cursor?.uploadID, cursor?.key, cursor?.initiated.timeIntervalSince1970, cursor?.uploadID, limit,
+                ]
             ).map(UploadRecord.init(row:))
         }
     }

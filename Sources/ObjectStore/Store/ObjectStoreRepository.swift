@@ -45,6 +45,12 @@ public struct ObjectStoreRepository: Sendable {
         }
     }
 
+    /// Requires that `record`'s bucket still exists: the resolved one, not another created since under
+    /// its name (by another account, perhaps). - Throws: ``StoreError/notFound``.
+    static func requireBucket(_ db: Database, _ record: BucketRecord) throws {
+        guard try bucket(db, name: record.name) == record else { throw StoreError.notFound }
+    }
+
     func buckets(accountID: String) async throws -> [BucketRecord] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM s3Bucket WHERE accountID = ? ORDER BY name", arguments: [accountID]).map(BucketRecord.init(row:))
@@ -58,6 +64,25 @@ public struct ObjectStoreRepository: Sendable {
         case absent
         /// `If-Match`: the current object has this ETag (quotes stripped, or `*` for any).
         case matching(String)
+
+        /// - Throws: the ``WriteRefusal`` of a write over `current` that this condition does not allow.
+        func check(_ current: ObjectRecord?) throws {
+            switch self {
+            case .none: break
+            case .absent: if current != nil { throw WriteRefusal.exists }
+            case .matching(let etag):
+                guard let current else { throw WriteRefusal.missing }
+                if etag != "*", current.etag.trimmingCharacters(in: ["\""]) != etag { throw WriteRefusal.mismatch }
+            }
+        }
+    }
+
+    /// Refuses a write that `condition` does not allow over the key's current object.
+    func check(_ condition: WriteCondition, bucket: String, key: String) async throws {
+        guard case .none = condition else {
+            let current = try await database.read { db in try Self.object(db, bucket: bucket, key: key) }
+            return try condition.check(current)
+        }
     }
 
     /// Why a conditional write was refused.
@@ -70,9 +95,13 @@ public struct ObjectStoreRepository: Sendable {
     /// Makes `object` the key's current object if `condition` holds, in one transaction; answers the
     /// object it replaced (whose body the caller removes), with `tags` as its tags (the replaced
     /// object's go with it). - Throws: ``WriteRefusal``, or ``StoreError/notFound`` when the bucket is gone.
-    func putObject(_ object: ObjectRecord, condition: WriteCondition, tags: [String: String] = [:]) async throws -> ObjectRecord? {
+    func putObject(
+        _ object: ObjectRecord, in bucket: BucketRecord, condition: WriteCondition, tags: [String: String] = [:]
+    ) async throws
+        -> ObjectRecord?
+    {
         try await database.write { db in
-            guard try Self.bucket(db, name: object.bucket) != nil else { throw StoreError.notFound }
+            try Self.requireBucket(db, bucket)
             return try Self.replace(db, with: object, condition: condition, tags: tags)
         }
     }
@@ -85,13 +114,7 @@ public struct ObjectStoreRepository: Sendable {
         -> ObjectRecord?
     {
         let current = try Self.object(db, bucket: object.bucket, key: object.key)
-        switch condition {
-        case .none: break
-        case .absent: if current != nil { throw WriteRefusal.exists }
-        case .matching(let etag):
-            guard let current else { throw WriteRefusal.missing }
-            if etag != "*", current.etag.trimmingCharacters(in: ["\""]) != etag { throw WriteRefusal.mismatch }
-        }
+        try condition.check(current)
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO s3Object (bucket, key, objectID, size, etag, lastModified, contentType, contentEncoding,

@@ -21,7 +21,8 @@ public struct CodeStore: Sendable {
     public let directory: URL
     private let key: SymmetricKey
 
-    /// Opens the store, sealing the packages an earlier Bulwark kept in plain text (`<hash>.zip`).
+    /// Opens the store, sealing the packages an earlier Bulwark kept in plain text (`<hash>.zip`) and
+    /// removing the temporary files of writes a crash interrupted.
     public init(directory: URL, key: SymmetricKey) throws {
         self.directory = directory
         self.key = key
@@ -104,10 +105,14 @@ public struct CodeStore: Sendable {
         }
     }
 
-    /// Seals each plain `<hash>.zip` whose content has that hash, then removes the plain file (a file
-    /// whose content does not match its name is no package of ours and is left alone).
+    /// Removes what a write interrupted by a crash left (`.upload-*`), then seals each plain
+    /// `<hash>.zip` whose content has that hash and removes the plain file (a file whose content does
+    /// not match its name is no package of ours and is left alone).
     private func sealPlainPackages() throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix(".upload-") {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
         for name in names where name.hasSuffix(".zip") {
             let hash = String(name.dropLast(4))
             let plain = directory.appendingPathComponent(name)
