@@ -26,7 +26,7 @@ public struct ObjectStoreService: AWSService {
     public static let maxObjectBytes = 64 << 20
     /// The largest object a multipart upload completes into: a read of a whole object is held in memory
     /// until bodies stream (decision 0029).
-    public static let maxAssembledObjectBytes = 1 << 30
+    public static let maxAssembledObjectBytes = 256 << 20
     /// S3's XML namespace.
     public static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
