@@ -98,28 +98,12 @@ extension ObjectStoreService {
             ("x-amz-copy-source-server-side-encryption-customer-key-MD5", input.copySourceSSECustomerKeyMD5 != nil),
         ]
         if let (header, _) = unbuilt.first(where: \.1) { throw S3Error.notImplemented(header) }
-        let source = try CopySource(input.copySource)
-        if source.versionID != nil && source.versionID != "null" { throw S3Error.notImplemented("x-amz-copy-source") }
-        // The source as the resolve stage found it, and as s3:GetObject was judged on it.
-        guard let resolved = context.resolution["CopySource"] else {
-            throw AWSError.undeclaredReference(.s3Object, requestID: context.requestID)
-        }
-        guard let found = resolved.entity(as: ResolvedObject.self) else {
-            if context.resolution.resource(.s3Bucket, named: source.bucket)?.exists != true { throw S3Error.noSuchBucket(source.bucket) }
-            throw S3Error.noSuchKey(source.key)
-        }
-        if let owner = input.expectedSourceBucketOwner, owner != found.bucket.accountID { throw S3Error.accessDenied }
-        let object = found.object
-        do {
-            try ReadConditions(
+        let object = try copySource(
+            input.copySource, context: context, expectedOwner: input.expectedSourceBucketOwner,
+            conditions: ReadConditions(
                 ifMatch: input.copySourceIfMatch, ifNoneMatch: input.copySourceIfNoneMatch,
-                ifModifiedSince: input.copySourceIfModifiedSince, ifUnmodifiedSince: input.copySourceIfUnmodifiedSince
-            ).check(etag: object.etag, lastModified: object.lastModified)
-        } catch let error as AWSError where error.code == S3Error.notModified.code {
-            // A copy has nothing to answer "not modified" with: S3 refuses it.
-            throw S3Error.preconditionFailed(
-                input.copySourceIfNoneMatch != nil ? "x-amz-copy-source-If-None-Match" : "x-amz-copy-source-If-Modified-Since")
-        }
+                ifModifiedSince: input.copySourceIfModifiedSince, ifUnmodifiedSince: input.copySourceIfUnmodifiedSince)
+        ).object
         let range = try CopySource.range(input.copySourceRange, size: object.size)
         let copied = range.map { $0.upper - $0.lower + 1 } ?? object.size
         guard copied <= Self.maxObjectBytes else {

@@ -124,6 +124,30 @@ public struct ObjectStoreService: AWSService {
                 handler: putObject
             ),
             ServiceOperation(
+                "CopyObject", action: "s3:PutObject", readOnly: false, auditsResponse: false, dataEvent: true,
+                input: S3API.CopyObjectRequest.self,
+                references: { input, _ in
+                    // The source is named and resolved like any object: s3:GetObject is judged on what was
+                    // found, under its tags, and the handler reads only that.
+                    let source = try CopySource(input.copySource)
+                    return Self.objectReferences(input.bucket, input.key) + Self.copySourceReferences(source)
+                },
+                conditionKeys: { input, _, _ in
+                    var keys: [String: AuthorizationCheck.Value] = [:]
+                    if let source = try? CopySource(input.copySource) {
+                        keys["s3:x-amz-copy-source"] = .single(S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key))
+                    }
+                    keys["s3:x-amz-metadata-directive"] = .single(input.metadataDirective ?? "COPY")
+                    if input.taggingDirective == "REPLACE" {
+                        keys.merge(try TagSet.requestObjectTagKeys(input.tagging.map(TagSet.parseHeader) ?? [:])) { $1 }
+                    }
+                    if let acl = input.acl { keys["s3:x-amz-acl"] = .single(acl) }
+                    return keys
+                },
+                furtherChecks: { _, resolution, _ in Self.copySourceChecks(resolution) },
+                handler: copyObject
+            ),
+            ServiceOperation(
                 "GetObject", action: "s3:GetObject", readOnly: true, dataEvent: true,
                 input: S3API.GetObjectRequest.self,
                 references: { input, _ in Self.objectReferences(input.bucket, input.key) },
@@ -193,28 +217,14 @@ public struct ObjectStoreService: AWSService {
                     // The source is named and resolved like any object, so that s3:GetObject is judged on
                     // what was found and the handler reads only that.
                     let source = try CopySource(input.copySource)
-                    return Self.uploadReferences(input.bucket, input.key, input.uploadId) + [
-                        ResourceReference(
-                            .s3Object, member: "CopySource", text: S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key)
-                        ).implied,
-                        ResourceReference(.s3Bucket, member: "CopySourceBucket", text: source.bucket).implied,
-                    ]
+                    return Self.uploadReferences(input.bucket, input.key, input.uploadId) + Self.copySourceReferences(source)
                 },
                 // `s3:x-amz-copy-source` (bucket/key, decoded) on the write, as S3 sets it for a copy.
                 conditionKeys: { input, _, _ in
                     guard let source = try? CopySource(input.copySource) else { return [:] }
                     return ["s3:x-amz-copy-source": .single(S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key))]
                 },
-                furtherChecks: { input, resolution, _ in
-                    guard let source = resolution["CopySource"] else { return [] }
-                    // The read of the source is judged as a GetObject of it: under its tags too.
-                    return [
-                        AuthorizationCheck(
-                            action: "s3:GetObject", resource: source.arn,
-                            conditionKeys: TagSet.existingObjectTagKeys(source.entity(as: ResolvedObject.self)?.tags ?? [:]),
-                            resourceAccount: source.accountID)
-                    ]
-                },
+                furtherChecks: { _, resolution, _ in Self.copySourceChecks(resolution) },
                 handler: uploadPartCopy
             ),
             ServiceOperation(
@@ -253,6 +263,26 @@ public struct ObjectStoreService: AWSService {
         [
             ResourceReference(.s3Upload, member: "UploadId", text: S3ResourceAuthority.objectText(bucket: bucket, key: key), qualifier: uploadID),
             ResourceReference(.s3Bucket, member: "Bucket", text: bucket).implied,
+        ]
+    }
+
+    /// The object a copy reads and its bucket, implied (the operation acts on its target).
+    static func copySourceReferences(_ source: CopySource) -> [ResourceReference] {
+        [
+            ResourceReference(.s3Object, member: "CopySource", text: S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key))
+                .implied,
+            ResourceReference(.s3Bucket, member: "CopySourceBucket", text: source.bucket).implied,
+        ]
+    }
+
+    /// The read of a copy's source, judged as a GetObject of it: under its tags too.
+    static func copySourceChecks(_ resolution: Resolution) -> [AuthorizationCheck] {
+        guard let source = resolution["CopySource"] else { return [] }
+        return [
+            AuthorizationCheck(
+                action: "s3:GetObject", resource: source.arn,
+                conditionKeys: TagSet.existingObjectTagKeys(source.entity(as: ResolvedObject.self)?.tags ?? [:]),
+                resourceAccount: source.accountID)
         ]
     }
 

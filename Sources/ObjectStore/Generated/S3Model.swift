@@ -40,6 +40,8 @@ extension ServiceModel {
             name: "CopyObject",
             httpMethod: "PUT",
             requestURI: "/{Bucket}/{Key+}",
+            input: "CopyObjectRequest",
+            output: "CopyObjectOutput",
             errors: ["ObjectNotInActiveTierError"]
         ))
         operations.append(OperationModel(
@@ -645,7 +647,7 @@ extension ServiceModel {
 
     private static func s3Shapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(273)
+        shapes.reserveCapacity(278)
         shapes.append(Shape(name: "AbortDate", kind: .timestamp))
         shapes.append(Shape(
             name: "AbortMultipartUploadOutput",
@@ -1057,6 +1059,313 @@ extension ServiceModel {
         shapes.append(Shape(name: "ContentMD5", kind: .string))
         shapes.append(Shape(name: "ContentRange", kind: .string))
         shapes.append(Shape(name: "ContentType", kind: .string))
+        shapes.append(Shape(
+            name: "CopyObjectOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "CopyObjectResult", shape: "CopyObjectResult"),
+                Shape.Member(
+                    name: "Expiration",
+                    shape: "Expiration",
+                    location: .header,
+                    locationName: "x-amz-expiration"
+                ),
+                Shape.Member(
+                    name: "CopySourceVersionId",
+                    shape: "CopySourceVersionId",
+                    location: .header,
+                    locationName: "x-amz-copy-source-version-id"
+                ),
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .header,
+                    locationName: "x-amz-version-id"
+                ),
+                Shape.Member(
+                    name: "ServerSideEncryption",
+                    shape: "ServerSideEncryption",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "SSEKMSKeyId",
+                    shape: "SSEKMSKeyId",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-aws-kms-key-id"
+                ),
+                Shape.Member(
+                    name: "SSEKMSEncryptionContext",
+                    shape: "SSEKMSEncryptionContext",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-context"
+                ),
+                Shape.Member(
+                    name: "BucketKeyEnabled",
+                    shape: "BucketKeyEnabled",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-bucket-key-enabled"
+                ),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ],
+            payload: "CopyObjectResult"
+        ))
+        shapes.append(Shape(
+            name: "CopyObjectRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ACL", shape: "ObjectCannedACL", location: .header, locationName: "x-amz-acl"),
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "CacheControl",
+                    shape: "CacheControl",
+                    location: .header,
+                    locationName: "Cache-Control"
+                ),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "ContentDisposition",
+                    shape: "ContentDisposition",
+                    location: .header,
+                    locationName: "Content-Disposition"
+                ),
+                Shape.Member(
+                    name: "ContentEncoding",
+                    shape: "ContentEncoding",
+                    location: .header,
+                    locationName: "Content-Encoding"
+                ),
+                Shape.Member(
+                    name: "ContentLanguage",
+                    shape: "ContentLanguage",
+                    location: .header,
+                    locationName: "Content-Language"
+                ),
+                Shape.Member(name: "ContentType", shape: "ContentType", location: .header, locationName: "Content-Type"),
+                Shape.Member(
+                    name: "CopySource",
+                    shape: "CopySource",
+                    location: .header,
+                    locationName: "x-amz-copy-source"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfMatch",
+                    shape: "CopySourceIfMatch",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-match"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfModifiedSince",
+                    shape: "CopySourceIfModifiedSince",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-modified-since"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfNoneMatch",
+                    shape: "CopySourceIfNoneMatch",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-none-match"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfUnmodifiedSince",
+                    shape: "CopySourceIfUnmodifiedSince",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-unmodified-since"
+                ),
+                Shape.Member(name: "Expires", shape: "Expires", location: .header, locationName: "Expires"),
+                Shape.Member(
+                    name: "GrantFullControl",
+                    shape: "GrantFullControl",
+                    location: .header,
+                    locationName: "x-amz-grant-full-control"
+                ),
+                Shape.Member(name: "GrantRead", shape: "GrantRead", location: .header, locationName: "x-amz-grant-read"),
+                Shape.Member(
+                    name: "GrantReadACP",
+                    shape: "GrantReadACP",
+                    location: .header,
+                    locationName: "x-amz-grant-read-acp"
+                ),
+                Shape.Member(
+                    name: "GrantWriteACP",
+                    shape: "GrantWriteACP",
+                    location: .header,
+                    locationName: "x-amz-grant-write-acp"
+                ),
+                Shape.Member(name: "IfMatch", shape: "IfMatch", location: .header, locationName: "If-Match"),
+                Shape.Member(
+                    name: "IfNoneMatch",
+                    shape: "IfNoneMatch",
+                    location: .header,
+                    locationName: "If-None-Match"
+                ),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(name: "Metadata", shape: "Metadata", location: .headers, locationName: "x-amz-meta-"),
+                Shape.Member(
+                    name: "MetadataDirective",
+                    shape: "MetadataDirective",
+                    location: .header,
+                    locationName: "x-amz-metadata-directive"
+                ),
+                Shape.Member(
+                    name: "TaggingDirective",
+                    shape: "TaggingDirective",
+                    location: .header,
+                    locationName: "x-amz-tagging-directive"
+                ),
+                Shape.Member(
+                    name: "ServerSideEncryption",
+                    shape: "ServerSideEncryption",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption"
+                ),
+                Shape.Member(
+                    name: "StorageClass",
+                    shape: "StorageClass",
+                    location: .header,
+                    locationName: "x-amz-storage-class"
+                ),
+                Shape.Member(
+                    name: "WebsiteRedirectLocation",
+                    shape: "WebsiteRedirectLocation",
+                    location: .header,
+                    locationName: "x-amz-website-redirect-location"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKey",
+                    shape: "SSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "SSEKMSKeyId",
+                    shape: "SSEKMSKeyId",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-aws-kms-key-id"
+                ),
+                Shape.Member(
+                    name: "SSEKMSEncryptionContext",
+                    shape: "SSEKMSEncryptionContext",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-context"
+                ),
+                Shape.Member(
+                    name: "BucketKeyEnabled",
+                    shape: "BucketKeyEnabled",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-bucket-key-enabled"
+                ),
+                Shape.Member(
+                    name: "CopySourceSSECustomerAlgorithm",
+                    shape: "CopySourceSSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-copy-source-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "CopySourceSSECustomerKey",
+                    shape: "CopySourceSSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-copy-source-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "CopySourceSSECustomerKeyMD5",
+                    shape: "CopySourceSSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-copy-source-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(name: "Tagging", shape: "TaggingHeader", location: .header, locationName: "x-amz-tagging"),
+                Shape.Member(
+                    name: "ObjectLockMode",
+                    shape: "ObjectLockMode",
+                    location: .header,
+                    locationName: "x-amz-object-lock-mode"
+                ),
+                Shape.Member(
+                    name: "ObjectLockRetainUntilDate",
+                    shape: "ObjectLockRetainUntilDate",
+                    location: .header,
+                    locationName: "x-amz-object-lock-retain-until-date"
+                ),
+                Shape.Member(
+                    name: "ObjectLockLegalHoldStatus",
+                    shape: "ObjectLockLegalHoldStatus",
+                    location: .header,
+                    locationName: "x-amz-object-lock-legal-hold"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "ExpectedSourceBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-source-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "CopySource", "Key"]
+        ))
+        shapes.append(Shape(
+            name: "CopyObjectResult",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ETag", shape: "ETag"),
+                Shape.Member(name: "LastModified", shape: "LastModified"),
+                Shape.Member(name: "ChecksumType", shape: "ChecksumType"),
+                Shape.Member(name: "ChecksumCRC32", shape: "ChecksumCRC32"),
+                Shape.Member(name: "ChecksumCRC32C", shape: "ChecksumCRC32C"),
+                Shape.Member(name: "ChecksumCRC64NVME", shape: "ChecksumCRC64NVME"),
+                Shape.Member(name: "ChecksumSHA1", shape: "ChecksumSHA1"),
+                Shape.Member(name: "ChecksumSHA256", shape: "ChecksumSHA256"),
+                Shape.Member(name: "ChecksumSHA512", shape: "ChecksumSHA512"),
+                Shape.Member(name: "ChecksumMD5", shape: "ChecksumMD5"),
+                Shape.Member(name: "ChecksumXXHASH64", shape: "ChecksumXXHASH64"),
+                Shape.Member(name: "ChecksumXXHASH3", shape: "ChecksumXXHASH3"),
+                Shape.Member(name: "ChecksumXXHASH128", shape: "ChecksumXXHASH128"),
+            ]
+        ))
         shapes.append(Shape(
             name: "CopyPartResult",
             kind: .structure,
@@ -2992,6 +3301,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "MaxUploads", kind: .integer))
         shapes.append(Shape(name: "Message", kind: .string))
         shapes.append(Shape(name: "Metadata", kind: .map, mapKey: "MetadataKey", mapValue: "MetadataValue"))
+        shapes.append(Shape(name: "MetadataDirective", kind: .string, enumValues: ["COPY", "REPLACE"]))
         shapes.append(Shape(name: "MetadataKey", kind: .string))
         shapes.append(Shape(name: "MetadataValue", kind: .string))
         shapes.append(Shape(name: "MissingMeta", kind: .integer))
@@ -3901,6 +4211,7 @@ extension ServiceModel {
             members: [Shape.Member(name: "TagSet", shape: "TagSet")],
             required: ["TagSet"]
         ))
+        shapes.append(Shape(name: "TaggingDirective", kind: .string, enumValues: ["COPY", "REPLACE"]))
         shapes.append(Shape(name: "TaggingHeader", kind: .string))
         shapes.append(Shape(name: "Token", kind: .string))
         shapes.append(Shape(

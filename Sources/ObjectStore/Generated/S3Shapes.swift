@@ -420,6 +420,310 @@ extension S3API {
 }
 
 extension S3API {
+    public struct CopyObjectOutput: Codable, Sendable, Equatable {
+        public var copyObjectResult: CopyObjectResult?
+        public var expiration: String?
+        public var copySourceVersionId: String?
+        public var versionId: String?
+        public var serverSideEncryption: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKeyMD5: String?
+        public var ssekmsKeyId: String?
+        public var ssekmsEncryptionContext: String?
+        public var bucketKeyEnabled: Bool?
+        public var requestCharged: String?
+
+        public init(
+            copyObjectResult: CopyObjectResult? = nil,
+            expiration: String? = nil,
+            copySourceVersionId: String? = nil,
+            versionId: String? = nil,
+            serverSideEncryption: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            ssekmsKeyId: String? = nil,
+            ssekmsEncryptionContext: String? = nil,
+            bucketKeyEnabled: Bool? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.copyObjectResult = copyObjectResult
+            self.expiration = expiration
+            self.copySourceVersionId = copySourceVersionId
+            self.versionId = versionId
+            self.serverSideEncryption = serverSideEncryption
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.ssekmsKeyId = ssekmsKeyId
+            self.ssekmsEncryptionContext = ssekmsEncryptionContext
+            self.bucketKeyEnabled = bucketKeyEnabled
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case copyObjectResult = "CopyObjectResult"
+            case expiration = "Expiration"
+            case copySourceVersionId = "CopySourceVersionId"
+            case versionId = "VersionId"
+            case serverSideEncryption = "ServerSideEncryption"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case ssekmsKeyId = "SSEKMSKeyId"
+            case ssekmsEncryptionContext = "SSEKMSEncryptionContext"
+            case bucketKeyEnabled = "BucketKeyEnabled"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct CopyObjectRequest: Codable, Sendable, Equatable {
+        public var acl: String?
+        public var bucket: String
+        public var cacheControl: String?
+        public var checksumAlgorithm: String?
+        public var contentDisposition: String?
+        public var contentEncoding: String?
+        public var contentLanguage: String?
+        public var contentType: String?
+        public var copySource: String
+        public var copySourceIfMatch: String?
+        public var copySourceIfModifiedSince: Date?
+        public var copySourceIfNoneMatch: String?
+        public var copySourceIfUnmodifiedSince: Date?
+        public var expires: String?
+        public var grantFullControl: String?
+        public var grantRead: String?
+        public var grantReadACP: String?
+        public var grantWriteACP: String?
+        public var ifMatch: String?
+        public var ifNoneMatch: String?
+        public var key: String
+        public var metadata: [String: String]?
+        public var metadataDirective: String?
+        public var taggingDirective: String?
+        public var serverSideEncryption: String?
+        public var storageClass: String?
+        public var websiteRedirectLocation: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKey: String?
+        public var sseCustomerKeyMD5: String?
+        public var ssekmsKeyId: String?
+        public var ssekmsEncryptionContext: String?
+        public var bucketKeyEnabled: Bool?
+        public var copySourceSSECustomerAlgorithm: String?
+        public var copySourceSSECustomerKey: String?
+        public var copySourceSSECustomerKeyMD5: String?
+        public var requestPayer: String?
+        public var tagging: String?
+        public var objectLockMode: String?
+        public var objectLockRetainUntilDate: Date?
+        public var objectLockLegalHoldStatus: String?
+        public var expectedBucketOwner: String?
+        public var expectedSourceBucketOwner: String?
+
+        public init(
+            acl: String? = nil,
+            bucket: String,
+            cacheControl: String? = nil,
+            checksumAlgorithm: String? = nil,
+            contentDisposition: String? = nil,
+            contentEncoding: String? = nil,
+            contentLanguage: String? = nil,
+            contentType: String? = nil,
+            copySource: String,
+            copySourceIfMatch: String? = nil,
+            copySourceIfModifiedSince: Date? = nil,
+            copySourceIfNoneMatch: String? = nil,
+            copySourceIfUnmodifiedSince: Date? = nil,
+            expires: String? = nil,
+            grantFullControl: String? = nil,
+            grantRead: String? = nil,
+            grantReadACP: String? = nil,
+            grantWriteACP: String? = nil,
+            ifMatch: String? = nil,
+            ifNoneMatch: String? = nil,
+            key: String,
+            metadata: [String: String]? = nil,
+            metadataDirective: String? = nil,
+            taggingDirective: String? = nil,
+            serverSideEncryption: String? = nil,
+            storageClass: String? = nil,
+            websiteRedirectLocation: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            ssekmsKeyId: String? = nil,
+            ssekmsEncryptionContext: String? = nil,
+            bucketKeyEnabled: Bool? = nil,
+            copySourceSSECustomerAlgorithm: String? = nil,
+            copySourceSSECustomerKey: String? = nil,
+            copySourceSSECustomerKeyMD5: String? = nil,
+            requestPayer: String? = nil,
+            tagging: String? = nil,
+            objectLockMode: String? = nil,
+            objectLockRetainUntilDate: Date? = nil,
+            objectLockLegalHoldStatus: String? = nil,
+            expectedBucketOwner: String? = nil,
+            expectedSourceBucketOwner: String? = nil
+        ) {
+            self.acl = acl
+            self.bucket = bucket
+            self.cacheControl = cacheControl
+            self.checksumAlgorithm = checksumAlgorithm
+            self.contentDisposition = contentDisposition
+            self.contentEncoding = contentEncoding
+            self.contentLanguage = contentLanguage
+            self.contentType = contentType
+            self.copySource = copySource
+            self.copySourceIfMatch = copySourceIfMatch
+            self.copySourceIfModifiedSince = copySourceIfModifiedSince
+            self.copySourceIfNoneMatch = copySourceIfNoneMatch
+            self.copySourceIfUnmodifiedSince = copySourceIfUnmodifiedSince
+            self.expires = expires
+            self.grantFullControl = grantFullControl
+            self.grantRead = grantRead
+            self.grantReadACP = grantReadACP
+            self.grantWriteACP = grantWriteACP
+            self.ifMatch = ifMatch
+            self.ifNoneMatch = ifNoneMatch
+            self.key = key
+            self.metadata = metadata
+            self.metadataDirective = metadataDirective
+            self.taggingDirective = taggingDirective
+            self.serverSideEncryption = serverSideEncryption
+            self.storageClass = storageClass
+            self.websiteRedirectLocation = websiteRedirectLocation
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.ssekmsKeyId = ssekmsKeyId
+            self.ssekmsEncryptionContext = ssekmsEncryptionContext
+            self.bucketKeyEnabled = bucketKeyEnabled
+            self.copySourceSSECustomerAlgorithm = copySourceSSECustomerAlgorithm
+            self.copySourceSSECustomerKey = copySourceSSECustomerKey
+            self.copySourceSSECustomerKeyMD5 = copySourceSSECustomerKeyMD5
+            self.requestPayer = requestPayer
+            self.tagging = tagging
+            self.objectLockMode = objectLockMode
+            self.objectLockRetainUntilDate = objectLockRetainUntilDate
+            self.objectLockLegalHoldStatus = objectLockLegalHoldStatus
+            self.expectedBucketOwner = expectedBucketOwner
+            self.expectedSourceBucketOwner = expectedSourceBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case acl = "ACL"
+            case bucket = "Bucket"
+            case cacheControl = "CacheControl"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case contentDisposition = "ContentDisposition"
+            case contentEncoding = "ContentEncoding"
+            case contentLanguage = "ContentLanguage"
+            case contentType = "ContentType"
+            case copySource = "CopySource"
+            case copySourceIfMatch = "CopySourceIfMatch"
+            case copySourceIfModifiedSince = "CopySourceIfModifiedSince"
+            case copySourceIfNoneMatch = "CopySourceIfNoneMatch"
+            case copySourceIfUnmodifiedSince = "CopySourceIfUnmodifiedSince"
+            case expires = "Expires"
+            case grantFullControl = "GrantFullControl"
+            case grantRead = "GrantRead"
+            case grantReadACP = "GrantReadACP"
+            case grantWriteACP = "GrantWriteACP"
+            case ifMatch = "IfMatch"
+            case ifNoneMatch = "IfNoneMatch"
+            case key = "Key"
+            case metadata = "Metadata"
+            case metadataDirective = "MetadataDirective"
+            case taggingDirective = "TaggingDirective"
+            case serverSideEncryption = "ServerSideEncryption"
+            case storageClass = "StorageClass"
+            case websiteRedirectLocation = "WebsiteRedirectLocation"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKey = "SSECustomerKey"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case ssekmsKeyId = "SSEKMSKeyId"
+            case ssekmsEncryptionContext = "SSEKMSEncryptionContext"
+            case bucketKeyEnabled = "BucketKeyEnabled"
+            case copySourceSSECustomerAlgorithm = "CopySourceSSECustomerAlgorithm"
+            case copySourceSSECustomerKey = "CopySourceSSECustomerKey"
+            case copySourceSSECustomerKeyMD5 = "CopySourceSSECustomerKeyMD5"
+            case requestPayer = "RequestPayer"
+            case tagging = "Tagging"
+            case objectLockMode = "ObjectLockMode"
+            case objectLockRetainUntilDate = "ObjectLockRetainUntilDate"
+            case objectLockLegalHoldStatus = "ObjectLockLegalHoldStatus"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case expectedSourceBucketOwner = "ExpectedSourceBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct CopyObjectResult: Codable, Sendable, Equatable {
+        public var eTag: String?
+        public var lastModified: Date?
+        public var checksumType: String?
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+
+        public init(
+            eTag: String? = nil,
+            lastModified: Date? = nil,
+            checksumType: String? = nil,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil
+        ) {
+            self.eTag = eTag
+            self.lastModified = lastModified
+            self.checksumType = checksumType
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case eTag = "ETag"
+            case lastModified = "LastModified"
+            case checksumType = "ChecksumType"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
+        }
+    }
+}
+
+extension S3API {
     public struct CopyPartResult: Codable, Sendable, Equatable {
         public var eTag: String?
         public var lastModified: Date?
