@@ -16,6 +16,8 @@ import math
 
 import pytest
 
+from support.functions import log_streams
+from support.functions import wait_for as poll
 from support.lam import REVISION_MISMATCH, RUNTIME, UUID, create_function, expect_error, function_arn, wait_for
 from support.packages import code_sha256, zip_of
 
@@ -344,3 +346,23 @@ def test_version_operations_are_audited(bulwark, lambda_client, function):
         assert event["eventName"] == event_name
         assert event["eventSource"] == "lambda.amazonaws.com"
         assert "errorCode" not in event
+
+
+def test_events_through_an_alias_run_its_version_and_log_under_it(bulwark, lambda_client, function):
+    name, _ = function
+    lambda_client.publish_version(FunctionName=name)
+    update_code(lambda_client, name, "v2")
+    lambda_client.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    accepted = lambda_client.invoke(FunctionName=name, Qualifier="live", InvocationType="Event")
+    assert accepted["StatusCode"] == 202
+    request_id = accepted["ResponseMetadata"]["RequestId"]
+
+    def started_in() -> list[str]:
+        return [stream for stream, events in log_streams(bulwark, name).items()
+                if any(event["message"].startswith(f"START RequestId: {request_id} ") for event in events)]
+
+    streams = poll(started_in, timeout=30, message="the event to run")
+    # Log streams are named after the version that ran: YYYY/MM/DD/[1]<id>.
+    assert len(streams) == 1 and "/[1]" in streams[0], streams
+    invoke(lambda_client, name)
+    assert any("/[$LATEST]" in stream for stream in log_streams(bulwark, name)), list(log_streams(bulwark, name))
