@@ -95,8 +95,13 @@ build:
 build-release:
 	$(SWIFT) build -c release
 
+# The tests' temporary files (data directories, staging) go to a directory of this run, removed afterwards;
+# short, under /tmp, so that sandbox sockets fit, and traversable by the sandboxes' users.
 unit:
-	$(SWIFT) test 2>&1 | tee .build/unit-tests.log; exit $${PIPESTATUS[0]}
+	$(SWIFT) build --build-tests
+	@scratch=$$(mktemp -d /tmp/bulwark-unit.XXXXXX) && chmod 711 $$scratch; \
+	TMPDIR=$$scratch $(SWIFT) test --skip-build 2>&1 | tee .build/unit-tests.log; status=$${PIPESTATUS[0]}; \
+	rm -rf $$scratch; exit $$status
 
 conformance: build python-deps runtimes
 	BULWARK_BIN=$(CURDIR)/.build/debug/bulwark BULWARK_RUNTIMES_DIR=$(CURDIR)/$(RUNTIMES_DIR) PATH=$(CURDIR)/$(VENV)/bin:$$PATH \

@@ -274,7 +274,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "BulwarkServerTests", dependencies: ["BulwarkServer", "KMS", "Secrets", .product(name: "Crypto", package: "swift-crypto")],
+            name: "BulwarkServerTests",
+            dependencies: ["BulwarkServer", "KMS", "ObjectStore", "Secrets", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

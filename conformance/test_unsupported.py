@@ -11,7 +11,7 @@ import botocore.loaders
 import pytest
 from botocore.exceptions import ClientError
 
-from support.lam import RUNTIME, create_function, expect_error, role_arn
+from support.lam import create_function, expect_error
 from support.packages import hello_zip
 from support.wire import send_signed
 
@@ -63,16 +63,6 @@ def test_unsupported_feature_is_refused_on_create(bulwark, lambda_client, unique
     expect_error(lambda: lambda_client.get_function(FunctionName=unique_name), "ResourceNotFoundException", 404)
 
 
-def test_code_from_s3_is_refused(bulwark, lambda_client, unique_name):
-    expect_error(
-        lambda: lambda_client.create_function(
-            FunctionName=unique_name, Runtime=RUNTIME, Handler="app.handler",
-            Role=role_arn(bulwark.account_id), Code={"S3Bucket": "my-bucket", "S3Key": "code.zip"},
-        ),
-        "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
-    )
-
-
 @pytest.mark.parametrize("setting", [
     {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
     {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
@@ -87,20 +77,6 @@ def test_unsupported_feature_is_refused_on_update_and_nothing_changes(bulwark, l
 
     after = lambda_client.get_function_configuration(FunctionName=unique_name)
     assert (after["Timeout"], after["RevisionId"]) == (created["Timeout"], created["RevisionId"])
-
-
-@pytest.mark.parametrize("setting", [
-    {"S3Bucket": "my-bucket", "S3Key": "code.zip"},
-], ids=lambda setting: next(iter(setting)))
-def test_unsupported_code_update_is_refused(bulwark, lambda_client, unique_name, setting):
-    created = create_function(lambda_client, bulwark.account_id, unique_name)
-    arguments = {"ZipFile": hello_zip("next")} if "Publish" in setting else {}
-
-    expect_error(
-        lambda: lambda_client.update_function_code(FunctionName=unique_name, **arguments, **setting),
-        "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
-    )
-    assert lambda_client.get_function_configuration(FunctionName=unique_name)["CodeSha256"] == created["CodeSha256"]
 
 
 def test_empty_settings_of_unsupported_features_are_accepted(bulwark, lambda_client, unique_name):

@@ -78,9 +78,11 @@ public enum BulwarkServer {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             credentials: ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock)), logger: logger
         )
+        let objectBodies = try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey)
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker,
-            encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail), clock: clock,
+            encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail),
+            objects: S3ObjectReader(bodies: objectBodies), clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings)
         )
         let iam = IAMService(database: database, clock: clock)
@@ -90,8 +92,7 @@ public enum BulwarkServer {
         let secrets = SecretsService(
             database: database, keys: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), functions: lambda, clock: clock)
         let s3 = ObjectStoreService(
-            database: database, bodies: try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey),
-            baseDomain: configuration.s3BaseDomain, clock: clock)
+            database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
             database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3], authorizationMessages: authorizationMessages,

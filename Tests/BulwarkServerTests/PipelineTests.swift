@@ -7,6 +7,7 @@ import IAM
 import KMS
 import Lambda
 import Logging
+import ObjectStore
 import Store
 import Testing
 import Trail
@@ -67,7 +68,11 @@ struct PipelineTests {
         let lambda = LambdaService(
             database: database, code: try CodeStore(directory: directory.appendingPathComponent("code"), key: SymmetricKey(size: .bits256)),
             invoker: NoExecution(),
-            encryption: KMSKeyUse(database: database, masterKey: MasterKey(SymmetricKey(size: .bits256)), clock: clock), clock: clock
+            encryption: KMSKeyUse(database: database, masterKey: MasterKey(SymmetricKey(size: .bits256)), clock: clock),
+            objects: S3ObjectReader(
+                bodies: try ObjectBodyStore(
+                    directory: directory.appendingPathComponent("objects"), masterKey: MasterKey(SymmetricKey(size: .bits256)))),
+            clock: clock
         )
         // IAM is served with Lambda: its authority resolves the roles Lambda's operations name.
         let pipeline = BulwarkServer.makePipeline(

@@ -90,6 +90,27 @@ struct RequestPayloadTests {
         #expect(Self.code { _ = try RequestPayload.complete(&md5, pending: Self.pending(streaming: nil), checksPayload: true) } == "InvalidDigest")
     }
 
+    @Test("a checksum header that names the object, not the body (CompleteMultipartUpload's), is left to the handler")
+    func objectChecksumHeader() {
+        let objectChecksum = ChecksumHasher.checksum(.crc32, of: Data("the whole object".utf8)).base64
+        var request = WireRequest(method: .post, rawPath: "/b/k?uploadId=u", body: Data("<CompleteMultipartUpload/>".utf8))
+        request.headers[HTTPField.Name("x-amz-checksum-crc32")!] = objectChecksum
+        var asBody = request
+        #expect(Self.code { _ = try RequestPayload.complete(&asBody, pending: Self.pending(streaming: nil), checksPayload: true) } == "BadDigest")
+        #expect(
+            Self.code {
+                _ = try RequestPayload.complete(
+                    &request, pending: Self.pending(streaming: nil), checksPayload: true, checksumHeadersDescribeBody: false)
+            } == nil)
+        // Content-MD5 still covers the body.
+        request.headers[HTTPField.Name("Content-MD5")!] = "1B2M2Y8AsgTpgAmY7PhCfg=="
+        #expect(
+            Self.code {
+                _ = try RequestPayload.complete(
+                    &request, pending: Self.pending(streaming: nil), checksPayload: true, checksumHeadersDescribeBody: false)
+            } == "BadDigest")
+    }
+
     @Test("a trailer without an aws-chunked body, a header and a trailer together, SigV4a streaming: refused")
     func refusals() {
         var plainWithTrailer = WireRequest(method: .put, rawPath: "/b/k", body: Data("body".utf8))

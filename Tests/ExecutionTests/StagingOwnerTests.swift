@@ -37,7 +37,9 @@ struct StagingOwnerTests {
     }
 
     @Test func aDirectoryTooLongForItsEnvironmentsSocketsIsRefusedBeforeItIsCreated() throws {
-        let parent = try directory()
+        // Under /tmp, whatever TMPDIR is, so that the longest directory that fits is at least a few bytes long.
+        let parent = URL(fileURLWithPath: "/tmp/staging-length-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: parent) }
         // `<staging>/env/<32 hex>/runtime.sock` must fit the 107 bytes of a Unix socket path.
         let fits = 107 - "/env/\(String(repeating: "0", count: 32))/runtime.sock".utf8.count - parent.path.utf8.count - 1

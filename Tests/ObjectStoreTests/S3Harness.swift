@@ -18,13 +18,14 @@ struct S3Harness {
     let codec: any WireCodec
     let database: BulwarkDatabase
     let objects: URL
+    let bodies: ObjectBodyStore
     static let accountID = "123456789012"
 
     init() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("s3-\(UUID().uuidString)")
         database = try BulwarkDatabase(directory: directory, schemas: [.iam, .kms, .objectStore])
         objects = directory.appendingPathComponent("objects")
-        let bodies = try ObjectBodyStore(directory: objects, masterKey: MasterKey(SymmetricKey(size: .bits256)))
+        bodies = try ObjectBodyStore(directory: objects, masterKey: MasterKey(SymmetricKey(size: .bits256)))
         service = ObjectStoreService(database: database, bodies: bodies, baseDomain: "s3.localhost")
         guard let codec = service.codec else { throw StoreError.unavailable("S3 has no codec") }
         self.codec = codec

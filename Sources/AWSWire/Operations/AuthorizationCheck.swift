@@ -21,15 +21,20 @@ public struct AuthorizationCheck: Sendable, Equatable {
     /// of a bucket DeleteObjects names: the bucket's owner). `nil`: the resolved entity's account,
     /// or the caller's when nothing was resolved.
     public let resourceAccount: String?
+    /// The message of the `AccessDenied` a refusal of this check is answered with, when the service
+    /// words it its own way (Lambda reading code from S3: "Your access has been denied by S3, …");
+    /// nil for IAM's "User: … is not authorized to perform: …". The trail records the denial either way.
+    public let refusalMessage: String?
 
     public init(
         action: String, resource: String, conditionKeys: [String: Value] = [:], proposedPolicy: ResourcePolicy? = nil,
-        resourceAccount: String? = nil
+        resourceAccount: String? = nil, refusalMessage: String? = nil
     ) {
         self.action = action
         self.resource = resource
         self.conditionKeys = conditionKeys
         self.proposedPolicy = proposedPolicy
         self.resourceAccount = resourceAccount
+        self.refusalMessage = refusalMessage
     }
 }

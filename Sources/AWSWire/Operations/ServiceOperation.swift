@@ -75,6 +75,10 @@ public struct ServiceOperation: Sendable {
     /// Whether CloudTrail records the call as a data event (`managementEvent: false`,
     /// `eventCategory: Data`): S3's object-level operations.
     public let isDataEvent: Bool
+    /// Whether a request's `x-amz-checksum-*` header is a checksum of its body, which the pipeline's
+    /// payload step verifies (S3's uploads); not so for S3's CompleteMultipartUpload, whose header
+    /// is the checksum of the object the parts make, checked by its handler.
+    public let checksumHeadersDescribeBody: Bool
     private let prepareCall: @Sendable (JSONValue, CallContext) throws -> PreparedCall
 
     /// Declares an operation with typed input and output (the generated shapes).
@@ -100,6 +104,7 @@ public struct ServiceOperation: Sendable {
         responseContentType: String? = nil,
         eventName: String? = nil,
         access: Access = .byPolicy,
+        checksumHeadersDescribeBody: Bool = true,
         dataEvent: Bool = false,
         input: Input.Type,
         references: @escaping @Sendable (Input, CallContext) throws -> [ResourceReference],
@@ -120,6 +125,7 @@ public struct ServiceOperation: Sendable {
         self.eventName = eventName
         self.access = access
         self.isDataEvent = dataEvent
+        self.checksumHeadersDescribeBody = checksumHeadersDescribeBody
         self.prepareCall = { tree, context in
             let typed = try ShapeCoding.decode(Input.self, from: tree)
             return PreparedCall(

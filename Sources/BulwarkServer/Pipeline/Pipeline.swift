@@ -144,9 +144,11 @@ struct Pipeline: Sendable {
         }
         let limit: Int
         var limitName = call.operationName
+        var checksumHeadersDescribeBody = true
         if case .implemented(_, _, let operation) = preliminary {
             limit = operation.maxRequestBytes
             limitName = operation.limitName
+            checksumHeadersDescribeBody = operation.checksumHeadersDescribeBody
         } else {
             limit = defaultBodyLimit
         }
@@ -175,7 +177,9 @@ struct Pipeline: Sendable {
         }
         let caller: AuthenticatedCaller
         do {
-            caller = try RequestPayload.complete(&request, pending: pending, checksPayload: service.model.wireProtocol == .restXML)
+            caller = try RequestPayload.complete(
+                &request, pending: pending, checksPayload: service.model.wireProtocol == .restXML,
+                checksumHeadersDescribeBody: checksumHeadersDescribeBody)
             call.caller = caller
             if caller.principal.session == nil {
                 keyUses?.noteUse(of: caller.accessKeyID, service: service.model.signingName, region: caller.region, at: call.receivedAt)
@@ -233,8 +237,11 @@ struct Pipeline: Sendable {
                     call.encodedAuthorizationMessage = try decision.denialMessage.map {
                         try authorizationMessages.seal($0, account: caller.principal.accountID)
                     }
+                    // The results run in the checks' order up to the refused one, whose service may word its answer.
+                    let refused = decision.results.count - 1
                     let message =
-                        decision.denial?.accessDeniedMessage
+                        (checks.indices.contains(refused) ? checks[refused].refusalMessage : nil)
+                        ?? decision.denial?.accessDeniedMessage
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
                     throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
                 }

@@ -44,7 +44,13 @@ enum RequestPayload {
     ///   a chunk or trailer signature, `IncompleteBody`, `MalformedTrailerError`, ...), `BadDigest`
     ///   for a checksum or `Content-MD5` that does not match, and `InvalidRequest` / `InvalidDigest`
     ///   for malformed ones.
-    static func complete(_ request: inout WireRequest, pending: PendingCaller, checksPayload: Bool) throws -> AuthenticatedCaller {
+    ///
+    /// A plain request whose `x-amz-checksum-*` header is not a checksum of its body
+    /// (`checksumHeadersDescribeBody` false: CompleteMultipartUpload's names the object's) is
+    /// checked against its signature and `Content-MD5` only.
+    static func complete(
+        _ request: inout WireRequest, pending: PendingCaller, checksPayload: Bool, checksumHeadersDescribeBody: Bool = true
+    ) throws -> AuthenticatedCaller {
         guard checksPayload else { return try pending.complete(request.body) }
         let caller: AuthenticatedCaller
         let claims: ChecksumHeaders
@@ -74,7 +80,7 @@ enum RequestPayload {
             request.body = decoded
             asSentPlain(&request, trailing: summary.checksum)
         }
-        if let claimed = claims.claimed {
+        if checksumHeadersDescribeBody, let claimed = claims.claimed {
             try claimed.verify(computed: ChecksumHasher.checksum(claimed.algorithm, of: request.body))
         }
         if let md5 = request.header("Content-MD5") {

@@ -26,7 +26,10 @@ extension LambdaService {
         try FunctionRules.checkArchitectures(architectures)
         try FunctionRules.checkTags(input.tags ?? [:])
         try checkExecutionRole(input.role, of: reference, context)
-        let zip = try await checkPackage(input.code.zipFile, s3Bucket: input.code.s3Bucket, imageURI: input.code.imageUri, context: context)
+        let source = try CodeSource.of(
+            zipFile: input.code.zipFile, s3Bucket: input.code.s3Bucket, s3Key: input.code.s3Key, s3ObjectVersion: input.code.s3ObjectVersion,
+            imageURI: input.code.imageUri)
+        let zip = try await checkPackage(package(source, members: .creating, context: context), from: source, context: context)
         let sealed = try await sealEnvironment(
             environment, keyARN: kmsKeyArn, key: kmsKeyArn == nil ? nil : context.resolution["KMSKeyArn"], functionName: reference.name,
             accountID: reference.accountID, region: reference.region)
@@ -136,7 +139,9 @@ extension LambdaService {
         let (current, currentRecord) = (function.state, function.record)
         try Self.checkChangeable(current, functionARN: reference.functionARN)
         try FunctionRules.checkRuntime(current.runtime, creating: false, on: clock.now())
-        let zip = try await checkPackage(input.zipFile, s3Bucket: input.s3Bucket, imageURI: input.imageUri, context: context)
+        let source = try CodeSource.of(
+            zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key, s3ObjectVersion: input.s3ObjectVersion, imageURI: input.imageUri)
+        let zip = try await checkPackage(package(source, members: .updating, context: context), from: source, context: context)
         if input.dryRun == true {
             if let expected = input.revisionId, expected != currentRecord.revisionID { throw LambdaError.revisionMismatch() }
             return try await configuration(current, currentRecord, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context))
@@ -282,14 +287,13 @@ extension LambdaService {
         }
     }
 
-    /// Checks a deployment package: present, a safe archive within Lambda's limits, and room for it.
-    func checkPackage(_ zip: Data?, s3Bucket: String?, imageURI: String?, context: CallContext) async throws -> Data {
-        guard let zip else {
-            if s3Bucket != nil { throw LambdaError.unsupported("code from S3 (S3Bucket/S3Key); upload the .zip file as ZipFile") }
-            if imageURI != nil { throw LambdaError.unsupported("container image functions (ImageUri)") }
-            throw LambdaError.invalidParameter("Please provide a source for function code.")
+    /// Checks a deployment package: a safe archive within Lambda's limits for its source, and room for it.
+    func checkPackage(_ zip: Data, from source: CodeSource, context: CallContext) async throws -> Data {
+        if case .s3 = source {
+            _ = try DeploymentPackage.inspect(zip, limits: .awsFromS3)
+        } else {
+            _ = try DeploymentPackage.inspect(zip)
         }
-        _ = try DeploymentPackage.inspect(zip)
         let usage = try await database.functions.usage(accountID: context.accountID, region: context.region)
         if usage.totalCodeSize + Int64(zip.count) > FunctionRules.codeStorageLimit {
             throw LambdaError.codeStorageExceeded()

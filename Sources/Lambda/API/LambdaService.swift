@@ -31,6 +31,8 @@ public struct LambdaService: AWSService {
     let executionRoles: ServiceRoleSessions
     /// Encrypts and decrypts functions' environment variables (KMS, on Lambda's behalf).
     let encryption: any ServiceEncryption
+    /// Reads deployment packages from S3 (ObjectStore, on the caller's behalf).
+    let objects: any ServiceObjectReader
     /// Moves created and changed functions from `Pending` / `InProgress` on; the server runs it.
     public let preparer: FunctionPreparer
     /// Function versions as the resolve stage last read them, until the next write.
@@ -39,8 +41,8 @@ public struct LambdaService: AWSService {
     let reservedTotals: StoreReadCache<RegionKey, Int>
 
     public init(
-        database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, encryption: any ServiceEncryption, clock: WallClock = .system,
-        settings: Settings = Settings()
+        database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, encryption: any ServiceEncryption,
+        objects: any ServiceObjectReader, clock: WallClock = .system, settings: Settings = Settings()
     ) {
         // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
         self.model = ServiceModel.lambda
@@ -51,6 +53,7 @@ public struct LambdaService: AWSService {
         self.code = code
         self.invoker = invoker
         self.encryption = encryption
+        self.objects = objects
         self.clock = clock
         self.settings = settings
         self.executionRoles = ServiceRoleSessions(database: database, clock: clock)
@@ -98,6 +101,18 @@ public struct LambdaService: AWSService {
     /// Lambda's request size limit for operations that carry a deployment package (as AWS answers it).
     static let packageRequestLimit = 70_167_211
 
+    /// The code source a CreateFunction names, when complete.
+    static func codeSource(_ code: LambdaAPI.FunctionCode) -> CodeSource? {
+        CodeSource.declared(
+            zipFile: code.zipFile, s3Bucket: code.s3Bucket, s3Key: code.s3Key, s3ObjectVersion: code.s3ObjectVersion, imageURI: code.imageUri)
+    }
+
+    /// The code source an UpdateFunctionCode names, when complete.
+    static func codeSource(_ input: LambdaAPI.UpdateFunctionCodeRequest) -> CodeSource? {
+        CodeSource.declared(
+            zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key, s3ObjectVersion: input.s3ObjectVersion, imageURI: input.imageUri)
+    }
+
     public var authorities: [any ResourceAuthority] { [LambdaResourceAuthority(database: database, versions: resolvedVersions)] }
 
     public var operations: [ServiceOperation] {
@@ -109,12 +124,13 @@ public struct LambdaService: AWSService {
                     [
                         try Self.function("FunctionName", input.functionName, allowsQualifier: false, creating: true, context: context),
                         ResourceReference(.iamRole, member: "Role", text: input.role, use: .implied),
-                    ] + Self.environmentKey(input.kmsKeyArn)
+                    ] + Self.environmentKey(input.kmsKeyArn) + Self.codeLocation(Self.codeSource(input.code), members: .creating)
                 },
                 conditionKeys: { input, _, _ in Self.creationKeys(input) },
                 furtherChecks: { input, resolution, context in
                     [Self.passRole(resolution["Role"]?.arn ?? input.role)] + Self.tagOnCreate(input.tags, function: resolution.actedOnARNs[0])
                         + Self.settingKeyChecks(resolution, context)
+                        + Self.codeLocationChecks(Self.codeSource(input.code), members: .creating, resolution)
                 },
                 handler: createFunction
             ),
@@ -147,7 +163,11 @@ public struct LambdaService: AWSService {
                 "UpdateFunctionCode", action: "lambda:UpdateFunctionCode", readOnly: false, maxRequestBytes: Self.packageRequestLimit,
                 eventName: "UpdateFunctionCode20150331v2",
                 input: LambdaAPI.UpdateFunctionCodeRequest.self,
-                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
+                references: { input, context in
+                    [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
+                        + Self.codeLocation(Self.codeSource(input), members: .updating)
+                },
+                furtherChecks: { input, resolution, _ in Self.codeLocationChecks(Self.codeSource(input), members: .updating, resolution) },
                 // The answer shows the variables, under the function's customer key: as GetFunctionConfiguration.
                 entityReferences: { _, resolution, _ in Self.currentEnvironmentKey(resolution) },
                 contingentChecks: { _, resolution, context in Self.readingKeyChecks(resolution, context) },

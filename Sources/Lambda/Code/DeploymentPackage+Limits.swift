@@ -57,5 +57,13 @@ extension DeploymentPackage {
             overallCompressionRatio: 200,
             ratioExemptSize: 1_048_576
         )
+
+        /// AWS's quotas for a package Lambda reads from S3: no 50 MB bound on the zip file, which is
+        /// bounded by the 250 MB the package may unzip to (a zip is at most its entries plus headers).
+        public static let awsFromS3: Limits = {
+            var limits = aws
+            limits.zippedSize = aws.unzippedSize
+            return limits
+        }()
     }
 }

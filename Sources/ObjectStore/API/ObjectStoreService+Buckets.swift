@@ -54,7 +54,8 @@ extension ObjectStoreService {
     func deleteBucket(_ input: S3API.DeleteBucketRequest, context: CallContext) async throws -> EmptyOutput {
         _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         do {
-            try await repository.deleteBucket(input.bucket)
+            // Uploads in progress go with the bucket; their parts' files after the commit.
+            for file in try await repository.deleteBucket(input.bucket) { bodies.remove(objectID: file) }
         } catch StoreError.conflict {
             throw S3Error.bucketNotEmpty(input.bucket)
         } catch StoreError.notFound {

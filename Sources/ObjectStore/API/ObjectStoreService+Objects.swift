@@ -41,7 +41,7 @@ extension ObjectStoreService {
             default: throw error
             }
         }
-        if let replaced { bodies.remove(objectID: replaced.objectID) }
+        if let replaced { bodies.remove(replaced) }
         var output = S3API.PutObjectOutput(eTag: object.etag, serverSideEncryption: "AES256", size: object.size)
         let checksums = StoredChecksums(object)
         output.checksumCRC32 = checksums.crc32
@@ -111,15 +111,12 @@ extension ObjectStoreService {
     func getObject(_ input: S3API.GetObjectRequest, context: CallContext) async throws -> S3API.GetObjectOutput {
         let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
         if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
-        if input.partNumber != nil { throw S3Error.notImplemented("partNumber") }
         if input.sseCustomerAlgorithm != nil { throw S3Error.notImplemented("x-amz-server-side-encryption-customer-algorithm") }
         try ReadConditions(
             ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
             ifUnmodifiedSince: input.ifUnmodifiedSince
         ).check(etag: object.etag, lastModified: object.lastModified)
-        let range = ByteRange(header: input.range, size: object.size)
-        if range == .unsatisfiable { throw S3Error.invalidRange(input.range ?? "", size: object.size) }
-        let whole = try readBody(object)
+        let range = try Self.readRange(object, header: input.range, partNumber: input.partNumber)
         var output = S3API.GetObjectOutput(
             acceptRanges: "bytes", lastModified: object.lastModified, contentLength: object.size, eTag: object.etag,
             cacheControl: input.responseCacheControl ?? object.headers.cacheControl,
@@ -129,12 +126,13 @@ extension ObjectStoreService {
             contentType: input.responseContentType ?? object.headers.contentType,
             expires: input.responseExpires.map { AWSTimestamp.rfc7231($0) } ?? object.headers.expires,
             serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
+        if input.partNumber != nil, !object.parts.isEmpty { output.partsCount = object.parts.count }
         if case .partial(let lower, let upper) = range {
-            output.body = whole.subdata(in: Int(lower)..<Int(upper + 1))
+            output.body = try readBody(object, range: (lower, upper))
             output.contentLength = upper - lower + 1
             output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"
         } else {
-            output.body = whole
+            output.body = try readBody(object)
             // A whole object's checksum, when asked for; a range has none to check against.
             if input.checksumMode == "ENABLED" {
                 let checksums = StoredChecksums(object)
@@ -152,13 +150,11 @@ extension ObjectStoreService {
     func headObject(_ input: S3API.HeadObjectRequest, context: CallContext) async throws -> S3API.HeadObjectOutput {
         let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
         if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
-        if input.partNumber != nil { throw S3Error.notImplemented("partNumber") }
         try ReadConditions(
             ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
             ifUnmodifiedSince: input.ifUnmodifiedSince
         ).check(etag: object.etag, lastModified: object.lastModified)
-        let range = ByteRange(header: input.range, size: object.size)
-        if range == .unsatisfiable { throw S3Error.invalidRange(input.range ?? "", size: object.size) }
+        let range = try Self.readRange(object, header: input.range, partNumber: input.partNumber)
         var output = S3API.HeadObjectOutput(
             acceptRanges: "bytes", lastModified: object.lastModified, contentLength: object.size, eTag: object.etag,
             cacheControl: input.responseCacheControl ?? object.headers.cacheControl,
@@ -168,6 +164,7 @@ extension ObjectStoreService {
             contentType: input.responseContentType ?? object.headers.contentType,
             expires: input.responseExpires.map { AWSTimestamp.rfc7231($0) } ?? object.headers.expires,
             serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
+        if input.partNumber != nil, !object.parts.isEmpty { output.partsCount = object.parts.count }
         if case .partial(let lower, let upper) = range {
             output.contentLength = upper - lower + 1
             output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"
@@ -189,7 +186,7 @@ extension ObjectStoreService {
         if input.ifMatch != nil { throw S3Error.notImplemented("If-Match") }
         // Deleting a key without an object succeeds, as S3 answers it.
         let removed = try await repository.deleteObjects(bucket: input.bucket, keys: [input.key])
-        for object in removed { bodies.remove(objectID: object.objectID) }
+        for object in removed { bodies.remove(object) }
         return EmptyOutput()
     }
 
@@ -209,7 +206,7 @@ extension ObjectStoreService {
             }
         }
         let removed = try await repository.deleteObjects(bucket: input.bucket, keys: allowed)
-        for object in removed { bodies.remove(objectID: object.objectID) }
+        for object in removed { bodies.remove(object) }
         let deleted = input.delete.quiet == true ? [] : allowed.map { S3API.DeletedObject(key: $0) }
         return S3API.DeleteObjectsOutput(deleted: deleted.isEmpty ? nil : deleted, errors: errors.isEmpty ? nil : errors)
     }
@@ -222,9 +219,30 @@ extension ObjectStoreService {
         return object.object
     }
 
-    private func readBody(_ object: ObjectRecord) throws -> Data {
+    /// The bytes a read asks for: a `Range`, or the part `partNumber` of a multipart object (the
+    /// whole body is part 1 of an object uploaded whole). - Throws: InvalidRange, InvalidPartNumber,
+    /// InvalidRequest for both at once.
+    static func readRange(_ object: ObjectRecord, header: String?, partNumber: Int?) throws -> ByteRange {
+        guard let partNumber else {
+            let range = ByteRange(header: header, size: object.size)
+            if range == .unsatisfiable { throw S3Error.invalidRange(header ?? "", size: object.size) }
+            return range
+        }
+        if header != nil { throw S3Error.invalidRequest("Cannot specify both Range header and partNumber query parameter") }
+        guard partNumber >= 1, partNumber <= MultipartAssembly.maxPartNumber else {
+            throw S3Error.invalidArgument(
+                "Part number must be an integer between 1 and 10000, inclusive", name: "partNumber", value: String(partNumber))
+        }
+        let sizes = object.parts.isEmpty ? [object.size] : object.parts.map(\.size)
+        guard partNumber <= sizes.count else { throw S3Error.invalidPartNumber(partNumber, count: sizes.count) }
+        let lower = sizes.prefix(partNumber - 1).reduce(0, +)
+        guard sizes[partNumber - 1] > 0 else { return .whole }
+        return .partial(lower: lower, upper: lower + sizes[partNumber - 1] - 1)
+    }
+
+    private func readBody(_ object: ObjectRecord, range: (lower: Int64, upper: Int64)? = nil) throws -> Data {
         do {
-            return try bodies.read(objectID: object.objectID, wrappedKey: object.wrappedKey)
+            return try bodies.read(object, range: range)
         } catch {
             throw S3Error.internalError("")
         }

@@ -39,12 +39,14 @@ public struct ObjectStoreService: AWSService {
             model: model, router: router,
             outputRoots: [
                 "ListBuckets": "ListAllMyBucketsResult", "ListObjectsV2": "ListBucketResult", "DeleteObjects": "DeleteResult",
-                "GetBucketLocation": "LocationConstraint",
+                "GetBucketLocation": "LocationConstraint", "CreateMultipartUpload": "InitiateMultipartUploadResult",
+                "CompleteMultipartUpload": "CompleteMultipartUploadResult", "ListParts": "ListPartsResult",
+                "ListMultipartUploads": "ListMultipartUploadsResult",
             ],
             namespace: Self.namespace)
     }
 
-    public var operations: [ServiceOperation] { bucketOperations + objectOperations }
+    public var operations: [ServiceOperation] { bucketOperations + objectOperations + multipartOperations }
 
     private var bucketOperations: [ServiceOperation] {
         [
@@ -146,7 +148,82 @@ public struct ObjectStoreService: AWSService {
         ]
     }
 
+    /// Multipart uploads (decision 0029): their IAM actions are the Service Authorization
+    /// Reference's, on the object the upload writes; the upload itself is resolved by its id,
+    /// bucket and key together.
+    private var multipartOperations: [ServiceOperation] {
+        [
+            ServiceOperation(
+                "CreateMultipartUpload", action: "s3:PutObject", readOnly: false, dataEvent: true,
+                input: S3API.CreateMultipartUploadRequest.self,
+                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                handler: createMultipartUpload
+            ),
+            ServiceOperation(
+                "UploadPart", action: "s3:PutObject", readOnly: false, auditsResponse: false, maxRequestBytes: Self.maxObjectBytes,
+                dataEvent: true,
+                input: S3API.UploadPartRequest.self,
+                references: { input, _ in Self.uploadReferences(input.bucket, input.key, input.uploadId) },
+                handler: uploadPart
+            ),
+            ServiceOperation(
+                "UploadPartCopy", action: "s3:PutObject", readOnly: false, auditsResponse: false, dataEvent: true,
+                input: S3API.UploadPartCopyRequest.self,
+                references: { input, _ in
+                    // The source is named and resolved like any object, so that s3:GetObject is judged on
+                    // what was found and the handler reads only that.
+                    let source = try CopySource(input.copySource)
+                    return Self.uploadReferences(input.bucket, input.key, input.uploadId) + [
+                        ResourceReference(
+                            .s3Object, member: "CopySource", text: S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key)
+                        ).implied,
+                        ResourceReference(.s3Bucket, member: "CopySourceBucket", text: source.bucket).implied,
+                    ]
+                },
+                furtherChecks: { input, resolution, _ in
+                    guard let source = resolution["CopySource"] else { return [] }
+                    return [AuthorizationCheck(action: "s3:GetObject", resource: source.arn, resourceAccount: source.accountID)]
+                },
+                handler: uploadPartCopy
+            ),
+            ServiceOperation(
+                "CompleteMultipartUpload", action: "s3:PutObject", readOnly: false, maxRequestBytes: 4 << 20,
+                checksumHeadersDescribeBody: false, dataEvent: true,
+                input: S3API.CompleteMultipartUploadRequest.self,
+                references: { input, _ in Self.uploadReferences(input.bucket, input.key, input.uploadId) },
+                handler: completeMultipartUpload
+            ),
+            ServiceOperation(
+                "AbortMultipartUpload", action: "s3:AbortMultipartUpload", readOnly: false, auditsResponse: false, dataEvent: true,
+                input: S3API.AbortMultipartUploadRequest.self,
+                references: { input, _ in Self.uploadReferences(input.bucket, input.key, input.uploadId) },
+                handler: abortMultipartUpload
+            ),
+            ServiceOperation(
+                "ListParts", action: "s3:ListMultipartUploadParts", readOnly: true, dataEvent: true,
+                input: S3API.ListPartsRequest.self,
+                references: { input, _ in Self.uploadReferences(input.bucket, input.key, input.uploadId) },
+                handler: listParts
+            ),
+            ServiceOperation(
+                "ListMultipartUploads", action: "s3:ListBucketMultipartUploads", readOnly: true, dataEvent: true,
+                input: S3API.ListMultipartUploadsRequest.self,
+                references: { input, _ in [Self.bucketReference(input.bucket)] },
+                handler: listMultipartUploads
+            ),
+        ]
+    }
+
     // MARK: Declarations
+
+    /// A multipart operation acts on the upload, whose ARN is the object's; its bucket is named too,
+    /// to tell NoSuchBucket from NoSuchUpload.
+    static func uploadReferences(_ bucket: String, _ key: String, _ uploadID: String) -> [ResourceReference] {
+        [
+            ResourceReference(.s3Upload, member: "UploadId", text: S3ResourceAuthority.objectText(bucket: bucket, key: key), qualifier: uploadID),
+            ResourceReference(.s3Bucket, member: "Bucket", text: bucket).implied,
+        ]
+    }
 
     static func bucketReference(_ bucket: String) -> ResourceReference {
         ResourceReference(.s3Bucket, member: "Bucket", text: bucket)

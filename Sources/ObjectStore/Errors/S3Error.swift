@@ -91,6 +91,48 @@ enum S3Error {
         code: "MalformedXML", message: "The XML you provided was not well-formed or did not validate against our published schema",
         status: 400)
 
+    static func invalidRequest(_ message: String) -> AWSError {
+        AWSError(code: "InvalidRequest", message: message, status: 400)
+    }
+
+    // MARK: Multipart uploads
+
+    static func noSuchUpload(_ uploadID: String) -> AWSError {
+        AWSError(
+            code: "NoSuchUpload",
+            message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+            status: 404, fields: ["UploadId": uploadID])
+    }
+
+    static func invalidPart(uploadID: String, partNumber: Int, etag: String) -> AWSError {
+        AWSError(
+            code: "InvalidPart",
+            message:
+                "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+            status: 400, fields: ["UploadId": uploadID, "PartNumber": String(partNumber), "ETag": etag])
+    }
+
+    static func invalidPartOrder(uploadID: String) -> AWSError {
+        AWSError(
+            code: "InvalidPartOrder", message: "The list of parts was not in ascending order. Parts must be ordered by part number.",
+            status: 400, fields: ["UploadId": uploadID])
+    }
+
+    static func entityTooSmall(proposed: Int64, partNumber: Int, etag: String) -> AWSError {
+        AWSError(
+            code: "EntityTooSmall", message: "Your proposed upload is smaller than the minimum allowed object size.", status: 400,
+            fields: [
+                "ProposedSize": String(proposed), "MinSizeAllowed": String(MultipartAssembly.minPartSize), "PartNumber": String(partNumber),
+                "ETag": etag,
+            ])
+    }
+
+    static func invalidPartNumber(_ requested: Int, count: Int) -> AWSError {
+        AWSError(
+            code: "InvalidPartNumber", message: "The requested partnumber is not satisfiable", status: 416,
+            fields: ["PartNumberRequested": String(requested), "ActualPartCount": String(count)])
+    }
+
     static func internalError(_ requestID: String) -> AWSError {
         AWSError(code: "InternalError", message: "We encountered an internal error. Please try again.", status: 500)
     }

@@ -25,12 +25,16 @@ extension ServiceModel {
             httpMethod: "DELETE",
             requestURI: "/{Bucket}/{Key+}",
             responseCode: 204,
+            input: "AbortMultipartUploadRequest",
+            output: "AbortMultipartUploadOutput",
             errors: ["NoSuchUpload"]
         ))
         operations.append(OperationModel(
             name: "CompleteMultipartUpload",
             httpMethod: "POST",
-            requestURI: "/{Bucket}/{Key+}"
+            requestURI: "/{Bucket}/{Key+}",
+            input: "CompleteMultipartUploadRequest",
+            output: "CompleteMultipartUploadOutput"
         ))
         operations.append(OperationModel(
             name: "CopyObject",
@@ -59,7 +63,9 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "CreateMultipartUpload",
             httpMethod: "POST",
-            requestURI: "/{Bucket}/{Key+}?uploads"
+            requestURI: "/{Bucket}/{Key+}?uploads",
+            input: "CreateMultipartUploadRequest",
+            output: "CreateMultipartUploadOutput"
         ))
         operations.append(OperationModel(
             name: "CreateSession",
@@ -381,7 +387,9 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "ListMultipartUploads",
             httpMethod: "GET",
-            requestURI: "/{Bucket}?uploads"
+            requestURI: "/{Bucket}?uploads",
+            input: "ListMultipartUploadsRequest",
+            output: "ListMultipartUploadsOutput"
         ))
         operations.append(OperationModel(
             name: "ListObjectVersions",
@@ -402,7 +410,13 @@ extension ServiceModel {
             output: "ListObjectsV2Output",
             errors: ["NoSuchBucket"]
         ))
-        operations.append(OperationModel(name: "ListParts", httpMethod: "GET", requestURI: "/{Bucket}/{Key+}"))
+        operations.append(OperationModel(
+            name: "ListParts",
+            httpMethod: "GET",
+            requestURI: "/{Bucket}/{Key+}",
+            input: "ListPartsRequest",
+            output: "ListPartsOutput"
+        ))
         operations.append(OperationModel(name: "PutBucketAbac", httpMethod: "PUT", requestURI: "/{Bucket}?abac"))
         operations.append(OperationModel(
             name: "PutBucketAccelerateConfiguration",
@@ -552,8 +566,20 @@ extension ServiceModel {
             requestURI: "/{Bucket}/{Key+}?encryption",
             errors: ["AccessDenied", "InvalidRequest", "NoSuchKey"]
         ))
-        operations.append(OperationModel(name: "UploadPart", httpMethod: "PUT", requestURI: "/{Bucket}/{Key+}"))
-        operations.append(OperationModel(name: "UploadPartCopy", httpMethod: "PUT", requestURI: "/{Bucket}/{Key+}"))
+        operations.append(OperationModel(
+            name: "UploadPart",
+            httpMethod: "PUT",
+            requestURI: "/{Bucket}/{Key+}",
+            input: "UploadPartRequest",
+            output: "UploadPartOutput"
+        ))
+        operations.append(OperationModel(
+            name: "UploadPartCopy",
+            httpMethod: "PUT",
+            requestURI: "/{Bucket}/{Key+}",
+            input: "UploadPartCopyRequest",
+            output: "UploadPartCopyOutput"
+        ))
         operations.append(OperationModel(
             name: "WriteGetObjectResponse",
             httpMethod: "POST",
@@ -564,7 +590,54 @@ extension ServiceModel {
 
     private static func s3Shapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(177)
+        shapes.reserveCapacity(224)
+        shapes.append(Shape(name: "AbortDate", kind: .timestamp))
+        shapes.append(Shape(
+            name: "AbortMultipartUploadOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "AbortMultipartUploadRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "UploadId",
+                    shape: "MultipartUploadId",
+                    location: .querystring,
+                    locationName: "uploadId"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "IfMatchInitiatedTime",
+                    shape: "IfMatchInitiatedTime",
+                    location: .header,
+                    locationName: "x-amz-if-match-initiated-time"
+                ),
+            ],
+            required: ["Bucket", "Key", "UploadId"]
+        ))
+        shapes.append(Shape(name: "AbortRuleId", kind: .string))
         shapes.append(Shape(name: "AcceptRanges", kind: .string))
         shapes.append(Shape(
             name: "AccessDenied",
@@ -702,6 +775,217 @@ extension ServiceModel {
             members: [Shape.Member(name: "Prefix", shape: "Prefix")]
         ))
         shapes.append(Shape(name: "CommonPrefixList", kind: .list, listMember: "CommonPrefix", flattened: true))
+        shapes.append(Shape(
+            name: "CompleteMultipartUploadOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Location", shape: "Location"),
+                Shape.Member(name: "Bucket", shape: "BucketName"),
+                Shape.Member(name: "Key", shape: "ObjectKey"),
+                Shape.Member(
+                    name: "Expiration",
+                    shape: "Expiration",
+                    location: .header,
+                    locationName: "x-amz-expiration"
+                ),
+                Shape.Member(name: "ETag", shape: "ETag"),
+                Shape.Member(name: "ChecksumCRC32", shape: "ChecksumCRC32"),
+                Shape.Member(name: "ChecksumCRC32C", shape: "ChecksumCRC32C"),
+                Shape.Member(name: "ChecksumCRC64NVME", shape: "ChecksumCRC64NVME"),
+                Shape.Member(name: "ChecksumSHA1", shape: "ChecksumSHA1"),
+                Shape.Member(name: "ChecksumSHA256", shape: "ChecksumSHA256"),
+                Shape.Member(name: "ChecksumSHA512", shape: "ChecksumSHA512"),
+                Shape.Member(name: "ChecksumMD5", shape: "ChecksumMD5"),
+                Shape.Member(name: "ChecksumXXHASH64", shape: "ChecksumXXHASH64"),
+                Shape.Member(name: "ChecksumXXHASH3", shape: "ChecksumXXHASH3"),
+                Shape.Member(name: "ChecksumXXHASH128", shape: "ChecksumXXHASH128"),
+                Shape.Member(name: "ChecksumType", shape: "ChecksumType"),
+                Shape.Member(
+                    name: "ServerSideEncryption",
+                    shape: "ServerSideEncryption",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption"
+                ),
+                Shape.Member(
+                    name: "VersionId",
+                    shape: "ObjectVersionId",
+                    location: .header,
+                    locationName: "x-amz-version-id"
+                ),
+                Shape.Member(
+                    name: "SSEKMSKeyId",
+                    shape: "SSEKMSKeyId",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-aws-kms-key-id"
+                ),
+                Shape.Member(
+                    name: "BucketKeyEnabled",
+                    shape: "BucketKeyEnabled",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-bucket-key-enabled"
+                ),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "CompleteMultipartUploadRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "MultipartUpload",
+                    shape: "CompletedMultipartUpload",
+                    locationName: "CompleteMultipartUpload"
+                ),
+                Shape.Member(
+                    name: "UploadId",
+                    shape: "MultipartUploadId",
+                    location: .querystring,
+                    locationName: "uploadId"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC32",
+                    shape: "ChecksumCRC32",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc32"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC32C",
+                    shape: "ChecksumCRC32C",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc32c"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC64NVME",
+                    shape: "ChecksumCRC64NVME",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc64nvme"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA1",
+                    shape: "ChecksumSHA1",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha1"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA256",
+                    shape: "ChecksumSHA256",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha256"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA512",
+                    shape: "ChecksumSHA512",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha512"
+                ),
+                Shape.Member(
+                    name: "ChecksumMD5",
+                    shape: "ChecksumMD5",
+                    location: .header,
+                    locationName: "x-amz-checksum-md5"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH64",
+                    shape: "ChecksumXXHASH64",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash64"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH3",
+                    shape: "ChecksumXXHASH3",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash3"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH128",
+                    shape: "ChecksumXXHASH128",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash128"
+                ),
+                Shape.Member(
+                    name: "ChecksumType",
+                    shape: "ChecksumType",
+                    location: .header,
+                    locationName: "x-amz-checksum-type"
+                ),
+                Shape.Member(
+                    name: "MpuObjectSize",
+                    shape: "MpuObjectSize",
+                    location: .header,
+                    locationName: "x-amz-mp-object-size"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(name: "IfMatch", shape: "IfMatch", location: .header, locationName: "If-Match"),
+                Shape.Member(
+                    name: "IfNoneMatch",
+                    shape: "IfNoneMatch",
+                    location: .header,
+                    locationName: "If-None-Match"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKey",
+                    shape: "SSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+            ],
+            required: ["Bucket", "Key", "UploadId"],
+            payload: "MultipartUpload"
+        ))
+        shapes.append(Shape(
+            name: "CompletedMultipartUpload",
+            kind: .structure,
+            members: [Shape.Member(name: "Parts", shape: "CompletedPartList", locationName: "Part")]
+        ))
+        shapes.append(Shape(
+            name: "CompletedPart",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ETag", shape: "ETag"),
+                Shape.Member(name: "ChecksumCRC32", shape: "ChecksumCRC32"),
+                Shape.Member(name: "ChecksumCRC32C", shape: "ChecksumCRC32C"),
+                Shape.Member(name: "ChecksumCRC64NVME", shape: "ChecksumCRC64NVME"),
+                Shape.Member(name: "ChecksumSHA1", shape: "ChecksumSHA1"),
+                Shape.Member(name: "ChecksumSHA256", shape: "ChecksumSHA256"),
+                Shape.Member(name: "ChecksumSHA512", shape: "ChecksumSHA512"),
+                Shape.Member(name: "ChecksumMD5", shape: "ChecksumMD5"),
+                Shape.Member(name: "ChecksumXXHASH64", shape: "ChecksumXXHASH64"),
+                Shape.Member(name: "ChecksumXXHASH3", shape: "ChecksumXXHASH3"),
+                Shape.Member(name: "ChecksumXXHASH128", shape: "ChecksumXXHASH128"),
+                Shape.Member(name: "PartNumber", shape: "PartNumber"),
+            ]
+        ))
+        shapes.append(Shape(name: "CompletedPartList", kind: .list, listMember: "CompletedPart", flattened: true))
         shapes.append(Shape(name: "ContentDisposition", kind: .string))
         shapes.append(Shape(name: "ContentEncoding", kind: .string))
         shapes.append(Shape(name: "ContentLanguage", kind: .string))
@@ -709,6 +993,34 @@ extension ServiceModel {
         shapes.append(Shape(name: "ContentMD5", kind: .string))
         shapes.append(Shape(name: "ContentRange", kind: .string))
         shapes.append(Shape(name: "ContentType", kind: .string))
+        shapes.append(Shape(
+            name: "CopyPartResult",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ETag", shape: "ETag"),
+                Shape.Member(name: "LastModified", shape: "LastModified"),
+                Shape.Member(name: "ChecksumCRC32", shape: "ChecksumCRC32"),
+                Shape.Member(name: "ChecksumCRC32C", shape: "ChecksumCRC32C"),
+                Shape.Member(name: "ChecksumCRC64NVME", shape: "ChecksumCRC64NVME"),
+                Shape.Member(name: "ChecksumSHA1", shape: "ChecksumSHA1"),
+                Shape.Member(name: "ChecksumSHA256", shape: "ChecksumSHA256"),
+                Shape.Member(name: "ChecksumSHA512", shape: "ChecksumSHA512"),
+                Shape.Member(name: "ChecksumMD5", shape: "ChecksumMD5"),
+                Shape.Member(name: "ChecksumXXHASH64", shape: "ChecksumXXHASH64"),
+                Shape.Member(name: "ChecksumXXHASH3", shape: "ChecksumXXHASH3"),
+                Shape.Member(name: "ChecksumXXHASH128", shape: "ChecksumXXHASH128"),
+            ]
+        ))
+        shapes.append(Shape(name: "CopySource", kind: .string, pattern: #"\/?.+\/.+"#))
+        shapes.append(Shape(name: "CopySourceIfMatch", kind: .string))
+        shapes.append(Shape(name: "CopySourceIfModifiedSince", kind: .timestamp))
+        shapes.append(Shape(name: "CopySourceIfNoneMatch", kind: .string))
+        shapes.append(Shape(name: "CopySourceIfUnmodifiedSince", kind: .timestamp))
+        shapes.append(Shape(name: "CopySourceRange", kind: .string))
+        shapes.append(Shape(name: "CopySourceSSECustomerAlgorithm", kind: .string))
+        shapes.append(Shape(name: "CopySourceSSECustomerKey", kind: .string, sensitive: true))
+        shapes.append(Shape(name: "CopySourceSSECustomerKeyMD5", kind: .string))
+        shapes.append(Shape(name: "CopySourceVersionId", kind: .string))
         shapes.append(Shape(
             name: "CreateBucketConfiguration",
             kind: .structure,
@@ -789,6 +1101,229 @@ extension ServiceModel {
             ],
             required: ["Bucket"],
             payload: "CreateBucketConfiguration"
+        ))
+        shapes.append(Shape(
+            name: "CreateMultipartUploadOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "AbortDate", shape: "AbortDate", location: .header, locationName: "x-amz-abort-date"),
+                Shape.Member(
+                    name: "AbortRuleId",
+                    shape: "AbortRuleId",
+                    location: .header,
+                    locationName: "x-amz-abort-rule-id"
+                ),
+                Shape.Member(name: "Bucket", shape: "BucketName", locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey"),
+                Shape.Member(name: "UploadId", shape: "MultipartUploadId"),
+                Shape.Member(
+                    name: "ServerSideEncryption",
+                    shape: "ServerSideEncryption",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "SSEKMSKeyId",
+                    shape: "SSEKMSKeyId",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-aws-kms-key-id"
+                ),
+                Shape.Member(
+                    name: "SSEKMSEncryptionContext",
+                    shape: "SSEKMSEncryptionContext",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-context"
+                ),
+                Shape.Member(
+                    name: "BucketKeyEnabled",
+                    shape: "BucketKeyEnabled",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-bucket-key-enabled"
+                ),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "ChecksumType",
+                    shape: "ChecksumType",
+                    location: .header,
+                    locationName: "x-amz-checksum-type"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "CreateMultipartUploadRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ACL", shape: "ObjectCannedACL", location: .header, locationName: "x-amz-acl"),
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "CacheControl",
+                    shape: "CacheControl",
+                    location: .header,
+                    locationName: "Cache-Control"
+                ),
+                Shape.Member(
+                    name: "ContentDisposition",
+                    shape: "ContentDisposition",
+                    location: .header,
+                    locationName: "Content-Disposition"
+                ),
+                Shape.Member(
+                    name: "ContentEncoding",
+                    shape: "ContentEncoding",
+                    location: .header,
+                    locationName: "Content-Encoding"
+                ),
+                Shape.Member(
+                    name: "ContentLanguage",
+                    shape: "ContentLanguage",
+                    location: .header,
+                    locationName: "Content-Language"
+                ),
+                Shape.Member(name: "ContentType", shape: "ContentType", location: .header, locationName: "Content-Type"),
+                Shape.Member(name: "Expires", shape: "Expires", location: .header, locationName: "Expires"),
+                Shape.Member(
+                    name: "GrantFullControl",
+                    shape: "GrantFullControl",
+                    location: .header,
+                    locationName: "x-amz-grant-full-control"
+                ),
+                Shape.Member(name: "GrantRead", shape: "GrantRead", location: .header, locationName: "x-amz-grant-read"),
+                Shape.Member(
+                    name: "GrantReadACP",
+                    shape: "GrantReadACP",
+                    location: .header,
+                    locationName: "x-amz-grant-read-acp"
+                ),
+                Shape.Member(
+                    name: "GrantWriteACP",
+                    shape: "GrantWriteACP",
+                    location: .header,
+                    locationName: "x-amz-grant-write-acp"
+                ),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(name: "Metadata", shape: "Metadata", location: .headers, locationName: "x-amz-meta-"),
+                Shape.Member(
+                    name: "ServerSideEncryption",
+                    shape: "ServerSideEncryption",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption"
+                ),
+                Shape.Member(
+                    name: "StorageClass",
+                    shape: "StorageClass",
+                    location: .header,
+                    locationName: "x-amz-storage-class"
+                ),
+                Shape.Member(
+                    name: "WebsiteRedirectLocation",
+                    shape: "WebsiteRedirectLocation",
+                    location: .header,
+                    locationName: "x-amz-website-redirect-location"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKey",
+                    shape: "SSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "SSEKMSKeyId",
+                    shape: "SSEKMSKeyId",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-aws-kms-key-id"
+                ),
+                Shape.Member(
+                    name: "SSEKMSEncryptionContext",
+                    shape: "SSEKMSEncryptionContext",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-context"
+                ),
+                Shape.Member(
+                    name: "BucketKeyEnabled",
+                    shape: "BucketKeyEnabled",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-bucket-key-enabled"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(name: "Tagging", shape: "TaggingHeader", location: .header, locationName: "x-amz-tagging"),
+                Shape.Member(
+                    name: "ObjectLockMode",
+                    shape: "ObjectLockMode",
+                    location: .header,
+                    locationName: "x-amz-object-lock-mode"
+                ),
+                Shape.Member(
+                    name: "ObjectLockRetainUntilDate",
+                    shape: "ObjectLockRetainUntilDate",
+                    location: .header,
+                    locationName: "x-amz-object-lock-retain-until-date"
+                ),
+                Shape.Member(
+                    name: "ObjectLockLegalHoldStatus",
+                    shape: "ObjectLockLegalHoldStatus",
+                    location: .header,
+                    locationName: "x-amz-object-lock-legal-hold"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "ChecksumType",
+                    shape: "ChecksumType",
+                    location: .header,
+                    locationName: "x-amz-checksum-type"
+                ),
+            ],
+            required: ["Bucket", "Key"]
         ))
         shapes.append(Shape(name: "CreationDate", kind: .timestamp))
         shapes.append(Shape(
@@ -1756,11 +2291,18 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(name: "IfMatch", kind: .string))
+        shapes.append(Shape(name: "IfMatchInitiatedTime", kind: .timestamp, timestampFormat: "rfc822"))
         shapes.append(Shape(name: "IfMatchLastModifiedTime", kind: .timestamp, timestampFormat: "rfc822"))
         shapes.append(Shape(name: "IfMatchSize", kind: .long))
         shapes.append(Shape(name: "IfModifiedSince", kind: .timestamp))
         shapes.append(Shape(name: "IfNoneMatch", kind: .string))
         shapes.append(Shape(name: "IfUnmodifiedSince", kind: .timestamp))
+        shapes.append(Shape(name: "Initiated", kind: .timestamp))
+        shapes.append(Shape(
+            name: "Initiator",
+            kind: .structure,
+            members: [Shape.Member(name: "ID", shape: "ID"), Shape.Member(name: "DisplayName", shape: "DisplayName")]
+        ))
         shapes.append(Shape(
             name: "IntelligentTieringAccessTier",
             kind: .string,
@@ -1788,6 +2330,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "IsRestoreInProgress", kind: .boolean))
         shapes.append(Shape(name: "IsTruncated", kind: .boolean))
         shapes.append(Shape(name: "KeyCount", kind: .integer))
+        shapes.append(Shape(name: "KeyMarker", kind: .string))
         shapes.append(Shape(name: "LastModified", kind: .timestamp))
         shapes.append(Shape(name: "LastModifiedTime", kind: .timestamp, timestampFormat: "rfc822"))
         shapes.append(Shape(
@@ -1824,6 +2367,71 @@ extension ServiceModel {
                     locationName: "bucket-region"
                 ),
             ]
+        ))
+        shapes.append(Shape(
+            name: "ListMultipartUploadsOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName"),
+                Shape.Member(name: "KeyMarker", shape: "KeyMarker"),
+                Shape.Member(name: "UploadIdMarker", shape: "UploadIdMarker"),
+                Shape.Member(name: "NextKeyMarker", shape: "NextKeyMarker"),
+                Shape.Member(name: "Prefix", shape: "Prefix"),
+                Shape.Member(name: "Delimiter", shape: "Delimiter"),
+                Shape.Member(name: "NextUploadIdMarker", shape: "NextUploadIdMarker"),
+                Shape.Member(name: "MaxUploads", shape: "MaxUploads"),
+                Shape.Member(name: "IsTruncated", shape: "IsTruncated"),
+                Shape.Member(name: "Uploads", shape: "MultipartUploadList", locationName: "Upload"),
+                Shape.Member(name: "CommonPrefixes", shape: "CommonPrefixList"),
+                Shape.Member(name: "EncodingType", shape: "EncodingType"),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListMultipartUploadsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Delimiter", shape: "Delimiter", location: .querystring, locationName: "delimiter"),
+                Shape.Member(
+                    name: "EncodingType",
+                    shape: "EncodingType",
+                    location: .querystring,
+                    locationName: "encoding-type"
+                ),
+                Shape.Member(name: "KeyMarker", shape: "KeyMarker", location: .querystring, locationName: "key-marker"),
+                Shape.Member(
+                    name: "MaxUploads",
+                    shape: "MaxUploads",
+                    location: .querystring,
+                    locationName: "max-uploads"
+                ),
+                Shape.Member(name: "Prefix", shape: "Prefix", location: .querystring, locationName: "prefix"),
+                Shape.Member(
+                    name: "UploadIdMarker",
+                    shape: "UploadIdMarker",
+                    location: .querystring,
+                    locationName: "upload-id-marker"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+            ],
+            required: ["Bucket"]
         ))
         shapes.append(Shape(
             name: "ListObjectsV2Output",
@@ -1902,6 +2510,90 @@ extension ServiceModel {
             ],
             required: ["Bucket"]
         ))
+        shapes.append(Shape(
+            name: "ListPartsOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "AbortDate", shape: "AbortDate", location: .header, locationName: "x-amz-abort-date"),
+                Shape.Member(
+                    name: "AbortRuleId",
+                    shape: "AbortRuleId",
+                    location: .header,
+                    locationName: "x-amz-abort-rule-id"
+                ),
+                Shape.Member(name: "Bucket", shape: "BucketName"),
+                Shape.Member(name: "Key", shape: "ObjectKey"),
+                Shape.Member(name: "UploadId", shape: "MultipartUploadId"),
+                Shape.Member(name: "PartNumberMarker", shape: "PartNumberMarker"),
+                Shape.Member(name: "NextPartNumberMarker", shape: "NextPartNumberMarker"),
+                Shape.Member(name: "MaxParts", shape: "MaxParts"),
+                Shape.Member(name: "IsTruncated", shape: "IsTruncated"),
+                Shape.Member(name: "Parts", shape: "Parts", locationName: "Part"),
+                Shape.Member(name: "Initiator", shape: "Initiator"),
+                Shape.Member(name: "Owner", shape: "Owner"),
+                Shape.Member(name: "StorageClass", shape: "StorageClass"),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+                Shape.Member(name: "ChecksumAlgorithm", shape: "ChecksumAlgorithm"),
+                Shape.Member(name: "ChecksumType", shape: "ChecksumType"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListPartsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(name: "MaxParts", shape: "MaxParts", location: .querystring, locationName: "max-parts"),
+                Shape.Member(
+                    name: "PartNumberMarker",
+                    shape: "PartNumberMarker",
+                    location: .querystring,
+                    locationName: "part-number-marker"
+                ),
+                Shape.Member(
+                    name: "UploadId",
+                    shape: "MultipartUploadId",
+                    location: .querystring,
+                    locationName: "uploadId"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKey",
+                    shape: "SSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+            ],
+            required: ["Bucket", "Key", "UploadId"]
+        ))
         shapes.append(Shape(name: "Location", kind: .string))
         shapes.append(Shape(
             name: "LocationInfo",
@@ -1916,12 +2608,34 @@ extension ServiceModel {
         shapes.append(Shape(name: "MFA", kind: .string))
         shapes.append(Shape(name: "MaxBuckets", kind: .integer, min: 1, max: 10000))
         shapes.append(Shape(name: "MaxKeys", kind: .integer))
+        shapes.append(Shape(name: "MaxParts", kind: .integer))
+        shapes.append(Shape(name: "MaxUploads", kind: .integer))
         shapes.append(Shape(name: "Message", kind: .string))
         shapes.append(Shape(name: "Metadata", kind: .map, mapKey: "MetadataKey", mapValue: "MetadataValue"))
         shapes.append(Shape(name: "MetadataKey", kind: .string))
         shapes.append(Shape(name: "MetadataValue", kind: .string))
         shapes.append(Shape(name: "MissingMeta", kind: .integer))
+        shapes.append(Shape(name: "MpuObjectSize", kind: .long))
+        shapes.append(Shape(
+            name: "MultipartUpload",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "UploadId", shape: "MultipartUploadId"),
+                Shape.Member(name: "Key", shape: "ObjectKey"),
+                Shape.Member(name: "Initiated", shape: "Initiated"),
+                Shape.Member(name: "StorageClass", shape: "StorageClass"),
+                Shape.Member(name: "Owner", shape: "Owner"),
+                Shape.Member(name: "Initiator", shape: "Initiator"),
+                Shape.Member(name: "ChecksumAlgorithm", shape: "ChecksumAlgorithm"),
+                Shape.Member(name: "ChecksumType", shape: "ChecksumType"),
+            ]
+        ))
+        shapes.append(Shape(name: "MultipartUploadId", kind: .string))
+        shapes.append(Shape(name: "MultipartUploadList", kind: .list, listMember: "MultipartUpload", flattened: true))
+        shapes.append(Shape(name: "NextKeyMarker", kind: .string))
+        shapes.append(Shape(name: "NextPartNumberMarker", kind: .integer))
         shapes.append(Shape(name: "NextToken", kind: .string))
+        shapes.append(Shape(name: "NextUploadIdMarker", kind: .string))
         shapes.append(Shape(
             name: "NoSuchBucket",
             kind: .structure,
@@ -2026,7 +2740,29 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "DisplayName", shape: "DisplayName"), Shape.Member(name: "ID", shape: "ID")]
         ))
+        shapes.append(Shape(
+            name: "Part",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "PartNumber", shape: "PartNumber"),
+                Shape.Member(name: "LastModified", shape: "LastModified"),
+                Shape.Member(name: "ETag", shape: "ETag"),
+                Shape.Member(name: "Size", shape: "Size"),
+                Shape.Member(name: "ChecksumCRC32", shape: "ChecksumCRC32"),
+                Shape.Member(name: "ChecksumCRC32C", shape: "ChecksumCRC32C"),
+                Shape.Member(name: "ChecksumCRC64NVME", shape: "ChecksumCRC64NVME"),
+                Shape.Member(name: "ChecksumSHA1", shape: "ChecksumSHA1"),
+                Shape.Member(name: "ChecksumSHA256", shape: "ChecksumSHA256"),
+                Shape.Member(name: "ChecksumSHA512", shape: "ChecksumSHA512"),
+                Shape.Member(name: "ChecksumMD5", shape: "ChecksumMD5"),
+                Shape.Member(name: "ChecksumXXHASH64", shape: "ChecksumXXHASH64"),
+                Shape.Member(name: "ChecksumXXHASH3", shape: "ChecksumXXHASH3"),
+                Shape.Member(name: "ChecksumXXHASH128", shape: "ChecksumXXHASH128"),
+            ]
+        ))
         shapes.append(Shape(name: "PartNumber", kind: .integer))
+        shapes.append(Shape(name: "PartNumberMarker", kind: .integer))
+        shapes.append(Shape(name: "Parts", kind: .list, listMember: "Part", flattened: true))
         shapes.append(Shape(name: "PartsCount", kind: .integer))
         shapes.append(Shape(name: "Prefix", kind: .string))
         shapes.append(Shape(
@@ -2464,6 +3200,397 @@ extension ServiceModel {
             name: "TooManyParts",
             kind: .structure,
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
+        ))
+        shapes.append(Shape(name: "UploadIdMarker", kind: .string))
+        shapes.append(Shape(
+            name: "UploadPartCopyOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "CopySourceVersionId",
+                    shape: "CopySourceVersionId",
+                    location: .header,
+                    locationName: "x-amz-copy-source-version-id"
+                ),
+                Shape.Member(name: "CopyPartResult", shape: "CopyPartResult"),
+                Shape.Member(
+                    name: "ServerSideEncryption",
+                    shape: "ServerSideEncryption",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "SSEKMSKeyId",
+                    shape: "SSEKMSKeyId",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-aws-kms-key-id"
+                ),
+                Shape.Member(
+                    name: "BucketKeyEnabled",
+                    shape: "BucketKeyEnabled",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-bucket-key-enabled"
+                ),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ],
+            payload: "CopyPartResult"
+        ))
+        shapes.append(Shape(
+            name: "UploadPartCopyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "CopySource",
+                    shape: "CopySource",
+                    location: .header,
+                    locationName: "x-amz-copy-source"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfMatch",
+                    shape: "CopySourceIfMatch",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-match"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfModifiedSince",
+                    shape: "CopySourceIfModifiedSince",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-modified-since"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfNoneMatch",
+                    shape: "CopySourceIfNoneMatch",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-none-match"
+                ),
+                Shape.Member(
+                    name: "CopySourceIfUnmodifiedSince",
+                    shape: "CopySourceIfUnmodifiedSince",
+                    location: .header,
+                    locationName: "x-amz-copy-source-if-unmodified-since"
+                ),
+                Shape.Member(
+                    name: "CopySourceRange",
+                    shape: "CopySourceRange",
+                    location: .header,
+                    locationName: "x-amz-copy-source-range"
+                ),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "PartNumber",
+                    shape: "PartNumber",
+                    location: .querystring,
+                    locationName: "partNumber"
+                ),
+                Shape.Member(
+                    name: "UploadId",
+                    shape: "MultipartUploadId",
+                    location: .querystring,
+                    locationName: "uploadId"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKey",
+                    shape: "SSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "CopySourceSSECustomerAlgorithm",
+                    shape: "CopySourceSSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-copy-source-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "CopySourceSSECustomerKey",
+                    shape: "CopySourceSSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-copy-source-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "CopySourceSSECustomerKeyMD5",
+                    shape: "CopySourceSSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-copy-source-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "ExpectedSourceBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-source-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "CopySource", "Key", "PartNumber", "UploadId"]
+        ))
+        shapes.append(Shape(
+            name: "UploadPartOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "ServerSideEncryption",
+                    shape: "ServerSideEncryption",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption"
+                ),
+                Shape.Member(name: "ETag", shape: "ETag", location: .header, locationName: "ETag"),
+                Shape.Member(
+                    name: "ChecksumCRC32",
+                    shape: "ChecksumCRC32",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc32"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC32C",
+                    shape: "ChecksumCRC32C",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc32c"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC64NVME",
+                    shape: "ChecksumCRC64NVME",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc64nvme"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA1",
+                    shape: "ChecksumSHA1",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha1"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA256",
+                    shape: "ChecksumSHA256",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha256"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA512",
+                    shape: "ChecksumSHA512",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha512"
+                ),
+                Shape.Member(
+                    name: "ChecksumMD5",
+                    shape: "ChecksumMD5",
+                    location: .header,
+                    locationName: "x-amz-checksum-md5"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH64",
+                    shape: "ChecksumXXHASH64",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash64"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH3",
+                    shape: "ChecksumXXHASH3",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash3"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH128",
+                    shape: "ChecksumXXHASH128",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash128"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "SSEKMSKeyId",
+                    shape: "SSEKMSKeyId",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-aws-kms-key-id"
+                ),
+                Shape.Member(
+                    name: "BucketKeyEnabled",
+                    shape: "BucketKeyEnabled",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-bucket-key-enabled"
+                ),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "UploadPartRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Body", shape: "Body"),
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ContentLength",
+                    shape: "ContentLength",
+                    location: .header,
+                    locationName: "Content-Length"
+                ),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC32",
+                    shape: "ChecksumCRC32",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc32"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC32C",
+                    shape: "ChecksumCRC32C",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc32c"
+                ),
+                Shape.Member(
+                    name: "ChecksumCRC64NVME",
+                    shape: "ChecksumCRC64NVME",
+                    location: .header,
+                    locationName: "x-amz-checksum-crc64nvme"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA1",
+                    shape: "ChecksumSHA1",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha1"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA256",
+                    shape: "ChecksumSHA256",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha256"
+                ),
+                Shape.Member(
+                    name: "ChecksumSHA512",
+                    shape: "ChecksumSHA512",
+                    location: .header,
+                    locationName: "x-amz-checksum-sha512"
+                ),
+                Shape.Member(
+                    name: "ChecksumMD5",
+                    shape: "ChecksumMD5",
+                    location: .header,
+                    locationName: "x-amz-checksum-md5"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH64",
+                    shape: "ChecksumXXHASH64",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash64"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH3",
+                    shape: "ChecksumXXHASH3",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash3"
+                ),
+                Shape.Member(
+                    name: "ChecksumXXHASH128",
+                    shape: "ChecksumXXHASH128",
+                    location: .header,
+                    locationName: "x-amz-checksum-xxhash128"
+                ),
+                Shape.Member(name: "Key", shape: "ObjectKey", location: .uri, locationName: "Key"),
+                Shape.Member(
+                    name: "PartNumber",
+                    shape: "PartNumber",
+                    location: .querystring,
+                    locationName: "partNumber"
+                ),
+                Shape.Member(
+                    name: "UploadId",
+                    shape: "MultipartUploadId",
+                    location: .querystring,
+                    locationName: "uploadId"
+                ),
+                Shape.Member(
+                    name: "SSECustomerAlgorithm",
+                    shape: "SSECustomerAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-algorithm"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKey",
+                    shape: "SSECustomerKey",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key"
+                ),
+                Shape.Member(
+                    name: "SSECustomerKeyMD5",
+                    shape: "SSECustomerKeyMD5",
+                    location: .header,
+                    locationName: "x-amz-server-side-encryption-customer-key-MD5"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "Key", "PartNumber", "UploadId"],
+            payload: "Body"
         ))
         shapes.append(Shape(name: "Value", kind: .string))
         shapes.append(Shape(name: "WebsiteRedirectLocation", kind: .string))

@@ -8,6 +8,58 @@ import Foundation
 public enum S3API {}
 
 extension S3API {
+    public struct AbortMultipartUploadOutput: Codable, Sendable, Equatable {
+        public var requestCharged: String?
+
+        public init(
+            requestCharged: String? = nil
+        ) {
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct AbortMultipartUploadRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var key: String
+        public var uploadId: String
+        public var requestPayer: String?
+        public var expectedBucketOwner: String?
+        public var ifMatchInitiatedTime: Date?
+
+        public init(
+            bucket: String,
+            key: String,
+            uploadId: String,
+            requestPayer: String? = nil,
+            expectedBucketOwner: String? = nil,
+            ifMatchInitiatedTime: Date? = nil
+        ) {
+            self.bucket = bucket
+            self.key = key
+            self.uploadId = uploadId
+            self.requestPayer = requestPayer
+            self.expectedBucketOwner = expectedBucketOwner
+            self.ifMatchInitiatedTime = ifMatchInitiatedTime
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+            case uploadId = "UploadId"
+            case requestPayer = "RequestPayer"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case ifMatchInitiatedTime = "IfMatchInitiatedTime"
+        }
+    }
+}
+
+extension S3API {
     public struct Bucket: Codable, Sendable, Equatable {
         public var name: String?
         public var creationDate: Date?
@@ -67,6 +119,342 @@ extension S3API {
 
         enum CodingKeys: String, CodingKey {
             case prefix = "Prefix"
+        }
+    }
+}
+
+extension S3API {
+    public struct CompleteMultipartUploadOutput: Codable, Sendable, Equatable {
+        public var location: String?
+        public var bucket: String?
+        public var key: String?
+        public var expiration: String?
+        public var eTag: String?
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+        public var checksumType: String?
+        public var serverSideEncryption: String?
+        public var versionId: String?
+        public var ssekmsKeyId: String?
+        public var bucketKeyEnabled: Bool?
+        public var requestCharged: String?
+
+        public init(
+            location: String? = nil,
+            bucket: String? = nil,
+            key: String? = nil,
+            expiration: String? = nil,
+            eTag: String? = nil,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil,
+            checksumType: String? = nil,
+            serverSideEncryption: String? = nil,
+            versionId: String? = nil,
+            ssekmsKeyId: String? = nil,
+            bucketKeyEnabled: Bool? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.location = location
+            self.bucket = bucket
+            self.key = key
+            self.expiration = expiration
+            self.eTag = eTag
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.checksumType = checksumType
+            self.serverSideEncryption = serverSideEncryption
+            self.versionId = versionId
+            self.ssekmsKeyId = ssekmsKeyId
+            self.bucketKeyEnabled = bucketKeyEnabled
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case location = "Location"
+            case bucket = "Bucket"
+            case key = "Key"
+            case expiration = "Expiration"
+            case eTag = "ETag"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
+            case checksumType = "ChecksumType"
+            case serverSideEncryption = "ServerSideEncryption"
+            case versionId = "VersionId"
+            case ssekmsKeyId = "SSEKMSKeyId"
+            case bucketKeyEnabled = "BucketKeyEnabled"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct CompleteMultipartUploadRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var key: String
+        public var multipartUpload: CompletedMultipartUpload?
+        public var uploadId: String
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+        public var checksumType: String?
+        public var mpuObjectSize: Int64?
+        public var requestPayer: String?
+        public var expectedBucketOwner: String?
+        public var ifMatch: String?
+        public var ifNoneMatch: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKey: String?
+        public var sseCustomerKeyMD5: String?
+
+        public init(
+            bucket: String,
+            key: String,
+            multipartUpload: CompletedMultipartUpload? = nil,
+            uploadId: String,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil,
+            checksumType: String? = nil,
+            mpuObjectSize: Int64? = nil,
+            requestPayer: String? = nil,
+            expectedBucketOwner: String? = nil,
+            ifMatch: String? = nil,
+            ifNoneMatch: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil
+        ) {
+            self.bucket = bucket
+            self.key = key
+            self.multipartUpload = multipartUpload
+            self.uploadId = uploadId
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.checksumType = checksumType
+            self.mpuObjectSize = mpuObjectSize
+            self.requestPayer = requestPayer
+            self.expectedBucketOwner = expectedBucketOwner
+            self.ifMatch = ifMatch
+            self.ifNoneMatch = ifNoneMatch
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+            case multipartUpload = "MultipartUpload"
+            case uploadId = "UploadId"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
+            case checksumType = "ChecksumType"
+            case mpuObjectSize = "MpuObjectSize"
+            case requestPayer = "RequestPayer"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case ifMatch = "IfMatch"
+            case ifNoneMatch = "IfNoneMatch"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKey = "SSECustomerKey"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+        }
+    }
+}
+
+extension S3API {
+    public struct CompletedMultipartUpload: Codable, Sendable, Equatable {
+        public var parts: [CompletedPart]?
+
+        public init(
+            parts: [CompletedPart]? = nil
+        ) {
+            self.parts = parts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case parts = "Parts"
+        }
+    }
+}
+
+extension S3API {
+    public struct CompletedPart: Codable, Sendable, Equatable {
+        public var eTag: String?
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+        public var partNumber: Int?
+
+        public init(
+            eTag: String? = nil,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil,
+            partNumber: Int? = nil
+        ) {
+            self.eTag = eTag
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.partNumber = partNumber
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case eTag = "ETag"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
+            case partNumber = "PartNumber"
+        }
+    }
+}
+
+extension S3API {
+    public struct CopyPartResult: Codable, Sendable, Equatable {
+        public var eTag: String?
+        public var lastModified: Date?
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+
+        public init(
+            eTag: String? = nil,
+            lastModified: Date? = nil,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil
+        ) {
+            self.eTag = eTag
+            self.lastModified = lastModified
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case eTag = "ETag"
+            case lastModified = "LastModified"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
         }
     }
 }
@@ -171,6 +559,210 @@ extension S3API {
             case objectLockEnabledForBucket = "ObjectLockEnabledForBucket"
             case objectOwnership = "ObjectOwnership"
             case bucketNamespace = "BucketNamespace"
+        }
+    }
+}
+
+extension S3API {
+    public struct CreateMultipartUploadOutput: Codable, Sendable, Equatable {
+        public var abortDate: Date?
+        public var abortRuleId: String?
+        public var bucket: String?
+        public var key: String?
+        public var uploadId: String?
+        public var serverSideEncryption: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKeyMD5: String?
+        public var ssekmsKeyId: String?
+        public var ssekmsEncryptionContext: String?
+        public var bucketKeyEnabled: Bool?
+        public var requestCharged: String?
+        public var checksumAlgorithm: String?
+        public var checksumType: String?
+
+        public init(
+            abortDate: Date? = nil,
+            abortRuleId: String? = nil,
+            bucket: String? = nil,
+            key: String? = nil,
+            uploadId: String? = nil,
+            serverSideEncryption: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            ssekmsKeyId: String? = nil,
+            ssekmsEncryptionContext: String? = nil,
+            bucketKeyEnabled: Bool? = nil,
+            requestCharged: String? = nil,
+            checksumAlgorithm: String? = nil,
+            checksumType: String? = nil
+        ) {
+            self.abortDate = abortDate
+            self.abortRuleId = abortRuleId
+            self.bucket = bucket
+            self.key = key
+            self.uploadId = uploadId
+            self.serverSideEncryption = serverSideEncryption
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.ssekmsKeyId = ssekmsKeyId
+            self.ssekmsEncryptionContext = ssekmsEncryptionContext
+            self.bucketKeyEnabled = bucketKeyEnabled
+            self.requestCharged = requestCharged
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumType = checksumType
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case abortDate = "AbortDate"
+            case abortRuleId = "AbortRuleId"
+            case bucket = "Bucket"
+            case key = "Key"
+            case uploadId = "UploadId"
+            case serverSideEncryption = "ServerSideEncryption"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case ssekmsKeyId = "SSEKMSKeyId"
+            case ssekmsEncryptionContext = "SSEKMSEncryptionContext"
+            case bucketKeyEnabled = "BucketKeyEnabled"
+            case requestCharged = "RequestCharged"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case checksumType = "ChecksumType"
+        }
+    }
+}
+
+extension S3API {
+    public struct CreateMultipartUploadRequest: Codable, Sendable, Equatable {
+        public var acl: String?
+        public var bucket: String
+        public var cacheControl: String?
+        public var contentDisposition: String?
+        public var contentEncoding: String?
+        public var contentLanguage: String?
+        public var contentType: String?
+        public var expires: String?
+        public var grantFullControl: String?
+        public var grantRead: String?
+        public var grantReadACP: String?
+        public var grantWriteACP: String?
+        public var key: String
+        public var metadata: [String: String]?
+        public var serverSideEncryption: String?
+        public var storageClass: String?
+        public var websiteRedirectLocation: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKey: String?
+        public var sseCustomerKeyMD5: String?
+        public var ssekmsKeyId: String?
+        public var ssekmsEncryptionContext: String?
+        public var bucketKeyEnabled: Bool?
+        public var requestPayer: String?
+        public var tagging: String?
+        public var objectLockMode: String?
+        public var objectLockRetainUntilDate: Date?
+        public var objectLockLegalHoldStatus: String?
+        public var expectedBucketOwner: String?
+        public var checksumAlgorithm: String?
+        public var checksumType: String?
+
+        public init(
+            acl: String? = nil,
+            bucket: String,
+            cacheControl: String? = nil,
+            contentDisposition: String? = nil,
+            contentEncoding: String? = nil,
+            contentLanguage: String? = nil,
+            contentType: String? = nil,
+            expires: String? = nil,
+            grantFullControl: String? = nil,
+            grantRead: String? = nil,
+            grantReadACP: String? = nil,
+            grantWriteACP: String? = nil,
+            key: String,
+            metadata: [String: String]? = nil,
+            serverSideEncryption: String? = nil,
+            storageClass: String? = nil,
+            websiteRedirectLocation: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            ssekmsKeyId: String? = nil,
+            ssekmsEncryptionContext: String? = nil,
+            bucketKeyEnabled: Bool? = nil,
+            requestPayer: String? = nil,
+            tagging: String? = nil,
+            objectLockMode: String? = nil,
+            objectLockRetainUntilDate: Date? = nil,
+            objectLockLegalHoldStatus: String? = nil,
+            expectedBucketOwner: String? = nil,
+            checksumAlgorithm: String? = nil,
+            checksumType: String? = nil
+        ) {
+            self.acl = acl
+            self.bucket = bucket
+            self.cacheControl = cacheControl
+            self.contentDisposition = contentDisposition
+            self.contentEncoding = contentEncoding
+            self.contentLanguage = contentLanguage
+            self.contentType = contentType
+            self.expires = expires
+            self.grantFullControl = grantFullControl
+            self.grantRead = grantRead
+            self.grantReadACP = grantReadACP
+            self.grantWriteACP = grantWriteACP
+            self.key = key
+            self.metadata = metadata
+            self.serverSideEncryption = serverSideEncryption
+            self.storageClass = storageClass
+            self.websiteRedirectLocation = websiteRedirectLocation
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.ssekmsKeyId = ssekmsKeyId
+            self.ssekmsEncryptionContext = ssekmsEncryptionContext
+            self.bucketKeyEnabled = bucketKeyEnabled
+            self.requestPayer = requestPayer
+            self.tagging = tagging
+            self.objectLockMode = objectLockMode
+            self.objectLockRetainUntilDate = objectLockRetainUntilDate
+            self.objectLockLegalHoldStatus = objectLockLegalHoldStatus
+            self.expectedBucketOwner = expectedBucketOwner
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumType = checksumType
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case acl = "ACL"
+            case bucket = "Bucket"
+            case cacheControl = "CacheControl"
+            case contentDisposition = "ContentDisposition"
+            case contentEncoding = "ContentEncoding"
+            case contentLanguage = "ContentLanguage"
+            case contentType = "ContentType"
+            case expires = "Expires"
+            case grantFullControl = "GrantFullControl"
+            case grantRead = "GrantRead"
+            case grantReadACP = "GrantReadACP"
+            case grantWriteACP = "GrantWriteACP"
+            case key = "Key"
+            case metadata = "Metadata"
+            case serverSideEncryption = "ServerSideEncryption"
+            case storageClass = "StorageClass"
+            case websiteRedirectLocation = "WebsiteRedirectLocation"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKey = "SSECustomerKey"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case ssekmsKeyId = "SSEKMSKeyId"
+            case ssekmsEncryptionContext = "SSEKMSEncryptionContext"
+            case bucketKeyEnabled = "BucketKeyEnabled"
+            case requestPayer = "RequestPayer"
+            case tagging = "Tagging"
+            case objectLockMode = "ObjectLockMode"
+            case objectLockRetainUntilDate = "ObjectLockRetainUntilDate"
+            case objectLockLegalHoldStatus = "ObjectLockLegalHoldStatus"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case checksumType = "ChecksumType"
         }
     }
 }
@@ -1060,6 +1652,26 @@ extension S3API {
 }
 
 extension S3API {
+    public struct Initiator: Codable, Sendable, Equatable {
+        public var id: String?
+        public var displayName: String?
+
+        public init(
+            id: String? = nil,
+            displayName: String? = nil
+        ) {
+            self.id = id
+            self.displayName = displayName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "ID"
+            case displayName = "DisplayName"
+        }
+    }
+}
+
+extension S3API {
     public struct ListBucketsOutput: Codable, Sendable, Equatable {
         public var buckets: [Bucket]?
         public var owner: Owner?
@@ -1111,6 +1723,118 @@ extension S3API {
             case continuationToken = "ContinuationToken"
             case prefix = "Prefix"
             case bucketRegion = "BucketRegion"
+        }
+    }
+}
+
+extension S3API {
+    public struct ListMultipartUploadsOutput: Codable, Sendable, Equatable {
+        public var bucket: String?
+        public var keyMarker: String?
+        public var uploadIdMarker: String?
+        public var nextKeyMarker: String?
+        public var prefix: String?
+        public var delimiter: String?
+        public var nextUploadIdMarker: String?
+        public var maxUploads: Int?
+        public var isTruncated: Bool?
+        public var uploads: [MultipartUpload]?
+        public var commonPrefixes: [CommonPrefix]?
+        public var encodingType: String?
+        public var requestCharged: String?
+
+        public init(
+            bucket: String? = nil,
+            keyMarker: String? = nil,
+            uploadIdMarker: String? = nil,
+            nextKeyMarker: String? = nil,
+            prefix: String? = nil,
+            delimiter: String? = nil,
+            nextUploadIdMarker: String? = nil,
+            maxUploads: Int? = nil,
+            isTruncated: Bool? = nil,
+            uploads: [MultipartUpload]? = nil,
+            commonPrefixes: [CommonPrefix]? = nil,
+            encodingType: String? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.bucket = bucket
+            self.keyMarker = keyMarker
+            self.uploadIdMarker = uploadIdMarker
+            self.nextKeyMarker = nextKeyMarker
+            self.prefix = prefix
+            self.delimiter = delimiter
+            self.nextUploadIdMarker = nextUploadIdMarker
+            self.maxUploads = maxUploads
+            self.isTruncated = isTruncated
+            self.uploads = uploads
+            self.commonPrefixes = commonPrefixes
+            self.encodingType = encodingType
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case keyMarker = "KeyMarker"
+            case uploadIdMarker = "UploadIdMarker"
+            case nextKeyMarker = "NextKeyMarker"
+            case prefix = "Prefix"
+            case delimiter = "Delimiter"
+            case nextUploadIdMarker = "NextUploadIdMarker"
+            case maxUploads = "MaxUploads"
+            case isTruncated = "IsTruncated"
+            case uploads = "Uploads"
+            case commonPrefixes = "CommonPrefixes"
+            case encodingType = "EncodingType"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct ListMultipartUploadsRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var delimiter: String?
+        public var encodingType: String?
+        public var keyMarker: String?
+        public var maxUploads: Int?
+        public var prefix: String?
+        public var uploadIdMarker: String?
+        public var expectedBucketOwner: String?
+        public var requestPayer: String?
+
+        public init(
+            bucket: String,
+            delimiter: String? = nil,
+            encodingType: String? = nil,
+            keyMarker: String? = nil,
+            maxUploads: Int? = nil,
+            prefix: String? = nil,
+            uploadIdMarker: String? = nil,
+            expectedBucketOwner: String? = nil,
+            requestPayer: String? = nil
+        ) {
+            self.bucket = bucket
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.keyMarker = keyMarker
+            self.maxUploads = maxUploads
+            self.prefix = prefix
+            self.uploadIdMarker = uploadIdMarker
+            self.expectedBucketOwner = expectedBucketOwner
+            self.requestPayer = requestPayer
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case delimiter = "Delimiter"
+            case encodingType = "EncodingType"
+            case keyMarker = "KeyMarker"
+            case maxUploads = "MaxUploads"
+            case prefix = "Prefix"
+            case uploadIdMarker = "UploadIdMarker"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case requestPayer = "RequestPayer"
         }
     }
 }
@@ -1236,6 +1960,134 @@ extension S3API {
 }
 
 extension S3API {
+    public struct ListPartsOutput: Codable, Sendable, Equatable {
+        public var abortDate: Date?
+        public var abortRuleId: String?
+        public var bucket: String?
+        public var key: String?
+        public var uploadId: String?
+        public var partNumberMarker: Int?
+        public var nextPartNumberMarker: Int?
+        public var maxParts: Int?
+        public var isTruncated: Bool?
+        public var parts: [Part]?
+        public var initiator: Initiator?
+        public var owner: Owner?
+        public var storageClass: String?
+        public var requestCharged: String?
+        public var checksumAlgorithm: String?
+        public var checksumType: String?
+
+        public init(
+            abortDate: Date? = nil,
+            abortRuleId: String? = nil,
+            bucket: String? = nil,
+            key: String? = nil,
+            uploadId: String? = nil,
+            partNumberMarker: Int? = nil,
+            nextPartNumberMarker: Int? = nil,
+            maxParts: Int? = nil,
+            isTruncated: Bool? = nil,
+            parts: [Part]? = nil,
+            initiator: Initiator? = nil,
+            owner: Owner? = nil,
+            storageClass: String? = nil,
+            requestCharged: String? = nil,
+            checksumAlgorithm: String? = nil,
+            checksumType: String? = nil
+        ) {
+            self.abortDate = abortDate
+            self.abortRuleId = abortRuleId
+            self.bucket = bucket
+            self.key = key
+            self.uploadId = uploadId
+            self.partNumberMarker = partNumberMarker
+            self.nextPartNumberMarker = nextPartNumberMarker
+            self.maxParts = maxParts
+            self.isTruncated = isTruncated
+            self.parts = parts
+            self.initiator = initiator
+            self.owner = owner
+            self.storageClass = storageClass
+            self.requestCharged = requestCharged
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumType = checksumType
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case abortDate = "AbortDate"
+            case abortRuleId = "AbortRuleId"
+            case bucket = "Bucket"
+            case key = "Key"
+            case uploadId = "UploadId"
+            case partNumberMarker = "PartNumberMarker"
+            case nextPartNumberMarker = "NextPartNumberMarker"
+            case maxParts = "MaxParts"
+            case isTruncated = "IsTruncated"
+            case parts = "Parts"
+            case initiator = "Initiator"
+            case owner = "Owner"
+            case storageClass = "StorageClass"
+            case requestCharged = "RequestCharged"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case checksumType = "ChecksumType"
+        }
+    }
+}
+
+extension S3API {
+    public struct ListPartsRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var key: String
+        public var maxParts: Int?
+        public var partNumberMarker: Int?
+        public var uploadId: String
+        public var requestPayer: String?
+        public var expectedBucketOwner: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKey: String?
+        public var sseCustomerKeyMD5: String?
+
+        public init(
+            bucket: String,
+            key: String,
+            maxParts: Int? = nil,
+            partNumberMarker: Int? = nil,
+            uploadId: String,
+            requestPayer: String? = nil,
+            expectedBucketOwner: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil
+        ) {
+            self.bucket = bucket
+            self.key = key
+            self.maxParts = maxParts
+            self.partNumberMarker = partNumberMarker
+            self.uploadId = uploadId
+            self.requestPayer = requestPayer
+            self.expectedBucketOwner = expectedBucketOwner
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case key = "Key"
+            case maxParts = "MaxParts"
+            case partNumberMarker = "PartNumberMarker"
+            case uploadId = "UploadId"
+            case requestPayer = "RequestPayer"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKey = "SSECustomerKey"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+        }
+    }
+}
+
+extension S3API {
     public struct LocationInfo: Codable, Sendable, Equatable {
         public var type: String?
         public var name: String?
@@ -1251,6 +2103,50 @@ extension S3API {
         enum CodingKeys: String, CodingKey {
             case type = "Type"
             case name = "Name"
+        }
+    }
+}
+
+extension S3API {
+    public struct MultipartUpload: Codable, Sendable, Equatable {
+        public var uploadId: String?
+        public var key: String?
+        public var initiated: Date?
+        public var storageClass: String?
+        public var owner: Owner?
+        public var initiator: Initiator?
+        public var checksumAlgorithm: String?
+        public var checksumType: String?
+
+        public init(
+            uploadId: String? = nil,
+            key: String? = nil,
+            initiated: Date? = nil,
+            storageClass: String? = nil,
+            owner: Owner? = nil,
+            initiator: Initiator? = nil,
+            checksumAlgorithm: String? = nil,
+            checksumType: String? = nil
+        ) {
+            self.uploadId = uploadId
+            self.key = key
+            self.initiated = initiated
+            self.storageClass = storageClass
+            self.owner = owner
+            self.initiator = initiator
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumType = checksumType
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case uploadId = "UploadId"
+            case key = "Key"
+            case initiated = "Initiated"
+            case storageClass = "StorageClass"
+            case owner = "Owner"
+            case initiator = "Initiator"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case checksumType = "ChecksumType"
         }
     }
 }
@@ -1351,6 +2247,74 @@ extension S3API {
         enum CodingKeys: String, CodingKey {
             case displayName = "DisplayName"
             case id = "ID"
+        }
+    }
+}
+
+extension S3API {
+    public struct Part: Codable, Sendable, Equatable {
+        public var partNumber: Int?
+        public var lastModified: Date?
+        public var eTag: String?
+        public var size: Int64?
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+
+        public init(
+            partNumber: Int? = nil,
+            lastModified: Date? = nil,
+            eTag: String? = nil,
+            size: Int64? = nil,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil
+        ) {
+            self.partNumber = partNumber
+            self.lastModified = lastModified
+            self.eTag = eTag
+            self.size = size
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case partNumber = "PartNumber"
+            case lastModified = "LastModified"
+            case eTag = "ETag"
+            case size = "Size"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
         }
     }
 }
@@ -1687,6 +2651,322 @@ extension S3API {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+    }
+}
+
+extension S3API {
+    public struct UploadPartCopyOutput: Codable, Sendable, Equatable {
+        public var copySourceVersionId: String?
+        public var copyPartResult: CopyPartResult?
+        public var serverSideEncryption: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKeyMD5: String?
+        public var ssekmsKeyId: String?
+        public var bucketKeyEnabled: Bool?
+        public var requestCharged: String?
+
+        public init(
+            copySourceVersionId: String? = nil,
+            copyPartResult: CopyPartResult? = nil,
+            serverSideEncryption: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            ssekmsKeyId: String? = nil,
+            bucketKeyEnabled: Bool? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.copySourceVersionId = copySourceVersionId
+            self.copyPartResult = copyPartResult
+            self.serverSideEncryption = serverSideEncryption
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.ssekmsKeyId = ssekmsKeyId
+            self.bucketKeyEnabled = bucketKeyEnabled
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case copySourceVersionId = "CopySourceVersionId"
+            case copyPartResult = "CopyPartResult"
+            case serverSideEncryption = "ServerSideEncryption"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case ssekmsKeyId = "SSEKMSKeyId"
+            case bucketKeyEnabled = "BucketKeyEnabled"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct UploadPartCopyRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var copySource: String
+        public var copySourceIfMatch: String?
+        public var copySourceIfModifiedSince: Date?
+        public var copySourceIfNoneMatch: String?
+        public var copySourceIfUnmodifiedSince: Date?
+        public var copySourceRange: String?
+        public var key: String
+        public var partNumber: Int
+        public var uploadId: String
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKey: String?
+        public var sseCustomerKeyMD5: String?
+        public var copySourceSSECustomerAlgorithm: String?
+        public var copySourceSSECustomerKey: String?
+        public var copySourceSSECustomerKeyMD5: String?
+        public var requestPayer: String?
+        public var expectedBucketOwner: String?
+        public var expectedSourceBucketOwner: String?
+
+        public init(
+            bucket: String,
+            copySource: String,
+            copySourceIfMatch: String? = nil,
+            copySourceIfModifiedSince: Date? = nil,
+            copySourceIfNoneMatch: String? = nil,
+            copySourceIfUnmodifiedSince: Date? = nil,
+            copySourceRange: String? = nil,
+            key: String,
+            partNumber: Int,
+            uploadId: String,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            copySourceSSECustomerAlgorithm: String? = nil,
+            copySourceSSECustomerKey: String? = nil,
+            copySourceSSECustomerKeyMD5: String? = nil,
+            requestPayer: String? = nil,
+            expectedBucketOwner: String? = nil,
+            expectedSourceBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.copySource = copySource
+            self.copySourceIfMatch = copySourceIfMatch
+            self.copySourceIfModifiedSince = copySourceIfModifiedSince
+            self.copySourceIfNoneMatch = copySourceIfNoneMatch
+            self.copySourceIfUnmodifiedSince = copySourceIfUnmodifiedSince
+            self.copySourceRange = copySourceRange
+            self.key = key
+            self.partNumber = partNumber
+            self.uploadId = uploadId
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.copySourceSSECustomerAlgorithm = copySourceSSECustomerAlgorithm
+            self.copySourceSSECustomerKey = copySourceSSECustomerKey
+            self.copySourceSSECustomerKeyMD5 = copySourceSSECustomerKeyMD5
+            self.requestPayer = requestPayer
+            self.expectedBucketOwner = expectedBucketOwner
+            self.expectedSourceBucketOwner = expectedSourceBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case copySource = "CopySource"
+            case copySourceIfMatch = "CopySourceIfMatch"
+            case copySourceIfModifiedSince = "CopySourceIfModifiedSince"
+            case copySourceIfNoneMatch = "CopySourceIfNoneMatch"
+            case copySourceIfUnmodifiedSince = "CopySourceIfUnmodifiedSince"
+            case copySourceRange = "CopySourceRange"
+            case key = "Key"
+            case partNumber = "PartNumber"
+            case uploadId = "UploadId"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKey = "SSECustomerKey"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case copySourceSSECustomerAlgorithm = "CopySourceSSECustomerAlgorithm"
+            case copySourceSSECustomerKey = "CopySourceSSECustomerKey"
+            case copySourceSSECustomerKeyMD5 = "CopySourceSSECustomerKeyMD5"
+            case requestPayer = "RequestPayer"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case expectedSourceBucketOwner = "ExpectedSourceBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct UploadPartOutput: Codable, Sendable, Equatable {
+        public var serverSideEncryption: String?
+        public var eTag: String?
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKeyMD5: String?
+        public var ssekmsKeyId: String?
+        public var bucketKeyEnabled: Bool?
+        public var requestCharged: String?
+
+        public init(
+            serverSideEncryption: String? = nil,
+            eTag: String? = nil,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            ssekmsKeyId: String? = nil,
+            bucketKeyEnabled: Bool? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.serverSideEncryption = serverSideEncryption
+            self.eTag = eTag
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.ssekmsKeyId = ssekmsKeyId
+            self.bucketKeyEnabled = bucketKeyEnabled
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serverSideEncryption = "ServerSideEncryption"
+            case eTag = "ETag"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case ssekmsKeyId = "SSEKMSKeyId"
+            case bucketKeyEnabled = "BucketKeyEnabled"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct UploadPartRequest: Codable, Sendable, Equatable {
+        public var body: Data?
+        public var bucket: String
+        public var contentLength: Int64?
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var checksumCRC32: String?
+        public var checksumCRC32C: String?
+        public var checksumCRC64NVME: String?
+        public var checksumSHA1: String?
+        public var checksumSHA256: String?
+        public var checksumSHA512: String?
+        public var checksumMD5: String?
+        public var checksumXXHASH64: String?
+        public var checksumXXHASH3: String?
+        public var checksumXXHASH128: String?
+        public var key: String
+        public var partNumber: Int
+        public var uploadId: String
+        public var sseCustomerAlgorithm: String?
+        public var sseCustomerKey: String?
+        public var sseCustomerKeyMD5: String?
+        public var requestPayer: String?
+        public var expectedBucketOwner: String?
+
+        public init(
+            body: Data? = nil,
+            bucket: String,
+            contentLength: Int64? = nil,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            checksumCRC32: String? = nil,
+            checksumCRC32C: String? = nil,
+            checksumCRC64NVME: String? = nil,
+            checksumSHA1: String? = nil,
+            checksumSHA256: String? = nil,
+            checksumSHA512: String? = nil,
+            checksumMD5: String? = nil,
+            checksumXXHASH64: String? = nil,
+            checksumXXHASH3: String? = nil,
+            checksumXXHASH128: String? = nil,
+            key: String,
+            partNumber: Int,
+            uploadId: String,
+            sseCustomerAlgorithm: String? = nil,
+            sseCustomerKey: String? = nil,
+            sseCustomerKeyMD5: String? = nil,
+            requestPayer: String? = nil,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.body = body
+            self.bucket = bucket
+            self.contentLength = contentLength
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumCRC32 = checksumCRC32
+            self.checksumCRC32C = checksumCRC32C
+            self.checksumCRC64NVME = checksumCRC64NVME
+            self.checksumSHA1 = checksumSHA1
+            self.checksumSHA256 = checksumSHA256
+            self.checksumSHA512 = checksumSHA512
+            self.checksumMD5 = checksumMD5
+            self.checksumXXHASH64 = checksumXXHASH64
+            self.checksumXXHASH3 = checksumXXHASH3
+            self.checksumXXHASH128 = checksumXXHASH128
+            self.key = key
+            self.partNumber = partNumber
+            self.uploadId = uploadId
+            self.sseCustomerAlgorithm = sseCustomerAlgorithm
+            self.sseCustomerKey = sseCustomerKey
+            self.sseCustomerKeyMD5 = sseCustomerKeyMD5
+            self.requestPayer = requestPayer
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case body = "Body"
+            case bucket = "Bucket"
+            case contentLength = "ContentLength"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case checksumCRC32 = "ChecksumCRC32"
+            case checksumCRC32C = "ChecksumCRC32C"
+            case checksumCRC64NVME = "ChecksumCRC64NVME"
+            case checksumSHA1 = "ChecksumSHA1"
+            case checksumSHA256 = "ChecksumSHA256"
+            case checksumSHA512 = "ChecksumSHA512"
+            case checksumMD5 = "ChecksumMD5"
+            case checksumXXHASH64 = "ChecksumXXHASH64"
+            case checksumXXHASH3 = "ChecksumXXHASH3"
+            case checksumXXHASH128 = "ChecksumXXHASH128"
+            case key = "Key"
+            case partNumber = "PartNumber"
+            case uploadId = "UploadId"
+            case sseCustomerAlgorithm = "SSECustomerAlgorithm"
+            case sseCustomerKey = "SSECustomerKey"
+            case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
+            case requestPayer = "RequestPayer"
+            case expectedBucketOwner = "ExpectedBucketOwner"
         }
     }
 }

@@ -5,10 +5,9 @@ import GRDB
 import Store
 
 extension ResourceKind {
-    /// A bucket, named by its (global) name: `arn:aws:s3:::<bucket>`.
-    public static let s3Bucket = ResourceKind(service: "s3", type: "bucket", trailType: "AWS::S3::Bucket")
-    /// An object, named `<bucket>/<key>`: `arn:aws:s3:::<bucket>/<key>`.
-    public static let s3Object = ResourceKind(service: "s3", type: "object", trailType: "AWS::S3::Object")
+    /// A multipart upload, named `<bucket>/<key>` with its upload id as the qualifier; its ARN is the
+    /// ARN of the object it writes, as IAM judges multipart operations.
+    public static let s3Upload = ResourceKind(service: "s3", type: "multipart-upload", trailType: "AWS::S3::Object")
 }
 
 /// A bucket as the resolve stage found it.
@@ -22,13 +21,20 @@ struct ResolvedObject: Sendable {
     let object: ObjectRecord
 }
 
+/// A multipart upload as the resolve stage found it: its bucket and the upload.
+struct ResolvedUpload: Sendable {
+    let bucket: BucketRecord
+    let upload: UploadRecord
+}
+
 /// S3's authority over buckets and objects: a bucket name resolves to the bucket of exactly that
 /// name (names are global and lowercase: another case names nothing), an object reference to the
-/// current object of exactly that key in it.
+/// current object of exactly that key in it, an upload reference to the upload of exactly that id
+/// writing exactly that key of that bucket.
 struct S3ResourceAuthority: ResourceAuthority {
     let database: BulwarkDatabase
 
-    var kinds: [ResourceKind] { [.s3Bucket, .s3Object] }
+    var kinds: [ResourceKind] { [.s3Bucket, .s3Object, .s3Upload] }
 
     /// The text of an object reference.
     static func objectText(bucket: String, key: String) -> String { "\(bucket)/\(key)" }
@@ -36,6 +42,20 @@ struct S3ResourceAuthority: ResourceAuthority {
     func resolve(_ references: [ResourceReference], context: CallContext) async throws -> [ResolvedResource] {
         try await database.read { db in
             try references.map { reference in
+                if reference.kind == .s3Upload {
+                    let (bucketName, key) = Self.split(reference.text)
+                    let arn = "arn:aws:s3:::\(bucketName)/\(key)"
+                    guard let bucket = try ObjectStoreRepository.bucket(db, name: bucketName) else {
+                        return .absent(reference, arn: arn, accountID: context.accountID)
+                    }
+                    guard let uploadID = reference.qualifier,
+                        let upload = try ObjectStoreRepository.upload(db, bucket: bucketName, key: key, uploadID: uploadID)
+                    else {
+                        return .absent(reference, arn: arn, accountID: bucket.accountID)
+                    }
+                    return ResolvedResource(
+                        reference: reference, arn: upload.arn, entity: ResolvedUpload(bucket: bucket, upload: upload), accountID: bucket.accountID)
+                }
                 if reference.kind == .s3Object {
                     let (bucketName, key) = Self.split(reference.text)
                     let arn = "arn:aws:s3:::\(bucketName)/\(key)"

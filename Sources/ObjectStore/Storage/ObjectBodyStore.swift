@@ -18,7 +18,19 @@ public struct ObjectBodyStore: Sendable {
         self.directory = directory
         self.masterKey = masterKey
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        removeUnfinishedWrites()
     }
+
+    /// Removes the temporary files of writes a crash interrupted (`kill -9` during an upload): at
+    /// start no write is under way, and no row names a temporary file.
+    private func removeUnfinishedWrites() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix(Self.temporaryPrefix) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
+    private static let temporaryPrefix = ".upload-"
 
     /// A stored body: the file it is in and its wrapped data key.
     struct StoredBody: Sendable {
@@ -33,7 +45,7 @@ public struct ObjectBodyStore: Sendable {
         let sealed = try AES.GCM.seal(body, using: dataKey, authenticating: Self.binding(objectID))
         guard let combined = sealed.combined else { throw StoreError.unavailable("cannot seal object \(objectID)") }
         let wrappedKey = try masterKey.wrap(dataKey, keyID: Self.keyID(objectID), version: 1)
-        let temporary = directory.appendingPathComponent(".upload-\(objectID)")
+        let temporary = directory.appendingPathComponent(Self.temporaryPrefix + objectID)
         do {
             try DurableFile.write(combined, to: temporary)
             try DurableFile.rename(temporary, to: url(for: objectID), directory: directory)
@@ -60,6 +72,34 @@ public struct ObjectBodyStore: Sendable {
         } catch {
             throw StoreError.unavailable("object \(objectID) does not decrypt under its key")
         }
+    }
+
+    /// The bytes `range` (lower and upper bound, inclusive) of an object's body, or all of it: for
+    /// a multipart object only the parts the range overlaps are read and decrypted, one at a time.
+    func read(_ object: ObjectRecord, range: (lower: Int64, upper: Int64)? = nil) throws -> Data {
+        guard !object.parts.isEmpty else {
+            let whole = try read(objectID: object.objectID, wrappedKey: object.wrappedKey)
+            guard let range else { return whole }
+            return whole.subdata(in: Int(range.lower)..<Int(range.upper + 1))
+        }
+        let (lower, upper) = range ?? (0, object.size - 1)
+        var body = Data()
+        body.reserveCapacity(Int(max(0, upper - lower + 1)))
+        var start: Int64 = 0
+        for part in object.parts {
+            defer { start += part.size }
+            let end = start + part.size - 1
+            guard end >= lower, start <= upper, part.size > 0 else { continue }
+            let bytes = try read(objectID: part.objectID, wrappedKey: part.wrappedKey)
+            guard bytes.count == part.size else { throw StoreError.unavailable("part \(part.objectID) has another size than recorded") }
+            body.append(bytes.subdata(in: Int(max(lower, start) - start)..<Int(min(upper, end) - start + 1)))
+        }
+        return body
+    }
+
+    /// Removes the files of an object's body (its parts', for a multipart object).
+    func remove(_ object: ObjectRecord) {
+        for objectID in object.bodyIDs { remove(objectID: objectID) }
     }
 
     /// Removes a body that no row names any more.

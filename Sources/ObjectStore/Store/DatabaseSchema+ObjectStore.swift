@@ -37,7 +37,46 @@ extension DatabaseSchema {
                             PRIMARY KEY (bucket, key)
                         );
                         """)
-            }
+            },
+            // Multipart uploads (decision 0029): an upload keeps the headers and metadata of the object it
+            // will make; each part is a body file of its own. A completed object keeps its parts' files
+            // and names them, in order, in `parts`; `checksumType` is `COMPOSITE` for a checksum of its
+            // parts' checksums (nil: `FULL_OBJECT`).
+            Migration("v2-multipart-uploads") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE s3Upload (
+                            uploadID TEXT PRIMARY KEY NOT NULL,
+                            bucket TEXT NOT NULL REFERENCES s3Bucket(name),
+                            key TEXT NOT NULL,
+                            initiated DOUBLE NOT NULL,
+                            initiatorARN TEXT NOT NULL,
+                            contentType TEXT,
+                            contentEncoding TEXT,
+                            contentDisposition TEXT,
+                            contentLanguage TEXT,
+                            cacheControl TEXT,
+                            expires TEXT,
+                            metadata TEXT NOT NULL,
+                            checksumAlgorithm TEXT,
+                            checksumType TEXT
+                        );
+                        CREATE INDEX s3UploadByKey ON s3Upload(bucket, key, initiated, uploadID);
+                        CREATE TABLE s3Part (
+                            uploadID TEXT NOT NULL REFERENCES s3Upload(uploadID),
+                            partNumber INTEGER NOT NULL,
+                            objectID TEXT NOT NULL,
+                            size INTEGER NOT NULL,
+                            etag TEXT NOT NULL,
+                            lastModified DOUBLE NOT NULL,
+                            checksums TEXT,
+                            wrappedKey BLOB NOT NULL,
+                            PRIMARY KEY (uploadID, partNumber)
+                        );
+                        ALTER TABLE s3Object ADD COLUMN parts TEXT;
+                        ALTER TABLE s3Object ADD COLUMN checksumType TEXT;
+                        """)
+            },
         ]
     )
 }

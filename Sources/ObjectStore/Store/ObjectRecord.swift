@@ -20,6 +20,22 @@ public struct ObjectRecord: Sendable, Equatable {
     public let checksums: [String: String]
     /// The body's data key, wrapped by the master key for this object.
     public let wrappedKey: Data
+    /// A multipart object's parts, in order: its body is their bodies one after the other, each in
+    /// its own file (decision 0029); empty for an object uploaded whole, whose body is `objectID`.
+    public let parts: [BodyPart]
+    /// `COMPOSITE` when `checksums` holds a checksum of the parts' checksums (`…-3`); nil for
+    /// `FULL_OBJECT`, a checksum of the whole body.
+    public let checksumType: String?
+
+    /// One part of a multipart object's body: its file, its size and its wrapped data key.
+    public struct BodyPart: Sendable, Equatable, Codable {
+        public let objectID: String
+        public let size: Int64
+        public let wrappedKey: Data
+    }
+
+    /// The files of the object's body.
+    var bodyIDs: [String] { parts.isEmpty ? [objectID] : parts.map(\.objectID) }
 
     public var arn: String { "arn:aws:s3:::\(bucket)/\(key)" }
 
@@ -47,7 +63,8 @@ public struct ObjectRecord: Sendable, Equatable {
 
     init(
         bucket: String, key: String, objectID: String, size: Int64, etag: String, lastModified: Date, headers: ContentHeaders,
-        metadata: [String: String], checksums: [String: String], wrappedKey: Data
+        metadata: [String: String], checksums: [String: String], wrappedKey: Data, parts: [BodyPart] = [],
+        checksumType: String? = nil
     ) {
         self.bucket = bucket
         self.key = key
@@ -59,6 +76,8 @@ public struct ObjectRecord: Sendable, Equatable {
         self.metadata = metadata
         self.checksums = checksums
         self.wrappedKey = wrappedKey
+        self.parts = parts
+        self.checksumType = checksumType
     }
 
     init(row: Row) {
@@ -74,6 +93,14 @@ public struct ObjectRecord: Sendable, Equatable {
         metadata = Self.decodeMap(row["metadata"])
         checksums = Self.decodeMap(row["checksums"])
         wrappedKey = row["wrappedKey"]
+        checksumType = row["checksumType"]
+        parts = (row["parts"] as String?).flatMap { try? JSONDecoder().decode([BodyPart].self, from: Data($0.utf8)) } ?? []
+    }
+
+    /// The `parts` column: nil for an object uploaded whole.
+    var encodedParts: String? {
+        guard !parts.isEmpty, let data = try? JSONEncoder().encode(parts) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func encodeMap(_ map: [String: String]) -> String {

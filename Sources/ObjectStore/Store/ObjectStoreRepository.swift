@@ -30,13 +30,17 @@ public struct ObjectStoreRepository: Sendable {
         }
     }
 
-    /// Deletes an empty bucket. - Throws: ``StoreError/conflict`` when it holds objects, ``StoreError/notFound`` when gone.
-    func deleteBucket(_ name: String) async throws {
+    /// Deletes an empty bucket, and the multipart uploads still in progress in it (decision 0029);
+    /// answers their parts' files, which the caller removes. - Throws: ``StoreError/conflict`` when
+    /// it holds objects, ``StoreError/notFound`` when gone.
+    func deleteBucket(_ name: String) async throws -> [String] {
         try await database.write { db in
             guard try Self.bucket(db, name: name) != nil else { throw StoreError.notFound }
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM s3Object WHERE bucket = ? LIMIT 1)", arguments: [name]) ?? 0
             guard count == 0 else { throw StoreError.conflict }
+            let files = try Self.removeUploads(db, bucket: name)
             try db.execute(sql: "DELETE FROM s3Bucket WHERE name = ?", arguments: [name])
+            return files
         }
     }
 
@@ -68,29 +72,35 @@ public struct ObjectStoreRepository: Sendable {
     func putObject(_ object: ObjectRecord, condition: WriteCondition) async throws -> ObjectRecord? {
         try await database.write { db in
             guard try Self.bucket(db, name: object.bucket) != nil else { throw StoreError.notFound }
-            let current = try Self.object(db, bucket: object.bucket, key: object.key)
-            switch condition {
-            case .none: break
-            case .absent: if current != nil { throw WriteRefusal.exists }
-            case .matching(let etag):
-                guard let current else { throw WriteRefusal.missing }
-                if etag != "*", current.etag.trimmingCharacters(in: ["\""]) != etag { throw WriteRefusal.mismatch }
-            }
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO s3Object (bucket, key, objectID, size, etag, lastModified, contentType, contentEncoding,
-                        contentDisposition, contentLanguage, cacheControl, expires, metadata, checksums, wrappedKey)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    object.bucket, object.key, object.objectID, object.size, object.etag, object.lastModified.timeIntervalSince1970,
-                    object.headers.contentType, object.headers.contentEncoding, object.headers.contentDisposition,
-                    object.headers.contentLanguage, object.headers.cacheControl, object.headers.expires,
-                    ObjectRecord.encodeMap(object.metadata), object.checksums.isEmpty ? nil : ObjectRecord.encodeMap(object.checksums),
-                    object.wrappedKey,
-                ])
-            return current
+            return try Self.replace(db, with: object, condition: condition)
         }
+    }
+
+    /// Checks `condition` against the key's current object and makes `object` current, inside a
+    /// write transaction; answers the object it replaced.
+    static func replace(_ db: Database, with object: ObjectRecord, condition: WriteCondition) throws -> ObjectRecord? {
+        let current = try Self.object(db, bucket: object.bucket, key: object.key)
+        switch condition {
+        case .none: break
+        case .absent: if current != nil { throw WriteRefusal.exists }
+        case .matching(let etag):
+            guard let current else { throw WriteRefusal.missing }
+            if etag != "*", current.etag.trimmingCharacters(in: ["\""]) != etag { throw WriteRefusal.mismatch }
+        }
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO s3Object (bucket, key, objectID, size, etag, lastModified, contentType, contentEncoding,
+                    contentDisposition, contentLanguage, cacheControl, expires, metadata, checksums, wrappedKey, parts, checksumType)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                object.bucket, object.key, object.objectID, object.size, object.etag, object.lastModified.timeIntervalSince1970,
+                object.headers.contentType, object.headers.contentEncoding, object.headers.contentDisposition,
+                object.headers.contentLanguage, object.headers.cacheControl, object.headers.expires,
+                ObjectRecord.encodeMap(object.metadata), object.checksums.isEmpty ? nil : ObjectRecord.encodeMap(object.checksums),
+                object.wrappedKey, object.encodedParts, object.checksumType,
+            ])
+        return current
     }
 
     /// Removes the current objects of `keys`; answers those that existed (whose bodies the caller removes).

@@ -8,7 +8,11 @@ struct StoredChecksums: Sendable, Equatable {
     var sha1: String?
     var sha256: String?
 
+    /// `COMPOSITE` for a multipart object's checksum of its parts' checksums.
+    private var storedType: String?
+
     init(_ object: ObjectRecord) {
+        storedType = object.checksumType
         let stored = object.checksums
         crc32 = stored[ChecksumAlgorithm.crc32.rawValue]
         crc32c = stored[ChecksumAlgorithm.crc32c.rawValue]
@@ -23,6 +27,7 @@ struct StoredChecksums: Sendable, Equatable {
             .compactMap { $0.1 == nil ? nil : $0.0.rawValue }
     }
 
-    /// `FULL_OBJECT`: a single-part object's checksum covers the whole body.
-    var type: String? { algorithms.isEmpty ? nil : "FULL_OBJECT" }
+    /// `FULL_OBJECT` when the checksum covers the whole body (every single-part object's), else
+    /// `COMPOSITE`.
+    var type: String? { algorithms.isEmpty ? nil : (storedType ?? "FULL_OBJECT") }
 }

@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import IAM
 import KMS
+import ObjectStore
 import Store
 import Testing
 
@@ -20,6 +21,7 @@ struct AuthorizationBench {
     let masterKey = MasterKey(SymmetricKey(size: .bits256))
     let samples: SampleValues
     private let code: CodeStore
+    private let objectBodies: ObjectBodyStore
 
     static func make() async throws -> AuthorizationBench {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-operation-table-\(UUID().uuidString)")
@@ -30,7 +32,9 @@ struct AuthorizationBench {
         return AuthorizationBench(
             database: database, authorizer: Authorizer(),
             samples: SampleValues(accountID: accountID, region: "us-east-1", time: now),
-            code: try CodeStore(directory: directory.appendingPathComponent("code"), key: SymmetricKey(size: .bits256))
+            code: try CodeStore(directory: directory.appendingPathComponent("code"), key: SymmetricKey(size: .bits256)),
+            objectBodies: try ObjectBodyStore(
+                directory: directory.appendingPathComponent("objects"), masterKey: MasterKey(SymmetricKey(size: .bits256)))
         )
     }
 
@@ -43,7 +47,8 @@ struct AuthorizationBench {
         case .lambda:
             LambdaService(
                 database: database, code: code, invoker: NoExecution(),
-                encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), clock: clock)
+                encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock),
+                objects: S3ObjectReader(bodies: objectBodies), clock: clock)
         case .iam: IAMService(database: database, clock: clock)
         case .sts: STSService(database: database, authorizationMessages: authorizationMessages, clock: clock)
         case .kms: KMSService(database: database, masterKey: masterKey, clock: clock)

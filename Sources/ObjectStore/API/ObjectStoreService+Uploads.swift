@@ -1,0 +1,69 @@
+import AWSWire
+import BulwarkCore
+import Foundation
+
+extension ObjectStoreService {
+    /// The uploads in progress of a bucket, by key then initiation, in pages of `max-uploads`
+    /// entries (uploads and common prefixes alike), after `key-marker` (and `upload-id-marker`).
+    func listMultipartUploads(
+        _ input: S3API.ListMultipartUploadsRequest, context: CallContext
+    ) async throws
+        -> S3API.ListMultipartUploadsOutput
+    {
+        let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        let maxUploads = input.maxUploads ?? 1000
+        guard maxUploads >= 0 else {
+            throw S3Error.invalidArgument(
+                "Argument max-uploads must be an integer between 0 and 2147483647", name: "max-uploads", value: String(maxUploads))
+        }
+        if let encoding = input.encodingType, encoding != "url" {
+            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: encoding)
+        }
+        let prefix = input.prefix ?? ""
+        let keyMarker = input.keyMarker.flatMap { $0.isEmpty ? nil : $0 }
+        // An upload-id-marker counts only with a key-marker, as S3 reads it.
+        let uploadIDMarker = keyMarker == nil ? nil : input.uploadIdMarker.flatMap { $0.isEmpty ? nil : $0 }
+        var listing = ObjectListing<UploadRecord>(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxUploads, 1000))
+        var passedMarker = uploadIDMarker == nil
+        for upload in try await repository.uploads(bucket: bucket.name, from: prefix) {
+            if let keyMarker {
+                if upload.key.utf8.lexicographicallyPrecedes(keyMarker.utf8) { continue }
+                if upload.key.utf8.elementsEqual(keyMarker.utf8) {
+                    // Within the marker's key, the uploads after the marker's upload.
+                    if !passedMarker {
+                        passedMarker = upload.uploadID == uploadIDMarker
+                        continue
+                    }
+                    if uploadIDMarker == nil { continue }
+                } else if ObjectListing<UploadRecord>.isCovered(upload.key, byMarker: keyMarker, delimiter: input.delimiter) {
+                    continue
+                }
+            }
+            listing.offer(upload.key, upload)
+            if listing.isComplete { break }
+        }
+        listing.finish()
+        let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
+        let owner = S3API.Owner(id: Self.canonicalID(bucket.accountID))
+        let uploads = listing.contents.map { item in
+            S3API.MultipartUpload(
+                uploadId: item.entry.uploadID, key: encode(item.key), initiated: item.entry.initiated, storageClass: "STANDARD", owner: owner,
+                initiator: S3API.Initiator(id: item.entry.initiatorARN), checksumAlgorithm: item.entry.checksumAlgorithm,
+                checksumType: item.entry.checksumType)
+        }
+        // The next page starts after the last entry listed: an upload (its key and id) or a common prefix.
+        var nextKey: String?
+        var nextUploadID: String?
+        if listing.isTruncated, let last = listing.lastListed {
+            nextKey = last
+            if let upload = listing.contents.last, upload.key.utf8.elementsEqual(last.utf8) { nextUploadID = upload.entry.uploadID }
+        }
+        return S3API.ListMultipartUploadsOutput(
+            bucket: bucket.name, keyMarker: encode(input.keyMarker ?? ""), uploadIdMarker: input.uploadIdMarker ?? "",
+            nextKeyMarker: nextKey.map(encode), prefix: encode(prefix), delimiter: input.delimiter.map(encode),
+            nextUploadIdMarker: nextUploadID, maxUploads: maxUploads, isTruncated: listing.isTruncated,
+            uploads: uploads.isEmpty ? nil : uploads,
+            commonPrefixes: listing.commonPrefixes.isEmpty ? nil : listing.commonPrefixes.map { S3API.CommonPrefix(prefix: encode($0)) },
+            encodingType: input.encodingType)
+    }
+}
