@@ -525,8 +525,8 @@ def test_each_operation_is_judged_on_its_own_action(bulwark, s3, bucket):
                                      MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
     events = [e for e in bulwark.trail_events() if e.get("eventSource") == "s3.amazonaws.com"
-              and e.get("requestParameters", {}).get("bucketName", bucket) == bucket]
-    names = {e["eventName"] for e in events if e.get("userIdentity", {}).get("userName") == user}
+              and (e.get("requestParameters") or {}).get("bucketName", bucket) == bucket]
+    names = {e["eventName"] for e in events if (e.get("userIdentity") or {}).get("userName") == user}
     assert {"CreateMultipartUpload", "UploadPart", "ListParts", "AbortMultipartUpload", "CompleteMultipartUpload"} <= names
     assert all(e["managementEvent"] is False and e["eventCategory"] == "Data" for e in events
                if e["eventName"] in {"UploadPart", "CompleteMultipartUpload"})
