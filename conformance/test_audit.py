@@ -7,7 +7,8 @@ event names as CloudTrail logs them, which carry the API version: CreateFunction
 GetFunction20150331v2, GetFunctionConfiguration20150331v2, ListFunctions20150331,
 UpdateFunctionCode20150331v2, UpdateFunctionConfiguration20150331v2, DeleteFunction20150331,
 TagResource20170331v2, UntagResource20170331v2, ListTags20170331, GetAccountSettings20160819,
-PublishVersion20150331 (as seen in real trails quoted by detection rules and EventBridge patterns).
+PublishVersion20150331 (as seen in real trails quoted by detection rules and EventBridge patterns),
+GetProvisionedConcurrencyConfig20190930.
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def test_refused_and_unauthenticated_requests_are_recorded(bulwark, lambda_clien
     key, _ = bulwark.admin_key
     not_found = failed(lambda: lambda_client.get_function(FunctionName=unique_name))
     invalid = failed(lambda: create_function(lambda_client, bulwark.account_id, unique_name, Handler="app handler"))
-    not_implemented = failed(lambda: lambda_client.publish_version(FunctionName=unique_name))
+    not_implemented = failed(lambda: lambda_client.get_provisioned_concurrency_config(FunctionName=unique_name, Qualifier="live"))
     wrong_secret = failed(bulwark.client("lambda", access_key=key, secret_key="w" * 40).list_functions)
     unknown_key = failed(bulwark.client("lambda", access_key="AKIAI44QH8DHBEXAMPLE", secret_key="k" * 40).list_functions)
     anonymous = fetch_url(bulwark.endpoint + "/2015-03-31/functions/")
@@ -161,7 +162,7 @@ def test_refused_and_unauthenticated_requests_are_recorded(bulwark, lambda_clien
         assert event["errorMessage"] == response["Error"]["Message"]
         assert event["eventSource"] == "lambda.amazonaws.com"
         assert event["eventType"] == "AwsApiCall"
-    assert only_event(bulwark, request_id(not_implemented))["eventName"] == "PublishVersion20150331"
+    assert only_event(bulwark, request_id(not_implemented))["eventName"] == "GetProvisionedConcurrencyConfig20190930"
     assert only_event(bulwark, request_id(not_found))["eventName"] == "GetFunction20150331v2"
     assert only_event(bulwark, request_id(wrong_secret))["userIdentity"]["accessKeyId"] == key
     assert only_event(bulwark, request_id(unknown_key))["userIdentity"]["accessKeyId"] == "AKIAI44QH8DHBEXAMPLE"
@@ -183,7 +184,7 @@ def test_one_event_per_request_exactly(fresh_bulwark):
     failed(lambda: create_function(client, server.account_id, "counted", wait=False))
     failed(server.client("lambda", access_key=key, secret_key="q" * 40).get_account_settings)
     fetch_url(server.endpoint + "/2016-08-19/account-settings/")
-    failed(lambda: client.publish_version(FunctionName="counted"))
+    failed(lambda: client.get_provisioned_concurrency_config(FunctionName="counted", Qualifier="live"))
     client.get_function(FunctionName="counted")
 
     events = [event for event in server.trail_events() if event["eventID"] not in provisioning]

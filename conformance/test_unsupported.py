@@ -19,8 +19,9 @@ UNSUPPORTED = r"Bulwark does not support .+ yet\."
 
 
 @pytest.mark.parametrize("operation, arguments, name", [
-    ("publish_version", {"FunctionName": "{name}"}, "PublishVersion"),
-    ("create_alias", {"FunctionName": "{name}", "Name": "live", "FunctionVersion": "1"}, "CreateAlias"),
+    ("put_provisioned_concurrency_config",
+     {"FunctionName": "{name}", "Qualifier": "1", "ProvisionedConcurrentExecutions": 1}, "PutProvisionedConcurrencyConfig"),
+    ("get_provisioned_concurrency_config", {"FunctionName": "{name}", "Qualifier": "live"}, "GetProvisionedConcurrencyConfig"),
     ("list_layers", {}, "ListLayers"),
 ])
 def test_model_operation_without_implementation_answers_501(bulwark, lambda_client, unique_name, operation, arguments, name):
@@ -35,7 +36,8 @@ def test_model_operation_without_implementation_answers_501(bulwark, lambda_clie
 
 def test_unimplemented_operation_changes_nothing(bulwark, lambda_client, unique_name):
     created = create_function(lambda_client, bulwark.account_id, unique_name)
-    expect_error(lambda: lambda_client.publish_version(FunctionName=unique_name), "NotImplemented", 501)
+    expect_error(lambda: lambda_client.put_provisioned_concurrency_config(
+        FunctionName=unique_name, Qualifier="1", ProvisionedConcurrentExecutions=1), "NotImplemented", 501)
     assert lambda_client.get_function_configuration(FunctionName=unique_name)["RevisionId"] == created["RevisionId"]
 
 
@@ -49,7 +51,6 @@ def test_path_outside_the_model_is_an_unknown_operation(bulwark):
 @pytest.mark.parametrize("setting", [
     {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
     {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
-    {"Publish": True},
     {"TracingConfig": {"Mode": "Active"}},
     {"DeadLetterConfig": {"TargetArn": "arn:aws:sqs:us-east-1:123456789012:dead-letters"}},
     {"FileSystemConfigs": [{"Arn": "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0", "LocalMountPath": "/mnt/efs"}]},
@@ -76,19 +77,6 @@ def test_unsupported_feature_is_refused_on_update_and_nothing_changes(bulwark, l
 
     after = lambda_client.get_function_configuration(FunctionName=unique_name)
     assert (after["Timeout"], after["RevisionId"]) == (created["Timeout"], created["RevisionId"])
-
-
-@pytest.mark.parametrize("setting", [
-    {"Publish": True},
-], ids=lambda setting: next(iter(setting)))
-def test_unsupported_code_update_is_refused(bulwark, lambda_client, unique_name, setting):
-    created = create_function(lambda_client, bulwark.account_id, unique_name)
-
-    expect_error(
-        lambda: lambda_client.update_function_code(FunctionName=unique_name, ZipFile=hello_zip("next"), **setting),
-        "InvalidParameterValueException", 400, message_pattern=UNSUPPORTED,
-    )
-    assert lambda_client.get_function_configuration(FunctionName=unique_name)["CodeSha256"] == created["CodeSha256"]
 
 
 def test_empty_settings_of_unsupported_features_are_accepted(bulwark, lambda_client, unique_name):

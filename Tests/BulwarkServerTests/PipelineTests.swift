@@ -121,14 +121,15 @@ struct PipelineTests {
 
     @Test func unimplementedAndUnknownOperations() async throws {
         let harness = try await Self.harness()
-        let publish = await harness.send(.post, "/2015-03-31/functions/hello/versions", body: Data("{}".utf8))
-        #expect(publish.status == 501)
-        #expect(Self.errorType(publish) == "NotImplemented")
+        let provision = await harness.send(
+            .put, "/2019-09-30/functions/hello/provisioned-concurrency?Qualifier=1", body: Data(#"{"ProvisionedConcurrentExecutions":1}"#.utf8))
+        #expect(provision.status == 501)
+        #expect(Self.errorType(provision) == "NotImplemented")
         let unknown = await harness.send(.get, "/2015-03-31/nothing-here")
         #expect(unknown.status == 404)
         #expect(Self.errorType(unknown) == "UnknownOperationException")
         // An unauthenticated caller learns nothing about which operations exist.
-        #expect((await harness.sendUnsigned(.post, "/2015-03-31/functions/hello/versions")).status == 403)
+        #expect((await harness.sendUnsigned(.put, "/2019-09-30/functions/hello/provisioned-concurrency?Qualifier=1")).status == 403)
     }
 
     @Test func crossAccountResourcesAreDenied() async throws {

@@ -57,6 +57,22 @@ struct ReferenceResolutionTests {
         #expect(call.resolution?["RoleName"]?.arn == real.roleARN)
         #expect(call.outcome?.isAllowed == false)
         #expect(call.outcome?.denial?.accessDeniedMessage?.contains("with an explicit deny") == true)
+
+        // A version and an alias, by every way of qualifying the function, are reached and denied too.
+        let lambda = bench.service(.lambda)
+        let invoke = try #require(lambda.operations.first { $0.name == "Invoke" })
+        let qualified: [(JSONValue, String)] = [
+            (.object(["FunctionName": .string("\(SampleValues.name):1")]), real.functionVersionARN),
+            (.object(["FunctionName": .string(SampleValues.name), "Qualifier": .string("1")]), real.functionVersionARN),
+            (.object(["FunctionName": .string("\(real.functionARN):\(SampleValues.name)")]), real.functionAliasARN),
+            (.object(["FunctionName": .string(SampleValues.name), "Qualifier": .string(SampleValues.name)]), real.functionAliasARN),
+        ]
+        for (input, arn) in qualified {
+            let call = await bench.call(invoke, input: input, by: attacker)
+            #expect(call.resolution?["FunctionName"]?.arn == arn)
+            #expect(call.resolution?["FunctionName"]?.exists == true)
+            #expect(call.outcome?.isAllowed == false)
+        }
     }
 }
 
@@ -83,8 +99,15 @@ struct RealEntities {
     var keyARN: String { "arn:aws:kms:\(region):\(accountID):key/\(SampleValues.keyID)" }
     var aliasARN: String { "arn:aws:kms:\(region):\(accountID):alias/\(SampleValues.name)" }
 
+    /// The function's published version 1 and its alias, named as the function is.
+    var functionVersionARN: String { "\(functionARN):1" }
+    var functionAliasARN: String { "\(functionARN):\(SampleValues.name)" }
+
     var all: [String] {
-        [userARN, groupARN, roleARN, policyARN, mfaARN, functionARN, instanceProfileARN, oidcProviderARN, keyARN, aliasARN]
+        [
+            userARN, groupARN, roleARN, policyARN, mfaARN, functionARN, functionVersionARN, functionAliasARN, instanceProfileARN, oidcProviderARN,
+            keyARN, aliasARN,
+        ]
     }
 
     func canonicalARN(of kind: ResourceKind) -> String? {
@@ -166,6 +189,15 @@ struct RealEntities {
                 status: "Active", uploadedAt: now),
             limit: 2)
         try await bench.createFunction(name, tags: ["team": "secret"])
+        // Its version 1 and an alias of it: qualified references must resolve to them exactly, or to nothing.
+        let function = FunctionKey(accountID: real.accountID, region: real.region, name: name)
+        _ = try await database.functions.publish(function, expectedRevision: nil) { latest, _, number in
+            FunctionVersionRecord(
+                key: latest.key, version: number, configuration: latest.configuration, codeSHA256: latest.codeSHA256, codeSize: latest.codeSize,
+                revisionID: "r-published")
+        }
+        try await database.aliases.create(
+            AliasRecord(key: function, name: name, functionVersion: "1", description: "", routing: nil, revisionID: "r-alias"))
         // A KMS key with the default key policy (the account may use it through IAM policies) and its alias.
         let keyID = SampleValues.keyID
         try await database.kms.create(

@@ -15,7 +15,8 @@ struct GeneratedModelTests {
         "UpdateFunctionConfiguration", "DeleteFunction", "TagResource", "UntagResource", "ListTags",
         "GetAccountSettings", "Invoke", "PutFunctionConcurrency", "GetFunctionConcurrency",
         "DeleteFunctionConcurrency", "PutFunctionEventInvokeConfig", "GetFunctionEventInvokeConfig",
-        "DeleteFunctionEventInvokeConfig",
+        "DeleteFunctionEventInvokeConfig", "PublishVersion", "ListVersionsByFunction", "CreateAlias", "GetAlias",
+        "UpdateAlias", "DeleteAlias", "ListAliases",
     ]
 
     @Test func serviceMetadata() {
@@ -88,18 +89,18 @@ struct GeneratedModelTests {
     }
 
     @Test func unimplementedOperationKeepsItsBinding() throws {
-        let operation = try #require(model.operations["PublishVersion"])
-        #expect(operation.httpMethod == "POST")
-        #expect(operation.requestURI == "/2015-03-31/functions/{FunctionName}/versions")
-        #expect(operation.responseCode == 201)
+        let operation = try #require(model.operations["PutProvisionedConcurrencyConfig"])
+        #expect(operation.httpMethod == "PUT")
+        #expect(operation.requestURI == "/2019-09-30/functions/{FunctionName}/provisioned-concurrency")
+        #expect(operation.responseCode == 202)
         #expect(operation.input == nil)
         #expect(operation.output == nil)
         #expect(operation.errors.contains("ResourceNotFoundException"))
-        #expect(model.shapes["PublishVersionRequest"] == nil)
+        #expect(model.shapes["PutProvisionedConcurrencyConfigRequest"] == nil)
 
-        let deleteAlias = try #require(model.operations["DeleteAlias"])
-        #expect(deleteAlias.httpMethod == "DELETE")
-        #expect(deleteAlias.responseCode == 204)
+        let delete = try #require(model.operations["DeleteProvisionedConcurrencyConfig"])
+        #expect(delete.httpMethod == "DELETE")
+        #expect(delete.responseCode == 204)
         #expect(model.operations.count > Self.implemented.count)
     }
 

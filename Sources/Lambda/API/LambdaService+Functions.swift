@@ -65,9 +65,11 @@ extension LambdaService {
             throw LambdaError.functionExists(reference.name)
         }
         try await recordFindings(environment: environmentFindings, code: Self.scanPackage(zip), functionARN: reference.functionARN)
-        preparer.submit(reference.key)
         // The caller gave the variables, under the key it was judged to set.
-        return try await configuration(state, record, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context, member: "KMSKeyArn"))
+        let judgedKey = Self.judgedKey(context, member: "KMSKeyArn")
+        if input.publish == true { return try await publishChanged(reference, judgedKey: judgedKey) }
+        preparer.submit(reference.key)
+        return try await configuration(state, record, functionARN: reference.functionARN, judgedKey: judgedKey)
     }
 
     @Sendable func getFunction(_ input: LambdaAPI.GetFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.GetFunctionResponse {
@@ -131,7 +133,7 @@ extension LambdaService {
     ) async throws -> LambdaAPI.FunctionConfiguration {
         let function = try resolvedFunction(context)
         let reference = function.reference
-        if input.publish == true || input.publishTo != nil { throw LambdaError.unsupported("publishing versions") }
+        if input.publishTo != nil { throw LambdaError.unsupported("publishing to capacity providers (PublishTo)") }
         if input.sourceKMSKeyArn != nil { throw LambdaError.unsupported("customer managed keys for code (SourceKMSKeyArn)") }
         if let architectures = input.architectures { try FunctionRules.checkArchitectures(architectures) }
         let (current, currentRecord) = (function.state, function.record)
@@ -157,8 +159,18 @@ extension LambdaService {
             record.codeSize = blob.size
         }
         try await recordFindings(environment: nil, code: Self.scanPackage(zip), functionARN: reference.functionARN)
+        if input.publish == true { return try await publishChanged(reference, judgedKey: Self.judgedKey(context)) }
         preparer.submit(reference.key)
         return try await configuration(updated.state, updated.record, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context))
+    }
+
+    /// `Publish` on CreateFunction and UpdateFunctionCode: `$LATEST` is prepared at once (the
+    /// preparer then finds nothing left to do) and published; the answer is the new version's.
+    private func publishChanged(_ reference: FunctionReference, judgedKey: JudgedKey?) async throws -> LambdaAPI.FunctionConfiguration {
+        await preparer.prepare(reference.key)
+        let published = try await publish(reference, codeSha256: nil, description: nil, expectedRevision: nil)
+        return try await configuration(
+            published.state, published.record, functionARN: "\(reference.functionARN):\(published.record.version)", judgedKey: judgedKey)
     }
 
     @Sendable func updateFunctionConfiguration(
@@ -225,7 +237,7 @@ extension LambdaService {
 
     @Sendable func deleteFunction(_ input: LambdaAPI.DeleteFunctionRequest, _ context: CallContext) async throws -> LambdaAPI.DeleteFunctionResponse {
         if let qualifier = context.resolution["FunctionName"]?.reference.qualifier {
-            return try deleteVersion(qualifier, context)
+            return try await deleteVersion(qualifier, context)
         }
         let reference = try resolvedFunction(context).reference
         do {
@@ -234,22 +246,6 @@ extension LambdaService {
             throw LambdaError.functionNotFound(reference.functionARN)
         }
         return LambdaAPI.DeleteFunctionResponse(statusCode: 204)
-    }
-
-    /// DeleteFunction with a qualifier deletes one published version, in AWS's order: `$LATEST`
-    /// and aliases are refused before the version is looked for.
-    ///
-    /// AWS answers 204 for a version number the function does not have; Bulwark, which publishes
-    /// no versions yet, answers that the version is not found, so that no call acts on what does
-    /// not exist (decision 0005).
-    private func deleteVersion(_ qualifier: String, _ context: CallContext) throws -> LambdaAPI.DeleteFunctionResponse {
-        if qualifier == Self.latest {
-            throw LambdaError.invalidParameter("$LATEST version cannot be deleted without deleting the function.")
-        }
-        guard !qualifier.isEmpty, qualifier.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else {
-            throw LambdaError.invalidParameter("Deletion of aliases is not currently supported.")
-        }
-        throw LambdaError.functionNotFound(try resolvedFunction(context).reference.resourceARN)
     }
 
     @Sendable func getCodeArchive(_ input: CodeArchive.Request, _ context: CallContext) async throws -> CodeArchive.Response {

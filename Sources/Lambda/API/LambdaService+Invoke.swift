@@ -17,7 +17,8 @@ extension LambdaService {
     @Sendable func invoke(_ input: LambdaAPI.InvocationRequest, _ context: CallContext) async throws -> LambdaAPI.InvocationResponse {
         let function = try resolvedFunction(context)
         let reference = function.reference
-        let (state, record) = (function.state, function.record)
+        // Through an alias, each invocation runs the version its routing draws.
+        let (state, record) = try await versionToRun(function.alias, function.state, function.record)
         // Only an `Active` version runs; AWS refuses a `Pending` or `Failed` one.
         let lifecycle = state.currentLifecycle
         guard lifecycle.state == "Active" else { throw LambdaError.notReady(state: lifecycle.state) }
@@ -43,7 +44,7 @@ extension LambdaService {
             let now = clock.now()
             try await database.invocations.enqueue(
                 AsyncEventRecord(
-                    requestID: context.requestID, key: reference.key, qualifier: record.version,
+                    requestID: context.requestID, key: reference.key, qualifier: function.qualifier,
                     invokedARN: reference.resourceARN, payload: payload, enqueuedAt: now, nextAttemptAt: now
                 )
             )
@@ -131,10 +132,24 @@ extension LambdaService {
         return (config?.maximumRetryAttempts ?? 2, config?.maximumEventAgeInSeconds ?? 21_600)
     }
 
-    /// The snapshot of `name` at `qualifier`, for the asynchronous queue.
+    /// The version an invocation of `alias` runs — drawn by its routing, read when it is not the
+    /// alias's own — or the version named when there is no alias.
+    func versionToRun(
+        _ alias: AliasRecord?, _ state: FunctionState, _ record: FunctionVersionRecord
+    ) async throws -> (state: FunctionState, record: FunctionVersionRecord) {
+        guard let alias, let routing = alias.routing else { return (state, record) }
+        let version = routing.version(primary: alias.functionVersion, roll: Double.random(in: 0..<1))
+        guard version != record.version else { return (state, record) }
+        guard let drawn = try await storedVersion(alias.key, version) else {
+            throw LambdaError.functionNotFound("\(FunctionReference.arn(alias.key)):\(version)")
+        }
+        return (drawn.state, drawn.record)
+    }
+
+    /// The snapshot of `name` at `qualifier` (a version, or an alias routed now), for the asynchronous queue.
     func snapshot(of key: FunctionKey, qualifier: String) async throws -> FunctionSnapshot? {
-        guard let record = try await database.functions.version(key, qualifier) else { return nil }
-        let state = try FunctionStateCoding.decode(record.configuration)
+        guard let stored = try await storedVersion(key, qualifier) else { return nil }
+        let (state, record) = try await versionToRun(stored.alias, stored.state, stored.record)
         let arn = FunctionReference.arn(key)
         let environment = launchEnvironment(state, key)
         return FunctionSnapshot(
@@ -207,9 +222,8 @@ extension LambdaService {
         if input.destinationConfig?.onSuccess?.destination != nil || input.destinationConfig?.onFailure?.destination != nil {
             throw LambdaError.unsupported("destinations for asynchronous invocations (DestinationConfig)")
         }
-        let record = function.record
         let config = EventInvokeConfigRecord(
-            key: reference.key, qualifier: record.version, maximumRetryAttempts: input.maximumRetryAttempts,
+            key: reference.key, qualifier: function.qualifier, maximumRetryAttempts: input.maximumRetryAttempts,
             maximumEventAgeInSeconds: input.maximumEventAgeInSeconds, lastModified: clock.now()
         )
         try await database.invocations.putEventInvokeConfig(config)
@@ -221,9 +235,8 @@ extension LambdaService {
     ) async throws -> LambdaAPI.FunctionEventInvokeConfig {
         let function = try resolvedFunction(context)
         let reference = function.reference
-        let record = function.record
-        guard let config = try await database.invocations.eventInvokeConfig(reference.key, qualifier: record.version) else {
-            throw Self.noEventInvokeConfig("\(reference.functionARN):\(record.version)")
+        guard let config = try await database.invocations.eventInvokeConfig(reference.key, qualifier: function.qualifier) else {
+            throw Self.noEventInvokeConfig("\(reference.functionARN):\(function.qualifier)")
         }
         return Self.eventInvokeConfig(config, functionARN: reference.functionARN)
     }
@@ -233,11 +246,10 @@ extension LambdaService {
     ) async throws -> EmptyOutput {
         let function = try resolvedFunction(context)
         let reference = function.reference
-        let record = function.record
         do {
-            try await database.invocations.deleteEventInvokeConfig(reference.key, qualifier: record.version)
+            try await database.invocations.deleteEventInvokeConfig(reference.key, qualifier: function.qualifier)
         } catch StoreError.notFound {
-            throw Self.noEventInvokeConfig("\(reference.functionARN):\(record.version)")
+            throw Self.noEventInvokeConfig("\(reference.functionARN):\(function.qualifier)")
         }
         return EmptyOutput()
     }

@@ -207,6 +207,65 @@ public struct LambdaService: AWSService {
                 handler: deleteFunction
             ),
             ServiceOperation(
+                "PublishVersion", action: "lambda:PublishVersion", readOnly: false,
+                input: LambdaAPI.PublishVersionRequest.self,
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
+                // The answer shows the version's variables, under $LATEST's customer key: as GetFunctionConfiguration.
+                entityReferences: { _, resolution, _ in Self.currentEnvironmentKey(resolution) },
+                contingentChecks: { _, resolution, context in Self.readingKeyChecks(resolution, context) },
+                handler: publishVersion
+            ),
+            ServiceOperation(
+                "ListVersionsByFunction", action: "lambda:ListVersionsByFunction", readOnly: true,
+                input: LambdaAPI.ListVersionsByFunctionRequest.self,
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
+                handler: listVersionsByFunction
+            ),
+            ServiceOperation(
+                "CreateAlias", action: "lambda:CreateAlias", readOnly: false,
+                input: LambdaAPI.CreateAliasRequest.self,
+                references: { input, context in
+                    [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
+                        + [try Self.aliasReference(input.functionName, name: input.name, creating: true, context: context)]
+                        + (try Self.aliasVersionReference(input.functionName, version: input.functionVersion, context: context))
+                },
+                handler: createAlias
+            ),
+            ServiceOperation(
+                "GetAlias", action: "lambda:GetAlias", readOnly: true,
+                input: LambdaAPI.GetAliasRequest.self,
+                references: { input, context in
+                    [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
+                        + [try Self.aliasReference(input.functionName, name: input.name, context: context)]
+                },
+                handler: getAlias
+            ),
+            ServiceOperation(
+                "UpdateAlias", action: "lambda:UpdateAlias", readOnly: false,
+                input: LambdaAPI.UpdateAliasRequest.self,
+                references: { input, context in
+                    [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
+                        + [try Self.aliasReference(input.functionName, name: input.name, context: context)]
+                        + (try Self.aliasVersionReference(input.functionName, version: input.functionVersion, context: context))
+                },
+                handler: updateAlias
+            ),
+            ServiceOperation(
+                "DeleteAlias", action: "lambda:DeleteAlias", readOnly: false,
+                input: LambdaAPI.DeleteAliasRequest.self,
+                references: { input, context in
+                    [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
+                        + [try Self.aliasReference(input.functionName, name: input.name, context: context)]
+                },
+                handler: deleteAlias
+            ),
+            ServiceOperation(
+                "ListAliases", action: "lambda:ListAliases", readOnly: true,
+                input: LambdaAPI.ListAliasesRequest.self,
+                references: { input, context in [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)] },
+                handler: listAliases
+            ),
+            ServiceOperation(
                 "TagResource", action: "lambda:TagResource", readOnly: false,
                 eventName: "TagResource20170331v2",
                 input: LambdaAPI.TagResourceRequest.self,

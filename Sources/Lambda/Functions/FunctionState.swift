@@ -43,6 +43,9 @@ struct FunctionState: Codable, Sendable, Equatable {
     var sealedEnvironment: Data? = nil
     /// The customer managed key of the variables (`KMSKeyArn`); nil for the AWS managed key.
     var kmsKeyArn: String? = nil
+    /// The revision of `$LATEST` a published version was copied from; nil for `$LATEST` itself. A
+    /// publish that finds `$LATEST` still at that revision publishes nothing new.
+    var publishedFrom: String? = nil
 
     /// The version's lifecycle.
     var currentLifecycle: FunctionLifecycle { lifecycle ?? .active }

@@ -63,6 +63,8 @@ extension ServiceModel {
             httpMethod: "POST",
             requestURI: "/2015-03-31/functions/{FunctionName}/aliases",
             responseCode: 201,
+            input: "CreateAliasRequest",
+            output: "AliasConfiguration",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceConflictException",
@@ -142,6 +144,7 @@ extension ServiceModel {
             httpMethod: "DELETE",
             requestURI: "/2015-03-31/functions/{FunctionName}/aliases/{Name}",
             responseCode: 204,
+            input: "DeleteAliasRequest",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceConflictException",
@@ -288,6 +291,8 @@ extension ServiceModel {
             name: "GetAlias",
             httpMethod: "GET",
             requestURI: "/2015-03-31/functions/{FunctionName}/aliases/{Name}",
+            input: "GetAliasRequest",
+            output: "AliasConfiguration",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -624,6 +629,8 @@ extension ServiceModel {
             name: "ListAliases",
             httpMethod: "GET",
             requestURI: "/2015-03-31/functions/{FunctionName}/aliases",
+            input: "ListAliasesRequest",
+            output: "ListAliasesResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -757,6 +764,8 @@ extension ServiceModel {
             name: "ListVersionsByFunction",
             httpMethod: "GET",
             requestURI: "/2015-03-31/functions/{FunctionName}/versions",
+            input: "ListVersionsByFunctionRequest",
+            output: "ListVersionsByFunctionResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -782,6 +791,8 @@ extension ServiceModel {
             httpMethod: "POST",
             requestURI: "/2015-03-31/functions/{FunctionName}/versions",
             responseCode: 201,
+            input: "PublishVersionRequest",
+            output: "FunctionConfiguration",
             errors: [
                 "CodeStorageExceededException",
                 "FunctionVersionsPerCapacityProviderLimitExceededException",
@@ -991,6 +1002,8 @@ extension ServiceModel {
             name: "UpdateAlias",
             httpMethod: "PUT",
             requestURI: "/2015-03-31/functions/{FunctionName}/aliases/{Name}",
+            input: "UpdateAliasRequest",
+            output: "AliasConfiguration",
             errors: [
                 "InvalidParameterValueException",
                 "PreconditionFailedException",
@@ -1099,7 +1112,7 @@ extension ServiceModel {
 
     private static func lambdaShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(222)
+        shapes.reserveCapacity(239)
         shapes.append(Shape(
             name: "AccountLimit",
             kind: .structure,
@@ -1153,6 +1166,32 @@ extension ServiceModel {
             name: "AddPermissionResponse",
             kind: .structure,
             members: [Shape.Member(name: "Statement", shape: "String")]
+        ))
+        shapes.append(Shape(name: "AdditionalVersion", kind: .string, min: 1, max: 1024, pattern: #"[0-9]+"#))
+        shapes.append(Shape(
+            name: "AdditionalVersionWeights",
+            kind: .map,
+            mapKey: "AdditionalVersion",
+            mapValue: "Weight"
+        ))
+        shapes.append(Shape(name: "Alias", kind: .string, min: 1, max: 128, pattern: #"(?!^[0-9]+$)([a-zA-Z0-9-_]+)"#))
+        shapes.append(Shape(
+            name: "AliasConfiguration",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "AliasArn", shape: "FunctionArn"),
+                Shape.Member(name: "Name", shape: "Alias"),
+                Shape.Member(name: "FunctionVersion", shape: "Version"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "RoutingConfig", shape: "AliasRoutingConfiguration"),
+                Shape.Member(name: "RevisionId", shape: "String"),
+            ]
+        ))
+        shapes.append(Shape(name: "AliasList", kind: .list, listMember: "AliasConfiguration"))
+        shapes.append(Shape(
+            name: "AliasRoutingConfiguration",
+            kind: .structure,
+            members: [Shape.Member(name: "AdditionalVersionWeights", shape: "AdditionalVersionWeights")]
         ))
         shapes.append(Shape(
             name: "ApplicationLogLevel",
@@ -1229,6 +1268,18 @@ extension ServiceModel {
             members: [Shape.Member(name: "ReservedConcurrentExecutions", shape: "ReservedConcurrentExecutions")]
         ))
         shapes.append(Shape(
+            name: "CreateAliasRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FunctionName", shape: "FunctionName", location: .uri, locationName: "FunctionName"),
+                Shape.Member(name: "Name", shape: "Alias"),
+                Shape.Member(name: "FunctionVersion", shape: "VersionWithLatestPublished"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "RoutingConfig", shape: "AliasRoutingConfiguration"),
+            ],
+            required: ["FunctionName", "Name", "FunctionVersion"]
+        ))
+        shapes.append(Shape(
             name: "CreateFunctionRequest",
             kind: .structure,
             members: [
@@ -1268,6 +1319,15 @@ extension ServiceModel {
             name: "DeadLetterConfig",
             kind: .structure,
             members: [Shape.Member(name: "TargetArn", shape: "ResourceArn")]
+        ))
+        shapes.append(Shape(
+            name: "DeleteAliasRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FunctionName", shape: "FunctionName", location: .uri, locationName: "FunctionName"),
+                Shape.Member(name: "Name", shape: "Alias", location: .uri, locationName: "Name"),
+            ],
+            required: ["FunctionName", "Name"]
         ))
         shapes.append(Shape(
             name: "DeleteFunctionConcurrencyRequest",
@@ -1584,6 +1644,15 @@ extension ServiceModel {
                 Shape.Member(name: "AccountLimit", shape: "AccountLimit"),
                 Shape.Member(name: "AccountUsage", shape: "AccountUsage"),
             ]
+        ))
+        shapes.append(Shape(
+            name: "GetAliasRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FunctionName", shape: "FunctionName", location: .uri, locationName: "FunctionName"),
+                Shape.Member(name: "Name", shape: "Alias", location: .uri, locationName: "Name"),
+            ],
+            required: ["FunctionName", "Name"]
         ))
         shapes.append(Shape(
             name: "GetFunctionConcurrencyRequest",
@@ -1979,6 +2048,30 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "LayersReferenceList", kind: .list, listMember: "Layer"))
         shapes.append(Shape(
+            name: "ListAliasesRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FunctionName", shape: "FunctionName", location: .uri, locationName: "FunctionName"),
+                Shape.Member(
+                    name: "FunctionVersion",
+                    shape: "VersionWithLatestPublished",
+                    location: .querystring,
+                    locationName: "FunctionVersion"
+                ),
+                Shape.Member(name: "Marker", shape: "String", location: .querystring, locationName: "Marker"),
+                Shape.Member(name: "MaxItems", shape: "MaxListItems", location: .querystring, locationName: "MaxItems"),
+            ],
+            required: ["FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "ListAliasesResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "NextMarker", shape: "String"),
+                Shape.Member(name: "Aliases", shape: "AliasList"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ListFunctionsRequest",
             kind: .structure,
             members: [
@@ -2018,6 +2111,29 @@ extension ServiceModel {
             name: "ListTagsResponse",
             kind: .structure,
             members: [Shape.Member(name: "Tags", shape: "Tags")]
+        ))
+        shapes.append(Shape(
+            name: "ListVersionsByFunctionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+                Shape.Member(name: "Marker", shape: "String", location: .querystring, locationName: "Marker"),
+                Shape.Member(name: "MaxItems", shape: "MaxListItems", location: .querystring, locationName: "MaxItems"),
+            ],
+            required: ["FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "ListVersionsByFunctionResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "NextMarker", shape: "String"),
+                Shape.Member(name: "Versions", shape: "FunctionList"),
+            ]
         ))
         shapes.append(Shape(name: "LocalMountPath", kind: .string, min: 0, max: 160, pattern: #"/mnt/[a-zA-Z0-9-_.]+"#))
         shapes.append(Shape(name: "LogFormat", kind: .string, enumValues: ["JSON", "Text"]))
@@ -2105,6 +2221,18 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 404, senderFault: true)
+        ))
+        shapes.append(Shape(
+            name: "PublishVersionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FunctionName", shape: "FunctionName", location: .uri, locationName: "FunctionName"),
+                Shape.Member(name: "CodeSha256", shape: "String"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "RevisionId", shape: "String"),
+                Shape.Member(name: "PublishTo", shape: "FunctionVersionLatestPublished"),
+            ],
+            required: ["FunctionName"]
         ))
         shapes.append(Shape(
             name: "PutFunctionConcurrencyRequest",
@@ -2573,6 +2701,19 @@ extension ServiceModel {
             required: ["Resource", "TagKeys"]
         ))
         shapes.append(Shape(
+            name: "UpdateAliasRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "FunctionName", shape: "FunctionName", location: .uri, locationName: "FunctionName"),
+                Shape.Member(name: "Name", shape: "Alias", location: .uri, locationName: "Name"),
+                Shape.Member(name: "FunctionVersion", shape: "VersionWithLatestPublished"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "RoutingConfig", shape: "AliasRoutingConfiguration"),
+                Shape.Member(name: "RevisionId", shape: "String"),
+            ],
+            required: ["FunctionName", "Name"]
+        ))
+        shapes.append(Shape(
             name: "UpdateFunctionCodeRequest",
             kind: .structure,
             members: [
@@ -2622,6 +2763,13 @@ extension ServiceModel {
         shapes.append(Shape(name: "UpdateRuntimeOn", kind: .string, enumValues: ["Auto", "Manual", "FunctionUpdate"]))
         shapes.append(Shape(name: "Version", kind: .string, min: 1, max: 1024, pattern: #"(\$LATEST|[0-9]+)"#))
         shapes.append(Shape(
+            name: "VersionWithLatestPublished",
+            kind: .string,
+            min: 1,
+            max: 1024,
+            pattern: #"(\$LATEST(\.PUBLISHED)?|[0-9]+)"#
+        ))
+        shapes.append(Shape(
             name: "VpcConfig",
             kind: .structure,
             members: [
@@ -2641,6 +2789,7 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(name: "VpcId", kind: .string))
+        shapes.append(Shape(name: "Weight", kind: .double, min: 0, max: 1))
         shapes.append(Shape(name: "WorkingDirectory", kind: .string, min: 0, max: 1000))
         return shapes
     }

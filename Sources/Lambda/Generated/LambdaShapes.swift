@@ -136,6 +136,58 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct AliasConfiguration: Codable, Sendable, Equatable {
+        public var aliasArn: String?
+        public var name: String?
+        public var functionVersion: String?
+        public var description: String?
+        public var routingConfig: AliasRoutingConfiguration?
+        public var revisionId: String?
+
+        public init(
+            aliasArn: String? = nil,
+            name: String? = nil,
+            functionVersion: String? = nil,
+            description: String? = nil,
+            routingConfig: AliasRoutingConfiguration? = nil,
+            revisionId: String? = nil
+        ) {
+            self.aliasArn = aliasArn
+            self.name = name
+            self.functionVersion = functionVersion
+            self.description = description
+            self.routingConfig = routingConfig
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case aliasArn = "AliasArn"
+            case name = "Name"
+            case functionVersion = "FunctionVersion"
+            case description = "Description"
+            case routingConfig = "RoutingConfig"
+            case revisionId = "RevisionId"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct AliasRoutingConfiguration: Codable, Sendable, Equatable {
+        public var additionalVersionWeights: [String: Double]?
+
+        public init(
+            additionalVersionWeights: [String: Double]? = nil
+        ) {
+            self.additionalVersionWeights = additionalVersionWeights
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case additionalVersionWeights = "AdditionalVersionWeights"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct CapacityProviderConfig: Codable, Sendable, Equatable {
         public var lambdaManagedInstancesCapacityProviderConfig: LambdaManagedInstancesCapacityProviderConfig
 
@@ -163,6 +215,38 @@ extension LambdaAPI {
 
         enum CodingKeys: String, CodingKey {
             case reservedConcurrentExecutions = "ReservedConcurrentExecutions"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct CreateAliasRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var name: String
+        public var functionVersion: String
+        public var description: String?
+        public var routingConfig: AliasRoutingConfiguration?
+
+        public init(
+            functionName: String,
+            name: String,
+            functionVersion: String,
+            description: String? = nil,
+            routingConfig: AliasRoutingConfiguration? = nil
+        ) {
+            self.functionName = functionName
+            self.name = name
+            self.functionVersion = functionVersion
+            self.description = description
+            self.routingConfig = routingConfig
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case name = "Name"
+            case functionVersion = "FunctionVersion"
+            case description = "Description"
+            case routingConfig = "RoutingConfig"
         }
     }
 }
@@ -303,6 +387,26 @@ extension LambdaAPI {
 
         enum CodingKeys: String, CodingKey {
             case targetArn = "TargetArn"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct DeleteAliasRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var name: String
+
+        public init(
+            functionName: String,
+            name: String
+        ) {
+            self.functionName = functionName
+            self.name = name
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case name = "Name"
         }
     }
 }
@@ -810,6 +914,26 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct GetAliasRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var name: String
+
+        public init(
+            functionName: String,
+            name: String
+        ) {
+            self.functionName = functionName
+            self.name = name
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case name = "Name"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct GetFunctionConcurrencyRequest: Codable, Sendable, Equatable {
         public var functionName: String
 
@@ -1246,6 +1370,54 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct ListAliasesRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var functionVersion: String?
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            functionName: String,
+            functionVersion: String? = nil,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.functionName = functionName
+            self.functionVersion = functionVersion
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case functionVersion = "FunctionVersion"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListAliasesResponse: Codable, Sendable, Equatable {
+        public var nextMarker: String?
+        public var aliases: [AliasConfiguration]?
+
+        public init(
+            nextMarker: String? = nil,
+            aliases: [AliasConfiguration]? = nil
+        ) {
+            self.nextMarker = nextMarker
+            self.aliases = aliases
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nextMarker = "NextMarker"
+            case aliases = "Aliases"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct ListFunctionsRequest: Codable, Sendable, Equatable {
         public var masterRegion: String?
         public var functionVersion: String?
@@ -1326,6 +1498,50 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct ListVersionsByFunctionRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            functionName: String,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.functionName = functionName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListVersionsByFunctionResponse: Codable, Sendable, Equatable {
+        public var nextMarker: String?
+        public var versions: [FunctionConfiguration]?
+
+        public init(
+            nextMarker: String? = nil,
+            versions: [FunctionConfiguration]? = nil
+        ) {
+            self.nextMarker = nextMarker
+            self.versions = versions
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nextMarker = "NextMarker"
+            case versions = "Versions"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct LoggingConfig: Codable, Sendable, Equatable {
         public var logFormat: String?
         public var applicationLogLevel: String?
@@ -1381,6 +1597,38 @@ extension LambdaAPI {
 
         enum CodingKeys: String, CodingKey {
             case destination = "Destination"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PublishVersionRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var codeSha256: String?
+        public var description: String?
+        public var revisionId: String?
+        public var publishTo: String?
+
+        public init(
+            functionName: String,
+            codeSha256: String? = nil,
+            description: String? = nil,
+            revisionId: String? = nil,
+            publishTo: String? = nil
+        ) {
+            self.functionName = functionName
+            self.codeSha256 = codeSha256
+            self.description = description
+            self.revisionId = revisionId
+            self.publishTo = publishTo
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case codeSha256 = "CodeSha256"
+            case description = "Description"
+            case revisionId = "RevisionId"
+            case publishTo = "PublishTo"
         }
     }
 }
@@ -1733,6 +1981,42 @@ extension LambdaAPI {
         enum CodingKeys: String, CodingKey {
             case resource = "Resource"
             case tagKeys = "TagKeys"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct UpdateAliasRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+        public var name: String
+        public var functionVersion: String?
+        public var description: String?
+        public var routingConfig: AliasRoutingConfiguration?
+        public var revisionId: String?
+
+        public init(
+            functionName: String,
+            name: String,
+            functionVersion: String? = nil,
+            description: String? = nil,
+            routingConfig: AliasRoutingConfiguration? = nil,
+            revisionId: String? = nil
+        ) {
+            self.functionName = functionName
+            self.name = name
+            self.functionVersion = functionVersion
+            self.description = description
+            self.routingConfig = routingConfig
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+            case name = "Name"
+            case functionVersion = "FunctionVersion"
+            case description = "Description"
+            case routingConfig = "RoutingConfig"
+            case revisionId = "RevisionId"
         }
     }
 }

@@ -20,6 +20,12 @@ struct ResolvedFunction: Sendable {
     let reservedConcurrency: Int?
     /// The function policy of the qualifier named (`$LATEST` when none) and the policy's revision.
     let policy: (document: String, revision: String?)?
+    /// The alias the qualifier names, whose own version ``record`` is; nil for `$LATEST` and numbers.
+    let alias: AliasRecord?
+
+    /// The qualifier the request named, `$LATEST` when none: the key of what is kept per
+    /// qualifier (policies, asynchronous settings).
+    var qualifier: String { reference.qualifier ?? LambdaService.latest }
 }
 
 /// Lambda's authority over functions (DESIGN §1, decision 0005): a reference resolves to the
@@ -34,6 +40,8 @@ struct LambdaResourceAuthority: ResourceAuthority {
         let tags: [String: String]
         let reservedConcurrency: Int?
         let policy: (document: String, revision: String?, principals: PrincipalBindings)?
+        /// The alias the key's qualifier names; nil for a version.
+        let alias: AliasRecord?
     }
 
     /// A version's key: the function's and the qualifier.
@@ -52,10 +60,9 @@ struct LambdaResourceAuthority: ResourceAuthority {
         let parsed = try references.map { try FunctionReference($0.text, qualifier: $0.qualifier, context: context) }
         var resolved: [ResolvedResource] = []
         for (reference, function) in zip(references, parsed) {
-            let version = function.qualifier ?? LambdaService.latest
-            // Only `$LATEST` exists until versions and aliases do.
-            guard function.partition == "aws", version == LambdaService.latest,
-                let stored = try await stored(VersionKey(function: function.key, version: version))
+            // The qualifier names `$LATEST`, a published version or an alias — exactly, as stored.
+            guard function.partition == "aws",
+                let stored = try await stored(VersionKey(function: function.key, version: function.qualifier ?? LambdaService.latest))
             else {
                 resolved.append(.absent(reference, arn: function.resourceARN, accountID: function.accountID))
                 continue
@@ -65,15 +72,22 @@ struct LambdaResourceAuthority: ResourceAuthority {
         return resolved
     }
 
-    private func stored(_ key: VersionKey) async throws -> StoredVersion? {
+    /// The version a qualifier names — itself, or an alias's own version — as the store holds it now.
+    func stored(_ key: VersionKey) async throws -> StoredVersion? {
         try await versions.value(for: key) {
             try await database.read { db in
-                guard let record = try FunctionRepository.version(db, key.function, key.version) else { return nil }
+                var alias: AliasRecord?
+                if !LambdaService.isVersion(key.version) {
+                    alias = try AliasRepository.alias(db, key.function, key.version)
+                    guard alias != nil else { return nil }
+                }
+                guard let record = try FunctionRepository.version(db, key.function, alias?.functionVersion ?? key.version) else { return nil }
                 return StoredVersion(
                     record: record, state: try FunctionStateCoding.decode(record.configuration),
                     tags: try TagRepository.tags(db, of: FunctionReference.arn(key.function)),
                     reservedConcurrency: try InvocationRepository.reservedConcurrency(db, key.function),
-                    policy: try FunctionPolicyRepository.policy(db, of: key.function, qualifier: key.version)
+                    policy: try FunctionPolicyRepository.policy(db, of: key.function, qualifier: key.version),
+                    alias: alias
                 )
             }
         }
@@ -82,7 +96,8 @@ struct LambdaResourceAuthority: ResourceAuthority {
     private static func resolved(_ reference: ResourceReference, _ function: FunctionReference, _ stored: StoredVersion) -> ResolvedResource {
         let function = ResolvedFunction(
             reference: function, record: stored.record, state: stored.state, tags: stored.tags,
-            reservedConcurrency: stored.reservedConcurrency, policy: stored.policy.map { ($0.document, $0.revision) }
+            reservedConcurrency: stored.reservedConcurrency, policy: stored.policy.map { ($0.document, $0.revision) },
+            alias: stored.alias
         )
         return ResolvedResource(
             reference: reference, arn: function.reference.resourceARN, entity: function, accountID: function.reference.accountID,
@@ -96,6 +111,11 @@ struct LambdaResourceAuthority: ResourceAuthority {
 }
 
 extension LambdaService {
+    /// Whether a qualifier names a version (`$LATEST` or a published number) rather than an alias.
+    static func isVersion(_ qualifier: String) -> Bool {
+        qualifier == latest || (!qualifier.isEmpty && qualifier.unicodeScalars.allSatisfy { ("0"..."9").contains($0) })
+    }
+
     /// The reference to the function the input member `member` names.
     static func function(
         _ member: String, _ text: String, qualifier: String? = nil, allowsQualifier: Bool = true, creating: Bool = false, context: CallContext

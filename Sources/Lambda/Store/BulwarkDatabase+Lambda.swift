@@ -3,6 +3,8 @@ import Store
 extension BulwarkDatabase {
     /// Functions and their versions.
     var functions: FunctionRepository { FunctionRepository(database: self) }
+    /// Functions' aliases.
+    var aliases: AliasRepository { AliasRepository(database: self) }
     /// The statements of functions' resource-based policies.
     var functionPolicies: FunctionPolicyRepository { FunctionPolicyRepository(database: self) }
     /// Concurrency settings, event invoke configurations and the durable queue of `Event` invocations.

@@ -25,6 +25,28 @@ extension DatabaseSchema {
                         CREATE INDEX lambdaCredentialFindingByFunction ON lambdaCredentialFinding(functionARN, source);
                         """)
             },
+            // Published versions take the next number of their function, never one used before
+            // (a deleted version's number stays spent); aliases name one version, or two with a weight.
+            Migration("v3-versions-and-aliases") { db in
+                try db.execute(
+                    sql: """
+                        ALTER TABLE lambdaFunction ADD COLUMN lastVersion INTEGER NOT NULL DEFAULT 0;
+                        CREATE TABLE lambdaAlias (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            functionName TEXT NOT NULL,
+                            name TEXT NOT NULL,
+                            functionVersion TEXT NOT NULL,
+                            description TEXT NOT NULL,
+                            additionalVersion TEXT,
+                            additionalWeight DOUBLE,
+                            revisionID TEXT NOT NULL,
+                            PRIMARY KEY (accountID, region, functionName, name),
+                            FOREIGN KEY (accountID, region, functionName)
+                                REFERENCES lambdaFunction(accountID, region, name) ON DELETE CASCADE
+                        );
+                        """)
+            },
         ]
     )
 }

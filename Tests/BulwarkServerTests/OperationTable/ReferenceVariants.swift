@@ -18,6 +18,8 @@ enum ReferenceVariants {
             variants.insert(form + " ")
             variants.insert(form + ":$LATEST")
             variants.insert(form + ":1")
+            variants.insert(form + ":01")
+            variants.insert(form + ":2")
             variants.insert(form + "%00")
         }
         if let arn = ARN(canonical) {
@@ -45,6 +47,11 @@ enum ReferenceVariants {
             }
             variants.insert(name)
             variants.formUnion(caseVariants(name))
+            // Qualified by the entity's own name (a Lambda alias so named), in any case.
+            for qualifier in [name] + caseVariants(name) {
+                variants.insert("\(text):\(qualifier)")
+                variants.insert("\(canonical):\(qualifier)")
+            }
             variants.insert("\(arn.accountID):\(arn.resource)")
         }
         variants.remove(text)
