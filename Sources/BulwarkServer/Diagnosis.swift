@@ -17,7 +17,8 @@ extension BulwarkServer {
     public static func diagnose(dataDirectory: URL, execution: ExecutionSettings, logger: Logger) async throws -> Diagnosis {
         let serverStaging = execution.stagingDirectory ?? ExecutionSettings.defaultStagingDirectory(for: dataDirectory.standardizedFileURL)
         let staging = serverStaging.deletingLastPathComponent()
-            .appendingPathComponent("\(ExecutionSettings.defaultStagingPrefix)doctor-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            // Short: the environments' sockets live below it (its owner record names the process).
+            .appendingPathComponent("\(ExecutionSettings.defaultStagingPrefix)doctor-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))")
         let claim = try claimStaging(staging, dataDirectory: nil)
         defer { withExtendedLifetime(claim) {} }
         let host = ExecutionHost(

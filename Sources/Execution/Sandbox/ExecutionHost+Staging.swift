@@ -17,15 +17,8 @@ extension ExecutionHost {
     /// sandboxes' group is let in once it is laid out.
     /// - Returns: the claim, to keep for as long as the directory is used.
     public static func claimStagingDirectory(_ directory: URL, dataDirectory: URL?) throws -> StagingClaim {
-        // Each environment listens on `<staging>/env/<32 hex>/runtime.sock`: a Unix socket path, at most
-        // 107 bytes on Linux. Refused here rather than at the first invocation.
-        let longestSocket = directory.appendingPathComponent("env/\(String(repeating: "0", count: 32))/runtime.sock").path
-        guard longestSocket.utf8.count <= maxSocketPathBytes else {
-            throw SandboxError.unavailable(
-                "the sandbox directory \(directory.path) is too long for the sockets of its environments "
-                    + "(\(longestSocket.utf8.count) of at most \(maxSocketPathBytes) bytes); give a shorter one (--sandbox-dir or TMPDIR)")
-        }
-        if mkdir(directory.path, 0o700) != 0 && errno != EEXIST {
+        let created = mkdir(directory.path, 0o700) == 0
+        if !created && errno != EEXIST {
             throw SandboxError.unavailable("cannot create the sandbox directory \(directory.path): \(String(cString: strerror(errno)))")
         }
         guard let status = FileStatus(path: directory.path), status.kind == .directory, status.ownerID == geteuid() else {
@@ -35,6 +28,15 @@ extension ExecutionHost {
         guard entries.isEmpty || StagingOwner(recordedIn: directory) != nil else {
             throw SandboxError.unavailable(
                 "the sandbox directory \(directory.path) is not empty and not a Bulwark sandbox directory; give an empty or new directory")
+        }
+        // Each environment listens on `<staging>/env/<32 hex>/runtime.sock`: a Unix socket path, at most
+        // 107 bytes on Linux. Refused here rather than at the first invocation.
+        let longestSocket = directory.appendingPathComponent("env/\(String(repeating: "0", count: 32))/runtime.sock").path
+        guard longestSocket.utf8.count <= maxSocketPathBytes else {
+            if created { rmdir(directory.path) }
+            throw SandboxError.unavailable(
+                "the sandbox directory \(directory.path) is too long for the sockets of its environments "
+                    + "(\(longestSocket.utf8.count) of at most \(maxSocketPathBytes) bytes); give a shorter one (--sandbox-dir or TMPDIR)")
         }
         guard let claim = try StagingClaim.take(directory) else {
             throw SandboxError.unavailable("the sandbox directory \(directory.path) is in use by another Bulwark process; give another one")
