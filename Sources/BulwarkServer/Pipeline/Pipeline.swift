@@ -152,7 +152,8 @@ struct Pipeline: Sendable {
         } else {
             limit = defaultBodyLimit
         }
-        if let declared = head.header("Content-Length").flatMap(Int.init), declared > limit {
+        let declaredLength = head.header("Content-Length").flatMap(Int.init)
+        if let declared = declaredLength, declared > limit {
             return fail(AWSError.requestTooLarge(limit: limit, operation: limitName), call: &call)
         }
 
@@ -164,7 +165,7 @@ struct Pipeline: Sendable {
         } catch {
             return fail(error, call: &call)
         }
-        let budgeted = bodyBudget.bytes(declared: head.header("Content-Length").flatMap(Int.init), limit: limit)
+        let budgeted = bodyBudget.bytes(declared: declaredLength, limit: limit)
         guard bodyBudget.admit(budgeted) else { return fail(BodyBudget.refusal(service.model.wireProtocol), call: &call) }
         defer { bodyBudget.release(budgeted) }
         var request = head

@@ -85,13 +85,7 @@ extension ObjectStoreService {
             replaced = try await repository.putObject(object, in: bucket, condition: condition, tags: replacesTags ? requestTags : found.tags)
         } catch {
             bodies.remove(objectID: stored.objectID)
-            switch error {
-            case ObjectStoreRepository.WriteRefusal.exists: throw S3Error.preconditionFailed("If-None-Match")
-            case ObjectStoreRepository.WriteRefusal.mismatch: throw S3Error.preconditionFailed("If-Match")
-            case ObjectStoreRepository.WriteRefusal.missing: throw S3Error.noSuchKey(input.key)
-            case StoreError.notFound: throw S3Error.noSuchBucket(input.bucket)
-            default: throw error
-            }
+            throw Self.writeFailure(error, bucket: input.bucket, key: input.key)
         }
         if let replaced { bodies.remove(replaced) }
         var result = S3API.CopyObjectResult(eTag: object.etag, lastModified: object.lastModified)

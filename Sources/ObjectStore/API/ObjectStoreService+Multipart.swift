@@ -170,12 +170,8 @@ extension ObjectStoreService {
         // The write's condition, judged before the parts are read (and again when the object is written).
         do {
             try await repository.check(condition, bucket: upload.bucket, key: upload.key)
-        } catch ObjectStoreRepository.WriteRefusal.exists {
-            throw S3Error.preconditionFailed("If-None-Match")
-        } catch ObjectStoreRepository.WriteRefusal.mismatch {
-            throw S3Error.preconditionFailed("If-Match")
-        } catch ObjectStoreRepository.WriteRefusal.missing {
-            throw S3Error.noSuchKey(input.key)
+        } catch let refusal as ObjectStoreRepository.WriteRefusal {
+            throw Self.refusedWrite(refusal, key: input.key)
         }
         let (checksum, checksumType) = try objectChecksum(input, upload: upload, parts: selected, requestID: context.requestID)
         let first = selected[0]
@@ -187,16 +183,13 @@ extension ObjectStoreService {
         let completion: ObjectStoreRepository.Completion
         do {
             completion = try await repository.completeUpload(upload.uploadID, object: object, condition: condition)
-        } catch {
-            switch error {
-            case ObjectStoreRepository.WriteRefusal.exists: throw S3Error.preconditionFailed("If-None-Match")
-            case ObjectStoreRepository.WriteRefusal.mismatch: throw S3Error.preconditionFailed("If-Match")
-            case ObjectStoreRepository.WriteRefusal.missing: throw S3Error.noSuchKey(input.key)
-            case StoreError.notFound: throw S3Error.noSuchUpload(input.uploadId)
+        } catch let refusal as ObjectStoreRepository.WriteRefusal {
+            throw Self.refusedWrite(refusal, key: input.key)
+        } catch StoreError.notFound {
+            throw S3Error.noSuchUpload(input.uploadId)
+        } catch StoreError.conflict {
             // A part was uploaded again while the object was being assembled.
-            case StoreError.conflict: throw S3Error.invalidPart(uploadID: upload.uploadID, partNumber: first.partNumber, etag: first.etag)
-            default: throw error
-            }
+            throw S3Error.invalidPart(uploadID: upload.uploadID, partNumber: first.partNumber, etag: first.etag)
         }
         if let replaced = completion.replaced { bodies.remove(replaced) }
         for part in completion.unusedParts { bodies.remove(objectID: part.objectID) }

@@ -34,13 +34,7 @@ extension ObjectStoreService {
         } catch {
             // Nothing names the new body: it goes, whatever refused the row.
             bodies.remove(objectID: stored.objectID)
-            switch error {
-            case ObjectStoreRepository.WriteRefusal.exists: throw S3Error.preconditionFailed("If-None-Match")
-            case ObjectStoreRepository.WriteRefusal.mismatch: throw S3Error.preconditionFailed("If-Match")
-            case ObjectStoreRepository.WriteRefusal.missing: throw S3Error.noSuchKey(input.key)
-            case StoreError.notFound: throw S3Error.noSuchBucket(input.bucket)
-            default: throw error
-            }
+            throw Self.writeFailure(error, bucket: input.bucket, key: input.key)
         }
         if let replaced { bodies.remove(replaced) }
         var output = S3API.PutObjectOutput(eTag: object.etag, serverSideEncryption: "AES256", size: object.size)
@@ -52,6 +46,25 @@ extension ObjectStoreService {
         output.checksumSHA256 = checksums.sha256
         output.checksumType = checksums.type
         return output
+    }
+
+    /// S3's answer to a write of an object the store refused: its condition did not hold, or the
+    /// bucket it was judged on is gone.
+    static func writeFailure(_ error: any Error, bucket: String, key: String) -> any Error {
+        switch error {
+        case let refusal as ObjectStoreRepository.WriteRefusal: refusedWrite(refusal, key: key)
+        case StoreError.notFound: S3Error.noSuchBucket(bucket)
+        default: error
+        }
+    }
+
+    /// S3's answer to a write whose `If-None-Match` or `If-Match` did not hold.
+    static func refusedWrite(_ refusal: ObjectStoreRepository.WriteRefusal, key: String) -> AWSError {
+        switch refusal {
+        case .exists: S3Error.preconditionFailed("If-None-Match")
+        case .mismatch: S3Error.preconditionFailed("If-Match")
+        case .missing: S3Error.noSuchKey(key)
+        }
     }
 
     /// The checksum S3 computes and keeps for an object uploaded without one.
