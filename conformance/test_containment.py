@@ -91,7 +91,7 @@ def assert_contained(server, client, seen: dict[str, Path], *, ended: bool):
     """After a probe: the server answers another function normally and the probe left nothing behind.
 
     `ended`: the probe's invocation failed, so its environment must be gone entirely — processes (anywhere
-    on the host), staging directory and control groups. Otherwise it stays warm, with no more processes
+    on the host) and control groups. Otherwise it stays warm, with no more processes
     than any environment has.
     """
     if ended:
@@ -107,8 +107,6 @@ def assert_contained(server, client, seen: dict[str, Path], *, ended: bool):
     for environment in seen:
         assert len(final.environments.get(environment, ())) <= canary_size, \
             f"processes left in the probe's environment:\n{final.describe()}"
-    for environment, directory in final.directories.items():
-        assert directory.is_dir(), f"environment {environment} runs without its directory"
 
 
 # -- the file system ------------------------------------------------------------------------------
@@ -116,10 +114,10 @@ def assert_contained(server, client, seen: dict[str, Path], *, ended: bool):
 def test_host_files_outside_the_binds_are_absent(server, client, probe):
     name = probe()
     data = server.data_dir
-    staging = next(iter(snapshot(server.process.pid).of(CANARY).values())).parent.parent
+    staging = next(iter(snapshot(server.process.pid).of(CANARY).values()))
     paths = ["/etc/shadow", "/etc/sudoers", "/root", "/root/.bash_history", "/home", "/var/log", "/var/lib",
              "/sys/fs/cgroup", "/dev/mem", "/dev/kmsg", "/dev/sda", "/boot", "/run",
-             str(data), str(data / "credentials"), str(data / "bulwark.sqlite"), str(staging), str(staging / "env"),
+             str(data), str(data / "credentials"), str(data / "bulwark.sqlite"), str(staging), str(staging / "code"),
              str(Path(__file__).resolve().parent)]
 
     result, seen = run_probe(server, client, name, {"probe": "read", "paths": paths})
@@ -131,15 +129,18 @@ def test_host_files_outside_the_binds_are_absent(server, client, probe):
     assert_contained(server, client, seen, ended=False)
 
 
-def test_what_the_sandbox_sees_of_etc_and_its_run_directory(server, client, probe):
+def test_what_the_sandbox_sees_of_etc_and_var_bulwark(server, client, probe):
     name = probe()
+    paths = ["/etc", "/var/bulwark", "/var/bulwark/run", "/var", "/"]
 
-    result, seen = run_probe(server, client, name, {"probe": "read", "paths": ["/etc", "/var/bulwark/run", "/var", "/"]})
+    result, seen = run_probe(server, client, name, {"probe": "read", "paths": paths})
 
     assert result.function_error is None, result
     answers = result.json
     assert answers["/etc"]["listing"] == ["group", "hosts", "nsswitch.conf", "passwd"], answers["/etc"]
-    assert answers["/var/bulwark/run"]["listing"] == ["edge.sock", "runtime.sock"], answers["/var/bulwark/run"]
+    # The server serves the Runtime API on the socket init handed over: no socket or directory of its own is bound in.
+    assert answers["/var/bulwark"]["listing"] == ["init"], answers["/var/bulwark"]
+    assert answers["/var/bulwark/run"] == "ENOENT", answers["/var/bulwark/run"]
     assert "root" not in answers["/"]["listing"] and "home" not in answers["/"]["listing"], answers["/"]
     assert_contained(server, client, seen, ended=False)
 
@@ -160,7 +161,7 @@ def test_host_environment_does_not_leak_into_the_sandbox(server, client, probe):
 def test_code_and_system_directories_are_read_only(server, client, probe):
     name = probe()
     paths = ["/var/task/app.py", "/var/task/new-file", "/var/runtime/awslambdaric/__init__.py", "/usr/bin/evil",
-             "/etc/passwd", "/var/bulwark/init", "/var/bulwark/run/new-file", "/new-file", "/var/new-file",
+             "/etc/passwd", "/var/bulwark/init", "/var/bulwark/new-file", "/new-file", "/var/new-file",
              "/opt/new-file", "/var/lang/bin/new-file", f"/var/lang/lib/{PYTHON_RUNTIME}/new-file"]
 
     result, seen = run_probe(server, client, name, {"probe": "write", "paths": paths})
@@ -351,7 +352,7 @@ def test_server_stop_leaves_nothing_behind(fresh_bulwark, unique_name):
     create(server, unique_name, python_zip("probe.py"))
     assert invoke(server.client("lambda"), unique_name, {"probe": "echo"}).function_error is None
     current = snapshot(server.process.pid)
-    environments = dict(current.directories)
+    environments = dict(current.staging)
     processes = set(current.processes)
     assert environments and processes
 

@@ -245,3 +245,39 @@ def test_doctor_lists_the_runtimes_served_and_how_to_add_the_others(bulwark, tmp
     for line in missing_interpreter:
         version = re.search(r"no python(3\.\d+)", line).group(1)
         assert f"uv python install {version}, then make runtimes" in line, line
+
+
+STALE_BYTECODE = '''
+import glob, os, struct, sys
+
+
+def handler(event, context):
+    """Every module of the runtime client and of the runtime's boto3 whose compiled file Python would not trust."""
+    tag = sys.implementation.cache_tag
+    checked, stale = 0, []
+    for package in ("awslambdaric", "boto3", "botocore"):
+        for path in glob.glob(f"/var/runtime/{package}/**/*.py", recursive=True):
+            directory, name = os.path.split(path)
+            compiled = os.path.join(directory, "__pycache__", f"{name[:-3]}.{tag}.pyc")
+            if not os.path.exists(compiled):
+                continue
+            with open(compiled, "rb") as file:
+                flags, mtime, size = struct.unpack("<4xIII", file.read(16))
+            status = os.stat(path)
+            checked += 1
+            if flags == 0 and (mtime != int(status.st_mtime) & 0xFFFFFFFF or size != status.st_size & 0xFFFFFFFF):
+                stale.append(path)
+    return {"checked": checked, "stale": stale[:5], "staleCount": len(stale)}
+'''
+
+
+def test_the_runtimes_compiled_modules_are_valid_in_the_sandbox(bulwark, lambda_client, unique_name):
+    """Staging keeps the modification times of the runtime client's files: Python trusts a compiled module only
+    while its source has the time it recorded, and a sandbox cannot rewrite the cache, so a copy with new times
+    would compile awslambdaric (and boto3, when a function imports it) again in every cold start."""
+    create(bulwark, unique_name, zip_of({"app.py": STALE_BYTECODE}))
+
+    seen = probe(lambda_client, unique_name)
+
+    assert seen["checked"] > 100, seen
+    assert seen == {"checked": seen["checked"], "stale": [], "staleCount": 0}

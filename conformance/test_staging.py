@@ -51,7 +51,7 @@ def wait_until(condition, timeout: float = 60) -> None:
 def plant_owner(directory: Path, pid: int, data_dir: str) -> None:
     directory.mkdir(mode=0o700)
     (directory / "owner").write_text(f"{pid}\n{data_dir}\n")
-    (directory / "env").mkdir()
+    (directory / "code").mkdir()
 
 
 def test_a_stopped_server_leaves_nothing_in_tmp(fresh_bulwark, tmpdir_root):
@@ -60,7 +60,7 @@ def test_a_stopped_server_leaves_nothing_in_tmp(fresh_bulwark, tmpdir_root):
     [staging] = staged(tmpdir_root)
     owner = (tmpdir_root / staging / "owner").read_text()
     assert owner == f"{server.process.pid}\n{server.data_dir}\n"
-    assert (tmpdir_root / staging / "code").is_dir() and any((tmpdir_root / staging / "env").iterdir())
+    assert any((tmpdir_root / staging / "code").iterdir())
 
     server.stop()
 
@@ -146,7 +146,6 @@ def test_an_operators_sandbox_dir_must_be_empty_or_bulwarks_and_is_used_by_one_s
                               "directory; give an empty or new directory\n")
     assert sorted(path.name for path in foreign.iterdir()) == ["bin", "notes.txt"]
 
-    # Short: the environments' Runtime API sockets live below it.
     chosen = tmpdir_root / "sb"
     chosen.mkdir(mode=0o700)
     first = fresh_bulwark(extra_args=["--sandbox-dir", str(chosen)]).start()
@@ -170,7 +169,7 @@ def test_doctor_stages_apart_from_the_server_and_removes_what_it_staged(fresh_bu
     server = fresh_bulwark(env={"TMPDIR": str(tmpdir_root)}).start()
     run_a_function(server, "in-use")
     [serving] = staged(tmpdir_root)
-    before = sorted(path.name for path in (tmpdir_root / serving / "env").iterdir())
+    before = sorted(path.name for path in (tmpdir_root / serving / "code").iterdir())
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BULWARK_"))} | {"TMPDIR": str(tmpdir_root)}
     doctor = subprocess.run([BULWARK_BIN, "doctor", "--data-dir", str(server.data_dir), "--runtimes-dir", RUNTIMES_DIR],
@@ -178,6 +177,6 @@ def test_doctor_stages_apart_from_the_server_and_removes_what_it_staged(fresh_bu
 
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert staged(tmpdir_root) == [serving]
-    assert sorted(path.name for path in (tmpdir_root / serving / "env").iterdir()) == before
+    assert sorted(path.name for path in (tmpdir_root / serving / "code").iterdir()) == before
     answer = server.client("lambda").invoke(FunctionName="in-use", Payload=b"{}")
     assert "FunctionError" not in answer

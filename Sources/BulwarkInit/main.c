@@ -1,14 +1,16 @@
 /*
  * bulwark-init: the first process inside a Bulwark sandbox.
  *
- *     bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--rlimit NAME=SOFT:HARD]... [--status-fd N] -- COMMAND [ARGS...]
+ *     bulwark-init [--listen HOST:PORT]... [--handoff-fd N] [--rlimit NAME=SOFT:HARD]... [--status-fd N] -- COMMAND [ARGS...]
  *
  * The sandbox has its own network namespace, so Bulwark (outside) cannot listen on the 127.0.0.1:9001 that the
- * Lambda runtime expects. Bulwark binds a directory of Unix sockets into the sandbox instead, and this program
- * listens on each TCP address inside and relays every connection to its Unix socket (relay.c). It also runs the
- * runtime as its child, reaps every process (it may be PID 1 of the namespace), kills what the runtime leaves
- * behind when the runtime exits, and reports how the runtime ended as one line on the status fd:
- * `exited <code>` or `signaled <signo>`. Its own exit code is then <code>, or 128 + <signo>.
+ * Lambda runtime expects. This program listens on each `--listen` address inside, before the runtime starts, and
+ * hands the listening sockets to Bulwark in one SCM_RIGHTS message on the Unix socket `--handoff-fd`, in the order
+ * given; then it closes its own copies. Bulwark accepts and serves the runtime's connections itself: nothing inside
+ * the sandbox relays them, and the runtime never holds a listening socket. It also runs the runtime as its child,
+ * reaps every process (it may be PID 1 of the namespace), kills what the runtime leaves behind when the runtime
+ * exits, and reports how the runtime ended as one line on the status fd: `exited <code>` or `signaled <signo>`.
+ * Its own exit code is then <code>, or 128 + <signo>.
  *
  * `--rlimit` sets a resource limit of the sandbox (NAME one of core, nofile, nproc, memlock, stack; SOFT and HARD
  * numbers or `unlimited`) before the runtime starts, as Lambda sets its own. A limit above the hard limit init
@@ -17,29 +19,34 @@
  * Exit 2 means bad arguments; exit 1 a failure to set up (no status line is written in either case).
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* close_range, memrchr, accept4 */
+#define _GNU_SOURCE /* close_range */
 #endif
-#include "relay.h"
-
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: bulwark-init [--forward HOST:PORT=UNIX_PATH]... [--rlimit NAME=SOFT:HARD]... [--status-fd N] -- COMMAND "
-    "[ARGS...]\n";
+    "usage: bulwark-init [--listen HOST:PORT]... [--handoff-fd N] [--rlimit NAME=SOFT:HARD]... [--status-fd N] -- "
+    "COMMAND [ARGS...]\n";
+
+/* At most this many `--listen` addresses: the runtime API and the private endpoint need two. */
+#define MAX_LISTENERS 8
 
 static void usage_error(const char *format, ...) {
     va_list arguments;
@@ -57,36 +64,25 @@ static void fail(const char *what) {
     exit(1);
 }
 
-/* HOST:PORT=UNIX_PATH, HOST an IPv4 address. The first '=' ends the address; the path may contain more. */
-static void parse_forward(const char *spec, struct forward *forward) {
-    const char *equals = strchr(spec, '=');
-    const char *colon = equals ? memrchr(spec, ':', (size_t)(equals - spec)) : NULL;
-    if (colon == NULL) usage_error("--forward '%s' is not HOST:PORT=UNIX_PATH", spec);
+/* HOST:PORT, HOST an IPv4 address. */
+static void parse_listen(const char *spec, struct sockaddr_in *address) {
+    const char *colon = strrchr(spec, ':');
+    if (colon == NULL) usage_error("--listen '%s' is not HOST:PORT", spec);
     char host[INET_ADDRSTRLEN];
     size_t host_length = (size_t)(colon - spec);
-    memset(forward, 0, sizeof *forward);
-    forward->tcp.sin_family = AF_INET;
-    if (host_length >= sizeof host) usage_error("--forward '%s': HOST must be an IPv4 address", spec);
+    memset(address, 0, sizeof *address);
+    address->sin_family = AF_INET;
+    if (host_length >= sizeof host) usage_error("--listen '%s': HOST must be an IPv4 address", spec);
     memcpy(host, spec, host_length);
     host[host_length] = '\0';
-    if (inet_pton(AF_INET, host, &forward->tcp.sin_addr) != 1) {
-        usage_error("--forward '%s': HOST must be an IPv4 address", spec);
-    }
+    if (inet_pton(AF_INET, host, &address->sin_addr) != 1) usage_error("--listen '%s': HOST must be an IPv4 address", spec);
     int port = 0;
-    for (const char *p = colon + 1; p < equals; p++) {
-        if (*p < '0' || *p > '9' || port > 65535) usage_error("--forward '%s': bad PORT", spec);
+    for (const char *p = colon + 1; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9' || port > 65535) usage_error("--listen '%s': bad PORT", spec);
         port = port * 10 + (*p - '0');
     }
-    if (port < 1 || port > 65535) usage_error("--forward '%s': PORT must be 1 to 65535", spec);
-    forward->tcp.sin_port = htons((uint16_t)port);
-    const char *path = equals + 1;
-    if (*path == '\0' || strlen(path) >= sizeof forward->unix_socket.sun_path) {
-        usage_error("--forward '%s': UNIX_PATH must have 1 to %zu bytes", spec,
-                    sizeof forward->unix_socket.sun_path - 1);
-    }
-    forward->unix_socket.sun_family = AF_UNIX;
-    strcpy(forward->unix_socket.sun_path, path);
-    forward->listen_fd = -1;
+    if (port < 1 || port > 65535) usage_error("--listen '%s': PORT must be 1 to 65535", spec);
+    address->sin_port = htons((uint16_t)port);
 }
 
 /* One resource limit to set before the runtime starts. */
@@ -148,15 +144,15 @@ static void apply_limits(const struct limit *limits, size_t count) {
     }
 }
 
-/* A descriptor number >= 3 (0-2 are the command's stdio) that is open. */
-static int parse_status_fd(const char *text) {
+/* A descriptor number >= 3 (0-2 are the command's stdio) that is open, given to `option`. */
+static int parse_descriptor(const char *option, const char *text) {
     char *end;
     errno = 0;
     long fd = strtol(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || fd < 3 || fd > INT_MAX) {
-        usage_error("--status-fd '%s' must be a descriptor number of 3 or more", text);
+        usage_error("%s '%s' must be a descriptor number of 3 or more", option, text);
     }
-    if (fcntl((int)fd, F_GETFD) < 0) usage_error("--status-fd %ld is not an open descriptor", fd);
+    if (fcntl((int)fd, F_GETFD) < 0) usage_error("%s %ld is not an open descriptor", option, fd);
     return (int)fd;
 }
 
@@ -166,6 +162,60 @@ static void close_fds(unsigned first, unsigned last) {
     long max = sysconf(_SC_OPEN_MAX);
     if (max < 0 || max > INT_MAX) max = 65536;
     for (long fd = first; fd <= (long)last && fd < max; fd++) close((int)fd);
+}
+
+/* Closes every descriptor from 3 up but those in `kept` (-1 entries ignored). */
+static void close_all_but(const int *kept, size_t count) {
+    unsigned next = 3;
+    for (;;) {
+        int lowest = -1;
+        for (size_t i = 0; i < count; i++) {
+            if (kept[i] >= (int)next && (lowest < 0 || kept[i] < lowest)) lowest = kept[i];
+        }
+        if (lowest < 0) break;
+        close_fds(next, (unsigned)lowest - 1);
+        next = (unsigned)lowest + 1;
+    }
+    close_fds(next, ~0U);
+}
+
+/*
+ * Listens on every address and sends the sockets to Bulwark in one message on `handoff_fd`, in order; then closes
+ * them here. Exits 1 if any step fails: Bulwark then sees the channel closed without a message.
+ */
+static void hand_off_listeners(const struct sockaddr_in *addresses, size_t count, int handoff_fd) {
+    int sockets[MAX_LISTENERS];
+    for (size_t i = 0; i < count; i++) {
+        sockets[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (sockets[i] < 0) fail("socket");
+        int on = 1;
+        setsockopt(sockets[i], SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        if (bind(sockets[i], (const struct sockaddr *)&addresses[i], sizeof addresses[i]) < 0 || listen(sockets[i], 64) < 0) {
+            char address[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &addresses[i].sin_addr, address, sizeof address);
+            fprintf(stderr, "bulwark-init: cannot listen on %s:%u: %s\n", address, ntohs(addresses[i].sin_port), strerror(errno));
+            exit(1);
+        }
+    }
+    char byte = 'L';
+    struct iovec data = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int) * MAX_LISTENERS)];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.space,
+                             .msg_controllen = CMSG_SPACE(sizeof(int) * count)};
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int) * count);
+    memcpy(CMSG_DATA(header), sockets, sizeof(int) * count);
+    ssize_t sent;
+    while ((sent = sendmsg(handoff_fd, &message, MSG_NOSIGNAL)) < 0 && errno == EINTR) {}
+    if (sent != 1) fail("handing off the listening sockets");
+    for (size_t i = 0; i < count; i++) close(sockets[i]);
+    close(handoff_fd);
 }
 
 /*
@@ -251,13 +301,12 @@ static void write_status(int fd, const char *line) {
 }
 
 int main(int argc, char **argv) {
-    struct forward *forwards = calloc((size_t)argc, sizeof *forwards);
-    if (forwards == NULL) fail("calloc");
-    size_t forward_count = 0;
+    struct sockaddr_in listeners[MAX_LISTENERS];
+    size_t listener_count = 0;
     struct limit *limits = calloc((size_t)argc, sizeof *limits);
     if (limits == NULL) fail("calloc");
     size_t limit_count = 0;
-    int status_fd = -1;
+    int status_fd = -1, handoff_fd = -1;
     int index = 1;
     bool has_separator = false;
     for (; index < argc; index++) {
@@ -266,16 +315,21 @@ int main(int argc, char **argv) {
             has_separator = true;
             index++;
             break;
-        } else if (strcmp(argument, "--forward") == 0) {
-            if (++index == argc) usage_error("--forward needs HOST:PORT=UNIX_PATH");
-            parse_forward(argv[index], &forwards[forward_count++]);
+        } else if (strcmp(argument, "--listen") == 0) {
+            if (++index == argc) usage_error("--listen needs HOST:PORT");
+            if (listener_count == MAX_LISTENERS) usage_error("at most %d --listen addresses", MAX_LISTENERS);
+            parse_listen(argv[index], &listeners[listener_count++]);
+        } else if (strcmp(argument, "--handoff-fd") == 0) {
+            if (++index == argc) usage_error("--handoff-fd needs a descriptor number");
+            if (handoff_fd >= 0) usage_error("--handoff-fd given twice");
+            handoff_fd = parse_descriptor("--handoff-fd", argv[index]);
         } else if (strcmp(argument, "--rlimit") == 0) {
             if (++index == argc) usage_error("--rlimit needs NAME=SOFT:HARD");
             parse_limit(argv[index], &limits[limit_count++]);
         } else if (strcmp(argument, "--status-fd") == 0) {
             if (++index == argc) usage_error("--status-fd needs a descriptor number");
             if (status_fd >= 0) usage_error("--status-fd given twice");
-            status_fd = parse_status_fd(argv[index]);
+            status_fd = parse_descriptor("--status-fd", argv[index]);
         } else if (strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0) {
             fputs(usage_text, stdout);
             return 0;
@@ -285,24 +339,23 @@ int main(int argc, char **argv) {
     }
     if (!has_separator) usage_error("missing '--' before COMMAND");
     if (index == argc) usage_error("missing COMMAND after '--'");
+    if ((listener_count > 0) != (handoff_fd >= 0)) usage_error("--listen and --handoff-fd go together");
+    if (handoff_fd >= 0 && handoff_fd == status_fd) usage_error("--handoff-fd and --status-fd must differ");
     char **command = argv + index;
 
-    /* Whatever the sandbox's creator leaked must reach neither init's loop nor the runtime. */
-    if (status_fd < 0) {
-        close_fds(3, ~0U);
-    } else {
-        close_fds(3, (unsigned)status_fd - 1);
-        close_fds((unsigned)status_fd + 1, ~0U);
-        if (fcntl(status_fd, F_SETFD, FD_CLOEXEC) < 0) fail("status fd");
-    }
+    /* Whatever the sandbox's creator leaked must reach neither init nor the runtime. */
+    int kept[2] = {status_fd, handoff_fd};
+    close_all_but(kept, 2);
+    if (status_fd >= 0 && fcntl(status_fd, F_SETFD, FD_CLOEXEC) < 0) fail("status fd");
+    if (handoff_fd >= 0 && fcntl(handoff_fd, F_SETFD, FD_CLOEXEC) < 0) fail("handoff fd");
     apply_limits(limits, limit_count);
     /* Nothing run from here, init included, can gain privileges through setuid files or file capabilities. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("PR_SET_NO_NEW_PRIVS");
     /* Without PID 1's role, orphans of the runtime must still come to init to be reaped and killed. */
     if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) fail("PR_SET_CHILD_SUBREAPER");
 
-    /* Signals arrive through a signalfd read by the event loop, so they are blocked before the child exists:
-     * none is lost between fork and the loop. An inherited SIG_IGN for SIGCHLD would make children unwaitable. */
+    /* Signals arrive through a signalfd, so they are blocked before the child exists: none is lost between fork
+     * and the loop. An inherited SIG_IGN for SIGCHLD would make children unwaitable. */
     static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
     sigset_t handled;
     sigemptyset(&handled);
@@ -315,17 +368,7 @@ int main(int argc, char **argv) {
     if (signal_fd < 0) fail("signalfd");
 
     /* Listening before the runtime starts means its first connection can never find nobody there. */
-    struct relay *relay = relay_create(signal_fd);
-    if (relay == NULL) fail("epoll");
-    for (size_t i = 0; i < forward_count; i++) {
-        if (!relay_listen(relay, &forwards[i])) {
-            char address[INET_ADDRSTRLEN + 16];
-            inet_ntop(AF_INET, &forwards[i].tcp.sin_addr, address, sizeof address);
-            snprintf(address + strlen(address), 16, ":%u", ntohs(forwards[i].tcp.sin_port));
-            fprintf(stderr, "bulwark-init: cannot listen on %s: %s\n", address, strerror(errno));
-            return 1;
-        }
-    }
+    if (listener_count > 0) hand_off_listeners(listeners, listener_count, handoff_fd);
 
     pid_t child = fork();
     if (child < 0) fail("fork");
@@ -335,7 +378,11 @@ int main(int argc, char **argv) {
 
     int status = 0;
     for (bool running = true; running;) {
-        if (!relay_run_until_signal(relay)) fail("epoll_wait");
+        struct pollfd ready = {.fd = signal_fd, .events = POLLIN};
+        if (poll(&ready, 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            fail("poll");
+        }
         struct signalfd_siginfo info;
         while (read(signal_fd, &info, sizeof info) == (ssize_t)sizeof info) {
             if (info.ssi_signo != SIGCHLD) kill(child, (int)info.ssi_signo);

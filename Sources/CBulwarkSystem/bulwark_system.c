@@ -5,17 +5,70 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+int bulwark_copy_times(const char *source, const char *target) {
+    struct stat info;
+    if (lstat(source, &info) != 0) return -1;
+    struct timespec times[2] = {info.st_atim, info.st_mtim};
+    return utimensat(AT_FDCWD, target, times, AT_SYMLINK_NOFOLLOW);
+}
+
 int bulwark_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
+
+int bulwark_seqpacket_pair_cloexec(int fds[2]) { return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds); }
+
+int bulwark_receive_descriptors(int socket, int *descriptors, int capacity, int timeout_ms) {
+    struct pollfd ready = {.fd = socket, .events = POLLIN};
+    int polled;
+    while ((polled = poll(&ready, 1, timeout_ms)) < 0 && errno == EINTR) {}
+    if (polled <= 0) return polled;
+    char byte;
+    struct iovec data = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int) * 8)];
+    } control;
+    struct msghdr message = {.msg_iov = &data, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+    ssize_t received;
+    while ((received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {}
+    if (received < 0) return -1;
+    int count = 0;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int carried = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *sent = (int *)CMSG_DATA(header);
+        for (int index = 0; index < carried; index++) {
+            if (count < capacity) {
+                descriptors[count++] = sent[index];
+            } else {
+                close(sent[index]);
+            }
+        }
+    }
+    return count;
+}
+
+int bulwark_is_listening_tcp4(int descriptor) {
+    int value = 0;
+    socklen_t length = sizeof value;
+    if (getsockopt(descriptor, SOL_SOCKET, SO_DOMAIN, &value, &length) != 0 || value != AF_INET) return 0;
+    length = sizeof value;
+    if (getsockopt(descriptor, SOL_SOCKET, SO_TYPE, &value, &length) != 0 || value != SOCK_STREAM) return 0;
+    length = sizeof value;
+    return getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &value, &length) == 0 && value == 1;
+}
 
 int bulwark_memfd_cloexec(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 

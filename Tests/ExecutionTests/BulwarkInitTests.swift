@@ -5,90 +5,90 @@ import Testing
     import Glibc
 #endif
 
-/// bulwark-init (Sources/BulwarkInit), run as the built binary in real bubblewrap sandboxes: the TCP-to-Unix
-/// relay with peers on both sides, and the supervision of the command (status line, signals, orphans).
+/// bulwark-init (Sources/BulwarkInit), run as the built binary in real bubblewrap sandboxes: the listening sockets
+/// it hands over to a peer on the host, and the supervision of the command (status line, signals, orphans).
 /// Serialized: each test blocks a thread on its child processes.
 @Suite(.serialized)
 struct BulwarkInitTests {
-    static let forward = "127.0.0.1:9001=/var/bulwark/run/peer.sock"
+    // MARK: - Listening sockets handed over
 
-    // MARK: - Relay
+    /// Runs `command` under init listening on `addresses`, handing the sockets to a host peer serving `modes`.
+    private func runHandingOver(
+        _ sandbox: InitSandbox, addresses: [String], modes: [String], command: [String]
+    ) throws -> (run: InitSandbox.Run, server: InitTestProcess) {
+        let (server, handoff) = try sandbox.startHandedServer(modes)
+        defer { close(handoff) }
+        let run = try sandbox.run(
+            addresses.flatMap { ["--listen", $0] } + ["--handoff-fd", "4"], command: command, descriptors: [4: handoff])
+        return (run, server)
+    }
 
-    @Test func relaysRuntimeAPICallsOnOneKeepAliveConnection() throws {
-        let sandbox = try InitSandbox(.sandbox)
-        let server = try sandbox.startServer("http")
-        let run = try sandbox.run(["--forward", Self.forward], command: sandbox.peer("http", "127.0.0.1", "9001"))
+    @Test(arguments: [InitSandbox.Placement.sandbox, .sandboxAsPID1])
+    func theRuntimeTalksToTheHostOnTheListenerInitHandedOver(placement: InitSandbox.Placement) throws {
+        let sandbox = try InitSandbox(placement)
+        let (run, server) = try runHandingOver(
+            sandbox, addresses: ["127.0.0.1:9001"], modes: ["http"], command: sandbox.peer("http", "127.0.0.1", "9001"))
         #expect(run.stdout == "event {\"hello\":\"world\"} status 202 {\"status\":\"OK\"}\n", "\(run.stderr)")
+        #expect(try server.stdout.line() == "listening 1")
         #expect(try server.stdout.line() == "response {\"answer\":42}")
         #expect(run.status == ["exited 0"])
         #expect(run.code == 0)
     }
 
-    @Test(arguments: [InitSandbox.Placement.sandbox, .sandboxAsPID1])
-    func relaysSeveralMegabytesBothWaysIntact(placement: InitSandbox.Placement) throws {
-        let sandbox = try InitSandbox(placement)
-        let server = try sandbox.startServer("echo")
-        let run = try sandbox.run(
-            ["--forward", Self.forward], command: sandbox.peer("echo", "127.0.0.1", "9001", "\(8 << 20)"))
-        #expect(run.stdout.hasPrefix("echo ok \(8 << 20) "), "\(run.stderr)")
-        #expect(run.status == ["exited 0"])
-        #expect(try server.stop().stdout == "ready\n", "the server reported no errors")
-    }
-
-    /// 200 connections at once, each echoing 64 KiB; afterwards init holds exactly the descriptors it held
-    /// before them, so closing on both sides leaks nothing.
-    @Test func relaysManyConcurrentConnectionsWithoutLeaking() throws {
+    @Test func severalListenersAreHandedOverInTheirOrder() throws {
         let sandbox = try InitSandbox(.sandbox)
-        let server = try sandbox.startServer("echo")
-        let run = try sandbox.run(
-            ["--forward", Self.forward], command: sandbox.peer("many", "127.0.0.1", "9001", "200", "65536"))
-        let words = run.stdout.split(whereSeparator: \.isWhitespace)
-        #expect(words.count == 5 && words.prefix(3) == ["many", "ok", "200"], "\(run.stdout) \(run.stderr)")
-        #expect(words.count == 5 && words[3] == words[4], "init's descriptors before and after")
-        #expect(run.status == ["exited 0"])
-        #expect(try server.stop().stdout == "ready\n", "the server reported no errors")
-    }
-
-    /// The Unix side shuts down its writing first and keeps reading: the client sees EOF at once, yet what it
-    /// sends afterwards still arrives in full.
-    @Test func relaysHalfCloseFromTheUnixSide() throws {
-        let sandbox = try InitSandbox(.sandbox)
-        let server = try sandbox.startServer("shut-first")
-        let run = try sandbox.run(
-            ["--forward", Self.forward], command: sandbox.peer("shut-first", "127.0.0.1", "9001", "3000000"))
-        let sent = try #require(run.stdout.split(separator: "\n").first, "\(run.stderr)")
-        #expect(sent.hasPrefix("sent 3000000 "))
-        #expect(try server.stdout.line() == "received" + sent.dropFirst("sent".count))
-        #expect(run.status == ["exited 0"])
-    }
-
-    @Test func closesTheConnectionWhenTheUnixSocketIsMissing() throws {
-        let sandbox = try InitSandbox(.sandbox)
-        let run = try sandbox.run(
-            ["--forward", "127.0.0.1:9001=/var/bulwark/run/missing.sock"],
-            command: sandbox.peer("closed", "127.0.0.1", "9001"))
-        #expect(run.stdout == "closed\n", "\(run.stderr)")
-        #expect(run.status == ["exited 0"])
-    }
-
-    @Test func servesSeveralForwardsAtOnce() throws {
-        let sandbox = try InitSandbox(.sandbox)
-        let api = try sandbox.startServer("http", name: "runtime")
-        let edge = try sandbox.startServer("echo", name: "edge")
-        let run = try sandbox.run(
-            [
-                "--forward", "127.0.0.1:9001=/var/bulwark/run/runtime.sock",
-                "--forward", "127.0.0.1:4566=/var/bulwark/run/edge.sock",
-            ],
+        let (run, server) = try runHandingOver(
+            sandbox, addresses: ["127.0.0.1:9001", "127.0.0.1:4566"], modes: ["http", "echo"],
             command: [
                 "/bin/sh", "-c",
                 "\(sandbox.peer("http", "127.0.0.1", "9001").joined(separator: " ")) && "
-                    + sandbox.peer("echo", "127.0.0.1", "4566", "1000").joined(separator: " "),
+                    + sandbox.peer("echo", "127.0.0.1", "4566", "\(1 << 20)").joined(separator: " "),
             ])
         let lines = run.stdout.split(separator: "\n")
-        #expect(lines.count == 2 && lines[0].hasPrefix("event ") && lines[1].hasPrefix("echo ok 1000 "), "\(run)")
-        #expect(try api.stdout.line() == "response {\"answer\":42}")
-        #expect(try edge.stop().stdout == "ready\n", "the server reported no errors")
+        #expect(lines.count == 2 && lines[0].hasPrefix("event ") && lines[1].hasPrefix("echo ok \(1 << 20) "), "\(run)")
+        #expect(try server.stdout.line() == "listening 2")
+        #expect(try server.stdout.line() == "response {\"answer\":42}")
+        #expect(run.status == ["exited 0"])
+    }
+
+    /// Once handed over, no listening socket stays inside: neither init nor the command holds one (a runtime that
+    /// held it could accept its own calls), nor the channel they went through.
+    @Test func neitherInitNorTheCommandKeepsASocket() throws {
+        let sandbox = try InitSandbox(.sandbox)
+        let (run, server) = try runHandingOver(
+            sandbox, addresses: ["127.0.0.1:9001", "127.0.0.1:4566"], modes: ["echo", "echo"], command: sandbox.peer("sockets"))
+        #expect(run.stdout == "command 0 init 0\n", "\(run.stderr)")
+        #expect(try server.stdout.line() == "listening 2")
+        #expect(run.status == ["exited 0"])
+    }
+
+    /// A second listener on the same address cannot bind: init says so and exits 1 before the command runs,
+    /// having handed nothing over.
+    @Test func failsWhenItCannotListen() throws {
+        let sandbox = try InitSandbox(.sandbox)
+        let (run, _) = try runHandingOver(
+            sandbox, addresses: ["127.0.0.1:9001", "127.0.0.1:9001"], modes: ["echo", "echo"],
+            command: ["/usr/bin/touch", "/var/bulwark/run/ran"])
+        #expect(run.code == 1)
+        #expect(run.stderr.contains("cannot listen on 127.0.0.1:9001"), "\(run.stderr)")
+        #expect(run.status.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "\(sandbox.hostDirectory)/ran"))
+    }
+
+    /// Nobody at the other end of the channel: init cannot hand over and exits 1 before the command runs.
+    @Test func failsWhenNobodyTakesTheListeners() throws {
+        let sandbox = try InitSandbox(.sandbox)
+        var ends: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0)
+        close(ends[0])
+        defer { close(ends[1]) }
+        let run = try sandbox.run(
+            ["--listen", "127.0.0.1:9001", "--handoff-fd", "4"], command: ["/usr/bin/touch", "/var/bulwark/run/ran"],
+            descriptors: [4: ends[1]])
+        #expect(run.code == 1)
+        #expect(run.stderr.contains("handing off the listening sockets"), "\(run.stderr)")
+        #expect(run.status.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "\(sandbox.hostDirectory)/ran"))
     }
 
     // MARK: - Supervision
@@ -210,15 +210,21 @@ struct BulwarkInitTests {
         ["--"],
         ["COMMAND"],
         ["--bogus", "--", "COMMAND"],
-        ["--forward"],
-        ["--forward", "9001=/x", "--", "COMMAND"],
-        ["--forward", "127.0.0.1:9001", "--", "COMMAND"],
-        ["--forward", "localhost:9001=/x", "--", "COMMAND"],
-        ["--forward", "127.0.0.1:0=/x", "--", "COMMAND"],
-        ["--forward", "127.0.0.1:65536=/x", "--", "COMMAND"],
-        ["--forward", "127.0.0.1:90a1=/x", "--", "COMMAND"],
-        ["--forward", "127.0.0.1:9001=", "--", "COMMAND"],
-        ["--forward", "127.0.0.1:9001=/" + String(repeating: "x", count: 200), "--", "COMMAND"],
+        ["--listen"],
+        ["--listen", "9001", "--handoff-fd", "4", "--", "COMMAND"],
+        ["--listen", "localhost:9001", "--handoff-fd", "4", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:0", "--handoff-fd", "4", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:65536", "--handoff-fd", "4", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:90a1", "--handoff-fd", "4", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:", "--handoff-fd", "4", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:9001", "--", "COMMAND"],
+        ["--handoff-fd", "4", "--", "COMMAND"],
+        ["--handoff-fd"],
+        ["--listen", "127.0.0.1:9001", "--handoff-fd", "1", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:9001", "--handoff-fd", "987", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:9001", "--handoff-fd", "4", "--handoff-fd", "4", "--", "COMMAND"],
+        ["--listen", "127.0.0.1:9001", "--handoff-fd", "4", "--status-fd", "4", "--", "COMMAND"],
+        Array(repeating: ["--listen", "127.0.0.1:9001"], count: 9).flatMap { $0 } + ["--handoff-fd", "4", "--", "COMMAND"],
         ["--rlimit"],
         ["--rlimit", "nofile", "--", "COMMAND"],
         ["--rlimit", "nofile=1024", "--", "COMMAND"],
@@ -235,26 +241,20 @@ struct BulwarkInitTests {
         ["--status-fd", "x", "--", "COMMAND"],
     ]
 
-    /// Refused with a usage message and exit 2, before anything runs.
+    /// Refused with a usage message and exit 2, before anything runs (descriptor 4 is open, so that only what is
+    /// wrong with each line refuses it).
     @Test(arguments: malformed)
     func rejectsMalformedArguments(arguments: [String]) throws {
         let sandbox = try InitSandbox(.direct)
         let marker = "\(sandbox.hostDirectory)/ran"
+        let open4 = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { close(open4) }
         let process = try InitTestProcess(
-            [InitSandbox.binary] + arguments.flatMap { $0 == "COMMAND" ? ["/usr/bin/touch", marker] : [$0] })
+            [InitSandbox.binary] + arguments.flatMap { $0 == "COMMAND" ? ["/usr/bin/touch", marker] : [$0] },
+            descriptors: [4: open4])
         let outcome = try process.finish()
         #expect(outcome.code == 2)
         #expect(outcome.stderr.contains("usage: bulwark-init"))
         #expect(!FileManager.default.fileExists(atPath: marker))
-    }
-
-    @Test func failsWhenItCannotListen() throws {
-        let sandbox = try InitSandbox(.sandbox)
-        let run = try sandbox.run(
-            ["--forward", Self.forward, "--forward", "127.0.0.1:9001=/var/bulwark/run/other.sock"],
-            command: ["/bin/true"])
-        #expect(run.code == 1)
-        #expect(run.stderr.contains("cannot listen on 127.0.0.1:9001"))
-        #expect(run.status.isEmpty)
     }
 }

@@ -36,18 +36,15 @@ struct StagingOwnerTests {
         #expect(StagingOwner(recordedIn: staging) == nil)
     }
 
-    @Test func aDirectoryTooLongForItsEnvironmentsSocketsIsRefusedBeforeItIsCreated() throws {
-        // Under /tmp, whatever TMPDIR is, so that the longest directory that fits is at least a few bytes long.
+    @Test func aDirectoryLongerThanAUnixSocketPathIsAccepted() throws {
+        // No Unix socket lives under the staging directory any more (sandboxes hand their listening sockets over),
+        // so the 107 bytes of a socket path bound it no longer.
         let parent = URL(fileURLWithPath: "/tmp/staging-length-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: parent) }
-        // `<staging>/env/<32 hex>/runtime.sock` must fit the 107 bytes of a Unix socket path.
-        let fits = 107 - "/env/\(String(repeating: "0", count: 32))/runtime.sock".utf8.count - parent.path.utf8.count - 1
-        let longest = parent.appendingPathComponent(String(repeating: "s", count: fits))
-        _ = try ExecutionHost.claimStagingDirectory(longest, dataDirectory: nil)
-        let tooLong = parent.appendingPathComponent(String(repeating: "s", count: fits + 1))
-        #expect(throws: SandboxError.self) { try ExecutionHost.claimStagingDirectory(tooLong, dataDirectory: nil) }
-        #expect(!FileManager.default.fileExists(atPath: tooLong.path))
+        let long = parent.appendingPathComponent(String(repeating: "s", count: 200))
+        _ = try ExecutionHost.claimStagingDirectory(long, dataDirectory: nil)
+        #expect(FileStatus(path: long.path)?.kind == .directory)
     }
 
     @Test func aLinkIsNoRecord() throws {

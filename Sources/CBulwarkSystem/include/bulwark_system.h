@@ -17,8 +17,24 @@ struct bulwark_file_status {
 /// lstat(path) (stat(path) when `follow` is non-zero) into `status`: 0, or -1 with errno.
 int bulwark_file_status(const char *path, int follow, struct bulwark_file_status *status);
 
+/// Gives `target` the access and modification times of `source` (neither followed if a symbolic link): 0, or -1
+/// with errno.
+int bulwark_copy_times(const char *source, const char *target);
+
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends are not inherited by exec'd children.
 int bulwark_pipe_cloexec(int fds[2]);
+
+/// socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC): the channel over which a sandbox's init hands its listening
+/// sockets to the server.
+int bulwark_seqpacket_pair_cloexec(int fds[2]);
+
+/// Receives the descriptors of one SCM_RIGHTS message on `socket`, waiting at most `timeout_ms`: stores at most
+/// `capacity` of them (close-on-exec) in `descriptors` and returns how many came; 0 when the peer closed without
+/// sending or the time ran out; -1 with errno on failure. Descriptors beyond `capacity` are closed.
+int bulwark_receive_descriptors(int socket, int *descriptors, int capacity, int timeout_ms);
+
+/// 1 when `descriptor` is a listening TCP socket of IPv4, else 0.
+int bulwark_is_listening_tcp4(int descriptor);
 
 /// What a child started by `bulwark_spawn` gets besides its program and arguments.
 struct bulwark_spawn_setup {

@@ -18,7 +18,6 @@ final class ExecutionEnvironment: Sendable {
     private let pump: OutputPump
     /// When the role credentials in the environment expire; it is retired before then.
     let credentialsExpire: Date?
-    private let directory: URL
     /// The host user the sandbox runs as, held until the environment is gone.
     private let hostUID: HostUIDLease?
     private let initialization = Mutex<InitializationState>(.pending)
@@ -35,7 +34,7 @@ final class ExecutionEnvironment: Sendable {
 
     private init(
         id: String, function: FunctionSnapshot, stream: LogStream, sandbox: Sandbox, session: RuntimeSession,
-        server: RuntimeAPIServer, endpoint: PrivateEndpointServer?, pump: OutputPump, directory: URL, hostUID: HostUIDLease?,
+        server: RuntimeAPIServer, endpoint: PrivateEndpointServer?, pump: OutputPump, hostUID: HostUIDLease?,
         credentialsExpire: Date?
     ) {
         self.id = id
@@ -46,7 +45,6 @@ final class ExecutionEnvironment: Sendable {
         self.server = server
         self.endpoint = endpoint
         self.pump = pump
-        self.directory = directory
         self.hostUID = hostUID
         self.credentialsExpire = credentialsExpire
     }
@@ -65,57 +63,52 @@ final class ExecutionEnvironment: Sendable {
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
         if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory) { throw problem }
         let hostUID = try host.leaseHostUID()
-        let directory = host.environmentsDirectory.appendingPathComponent(id)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
-        chmod(directory.path, 0o700)
-        if let hostUID { chown(directory.path, hostUID.uid, hostUID.uid) }
-
-        let session = RuntimeSession()
-        let server: RuntimeAPIServer
-        var endpoint: PrivateEndpointServer?
-        do {
-            server = try await RuntimeAPIServer.start(
-                socketPath: directory.appendingPathComponent("runtime.sock").path, session: session, group: group
-            )
-            if let handler = access.endpoint {
-                do {
-                    endpoint = try await PrivateEndpointServer.start(
-                        socketPath: directory.appendingPathComponent("edge.sock").path, functionARN: function.functionARN,
-                        handler: handler, group: group
-                    )
-                } catch {
-                    await server.stop()
-                    throw error
-                }
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: directory)
-            throw error
-        }
         let stream = LogStream(directory: logs, group: function.logGroup, version: function.version, date: Date())
         stream.appendPlatformLine(PlatformLog(for: function).initStart(of: function, at: Date()))
+        let session = RuntimeSession()
         var cgroup: ControlGroup?
+        var sandbox: Sandbox?
+        var server: RuntimeAPIServer?
+        // Listeners handed to a server are the server's to close, even when it failed to start.
+        var taken = 0
         do {
             cgroup = try host.controlGroups?.makeGroup(
                 named: host.groupName(forEnvironment: id), limits: .lambda(memorySizeMB: function.memorySize)
             )
             guard let tools = host.tools else { throw SandboxError.unavailable(host.blocker ?? "bubblewrap is missing") }
             let spec = SandboxLayout.spec(
-                for: function, entry: entry, host: host, codeDirectory: codeDirectory, environmentDirectory: directory,
-                logStream: stream.name, hostUID: hostUID?.uid, hostGroups: host.sandboxGroups(forPackage: function.codeSHA256), access: access
+                for: function, entry: entry, host: host, codeDirectory: codeDirectory, logStream: stream.name, hostUID: hostUID?.uid,
+                hostGroups: host.sandboxGroups(forPackage: function.codeSHA256), access: access
             )
-            let sandbox = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
-            let pump = OutputPump(descriptor: sandbox.output, stream: stream)
-            sandbox.bubblewrap.onTermination { _ in session.runtimeExited() }
+            let launched = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
+            sandbox = launched
+            // The sockets come in the order of the layout's `--listen` addresses: the Runtime API, then the endpoint.
+            taken = 1
+            let runtimeAPI = try await RuntimeAPIServer.start(listener: launched.listeners[0], session: session, group: group)
+            server = runtimeAPI
+            var endpoint: PrivateEndpointServer?
+            if let handler = access.endpoint {
+                taken = 2
+                endpoint = try await PrivateEndpointServer.start(
+                    listener: launched.listeners[1], functionARN: function.functionARN, handler: handler, group: group
+                )
+            }
+            let pump = OutputPump(descriptor: launched.output, stream: stream)
+            launched.bubblewrap.onTermination { _ in session.runtimeExited() }
             return ExecutionEnvironment(
-                id: id, function: function, stream: stream, sandbox: sandbox, session: session, server: server, endpoint: endpoint,
-                pump: pump, directory: directory, hostUID: hostUID, credentialsExpire: access.credentials?.expiration
+                id: id, function: function, stream: stream, sandbox: launched, session: session, server: runtimeAPI, endpoint: endpoint,
+                pump: pump, hostUID: hostUID, credentialsExpire: access.credentials?.expiration
             )
         } catch {
-            await server.stop()
-            await endpoint?.stop()
+            if let sandbox {
+                sandbox.terminate()
+                _ = await sandbox.bubblewrap.wait()
+                for listener in sandbox.listeners.dropFirst(taken) { close(listener) }
+                close(sandbox.output)
+                close(sandbox.status)
+            }
+            await server?.stop()
             await cgroup?.remove()
-            try? FileManager.default.removeItem(at: directory)
             throw error
         }
     }
@@ -215,7 +208,7 @@ final class ExecutionEnvironment: Sendable {
         sandbox.group?.peakMemory().map { Int(($0 + (1 << 20) - 1) >> 20) }
     }
 
-    /// Ends the environment: its processes, its Runtime API, its control groups and its directory.
+    /// Ends the environment: its processes, its Runtime API and its control groups.
     func shutdown() async {
         sandbox.terminate()
         session.end()
@@ -225,7 +218,6 @@ final class ExecutionEnvironment: Sendable {
         await server.stop()
         await endpoint?.stop()
         await sandbox.group?.remove()
-        try? FileManager.default.removeItem(at: directory)
     }
 }
 

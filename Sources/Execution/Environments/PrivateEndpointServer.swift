@@ -6,8 +6,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// The private endpoint of one environment (DESIGN §4, the PrivateLink analogue): the function's SDK
-/// calls `AWS_ENDPOINT_URL` inside the sandbox, `bulwark-init` forwards them to this Unix socket, and
-/// they enter Bulwark's one pipeline marked with the function they came from.
+/// calls `AWS_ENDPOINT_URL` inside the sandbox, on the listening socket `bulwark-init` handed over, and
+/// the requests enter Bulwark's one pipeline marked with the function they came from.
 struct PrivateEndpointServer: Sendable {
     /// Answers one request through the pipeline.
     typealias Handler = @Sendable (WireRequest) async -> WireResponse
@@ -18,7 +18,7 @@ struct PrivateEndpointServer: Sendable {
     static let bodyLimit = 72 << 20
 
     static func start(
-        socketPath: String, functionARN: String, handler: @escaping Handler, group: any EventLoopGroup
+        listener: Int32, functionARN: String, handler: @escaping Handler, group: any EventLoopGroup
     ) async throws
         -> PrivateEndpointServer
     {
@@ -30,9 +30,8 @@ struct PrivateEndpointServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(PrivateEndpointHandler(functionARN: functionARN, handler: handler))
                 }
             }
-            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)
+            .withBoundSocket(listener)
             .get()
-        chmod(socketPath, 0o666)
         return PrivateEndpointServer(channel: channel)
     }
 

@@ -3,13 +3,14 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The Lambda Runtime API of one environment, served on a Unix socket that `bulwark-init` forwards
-/// to `127.0.0.1:9001` inside the sandbox (DESIGN §3).
+/// The Lambda Runtime API of one environment, served on the socket listening on `127.0.0.1:9001`
+/// inside the sandbox that `bulwark-init` handed over (DESIGN §3).
 struct RuntimeAPIServer: Sendable {
     let channel: any Channel
 
-    /// Listens on `socketPath` for the runtime of `session`.
-    static func start(socketPath: String, session: RuntimeSession, group: any EventLoopGroup) async throws -> RuntimeAPIServer {
+    /// Accepts the connections of the runtime of `session` on `listener`, which it takes over (closed
+    /// with the server).
+    static func start(listener: Int32, session: RuntimeSession, group: any EventLoopGroup) async throws -> RuntimeAPIServer {
         var limits = NIOHTTPDecoderLimitConfiguration()
         // awslambdaric sends an X-Ray error cause header of up to 1 MiB with every error.
         limits.maxHeaderFieldSize = 2 << 20
@@ -28,10 +29,8 @@ struct RuntimeAPIServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(session: session))
                 }
             }
-            .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true)
+            .withBoundSocket(listener)
             .get()
-        // The sandbox's user must be able to connect; only its own environment directory leads here.
-        chmod(socketPath, 0o666)
         return RuntimeAPIServer(channel: channel)
     }
 

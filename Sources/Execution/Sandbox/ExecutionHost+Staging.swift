@@ -5,9 +5,6 @@ import Logging
 /// The life of a staging directory: claimed when a server starts, removed when it stops, and
 /// reclaimed by a later server when its server was killed and nothing can use it any more.
 extension ExecutionHost {
-    /// The longest path of a Unix socket on Linux (`sun_path` holds 108 bytes with its terminating NUL).
-    static let maxSocketPathBytes = 107
-
     /// Creates the staging directory, or accepts an existing one only if it is a real directory owned
     /// by this user (a directory or link planted in /tmp is refused), that no other process holds
     /// (``StagingClaim``) and that is empty or a staging directory already (an operator's
@@ -28,15 +25,6 @@ extension ExecutionHost {
         guard entries.isEmpty || StagingOwner(recordedIn: directory) != nil else {
             throw SandboxError.unavailable(
                 "the sandbox directory \(directory.path) is not empty and not a Bulwark sandbox directory; give an empty or new directory")
-        }
-        // Each environment listens on `<staging>/env/<32 hex>/runtime.sock`: a Unix socket path, at most
-        // 107 bytes on Linux. Refused here rather than at the first invocation.
-        let longestSocket = directory.appendingPathComponent("env/\(String(repeating: "0", count: 32))/runtime.sock").path
-        guard longestSocket.utf8.count <= maxSocketPathBytes else {
-            if created { rmdir(directory.path) }
-            throw SandboxError.unavailable(
-                "the sandbox directory \(directory.path) is too long for the sockets of its environments "
-                    + "(\(longestSocket.utf8.count) of at most \(maxSocketPathBytes) bytes); give a shorter one (--sandbox-dir or TMPDIR)")
         }
         guard let claim = try StagingClaim.take(directory) else {
             throw SandboxError.unavailable("the sandbox directory \(directory.path) is in use by another Bulwark process; give another one")

@@ -264,7 +264,6 @@ public final class ExecutionHost: Sendable {
         permissions.sandboxGroups(forPackage: sha256Hex)
     }
 
-    var environmentsDirectory: URL { staging.appendingPathComponent("env") }
     var initPath: String { staging.appendingPathComponent("bin/bulwark-init").path }
     var etcDirectory: URL { staging.appendingPathComponent("etc") }
     /// The sandboxes' `/usr/lib/locale`, when the host's lacks Lambda's `en_US.UTF-8` (``StagedLocales``).
@@ -284,10 +283,11 @@ public final class ExecutionHost: Sendable {
         guard chmod(staging.path, 0o700) == 0 else {
             throw SandboxError.unavailable("cannot restrict \(staging.path): \(String(cString: strerror(errno)))")
         }
+        // `env` held the Unix sockets of environments before their listeners were handed over (decision 0034).
         for leftover in ["env", "code", "lang"] {
             try? manager.removeItem(at: staging.appendingPathComponent(leftover))
         }
-        for directory in ["bin", "runtimes", "etc", "code", "env"] {
+        for directory in ["bin", "runtimes", "etc", "code"] {
             try manager.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
         try StagedFile.copy(configuration.initExecutable, to: staging.appendingPathComponent("bin/bulwark-init"), mode: 0o755)

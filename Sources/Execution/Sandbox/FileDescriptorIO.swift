@@ -1,3 +1,4 @@
+import CBulwarkSystem
 import Foundation
 
 /// Blocking reads and writes on descriptors, kept off the cooperative thread pool.
@@ -24,6 +25,18 @@ enum FileDescriptorIO {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: readBlocking(descriptor, limit: limit, timeout: timeout, isComplete: isComplete))
+            }
+        }
+    }
+
+    /// The descriptors of one `SCM_RIGHTS` message on `socket` (at most `capacity`), waiting at most
+    /// `timeout` seconds: empty when the peer closed without sending, or the time ran out.
+    static func receiveDescriptors(_ socket: Int32, capacity: Int, timeout: Double) async -> [Int32] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var descriptors = [Int32](repeating: -1, count: capacity)
+                let count = bulwark_receive_descriptors(socket, &descriptors, Int32(capacity), Int32(timeout * 1000))
+                continuation.resume(returning: count > 0 ? Array(descriptors[0..<Int(count)]) : [])
             }
         }
     }

@@ -3,11 +3,10 @@ import Lambda
 
 /// The file system, environment and command of a function's sandbox (DESIGN §3): a read-only view of
 /// the host's `/usr`, the runtime's files, the code read-only at `/var/task`, a size-limited `/tmp`,
-/// and `bulwark-init` forwarding the Runtime API.
+/// and `bulwark-init` listening on the Runtime API's address for the server (``Sandbox``).
 enum SandboxLayout {
     /// Inside the sandbox.
     static let initPath = "/var/bulwark/init"
-    static let runDirectory = "/var/bulwark/run"
     static let runtimeAPI = "127.0.0.1:9001"
 
     static func spec(
@@ -15,7 +14,6 @@ enum SandboxLayout {
         entry: RuntimeCatalog.Entry,
         host: ExecutionHost,
         codeDirectory: URL,
-        environmentDirectory: URL,
         logStream: String,
         hostUID: UInt32?,
         hostGroups: [UInt32],
@@ -38,7 +36,6 @@ enum SandboxLayout {
         mounts += [
             .readOnly(host: codeDirectory.path, at: "/var/task"),
             .readOnly(host: host.initPath, at: initPath),
-            .readOnly(host: environmentDirectory.path, at: runDirectory),
             // Lambda's /tmp belongs to the function's user, open to it alone.
             .tmpfs(at: "/tmp", sizeBytes: Int64(function.ephemeralStorageSize) << 20, mode: 0o700),
             // Where layers would be; Bulwark has none, so it stays empty, as on Lambda without layers.
@@ -68,16 +65,18 @@ enum SandboxLayout {
             environment["NODE_PATH"] = environment["NODE_PATH"] ?? "/opt/nodejs/node_modules:/var/runtime/node_modules:/var/task"
             command = [interpreter, "/var/runtime/bootstrap.mjs"]
         }
+        // The Runtime API first, then the private endpoint: the order in which the server gets the sockets.
+        let listened = [runtimeAPI] + (access.endpoint != nil ? [EnvironmentAccess.endpointAddress] : [])
         return SandboxSpec(
             mounts: mounts,
             environment: environment,
             workingDirectory: "/var/task",
-            command: [initPath, "--forward", "\(runtimeAPI)=\(runDirectory)/runtime.sock"]
-                + (access.endpoint != nil ? ["--forward", "\(EnvironmentAccess.endpointAddress)=\(runDirectory)/edge.sock"] : [])
+            command: [initPath] + listened.flatMap { ["--listen", $0] } + ["--handoff-fd", String(Sandbox.handoffDescriptor)]
                 + resourceLimits(coreDumps: host.coreDumpsStayInSandbox).flatMap { ["--rlimit", $0] }
                 + ["--status-fd", "6", "--"] + command,
             hostUID: hostUID,
-            hostGroups: hostGroups
+            hostGroups: hostGroups,
+            handedOffListeners: listened.count
         )
     }
 

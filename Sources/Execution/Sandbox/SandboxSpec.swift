@@ -33,6 +33,9 @@ struct SandboxSpec: Sendable {
     var hostUID: UInt32?
     /// The supplementary host groups of that user: what lets it read the staged files it mounts.
     var hostGroups: [UInt32] = []
+    /// How many listening sockets the command (`bulwark-init --listen … --handoff-fd 8`) hands over
+    /// before the runtime starts.
+    var handedOffListeners = 0
 
     /// bubblewrap's arguments for this sandbox (without the descriptors it is given).
     ///

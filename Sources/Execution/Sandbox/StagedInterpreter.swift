@@ -1,3 +1,4 @@
+import CBulwarkSystem
 import Foundation
 import Glibc
 
@@ -49,11 +50,13 @@ enum StagedInterpreter {
         }
     }
 
-    /// A hard link, or a copy (owner and mode kept) across file systems.
+    /// A hard link, or a copy (owner, mode and times kept: see ``StagedFile/copyTree(_:to:)``) across
+    /// file systems.
     private static func linkFile(_ source: String, to target: String) throws {
         if link(source, target) == 0 { return }
         guard errno == EXDEV || errno == EPERM else { throw failure("link", target) }
         try FileManager.default.copyItem(atPath: source, toPath: target)
+        guard bulwark_copy_times(source, target) == 0 else { throw failure("keep the times of", target) }
     }
 
     private static func failure(_ operation: String, _ path: String) -> SandboxError {

@@ -6,7 +6,7 @@ import Foundation
 
 /// Runs the built `bulwark-init` as Bulwark will: first process of a bubblewrap sandbox with every namespace of its
 /// own, as uid 993, with a host directory bound at /var/bulwark/run for the Unix sockets of peer servers
-/// (`RelayPeer`) running on the host. Each instance owns a fresh temporary directory.
+/// (`InitPeer`) running on the host. Each instance owns a fresh temporary directory.
 final class InitSandbox {
     /// Where init runs, which decides how it must find and kill what the command leaves behind.
     enum Placement: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -38,7 +38,7 @@ final class InitSandbox {
     private let temporaryDirectory: String
     /// The host directory that the sandbox sees as `runDirectory`.
     let hostDirectory: String
-    /// `RelayPeer.script`, on the host.
+    /// `InitPeer.script`, on the host.
     let peerScript: String
 
     init(_ placement: Placement) throws {
@@ -51,7 +51,7 @@ final class InitSandbox {
         hostDirectory = temporaryDirectory + "/run"
         peerScript = temporaryDirectory + "/peer.py"
         try FileManager.default.createDirectory(atPath: hostDirectory, withIntermediateDirectories: true)
-        try RelayPeer.script.write(toFile: peerScript, atomically: false, encoding: .utf8)
+        try InitPeer.script.write(toFile: peerScript, atomically: false, encoding: .utf8)
     }
 
     deinit {
@@ -77,6 +77,24 @@ final class InitSandbox {
             throw InitTestProcess.Failure(description: "peer server said \"\(line)\": \(server.stderr.text)")
         }
         return server
+    }
+
+    /// Starts a peer server for the listening sockets init hands over: serves the i-th in the i-th of `modes`.
+    /// Returns it and the descriptor to give init as its `--handoff-fd` (the caller closes it once init has it).
+    func startHandedServer(_ modes: [String]) throws -> (server: InitTestProcess, handoff: Int32) {
+        var ends: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+            throw InitTestProcess.Failure(description: "socketpair: \(String(cString: strerror(errno)))")
+        }
+        defer { close(ends[0]) }
+        let server = try InitTestProcess(
+            ["/usr/bin/python3", peerScript, "serve-handed", modes.joined(separator: ","), "3"], descriptors: [3: ends[0]])
+        let line = try server.stdout.line(within: 10)
+        guard line == "ready" else {
+            close(ends[1])
+            throw InitTestProcess.Failure(description: "peer server said \"\(line)\": \(server.stderr.text)")
+        }
+        return (server, ends[1])
     }
 
     /// The full command line: bulwark-init with `arguments`, then `--` and `command`, under `placement`.

@@ -1,8 +1,8 @@
 """What a server's sandboxes leave on the host: processes, staging directories and control groups.
 
-A sandbox is a `bwrap` process started by the server; its command line binds the environment's own
-directory `<staging>/env/<id>` at /var/bulwark/run, and its control groups are named
-`env-<staging directory name>-<id>`.
+A sandbox is a `bwrap` process started by the server; its command line binds `<staging>/bin/bulwark-init` at
+/var/bulwark/init, and the processes inside are in control groups named `env-<staging directory name>-<id>`,
+which name the environment.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENVIRONMENT_BIND = re.compile(r"\x00(/[^\x00]*/env/([0-9a-f]{32}))\x00/var/bulwark/run\x00")
+INIT_BIND = re.compile(r"\x00(/[^\x00]*)/bin/bulwark-init\x00/var/bulwark/init\x00")
+ENVIRONMENT_GROUP = re.compile(r"/env-[^/\n]*-([0-9a-f]{32})(?:/|$)", re.MULTILINE)
 #: In the environment of the sandbox's processes, never on a command line (issue #8); reading another process's
 #: environment takes its user or root, as these tests have.
 FUNCTION_NAME = re.compile(r"(?:^|\x00)AWS_LAMBDA_FUNCTION_NAME=([^\x00]+)\x00")
@@ -36,14 +37,14 @@ class Snapshot:
     processes: dict[int, Process]
     #: environment id → pids of its sandbox (bwrap and everything below it)
     environments: dict[str, set[int]] = field(default_factory=dict)
-    #: environment id → its directory in the staging area
-    directories: dict[str, Path] = field(default_factory=dict)
+    #: environment id → the staging directory its sandbox is built from
+    staging: dict[str, Path] = field(default_factory=dict)
     #: environment id → the name of the function it runs
     functions: dict[str, str] = field(default_factory=dict)
 
     def of(self, function: str) -> dict[str, Path]:
         """The environments of one function: id → staging directory."""
-        return {environment: self.directories[environment] for environment, name in self.functions.items() if name == function}
+        return {environment: self.staging[environment] for environment, name in self.functions.items() if name == function}
 
     @property
     def zombies(self) -> list[Process]:
@@ -105,15 +106,27 @@ def snapshot(server_pid: int) -> Snapshot:
     mine = {pid: processes[pid] for pid in below(server_pid)}
     result = Snapshot(processes=mine)
     for process in mine.values():
-        match = ENVIRONMENT_BIND.search(process.command + "\x00")
+        match = INIT_BIND.search(process.command + "\x00")
         if match and "bwrap" in process.command.split("\x00")[0] and processes.get(process.ppid) is not None:
             # The outermost bwrap of a sandbox: its parent is not itself a sandbox process.
-            if ENVIRONMENT_BIND.search(processes[process.ppid].command + "\x00") is None:
-                environment = match.group(2)
-                result.environments[environment] = {process.pid} | below(process.pid)
-                result.directories[environment] = Path(match.group(1))
-                result.functions[environment] = _function_name(result.environments[environment])
+            if INIT_BIND.search(processes[process.ppid].command + "\x00") is None:
+                pids = {process.pid} | below(process.pid)
+                environment = _environment(pids)
+                if environment is None:  # not yet placed in its control groups
+                    continue
+                result.environments[environment] = pids
+                result.staging[environment] = Path(match.group(1))
+                result.functions[environment] = _function_name(pids)
     return result
+
+
+def _environment(pids: set[int]) -> str | None:
+    """The environment id in the control groups of a sandbox's processes (bwrap itself stays in the server's)."""
+    for pid in sorted(pids):
+        group = ENVIRONMENT_GROUP.search((_read(f"/proc/{pid}/cgroup") or b"").decode("latin-1"))
+        if group:
+            return group.group(1)
+    return None
 
 
 def control_groups(environment: str) -> list[str]:
@@ -135,18 +148,17 @@ def control_groups(environment: str) -> list[str]:
 
 
 def wait_until_gone(environments: dict[str, Path], timeout: float = 10) -> None:
-    """Waits until none of `environments` (id → staging directory) has a process anywhere on the host,
-    its directory or a control group left."""
+    """Waits until none of `environments` (id → staging directory) has a process anywhere on the host or a
+    control group left."""
     deadline = time.monotonic() + timeout
     while True:
         everywhere = snapshot(0)
         left = {
             environment: {
                 "processes": sorted(everywhere.environments.get(environment, ())),
-                "directory": [str(directory)] if directory.exists() else [],
                 "control groups": control_groups(environment),
             }
-            for environment, directory in environments.items()
+            for environment in environments
         }
         left = {environment: what for environment, what in left.items() if any(what.values())}
         if not left:

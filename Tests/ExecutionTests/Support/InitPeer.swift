@@ -1,20 +1,20 @@
 /// Both ends of the bulwark-init tests, in Python: servers on the host, clients inside the sandbox (which has the
 /// host's /usr/bin/python3). Kept as a Swift string, written out by `InitSandbox`, because SwiftPM warns about a
 /// .py file in a test target that declares no resources.
-enum RelayPeer {
+enum InitPeer {
     static let script = #"""
         """Both ends of the bulwark-init tests (BulwarkInitTests.swift).
 
-        Servers run on the host, on a Unix socket that the sandbox sees through a bind mount; each prints "ready" once it
-        listens, then one line per event. Clients run inside the sandbox, connect to the TCP forward, check what came
-        back and print one result line; any mismatch raises, so the command exits non-zero.
+        Servers run on the host: on a Unix socket that the sandbox sees through a bind mount, or on the listening sockets
+        init hands over; each prints "ready" once it runs, then one line per event. Clients run inside the sandbox,
+        connect, check what came back and print one result line; any mismatch raises, so the command exits non-zero.
 
-          serve MODE UNIX_PATH       MODE: echo | shut-first | hold | http
+          serve MODE UNIX_PATH       MODE: echo | hold | http
+          serve-handed MODES FD      receive the listening sockets init hands over on descriptor FD (one SCM_RIGHTS
+                                     message), print "listening N", serve the i-th in the i-th of the MODES (a,b,...)
           echo HOST PORT BYTES       send BYTES random bytes while reading the echo, half-close, compare at EOF
-          many HOST PORT COUNT BYTES COUNT concurrent echo connections of BYTES each, then init's fds before/after
-          shut-first HOST PORT BYTES expect EOF at once, then send BYTES and close; print their SHA-256
           http HOST PORT             two Runtime API calls on one keep-alive connection
-          closed HOST PORT           expect the connection to be closed without a byte
+          sockets                    the sockets the command and init (its parent) hold: "command N init M"
           orphans UNIX_PATH          leave two processes behind (one in a new session), each holding a connection
         """
 
@@ -25,7 +25,6 @@ enum RelayPeer {
         import socket
         import sys
         import threading
-        import time
 
 
         def say(*words):
@@ -38,15 +37,6 @@ enum RelayPeer {
             while data := conn.recv(65536):
                 conn.sendall(data)
             conn.shutdown(socket.SHUT_WR)
-
-
-        def serve_shut_first(conn):
-            conn.shutdown(socket.SHUT_WR)
-            digest, count = hashlib.sha256(), 0
-            while data := conn.recv(65536):
-                digest.update(data)
-                count += len(data)
-            say("received", count, digest.hexdigest())
 
 
         def serve_hold(conn):
@@ -73,19 +63,15 @@ enum RelayPeer {
                 else:
                     status, extra, payload = "404 Not Found", "", b"{}"
                 head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}Content-Length: {len(payload)}\r\n\r\n"
-                # Head and body in two writes, as servers do: the relay must not hold the second one back.
+                # Head and body in two writes, as servers do.
                 conn.sendall(head.encode())
                 conn.sendall(payload)
 
 
-        def serve(mode, path):
-            handler = {"echo": serve_echo, "shut-first": serve_shut_first, "hold": serve_hold, "http": serve_http}[mode]
-            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            listener.bind(path)
-            os.chmod(path, 0o777)  # the sandbox's user is not ours
-            listener.listen(512)
-            say("ready")
+        HANDLERS = {"echo": serve_echo, "hold": serve_hold, "http": serve_http}
 
+
+        def accept_forever(listener, handler):
             def run(conn):
                 with conn:
                     try:
@@ -96,6 +82,26 @@ enum RelayPeer {
             while True:
                 conn, _ = listener.accept()
                 threading.Thread(target=run, args=(conn,), daemon=True).start()
+
+
+        def serve(mode, path):
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(path)
+            os.chmod(path, 0o777)  # the sandbox's user is not ours
+            listener.listen(512)
+            say("ready")
+            accept_forever(listener, HANDLERS[mode])
+
+
+        def serve_handed(modes, fd):
+            channel = socket.socket(fileno=int(fd))
+            say("ready")
+            _, fds, _, _ = socket.recv_fds(channel, 1, 16)
+            say("listening", len(fds))
+            listeners = [socket.socket(fileno=handed) for handed in fds]
+            for listener, mode in zip(listeners[1:], modes.split(",")[1:]):
+                threading.Thread(target=accept_forever, args=(listener, HANDLERS[mode]), daemon=True).start()
+            accept_forever(listeners[0], HANDLERS[modes.split(",")[0]])
 
 
         # ---- sandbox side ----
@@ -124,42 +130,6 @@ enum RelayPeer {
             return expected
 
 
-        def init_descriptors():
-            return len(os.listdir(f"/proc/{os.getppid()}/fd"))
-
-
-        def client_many(host, port, count, size):
-            """Also prints how many descriptors init (our parent) holds before and after: after the last connection has
-            closed on both sides, init's count must come back to where it was (it may take a moment to get there)."""
-            failures, before = [], init_descriptors()
-
-            def one():
-                try:
-                    echo_once(host, port, size)
-                except BaseException as error:  # SystemExit included: report, not end a thread silently
-                    failures.append(repr(error))
-            threads = [threading.Thread(target=one) for _ in range(count)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            if failures:
-                raise SystemExit(f"{len(failures)} of {count} failed: {failures[0]}")
-            deadline = time.monotonic() + 5
-            while (after := init_descriptors()) != before and time.monotonic() < deadline:
-                time.sleep(0.01)
-            say("many ok", count, before, after)
-
-
-        def client_shut_first(host, port, size):
-            payload = os.urandom(size)
-            with socket.create_connection((host, port)) as conn:
-                if conn.recv(1) != b"":
-                    raise SystemExit("expected EOF first")
-                conn.sendall(payload)
-            say("sent", size, hashlib.sha256(payload).hexdigest())
-
-
         def client_http(host, port):
             conn = http.client.HTTPConnection(host, port, timeout=10)
             conn.request("GET", "/2018-06-01/runtime/invocation/next")
@@ -171,15 +141,18 @@ enum RelayPeer {
             say("event", event, "status", answer.status, answer.read().decode())
 
 
-        def client_closed(host, port):
-            with socket.create_connection((host, port)) as conn:
+        def sockets_of(pid):
+            directory, count = f"/proc/{pid}/fd", 0
+            for fd in os.listdir(directory):
                 try:
-                    data = conn.recv(1)
-                except ConnectionResetError:
-                    data = b""
-            if data != b"":
-                raise SystemExit("expected the connection to be closed")
-            say("closed")
+                    count += os.readlink(f"{directory}/{fd}").startswith("socket:")
+                except FileNotFoundError:  # the descriptor listdir itself used, closed since
+                    pass
+            return count
+
+
+        def client_sockets():
+            say("command", sockets_of(os.getpid()), "init", sockets_of(os.getppid()))
 
 
         def client_orphans(path):
@@ -209,16 +182,14 @@ enum RelayPeer {
             command, rest = args[0], args[1:]
             if command == "serve":
                 serve(*rest)
+            elif command == "serve-handed":
+                serve_handed(*rest)
             elif command == "echo":
                 say("echo ok", rest[2], echo_once(rest[0], int(rest[1]), int(rest[2])))
-            elif command == "many":
-                client_many(rest[0], int(rest[1]), int(rest[2]), int(rest[3]))
-            elif command == "shut-first":
-                client_shut_first(rest[0], int(rest[1]), int(rest[2]))
             elif command == "http":
                 client_http(rest[0], int(rest[1]))
-            elif command == "closed":
-                client_closed(rest[0], int(rest[1]))
+            elif command == "sockets":
+                client_sockets()
             elif command == "orphans":
                 client_orphans(rest[0])
             else:
