@@ -84,8 +84,10 @@ extension ObjectStoreService {
 
     // MARK: Handlers
 
+    /// Only the bucket owner's account sets or reads the versioning state, whatever a bucket policy grants.
     func putBucketVersioning(_ input: S3API.PutBucketVersioningRequest, context: CallContext) async throws -> EmptyOutput {
         let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        guard bucket.accountID == context.accountID else { throw S3Error.accessDenied }
         let configuration = input.versioningConfiguration
         guard let status = configuration.status,
             [BucketControls.versioningEnabled, BucketControls.versioningSuspended].contains(status)
@@ -104,6 +106,7 @@ extension ObjectStoreService {
 
     func getBucketVersioning(_ input: S3API.GetBucketVersioningRequest, context: CallContext) async throws -> S3API.GetBucketVersioningOutput {
         let bucket = try resolvedBucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        guard bucket.record.accountID == context.accountID else { throw S3Error.accessDenied }
         return S3API.GetBucketVersioningOutput(status: bucket.controls.versioning)
     }
 
