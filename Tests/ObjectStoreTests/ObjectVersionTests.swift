@@ -135,6 +135,56 @@ struct ObjectVersionTests {
         #expect(after.versions.isEmpty && after.commonPrefixes.isEmpty)
     }
 
+    @Test("a named version is judged under the version action with s3:versionid, instead of the object action")
+    func versionActions() async throws {
+        let s3 = try await Self.store()
+        let id = try #require(await s3.send(.put, "/bkt/k", headers: ["x-amz-tagging": "t=1"], body: Data("1".utf8)).header("x-amz-version-id"))
+        let arn = "arn:aws:s3:::bkt/k"
+        let tag: [String: AuthorizationCheck.Value] = ["s3:ExistingObjectTag/t": .single("1")]
+        let version = tag.merging(["s3:versionid": .single(id)]) { $1 }
+        let cases: [(HTTPRequest.Method, String, [String: String], [(String, [String: AuthorizationCheck.Value])])] = [
+            (.get, "/bkt/k", [:], [("s3:GetObject", tag)]),
+            (.get, "/bkt/k?versionId=\(id)", [:], [("s3:GetObjectVersion", version)]),
+            (.head, "/bkt/k?versionId=\(id)", [:], [("s3:GetObjectVersion", version)]),
+            (.delete, "/bkt/k", [:], [("s3:DeleteObject", [:])]),
+            (.delete, "/bkt/k?versionId=\(id)", [:], [("s3:DeleteObjectVersion", ["s3:versionid": .single(id)])]),
+            (.get, "/bkt/k?tagging&versionId=\(id)", [:], [("s3:GetObjectVersionTagging", version)]),
+            (.delete, "/bkt/k?tagging&versionId=\(id)", [:], [("s3:DeleteObjectVersionTagging", version)]),
+        ]
+        for (method, target, headers, expected) in cases {
+            let checks = try await s3.checks(method, target, headers: headers)
+            #expect(checks.map(\.action) == expected.map(\.0), "\(method) \(target)")
+            #expect(checks.map(\.conditionKeys) == expected.map(\.1), "\(method) \(target)")
+            #expect(checks.allSatisfy { $0.resource == arn })
+        }
+        // A copy's source: GetObjectVersion on the version it names, besides PutObject on the target.
+        let copy = try await s3.checks(.put, "/bkt/copy", headers: ["x-amz-copy-source": "/bkt/k?versionId=\(id)"])
+        #expect(copy.map(\.action) == ["s3:PutObject", "s3:GetObjectVersion"])
+        #expect(copy.last?.conditionKeys == version && copy.last?.resource == arn)
+        #expect(try await s3.checks(.get, "/bkt?versions").map(\.action) == ["s3:ListBucketVersions"])
+        #expect(try await s3.checks(.get, "/bkt?versioning").map(\.action) == ["s3:GetBucketVersioning"])
+    }
+
+    @Test("a bucket never versioned answers an empty configuration; the listing is S3's ListVersionsResult")
+    func documents() async throws {
+        let s3 = try await Self.store(nil)
+        let empty = await s3.send(.get, "/bkt?versioning")
+        #expect(empty.status == 200)
+        #expect(empty.text.contains("<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""))
+        #expect(!empty.text.contains("<Status>"))
+        _ = await s3.send(.put, "/bkt?versioning", body: Self.enable)
+        #expect(await s3.send(.get, "/bkt?versioning").text.contains("<Status>Enabled</Status>"))
+        let bad = await s3.send(
+            .put, "/bkt?versioning", body: Data("<VersioningConfiguration><Status>On</Status></VersioningConfiguration>".utf8))
+        #expect(bad.status == 400 && bad.errorCode == "MalformedXML")
+        _ = await s3.send(.put, "/bkt/k", body: Data("1".utf8))
+        _ = await s3.send(.delete, "/bkt/k")
+        let listed = await s3.send(.get, "/bkt?versions")
+        #expect(listed.text.contains("<ListVersionsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""))
+        #expect(listed.text.contains("<DeleteMarker>") && listed.text.contains("<Version>"))
+        #expect(listed.text.contains("<IsLatest>true</IsLatest>") && listed.text.contains("<IsLatest>false</IsLatest>"))
+    }
+
     @Test(
         "version ids S3 could have issued",
         arguments: [
