@@ -445,3 +445,33 @@ def test_the_cli_versions_a_bucket(bulwark, s3, bucket, tmp_path):
     assert bulwark.aws("s3", "ls", f"s3://{bucket}/", check=False).stdout == ""
     listed = bulwark.aws("s3api", "list-object-versions", "--bucket", bucket).json
     assert len(listed["DeleteMarkers"]) == 1 and len(listed["Versions"]) == 2
+
+
+def test_a_bucket_policy_denying_get_object_version_holds_for_everyone(bulwark, s3, bucket, lambda_client, unique_name):
+    enable(s3, bucket)
+    old = s3.put_object(Bucket=bucket, Key="app.zip", Body=package("old"))["VersionId"]
+    s3.put_object(Bucket=bucket, Key="app.zip", Body=package("new"))
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObjectVersion", "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    try:
+        # The account's root reads the current object, and no version of it by any path.
+        assert s3.get_object(Bucket=bucket, Key="app.zip")["Body"].read() == package("new")
+        upload = s3.create_multipart_upload(Bucket=bucket, Key="parts")["UploadId"]
+        for call in [
+            lambda: s3.get_object(Bucket=bucket, Key="app.zip", VersionId=old),
+            lambda: s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "app.zip", "VersionId": old}),
+            lambda: s3.upload_part_copy(Bucket=bucket, Key="parts", UploadId=upload, PartNumber=1,
+                                        CopySource={"Bucket": bucket, "Key": "app.zip", "VersionId": old}),
+        ]:
+            error, status = error_of(call)
+            assert (error["Code"], error["Message"], status) == (
+                "AccessDenied", f"User: arn:aws:iam::{bulwark.account_id}:root is not authorized to perform: s3:GetObjectVersion on "
+                f"resource: \"arn:aws:s3:::{bucket}/app.zip\" with an explicit deny in a resource-based policy", 403)
+        s3.abort_multipart_upload(Bucket=bucket, Key="parts", UploadId=upload)
+        with pytest.raises(ClientError) as raised:
+            lambda_client.create_function(FunctionName=unique_name, Runtime=RUNTIME, Role=role_arn(bulwark.account_id),
+                                          Handler="app.handler", Code={"S3Bucket": bucket, "S3Key": "app.zip", "S3ObjectVersion": old})
+        assert (raised.value.response["Error"]["Code"], raised.value.response["ResponseMetadata"]["HTTPStatusCode"]) == (
+            "AccessDeniedException", 403)
+    finally:
+        s3.delete_bucket_policy(Bucket=bucket)
