@@ -1,6 +1,11 @@
 import AWSWire
+import Crypto
 import Foundation
+import GRDB
 import HTTPTypes
+import IAM
+import KMS
+import Store
 import Testing
 
 @testable import ObjectStore
@@ -183,6 +188,38 @@ struct ObjectVersionTests {
         #expect(listed.text.contains("<ListVersionsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""))
         #expect(listed.text.contains("<DeleteMarker>") && listed.text.contains("<Version>"))
         #expect(listed.text.contains("<IsLatest>true</IsLatest>") && listed.text.contains("<IsLatest>false</IsLatest>"))
+    }
+
+    @Test("objects stored before versioning existed become their keys' null versions, with their bodies and tags")
+    func migration() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("s3-migration-\(UUID().uuidString)")
+        let masterKey = MasterKey(SymmetricKey(size: .bits256))
+        let bodies = try ObjectBodyStore(directory: directory.appendingPathComponent("objects"), masterKey: masterKey)
+        let stored = try bodies.write(Data("kept".utf8))
+        do {
+            let before = DatabaseSchema(namespace: "s3", migrations: Array(DatabaseSchema.objectStore.migrations.prefix(3)))
+            let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .kms, before])
+            try await database.write { db in
+                try db.execute(
+                    sql:
+                        "INSERT INTO s3Bucket (name, accountID, region, createdAt, objectOwnership) VALUES ('old', ?, 'us-east-1', 0, 'BucketOwnerEnforced')",
+                    arguments: [S3Harness.accountID])
+                try db.execute(
+                    sql: """
+                        INSERT INTO s3Object (bucket, key, objectID, size, etag, lastModified, metadata, wrappedKey, contentType)
+                        VALUES ('old', 'k', ?, 4, '"e"', 0, '{}', ?, 'text/plain')
+                        """, arguments: [stored.objectID, stored.wrappedKey])
+                try db.execute(sql: "INSERT INTO s3ObjectTags (objectID, tags) VALUES (?, '{\"t\":\"1\"}')", arguments: [stored.objectID])
+            }
+        }
+        let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .kms, .objectStore])
+        let service = ObjectStoreService(database: database, bodies: bodies)
+        let versions = try await service.repository.versionPage(bucket: "old", from: "", after: nil, limit: 10)
+        #expect(versions.map(\.versionID) == [VersionID.null] && versions.map(\.isLatest) == [true])
+        #expect(versions.first?.headers.contentType == "text/plain")
+        #expect(try bodies.read(try #require(versions.first)) == Data("kept".utf8))
+        let tags = try await database.read { db in try ObjectStoreRepository.objectTags(db, objectID: stored.objectID) }
+        #expect(tags == ["t": "1"])
     }
 
     @Test(
