@@ -248,9 +248,9 @@ def test_acls_refused_on_bucket_owner_enforced(s3, bucket):
 
 
 def test_unimplemented_operation_answers_not_implemented(s3, bucket):
-    error, status = error_of(lambda: s3.get_bucket_versioning(Bucket=bucket))
+    error, status = error_of(lambda: s3.get_bucket_lifecycle_configuration(Bucket=bucket))
     assert (error["Code"], status) == ("NotImplemented", 501)
-    assert "GetBucketVersioning" in error["Message"]
+    assert "GetBucketLifecycleConfiguration" in error["Message"]
 
 
 def test_access_denied_without_s3_permissions(bulwark, s3, bucket):

@@ -351,7 +351,10 @@ def test_upload_part_copy(s3, bucket):
         "InvalidArgument", 400, f"Range specified is not valid for source object of size: {6 * MiB}")
     error, status = error_of(lambda: s3.upload_part_copy(Bucket=bucket, Key="dst2", UploadId=upload_id, PartNumber=1,
                                                          CopySource={"Bucket": bucket, "Key": "src", "VersionId": "v1"}))
-    assert (error["Code"], status) == ("NotImplemented", 501)
+    assert (error["Code"], status, error["Message"]) == ("InvalidArgument", 400, "Invalid version id specified")
+    error, status = error_of(lambda: s3.upload_part_copy(Bucket=bucket, Key="dst2", UploadId=upload_id, PartNumber=1,
+                                                         CopySource={"Bucket": bucket, "Key": "src", "VersionId": "A" * 32}))
+    assert (error["Code"], status, error["Message"]) == ("NoSuchVersion", 404, "The specified version does not exist.")
     error, status = error_of(lambda: s3.upload_part_copy(Bucket=bucket, Key="dst2", UploadId=upload_id, PartNumber=1,
                                                          CopySource={"Bucket": bucket, "Key": "src"}, CopySourceIfMatch='"abc"'))
     assert (error["Code"], status) == ("PreconditionFailed", 412)

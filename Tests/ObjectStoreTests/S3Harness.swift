@@ -7,6 +7,7 @@ import HTTPTypes
 import IAM
 import KMS
 import Store
+import Testing
 
 @testable import ObjectStore
 
@@ -59,6 +60,18 @@ struct S3Harness {
         } catch {
             return codec.encodeError(AWSError(code: "InternalError", message: "\(error)", status: 500), requestID: "req-1")
         }
+    }
+
+    /// The checks the authorize stage would ask of a request, on what the resolve stage finds.
+    func checks(_ method: HTTPRequest.Method, _ target: String, headers: [String: String] = [:]) async throws -> [AuthorizationCheck] {
+        var request = WireRequest(method: method, target: target, body: Data())
+        request.headers[.hostHeader] = "127.0.0.1:4566"
+        for (name, value) in headers { request.headers[HTTPField.Name(name)!] = value }
+        let match = try #require(codec.match(request))
+        let operation = try #require(service.operations.first { $0.name == match.operation.name })
+        let prepared = try operation.prepare(try codec.readInput(request, match: match), context: context)
+        let resolution = try await ResourceResolver(authorities: service.authorities).resolve(prepared.references, context: context)
+        return try prepared.checks(given: resolution)
     }
 
     /// The files under the object directory (bodies and any left-over upload).

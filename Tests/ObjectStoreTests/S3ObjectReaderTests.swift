@@ -21,11 +21,11 @@ struct S3ObjectReaderTests {
     }
 
     /// The bucket and object `bucket/key` names, as the resolve stage finds them.
-    func resolved(_ bucket: String, _ key: String) async throws -> (object: ResolvedResource, bucket: ResolvedResource) {
+    func resolved(_ bucket: String, _ key: String, version: String? = nil) async throws -> (object: ResolvedResource, bucket: ResolvedResource) {
         let resolution = try await ResourceResolver(authorities: s3.service.authorities).resolve(
             [
                 ResourceReference(.s3Bucket, member: "S3Bucket", text: bucket).implied,
-                ResourceReference(.s3Object, member: "S3Key", text: "\(bucket)/\(key)").implied,
+                ResourceReference(.s3Object, member: "S3Key", text: "\(bucket)/\(key)", qualifier: version).implied,
             ], context: s3.context)
         return (try #require(resolution["S3Key"]), try #require(resolution["S3Bucket"]))
     }
@@ -33,7 +33,12 @@ struct S3ObjectReaderTests {
     @Test func readsTheBodyOfTheResolvedObjectAndItsNullVersion() async throws {
         let (object, bucket) = try await resolved("code", "app.zip")
         #expect(try await reader.body(of: object, in: bucket, version: nil, region: "us-east-1", maxBytes: 1 << 20) == Data("package one".utf8))
-        #expect(try await reader.body(of: object, in: bucket, version: "null", region: "us-east-1", maxBytes: 1 << 20) == Data("package one".utf8))
+        let (null, _) = try await resolved("code", "app.zip", version: "null")
+        #expect(try await reader.body(of: null, in: bucket, version: "null", region: "us-east-1", maxBytes: 1 << 20) == Data("package one".utf8))
+        // A version the resolve stage was not asked for is never read in its place.
+        await #expect(throws: AWSError.self) {
+            try await reader.body(of: object, in: bucket, version: "null", region: "us-east-1", maxBytes: 1 << 20)
+        }
         await #expect(throws: ServiceObjectTooLarge(size: 11)) {
             try await reader.body(of: object, in: bucket, version: nil, region: "us-east-1", maxBytes: 10)
         }
@@ -49,7 +54,11 @@ struct S3ObjectReaderTests {
 
     @Test(
         arguments: [
-            ("code", "app.zip", "v1", "us-east-1", ServiceObjectFailure(code: "NoSuchVersion", message: "The specified version does not exist.")),
+            (
+                "code", "app.zip", String(repeating: "a", count: 32), "us-east-1",
+                ServiceObjectFailure(code: "NoSuchVersion", message: "The specified version does not exist.")
+            ),
+            ("code", "app.zip", "v1", "us-east-1", ServiceObjectFailure(code: "InvalidArgument", message: "Invalid version id specified")),
             ("code", "other.zip", nil, "us-east-1", ServiceObjectFailure(code: "NoSuchKey", message: "The specified key does not exist.")),
             ("gone", "app.zip", nil, "us-east-1", ServiceObjectFailure(code: "NoSuchBucket", message: "The specified bucket does not exist")),
             ("CODE", "app.zip", nil, "us-east-1", ServiceObjectFailure(code: "NoSuchBucket", message: "The specified bucket does not exist")),
@@ -64,7 +73,7 @@ struct S3ObjectReaderTests {
     )
         async throws
     {
-        let (object, resolvedBucket) = try await resolved(bucket, key)
+        let (object, resolvedBucket) = try await resolved(bucket, key, version: version)
         await #expect(throws: failure) {
             try await reader.body(of: object, in: resolvedBucket, version: version, region: region, maxBytes: 1 << 20)
         }

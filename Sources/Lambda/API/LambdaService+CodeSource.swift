@@ -50,10 +50,11 @@ extension LambdaService {
     /// The bucket and object an S3 code source names, implied by the operation (its action is asked
     /// on the function); none for a ZipFile or an incomplete location.
     static func codeLocation(_ source: CodeSource?, members: CodeLocationMembers) -> [ResourceReference] {
-        guard case .s3(let bucket, let key, _) = source else { return [] }
+        guard case .s3(let bucket, let key, let version) = source else { return [] }
+        // A version is the object reference's qualifier: the resolve stage finds exactly that version.
         return [
             ResourceReference(.s3Bucket, member: members.bucket, text: bucket).implied,
-            ResourceReference(.s3Object, member: members.key, text: "\(bucket)/\(key)").implied,
+            ResourceReference(.s3Object, member: members.key, text: "\(bucket)/\(key)", qualifier: version).implied,
         ]
     }
 

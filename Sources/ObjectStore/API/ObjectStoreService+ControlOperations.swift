@@ -128,32 +128,41 @@ extension ObjectStoreService {
                 references: { input, _ in [Self.bucketReference(input.bucket)] },
                 handler: deleteBucketTagging
             ),
+            // A named version is judged under the version actions (s3:PutObjectVersionTagging, …) with
+            // s3:versionid, instead of the object actions (decision 0034).
             ServiceOperation(
                 "PutObjectTagging", action: "s3:PutObjectTagging", readOnly: false, dataEvent: true,
                 input: S3API.PutObjectTaggingRequest.self,
-                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
-                conditionKeys: { input, resolution, _ in
-                    // The keys of tags S3 would refuse are not asked: the handler refuses them.
-                    var keys = Self.existingObjectTagKeys(resolution)
-                    if let tags = try? TagSet.validated(input.tagging.tagSet, for: .object) {
-                        keys.merge(TagSet.requestObjectTagKeys(tags)) { _, request in request }
-                    }
-                    return keys
+                references: { input, _ in try Self.objectReferences(input.bucket, input.key, versionID: input.versionId) },
+                resources: { input, resolution, _ in Self.unversionedResources(input.versionId, resolution) },
+                conditionKeys: { input, resolution, _ in Self.taggingKeys(input, resolution) },
+                furtherChecks: { input, resolution, _ in
+                    Self.versionCheck("s3:PutObjectVersionTagging", versionID: input.versionId, resolution, keys: Self.taggingKeys(input, resolution))
                 },
                 handler: putObjectTagging
             ),
             ServiceOperation(
                 "GetObjectTagging", action: "s3:GetObjectTagging", readOnly: true, dataEvent: true,
                 input: S3API.GetObjectTaggingRequest.self,
-                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                references: { input, _ in try Self.objectReferences(input.bucket, input.key, versionID: input.versionId) },
+                resources: { input, resolution, _ in Self.unversionedResources(input.versionId, resolution) },
                 conditionKeys: { _, resolution, _ in Self.existingObjectTagKeys(resolution) },
+                furtherChecks: { input, resolution, _ in
+                    Self.versionCheck(
+                        "s3:GetObjectVersionTagging", versionID: input.versionId, resolution, keys: Self.existingObjectTagKeys(resolution))
+                },
                 handler: getObjectTagging
             ),
             ServiceOperation(
                 "DeleteObjectTagging", action: "s3:DeleteObjectTagging", readOnly: false, dataEvent: true,
                 input: S3API.DeleteObjectTaggingRequest.self,
-                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                references: { input, _ in try Self.objectReferences(input.bucket, input.key, versionID: input.versionId) },
+                resources: { input, resolution, _ in Self.unversionedResources(input.versionId, resolution) },
                 conditionKeys: { _, resolution, _ in Self.existingObjectTagKeys(resolution) },
+                furtherChecks: { input, resolution, _ in
+                    Self.versionCheck(
+                        "s3:DeleteObjectVersionTagging", versionID: input.versionId, resolution, keys: Self.existingObjectTagKeys(resolution))
+                },
                 handler: deleteObjectTagging
             ),
         ]
@@ -165,6 +174,16 @@ extension ObjectStoreService {
     }
 
     /// `s3:ExistingObjectTag/<key>` for the tags of the object a call acts on.
+    /// PutObjectTagging's keys: the object's tags, and the tags it sets (those S3 would refuse are not
+    /// asked: the handler refuses them).
+    static func taggingKeys(_ input: S3API.PutObjectTaggingRequest, _ resolution: Resolution) -> [String: AuthorizationCheck.Value] {
+        var keys = Self.existingObjectTagKeys(resolution)
+        if let tags = try? TagSet.validated(input.tagging.tagSet, for: .object) {
+            keys.merge(TagSet.requestObjectTagKeys(tags)) { _, request in request }
+        }
+        return keys
+    }
+
     static func existingObjectTagKeys(_ resolution: Resolution) -> [String: AuthorizationCheck.Value] {
         TagSet.existingObjectTagKeys(resolution["Key"]?.entity(as: ResolvedObject.self)?.tags ?? [:])
     }

@@ -45,8 +45,8 @@ extension ObjectStoreService {
                 ifMatch: input.copySourceIfMatch, ifNoneMatch: input.copySourceIfNoneMatch,
                 ifModifiedSince: input.copySourceIfModifiedSince, ifUnmodifiedSince: input.copySourceIfUnmodifiedSince))
         let source = found.object
-        // S3 refuses a copy onto itself that changes nothing.
-        if source.bucket == bucket.name, source.key == input.key, !replacesMetadata, algorithm == nil, input.storageClass == nil,
+        // S3 refuses a copy onto itself that changes nothing (a copy of an older version restores it).
+        if source.bucket == bucket.name, source.key == input.key, source.isLatest, !replacesMetadata, algorithm == nil, input.storageClass == nil,
             input.serverSideEncryption == nil
         {
             throw S3Error.invalidRequest(
@@ -80,14 +80,14 @@ extension ObjectStoreService {
             etag: "\"" + Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined() + "\"",
             lastModified: context.receivedAt, headers: headers, metadata: replacesMetadata ? input.metadata ?? [:] : source.metadata,
             checksums: [checksum.algorithm.rawValue: checksum.base64], wrappedKey: stored.wrappedKey)
-        let replaced: ObjectRecord?
+        let written: ObjectStoreRepository.Written
         do {
-            replaced = try await repository.putObject(object, in: bucket, condition: condition, tags: replacesTags ? requestTags : found.tags)
+            written = try await repository.putObject(object, in: bucket, condition: condition, tags: replacesTags ? requestTags : found.tags)
         } catch {
             bodies.remove(objectID: stored.objectID)
             throw Self.writeFailure(error, bucket: input.bucket, key: input.key)
         }
-        if let replaced { bodies.remove(replaced) }
+        if let removed = written.removed { bodies.remove(removed) }
         var result = S3API.CopyObjectResult(eTag: object.etag, lastModified: object.lastModified)
         let checksums = StoredChecksums(object)
         result.checksumCRC32 = checksums.crc32
@@ -96,7 +96,10 @@ extension ObjectStoreService {
         result.checksumSHA1 = checksums.sha1
         result.checksumSHA256 = checksums.sha256
         result.checksumType = checksums.type
-        return S3API.CopyObjectOutput(copyObjectResult: result, serverSideEncryption: "AES256")
+        var output = S3API.CopyObjectOutput(copyObjectResult: result, serverSideEncryption: "AES256")
+        output.versionId = Self.versionHeader(written)
+        output.copySourceVersionId = Self.copySourceVersionHeader(source, named: try CopySource(input.copySource).versionID)
+        return output
     }
 
     /// Whether a `x-amz-metadata-directive` or `x-amz-tagging-directive` says REPLACE (COPY when absent).
@@ -109,16 +112,21 @@ extension ObjectStoreService {
     }
 
     /// The source of a copy as the resolve stage found it, after its `x-amz-copy-source-if-*`
-    /// conditions. - Throws: NoSuchBucket, NoSuchKey, PreconditionFailed, AccessDenied for another
-    /// owner than `x-amz-source-expected-bucket-owner`, NotImplemented for a version.
+    /// conditions: the version `?versionId=` names, else the key's current object. - Throws:
+    /// NoSuchBucket, NoSuchKey, NoSuchVersion, InvalidRequest for a delete marker's version,
+    /// PreconditionFailed, AccessDenied for another owner than `x-amz-source-expected-bucket-owner`.
     func copySource(_ header: String, context: CallContext, expectedOwner: String?, conditions: ReadConditions) throws -> ResolvedObject {
         let source = try CopySource(header)
-        if source.versionID != nil && source.versionID != "null" { throw S3Error.notImplemented("x-amz-copy-source") }
         guard let resolved = context.resolution["CopySource"] else {
             throw AWSError.undeclaredReference(.s3Object, requestID: context.requestID)
         }
         guard let found = resolved.entity(as: ResolvedObject.self) else {
             if context.resolution.resource(.s3Bucket, named: source.bucket)?.exists != true { throw S3Error.noSuchBucket(source.bucket) }
+            if let marker = resolved.entity(as: ResolvedDeleteMarker.self)?.marker {
+                if source.versionID != nil { throw S3Error.copyFromDeleteMarker }
+                throw S3Error.noSuchKey(source.key, hiddenBy: marker)
+            }
+            if let versionID = source.versionID { throw S3Error.noSuchVersion(key: source.key, versionID: versionID) }
             throw S3Error.noSuchKey(source.key)
         }
         if let expectedOwner, expectedOwner != found.bucket.accountID { throw S3Error.accessDenied }

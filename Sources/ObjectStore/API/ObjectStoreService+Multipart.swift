@@ -122,7 +122,9 @@ extension ObjectStoreService {
         Self.setChecksum(
             checksum, crc32: &result.checksumCRC32, crc32c: &result.checksumCRC32C,
             crc64nvme: &result.checksumCRC64NVME, sha1: &result.checksumSHA1, sha256: &result.checksumSHA256)
-        return S3API.UploadPartCopyOutput(copyPartResult: result, serverSideEncryption: "AES256")
+        return S3API.UploadPartCopyOutput(
+            copySourceVersionId: Self.copySourceVersionHeader(object, named: try CopySource(input.copySource).versionID),
+            copyPartResult: result, serverSideEncryption: "AES256")
     }
 
     func completeMultipartUpload(
@@ -191,11 +193,12 @@ extension ObjectStoreService {
             // A part was uploaded again while the object was being assembled.
             throw S3Error.invalidPart(uploadID: upload.uploadID, partNumber: first.partNumber, etag: first.etag)
         }
-        if let replaced = completion.replaced { bodies.remove(replaced) }
+        if let replaced = completion.written.removed { bodies.remove(replaced) }
         for part in completion.unusedParts { bodies.remove(objectID: part.objectID) }
         var output = S3API.CompleteMultipartUploadOutput(
             location: "/\(upload.bucket)/" + Self.urlEncoded(upload.key), bucket: upload.bucket, key: upload.key, eTag: object.etag,
             checksumType: checksumType, serverSideEncryption: "AES256")
+        output.versionId = Self.versionHeader(completion.written)
         let stored = StoredChecksums(object)
         output.checksumCRC32 = stored.crc32
         output.checksumCRC32C = stored.crc32c

@@ -28,16 +28,18 @@ extension ObjectStoreService {
                 contentDisposition: input.contentDisposition, contentLanguage: input.contentLanguage, cacheControl: input.cacheControl,
                 expires: input.expires),
             metadata: input.metadata ?? [:], checksums: [checksum.algorithm.rawValue: checksum.base64], wrappedKey: stored.wrappedKey)
-        let replaced: ObjectRecord?
+        let written: ObjectStoreRepository.Written
         do {
-            replaced = try await repository.putObject(object, in: bucket, condition: condition, tags: tags)
+            written = try await repository.putObject(object, in: bucket, condition: condition, tags: tags)
         } catch {
             // Nothing names the new body: it goes, whatever refused the row.
             bodies.remove(objectID: stored.objectID)
             throw Self.writeFailure(error, bucket: input.bucket, key: input.key)
         }
-        if let replaced { bodies.remove(replaced) }
+        // The `null` version this one replaced, where the bucket keeps no versions.
+        if let removed = written.removed { bodies.remove(removed) }
         var output = S3API.PutObjectOutput(eTag: object.etag, serverSideEncryption: "AES256", size: object.size)
+        output.versionId = Self.versionHeader(written)
         let checksums = StoredChecksums(object)
         output.checksumCRC32 = checksums.crc32
         output.checksumCRC32C = checksums.crc32c
@@ -123,8 +125,8 @@ extension ObjectStoreService {
     }
 
     func getObject(_ input: S3API.GetObjectRequest, context: CallContext) async throws -> S3API.GetObjectOutput {
-        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        let object = try object(
+            context, bucket: input.bucket, key: input.key, versionID: input.versionId, method: "GET", expectedOwner: input.expectedBucketOwner)
         if input.sseCustomerAlgorithm != nil { throw S3Error.notImplemented("x-amz-server-side-encryption-customer-algorithm") }
         try ReadConditions(
             ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
@@ -142,6 +144,7 @@ extension ObjectStoreService {
             serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
         if input.partNumber != nil, !object.parts.isEmpty { output.partsCount = object.parts.count }
         output.tagCount = Self.tagCount(context)
+        output.versionId = Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self))
         if case .partial(let lower, let upper) = range {
             output.body = try readBody(object, range: (lower, upper))
             output.contentLength = upper - lower + 1
@@ -163,8 +166,8 @@ extension ObjectStoreService {
     }
 
     func headObject(_ input: S3API.HeadObjectRequest, context: CallContext) async throws -> S3API.HeadObjectOutput {
-        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        let object = try object(
+            context, bucket: input.bucket, key: input.key, versionID: input.versionId, method: "HEAD", expectedOwner: input.expectedBucketOwner)
         try ReadConditions(
             ifMatch: input.ifMatch, ifNoneMatch: input.ifNoneMatch, ifModifiedSince: input.ifModifiedSince,
             ifUnmodifiedSince: input.ifUnmodifiedSince
@@ -181,6 +184,7 @@ extension ObjectStoreService {
             serverSideEncryption: "AES256", metadata: object.metadata.isEmpty ? nil : object.metadata)
         if input.partNumber != nil, !object.parts.isEmpty { output.partsCount = object.parts.count }
         output.tagCount = Self.tagCount(context)
+        output.versionId = Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self))
         if case .partial(let lower, let upper) = range {
             output.contentLength = upper - lower + 1
             output.contentRange = "bytes \(lower)-\(upper)/\(object.size)"
@@ -196,14 +200,16 @@ extension ObjectStoreService {
         return output
     }
 
-    func deleteObject(_ input: S3API.DeleteObjectRequest, context: CallContext) async throws -> EmptyOutput {
-        _ = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+    func deleteObject(_ input: S3API.DeleteObjectRequest, context: CallContext) async throws -> S3API.DeleteObjectOutput {
+        let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
         if input.ifMatch != nil { throw S3Error.notImplemented("If-Match") }
-        // Deleting a key without an object succeeds, as S3 answers it.
-        let removed = try await repository.deleteObjects(bucket: input.bucket, keys: [input.key])
-        for object in removed { bodies.remove(object) }
-        return EmptyOutput()
+        if input.ifMatchLastModifiedTime != nil { throw S3Error.notImplemented("x-amz-if-match-last-modified-time") }
+        if input.ifMatchSize != nil { throw S3Error.notImplemented("x-amz-if-match-size") }
+        // Deleting a key without an object, or a version that is not there, succeeds, as S3 answers it.
+        let deletions = try await repository.delete(bucket: bucket.name, entries: [(input.key, input.versionId)], at: context.receivedAt)
+        for case let removed? in deletions.map(\.removed) { bodies.remove(removed) }
+        guard let deletion = deletions.first else { return S3API.DeleteObjectOutput() }
+        return S3API.DeleteObjectOutput(deleteMarker: deletion.isDeleteMarker ? true : nil, versionId: deletion.versionID)
     }
 
     func deleteObjects(_ input: S3API.DeleteObjectsRequest, context: CallContext) async throws -> S3API.DeleteObjectsOutput {
@@ -211,27 +217,54 @@ extension ObjectStoreService {
         // 1 to 1000 entries: checked with the references, before anything was authorized.
         let entries = input.delete.objects
         var errors: [S3API.Error] = []
-        var allowed: [String] = []
+        var allowed: [(key: String, versionID: String?)] = []
         for entry in entries {
-            if entry.versionId != nil && entry.versionId != "null" {
-                errors.append(S3API.Error(key: entry.key, versionId: entry.versionId, code: "NotImplemented", message: "Versions are not kept yet."))
-            } else if context.refusal(of: "s3:DeleteObject", on: Self.objectARN(input.bucket, entry.key)) != nil {
-                errors.append(S3API.Error(key: entry.key, code: "AccessDenied", message: "Access Denied"))
+            if let versionID = entry.versionId, !VersionID.isWellFormed(versionID) {
+                errors.append(S3API.Error(key: entry.key, versionId: versionID, code: "InvalidArgument", message: "Invalid version id specified"))
+            } else if context.refusal(
+                of: entry.versionId == nil ? "s3:DeleteObject" : "s3:DeleteObjectVersion", on: Self.objectARN(input.bucket, entry.key))
+                != nil
+            {
+                errors.append(S3API.Error(key: entry.key, versionId: entry.versionId, code: "AccessDenied", message: "Access Denied"))
             } else {
-                allowed.append(entry.key)
+                allowed.append((entry.key, entry.versionId))
             }
         }
-        let removed = try await repository.deleteObjects(bucket: input.bucket, keys: allowed)
-        for object in removed { bodies.remove(object) }
-        let deleted = input.delete.quiet == true ? [] : allowed.map { S3API.DeletedObject(key: $0) }
+        let deletions = try await repository.delete(bucket: input.bucket, entries: allowed, at: context.receivedAt)
+        for case let removed? in deletions.map(\.removed) { bodies.remove(removed) }
+        // A delete marker created answers DeleteMarker and its id as DeleteMarkerVersionId; a version
+        // removed answers its id (and DeleteMarker when it was a marker).
+        let deleted =
+            input.delete.quiet == true
+            ? []
+            : zip(allowed, deletions).map { entry, deletion in
+                entry.versionID == nil
+                    ? S3API.DeletedObject(
+                        key: entry.key, deleteMarker: deletion.isDeleteMarker ? true : nil,
+                        deleteMarkerVersionId: deletion.isDeleteMarker ? deletion.versionID : nil)
+                    : S3API.DeletedObject(
+                        key: entry.key, versionId: entry.versionID, deleteMarker: deletion.isDeleteMarker ? true : nil,
+                        deleteMarkerVersionId: deletion.isDeleteMarker ? entry.versionID : nil)
+            }
         return S3API.DeleteObjectsOutput(deleted: deleted.isEmpty ? nil : deleted, errors: errors.isEmpty ? nil : errors)
     }
 
-    /// The object the resolve stage found for the call. - Throws: NoSuchBucket, NoSuchKey.
-    func object(_ context: CallContext, bucket: String, key: String, expectedOwner: String?) throws -> ObjectRecord {
+    /// The object the resolve stage found for the call: the version `versionID` names, else the
+    /// key's current object. - Throws: NoSuchBucket, NoSuchKey (with the delete marker's headers when
+    /// one hides the key), NoSuchVersion, MethodNotAllowed for a delete marker's version.
+    func object(
+        _ context: CallContext, bucket: String, key: String, versionID: String? = nil, method: String = "GET", expectedOwner: String?
+    ) throws -> ObjectRecord {
         _ = try self.bucket(context, name: bucket, expectedOwner: expectedOwner)
         guard let resolved = context.resolution["Key"] else { throw AWSError.undeclaredReference(.s3Object, requestID: context.requestID) }
-        guard let object = resolved.entity(as: ResolvedObject.self) else { throw S3Error.noSuchKey(key) }
+        if let marker = resolved.entity(as: ResolvedDeleteMarker.self)?.marker {
+            if versionID != nil { throw S3Error.methodNotAllowed(method, onDeleteMarker: marker) }
+            throw S3Error.noSuchKey(key, hiddenBy: marker)
+        }
+        guard let object = resolved.entity(as: ResolvedObject.self) else {
+            if let versionID { throw S3Error.noSuchVersion(key: key, versionID: versionID) }
+            throw S3Error.noSuchKey(key)
+        }
         return object.object
     }
 

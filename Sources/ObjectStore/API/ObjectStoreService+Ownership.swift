@@ -51,8 +51,10 @@ extension ObjectStoreService {
     }
 
     func getObjectAcl(_ input: S3API.GetObjectAclRequest, context: CallContext) async throws -> S3API.GetObjectAclOutput {
+        // A version's ACL (s3:GetObjectVersionAcl, s3:PutObjectVersionAcl) is not served, `null` included:
+        // the key's null version need not be its current object (decision 0034).
+        if input.versionId != nil { throw S3Error.notImplemented("versionId") }
         _ = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
         // Under BucketOwnerEnforced the bucket owner owns every object.
         let owner = context.resolution["Bucket"]?.accountID ?? context.accountID
         let (ownerShape, grants) = Self.ownerOnlyACL(owner)
@@ -60,8 +62,10 @@ extension ObjectStoreService {
     }
 
     func putObjectAcl(_ input: S3API.PutObjectAclRequest, context: CallContext) async throws -> S3API.PutObjectAclOutput {
+        // A version's ACL (s3:GetObjectVersionAcl, s3:PutObjectVersionAcl) is not served, `null` included:
+        // the key's null version need not be its current object (decision 0034).
+        if input.versionId != nil { throw S3Error.notImplemented("versionId") }
         _ = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
         let owner = context.resolution["Bucket"]?.accountID ?? context.accountID
         try Self.acceptOwnerOnly(
             acl: input.acl, policy: input.accessControlPolicy, owner: owner,

@@ -26,29 +26,30 @@ extension ObjectStoreService {
     }
 
     func putObjectTagging(_ input: S3API.PutObjectTaggingRequest, context: CallContext) async throws -> S3API.PutObjectTaggingOutput {
-        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        let object = try object(
+            context, bucket: input.bucket, key: input.key, versionID: input.versionId, method: "PUT", expectedOwner: input.expectedBucketOwner)
         let tags = try TagSet.validated(input.tagging.tagSet, for: .object)
         try await setTags(tags, of: object)
-        return S3API.PutObjectTaggingOutput()
+        return S3API.PutObjectTaggingOutput(versionId: Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self)))
     }
 
     func getObjectTagging(_ input: S3API.GetObjectTaggingRequest, context: CallContext) async throws -> S3API.GetObjectTaggingOutput {
-        _ = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        let object = try object(context, bucket: input.bucket, key: input.key, versionID: input.versionId, expectedOwner: input.expectedBucketOwner)
         let tags = context.resolution["Key"]?.entity(as: ResolvedObject.self)?.tags ?? [:]
-        return S3API.GetObjectTaggingOutput(tagSet: TagSet.list(tags))
+        return S3API.GetObjectTaggingOutput(
+            versionId: Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self)), tagSet: TagSet.list(tags))
     }
 
     func deleteObjectTagging(_ input: S3API.DeleteObjectTaggingRequest, context: CallContext) async throws -> S3API.DeleteObjectTaggingOutput {
-        let object = try object(context, bucket: input.bucket, key: input.key, expectedOwner: input.expectedBucketOwner)
-        if input.versionId != nil && input.versionId != "null" { throw S3Error.notImplemented("versionId") }
+        let object = try object(
+            context, bucket: input.bucket, key: input.key, versionID: input.versionId, method: "DELETE", expectedOwner: input.expectedBucketOwner)
         try await setTags([:], of: object)
-        return S3API.DeleteObjectTaggingOutput()
+        return S3API.DeleteObjectTaggingOutput(
+            versionId: Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self)))
     }
 
-    /// Sets the tags of the object the call resolved, unless it was replaced or deleted since (NoSuchKey then:
-    /// the tags were meant for the object the call was authorized on).
+    /// Sets the tags of the version the call resolved, unless it was removed since (NoSuchKey then:
+    /// the tags were meant for the version the call was authorized on).
     private func setTags(_ tags: [String: String], of object: ObjectRecord) async throws {
         do {
             try await repository.setObjectTags(bucket: object.bucket, key: object.key, objectID: object.objectID, tags: tags)

@@ -50,13 +50,16 @@ public struct ObjectStoreService: AWSService {
                 "CompleteMultipartUpload": "CompleteMultipartUploadResult", "ListParts": "ListPartsResult",
                 "ListMultipartUploads": "ListMultipartUploadsResult", "GetBucketTagging": "Tagging", "GetObjectTagging": "Tagging",
                 "GetBucketAcl": "AccessControlPolicy", "GetObjectAcl": "AccessControlPolicy",
+                "GetBucketVersioning": "VersioningConfiguration", "ListObjectVersions": "ListVersionsResult",
             ],
             namespace: Self.namespace,
             // The API reference's answers, which the model leaves at 200.
             responseCodes: ["PutBucketPolicy": 204, "PutBucketTagging": 204])
     }
 
-    public var operations: [ServiceOperation] { bucketOperations + objectOperations + multipartOperations + controlOperations }
+    public var operations: [ServiceOperation] {
+        bucketOperations + objectOperations + multipartOperations + controlOperations + versioningOperations
+    }
 
     private var bucketOperations: [ServiceOperation] {
         [
@@ -130,7 +133,7 @@ public struct ObjectStoreService: AWSService {
                     // The source is named and resolved like any object: s3:GetObject is judged on what was
                     // found, under its tags, and the handler reads only that.
                     let source = try CopySource(input.copySource)
-                    return Self.objectReferences(input.bucket, input.key) + Self.copySourceReferences(source)
+                    return Self.objectReferences(input.bucket, input.key) + (try Self.copySourceReferences(source))
                 },
                 conditionKeys: { input, _, _ in
                     var keys: [String: AuthorizationCheck.Value] = [:]
@@ -147,24 +150,38 @@ public struct ObjectStoreService: AWSService {
                 furtherChecks: { _, resolution, _ in Self.copySourceChecks(resolution) },
                 handler: copyObject
             ),
+            // A read or delete of a named version is s3:GetObjectVersion / s3:DeleteObjectVersion (with
+            // s3:versionid) instead of the object action (decision 0034).
             ServiceOperation(
                 "GetObject", action: "s3:GetObject", readOnly: true, dataEvent: true,
                 input: S3API.GetObjectRequest.self,
-                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                references: { input, _ in try Self.objectReferences(input.bucket, input.key, versionID: input.versionId) },
+                resources: { input, resolution, _ in Self.unversionedResources(input.versionId, resolution) },
                 conditionKeys: { _, resolution, _ in Self.existingObjectTagKeys(resolution) },
+                furtherChecks: { input, resolution, _ in
+                    Self.versionCheck("s3:GetObjectVersion", versionID: input.versionId, resolution, keys: Self.existingObjectTagKeys(resolution))
+                },
                 handler: getObject
             ),
             ServiceOperation(
                 "HeadObject", action: "s3:GetObject", readOnly: true, dataEvent: true,
                 input: S3API.HeadObjectRequest.self,
-                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                references: { input, _ in try Self.objectReferences(input.bucket, input.key, versionID: input.versionId) },
+                resources: { input, resolution, _ in Self.unversionedResources(input.versionId, resolution) },
                 conditionKeys: { _, resolution, _ in Self.existingObjectTagKeys(resolution) },
+                furtherChecks: { input, resolution, _ in
+                    Self.versionCheck("s3:GetObjectVersion", versionID: input.versionId, resolution, keys: Self.existingObjectTagKeys(resolution))
+                },
                 handler: headObject
             ),
             ServiceOperation(
                 "DeleteObject", action: "s3:DeleteObject", readOnly: false, auditsResponse: false, dataEvent: true,
                 input: S3API.DeleteObjectRequest.self,
-                references: { input, _ in Self.objectReferences(input.bucket, input.key) },
+                references: { input, _ in try Self.objectReferences(input.bucket, input.key, versionID: input.versionId) },
+                resources: { input, resolution, _ in Self.unversionedResources(input.versionId, resolution) },
+                furtherChecks: { input, resolution, _ in
+                    Self.versionCheck("s3:DeleteObjectVersion", versionID: input.versionId, resolution, keys: [:])
+                },
                 handler: deleteObject
             ),
             ServiceOperation(
@@ -178,14 +195,11 @@ public struct ObjectStoreService: AWSService {
                     return [Self.bucketReference(input.bucket)]
                 },
                 contingentChecks: { input, resolution, _ in
-                    // S3 judges s3:DeleteObject on each key, as a resource of the bucket's owner: a refused
-                    // key is answered AccessDenied in the result; the bucket's policy judges each key.
+                    // S3 judges s3:DeleteObject on each key (s3:DeleteObjectVersion with s3:versionid on
+                    // each version), as a resource of the bucket's owner: a refused entry is answered
+                    // AccessDenied in the result; the bucket's policy judges each one.
                     let bucket = resolution["Bucket"]
-                    return input.delete.objects.map {
-                        AuthorizationCheck(
-                            action: "s3:DeleteObject", resource: Self.objectARN(input.bucket, $0.key), resourceAccount: bucket?.accountID,
-                            resourcePolicy: bucket?.policy)
-                    }
+                    return input.delete.objects.map { Self.deleteCheck($0, bucket: input.bucket, resolved: bucket) }
                 },
                 handler: deleteObjects
             ),
@@ -217,7 +231,7 @@ public struct ObjectStoreService: AWSService {
                     // The source is named and resolved like any object, so that s3:GetObject is judged on
                     // what was found and the handler reads only that.
                     let source = try CopySource(input.copySource)
-                    return Self.uploadReferences(input.bucket, input.key, input.uploadId) + Self.copySourceReferences(source)
+                    return Self.uploadReferences(input.bucket, input.key, input.uploadId) + (try Self.copySourceReferences(source))
                 },
                 // `s3:x-amz-copy-source` (bucket/key, decoded) on the write, as S3 sets it for a copy.
                 conditionKeys: { input, _, _ in
@@ -266,24 +280,40 @@ public struct ObjectStoreService: AWSService {
         ]
     }
 
-    /// The object a copy reads and its bucket, implied (the operation acts on its target).
-    static func copySourceReferences(_ source: CopySource) -> [ResourceReference] {
-        [
-            ResourceReference(.s3Object, member: "CopySource", text: S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key))
-                .implied,
+    /// The object a copy reads (exactly the version `?versionId=` names, decision 0034) and its
+    /// bucket, implied (the operation acts on its target). - Throws: InvalidArgument for a version id
+    /// S3 could not have issued.
+    static func copySourceReferences(_ source: CopySource) throws -> [ResourceReference] {
+        if let versionID = source.versionID, !VersionID.isWellFormed(versionID) { throw S3Error.invalidVersionID(versionID) }
+        return [
+            ResourceReference(
+                .s3Object, member: "CopySource", text: S3ResourceAuthority.objectText(bucket: source.bucket, key: source.key),
+                qualifier: source.versionID
+            ).implied,
             ResourceReference(.s3Bucket, member: "CopySourceBucket", text: source.bucket).implied,
         ]
     }
 
-    /// The read of a copy's source, judged as a GetObject of it: under its tags too.
+    /// The read of a copy's source, judged as a GetObject of it — a GetObjectVersion (with
+    /// `s3:versionid`) when it names a version: under its tags too.
     static func copySourceChecks(_ resolution: Resolution) -> [AuthorizationCheck] {
         guard let source = resolution["CopySource"] else { return [] }
-        return [
-            AuthorizationCheck(
-                action: "s3:GetObject", resource: source.arn,
-                conditionKeys: TagSet.existingObjectTagKeys(source.entity(as: ResolvedObject.self)?.tags ?? [:]),
-                resourceAccount: source.accountID)
-        ]
+        var keys = TagSet.existingObjectTagKeys(source.entity(as: ResolvedObject.self)?.tags ?? [:])
+        var action = "s3:GetObject"
+        if let versionID = source.reference.qualifier {
+            action = "s3:GetObjectVersion"
+            keys["s3:versionid"] = .single(versionID)
+        }
+        return [AuthorizationCheck(action: action, resource: source.arn, conditionKeys: keys, resourceAccount: source.accountID)]
+    }
+
+    /// DeleteObjects' check of one entry: s3:DeleteObject on its key, or s3:DeleteObjectVersion with
+    /// `s3:versionid` on a version of it.
+    static func deleteCheck(_ entry: S3API.ObjectIdentifier, bucket: String, resolved: ResolvedResource?) -> AuthorizationCheck {
+        AuthorizationCheck(
+            action: entry.versionId == nil ? "s3:DeleteObject" : "s3:DeleteObjectVersion", resource: Self.objectARN(bucket, entry.key),
+            conditionKeys: entry.versionId.map { ["s3:versionid": .single($0)] } ?? [:], resourceAccount: resolved?.accountID,
+            resourcePolicy: resolved?.policy)
     }
 
     static func bucketReference(_ bucket: String) -> ResourceReference {

@@ -317,7 +317,9 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "GetBucketVersioning",
             httpMethod: "GET",
-            requestURI: "/{Bucket}?versioning"
+            requestURI: "/{Bucket}?versioning",
+            input: "GetBucketVersioningRequest",
+            output: "GetBucketVersioningOutput"
         ))
         operations.append(OperationModel(name: "GetBucketWebsite", httpMethod: "GET", requestURI: "/{Bucket}?website"))
         operations.append(OperationModel(
@@ -430,7 +432,9 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "ListObjectVersions",
             httpMethod: "GET",
-            requestURI: "/{Bucket}?versions"
+            requestURI: "/{Bucket}?versions",
+            input: "ListObjectVersionsRequest",
+            output: "ListObjectVersionsOutput"
         ))
         operations.append(OperationModel(
             name: "ListObjects",
@@ -543,7 +547,8 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "PutBucketVersioning",
             httpMethod: "PUT",
-            requestURI: "/{Bucket}?versioning"
+            requestURI: "/{Bucket}?versioning",
+            input: "PutBucketVersioningRequest"
         ))
         operations.append(OperationModel(name: "PutBucketWebsite", httpMethod: "PUT", requestURI: "/{Bucket}?website"))
         operations.append(OperationModel(
@@ -647,7 +652,7 @@ extension ServiceModel {
 
     private static func s3Shapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(278)
+        shapes.reserveCapacity(295)
         shapes.append(Shape(name: "AbortDate", kind: .timestamp))
         shapes.append(Shape(
             name: "AbortMultipartUploadOutput",
@@ -796,6 +801,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "BucketNamespace", kind: .string, enumValues: ["account-regional", "global"]))
         shapes.append(Shape(name: "BucketRegion", kind: .string))
         shapes.append(Shape(name: "BucketType", kind: .string, enumValues: ["Directory"]))
+        shapes.append(Shape(name: "BucketVersioningStatus", kind: .string, enumValues: ["Enabled", "Suspended"]))
         shapes.append(Shape(name: "Buckets", kind: .list, listMember: "Bucket", listMemberLocationName: "Bucket"))
         shapes.append(Shape(name: "BypassGovernanceRetention", kind: .boolean))
         shapes.append(Shape(name: "CacheControl", kind: .string))
@@ -1770,7 +1776,19 @@ extension ServiceModel {
             required: ["Bucket"]
         ))
         shapes.append(Shape(name: "DeleteMarker", kind: .boolean))
+        shapes.append(Shape(
+            name: "DeleteMarkerEntry",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Owner", shape: "Owner"),
+                Shape.Member(name: "Key", shape: "ObjectKey"),
+                Shape.Member(name: "VersionId", shape: "ObjectVersionId"),
+                Shape.Member(name: "IsLatest", shape: "IsLatest"),
+                Shape.Member(name: "LastModified", shape: "LastModified"),
+            ]
+        ))
         shapes.append(Shape(name: "DeleteMarkerVersionId", kind: .string))
+        shapes.append(Shape(name: "DeleteMarkers", kind: .list, listMember: "DeleteMarkerEntry", flattened: true))
         shapes.append(Shape(
             name: "DeleteObjectOutput",
             kind: .structure,
@@ -2082,6 +2100,28 @@ extension ServiceModel {
         ))
         shapes.append(Shape(
             name: "GetBucketTaggingRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketVersioningOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Status", shape: "BucketVersioningStatus"),
+                Shape.Member(name: "MFADelete", shape: "MFADeleteStatus", locationName: "MfaDelete"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketVersioningRequest",
             kind: .structure,
             members: [
                 Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
@@ -3015,6 +3055,7 @@ extension ServiceModel {
             kind: .structure,
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(name: "IsLatest", kind: .boolean))
         shapes.append(Shape(name: "IsPublic", kind: .boolean))
         shapes.append(Shape(name: "IsRestoreInProgress", kind: .boolean))
         shapes.append(Shape(name: "IsTruncated", kind: .boolean))
@@ -3118,6 +3159,73 @@ extension ServiceModel {
                     shape: "RequestPayer",
                     location: .header,
                     locationName: "x-amz-request-payer"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "ListObjectVersionsOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "IsTruncated", shape: "IsTruncated"),
+                Shape.Member(name: "KeyMarker", shape: "KeyMarker"),
+                Shape.Member(name: "VersionIdMarker", shape: "VersionIdMarker"),
+                Shape.Member(name: "NextKeyMarker", shape: "NextKeyMarker"),
+                Shape.Member(name: "NextVersionIdMarker", shape: "NextVersionIdMarker"),
+                Shape.Member(name: "Versions", shape: "ObjectVersionList", locationName: "Version"),
+                Shape.Member(name: "DeleteMarkers", shape: "DeleteMarkers", locationName: "DeleteMarker"),
+                Shape.Member(name: "Name", shape: "BucketName"),
+                Shape.Member(name: "Prefix", shape: "Prefix"),
+                Shape.Member(name: "Delimiter", shape: "Delimiter"),
+                Shape.Member(name: "MaxKeys", shape: "MaxKeys"),
+                Shape.Member(name: "CommonPrefixes", shape: "CommonPrefixList"),
+                Shape.Member(name: "EncodingType", shape: "EncodingType"),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListObjectVersionsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Delimiter", shape: "Delimiter", location: .querystring, locationName: "delimiter"),
+                Shape.Member(
+                    name: "EncodingType",
+                    shape: "EncodingType",
+                    location: .querystring,
+                    locationName: "encoding-type"
+                ),
+                Shape.Member(name: "KeyMarker", shape: "KeyMarker", location: .querystring, locationName: "key-marker"),
+                Shape.Member(name: "MaxKeys", shape: "MaxKeys", location: .querystring, locationName: "max-keys"),
+                Shape.Member(name: "Prefix", shape: "Prefix", location: .querystring, locationName: "prefix"),
+                Shape.Member(
+                    name: "VersionIdMarker",
+                    shape: "VersionIdMarker",
+                    location: .querystring,
+                    locationName: "version-id-marker"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "OptionalObjectAttributes",
+                    shape: "OptionalObjectAttributesList",
+                    location: .header,
+                    locationName: "x-amz-optional-object-attributes"
                 ),
             ],
             required: ["Bucket"]
@@ -3295,6 +3403,8 @@ extension ServiceModel {
         shapes.append(Shape(name: "LocationNameAsString", kind: .string))
         shapes.append(Shape(name: "LocationType", kind: .string, enumValues: ["AvailabilityZone", "LocalZone"]))
         shapes.append(Shape(name: "MFA", kind: .string))
+        shapes.append(Shape(name: "MFADelete", kind: .string, enumValues: ["Enabled", "Disabled"]))
+        shapes.append(Shape(name: "MFADeleteStatus", kind: .string, enumValues: ["Enabled", "Disabled"]))
         shapes.append(Shape(name: "MaxBuckets", kind: .integer, min: 1, max: 10000))
         shapes.append(Shape(name: "MaxKeys", kind: .integer))
         shapes.append(Shape(name: "MaxParts", kind: .integer))
@@ -3326,6 +3436,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "NextPartNumberMarker", kind: .integer))
         shapes.append(Shape(name: "NextToken", kind: .string))
         shapes.append(Shape(name: "NextUploadIdMarker", kind: .string))
+        shapes.append(Shape(name: "NextVersionIdMarker", kind: .string))
         shapes.append(Shape(
             name: "NoSuchBucket",
             kind: .structure,
@@ -3422,7 +3533,26 @@ extension ServiceModel {
                 "FSX_ONTAP",
             ]
         ))
+        shapes.append(Shape(
+            name: "ObjectVersion",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "ETag", shape: "ETag"),
+                Shape.Member(name: "ChecksumAlgorithm", shape: "ChecksumAlgorithmList"),
+                Shape.Member(name: "ChecksumType", shape: "ChecksumType"),
+                Shape.Member(name: "Size", shape: "Size"),
+                Shape.Member(name: "StorageClass", shape: "ObjectVersionStorageClass"),
+                Shape.Member(name: "Key", shape: "ObjectKey"),
+                Shape.Member(name: "VersionId", shape: "ObjectVersionId"),
+                Shape.Member(name: "IsLatest", shape: "IsLatest"),
+                Shape.Member(name: "LastModified", shape: "LastModified"),
+                Shape.Member(name: "Owner", shape: "Owner"),
+                Shape.Member(name: "RestoreStatus", shape: "RestoreStatus"),
+            ]
+        ))
         shapes.append(Shape(name: "ObjectVersionId", kind: .string))
+        shapes.append(Shape(name: "ObjectVersionList", kind: .list, listMember: "ObjectVersion", flattened: true))
+        shapes.append(Shape(name: "ObjectVersionStorageClass", kind: .string, enumValues: ["STANDARD"]))
         shapes.append(Shape(name: "OptionalObjectAttributes", kind: .string, enumValues: ["RestoreStatus"]))
         shapes.append(Shape(name: "OptionalObjectAttributesList", kind: .list, listMember: "OptionalObjectAttributes"))
         shapes.append(Shape(
@@ -3621,6 +3751,34 @@ extension ServiceModel {
             ],
             required: ["Bucket", "Tagging"],
             payload: "Tagging"
+        ))
+        shapes.append(Shape(
+            name: "PutBucketVersioningRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "ContentMD5", shape: "ContentMD5", location: .header, locationName: "Content-MD5"),
+                Shape.Member(
+                    name: "ChecksumAlgorithm",
+                    shape: "ChecksumAlgorithm",
+                    location: .header,
+                    locationName: "x-amz-sdk-checksum-algorithm"
+                ),
+                Shape.Member(name: "MFA", shape: "MFA", location: .header, locationName: "x-amz-mfa"),
+                Shape.Member(
+                    name: "VersioningConfiguration",
+                    shape: "VersioningConfiguration",
+                    locationName: "VersioningConfiguration"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket", "VersioningConfiguration"],
+            payload: "VersioningConfiguration"
         ))
         shapes.append(Shape(
             name: "PutObjectAclOutput",
@@ -4617,6 +4775,15 @@ extension ServiceModel {
             payload: "Body"
         ))
         shapes.append(Shape(name: "Value", kind: .string))
+        shapes.append(Shape(name: "VersionIdMarker", kind: .string))
+        shapes.append(Shape(
+            name: "VersioningConfiguration",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "MFADelete", shape: "MFADelete", locationName: "MfaDelete"),
+                Shape.Member(name: "Status", shape: "BucketVersioningStatus"),
+            ]
+        ))
         shapes.append(Shape(name: "WebsiteRedirectLocation", kind: .string))
         shapes.append(Shape(name: "WriteOffsetBytes", kind: .long))
         return shapes

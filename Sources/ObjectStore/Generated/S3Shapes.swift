@@ -1192,6 +1192,38 @@ extension S3API {
 }
 
 extension S3API {
+    public struct DeleteMarkerEntry: Codable, Sendable, Equatable {
+        public var owner: Owner?
+        public var key: String?
+        public var versionId: String?
+        public var isLatest: Bool?
+        public var lastModified: Date?
+
+        public init(
+            owner: Owner? = nil,
+            key: String? = nil,
+            versionId: String? = nil,
+            isLatest: Bool? = nil,
+            lastModified: Date? = nil
+        ) {
+            self.owner = owner
+            self.key = key
+            self.versionId = versionId
+            self.isLatest = isLatest
+            self.lastModified = lastModified
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case owner = "Owner"
+            case key = "Key"
+            case versionId = "VersionId"
+            case isLatest = "IsLatest"
+            case lastModified = "LastModified"
+        }
+    }
+}
+
+extension S3API {
     public struct DeleteObjectOutput: Codable, Sendable, Equatable {
         public var deleteMarker: Bool?
         public var versionId: String?
@@ -1653,6 +1685,46 @@ extension S3API {
 
 extension S3API {
     public struct GetBucketTaggingRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketVersioningOutput: Codable, Sendable, Equatable {
+        public var status: String?
+        public var mfaDelete: String?
+
+        public init(
+            status: String? = nil,
+            mfaDelete: String? = nil
+        ) {
+            self.status = status
+            self.mfaDelete = mfaDelete
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case status = "Status"
+            case mfaDelete = "MFADelete"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketVersioningRequest: Codable, Sendable, Equatable {
         public var bucket: String
         public var expectedBucketOwner: String?
 
@@ -2668,6 +2740,126 @@ extension S3API {
 }
 
 extension S3API {
+    public struct ListObjectVersionsOutput: Codable, Sendable, Equatable {
+        public var isTruncated: Bool?
+        public var keyMarker: String?
+        public var versionIdMarker: String?
+        public var nextKeyMarker: String?
+        public var nextVersionIdMarker: String?
+        public var versions: [ObjectVersion]?
+        public var deleteMarkers: [DeleteMarkerEntry]?
+        public var name: String?
+        public var prefix: String?
+        public var delimiter: String?
+        public var maxKeys: Int?
+        public var commonPrefixes: [CommonPrefix]?
+        public var encodingType: String?
+        public var requestCharged: String?
+
+        public init(
+            isTruncated: Bool? = nil,
+            keyMarker: String? = nil,
+            versionIdMarker: String? = nil,
+            nextKeyMarker: String? = nil,
+            nextVersionIdMarker: String? = nil,
+            versions: [ObjectVersion]? = nil,
+            deleteMarkers: [DeleteMarkerEntry]? = nil,
+            name: String? = nil,
+            prefix: String? = nil,
+            delimiter: String? = nil,
+            maxKeys: Int? = nil,
+            commonPrefixes: [CommonPrefix]? = nil,
+            encodingType: String? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.isTruncated = isTruncated
+            self.keyMarker = keyMarker
+            self.versionIdMarker = versionIdMarker
+            self.nextKeyMarker = nextKeyMarker
+            self.nextVersionIdMarker = nextVersionIdMarker
+            self.versions = versions
+            self.deleteMarkers = deleteMarkers
+            self.name = name
+            self.prefix = prefix
+            self.delimiter = delimiter
+            self.maxKeys = maxKeys
+            self.commonPrefixes = commonPrefixes
+            self.encodingType = encodingType
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case isTruncated = "IsTruncated"
+            case keyMarker = "KeyMarker"
+            case versionIdMarker = "VersionIdMarker"
+            case nextKeyMarker = "NextKeyMarker"
+            case nextVersionIdMarker = "NextVersionIdMarker"
+            case versions = "Versions"
+            case deleteMarkers = "DeleteMarkers"
+            case name = "Name"
+            case prefix = "Prefix"
+            case delimiter = "Delimiter"
+            case maxKeys = "MaxKeys"
+            case commonPrefixes = "CommonPrefixes"
+            case encodingType = "EncodingType"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct ListObjectVersionsRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var delimiter: String?
+        public var encodingType: String?
+        public var keyMarker: String?
+        public var maxKeys: Int?
+        public var prefix: String?
+        public var versionIdMarker: String?
+        public var expectedBucketOwner: String?
+        public var requestPayer: String?
+        public var optionalObjectAttributes: [String]?
+
+        public init(
+            bucket: String,
+            delimiter: String? = nil,
+            encodingType: String? = nil,
+            keyMarker: String? = nil,
+            maxKeys: Int? = nil,
+            prefix: String? = nil,
+            versionIdMarker: String? = nil,
+            expectedBucketOwner: String? = nil,
+            requestPayer: String? = nil,
+            optionalObjectAttributes: [String]? = nil
+        ) {
+            self.bucket = bucket
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.keyMarker = keyMarker
+            self.maxKeys = maxKeys
+            self.prefix = prefix
+            self.versionIdMarker = versionIdMarker
+            self.expectedBucketOwner = expectedBucketOwner
+            self.requestPayer = requestPayer
+            self.optionalObjectAttributes = optionalObjectAttributes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case delimiter = "Delimiter"
+            case encodingType = "EncodingType"
+            case keyMarker = "KeyMarker"
+            case maxKeys = "MaxKeys"
+            case prefix = "Prefix"
+            case versionIdMarker = "VersionIdMarker"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case requestPayer = "RequestPayer"
+            case optionalObjectAttributes = "OptionalObjectAttributes"
+        }
+    }
+}
+
+extension S3API {
     public struct ListObjectsV2Output: Codable, Sendable, Equatable {
         public var isTruncated: Bool?
         public var contents: [Object]?
@@ -3060,6 +3252,62 @@ extension S3API {
 }
 
 extension S3API {
+    public struct ObjectVersion: Codable, Sendable, Equatable {
+        public var eTag: String?
+        public var checksumAlgorithm: [String]?
+        public var checksumType: String?
+        public var size: Int64?
+        public var storageClass: String?
+        public var key: String?
+        public var versionId: String?
+        public var isLatest: Bool?
+        public var lastModified: Date?
+        public var owner: Owner?
+        public var restoreStatus: RestoreStatus?
+
+        public init(
+            eTag: String? = nil,
+            checksumAlgorithm: [String]? = nil,
+            checksumType: String? = nil,
+            size: Int64? = nil,
+            storageClass: String? = nil,
+            key: String? = nil,
+            versionId: String? = nil,
+            isLatest: Bool? = nil,
+            lastModified: Date? = nil,
+            owner: Owner? = nil,
+            restoreStatus: RestoreStatus? = nil
+        ) {
+            self.eTag = eTag
+            self.checksumAlgorithm = checksumAlgorithm
+            self.checksumType = checksumType
+            self.size = size
+            self.storageClass = storageClass
+            self.key = key
+            self.versionId = versionId
+            self.isLatest = isLatest
+            self.lastModified = lastModified
+            self.owner = owner
+            self.restoreStatus = restoreStatus
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case eTag = "ETag"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case checksumType = "ChecksumType"
+            case size = "Size"
+            case storageClass = "StorageClass"
+            case key = "Key"
+            case versionId = "VersionId"
+            case isLatest = "IsLatest"
+            case lastModified = "LastModified"
+            case owner = "Owner"
+            case restoreStatus = "RestoreStatus"
+        }
+    }
+}
+
+extension S3API {
     public struct Owner: Codable, Sendable, Equatable {
         public var displayName: String?
         public var id: String?
@@ -3374,6 +3622,42 @@ extension S3API {
             case contentMD5 = "ContentMD5"
             case checksumAlgorithm = "ChecksumAlgorithm"
             case tagging = "Tagging"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutBucketVersioningRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var contentMD5: String?
+        public var checksumAlgorithm: String?
+        public var mfa: String?
+        public var versioningConfiguration: VersioningConfiguration
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            contentMD5: String? = nil,
+            checksumAlgorithm: String? = nil,
+            mfa: String? = nil,
+            versioningConfiguration: VersioningConfiguration,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.mfa = mfa
+            self.versioningConfiguration = versioningConfiguration
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case contentMD5 = "ContentMD5"
+            case checksumAlgorithm = "ChecksumAlgorithm"
+            case mfa = "MFA"
+            case versioningConfiguration = "VersioningConfiguration"
             case expectedBucketOwner = "ExpectedBucketOwner"
         }
     }
@@ -4219,6 +4503,26 @@ extension S3API {
             case sseCustomerKeyMD5 = "SSECustomerKeyMD5"
             case requestPayer = "RequestPayer"
             case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct VersioningConfiguration: Codable, Sendable, Equatable {
+        public var mfaDelete: String?
+        public var status: String?
+
+        public init(
+            mfaDelete: String? = nil,
+            status: String? = nil
+        ) {
+            self.mfaDelete = mfaDelete
+            self.status = status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case mfaDelete = "MFADelete"
+            case status = "Status"
         }
     }
 }

@@ -20,11 +20,19 @@ struct ResolvedBucket: Sendable {
     let policyIsPublic: Bool
 }
 
-/// An object as the resolve stage found it: its bucket, its current object and that object's tags.
+/// An object as the resolve stage found it: its bucket, the version named (the key's current
+/// object when none was) and that version's tags. Never a delete marker.
 struct ResolvedObject: Sendable {
     let bucket: BucketRecord
     let object: ObjectRecord
     let tags: [String: String]
+}
+
+/// A delete marker the resolve stage found: the key's latest version, or the version named
+/// (decision 0034). Reads answer NoSuchKey or MethodNotAllowed for it; it has no body to read.
+struct ResolvedDeleteMarker: Sendable {
+    let bucket: BucketRecord
+    let marker: ObjectRecord
 }
 
 /// A multipart upload as the resolve stage found it: its bucket and the upload.
@@ -35,7 +43,8 @@ struct ResolvedUpload: Sendable {
 
 /// S3's authority over buckets and objects: a bucket name resolves to the bucket of exactly that
 /// name (names are global and lowercase: another case names nothing), an object reference to the
-/// current object of exactly that key in it, an upload reference to the upload of exactly that id
+/// latest version of exactly that key in it — or, with a version id as its qualifier, to exactly
+/// that version (decision 0034) — an upload reference to the upload of exactly that id
 /// writing exactly that key of that bucket.
 ///
 /// The bucket's policy is the resource policy of every check on the bucket and on its objects,
@@ -73,8 +82,9 @@ struct S3ResourceAuthority: ResourceAuthority {
                     {
                         uploads[Self.uploadKey(reference.text, uploadID)] = upload
                     }
-                } else if let object = try ObjectStoreRepository.object(db, bucket: bucketName, key: key) {
-                    objects[reference.text] = (object, try ObjectStoreRepository.objectTags(db, objectID: object.objectID))
+                } else if let object = try Self.version(db, bucket: bucketName, key: key, versionID: reference.qualifier) {
+                    let tags = object.isDeleteMarker ? [:] : try ObjectStoreRepository.objectTags(db, objectID: object.objectID)
+                    objects[Self.versionKey(reference.text, reference.qualifier)] = (object, tags)
                 }
             }
             return (objects, uploads)
@@ -97,8 +107,13 @@ struct S3ResourceAuthority: ResourceAuthority {
                 let arn = "arn:aws:s3:::\(bucketName)/\(key)"
                 guard case .some(.some(let bucket)) = found[bucketName] else { return .absent(reference, arn: arn, accountID: context.accountID) }
                 let policy = Self.policy(of: bucket, for: reference, context: context)
-                guard let (object, tags) = objects[reference.text] else {
+                guard let (object, tags) = objects[Self.versionKey(reference.text, reference.qualifier)] else {
                     return ResolvedResource(reference: reference, arn: arn, entity: nil, accountID: bucket.record.accountID, policy: policy)
+                }
+                if object.isDeleteMarker {
+                    return ResolvedResource(
+                        reference: reference, arn: object.arn, entity: ResolvedDeleteMarker(bucket: bucket.record, marker: object),
+                        accountID: bucket.record.accountID, policy: policy)
                 }
                 return ResolvedResource(
                     reference: reference, arn: object.arn, entity: ResolvedObject(bucket: bucket.record, object: object, tags: tags),
@@ -156,6 +171,17 @@ struct S3ResourceAuthority: ResourceAuthority {
         object["Statement"] = denials
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
     }
+
+    /// The version an object reference names: the one of its qualifier, else the key's latest.
+    private static func version(_ db: Database, bucket: String, key: String, versionID: String?) throws -> ObjectRecord? {
+        guard let versionID else { return try ObjectStoreRepository.latest(db, bucket: bucket, key: key) }
+        // An id S3 could not have issued names no version (the operations refuse it before resolving).
+        guard VersionID.isWellFormed(versionID) else { return nil }
+        return try ObjectStoreRepository.version(db, bucket: bucket, key: key, versionID: versionID)
+    }
+
+    /// A version found for an object reference: its `<bucket>/<key>` and the version id named.
+    private static func versionKey(_ text: String, _ versionID: String?) -> String { (versionID ?? "") + " " + text }
 
     /// An upload found for a reference: its id and the `<bucket>/<key>` it writes.
     private static func uploadKey(_ text: String, _ uploadID: String) -> String { uploadID + " " + text }

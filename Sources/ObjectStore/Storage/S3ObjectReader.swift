@@ -28,12 +28,23 @@ public struct S3ObjectReader: ServiceObjectReader {
             throw ServiceObjectFailure(
                 code: "PermanentRedirect", message: "The bucket is in this region: \(bucket.region). Please use this region to retry the request")
         }
-        guard let found = object.entity(as: ResolvedObject.self), found.bucket.name == bucket.name else {
+        // The version named was resolved as the reference's qualifier (decision 0034): exactly that
+        // version, or nothing.
+        guard object.reference.qualifier == version else {
+            throw AWSError(code: "ServiceException", message: "The code location was not resolved.", status: 500)
+        }
+        if let version, !VersionID.isWellFormed(version) {
+            throw ServiceObjectFailure(code: "InvalidArgument", message: "Invalid version id specified")
+        }
+        if object.entity(as: ResolvedDeleteMarker.self) != nil {
+            if version != nil {
+                throw ServiceObjectFailure(code: "MethodNotAllowed", message: "The specified method is not allowed against this resource.")
+            }
             throw ServiceObjectFailure(code: "NoSuchKey", message: "The specified key does not exist.")
         }
-        // No bucket keeps versions yet: an object's only version is its current one, "null".
-        if let version, version != Self.unversioned {
-            throw ServiceObjectFailure(code: "NoSuchVersion", message: "The specified version does not exist.")
+        guard let found = object.entity(as: ResolvedObject.self), found.bucket.name == bucket.name else {
+            if version != nil { throw ServiceObjectFailure(code: "NoSuchVersion", message: "The specified version does not exist.") }
+            throw ServiceObjectFailure(code: "NoSuchKey", message: "The specified key does not exist.")
         }
         guard found.object.size <= maxBytes else { throw ServiceObjectTooLarge(size: found.object.size) }
         do {
@@ -50,7 +61,4 @@ public struct S3ObjectReader: ServiceObjectReader {
     public func readConditionKeys(of object: ResolvedResource) -> [String: AuthorizationCheck.Value] {
         TagSet.existingObjectTagKeys(object.entity(as: ResolvedObject.self)?.tags ?? [:])
     }
-
-    /// The version id of an object of a bucket that has never had versioning enabled.
-    static let unversioned = "null"
 }

@@ -13,6 +13,13 @@ public struct BucketControls: Sendable, Equatable {
     public var publicAccessBlock: PublicAccessBlock?
     /// The bucket's tag set; nil when it has none (NoSuchTagSet).
     public var tags: [String: String]?
+    /// The bucket's versioning status, `Enabled` or `Suspended`; nil while it has never been set
+    /// (decision 0034: a bucket never returns to that state).
+    public var versioning: String?
+
+    /// The status under which writes keep every version.
+    static let versioningEnabled = "Enabled"
+    static let versioningSuspended = "Suspended"
 
     /// The controls of a new bucket.
     public static let newBucket = BucketControls(policy: nil, policyPrincipals: nil, publicAccessBlock: .allBlocked, tags: nil)
@@ -37,6 +44,7 @@ public struct BucketControls: Sendable, Equatable {
         }
         let tagText: String? = row["tags"]
         tags = tagText.map { ObjectRecord.decodeMap($0) }
+        versioning = row["versioning"]
     }
 }
 

@@ -2,7 +2,7 @@ import GRDB
 import Store
 
 extension DatabaseSchema {
-    /// S3's tables: buckets (their names are global, as AWS's are) and the current object of each key,
+    /// S3's tables: buckets (their names are global, as AWS's are) and the versions of each key,
     /// with what controls access to them and their tags.
     /// An object row names the file of its body (`objectID`) and the body's data key, wrapped by the
     /// master key; the row is written only once the file is on disk.
@@ -97,6 +97,50 @@ extension DatabaseSchema {
                             objectID TEXT PRIMARY KEY NOT NULL,
                             tags TEXT NOT NULL
                         );
+                        """)
+            },
+            // Decision 0034: every version of a key is a row — its version id (`null` for an object
+            // written while the bucket was never versioned or suspended), its place among the key's
+            // versions (`sequence`, newest highest), whether it is the key's latest, and whether it is
+            // a delete marker (no body: `objectID` empty). The objects so far become `null` versions.
+            // A bucket's versioning status (nil: never enabled) is one of its controls.
+            Migration("v4-object-versions") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE s3ObjectVersion (
+                            bucket TEXT NOT NULL REFERENCES s3Bucket(name),
+                            key TEXT NOT NULL,
+                            versionID TEXT NOT NULL,
+                            sequence INTEGER NOT NULL,
+                            isLatest INTEGER NOT NULL,
+                            isDeleteMarker INTEGER NOT NULL,
+                            objectID TEXT NOT NULL,
+                            size INTEGER NOT NULL,
+                            etag TEXT NOT NULL,
+                            lastModified DOUBLE NOT NULL,
+                            contentType TEXT,
+                            contentEncoding TEXT,
+                            contentDisposition TEXT,
+                            contentLanguage TEXT,
+                            cacheControl TEXT,
+                            expires TEXT,
+                            metadata TEXT NOT NULL,
+                            checksums TEXT,
+                            wrappedKey BLOB NOT NULL,
+                            parts TEXT,
+                            checksumType TEXT,
+                            PRIMARY KEY (bucket, key, versionID)
+                        );
+                        INSERT INTO s3ObjectVersion
+                            SELECT bucket, key, 'null', 1, 1, 0, objectID, size, etag, lastModified, contentType, contentEncoding,
+                                contentDisposition, contentLanguage, cacheControl, expires, metadata, checksums, wrappedKey, parts,
+                                checksumType
+                            FROM s3Object;
+                        DROP TABLE s3Object;
+                        ALTER TABLE s3ObjectVersion RENAME TO s3Object;
+                        CREATE UNIQUE INDEX s3ObjectLatest ON s3Object(bucket, key) WHERE isLatest = 1;
+                        CREATE INDEX s3ObjectVersionOrder ON s3Object(bucket, key, sequence);
+                        ALTER TABLE s3BucketControls ADD COLUMN versioning TEXT;
                         """)
             },
         ]

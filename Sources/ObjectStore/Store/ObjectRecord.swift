@@ -1,10 +1,20 @@
 import Foundation
 import GRDB
 
-/// The current object of a key: its metadata, and where and how its body is stored.
+/// One version of a key: its metadata, and where and how its body is stored — or a delete marker,
+/// which has no body (decision 0034).
 public struct ObjectRecord: Sendable, Equatable {
     public let bucket: String
     public let key: String
+    /// The version's id: `null` for an object written while its bucket was never versioned or was
+    /// suspended, an opaque id (``VersionID``) otherwise. Set by the store when the version is written.
+    public internal(set) var versionID: String = VersionID.null
+    /// Whether the version is the key's latest (the current object, or the delete marker hiding it).
+    public internal(set) var isLatest = true
+    /// Whether the version is a delete marker: no body, no metadata.
+    public internal(set) var isDeleteMarker = false
+    /// Its place among the key's versions, newest highest (the store's order; 0 until written).
+    public internal(set) var sequence: Int64 = 0
     /// The name of the body's file under the object directory.
     public let objectID: String
     public let size: Int64
@@ -34,8 +44,20 @@ public struct ObjectRecord: Sendable, Equatable {
         public let wrappedKey: Data
     }
 
-    /// The files of the object's body.
-    var bodyIDs: [String] { parts.isEmpty ? [objectID] : parts.map(\.objectID) }
+    /// The files of the object's body (none for a delete marker).
+    var bodyIDs: [String] {
+        if isDeleteMarker { return [] }
+        return parts.isEmpty ? [objectID] : parts.map(\.objectID)
+    }
+
+    /// A delete marker for `key`, written at `date`.
+    static func deleteMarker(bucket: String, key: String, at date: Date) -> ObjectRecord {
+        var marker = ObjectRecord(
+            bucket: bucket, key: key, objectID: "", size: 0, etag: "", lastModified: date, headers: .init(), metadata: [:], checksums: [:],
+            wrappedKey: Data())
+        marker.isDeleteMarker = true
+        return marker
+    }
 
     public var arn: String { "arn:aws:s3:::\(bucket)/\(key)" }
 
@@ -83,6 +105,10 @@ public struct ObjectRecord: Sendable, Equatable {
     init(row: Row) {
         bucket = row["bucket"]
         key = row["key"]
+        versionID = row["versionID"]
+        isLatest = row["isLatest"]
+        isDeleteMarker = row["isDeleteMarker"]
+        sequence = row["sequence"]
         objectID = row["objectID"]
         size = row["size"]
         etag = row["etag"]

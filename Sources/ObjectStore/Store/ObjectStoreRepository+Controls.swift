@@ -27,12 +27,12 @@ extension ObjectStoreRepository {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO s3BucketControls (bucket, policy, policyPrincipals, blockPublicAcls, ignorePublicAcls,
-                        blockPublicPolicy, restrictPublicBuckets, tags)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        blockPublicPolicy, restrictPublicBuckets, tags, versioning)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     bucket, controls.policy, controls.policyPrincipals.map(ObjectRecord.encodeMap), block?.blockPublicAcls, block?.ignorePublicAcls,
-                    block?.blockPublicPolicy, block?.restrictPublicBuckets, controls.tags.map(ObjectRecord.encodeMap),
+                    block?.blockPublicPolicy, block?.restrictPublicBuckets, controls.tags.map(ObjectRecord.encodeMap), controls.versioning,
                 ])
             return controls
         }
@@ -55,11 +55,15 @@ extension ObjectStoreRepository {
         try db.execute(sql: "DELETE FROM s3ObjectTags WHERE objectID = ?", arguments: [objectID])
     }
 
-    /// Sets (or, with an empty set, removes) the tags of the key's current object, if it is still
-    /// the body `objectID`. - Throws: ``StoreError/notFound`` when the object is gone or replaced.
+    /// Sets (or, with an empty set, removes) the tags of the version of the key whose body is
+    /// `objectID`, if it is still there. - Throws: ``StoreError/notFound`` when that version is gone
+    /// (deleted, or the `null` version overwritten).
     func setObjectTags(bucket: String, key: String, objectID: String, tags: [String: String]) async throws {
         try await database.write { db in
-            guard let current = try Self.object(db, bucket: bucket, key: key), current.objectID == objectID else { throw StoreError.notFound }
+            let found = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM s3Object WHERE bucket = ? AND key = ? AND objectID = ? AND isDeleteMarker = 0",
+                arguments: [bucket, key, objectID])
+            guard found == true else { throw StoreError.notFound }
             try Self.replaceObjectTags(db, objectID: objectID, tags: tags, replacing: objectID)
         }
     }

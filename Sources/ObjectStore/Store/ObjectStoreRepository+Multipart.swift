@@ -81,13 +81,14 @@ extension ObjectStoreRepository {
         }
     }
 
-    /// What completing an upload left to remove: the object it replaced and the parts not used.
+    /// What completing an upload did: the version written (and the `null` version it replaced,
+    /// whose body goes), and the parts not used.
     struct Completion: Sendable {
-        let replaced: ObjectRecord?
+        let written: Written
         let unusedParts: [PartRecord]
     }
 
-    /// Completes an upload in one transaction: `object` becomes the key's current object if
+    /// Completes an upload in one transaction: `object` becomes the key's latest version if
     /// `condition` holds and the upload still has exactly the parts `object` names; the upload and
     /// its part rows go. - Throws: ``StoreError/notFound`` when the upload is gone,
     /// ``StoreError/conflict`` when its parts changed meanwhile, ``WriteRefusal``.
@@ -99,11 +100,11 @@ extension ObjectStoreRepository {
             let parts = try Row.fetchAll(db, sql: "SELECT * FROM s3Part WHERE uploadID = ?", arguments: [uploadID]).map(PartRecord.init(row:))
             let current = Set(parts.map(\.objectID))
             guard object.parts.allSatisfy({ current.contains($0.objectID) }) else { throw StoreError.conflict }
-            let replaced = try Self.replace(db, with: object, condition: condition)
+            let written = try Self.replace(db, with: object, condition: condition)
             try db.execute(sql: "DELETE FROM s3Part WHERE uploadID = ?", arguments: [uploadID])
             try db.execute(sql: "DELETE FROM s3Upload WHERE uploadID = ?", arguments: [uploadID])
             let used = Set(object.parts.map(\.objectID))
-            return Completion(replaced: replaced, unusedParts: parts.filter { !used.contains($0.objectID) })
+            return Completion(written: written, unusedParts: parts.filter { !used.contains($0.objectID) })
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import Store
 
-/// Buckets and the current objects of their keys.
+/// Buckets and the versions of their keys (decision 0034).
 public struct ObjectStoreRepository: Sendable {
     let database: BulwarkDatabase
 
@@ -15,8 +15,11 @@ public struct ObjectStoreRepository: Sendable {
         try Row.fetchOne(db, sql: "SELECT * FROM s3Bucket WHERE name = ?", arguments: [name]).map(BucketRecord.init(row:))
     }
 
+    /// The key's current object: its latest version unless that is a delete marker.
     static func object(_ db: Database, bucket: String, key: String) throws -> ObjectRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM s3Object WHERE bucket = ? AND key = ?", arguments: [bucket, key]).map(ObjectRecord.init(row:))
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM s3Object WHERE bucket = ? AND key = ? AND isLatest = 1 AND isDeleteMarker = 0", arguments: [bucket, key]
+        ).map(ObjectRecord.init(row:))
     }
 
     /// Creates a bucket. - Throws: ``StoreError/conflict`` with the existing bucket's owner when the name is taken.
@@ -30,7 +33,7 @@ public struct ObjectStoreRepository: Sendable {
         }
     }
 
-    /// Deletes an empty bucket, with its controls (`ON DELETE CASCADE`: a bucket created again under
+    /// Deletes an empty bucket (no version or delete marker of any key left), with its controls (`ON DELETE CASCADE`: a bucket created again under
     /// the name starts with none of them) and the multipart uploads still in progress in it (decision
     /// 0029); answers their parts' files, which the caller removes. - Throws: ``StoreError/conflict``
     /// when it holds objects, ``StoreError/notFound`` when gone.
@@ -92,13 +95,21 @@ public struct ObjectStoreRepository: Sendable {
         case mismatch
     }
 
-    /// Makes `object` the key's current object if `condition` holds, in one transaction; answers the
-    /// object it replaced (whose body the caller removes), with `tags` as its tags (the replaced
-    /// object's go with it). - Throws: ``WriteRefusal``, or ``StoreError/notFound`` when the bucket is gone.
+    /// What a write of a version did: the version as stored (its id, sequence), the version it
+    /// removed (the key's `null` version, overwritten where the bucket does not keep versions; the
+    /// caller removes its body), and whether the bucket has ever had versioning enabled.
+    struct Written: Sendable {
+        let object: ObjectRecord
+        let removed: ObjectRecord?
+        let isVersioned: Bool
+    }
+
+    /// Makes `object` the key's latest version if `condition` holds, in one transaction, with
+    /// `tags` as its tags. - Throws: ``WriteRefusal``, or ``StoreError/notFound`` when the bucket is gone.
     func putObject(
         _ object: ObjectRecord, in bucket: BucketRecord, condition: WriteCondition, tags: [String: String] = [:]
     ) async throws
-        -> ObjectRecord?
+        -> Written
     {
         try await database.write { db in
             try Self.requireBucket(db, bucket)
@@ -106,53 +117,35 @@ public struct ObjectStoreRepository: Sendable {
         }
     }
 
-    /// Checks `condition` against the key's current object and makes `object` current with `tags`
-    /// (the replaced object's tags go with it), inside a write transaction; answers the object it replaced.
+    /// Checks `condition` against the key's current object and makes `object` the key's latest
+    /// version with `tags`, inside a write transaction: a new version when the bucket's versioning is
+    /// Enabled (as stored now, not as resolved), else the `null` version, which replaces the key's
+    /// `null` version (its tags go with it).
     static func replace(
         _ db: Database, with object: ObjectRecord, condition: WriteCondition, tags: [String: String] = [:]
     ) throws
-        -> ObjectRecord?
+        -> Written
     {
-        let current = try Self.object(db, bucket: object.bucket, key: object.key)
-        try condition.check(current)
-        try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO s3Object (bucket, key, objectID, size, etag, lastModified, contentType, contentEncoding,
-                    contentDisposition, contentLanguage, cacheControl, expires, metadata, checksums, wrappedKey, parts, checksumType)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                object.bucket, object.key, object.objectID, object.size, object.etag, object.lastModified.timeIntervalSince1970,
-                object.headers.contentType, object.headers.contentEncoding, object.headers.contentDisposition,
-                object.headers.contentLanguage, object.headers.cacheControl, object.headers.expires,
-                ObjectRecord.encodeMap(object.metadata), object.checksums.isEmpty ? nil : ObjectRecord.encodeMap(object.checksums),
-                object.wrappedKey, object.encodedParts, object.checksumType,
-            ])
-        try Self.replaceObjectTags(db, objectID: object.objectID, tags: tags, replacing: current?.objectID)
-        return current
+        try condition.check(try Self.object(db, bucket: object.bucket, key: object.key))
+        let status = try Self.controls(db, bucket: object.bucket).versioning
+        var version = object
+        version.versionID = status == BucketControls.versioningEnabled ? VersionID.make() : VersionID.null
+        let removed = try Self.addVersion(db, &version)
+        try Self.replaceObjectTags(db, objectID: version.objectID, tags: tags, replacing: removed?.objectID)
+        return Written(object: version, removed: removed, isVersioned: status != nil)
     }
 
-    /// Removes the current objects of `keys`; answers those that existed (whose bodies the caller removes).
-    func deleteObjects(bucket: String, keys: [String]) async throws -> [ObjectRecord] {
-        try await database.write { db in
-            var removed: [ObjectRecord] = []
-            for key in keys {
-                guard let current = try Self.object(db, bucket: bucket, key: key) else { continue }
-                try db.execute(sql: "DELETE FROM s3Object WHERE bucket = ? AND key = ?", arguments: [bucket, key])
-                try Self.removeObjectTags(db, objectID: current.objectID)
-                removed.append(current)
-            }
-            return removed
-        }
-    }
-
-    /// Up to `limit` objects of `bucket` whose keys are at least `prefix` and sort after `after`, in
-    /// key order (UTF-8 byte order, as S3 lists, which SQLite's binary collation is).
+    /// Up to `limit` current objects of `bucket` whose keys are at least `prefix` and sort after
+    /// `after`, in key order (UTF-8 byte order, as S3 lists, which SQLite's binary collation is);
+    /// older versions and keys whose latest version is a delete marker are not listed.
     func page(bucket: String, from prefix: String, after: String?, limit: Int) async throws -> [ObjectRecord] {
         try await database.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM s3Object WHERE bucket = ? AND key >= ? AND (? IS NULL OR key > ?) ORDER BY key LIMIT ?",
+                sql: """
+                    SELECT * FROM s3Object WHERE bucket = ? AND isLatest = 1 AND isDeleteMarker = 0 AND key >= ? AND (? IS NULL OR key > ?)
+                    ORDER BY key LIMIT ?
+                    """,
                 arguments: [bucket, prefix, after, after, limit]
             ).map(ObjectRecord.init(row:))
         }

@@ -1,0 +1,136 @@
+import BulwarkCore
+import Foundation
+import GRDB
+import Store
+
+/// The versions of a key (decision 0034): each a row, the newest the key's latest; delete markers
+/// are versions without a body.
+extension ObjectStoreRepository {
+    /// The key's latest version: its current object or the delete marker hiding it.
+    static func latest(_ db: Database, bucket: String, key: String) throws -> ObjectRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM s3Object WHERE bucket = ? AND key = ? AND isLatest = 1", arguments: [bucket, key])
+            .map(ObjectRecord.init(row:))
+    }
+
+    /// The version `versionID` of the key, object or delete marker.
+    static func version(_ db: Database, bucket: String, key: String, versionID: String) throws -> ObjectRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM s3Object WHERE bucket = ? AND key = ? AND versionID = ?", arguments: [bucket, key, versionID])
+            .map(ObjectRecord.init(row:))
+    }
+
+    /// Adds `version` (its id already chosen) as the key's latest version, inside a write
+    /// transaction; a `null` version replaces the key's `null` version, which is answered (its tags
+    /// removed; its body is the caller's to remove).
+    static func addVersion(_ db: Database, _ version: inout ObjectRecord) throws -> ObjectRecord? {
+        var removed: ObjectRecord?
+        if version.versionID == VersionID.null, let old = try Self.version(db, bucket: version.bucket, key: version.key, versionID: VersionID.null) {
+            try db.execute(
+                sql: "DELETE FROM s3Object WHERE bucket = ? AND key = ? AND versionID = ?", arguments: [version.bucket, version.key, VersionID.null])
+            try Self.removeObjectTags(db, objectID: old.objectID)
+            removed = old.isDeleteMarker ? nil : old
+        }
+        try db.execute(
+            sql: "UPDATE s3Object SET isLatest = 0 WHERE bucket = ? AND key = ? AND isLatest = 1", arguments: [version.bucket, version.key])
+        let newest = try Int64.fetchOne(
+            db, sql: "SELECT MAX(sequence) FROM s3Object WHERE bucket = ? AND key = ?", arguments: [version.bucket, version.key])
+        version.sequence = (newest ?? 0) + 1
+        version.isLatest = true
+        try db.execute(
+            sql: """
+                INSERT INTO s3Object (bucket, key, versionID, sequence, isLatest, isDeleteMarker, objectID, size, etag, lastModified,
+                    contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata, checksums,
+                    wrappedKey, parts, checksumType)
+                VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                version.bucket, version.key, version.versionID, version.sequence, version.isDeleteMarker, version.objectID, version.size,
+                version.etag, version.lastModified.timeIntervalSince1970, version.headers.contentType, version.headers.contentEncoding,
+                version.headers.contentDisposition, version.headers.contentLanguage, version.headers.cacheControl, version.headers.expires,
+                ObjectRecord.encodeMap(version.metadata), version.checksums.isEmpty ? nil : ObjectRecord.encodeMap(version.checksums),
+                version.wrappedKey, version.encodedParts, version.checksumType,
+            ])
+        return removed
+    }
+
+    /// What a delete did, as DeleteObject and DeleteObjects answer it: the version id it created
+    /// or removed (nil in a bucket never versioned), whether that version is a delete marker, and
+    /// the object version removed (whose body the caller removes).
+    struct Deletion: Sendable, Equatable {
+        let key: String
+        let versionID: String?
+        let isDeleteMarker: Bool
+        let removed: ObjectRecord?
+    }
+
+    /// Deletes each entry in one transaction: a key without a version id gets a delete marker where
+    /// the bucket keeps versions (a `null` one, replacing the `null` version, when suspended) and
+    /// loses its object where it never did; a version id removes that version permanently (the next
+    /// newest becomes the latest). Deleting what is not there succeeds, as S3 answers it.
+    func delete(bucket: String, entries: [(key: String, versionID: String?)], at date: Date) async throws -> [Deletion] {
+        try await database.write { db in
+            let status = try Self.controls(db, bucket: bucket).versioning
+            return try entries.map { entry in
+                if let versionID = entry.versionID {
+                    return try Self.removeVersion(db, bucket: bucket, key: entry.key, versionID: versionID)
+                }
+                guard let status else {
+                    let removed = try Self.removeVersion(db, bucket: bucket, key: entry.key, versionID: VersionID.null).removed
+                    return Deletion(key: entry.key, versionID: nil, isDeleteMarker: false, removed: removed)
+                }
+                var marker = ObjectRecord.deleteMarker(bucket: bucket, key: entry.key, at: date)
+                marker.versionID = status == BucketControls.versioningEnabled ? VersionID.make() : VersionID.null
+                let removed = try Self.addVersion(db, &marker)
+                return Deletion(key: entry.key, versionID: marker.versionID, isDeleteMarker: true, removed: removed)
+            }
+        }
+    }
+
+    /// Removes one version for good; when it was the latest, the next newest becomes the latest.
+    static func removeVersion(_ db: Database, bucket: String, key: String, versionID: String) throws -> Deletion {
+        guard let version = try Self.version(db, bucket: bucket, key: key, versionID: versionID) else {
+            return Deletion(key: key, versionID: versionID, isDeleteMarker: false, removed: nil)
+        }
+        try db.execute(sql: "DELETE FROM s3Object WHERE bucket = ? AND key = ? AND versionID = ?", arguments: [bucket, key, versionID])
+        if !version.isDeleteMarker { try Self.removeObjectTags(db, objectID: version.objectID) }
+        if version.isLatest {
+            try db.execute(
+                sql: """
+                    UPDATE s3Object SET isLatest = 1 WHERE bucket = ? AND key = ?
+                        AND sequence = (SELECT MAX(sequence) FROM s3Object WHERE bucket = ? AND key = ?)
+                    """,
+                arguments: [bucket, key, bucket, key])
+        }
+        return Deletion(key: key, versionID: versionID, isDeleteMarker: version.isDeleteMarker, removed: version.isDeleteMarker ? nil : version)
+    }
+
+    /// Where a ListObjectVersions page resumes: after the version of `key` at `sequence` (every
+    /// version of `key` when `sequence` is nil).
+    struct VersionCursor: Sendable, Equatable {
+        let key: String
+        let sequence: Int64?
+    }
+
+    /// The cursor after `versionID` of `key` (ListObjectVersions' key and version-id markers); a
+    /// version no longer there resumes after the whole key.
+    func versionCursor(bucket: String, key: String, versionID: String?) async throws -> VersionCursor {
+        guard let versionID else { return VersionCursor(key: key, sequence: nil) }
+        let sequence = try await database.read { db in try Self.version(db, bucket: bucket, key: key, versionID: versionID)?.sequence }
+        return VersionCursor(key: key, sequence: sequence)
+    }
+
+    /// Up to `limit` versions and delete markers of `bucket` whose keys are at least `prefix`, after
+    /// `cursor`: by key (UTF-8 byte order), each key's newest first, as ListObjectVersions lists.
+    func versionPage(bucket: String, from prefix: String, after cursor: VersionCursor?, limit: Int) async throws -> [ObjectRecord] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM s3Object WHERE bucket = ? AND key >= ?
+                        AND (? IS NULL OR key > ? OR (key = ? AND sequence < ?))
+                    ORDER BY key, sequence DESC LIMIT ?
+                    """,
+                arguments: [bucket, prefix, cursor?.key, cursor?.key, cursor?.key, cursor?.sequence, limit]
+            ).map(ObjectRecord.init(row:))
+        }
+    }
+}
