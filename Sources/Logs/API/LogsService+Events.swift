@@ -58,7 +58,7 @@ extension LogsService {
 
     @Sendable func getLogEvents(_ input: LogsAPI.GetLogEventsRequest, _ context: CallContext) async throws -> LogsAPI.GetLogEventsResponse {
         let (group, stream) = try Self.resolvedStream(context)
-        if input.unmask == true { throw LogsError.invalidParameter("Bulwark does not mask log events: unmask is not supported.") }
+        if input.unmask == true { throw LogsError.invalidParameter("Bulwark does not support data protection (unmask) yet.") }
         var after: LogPosition?
         var before: LogPosition?
         var fromHead = input.startFromHead ?? false
@@ -99,7 +99,7 @@ extension LogsService {
         if input.logStreamNames != nil, input.logStreamNamePrefix != nil {
             throw LogsError.invalidParameter("You cannot specify both LogStreamNames and LogStreamNamePrefix.")
         }
-        if input.unmask == true { throw LogsError.invalidParameter("Bulwark does not mask log events: unmask is not supported.") }
+        if input.unmask == true { throw LogsError.invalidParameter("Bulwark does not support data protection (unmask) yet.") }
         let pattern: FilterPattern
         do {
             pattern = try FilterPattern(input.filterPattern ?? "")

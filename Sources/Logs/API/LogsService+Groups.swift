@@ -7,11 +7,11 @@ extension LogsService {
     static let retentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
 
     @Sendable func createLogGroup(_ input: LogsAPI.CreateLogGroupRequest, _ context: CallContext) async throws -> EmptyOutput {
-        if input.kmsKeyId != nil { throw LogsError.invalidParameter("Bulwark does not support KMS keys for log groups (kmsKeyId).") }
+        if input.kmsKeyId != nil { throw LogsError.invalidParameter("Bulwark does not support KMS keys for log groups (kmsKeyId) yet.") }
         if let logClass = input.logGroupClass, logClass != "STANDARD" {
-            throw LogsError.invalidParameter("Bulwark supports only the STANDARD log group class.")
+            throw LogsError.invalidParameter("Bulwark does not support log group classes other than STANDARD yet.")
         }
-        if input.deletionProtectionEnabled == true { throw LogsError.invalidParameter("Bulwark does not support deletion protection.") }
+        if input.deletionProtectionEnabled == true { throw LogsError.invalidParameter("Bulwark does not support deletion protection yet.") }
         if let tags = input.tags { try Self.checkTags(tags) }
         if (try? Self.resolvedGroup(context)) != nil { throw LogsError.groupExists }
         do {
@@ -40,7 +40,7 @@ extension LogsService {
             throw LogsError.invalidParameter("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.")
         }
         if input.includeLinkedAccounts == true || input.accountIdentifiers?.isEmpty == false || input.logGroupIdentifiers != nil {
-            throw LogsError.invalidParameter("Bulwark does not support cross-account observability (accountIdentifiers, logGroupIdentifiers).")
+            throw LogsError.invalidParameter("Bulwark does not support cross-account observability (accountIdentifiers, logGroupIdentifiers) yet.")
         }
         if let logClass = input.logGroupClass, logClass != "STANDARD" {
             return LogsAPI.DescribeLogGroupsResponse(logGroups: [])

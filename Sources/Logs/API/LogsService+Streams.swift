@@ -48,7 +48,7 @@ extension LogsService {
                 LogsAPI.LogStream(
                     logStreamName: stream.name, creationTime: stream.createdAt, firstEventTimestamp: stream.firstEventAt,
                     lastEventTimestamp: stream.lastEventAt, lastIngestionTime: stream.lastIngestionAt,
-                    uploadSequenceToken: Self.sequenceToken(stream),
+                    uploadSequenceToken: stream.lastIngestionAt == nil ? nil : Self.sequenceToken(stream),
                     arn: LogGroupForm.arn(group: group.arn, qualifier: LogGroupForm.stream(stream.name)),
                     // AWS no longer reports a stream's size: always zero.
                     storedBytes: 0)

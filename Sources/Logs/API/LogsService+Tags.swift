@@ -4,7 +4,9 @@ import Store
 
 extension LogsService {
     @Sendable func tagResource(_ input: LogsAPI.TagResourceRequest, _ context: CallContext) async throws -> EmptyOutput {
-        try await addTags(input.tags, context, limitError: AWSError(code: "TooManyTagsException", message: "A resource can have no more than 50 tags.", status: 400))
+        try await addTags(
+            input.tags, context, limitError: AWSError(code: "TooManyTagsException", message: "A resource can have no more than 50 tags.", status: 400)
+        )
         return EmptyOutput()
     }
 
@@ -31,7 +33,8 @@ extension LogsService {
         return EmptyOutput()
     }
 
-    @Sendable func listTagsLogGroup(_ input: LogsAPI.ListTagsLogGroupRequest, _ context: CallContext) async throws -> LogsAPI.ListTagsLogGroupResponse {
+    @Sendable func listTagsLogGroup(_ input: LogsAPI.ListTagsLogGroupRequest, _ context: CallContext) async throws -> LogsAPI.ListTagsLogGroupResponse
+    {
         LogsAPI.ListTagsLogGroupResponse(tags: try Self.resolvedGroup(context).tags)
     }
 

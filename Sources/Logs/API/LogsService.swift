@@ -12,7 +12,7 @@ import Store
 /// names (resolved once by ``LogsResourceAuthority``) and the ARN AWS judges it on
 /// (``LogGroupForm``), its condition keys and its handler.
 public struct LogsService: AWSService {
-    public let model: ServiceModel = .logs
+    public let model: ServiceModel = .logsWithHiddenMessages
     let database: BulwarkDatabase
     let clock: WallClock
 

@@ -22,7 +22,7 @@ public enum FilterPattern: Sendable, Equatable {
         } else if trimmed.hasPrefix("{") {
             self = .json(try JSONFilter(trimmed))
         } else if trimmed.hasPrefix("[") || trimmed.hasPrefix("%") {
-            throw Invalid(message: "Bulwark does not support space-delimited or regular expression filter patterns: \(text)")
+            throw Invalid(message: "Bulwark does not support space-delimited or regular expression filter patterns yet: \(text)")
         } else {
             self = try Self.terms(trimmed)
         }
@@ -57,7 +57,9 @@ public enum FilterPattern: Sendable, Equatable {
             let term: String
             if scanner.first == "\"" {
                 scanner = scanner.dropFirst()
-                guard let close = scanner.firstIndex(of: "\"") else { throw Invalid(message: "Invalid filter pattern: unterminated quote in \(text)") }
+                guard let close = scanner.firstIndex(of: "\"") else {
+                    throw Invalid(message: "Invalid filter pattern: unterminated quote in \(text)")
+                }
                 term = String(scanner[..<close])
                 scanner = scanner[scanner.index(after: close)...]
             } else {

@@ -11,11 +11,17 @@ import Synchronization
 public final class LogIngester: FunctionLogSink {
     private let repository: LogsRepository
     private let clock: WallClock
-    private let pending = Mutex<[FunctionLogBatch]>([])
+    private let pending = Mutex<Pending>(Pending())
     /// The most events buffered; beyond it the oldest are dropped (and counted) rather than letting
     /// a function that floods its output hold the server's memory.
     static let bufferLimit = 100_000
     private let dropped = Atomic<Int>(0)
+
+    /// The batches waiting to be stored, with how many events they hold.
+    private struct Pending {
+        var batches: [FunctionLogBatch] = []
+        var count = 0
+    }
 
     public init(database: BulwarkDatabase, clock: WallClock = .system) {
         repository = database.logs
@@ -29,18 +35,18 @@ public final class LogIngester: FunctionLogSink {
             event.message.utf8.count <= Self.maxMessageBytes
                 ? event : FunctionLogEvent(timestamp: event.timestamp, message: Self.truncated(event.message))
         }
-        pending.withLock { batches in
-            if let last = batches.last, last.stream == stream, last.group == group, last.accountID == accountID, last.region == region {
-                batches[batches.count - 1].events += bounded
+        pending.withLock { pending in
+            if let last = pending.batches.last, last.stream == stream, last.group == group, last.accountID == accountID, last.region == region {
+                pending.batches[pending.batches.count - 1].events += bounded
             } else {
-                batches.append(FunctionLogBatch(accountID: accountID, region: region, group: group, stream: stream, events: bounded))
+                pending.batches.append(FunctionLogBatch(accountID: accountID, region: region, group: group, stream: stream, events: bounded))
             }
-            var count = batches.reduce(0) { $0 + $1.events.count }
-            while count > Self.bufferLimit, !batches.isEmpty {
-                let removed = min(batches[0].events.count, count - Self.bufferLimit)
-                batches[0].events.removeFirst(removed)
-                if batches[0].events.isEmpty { batches.removeFirst() }
-                count -= removed
+            pending.count += bounded.count
+            while pending.count > Self.bufferLimit, !pending.batches.isEmpty {
+                let removed = min(pending.batches[0].events.count, pending.count - Self.bufferLimit)
+                pending.batches[0].events.removeFirst(removed)
+                if pending.batches[0].events.isEmpty { pending.batches.removeFirst() }
+                pending.count -= removed
                 dropped.add(removed, ordering: .relaxed)
             }
         }
@@ -48,15 +54,18 @@ public final class LogIngester: FunctionLogSink {
 
     /// Stores what is buffered; what cannot be stored is put back, to be tried again.
     public func flush() async throws {
-        let batches = pending.withLock { batches in
-            defer { batches.removeAll() }
-            return batches
+        let batches = pending.withLock { pending in
+            defer { pending = Pending() }
+            return pending.batches
         }
         guard !batches.isEmpty else { return }
         do {
             try await repository.ingest(batches, ingestionTime: Int64(clock.now().timeIntervalSince1970 * 1000))
         } catch {
-            pending.withLock { $0.insert(contentsOf: batches, at: 0) }
+            pending.withLock { pending in
+                pending.batches.insert(contentsOf: batches, at: 0)
+                pending.count += batches.reduce(0) { $0 + $1.events.count }
+            }
             throw error
         }
     }

@@ -87,7 +87,9 @@ struct LogsResourceAuthority: ResourceAuthority {
                 guard typed.partition == "aws", typed.accountID == context.accountID, typed.region == context.region,
                     let group = try LogsRepository.group(db, accountID: typed.accountID, region: typed.region, name: typed.name)
                 else {
-                    return .absent(reference, arn: judged, accountID: typed.accountID)
+                    // Another account's group is not this caller's to find: judged as the caller's
+                    // own, absent, and answered as not found (never the other account's AccessDenied).
+                    return .absent(reference, arn: judged, accountID: context.accountID)
                 }
                 let stream = try LogGroupForm.streamName(reference.qualifier).flatMap { try LogsRepository.stream(db, groupID: group.id, name: $0) }
                 let tags = try TagRepository.tags(db, of: group.arn)

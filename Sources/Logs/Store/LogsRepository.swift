@@ -45,7 +45,9 @@ public struct LogsRepository: Sendable {
 
     /// The account's groups in the region, by name, after `afterName`, at most `limit` + 1 (the
     /// extra one tells whether there are more).
-    func groups(accountID: String, region: String, prefix: String?, pattern: String?, afterName: String?, limit: Int) async throws
+    func groups(
+        accountID: String, region: String, prefix: String?, pattern: String?, afterName: String?, limit: Int
+    ) async throws
         -> [(LogGroupRecord, Int64)]
     {
         try await database.read { db in
@@ -151,7 +153,9 @@ public struct LogsRepository: Sendable {
     }
 
     /// A group's streams in the order asked, from `offset`, at most `limit` + 1.
-    func streams(groupID: Int64, prefix: String?, byLastEvent: Bool, descending: Bool, offset: Int, limit: Int) async throws
+    func streams(
+        groupID: Int64, prefix: String?, byLastEvent: Bool, descending: Bool, offset: Int, limit: Int
+    ) async throws
         -> [LogStreamRecord]
     {
         try await database.read { db in
