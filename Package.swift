@@ -265,7 +265,7 @@ let package = Package(
         .testTarget(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SecretsTests", dependencies: ["Secrets", "KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
