@@ -36,8 +36,12 @@ public final class LogIngester: FunctionLogSink {
                 ? event : FunctionLogEvent(timestamp: event.timestamp, message: Self.truncated(event.message))
         }
         pending.withLock { pending in
-            if let last = pending.batches.last, last.stream == stream, last.group == group, last.accountID == accountID, last.region == region {
-                pending.batches[pending.batches.count - 1].events += bounded
+            // Compared in place: a copy of the last batch would make the append copy all its events.
+            let last = pending.batches.count - 1
+            if last >= 0, pending.batches[last].stream == stream, pending.batches[last].group == group,
+                pending.batches[last].accountID == accountID, pending.batches[last].region == region
+            {
+                pending.batches[last].events += bounded
             } else {
                 pending.batches.append(FunctionLogBatch(accountID: accountID, region: region, group: group, stream: stream, events: bounded))
             }
