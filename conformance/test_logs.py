@@ -610,3 +610,38 @@ def follow(logs, group: str, since_ms: int, until: float):
             shown = {newest: shown[newest]}
             arguments["startTime"] = newest
         yield fresh
+
+
+def test_group_tags_decide_a_tag_conditioned_policy(bulwark, logs, unique_name):
+    """`aws:ResourceTag/<key>` comes from the group's tags, for the group's actions and its streams'."""
+    tagged, untagged = f"/bulwark/{unique_name}/tagged", f"/bulwark/{unique_name}/untagged"
+    logs.create_log_group(logGroupName=tagged, tags={"team": "core"})
+    logs.create_log_group(logGroupName=untagged)
+    for name in (tagged, untagged):
+        logs.create_log_stream(logGroupName=name, logStreamName="s")
+    iam = bulwark.client("iam")
+    user = (unique_name.replace("_", "") + "tag")[:48]
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    iam.put_user_policy(UserName=user, PolicyName="logs", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": ["logs:FilterLogEvents", "logs:GetLogEvents"], "Resource": "*",
+        "Condition": {"StringEquals": {"aws:ResourceTag/team": "core"}}}]}))
+    client = bulwark.client("logs", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+
+    assert client.filter_log_events(logGroupName=tagged)["events"] == []
+    assert client.get_log_events(logGroupName=tagged, logStreamName="s")["events"] == []
+    for call in (lambda: client.filter_log_events(logGroupName=untagged),
+                 lambda: client.get_log_events(logGroupName=untagged, logStreamName="s")):
+        with pytest.raises(ClientError) as refused:
+            call()
+        assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+
+
+def test_describe_log_streams_order_is_validated(bulwark, group):
+    logs = bulwark.client("logs", validate=False)
+    expect_error(
+        lambda: logs.describe_log_streams(logGroupName=group, orderBy="Size"), "InvalidParameterException", 400,
+        "1 validation error detected: Value 'Size' at 'orderBy' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [LogStreamName, LastEventTime]")
+    expect_error(lambda: logs.describe_log_streams(logGroupName=group, limit=51), "InvalidParameterException", 400,
+                 message_prefix="1 validation error detected: Value '51' at 'limit' failed to satisfy constraint")
