@@ -123,6 +123,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Logs",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Assessment",
             dependencies: ["BulwarkCore", "Store", "IAM", "Lambda", "KMS", "Secrets"],
             swiftSettings: swiftSettings
@@ -159,7 +168,7 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -197,7 +206,7 @@ let package = Package(
         .executableTarget(
             name: "bulwark-benchmarks",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "BenchmarkSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Logs", "BenchmarkSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "benchmarks/Micro",
             swiftSettings: swiftSettings
@@ -256,6 +265,7 @@ let package = Package(
         .testTarget(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),
+        .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SecretsTests", dependencies: ["Secrets", "KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings

@@ -7,6 +7,7 @@ import IAM
 import KMS
 import Lambda
 import Logging
+import Logs
 import NIOPosix
 import ObjectStore
 import Secrets
@@ -46,7 +47,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs])
         let masterKey = try Self.masterKey(dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
@@ -73,10 +74,12 @@ public enum BulwarkServer {
         // Every environment has shut down by the time `run` returns (ExecutionService); what was
         // staged for them goes too, so that no server leaves its copies of the runtimes behind.
         defer { host.releaseStaging(removingDirectory: ownStaging, logger: logger) }
+        let logIngester = LogIngester(database: database, clock: clock)
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            credentials: ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock)), logger: logger
+            credentials: ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock)), logSink: logIngester,
+            logger: logger
         )
         let objectBodies = try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey)
         let lambda = LambdaService(
@@ -93,9 +96,10 @@ public enum BulwarkServer {
             database: database, keys: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), functions: lambda, clock: clock)
         let s3 = ObjectStoreService(
             database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, clock: clock)
+        let logs = LogsService(database: database, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3], authorizationMessages: authorizationMessages,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs], authorizationMessages: authorizationMessages,
             clock: clock,
             logger: logger
         )
@@ -129,6 +133,7 @@ public enum BulwarkServer {
                 services: [
                     .init(service: try edge.makeApplication()),
                     .init(service: TrailFlushService(trail: trail)),
+                    .init(service: LogIngestionService(ingester: logIngester, logger: logger)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
                     .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),
                     .init(service: FunctionPreparationService(preparer: lambda.preparer, logger: logger)),

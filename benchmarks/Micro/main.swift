@@ -11,6 +11,7 @@ import BulwarkCore
 import Foundation
 import HTTPTypes
 import IAM
+import Logs
 import Store
 
 let accountID = "111122223333"
@@ -244,6 +245,15 @@ func runMicroBenchmarks() async throws {
     // ListPolicies over every AWS managed policy: the catalog filtered, sorted and paged, the usage counted.
     try await measure("ListPolicies Scope=AWS, a page of 100") {
         try await call(iam, "ListPolicies", IAMAPI.ListPoliciesRequest(scope: "AWS", maxItems: 100), as: root)
+        return true
+    }
+
+    // A function's log line handed to CloudWatch Logs on the invoke path (decision 0035): an append to
+    // a buffer under a lock; the store is written in the background.
+    let ingester = LogIngester(database: database)
+    let line = [FunctionLogEvent(timestamp: 1_765_000_000_000, message: "START RequestId: 6f2a1e0c-8d4b-4b7e-9a51-2f0c3d9e7b11 Version: $LATEST")]
+    try await measure("a function's log line handed to CloudWatch Logs") {
+        ingester.append(line, group: "/aws/lambda/bench", stream: "2026/12/08/[$LATEST]0123456789abcdef", accountID: accountID, region: "us-east-1")
         return true
     }
 }

@@ -1,3 +1,4 @@
+import BulwarkCore
 import Foundation
 import Lambda
 import Logging
@@ -56,6 +57,7 @@ final class ExecutionEnvironment: Sendable {
         host: ExecutionHost,
         code: CodeStore,
         logs: URL,
+        logSink: (any FunctionLogSink)? = nil,
         group: any EventLoopGroup,
         access: EnvironmentAccess
     ) async throws -> ExecutionEnvironment {
@@ -63,7 +65,9 @@ final class ExecutionEnvironment: Sendable {
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
         if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory) { throw problem }
         let hostUID = try host.leaseHostUID()
-        let stream = LogStream(directory: logs, group: function.logGroup, version: function.version, date: Date())
+        let stream = LogStream(
+            directory: logs, group: function.logGroup, version: function.version, date: Date(),
+            destination: logSink.map { LogDestination(sink: $0, accountID: function.accountID, region: function.region) })
         stream.appendPlatformLine(PlatformLog(for: function).initStart(of: function, at: Date()))
         let session = RuntimeSession()
         var cgroup: ControlGroup?

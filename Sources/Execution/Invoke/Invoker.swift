@@ -13,6 +13,7 @@ public final class Invoker: FunctionInvoker {
     let host: ExecutionHost
     private let code: CodeStore
     private let logsDirectory: URL
+    private let logSink: (any FunctionLogSink)?
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let gate = ConcurrencyGate()
@@ -21,14 +22,17 @@ public final class Invoker: FunctionInvoker {
     private let endpoint = Mutex<PrivateEndpointServer.Handler?>(nil)
     let wakeup = Wakeup()
 
-    /// - Parameter credentials: issues each environment's role credentials; nil runs functions without any.
+    /// - Parameters:
+    ///   - credentials: issues each environment's role credentials; nil runs functions without any.
+    ///   - logSink: where functions' log lines go besides their stream's file (CloudWatch Logs).
     public init(
         host: ExecutionHost, code: CodeStore, logsDirectory: URL, eventLoopGroup: any EventLoopGroup,
-        credentials: (any FunctionCredentialsProvider)?, logger: Logger
+        credentials: (any FunctionCredentialsProvider)?, logSink: (any FunctionLogSink)? = nil, logger: Logger
     ) {
         self.host = host
         self.code = code
         self.logsDirectory = logsDirectory
+        self.logSink = logSink
         self.eventLoopGroup = eventLoopGroup
         self.credentials = credentials
         self.logger = logger
@@ -133,7 +137,8 @@ public final class Invoker: FunctionInvoker {
             endpoint: endpoint.withLock { $0 })
         do {
             return try await ExecutionEnvironment.start(
-                for: function, entry: entry, host: host, code: code, logs: logsDirectory, group: eventLoopGroup, access: access
+                for: function, entry: entry, host: host, code: code, logs: logsDirectory, logSink: logSink, group: eventLoopGroup,
+                access: access
             )
         } catch let problem as InvalidEntrypoint {
             throw problem

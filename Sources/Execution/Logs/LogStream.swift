@@ -12,6 +12,7 @@ final class LogStream: Sendable {
     let name: String
     let group: String
     private let file: URL
+    private let destination: LogDestination?
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -20,21 +21,29 @@ final class LogStream: Sendable {
         /// The current invocation's log text, capped to its last `captureLimit` bytes; a new stream
         /// captures from its first line, the environment's init phase.
         var capture: [UInt8]? = []
+        /// Events for ``destination``, handed over with each write.
+        var outgoing: [FunctionLogEvent] = []
+        var forwards = false
     }
 
     /// The most of an invocation's log kept for its tail.
     static let captureLimit = 64 << 10
 
-    init(directory: URL, group: String, version: String, date: Date) {
+    /// - Parameter destination: where the events go besides the file (CloudWatch Logs), if anywhere.
+    init(directory: URL, group: String, version: String, date: Date, destination: LogDestination? = nil) {
         let day = AWSTimestamp.iso8601(date).prefix(10).replacingOccurrences(of: "-", with: "/")
         let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         name = "\(day)/[\(version)]\(suffix)"
         self.group = group
+        self.destination = destination
         let groupDirectory = directory.appendingPathComponent(PercentEncoding.encode(group))
         try? FileManager.default.createDirectory(at: groupDirectory, withIntermediateDirectories: true)
         file = groupDirectory.appendingPathComponent(PercentEncoding.encode(name) + ".jsonl")
         let descriptor = open(file.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        state.withLock { $0.descriptor = descriptor }
+        state.withLock {
+            $0.descriptor = descriptor
+            $0.forwards = destination != nil
+        }
     }
 
     deinit {
@@ -54,7 +63,7 @@ final class LogStream: Sendable {
                     state.partialLine.removeAll(keepingCapacity: true)
                 }
             }
-            Self.write(events, to: state)
+            write(events, to: &state)
         }
     }
 
@@ -75,7 +84,7 @@ final class LogStream: Sendable {
             for line in lines {
                 Self.emit(&state, Array((line.hasSuffix("\n") ? line : line + "\n").utf8), into: &events)
             }
-            Self.write(events, to: state)
+            write(events, to: &state)
         }
     }
 
@@ -89,7 +98,7 @@ final class LogStream: Sendable {
         state.withLock { state in
             var events: [UInt8] = []
             Self.flushPartial(&state, into: &events)
-            Self.write(events, to: state)
+            write(events, to: &state)
             let captured = state.capture ?? []
             state.capture = nil
             return Array(captured.suffix(limit))
@@ -109,17 +118,33 @@ final class LogStream: Sendable {
             state.capture!.append(contentsOf: line)
             if state.capture!.count > captureLimit { state.capture!.removeFirst(state.capture!.count - captureLimit) }
         }
-        guard state.descriptor >= 0 else { return }
+        guard state.descriptor >= 0 || state.forwards else { return }
         let message = String(decoding: line.last == 0x0A ? line.dropLast() : line[...], as: UTF8.self)
-        let event: JSONValue = ["timestamp": .int(Int64(Date().timeIntervalSince1970 * 1000)), "message": .string(message)]
+        let timestamp = Int64(Date().timeIntervalSince1970 * 1000)
+        if state.forwards { state.outgoing.append(FunctionLogEvent(timestamp: timestamp, message: message)) }
+        guard state.descriptor >= 0 else { return }
+        let event: JSONValue = ["timestamp": .int(timestamp), "message": .string(message)]
         events.append(contentsOf: event.serializedBytes())
         events.append(0x0A)
     }
 
-    private static func write(_ events: [UInt8], to state: State) {
+    /// Writes `events` to the file and hands the same lines to the destination (a buffer append,
+    /// no I/O: the invoke path does not wait for CloudWatch Logs' store).
+    private func write(_ events: [UInt8], to state: inout State) {
+        if let destination, !state.outgoing.isEmpty {
+            destination.sink.append(state.outgoing, group: group, stream: name, accountID: destination.accountID, region: destination.region)
+            state.outgoing.removeAll(keepingCapacity: true)
+        }
         guard !events.isEmpty, state.descriptor >= 0 else { return }
         _ = events.withUnsafeBytes { FileDescriptorIO.writeAll(state.descriptor, $0) }
     }
+}
+
+/// The sink a stream's events also go to, with the account and region of the function's log group.
+struct LogDestination: Sendable {
+    let sink: any FunctionLogSink
+    let accountID: String
+    let region: String
 }
 
 /// Moves a sandbox's output into its log stream, on a thread of its own, and lets the invoker drain

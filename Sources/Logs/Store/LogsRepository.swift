@@ -1,0 +1,329 @@
+import BulwarkCore
+import Foundation
+import GRDB
+import Store
+
+/// Log groups, streams and their events (decision 0035).
+public struct LogsRepository: Sendable {
+    let database: BulwarkDatabase
+
+    // MARK: Groups
+
+    static func group(_ db: Database, accountID: String, region: String, name: String) throws -> LogGroupRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM logsGroup WHERE accountID = ? AND region = ? AND name = ?"),
+            arguments: [accountID, region, name]
+        ).map(LogGroupRecord.init(row:))
+    }
+
+    /// Stores a new group with its tags. - Throws: ``StoreError/conflict`` when the name is taken.
+    func createGroup(accountID: String, region: String, name: String, tags: [String: String], now: Int64) async throws {
+        try await database.write { db in
+            guard try Self.group(db, accountID: accountID, region: region, name: name) == nil else { throw StoreError.conflict }
+            try Self.insertGroup(db, accountID: accountID, region: region, name: name, now: now)
+            if !tags.isEmpty {
+                try TagRepository.replace(db, resource: LogGroupRecord.arn(accountID: accountID, region: region, name: name), tags: tags)
+            }
+        }
+    }
+
+    @discardableResult
+    private static func insertGroup(_ db: Database, accountID: String, region: String, name: String, now: Int64) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO logsGroup (accountID, region, name, createdAt) VALUES (?, ?, ?, ?)", arguments: [accountID, region, name, now])
+        return db.lastInsertedRowID
+    }
+
+    /// Deletes a group, its streams, events and tags. - Throws: ``StoreError/notFound`` when it is gone.
+    func deleteGroup(_ group: LogGroupRecord) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM logsGroup WHERE id = ?", arguments: [group.id])
+            guard db.changesCount > 0 else { throw StoreError.notFound }
+            try TagRepository.replace(db, resource: group.arn, tags: [:])
+        }
+    }
+
+    /// The account's groups in the region, by name, after `afterName`, at most `limit` + 1 (the
+    /// extra one tells whether there are more).
+    func groups(
+        accountID: String, region: String, prefix: String?, pattern: String?, afterName: String?, limit: Int
+    ) async throws
+        -> [(LogGroupRecord, Int64)]
+    {
+        try await database.read { db in
+            var sql = """
+                SELECT g.*, (SELECT COALESCE(SUM(s.storedBytes), 0) FROM logsStream s WHERE s.groupID = g.id) AS storedBytes
+                FROM logsGroup g WHERE g.accountID = ? AND g.region = ?
+                """
+            var arguments: StatementArguments = [accountID, region]
+            if let afterName {
+                sql += " AND g.name > ?"
+                arguments += [afterName]
+            }
+            // Prefix and substring matches are case-sensitive, as AWS's are (instr, not LIKE).
+            if let prefix, !prefix.isEmpty {
+                sql += " AND substr(g.name, 1, ?) = ?"
+                arguments += [prefix.utf8.count, prefix]
+            }
+            if let pattern, !pattern.isEmpty {
+                sql += " AND instr(g.name, ?) > 0"
+                arguments += [pattern]
+            }
+            sql += " ORDER BY g.name LIMIT ?"
+            arguments += [limit + 1]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { (LogGroupRecord(row: $0), $0["storedBytes"] as Int64) }
+        }
+    }
+
+    /// Sets or removes the retention, and applies it at once.
+    func setRetention(_ group: LogGroupRecord, days: Int?, now: Int64) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE logsGroup SET retentionInDays = ? WHERE id = ?", arguments: [days, group.id])
+            guard db.changesCount > 0 else { throw StoreError.notFound }
+            if let days { try Self.purge(db, groupID: group.id, before: now - Int64(days) * 86_400_000) }
+        }
+    }
+
+    /// Deletes the events every group's retention has expired at `now`; answers how many went.
+    @discardableResult
+    public func purgeExpired(now: Int64) async throws -> Int {
+        try await database.write { db in
+            let groups = try Row.fetchAll(db, sql: "SELECT id, retentionInDays FROM logsGroup WHERE retentionInDays IS NOT NULL")
+            var removed = 0
+            for group in groups {
+                let days: Int64 = group["retentionInDays"]
+                removed += try Self.purge(db, groupID: group["id"], before: now - days * 86_400_000)
+            }
+            return removed
+        }
+    }
+
+    /// Deletes a group's events older than `before` and recounts the streams that lost some.
+    @discardableResult
+    private static func purge(_ db: Database, groupID: Int64, before: Int64) throws -> Int {
+        let streams = try Int64.fetchAll(
+            db, sql: "SELECT DISTINCT e.streamID FROM logsEvent e JOIN logsStream s ON s.id = e.streamID WHERE s.groupID = ? AND e.timestamp < ?",
+            arguments: [groupID, before])
+        guard !streams.isEmpty else { return 0 }
+        var removed = 0
+        for stream in streams {
+            try db.execute(sql: "DELETE FROM logsEvent WHERE streamID = ? AND timestamp < ?", arguments: [stream, before])
+            removed += db.changesCount
+            try db.execute(
+                sql: """
+                    UPDATE logsStream SET
+                        firstEventAt = (SELECT MIN(timestamp) FROM logsEvent WHERE streamID = ?1),
+                        lastEventAt = (SELECT MAX(timestamp) FROM logsEvent WHERE streamID = ?1),
+                        storedBytes = (SELECT COALESCE(SUM(length(CAST(message AS BLOB))), 0) FROM logsEvent WHERE streamID = ?1)
+                    WHERE id = ?1
+                    """, arguments: [stream])
+        }
+        return removed
+    }
+
+    // MARK: Streams
+
+    static func stream(_ db: Database, groupID: Int64, name: String) throws -> LogStreamRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM logsStream WHERE groupID = ? AND name = ?"), arguments: [groupID, name])
+            .map(LogStreamRecord.init(row:))
+    }
+
+    /// - Throws: ``StoreError/conflict`` when the name is taken, ``StoreError/notFound`` when the group is gone.
+    func createStream(groupID: Int64, name: String, now: Int64) async throws {
+        try await database.write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM logsGroup WHERE id = ?", arguments: [groupID]) != nil else {
+                throw StoreError.notFound
+            }
+            guard try Self.stream(db, groupID: groupID, name: name) == nil else { throw StoreError.conflict }
+            try Self.insertStream(db, groupID: groupID, name: name, now: now)
+        }
+    }
+
+    @discardableResult
+    private static func insertStream(_ db: Database, groupID: Int64, name: String, now: Int64) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO logsStream (groupID, name, createdAt) VALUES (?, ?, ?)", arguments: [groupID, name, now])
+        return db.lastInsertedRowID
+    }
+
+    func deleteStream(_ stream: LogStreamRecord) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM logsStream WHERE id = ?", arguments: [stream.id])
+            guard db.changesCount > 0 else { throw StoreError.notFound }
+        }
+    }
+
+    /// A group's streams in the order asked, from `offset`, at most `limit` + 1.
+    func streams(
+        groupID: Int64, prefix: String?, byLastEvent: Bool, descending: Bool, offset: Int, limit: Int
+    ) async throws
+        -> [LogStreamRecord]
+    {
+        try await database.read { db in
+            var sql = "SELECT * FROM logsStream WHERE groupID = ?"
+            var arguments: StatementArguments = [groupID]
+            if let prefix, !prefix.isEmpty {
+                sql += " AND substr(name, 1, ?) = ?"
+                arguments += [prefix.utf8.count, prefix]
+            }
+            let direction = descending ? "DESC" : "ASC"
+            sql += byLastEvent ? " ORDER BY COALESCE(lastEventAt, 0) \(direction), name \(direction)" : " ORDER BY name \(direction)"
+            sql += " LIMIT ? OFFSET ?"
+            arguments += [limit + 1, offset]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(LogStreamRecord.init(row:))
+        }
+    }
+
+    // MARK: Events
+
+    /// Appends events to a stream (in the order given) and maintains its figures.
+    func append(streamID: Int64, events: [FunctionLogEvent], ingestionTime: Int64) async throws {
+        try await database.write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM logsStream WHERE id = ?", arguments: [streamID]) != nil else {
+                throw StoreError.notFound
+            }
+            try Self.insert(db, streamID: streamID, events: events, ingestionTime: ingestionTime)
+        }
+    }
+
+    private static func insert(_ db: Database, streamID: Int64, events: [FunctionLogEvent], ingestionTime: Int64) throws {
+        guard !events.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: "INSERT INTO logsEvent (streamID, timestamp, ingestionTime, message) VALUES (?, ?, ?, ?)")
+        var bytes: Int64 = 0
+        var first = Int64.max
+        var last = Int64.min
+        for event in events {
+            try statement.execute(arguments: [streamID, event.timestamp, ingestionTime, event.message])
+            bytes += Int64(event.message.utf8.count)
+            first = min(first, event.timestamp)
+            last = max(last, event.timestamp)
+        }
+        try db.execute(
+            sql: """
+                UPDATE logsStream SET
+                    firstEventAt = MIN(COALESCE(firstEventAt, ?1), ?1), lastEventAt = MAX(COALESCE(lastEventAt, ?2), ?2),
+                    lastIngestionAt = ?3, storedBytes = storedBytes + ?4
+                WHERE id = ?5
+                """, arguments: [first, last, ingestionTime, bytes, streamID])
+    }
+
+    /// Stores what functions wrote: each batch's group and stream are created when missing, as
+    /// Lambda's platform creates them.
+    public func ingest(_ batches: [FunctionLogBatch], ingestionTime: Int64) async throws {
+        try await database.write { db in
+            var groups: [String: Int64] = [:]
+            var streams: [String: Int64] = [:]
+            for batch in batches {
+                let groupKey = "\(batch.accountID)\u{0}\(batch.region)\u{0}\(batch.group)"
+                let groupID: Int64
+                if let known = groups[groupKey] {
+                    groupID = known
+                } else if let found = try Self.group(db, accountID: batch.accountID, region: batch.region, name: batch.group) {
+                    groupID = found.id
+                } else {
+                    groupID = try Self.insertGroup(db, accountID: batch.accountID, region: batch.region, name: batch.group, now: ingestionTime)
+                }
+                groups[groupKey] = groupID
+                let streamKey = "\(groupID)\u{0}\(batch.stream)"
+                let streamID: Int64
+                if let known = streams[streamKey] {
+                    streamID = known
+                } else if let found = try Self.stream(db, groupID: groupID, name: batch.stream) {
+                    streamID = found.id
+                } else {
+                    streamID = try Self.insertStream(db, groupID: groupID, name: batch.stream, now: ingestionTime)
+                }
+                streams[streamKey] = streamID
+                try Self.insert(db, streamID: streamID, events: batch.events, ingestionTime: ingestionTime)
+            }
+        }
+    }
+
+    /// A stream's events in `[start, end)` strictly after `after` (ascending, the first `limit`) or
+    /// strictly before `before` (the last `limit`, answered ascending); events older than `oldest`
+    /// are expired and not answered.
+    func events(
+        streamID: Int64, start: Int64?, end: Int64?, after: LogPosition?, before: LogPosition?, fromHead: Bool, oldest: Int64?, limit: Int
+    ) async throws -> [LogEventRecord] {
+        try await database.read { db in
+            var sql = "SELECT e.*, '' AS streamName FROM logsEvent e WHERE e.streamID = ?"
+            var arguments: StatementArguments = [streamID]
+            if let lower = [start, oldest].compactMap({ $0 }).max() {
+                sql += " AND e.timestamp >= ?"
+                arguments += [lower]
+            }
+            if let end {
+                sql += " AND e.timestamp < ?"
+                arguments += [end]
+            }
+            if let after {
+                sql += " AND (e.timestamp > ? OR (e.timestamp = ? AND e.id > ?))"
+                arguments += [after.timestamp, after.timestamp, after.eventID]
+            }
+            if let before {
+                sql += " AND (e.timestamp < ? OR (e.timestamp = ? AND e.id < ?))"
+                arguments += [before.timestamp, before.timestamp, before.eventID]
+            }
+            let ascending = fromHead && before == nil
+            sql += ascending ? " ORDER BY e.timestamp, e.id LIMIT ?" : " ORDER BY e.timestamp DESC, e.id DESC LIMIT ?"
+            arguments += [limit]
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map(LogEventRecord.init(row:))
+            return ascending ? rows : rows.reversed()
+        }
+    }
+
+    /// A group's events in `[start, end)` after `after`, ascending, from the streams named (all
+    /// when nil) or starting with `prefix`, at most `limit`; events older than `oldest` are expired.
+    func groupEvents(
+        groupID: Int64, streamNames: [String]?, prefix: String?, start: Int64?, end: Int64?, after: LogPosition?, oldest: Int64?, limit: Int
+    ) async throws -> [LogEventRecord] {
+        try await database.read { db in
+            var sql = "SELECT e.*, s.name AS streamName FROM logsEvent e JOIN logsStream s ON s.id = e.streamID WHERE s.groupID = ?"
+            var arguments: StatementArguments = [groupID]
+            if let streamNames {
+                sql += " AND s.name IN (\(streamNames.map { _ in "?" }.joined(separator: ", ")))"
+                arguments += StatementArguments(streamNames)
+            }
+            if let prefix, !prefix.isEmpty {
+                sql += " AND substr(s.name, 1, ?) = ?"
+                arguments += [prefix.utf8.count, prefix]
+            }
+            if let lower = [start, oldest].compactMap({ $0 }).max() {
+                sql += " AND e.timestamp >= ?"
+                arguments += [lower]
+            }
+            if let end {
+                sql += " AND e.timestamp < ?"
+                arguments += [end]
+            }
+            if let after {
+                sql += " AND (e.timestamp > ? OR (e.timestamp = ? AND e.id > ?))"
+                arguments += [after.timestamp, after.timestamp, after.eventID]
+            }
+            sql += " ORDER BY e.timestamp, e.id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(LogEventRecord.init(row:))
+        }
+    }
+}
+
+/// Lines of one function stream, handed to ``LogsRepository/ingest(_:ingestionTime:)``.
+public struct FunctionLogBatch: Sendable, Equatable {
+    public var accountID: String
+    public var region: String
+    public var group: String
+    public var stream: String
+    public var events: [FunctionLogEvent]
+
+    public init(accountID: String, region: String, group: String, stream: String, events: [FunctionLogEvent]) {
+        self.accountID = accountID
+        self.region = region
+        self.group = group
+        self.stream = stream
+        self.events = events
+    }
+}
+
+extension BulwarkDatabase {
+    /// CloudWatch Logs' groups, streams and events.
+    public var logs: LogsRepository { LogsRepository(database: self) }
+}
