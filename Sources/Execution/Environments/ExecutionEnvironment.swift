@@ -63,6 +63,7 @@ final class ExecutionEnvironment: Sendable {
     ) async throws -> ExecutionEnvironment {
         let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
+        let layersDirectory = try await host.layersDirectory(function.layers, code: code)
         if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory) { throw problem }
         let hostUID = try host.leaseHostUID()
         let directory = host.environmentsDirectory.appendingPathComponent(id)
@@ -101,8 +102,9 @@ final class ExecutionEnvironment: Sendable {
             )
             guard let tools = host.tools else { throw SandboxError.unavailable(host.blocker ?? "bubblewrap is missing") }
             let spec = SandboxLayout.spec(
-                for: function, entry: entry, host: host, codeDirectory: codeDirectory, environmentDirectory: directory,
-                logStream: stream.name, hostUID: hostUID?.uid, hostGroups: host.sandboxGroups(forPackage: function.codeSHA256), access: access
+                for: function, entry: entry, host: host, codeDirectory: codeDirectory, layersDirectory: layersDirectory,
+                environmentDirectory: directory, logStream: stream.name, hostUID: hostUID?.uid,
+                hostGroups: host.sandboxGroups(forPackage: function.codeSHA256, layers: function.layers), access: access
             )
             let sandbox = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
             let pump = OutputPump(descriptor: sandbox.output, stream: stream)

@@ -2,7 +2,7 @@ import Foundation
 import Lambda
 
 /// The file system, environment and command of a function's sandbox (DESIGN §3): a read-only view of
-/// the host's `/usr`, the runtime's files, the code read-only at `/var/task`, a size-limited `/tmp`,
+/// the host's `/usr`, the runtime's files, the code read-only at `/var/task`, its layers read-only at `/opt`, a size-limited `/tmp`,
 /// and `bulwark-init` forwarding the Runtime API.
 enum SandboxLayout {
     /// Inside the sandbox.
@@ -15,6 +15,7 @@ enum SandboxLayout {
         entry: RuntimeCatalog.Entry,
         host: ExecutionHost,
         codeDirectory: URL,
+        layersDirectory: URL? = nil,
         environmentDirectory: URL,
         logStream: String,
         hostUID: UInt32?,
@@ -41,9 +42,13 @@ enum SandboxLayout {
             .readOnly(host: environmentDirectory.path, at: runDirectory),
             // Lambda's /tmp belongs to the function's user, open to it alone.
             .tmpfs(at: "/tmp", sizeBytes: Int64(function.ephemeralStorageSize) << 20, mode: 0o700),
-            // Where layers would be; Bulwark has none, so it stays empty, as on Lambda without layers.
-            .directory("/opt", mode: 0o755),
         ]
+        // The layers, merged into one tree (one bind, whatever their number); an empty /opt without, as on Lambda.
+        if let layersDirectory {
+            mounts.append(.readOnly(host: layersDirectory.path, at: "/opt"))
+        } else {
+            mounts.append(.directory("/opt", mode: 0o755))
+        }
         for path in entry.extraReadOnlyPaths {
             mounts.append(.readOnly(host: path, at: path))
         }
