@@ -22,7 +22,7 @@ from support.functions import PYTHON_RUNTIME, create, invoke, wait_until_ready, 
 from support.lam import expect_error, role_arn, wait_for
 from support.packages import UNZIPPED_LIMIT, RawEntry, code_sha256, deflated_entry, raw_zip
 from support.wire import fetch_url
-from test_lambda_code_from_s3 import s3_client
+from test_lambda_code_from_s3 import s3_client, trail_event
 
 CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$")
 NOT_FOUND = "The resource you requested does not exist."
@@ -85,6 +85,8 @@ def test_publish_get_and_get_by_arn_answer_the_version(bulwark, lambda_client, u
     first = publish(lambda_client, unique_name, package, Description="greetings", LicenseInfo="MIT",
                     CompatibleRuntimes=["python3.12", "python3.13"], CompatibleArchitectures=["x86_64", "arm64"])
     assert first["ResponseMetadata"]["HTTPStatusCode"] == 201
+    published = trail_event(bulwark, first["ResponseMetadata"]["RequestId"])
+    assert (published["eventName"], published["eventSource"]) == ("PublishLayerVersion20181031", "lambda.amazonaws.com")
     expected = {
         "Content": {"CodeSha256": code_sha256(package), "CodeSize": len(package)},
         "LayerArn": layer_arn(account, unique_name),
@@ -288,8 +290,13 @@ def test_naming_a_layer_needs_get_layer_version_which_its_policy_can_grant(bulwa
         return deployer.create_function(FunctionName=unique_name, Runtime=PYTHON_RUNTIME, Role=role_arn(account),
                                         Handler="app.handler", Code={"ZipFile": zip_of({"app.py": IMPORTER})}, Layers=[arn])
 
-    expect_error(create_with_layer, "AccessDeniedException", 403,
-                 message_prefix=f"User: arn:aws:iam::{account}:user/{unique_name}-u is not authorized to perform: lambda:GetLayerVersion on resource: {arn}")
+    refused = expect_error(
+        create_with_layer, "AccessDeniedException", 403,
+        message_prefix=f"User: arn:aws:iam::{account}:user/{unique_name}-u is not authorized to perform: lambda:GetLayerVersion on resource: {arn}")
+    # Audited as CreateFunction's denial, naming the layer version resolved.
+    event = trail_event(bulwark, refused.response["ResponseMetadata"]["RequestId"])
+    assert (event["eventName"], event["errorCode"]) == ("CreateFunction20150331", "AccessDeniedException")
+    assert {"ARN": arn, "accountId": account, "type": "AWS::Lambda::LayerVersion"} in event["resources"]
     # A grant to the account is a delegation to its IAM policies, which do not allow it.
     lambda_client.add_layer_version_permission(LayerName=layer, VersionNumber=1, StatementId="account",
                                                Action="lambda:GetLayerVersion", Principal=account)
@@ -412,3 +419,18 @@ def test_layers_beyond_the_limits_are_refused(bulwark, lambda_client, unique_nam
     create(bulwark, unique_name, code)
     expect_error(lambda: lambda_client.update_function_configuration(FunctionName=unique_name, Layers=[big_layer["LayerVersionArn"]]),
                  "InvalidParameterValueException", 400, message_prefix="Function code combined with layers exceeds")
+
+
+def test_a_custom_runtime_in_a_layer_runs_code_without_a_bootstrap(bulwark, lambda_client, unique_name):
+    runtime = zip_of({"bootstrap": BOOTSTRAP, "bin/layer-tool": "#!/bin/sh\necho runtime-layer\n"},
+                     executables=("bootstrap", "bin/layer-tool"))
+    arn = publish(lambda_client, unique_name, runtime)["LayerVersionArn"]
+    create(bulwark, unique_name, zip_of({"handler.txt": "no bootstrap here"}), runtime="provided.al2023", handler="unused", Layers=[arn])
+    assert invoke(lambda_client, unique_name, {}).json == {"output": "runtime-layer", "path": "/opt/bin/layer-tool"}
+    # Without the layer, there is no bootstrap to find.
+    lambda_client.update_function_configuration(FunctionName=unique_name, Layers=[])
+    wait_for(lambda_client, "function_updated_v2", unique_name)
+    failed = invoke(lambda_client, unique_name, {})
+    assert failed.function_error == "Unhandled"
+    assert failed.json["errorType"] == "Runtime.InvalidEntrypoint"
+    assert "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]" in failed.json["errorMessage"]

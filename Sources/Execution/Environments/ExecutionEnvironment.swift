@@ -64,7 +64,7 @@ final class ExecutionEnvironment: Sendable {
         let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
         let layersDirectory = try await host.layersDirectory(function.layers, code: code)
-        if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory) { throw problem }
+        if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory, layersDirectory: layersDirectory) { throw problem }
         let hostUID = try host.leaseHostUID()
         let directory = host.environmentsDirectory.appendingPathComponent(id)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)

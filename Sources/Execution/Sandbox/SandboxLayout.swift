@@ -62,7 +62,7 @@ enum SandboxLayout {
         let command: [String]
         switch entry.kind {
         case .provided:
-            command = ["/var/task/bootstrap"]
+            command = [layersDirectory == nil ? "/var/task/bootstrap" : InvalidEntrypoint.providedBootstrap(codeDirectory: codeDirectory)]
         case .python(let installation, let clientDirectory):
             mounts += pythonMounts(installation) + [.readOnly(host: clientDirectory, at: "/var/runtime")]
             environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(function.runtime)"
