@@ -48,6 +48,18 @@ struct LayerSharingTests {
             return outcomes
         }
 
+        /// The versions ListLayerVersions of the owner's layer shows the caller.
+        func listed() async throws -> [Int64] {
+            let operation = try #require(bench.service(.lambda).operations.first { $0.name == "ListLayerVersions" })
+            let input = JSONValue.object(["LayerName": .string("arn:aws:lambda:us-east-1:\(LayerSharingTests.owner):layer:shared")])
+            let call = await bench.call(operation, input: input, by: caller)
+            guard case .success(let answer) = call.handled, case .array(let versions)? = answer["LayerVersions"] else {
+                Issue.record("ListLayerVersions failed: \(String(describing: call.handled))")
+                return []
+            }
+            return versions.compactMap { if case .int(let number)? = $0["Version"] { number } else { nil } }
+        }
+
         func share(_ sid: String, with principal: String, organization: String? = nil) async throws {
             try await bench.database.layers.add(
                 LayerStatementRecord(statementID: sid, action: "lambda:GetLayerVersion", principal: principal, organizationID: organization),
@@ -80,8 +92,10 @@ struct LayerSharingTests {
         // A statement for yet another account allows nothing here.
         try await setting.share("other", with: "111122223333")
         #expect(try await setting.allowed() == [false, false, false])
+        #expect(try await setting.listed() == [])
         try await setting.share("caller", with: setting.bench.accountID)
         #expect(try await setting.allowed() == [true, true, true])
+        #expect(try await setting.listed() == [1])
         try await setting.unshare("caller")
         #expect(try await setting.allowed() == [false, false, false])
         try await setting.share("root", with: "arn:aws:iam::\(setting.bench.accountID):root")

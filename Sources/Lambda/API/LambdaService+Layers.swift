@@ -90,10 +90,10 @@ extension LambdaService {
         guard layer.partition == "aws" else { return LambdaAPI.ListLayerVersionsResponse(layerVersions: []) }
         var versions = try await database.layers.versions(accountID: layer.accountID, region: layer.region, name: layer.name)
         if layer.accountID != context.accountID {
-            // Another account's layer: only the versions whose policy lets this account list them.
+            // Another account's layer: only the versions its policies share with this account (decision 0036).
             let statements = try await database.layers.statements(of: layer.key)
             versions = versions.filter { record in
-                (statements[record.version] ?? []).contains { LayerPolicy.grants($0, action: "lambda:ListLayerVersions", to: context.accountID) }
+                (statements[record.version] ?? []).contains { LayerPolicy.grants($0, action: "lambda:GetLayerVersion", to: context.accountID) }
             }
         }
         let last = marker.flatMap { Int64($0.version) }
