@@ -22,7 +22,7 @@ UNSUPPORTED = r"Bulwark does not support .+ yet\."
     ("put_provisioned_concurrency_config",
      {"FunctionName": "{name}", "Qualifier": "1", "ProvisionedConcurrentExecutions": 1}, "PutProvisionedConcurrencyConfig"),
     ("get_provisioned_concurrency_config", {"FunctionName": "{name}", "Qualifier": "live"}, "GetProvisionedConcurrencyConfig"),
-    ("list_layers", {}, "ListLayers"),
+    ("list_event_source_mappings", {}, "ListEventSourceMappings"),
 ])
 def test_model_operation_without_implementation_answers_501(bulwark, lambda_client, unique_name, operation, arguments, name):
     create_function(lambda_client, bulwark.account_id, unique_name)
@@ -49,7 +49,6 @@ def test_path_outside_the_model_is_an_unknown_operation(bulwark):
 
 
 @pytest.mark.parametrize("setting", [
-    {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
     {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
     {"TracingConfig": {"Mode": "Active"}},
     {"DeadLetterConfig": {"TargetArn": "arn:aws:sqs:us-east-1:123456789012:dead-letters"}},
@@ -64,8 +63,8 @@ def test_unsupported_feature_is_refused_on_create(bulwark, lambda_client, unique
 
 
 @pytest.mark.parametrize("setting", [
-    {"Layers": ["arn:aws:lambda:us-east-1:123456789012:layer:shared:1"]},
     {"VpcConfig": {"SubnetIds": ["subnet-0123456789abcdef0"], "SecurityGroupIds": ["sg-0123456789abcdef0"]}},
+    {"TracingConfig": {"Mode": "Active"}},
 ], ids=lambda setting: next(iter(setting)))
 def test_unsupported_feature_is_refused_on_update_and_nothing_changes(bulwark, lambda_client, unique_name, setting):
     created = create_function(lambda_client, bulwark.account_id, unique_name)

@@ -15,8 +15,9 @@ import Testing
 /// real entity unless the deny on that entity was asked — and then it refuses.
 @Suite("No variant of a reference reaches a denied entity")
 struct ReferenceResolutionTests {
-    /// Operations that AWS documents as succeeding when the entity does not exist.
-    static let idempotentOnAbsentEntities: Set<String> = ["DeleteOpenIDConnectProvider"]
+    /// Operations that AWS documents as succeeding when the entity does not exist (DeleteLayerVersion's
+    /// model lists no not-found error; AWS answers 204, decision 0036).
+    static let idempotentOnAbsentEntities: Set<String> = ["DeleteOpenIDConnectProvider", "DeleteLayerVersion"]
 
     @Test(arguments: WalkedService.allCases)
     func noVariantOfAReferenceReachesADeniedEntity(_ walked: WalkedService) async throws {
@@ -102,11 +103,13 @@ struct RealEntities {
     /// The function's published version 1 and its alias, named as the function is.
     var functionVersionARN: String { "\(functionARN):1" }
     var functionAliasARN: String { "\(functionARN):\(SampleValues.name)" }
+    /// Version 1 of the layer named as everything is.
+    var layerVersionARN: String { "arn:aws:lambda:\(region):\(accountID):layer:\(SampleValues.name):1" }
 
     var all: [String] {
         [
             userARN, groupARN, roleARN, policyARN, mfaARN, functionARN, functionVersionARN, functionAliasARN, instanceProfileARN, oidcProviderARN,
-            keyARN, aliasARN,
+            keyARN, aliasARN, layerVersionARN,
         ]
     }
 
@@ -118,6 +121,7 @@ struct RealEntities {
         case .iamPolicy: policyARN
         case .iamMFADevice: mfaARN
         case .lambdaFunction: functionARN
+        case .lambdaLayerVersion: layerVersionARN
         case .kmsKey: keyARN
         case .kmsAlias: aliasARN
         // A grant is judged under its key's ARN.
@@ -198,6 +202,13 @@ struct RealEntities {
         }
         try await database.aliases.create(
             AliasRecord(key: function, name: name, functionVersion: "1", description: "", routing: nil, revisionID: "r-alias"))
+        // Version 1 of a layer: a layer version reference must resolve to it exactly, or to nothing.
+        let layer = LayerKey(accountID: real.accountID, region: real.region, name: name)
+        _ = try await database.layers.publish(layer) { number in
+            LayerVersionRecord(
+                key: layer, version: number, description: "", licenseInfo: nil, compatibleRuntimes: [], compatibleArchitectures: [],
+                codeSHA256: String(repeating: "0", count: 64), codeSize: 0, unzippedSize: 0, createdAt: now)
+        }
         // A KMS key with the default key policy (the account may use it through IAM policies) and its alias.
         let keyID = SampleValues.keyID
         try await database.kms.create(

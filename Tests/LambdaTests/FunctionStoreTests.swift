@@ -109,6 +109,31 @@ struct StoreTests {
         await #expect(throws: StoreError.notFound) { _ = try await database.functions.delete(key, tagResource: "arn:f") }
     }
 
+    @Test func layerArchivesStayWhileAVersionOrAFunctionUsesThem() async throws {
+        try await bootstrap()
+        let archive = String(repeating: "b", count: 64)
+        let layer = LayerKey(accountID: "123456789012", region: "us-east-1", name: "deps")
+        let record: @Sendable (Int64) -> LayerVersionRecord = { number in
+            LayerVersionRecord(
+                key: layer, version: number, description: "", licenseInfo: nil, compatibleRuntimes: ["python3.12"],
+                compatibleArchitectures: [], codeSHA256: archive, codeSize: 7, unzippedSize: 9, createdAt: Date())
+        }
+        #expect(try await database.layers.publish(layer, record).version == 1)
+        #expect(try await database.functions.isCodeReferenced(archive))
+        #expect(try await database.functions.usage(accountID: "123456789012", region: "us-east-1") == (0, 7))
+        // A function whose configuration uses the version keeps its archive after the version is deleted.
+        var using = version()
+        using.configuration = Data(#"{"layers":[{"codeSHA256":"\#(archive)"}]}"#.utf8)
+        try await database.functions.create(using, createdAt: Date(), tags: [:], tagResource: "arn:f")
+        try await database.layers.delete(layer, 1)
+        #expect(try await database.layers.versions(accountID: "123456789012", region: "us-east-1").isEmpty)
+        #expect(try await database.functions.isCodeReferenced(archive))
+        _ = try await database.functions.delete(key, tagResource: "arn:f")
+        #expect(try await !database.functions.isCodeReferenced(archive))
+        // The number of a deleted version is never given again.
+        #expect(try await database.layers.publish(layer, record).version == 2)
+    }
+
     @Test func tagsMergeAndRemove() async throws {
         try await database.tags.merge(["a": "1", "b": "2"], into: "arn:x") { _ in }
         try await database.tags.merge(["b": "3"], into: "arn:x") { _ in }

@@ -63,7 +63,8 @@ final class ExecutionEnvironment: Sendable {
     ) async throws -> ExecutionEnvironment {
         let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
-        if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory) { throw problem }
+        let layersDirectory = try await host.layersDirectory(function.layers, code: code)
+        if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory, layersDirectory: layersDirectory) { throw problem }
         let hostUID = try host.leaseHostUID()
         let stream = LogStream(
             directory: logs, group: function.logGroup, version: function.version, date: Date(),
@@ -81,8 +82,9 @@ final class ExecutionEnvironment: Sendable {
             )
             guard let tools = host.tools else { throw SandboxError.unavailable(host.blocker ?? "bubblewrap is missing") }
             let spec = SandboxLayout.spec(
-                for: function, entry: entry, host: host, codeDirectory: codeDirectory, logStream: stream.name, hostUID: hostUID?.uid,
-                hostGroups: host.sandboxGroups(forPackage: function.codeSHA256), access: access
+                for: function, entry: entry, host: host, codeDirectory: codeDirectory, layersDirectory: layersDirectory,
+                logStream: stream.name, hostUID: hostUID?.uid,
+                hostGroups: host.sandboxGroups(forPackage: function.codeSHA256, layers: function.layers), access: access
             )
             let launched = try await Sandbox.launch(spec, seccomp: host.seccomp, group: cgroup, tools: tools)
             sandbox = launched

@@ -109,6 +109,6 @@ extension ExecutionHost {
 
     /// What ``prepareStaging`` and the environments put in a staging directory.
     static let stagedEntries: Set<String> = [
-        "bin", "runtimes", "etc", "code", "env", "lang", "locale", StagingOwner.fileName, StagingClaim.lockName,
+        "bin", "runtimes", "etc", "code", "opt", "env", "lang", "locale", StagingOwner.fileName, StagingClaim.lockName,
     ]
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Glibc
 import Lambda
@@ -258,10 +259,39 @@ public final class ExecutionHost: Sendable {
         return target
     }
 
-    /// The supplementary host groups of a sandbox running the package `sha256Hex` (see
-    /// ``StagingPermissions``).
-    func sandboxGroups(forPackage sha256Hex: String) -> [UInt32] {
-        permissions.sandboxGroups(forPackage: sha256Hex)
+    /// The layers of a function at `/opt`: each layer extracted once per archive as code is, and
+    /// several merged once per list into one tree of hard links (``LayerMerge``), so that a sandbox
+    /// binds one directory whatever its layers. Nil when the function has none.
+    func layersDirectory(_ layers: [String], code: CodeStore) async throws -> URL? {
+        guard !layers.isEmpty else { return nil }
+        var extracted: [URL] = []
+        for layer in layers { extracted.append(try await codeDirectory(sha256Hex: layer, code: code)) }
+        guard layers.count > 1, let key = Self.mergedLayersKey(layers) else { return extracted.first }
+        let target = staging.appendingPathComponent("opt/\(key)")
+        let merging = staging.appendingPathComponent("opt/.merging-\(UUID().uuidString)")
+        let (permissions, trees) = (self.permissions, extracted)
+        try await extraction.run(key: "opt/\(key)") {
+            if FileManager.default.fileExists(atPath: target.path) { return }
+            defer { try? FileManager.default.removeItem(at: merging) }
+            try LayerMerge.merge(trees, into: merging)
+            try permissions.protectMergedLayers(merging, key: key)
+            guard rename(merging.path, target.path) == 0 else {
+                throw SandboxError.unavailable("cannot move the layers into \(target.path): \(String(cString: strerror(errno)))")
+            }
+        }
+        return target
+    }
+
+    /// The name of the merged tree of a list of layers: the SHA-256 of their hashes in order.
+    static func mergedLayersKey(_ layers: [String]) -> String? {
+        guard layers.count > 1 else { return nil }
+        return SHA256.hash(data: Data(layers.joined(separator: ",").utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The supplementary host groups of a sandbox running the package `sha256Hex` with `layers` (see
+    /// ``StagingPermissions``): the sandboxes' group, the code's, each layer's and their merged tree's.
+    func sandboxGroups(forPackage sha256Hex: String, layers: [String] = []) -> [UInt32] {
+        permissions.sandboxGroups(forPackages: [sha256Hex] + layers + (Self.mergedLayersKey(layers).map { [$0] } ?? []))
     }
 
     var initPath: String { staging.appendingPathComponent("bin/bulwark-init").path }
@@ -283,11 +313,11 @@ public final class ExecutionHost: Sendable {
         guard chmod(staging.path, 0o700) == 0 else {
             throw SandboxError.unavailable("cannot restrict \(staging.path): \(String(cString: strerror(errno)))")
         }
-        // `env` held the Unix sockets of environments before their listeners were handed over (decision 0034).
-        for leftover in ["env", "code", "lang"] {
+        // `env` held the Unix sockets of environments before their listeners were handed over (decision 0037).
+        for leftover in ["env", "code", "opt", "lang"] {
             try? manager.removeItem(at: staging.appendingPathComponent(leftover))
         }
-        for directory in ["bin", "runtimes", "etc", "code"] {
+        for directory in ["bin", "runtimes", "etc", "code", "opt"] {
             try manager.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
         try StagedFile.copy(configuration.initExecutable, to: staging.appendingPathComponent("bin/bulwark-init"), mode: 0o755)

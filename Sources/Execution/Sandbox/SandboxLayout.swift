@@ -2,8 +2,9 @@ import Foundation
 import Lambda
 
 /// The file system, environment and command of a function's sandbox (DESIGN §3): a read-only view of
-/// the host's `/usr`, the runtime's files, the code read-only at `/var/task`, a size-limited `/tmp`,
-/// and `bulwark-init` listening on the Runtime API's address for the server (``Sandbox``).
+/// the host's `/usr`, the runtime's files, the code read-only at `/var/task`, its layers read-only at
+/// `/opt`, a size-limited `/tmp`, and `bulwark-init` listening on the Runtime API's address for the
+/// server (``Sandbox``).
 enum SandboxLayout {
     /// Inside the sandbox.
     static let initPath = "/var/bulwark/init"
@@ -14,6 +15,7 @@ enum SandboxLayout {
         entry: RuntimeCatalog.Entry,
         host: ExecutionHost,
         codeDirectory: URL,
+        layersDirectory: URL? = nil,
         logStream: String,
         hostUID: UInt32?,
         hostGroups: [UInt32],
@@ -38,9 +40,13 @@ enum SandboxLayout {
             .readOnly(host: host.initPath, at: initPath),
             // Lambda's /tmp belongs to the function's user, open to it alone.
             .tmpfs(at: "/tmp", sizeBytes: Int64(function.ephemeralStorageSize) << 20, mode: 0o700),
-            // Where layers would be; Bulwark has none, so it stays empty, as on Lambda without layers.
-            .directory("/opt", mode: 0o755),
         ]
+        // The layers, merged into one tree (one bind, whatever their number); an empty /opt without, as on Lambda.
+        if let layersDirectory {
+            mounts.append(.readOnly(host: layersDirectory.path, at: "/opt"))
+        } else {
+            mounts.append(.directory("/opt", mode: 0o755))
+        }
         for path in entry.extraReadOnlyPaths {
             mounts.append(.readOnly(host: path, at: path))
         }
@@ -54,7 +60,7 @@ enum SandboxLayout {
         let command: [String]
         switch entry.kind {
         case .provided:
-            command = ["/var/task/bootstrap"]
+            command = [layersDirectory == nil ? "/var/task/bootstrap" : InvalidEntrypoint.providedBootstrap(codeDirectory: codeDirectory)]
         case .python(let installation, let clientDirectory):
             mounts += pythonMounts(installation) + [.readOnly(host: clientDirectory, at: "/var/runtime")]
             environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(function.runtime)"

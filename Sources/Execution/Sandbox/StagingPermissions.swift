@@ -32,8 +32,37 @@ final class StagingPermissions: Sendable {
     /// The supplementary host groups of a sandbox running the package `sha256Hex`: none when the
     /// server is not root (the sandbox is then the owner of what it reads).
     func sandboxGroups(forPackage sha256Hex: String) -> [UInt32] {
+        sandboxGroups(forPackages: [sha256Hex])
+    }
+
+    /// The supplementary host groups of a sandbox that reads the staged packages `packages` (its code,
+    /// its layers and their merged tree): none when the server is not root.
+    func sandboxGroups(forPackages packages: [String]) -> [UInt32] {
         guard let ids else { return [] }
-        return [ids.sandboxGroup, packageGroup(sha256Hex, in: ids.packageGroups)]
+        return [ids.sandboxGroup] + packages.map { packageGroup($0, in: ids.packageGroups) }
+    }
+
+    /// Opens the directories of a merged layer tree to the sandboxes given its group (`key`), leaving
+    /// its files — hard links to the layers' extracted files, which carry each layer's group — and
+    /// links as they are.
+    func protectMergedLayers(_ root: URL, key: String) throws {
+        let group = ids.map { packageGroup(key, in: $0.packageGroups) }
+        try protectDirectories(root.path, group: group)
+    }
+
+    private func protectDirectories(_ path: String, group: gid_t?) throws {
+        guard let status = FileStatus(path: path), status.kind == .directory else { return }
+        if let group {
+            guard lchown(path, geteuid(), group) == 0 else { throw Self.failure("change the owner of", path) }
+        }
+        guard chmod(path, group == nil ? 0o700 : 0o750) == 0 else { throw Self.failure("set the mode of", path) }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw SandboxError.unavailable("cannot list \(path) in the sandbox staging directory: \(error)")
+        }
+        for name in names { try protectDirectories(path + "/" + name, group: group) }
     }
 
     /// The package's group: one per package for the server's lifetime (the staged code does not

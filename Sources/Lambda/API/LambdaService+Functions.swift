@@ -29,7 +29,10 @@ extension LambdaService {
         let source = try CodeSource.of(
             zipFile: input.code.zipFile, s3Bucket: input.code.s3Bucket, s3Key: input.code.s3Key, s3ObjectVersion: input.code.s3ObjectVersion,
             imageURI: input.code.imageUri)
-        let zip = try await checkPackage(package(source, members: .creating, context: context), from: source, context: context)
+        let checked = try await checkPackage(package(source, members: .creating, context: context), from: source, context: context)
+        let zip = checked.zip
+        let layers = try Self.functionLayers(input.layers ?? [], context: context)
+        try Self.checkUnzippedSize(code: Int64(checked.unzippedSize), layers: layers)
         let sealed = try await sealEnvironment(
             environment, keyARN: kmsKeyArn, key: kmsKeyArn == nil ? nil : context.resolution["KMSKeyArn"], functionName: reference.name,
             accountID: reference.accountID, region: reference.region)
@@ -53,7 +56,9 @@ extension LambdaService {
             lifecycle: .creating,
             environmentGiven: input.environment != nil,
             sealedEnvironment: sealed,
-            kmsKeyArn: kmsKeyArn
+            kmsKeyArn: kmsKeyArn,
+            layers: layers.isEmpty ? nil : layers,
+            codeUnzippedSize: Int64(checked.unzippedSize)
         )
         let record = FunctionVersionRecord(
             key: reference.key, version: Self.latest, configuration: try FunctionStateCoding.encode(state),
@@ -141,7 +146,10 @@ extension LambdaService {
         try FunctionRules.checkRuntime(current.runtime, creating: false, on: clock.now())
         let source = try CodeSource.of(
             zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key, s3ObjectVersion: input.s3ObjectVersion, imageURI: input.imageUri)
-        let zip = try await checkPackage(package(source, members: .updating, context: context), from: source, context: context)
+        let checked = try await checkPackage(package(source, members: .updating, context: context), from: source, context: context)
+        let zip = checked.zip
+        let unzippedSize = Int64(checked.unzippedSize)
+        try Self.checkUnzippedSize(code: unzippedSize, layers: current.layers ?? [])
         if input.dryRun == true {
             if let expected = input.revisionId, expected != currentRecord.revisionID { throw LambdaError.revisionMismatch() }
             return try await configuration(current, currentRecord, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context))
@@ -153,6 +161,7 @@ extension LambdaService {
             try Self.checkChangeable(state, functionARN: reference.functionARN)
             state.lifecycle = state.currentLifecycle.updating
             state.codeSha256 = blob.sha256Base64
+            state.codeUnzippedSize = unzippedSize
             state.lastModified = now
             if let architectures { state.architectures = architectures }
             record.codeSHA256 = blob.sha256Hex
@@ -205,6 +214,13 @@ extension LambdaService {
             resealed = (sealed, kmsKeyArn)
         }
         let changedEnvironment = resealed
+        var changedLayers: [FunctionLayer]?
+        if let given = input.layers {
+            let layers = try Self.functionLayers(given, context: context)
+            try Self.checkUnzippedSize(code: try unzippedCodeSize(function.state, sha256Hex: function.record.codeSHA256), layers: layers)
+            changedLayers = layers
+        }
+        let newLayers = changedLayers
         let updated = try await updateLatest(reference, expectedRevision: input.revisionId) { state, _ in
             try Self.checkChangeable(state, functionARN: reference.functionARN)
             try FunctionRules.checkRuntime(input.runtime ?? state.runtime, creating: false, on: now)
@@ -222,6 +238,7 @@ extension LambdaService {
             }
             if let runtime = input.runtime { state.runtime = runtime }
             if let size = input.ephemeralStorage?.size { state.ephemeralStorageSize = size }
+            if let newLayers { state.layers = newLayers.isEmpty ? nil : newLayers }
             if let mode = input.tracingConfig?.mode { state.tracingMode = mode }
             if let logging = input.loggingConfig {
                 state.logging = Self.logging(logging, functionName: state.name, current: state.logging)
@@ -288,17 +305,18 @@ extension LambdaService {
     }
 
     /// Checks a deployment package: a safe archive within Lambda's limits for its source, and room for it.
-    func checkPackage(_ zip: Data, from source: CodeSource, context: CallContext) async throws -> Data {
-        if case .s3 = source {
-            _ = try DeploymentPackage.inspect(zip, limits: .awsFromS3)
-        } else {
-            _ = try DeploymentPackage.inspect(zip)
-        }
+    func checkPackage(_ zip: Data, from source: CodeSource, context: CallContext) async throws -> DeploymentPackage {
+        let package = try DeploymentPackage.inspect(zip, limits: Self.limits(of: source))
+        try await checkCodeStorage(adding: zip.count, context: context)
+        return package
+    }
+
+    /// Refuses a package that would take the account region's code past its storage limit.
+    func checkCodeStorage(adding size: Int, context: CallContext) async throws {
         let usage = try await database.functions.usage(accountID: context.accountID, region: context.region)
-        if usage.totalCodeSize + Int64(zip.count) > FunctionRules.codeStorageLimit {
+        if usage.totalCodeSize + Int64(size) > FunctionRules.codeStorageLimit {
             throw LambdaError.codeStorageExceeded()
         }
-        return zip
     }
 
     /// Keeps a checked package in the code store.
@@ -357,6 +375,7 @@ extension LambdaService {
             kmsKeyArn: state.kmsKeyArn,
             tracingConfig: LambdaAPI.TracingConfigResponse(mode: state.tracingMode),
             revisionId: record.revisionID,
+            layers: shownLayers(state),
             state: lifecycle?.state,
             stateReason: lifecycle?.stateReason,
             stateReasonCode: lifecycle?.stateReasonCode,

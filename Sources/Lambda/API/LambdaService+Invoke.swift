@@ -102,7 +102,7 @@ extension LambdaService {
             architectures: state.architectures, codeSHA256: record.codeSHA256, logGroup: state.logging.logGroup,
             logFormat: state.logging.logFormat, applicationLogLevel: state.logging.applicationLogLevel,
             systemLogLevel: state.logging.systemLogLevel, runtimeVersion: RuntimeVersion.name(of: state.runtime),
-            runtimeVersionARN: state.runtimeVersionARN(region: record.key.region)
+            runtimeVersionARN: state.runtimeVersionARN(region: record.key.region), layers: state.layers?.map(\.codeSHA256) ?? []
         )
     }
 
@@ -159,7 +159,8 @@ extension LambdaService {
             environment: environment, architectures: state.architectures, codeSHA256: record.codeSHA256,
             logGroup: state.logging.logGroup, logFormat: state.logging.logFormat,
             applicationLogLevel: state.logging.applicationLogLevel, systemLogLevel: state.logging.systemLogLevel,
-            runtimeVersion: RuntimeVersion.name(of: state.runtime), runtimeVersionARN: state.runtimeVersionARN(region: key.region)
+            runtimeVersion: RuntimeVersion.name(of: state.runtime), runtimeVersionARN: state.runtimeVersionARN(region: key.region),
+            layers: state.layers?.map(\.codeSHA256) ?? []
         )
     }
 }

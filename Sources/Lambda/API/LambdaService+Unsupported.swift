@@ -8,7 +8,7 @@ extension LambdaService {
         if input.tenancyConfig != nil { throw LambdaError.unsupported("tenant isolation (TenancyConfig)") }
         try refuseUnsupportedSettings(
             vpcConfig: input.vpcConfig, deadLetterConfig: input.deadLetterConfig,
-            tracingMode: input.tracingConfig?.mode, layers: input.layers, fileSystemConfigs: input.fileSystemConfigs,
+            tracingMode: input.tracingConfig?.mode, fileSystemConfigs: input.fileSystemConfigs,
             imageConfig: input.imageConfig, snapStart: input.snapStart, capacityProvider: input.capacityProviderConfig,
             durableConfig: input.durableConfig
         )
@@ -17,18 +17,17 @@ extension LambdaService {
     static func refuseUnsupported(_ input: LambdaAPI.UpdateFunctionConfigurationRequest) throws {
         try refuseUnsupportedSettings(
             vpcConfig: input.vpcConfig, deadLetterConfig: input.deadLetterConfig,
-            tracingMode: input.tracingConfig?.mode, layers: input.layers, fileSystemConfigs: input.fileSystemConfigs,
+            tracingMode: input.tracingConfig?.mode, fileSystemConfigs: input.fileSystemConfigs,
             imageConfig: input.imageConfig, snapStart: input.snapStart, capacityProvider: input.capacityProviderConfig,
             durableConfig: input.durableConfig
         )
     }
 
-    // An empty value ("no VPC", "no layers") is what every function has, so it is accepted.
+    // An empty value ("no VPC", "no file system") is what every function has, so it is accepted.
     private static func refuseUnsupportedSettings(
         vpcConfig: LambdaAPI.VpcConfig?,
         deadLetterConfig: LambdaAPI.DeadLetterConfig?,
         tracingMode: String?,
-        layers: [String]?,
         fileSystemConfigs: [LambdaAPI.FileSystemConfig]?,
         imageConfig: LambdaAPI.ImageConfig?,
         snapStart: LambdaAPI.SnapStart?,
@@ -40,7 +39,6 @@ extension LambdaService {
         }
         if let target = deadLetterConfig?.targetArn, !target.isEmpty { throw LambdaError.unsupported("dead-letter queues (DeadLetterConfig)") }
         if tracingMode == "Active" { throw LambdaError.unsupported("active X-Ray tracing (TracingConfig Mode Active)") }
-        if let layers, !layers.isEmpty { throw LambdaError.unsupported("layers") }
         if let fileSystemConfigs, !fileSystemConfigs.isEmpty { throw LambdaError.unsupported("file systems (FileSystemConfigs)") }
         if imageConfig != nil { throw LambdaError.unsupported("container image configuration (ImageConfig)") }
         if let applyOn = snapStart?.applyOn, applyOn != "None" { throw LambdaError.unsupported("SnapStart") }

@@ -46,7 +46,7 @@ public struct LambdaService: AWSService {
     ) {
         // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
         self.model = ServiceModel.lambda
-            .adding(operations: CodeArchive.operations, shapes: CodeArchive.shapes)
+            .adding(operations: CodeArchive.operations + LayerArchive.operations, shapes: CodeArchive.shapes + LayerArchive.shapes)
             .updating(Self.currentConstraints)
             .replacing(Shape(name: "Runtime", kind: .string))
         self.database = database
@@ -113,7 +113,9 @@ public struct LambdaService: AWSService {
             zipFile: input.zipFile, s3Bucket: input.s3Bucket, s3Key: input.s3Key, s3ObjectVersion: input.s3ObjectVersion, imageURI: input.imageUri)
     }
 
-    public var authorities: [any ResourceAuthority] { [LambdaResourceAuthority(database: database, versions: resolvedVersions)] }
+    public var authorities: [any ResourceAuthority] {
+        [LambdaResourceAuthority(database: database, versions: resolvedVersions), LayerResourceAuthority(database: database)]
+    }
 
     public var operations: [ServiceOperation] {
         [
@@ -125,6 +127,7 @@ public struct LambdaService: AWSService {
                         try Self.function("FunctionName", input.functionName, allowsQualifier: false, creating: true, context: context),
                         ResourceReference(.iamRole, member: "Role", text: input.role, use: .implied),
                     ] + Self.environmentKey(input.kmsKeyArn) + Self.codeLocation(Self.codeSource(input.code), members: .creating)
+                        + (try Self.layerReferences(input.layers, context: context))
                 },
                 conditionKeys: { input, _, _ in Self.creationKeys(input) },
                 furtherChecks: { input, resolution, context in
@@ -132,6 +135,7 @@ public struct LambdaService: AWSService {
                         + Self.settingKeyChecks(resolution, context)
                         + Self.codeLocationChecks(
                             Self.codeSource(input.code), members: .creating, resolution, readKeys: objects.readConditionKeys(of:))
+                        + Self.layerChecks(input.layers, resolution)
                 },
                 handler: createFunction
             ),
@@ -183,13 +187,14 @@ public struct LambdaService: AWSService {
                 references: { input, context in
                     [try Self.function("FunctionName", input.functionName, allowsQualifier: false, context: context)]
                         + (input.role.map { [ResourceReference(.iamRole, member: "Role", text: $0, use: .implied)] } ?? [])
-                        + Self.environmentKey(input.kmsKeyArn)
+                        + Self.environmentKey(input.kmsKeyArn) + (try Self.layerReferences(input.layers, context: context))
                 },
                 conditionKeys: { input, _, _ in Self.configurationKeys(layers: input.layers, vpcConfig: input.vpcConfig) },
                 furtherChecks: { input, resolution, context in
                     // New variables under the function's current customer key are managed with it: kms:Decrypt.
                     (resolution["Role"].map { [Self.passRole($0.arn)] } ?? []) + Self.settingKeyChecks(resolution, context)
                         + (input.kmsKeyArn == nil && input.environment != nil ? Self.readingKeyChecks(resolution, context) : [])
+                        + Self.layerChecks(input.layers, resolution)
                 },
                 // Variables given without a key are sealed under the function's current key; the answer
                 // shows the variables kept under it only to a caller who may decrypt with it.
@@ -401,6 +406,6 @@ public struct LambdaService: AWSService {
                 },
                 handler: getCodeArchive
             ),
-        ]
+        ] + layerOperations
     }
 }

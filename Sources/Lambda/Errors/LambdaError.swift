@@ -50,4 +50,14 @@ enum LambdaError {
     static func unsupported(_ feature: String) -> AWSError {
         invalidParameter("Bulwark does not support \(feature) yet.")
     }
+
+    /// A layer version that does not exist, named by a layer operation.
+    static func layerVersionNotFound() -> AWSError {
+        AWSError(code: "ResourceNotFoundException", message: "The resource you requested does not exist.", status: 404)
+    }
+
+    /// A layer version that does not exist, named in a function's `Layers`.
+    static func layerVersionMissing(_ arn: String) -> AWSError {
+        invalidParameter("Layer version \(arn) does not exist.")
+    }
 }

@@ -46,6 +46,12 @@ struct FunctionState: Codable, Sendable, Equatable {
     /// The revision of `$LATEST` a published version was copied from; nil for `$LATEST` itself. A
     /// publish that finds `$LATEST` still at that revision publishes nothing new.
     var publishedFrom: String? = nil
+    /// The layer versions the function uses, in the order given (later ones win in `/opt`); nil or
+    /// empty for none.
+    var layers: [FunctionLayer]? = nil
+    /// The unpacked size of the code, counted with the layers in the 250 MB limit; nil in
+    /// configurations stored before it was kept.
+    var codeUnzippedSize: Int64? = nil
 
     /// The version's lifecycle.
     var currentLifecycle: FunctionLifecycle { lifecycle ?? .active }

@@ -25,6 +25,8 @@ extension ServiceModel {
             httpMethod: "POST",
             requestURI: "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy",
             responseCode: 201,
+            input: "AddLayerVersionPermissionRequest",
+            output: "AddLayerVersionPermissionResponse",
             errors: [
                 "InvalidParameterValueException",
                 "PolicyLengthExceededException",
@@ -264,6 +266,7 @@ extension ServiceModel {
             httpMethod: "DELETE",
             requestURI: "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}",
             responseCode: 204,
+            input: "DeleteLayerVersionRequest",
             errors: ["ServiceException", "TooManyRequestsException"]
         ))
         operations.append(OperationModel(
@@ -458,6 +461,8 @@ extension ServiceModel {
             name: "GetLayerVersion",
             httpMethod: "GET",
             requestURI: "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}",
+            input: "GetLayerVersionRequest",
+            output: "GetLayerVersionResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -469,6 +474,8 @@ extension ServiceModel {
             name: "GetLayerVersionByArn",
             httpMethod: "GET",
             requestURI: "/2018-10-31/layers?find=LayerVersion",
+            input: "GetLayerVersionByArnRequest",
+            output: "GetLayerVersionResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -480,6 +487,8 @@ extension ServiceModel {
             name: "GetLayerVersionPolicy",
             httpMethod: "GET",
             requestURI: "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy",
+            input: "GetLayerVersionPolicyRequest",
+            output: "GetLayerVersionPolicyResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -723,6 +732,8 @@ extension ServiceModel {
             name: "ListLayerVersions",
             httpMethod: "GET",
             requestURI: "/2018-10-31/layers/{LayerName}/versions",
+            input: "ListLayerVersionsRequest",
+            output: "ListLayerVersionsResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -734,6 +745,8 @@ extension ServiceModel {
             name: "ListLayers",
             httpMethod: "GET",
             requestURI: "/2018-10-31/layers",
+            input: "ListLayersRequest",
+            output: "ListLayersResponse",
             errors: ["InvalidParameterValueException", "ServiceException", "TooManyRequestsException"]
         ))
         operations.append(OperationModel(
@@ -778,6 +791,8 @@ extension ServiceModel {
             httpMethod: "POST",
             requestURI: "/2018-10-31/layers/{LayerName}/versions",
             responseCode: 201,
+            input: "PublishLayerVersionRequest",
+            output: "PublishLayerVersionResponse",
             errors: [
                 "CodeStorageExceededException",
                 "InvalidParameterValueException",
@@ -904,6 +919,7 @@ extension ServiceModel {
             httpMethod: "DELETE",
             requestURI: "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}",
             responseCode: 204,
+            input: "RemoveLayerVersionPermissionRequest",
             errors: [
                 "InvalidParameterValueException",
                 "PreconditionFailedException",
@@ -1112,7 +1128,7 @@ extension ServiceModel {
 
     private static func lambdaShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(239)
+        shapes.reserveCapacity(270)
         shapes.append(Shape(
             name: "AccountLimit",
             kind: .structure,
@@ -1133,6 +1149,33 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(name: "Action", kind: .string, pattern: #"(lambda:[*]|lambda:[a-zA-Z]+|[*])"#))
+        shapes.append(Shape(
+            name: "AddLayerVersionPermissionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerName", shape: "LayerName", location: .uri, locationName: "LayerName"),
+                Shape.Member(
+                    name: "VersionNumber",
+                    shape: "LayerVersionNumber",
+                    location: .uri,
+                    locationName: "VersionNumber"
+                ),
+                Shape.Member(name: "StatementId", shape: "StatementId"),
+                Shape.Member(name: "Action", shape: "LayerPermissionAllowedAction"),
+                Shape.Member(name: "Principal", shape: "LayerPermissionAllowedPrincipal"),
+                Shape.Member(name: "OrganizationId", shape: "OrganizationId"),
+                Shape.Member(name: "RevisionId", shape: "String", location: .querystring, locationName: "RevisionId"),
+            ],
+            required: ["LayerName", "VersionNumber", "StatementId", "Action", "Principal"]
+        ))
+        shapes.append(Shape(
+            name: "AddLayerVersionPermissionResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Statement", shape: "String"),
+                Shape.Member(name: "RevisionId", shape: "String"),
+            ]
+        ))
         shapes.append(Shape(
             name: "AddPermissionRequest",
             kind: .structure,
@@ -1262,6 +1305,8 @@ extension ServiceModel {
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "Message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(name: "CompatibleArchitectures", kind: .list, listMember: "Architecture", min: 0, max: 2))
+        shapes.append(Shape(name: "CompatibleRuntimes", kind: .list, listMember: "Runtime", min: 0, max: 15))
         shapes.append(Shape(
             name: "Concurrency",
             kind: .structure,
@@ -1379,6 +1424,20 @@ extension ServiceModel {
             name: "DeleteFunctionResponse",
             kind: .structure,
             members: [Shape.Member(name: "StatusCode", shape: "Integer", location: .statusCode)]
+        ))
+        shapes.append(Shape(
+            name: "DeleteLayerVersionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerName", shape: "LayerName", location: .uri, locationName: "LayerName"),
+                Shape.Member(
+                    name: "VersionNumber",
+                    shape: "LayerVersionNumber",
+                    location: .uri,
+                    locationName: "VersionNumber"
+                ),
+            ],
+            required: ["LayerName", "VersionNumber"]
         ))
         shapes.append(Shape(name: "Description", kind: .string, min: 0, max: 256))
         shapes.append(Shape(
@@ -1754,6 +1813,60 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "GetLayerVersionByArnRequest",
+            kind: .structure,
+            members: [Shape.Member(name: "Arn", shape: "LayerVersionArn", location: .querystring, locationName: "Arn")],
+            required: ["Arn"]
+        ))
+        shapes.append(Shape(
+            name: "GetLayerVersionPolicyRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerName", shape: "LayerName", location: .uri, locationName: "LayerName"),
+                Shape.Member(
+                    name: "VersionNumber",
+                    shape: "LayerVersionNumber",
+                    location: .uri,
+                    locationName: "VersionNumber"
+                ),
+            ],
+            required: ["LayerName", "VersionNumber"]
+        ))
+        shapes.append(Shape(
+            name: "GetLayerVersionPolicyResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "Policy", shape: "String"), Shape.Member(name: "RevisionId", shape: "String")]
+        ))
+        shapes.append(Shape(
+            name: "GetLayerVersionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerName", shape: "LayerName", location: .uri, locationName: "LayerName"),
+                Shape.Member(
+                    name: "VersionNumber",
+                    shape: "LayerVersionNumber",
+                    location: .uri,
+                    locationName: "VersionNumber"
+                ),
+            ],
+            required: ["LayerName", "VersionNumber"]
+        ))
+        shapes.append(Shape(
+            name: "GetLayerVersionResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Content", shape: "LayerVersionContentOutput"),
+                Shape.Member(name: "LayerArn", shape: "LayerArn"),
+                Shape.Member(name: "LayerVersionArn", shape: "LayerVersionArn"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "CreatedDate", shape: "Timestamp"),
+                Shape.Member(name: "Version", shape: "LayerVersionNumber"),
+                Shape.Member(name: "CompatibleRuntimes", shape: "CompatibleRuntimes"),
+                Shape.Member(name: "LicenseInfo", shape: "LicenseInfo"),
+                Shape.Member(name: "CompatibleArchitectures", shape: "CompatibleArchitectures"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "GetPolicyRequest",
             kind: .structure,
             members: [
@@ -2038,7 +2151,33 @@ extension ServiceModel {
                 Shape.Member(name: "SigningJobArn", shape: "Arn"),
             ]
         ))
+        shapes.append(Shape(
+            name: "LayerArn",
+            kind: .string,
+            min: 1,
+            max: 140,
+            pattern: #"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+"#
+        ))
         shapes.append(Shape(name: "LayerList", kind: .list, listMember: "LayerVersionArn"))
+        shapes.append(Shape(
+            name: "LayerName",
+            kind: .string,
+            min: 1,
+            max: 140,
+            pattern: #"(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+"#
+        ))
+        shapes.append(Shape(
+            name: "LayerPermissionAllowedAction",
+            kind: .string,
+            min: 0,
+            max: 22,
+            pattern: #"lambda:GetLayerVersion"#
+        ))
+        shapes.append(Shape(
+            name: "LayerPermissionAllowedPrincipal",
+            kind: .string,
+            pattern: #"\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root"#
+        ))
         shapes.append(Shape(
             name: "LayerVersionArn",
             kind: .string,
@@ -2046,7 +2185,54 @@ extension ServiceModel {
             max: 140,
             pattern: #"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+"#
         ))
+        shapes.append(Shape(
+            name: "LayerVersionContentInput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "S3Bucket", shape: "S3Bucket"),
+                Shape.Member(name: "S3Key", shape: "S3Key"),
+                Shape.Member(name: "S3ObjectVersion", shape: "S3ObjectVersion"),
+                Shape.Member(name: "ZipFile", shape: "Blob"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "LayerVersionContentOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Location", shape: "String"),
+                Shape.Member(name: "CodeSha256", shape: "String"),
+                Shape.Member(name: "CodeSize", shape: "Long"),
+                Shape.Member(name: "SigningProfileVersionArn", shape: "String"),
+                Shape.Member(name: "SigningJobArn", shape: "String"),
+            ]
+        ))
+        shapes.append(Shape(name: "LayerVersionNumber", kind: .long))
+        shapes.append(Shape(name: "LayerVersionsList", kind: .list, listMember: "LayerVersionsListItem"))
+        shapes.append(Shape(
+            name: "LayerVersionsListItem",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerVersionArn", shape: "LayerVersionArn"),
+                Shape.Member(name: "Version", shape: "LayerVersionNumber"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "CreatedDate", shape: "Timestamp"),
+                Shape.Member(name: "CompatibleRuntimes", shape: "CompatibleRuntimes"),
+                Shape.Member(name: "LicenseInfo", shape: "LicenseInfo"),
+                Shape.Member(name: "CompatibleArchitectures", shape: "CompatibleArchitectures"),
+            ]
+        ))
+        shapes.append(Shape(name: "LayersList", kind: .list, listMember: "LayersListItem"))
+        shapes.append(Shape(
+            name: "LayersListItem",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerName", shape: "LayerName"),
+                Shape.Member(name: "LayerArn", shape: "LayerArn"),
+                Shape.Member(name: "LatestMatchingVersion", shape: "LayerVersionsListItem"),
+            ]
+        ))
         shapes.append(Shape(name: "LayersReferenceList", kind: .list, listMember: "Layer"))
+        shapes.append(Shape(name: "LicenseInfo", kind: .string, min: 0, max: 512))
         shapes.append(Shape(
             name: "ListAliasesRequest",
             kind: .structure,
@@ -2097,6 +2283,74 @@ extension ServiceModel {
             members: [
                 Shape.Member(name: "NextMarker", shape: "String"),
                 Shape.Member(name: "Functions", shape: "FunctionList"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListLayerVersionsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "CompatibleRuntime",
+                    shape: "Runtime",
+                    location: .querystring,
+                    locationName: "CompatibleRuntime"
+                ),
+                Shape.Member(name: "LayerName", shape: "LayerName", location: .uri, locationName: "LayerName"),
+                Shape.Member(name: "Marker", shape: "String", location: .querystring, locationName: "Marker"),
+                Shape.Member(
+                    name: "MaxItems",
+                    shape: "MaxLayerListItems",
+                    location: .querystring,
+                    locationName: "MaxItems"
+                ),
+                Shape.Member(
+                    name: "CompatibleArchitecture",
+                    shape: "Architecture",
+                    location: .querystring,
+                    locationName: "CompatibleArchitecture"
+                ),
+            ],
+            required: ["LayerName"]
+        ))
+        shapes.append(Shape(
+            name: "ListLayerVersionsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "NextMarker", shape: "String"),
+                Shape.Member(name: "LayerVersions", shape: "LayerVersionsList"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListLayersRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "CompatibleRuntime",
+                    shape: "Runtime",
+                    location: .querystring,
+                    locationName: "CompatibleRuntime"
+                ),
+                Shape.Member(name: "Marker", shape: "String", location: .querystring, locationName: "Marker"),
+                Shape.Member(
+                    name: "MaxItems",
+                    shape: "MaxLayerListItems",
+                    location: .querystring,
+                    locationName: "MaxItems"
+                ),
+                Shape.Member(
+                    name: "CompatibleArchitecture",
+                    shape: "Architecture",
+                    location: .querystring,
+                    locationName: "CompatibleArchitecture"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListLayersResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "NextMarker", shape: "String"),
+                Shape.Member(name: "Layers", shape: "LayersList"),
             ]
         ))
         shapes.append(Shape(
@@ -2151,6 +2405,7 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "Long", kind: .long))
         shapes.append(Shape(name: "MasterRegion", kind: .string, pattern: #"ALL|[a-z]{2}(-gov)?-[a-z]+-\d{1}"#))
+        shapes.append(Shape(name: "MaxLayerListItems", kind: .integer, min: 1, max: 50))
         shapes.append(Shape(name: "MaxListItems", kind: .integer, min: 1, max: 10000))
         shapes.append(Shape(name: "MaximumEventAgeInSeconds", kind: .integer, min: 60, max: 21600))
         shapes.append(Shape(name: "MaximumRetryAttempts", kind: .integer, min: 0, max: 2))
@@ -2200,6 +2455,7 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "Destination", shape: "DestinationArn")]
         ))
+        shapes.append(Shape(name: "OrganizationId", kind: .string, min: 0, max: 34, pattern: #"o-[a-z0-9]{10,32}"#))
         shapes.append(Shape(name: "PackageType", kind: .string, enumValues: ["Zip", "Image"]))
         shapes.append(Shape(name: "PerExecutionEnvironmentMaxConcurrency", kind: .integer, min: 1, max: 1600))
         shapes.append(Shape(
@@ -2221,6 +2477,34 @@ extension ServiceModel {
             kind: .structure,
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 404, senderFault: true)
+        ))
+        shapes.append(Shape(
+            name: "PublishLayerVersionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerName", shape: "LayerName", location: .uri, locationName: "LayerName"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "Content", shape: "LayerVersionContentInput"),
+                Shape.Member(name: "CompatibleRuntimes", shape: "CompatibleRuntimes"),
+                Shape.Member(name: "LicenseInfo", shape: "LicenseInfo"),
+                Shape.Member(name: "CompatibleArchitectures", shape: "CompatibleArchitectures"),
+            ],
+            required: ["LayerName", "Content"]
+        ))
+        shapes.append(Shape(
+            name: "PublishLayerVersionResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Content", shape: "LayerVersionContentOutput"),
+                Shape.Member(name: "LayerArn", shape: "LayerArn"),
+                Shape.Member(name: "LayerVersionArn", shape: "LayerVersionArn"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "CreatedDate", shape: "Timestamp"),
+                Shape.Member(name: "Version", shape: "LayerVersionNumber"),
+                Shape.Member(name: "CompatibleRuntimes", shape: "CompatibleRuntimes"),
+                Shape.Member(name: "LicenseInfo", shape: "LicenseInfo"),
+                Shape.Member(name: "CompatibleArchitectures", shape: "CompatibleArchitectures"),
+            ]
         ))
         shapes.append(Shape(
             name: "PublishVersionRequest",
@@ -2322,6 +2606,22 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(name: "RecursiveLoop", kind: .string, enumValues: ["Allow", "Terminate"]))
+        shapes.append(Shape(
+            name: "RemoveLayerVersionPermissionRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "LayerName", shape: "LayerName", location: .uri, locationName: "LayerName"),
+                Shape.Member(
+                    name: "VersionNumber",
+                    shape: "LayerVersionNumber",
+                    location: .uri,
+                    locationName: "VersionNumber"
+                ),
+                Shape.Member(name: "StatementId", shape: "StatementId", location: .uri, locationName: "StatementId"),
+                Shape.Member(name: "RevisionId", shape: "String", location: .querystring, locationName: "RevisionId"),
+            ],
+            required: ["LayerName", "VersionNumber", "StatementId"]
+        ))
         shapes.append(Shape(
             name: "RemovePermissionRequest",
             kind: .structure,

@@ -60,6 +60,66 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct AddLayerVersionPermissionRequest: Codable, Sendable, Equatable {
+        public var layerName: String
+        public var versionNumber: Int64
+        public var statementId: String
+        public var action: String
+        public var principal: String
+        public var organizationId: String?
+        public var revisionId: String?
+
+        public init(
+            layerName: String,
+            versionNumber: Int64,
+            statementId: String,
+            action: String,
+            principal: String,
+            organizationId: String? = nil,
+            revisionId: String? = nil
+        ) {
+            self.layerName = layerName
+            self.versionNumber = versionNumber
+            self.statementId = statementId
+            self.action = action
+            self.principal = principal
+            self.organizationId = organizationId
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerName = "LayerName"
+            case versionNumber = "VersionNumber"
+            case statementId = "StatementId"
+            case action = "Action"
+            case principal = "Principal"
+            case organizationId = "OrganizationId"
+            case revisionId = "RevisionId"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct AddLayerVersionPermissionResponse: Codable, Sendable, Equatable {
+        public var statement: String?
+        public var revisionId: String?
+
+        public init(
+            statement: String? = nil,
+            revisionId: String? = nil
+        ) {
+            self.statement = statement
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case statement = "Statement"
+            case revisionId = "RevisionId"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct AddPermissionRequest: Codable, Sendable, Equatable {
         public var functionName: String
         public var statementId: String
@@ -479,6 +539,26 @@ extension LambdaAPI {
 
         enum CodingKeys: String, CodingKey {
             case statusCode = "StatusCode"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct DeleteLayerVersionRequest: Codable, Sendable, Equatable {
+        public var layerName: String
+        public var versionNumber: Int64
+
+        public init(
+            layerName: String,
+            versionNumber: Int64
+        ) {
+            self.layerName = layerName
+            self.versionNumber = versionNumber
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerName = "LayerName"
+            case versionNumber = "VersionNumber"
         }
     }
 }
@@ -1090,6 +1170,130 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct GetLayerVersionByArnRequest: Codable, Sendable, Equatable {
+        public var arn: String
+
+        public init(
+            arn: String
+        ) {
+            self.arn = arn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arn = "Arn"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetLayerVersionPolicyRequest: Codable, Sendable, Equatable {
+        public var layerName: String
+        public var versionNumber: Int64
+
+        public init(
+            layerName: String,
+            versionNumber: Int64
+        ) {
+            self.layerName = layerName
+            self.versionNumber = versionNumber
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerName = "LayerName"
+            case versionNumber = "VersionNumber"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetLayerVersionPolicyResponse: Codable, Sendable, Equatable {
+        public var policy: String?
+        public var revisionId: String?
+
+        public init(
+            policy: String? = nil,
+            revisionId: String? = nil
+        ) {
+            self.policy = policy
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policy = "Policy"
+            case revisionId = "RevisionId"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetLayerVersionRequest: Codable, Sendable, Equatable {
+        public var layerName: String
+        public var versionNumber: Int64
+
+        public init(
+            layerName: String,
+            versionNumber: Int64
+        ) {
+            self.layerName = layerName
+            self.versionNumber = versionNumber
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerName = "LayerName"
+            case versionNumber = "VersionNumber"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetLayerVersionResponse: Codable, Sendable, Equatable {
+        public var content: LayerVersionContentOutput?
+        public var layerArn: String?
+        public var layerVersionArn: String?
+        public var description: String?
+        public var createdDate: String?
+        public var version: Int64?
+        public var compatibleRuntimes: [String]?
+        public var licenseInfo: String?
+        public var compatibleArchitectures: [String]?
+
+        public init(
+            content: LayerVersionContentOutput? = nil,
+            layerArn: String? = nil,
+            layerVersionArn: String? = nil,
+            description: String? = nil,
+            createdDate: String? = nil,
+            version: Int64? = nil,
+            compatibleRuntimes: [String]? = nil,
+            licenseInfo: String? = nil,
+            compatibleArchitectures: [String]? = nil
+        ) {
+            self.content = content
+            self.layerArn = layerArn
+            self.layerVersionArn = layerVersionArn
+            self.description = description
+            self.createdDate = createdDate
+            self.version = version
+            self.compatibleRuntimes = compatibleRuntimes
+            self.licenseInfo = licenseInfo
+            self.compatibleArchitectures = compatibleArchitectures
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case content = "Content"
+            case layerArn = "LayerArn"
+            case layerVersionArn = "LayerVersionArn"
+            case description = "Description"
+            case createdDate = "CreatedDate"
+            case version = "Version"
+            case compatibleRuntimes = "CompatibleRuntimes"
+            case licenseInfo = "LicenseInfo"
+            case compatibleArchitectures = "CompatibleArchitectures"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct GetPolicyRequest: Codable, Sendable, Equatable {
         public var functionName: String
         public var qualifier: String?
@@ -1370,6 +1574,130 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct LayerVersionContentInput: Codable, Sendable, Equatable {
+        public var s3Bucket: String?
+        public var s3Key: String?
+        public var s3ObjectVersion: String?
+        public var zipFile: Data?
+
+        public init(
+            s3Bucket: String? = nil,
+            s3Key: String? = nil,
+            s3ObjectVersion: String? = nil,
+            zipFile: Data? = nil
+        ) {
+            self.s3Bucket = s3Bucket
+            self.s3Key = s3Key
+            self.s3ObjectVersion = s3ObjectVersion
+            self.zipFile = zipFile
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case s3Bucket = "S3Bucket"
+            case s3Key = "S3Key"
+            case s3ObjectVersion = "S3ObjectVersion"
+            case zipFile = "ZipFile"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct LayerVersionContentOutput: Codable, Sendable, Equatable {
+        public var location: String?
+        public var codeSha256: String?
+        public var codeSize: Int64?
+        public var signingProfileVersionArn: String?
+        public var signingJobArn: String?
+
+        public init(
+            location: String? = nil,
+            codeSha256: String? = nil,
+            codeSize: Int64? = nil,
+            signingProfileVersionArn: String? = nil,
+            signingJobArn: String? = nil
+        ) {
+            self.location = location
+            self.codeSha256 = codeSha256
+            self.codeSize = codeSize
+            self.signingProfileVersionArn = signingProfileVersionArn
+            self.signingJobArn = signingJobArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case location = "Location"
+            case codeSha256 = "CodeSha256"
+            case codeSize = "CodeSize"
+            case signingProfileVersionArn = "SigningProfileVersionArn"
+            case signingJobArn = "SigningJobArn"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct LayerVersionsListItem: Codable, Sendable, Equatable {
+        public var layerVersionArn: String?
+        public var version: Int64?
+        public var description: String?
+        public var createdDate: String?
+        public var compatibleRuntimes: [String]?
+        public var licenseInfo: String?
+        public var compatibleArchitectures: [String]?
+
+        public init(
+            layerVersionArn: String? = nil,
+            version: Int64? = nil,
+            description: String? = nil,
+            createdDate: String? = nil,
+            compatibleRuntimes: [String]? = nil,
+            licenseInfo: String? = nil,
+            compatibleArchitectures: [String]? = nil
+        ) {
+            self.layerVersionArn = layerVersionArn
+            self.version = version
+            self.description = description
+            self.createdDate = createdDate
+            self.compatibleRuntimes = compatibleRuntimes
+            self.licenseInfo = licenseInfo
+            self.compatibleArchitectures = compatibleArchitectures
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerVersionArn = "LayerVersionArn"
+            case version = "Version"
+            case description = "Description"
+            case createdDate = "CreatedDate"
+            case compatibleRuntimes = "CompatibleRuntimes"
+            case licenseInfo = "LicenseInfo"
+            case compatibleArchitectures = "CompatibleArchitectures"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct LayersListItem: Codable, Sendable, Equatable {
+        public var layerName: String?
+        public var layerArn: String?
+        public var latestMatchingVersion: LayerVersionsListItem?
+
+        public init(
+            layerName: String? = nil,
+            layerArn: String? = nil,
+            latestMatchingVersion: LayerVersionsListItem? = nil
+        ) {
+            self.layerName = layerName
+            self.layerArn = layerArn
+            self.latestMatchingVersion = latestMatchingVersion
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerName = "LayerName"
+            case layerArn = "LayerArn"
+            case latestMatchingVersion = "LatestMatchingVersion"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct ListAliasesRequest: Codable, Sendable, Equatable {
         public var functionName: String
         public var functionVersion: String?
@@ -1461,6 +1789,106 @@ extension LambdaAPI {
         enum CodingKeys: String, CodingKey {
             case nextMarker = "NextMarker"
             case functions = "Functions"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListLayerVersionsRequest: Codable, Sendable, Equatable {
+        public var compatibleRuntime: String?
+        public var layerName: String
+        public var marker: String?
+        public var maxItems: Int?
+        public var compatibleArchitecture: String?
+
+        public init(
+            compatibleRuntime: String? = nil,
+            layerName: String,
+            marker: String? = nil,
+            maxItems: Int? = nil,
+            compatibleArchitecture: String? = nil
+        ) {
+            self.compatibleRuntime = compatibleRuntime
+            self.layerName = layerName
+            self.marker = marker
+            self.maxItems = maxItems
+            self.compatibleArchitecture = compatibleArchitecture
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case compatibleRuntime = "CompatibleRuntime"
+            case layerName = "LayerName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+            case compatibleArchitecture = "CompatibleArchitecture"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListLayerVersionsResponse: Codable, Sendable, Equatable {
+        public var nextMarker: String?
+        public var layerVersions: [LayerVersionsListItem]?
+
+        public init(
+            nextMarker: String? = nil,
+            layerVersions: [LayerVersionsListItem]? = nil
+        ) {
+            self.nextMarker = nextMarker
+            self.layerVersions = layerVersions
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nextMarker = "NextMarker"
+            case layerVersions = "LayerVersions"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListLayersRequest: Codable, Sendable, Equatable {
+        public var compatibleRuntime: String?
+        public var marker: String?
+        public var maxItems: Int?
+        public var compatibleArchitecture: String?
+
+        public init(
+            compatibleRuntime: String? = nil,
+            marker: String? = nil,
+            maxItems: Int? = nil,
+            compatibleArchitecture: String? = nil
+        ) {
+            self.compatibleRuntime = compatibleRuntime
+            self.marker = marker
+            self.maxItems = maxItems
+            self.compatibleArchitecture = compatibleArchitecture
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case compatibleRuntime = "CompatibleRuntime"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+            case compatibleArchitecture = "CompatibleArchitecture"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListLayersResponse: Codable, Sendable, Equatable {
+        public var nextMarker: String?
+        public var layers: [LayersListItem]?
+
+        public init(
+            nextMarker: String? = nil,
+            layers: [LayersListItem]? = nil
+        ) {
+            self.nextMarker = nextMarker
+            self.layers = layers
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nextMarker = "NextMarker"
+            case layers = "Layers"
         }
     }
 }
@@ -1597,6 +2025,90 @@ extension LambdaAPI {
 
         enum CodingKeys: String, CodingKey {
             case destination = "Destination"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PublishLayerVersionRequest: Codable, Sendable, Equatable {
+        public var layerName: String
+        public var description: String?
+        public var content: LayerVersionContentInput
+        public var compatibleRuntimes: [String]?
+        public var licenseInfo: String?
+        public var compatibleArchitectures: [String]?
+
+        public init(
+            layerName: String,
+            description: String? = nil,
+            content: LayerVersionContentInput,
+            compatibleRuntimes: [String]? = nil,
+            licenseInfo: String? = nil,
+            compatibleArchitectures: [String]? = nil
+        ) {
+            self.layerName = layerName
+            self.description = description
+            self.content = content
+            self.compatibleRuntimes = compatibleRuntimes
+            self.licenseInfo = licenseInfo
+            self.compatibleArchitectures = compatibleArchitectures
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerName = "LayerName"
+            case description = "Description"
+            case content = "Content"
+            case compatibleRuntimes = "CompatibleRuntimes"
+            case licenseInfo = "LicenseInfo"
+            case compatibleArchitectures = "CompatibleArchitectures"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PublishLayerVersionResponse: Codable, Sendable, Equatable {
+        public var content: LayerVersionContentOutput?
+        public var layerArn: String?
+        public var layerVersionArn: String?
+        public var description: String?
+        public var createdDate: String?
+        public var version: Int64?
+        public var compatibleRuntimes: [String]?
+        public var licenseInfo: String?
+        public var compatibleArchitectures: [String]?
+
+        public init(
+            content: LayerVersionContentOutput? = nil,
+            layerArn: String? = nil,
+            layerVersionArn: String? = nil,
+            description: String? = nil,
+            createdDate: String? = nil,
+            version: Int64? = nil,
+            compatibleRuntimes: [String]? = nil,
+            licenseInfo: String? = nil,
+            compatibleArchitectures: [String]? = nil
+        ) {
+            self.content = content
+            self.layerArn = layerArn
+            self.layerVersionArn = layerVersionArn
+            self.description = description
+            self.createdDate = createdDate
+            self.version = version
+            self.compatibleRuntimes = compatibleRuntimes
+            self.licenseInfo = licenseInfo
+            self.compatibleArchitectures = compatibleArchitectures
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case content = "Content"
+            case layerArn = "LayerArn"
+            case layerVersionArn = "LayerVersionArn"
+            case description = "Description"
+            case createdDate = "CreatedDate"
+            case version = "Version"
+            case compatibleRuntimes = "CompatibleRuntimes"
+            case licenseInfo = "LicenseInfo"
+            case compatibleArchitectures = "CompatibleArchitectures"
         }
     }
 }
@@ -1769,6 +2281,34 @@ extension LambdaAPI {
             case updateRuntimeOn = "UpdateRuntimeOn"
             case functionArn = "FunctionArn"
             case runtimeVersionArn = "RuntimeVersionArn"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct RemoveLayerVersionPermissionRequest: Codable, Sendable, Equatable {
+        public var layerName: String
+        public var versionNumber: Int64
+        public var statementId: String
+        public var revisionId: String?
+
+        public init(
+            layerName: String,
+            versionNumber: Int64,
+            statementId: String,
+            revisionId: String? = nil
+        ) {
+            self.layerName = layerName
+            self.versionNumber = versionNumber
+            self.statementId = statementId
+            self.revisionId = revisionId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case layerName = "LayerName"
+            case versionNumber = "VersionNumber"
+            case statementId = "StatementId"
+            case revisionId = "RevisionId"
         }
     }
 }

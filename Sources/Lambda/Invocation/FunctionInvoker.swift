@@ -51,12 +51,15 @@ public struct FunctionSnapshot: Sendable {
     /// The runtime version's name in `INIT_START` (`python:3.12.v1`) and its ARN.
     public let runtimeVersion: String
     public let runtimeVersionARN: String
+    /// Hex SHA-256 of each layer's archive in the code store, in the order the function names them
+    /// (a later layer's file wins in `/opt`).
+    public let layers: [String]
 
     public init(
         accountID: String, region: String, name: String, functionARN: String, version: String, revisionID: String, runtime: String,
         handler: String, role: String, timeout: Int, memorySize: Int, ephemeralStorageSize: Int, environment: EnvironmentVariables,
         architectures: [String], codeSHA256: String, logGroup: String, logFormat: String, applicationLogLevel: String?,
-        systemLogLevel: String?, runtimeVersion: String, runtimeVersionARN: String
+        systemLogLevel: String?, runtimeVersion: String, runtimeVersionARN: String, layers: [String] = []
     ) {
         self.accountID = accountID
         self.region = region
@@ -79,6 +82,7 @@ public struct FunctionSnapshot: Sendable {
         self.systemLogLevel = systemLogLevel
         self.runtimeVersion = runtimeVersion
         self.runtimeVersionARN = runtimeVersionARN
+        self.layers = layers
     }
 }
 

@@ -3,6 +3,8 @@ import Store
 extension BulwarkDatabase {
     /// Functions and their versions.
     var functions: FunctionRepository { FunctionRepository(database: self) }
+    /// Layers, their versions and policies.
+    var layers: LayerRepository { LayerRepository(database: self) }
     /// Functions' aliases.
     var aliases: AliasRepository { AliasRepository(database: self) }
     /// The statements of functions' resource-based policies.

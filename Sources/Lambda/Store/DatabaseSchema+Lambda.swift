@@ -47,6 +47,52 @@ extension DatabaseSchema {
                         );
                         """)
             },
+            // Layers (decision 0036): a layer's row keeps the last number given, so that a deleted
+            // version's number is never given again; statements are deleted with their version.
+            Migration("v4-layers") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE lambdaLayer (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            name TEXT NOT NULL,
+                            lastVersion INTEGER NOT NULL,
+                            PRIMARY KEY (accountID, region, name)
+                        );
+                        CREATE TABLE lambdaLayerVersion (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            layerName TEXT NOT NULL,
+                            version INTEGER NOT NULL,
+                            description TEXT NOT NULL,
+                            licenseInfo TEXT,
+                            compatibleRuntimes TEXT NOT NULL,
+                            compatibleArchitectures TEXT NOT NULL,
+                            codeSHA256 TEXT NOT NULL,
+                            codeSize INTEGER NOT NULL,
+                            unzippedSize INTEGER NOT NULL,
+                            createdAt DOUBLE NOT NULL,
+                            policyRevision TEXT,
+                            PRIMARY KEY (accountID, region, layerName, version),
+                            FOREIGN KEY (accountID, region, layerName) REFERENCES lambdaLayer(accountID, region, name)
+                        );
+                        CREATE INDEX lambdaLayerVersionByCode ON lambdaLayerVersion(codeSHA256);
+                        CREATE TABLE lambdaLayerStatement (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            layerName TEXT NOT NULL,
+                            version INTEGER NOT NULL,
+                            statementID TEXT NOT NULL,
+                            action TEXT NOT NULL,
+                            principal TEXT NOT NULL,
+                            organizationID TEXT,
+                            position INTEGER NOT NULL,
+                            PRIMARY KEY (accountID, region, layerName, version, statementID),
+                            FOREIGN KEY (accountID, region, layerName, version)
+                                REFERENCES lambdaLayerVersion(accountID, region, layerName, version) ON DELETE CASCADE
+                        );
+                        """)
+            },
         ]
     )
 }

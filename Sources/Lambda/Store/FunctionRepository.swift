@@ -196,14 +196,23 @@ public struct FunctionRepository: Sendable {
         }
     }
 
-    /// Whether any function version references the code `sha256`.
+    /// Whether any function version or layer version references the code `sha256`, or a function
+    /// version uses it as a layer (a deleted layer version's archive stays while a function uses it).
     public func isCodeReferenced(_ sha256: String) async throws -> Bool {
         try await database.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM lambdaFunctionVersion WHERE codeSHA256 = ?"), arguments: [sha256]) ?? 0 > 0
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT (SELECT COUNT(*) FROM lambdaFunctionVersion WHERE codeSHA256 = ?)
+                            + (SELECT COUNT(*) FROM lambdaLayerVersion WHERE codeSHA256 = ?)
+                            + (SELECT COUNT(*) FROM lambdaFunctionVersion WHERE instr(CAST(configuration AS TEXT), ?) > 0)
+                        """),
+                arguments: [sha256, sha256, sha256]) ?? 0 > 0
         }
     }
 
-    /// The number of functions and the total size of their code, for the account usage report.
+    /// The number of functions and the total size of their code and of the layers' archives (AWS's
+    /// `TotalCodeSize`), for the account usage report.
     public func usage(accountID: String, region: String) async throws -> (functionCount: Int64, totalCodeSize: Int64) {
         try await database.read { db in
             let count =
@@ -212,8 +221,12 @@ public struct FunctionRepository: Sendable {
                 ) ?? 0
             let size =
                 try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT COALESCE(SUM(codeSize), 0) FROM lambdaFunctionVersion WHERE accountID = ? AND region = ?"),
-                    arguments: [accountID, region]
+                    db.cachedStatement(
+                        sql: """
+                            SELECT (SELECT COALESCE(SUM(codeSize), 0) FROM lambdaFunctionVersion WHERE accountID = ? AND region = ?)
+                                + (SELECT COALESCE(SUM(codeSize), 0) FROM lambdaLayerVersion WHERE accountID = ? AND region = ?)
+                            """),
+                    arguments: [accountID, region, accountID, region]
                 ) ?? 0
             return (count, size)
         }

@@ -35,7 +35,9 @@ struct OperationWalk {
             #expect(arn.accountID == bench.accountID, "\(name): \(check.resource) is not in the caller's account")
             let region = WalkedService(rawValue: service)?.isRegional == true ? bench.samples.region : ""
             #expect(arn.region == region, "\(name): \(check.resource) is not in the region '\(region)'")
-            let named = arn.resource.split { $0 == "/" || $0 == ":" }.last.map(String.init)
+            // A layer version's ARN ends with its number, after the layer's name.
+            let parts = arn.resource.split { $0 == "/" || $0 == ":" }.map(String.init)
+            let named = parts.first == "layer" && parts.count == 3 ? parts[1] : parts.last
             #expect(
                 named == SampleValues.name || named == SampleValues.keyID || check.resource == caller.arn,
                 "\(name): \(check.resource) is neither what the input names (\(SampleValues.name)) nor the caller"

@@ -17,6 +17,7 @@ struct SampleValues {
     var policyARN: String { "arn:aws:iam::\(accountID):policy/\(Self.name)" }
     var mfaDeviceARN: String { "arn:aws:iam::\(accountID):mfa/\(Self.name)" }
     var functionARN: String { "arn:aws:lambda:\(region):\(accountID):function:\(Self.name)" }
+    var layerVersionARN: String { "arn:aws:lambda:\(region):\(accountID):layer:\(Self.name):1" }
     var oidcProviderARN: String { "arn:aws:iam::\(accountID):oidc-provider/\(Self.name)" }
     /// KMS keys are named by id (a UUID); aliases by name.
     static let keyID = "7a1ced00-0000-4000-8000-00000000beef"
@@ -50,8 +51,12 @@ struct SampleValues {
             ("SerialNumber", mfaDeviceARN),
             // Code is named by its SHA-256 (of no bytes here).
             ("Sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-            // A function permission grants a Lambda action.
+            // A function permission grants a Lambda action; a layer version permission, the use of the layer.
             ("Action", "lambda:InvokeFunction"),
+            ("Action", "lambda:GetLayerVersion"),
+            // A layer version is shared with an account, or with everyone in an organization.
+            ("Principal", accountID),
+            ("OrganizationId", "o-\(Self.name)walked"),
             // An OpenID Connect provider is created by its issuer URL.
             ("Url", "https://\(Self.name)"),
             // An OpenID Connect provider is named by its ARN, made of its issuer's host.
@@ -62,8 +67,10 @@ struct SampleValues {
             // KMS grants: a grant id (64 hexadecimal digits) and a grant token naming it.
             ("GrantId", Self.grantID),
             ("GrantToken", Self.grantToken),
-            // Any other ARN names a user, the kind of principal an account always has.
+            // Any other ARN names a user, the kind of principal an account always has — or a layer
+            // version, where only that fits (GetLayerVersionByArn).
             ("Arn", userARN),
+            ("Arn", layerVersionARN),
         ]
         return meanings.filter { member.lowercased().contains($0.fragment.lowercased()) }.map(\.value)
     }

@@ -22,6 +22,10 @@ enum WalkedService: String, CaseIterable, Sendable, CustomStringConvertible {
                 // Bulwark's own download behind GetFunction's Code.Location (AWS presigns an S3 URL
                 // instead): whoever may read the function may fetch its code.
                 "GetFunctionCodeArchive": "lambda:GetFunction",
+                // The Lambda API reference: GetLayerVersionByArn needs lambda:GetLayerVersion; Bulwark's
+                // download behind its Content.Location too.
+                "GetLayerVersionByArn": "lambda:GetLayerVersion",
+                "GetLayerVersionContentArchive": "lambda:GetLayerVersion",
             ]
         case .kms:
             // ReEncrypt is authorized as kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the
