@@ -223,6 +223,24 @@ def test_no_network_but_the_runtime_api(server, client, probe):
     assert_contained(server, client, seen, ended=False)
 
 
+def test_a_function_holds_few_connections_to_the_server(server, client, probe):
+    """A function that opens connection after connection to the Runtime API or its private endpoint cannot take the
+    server's descriptors: beyond a few (a runtime keeps one or two, an SDK pools up to ten), the server closes them
+    as soon as it accepts them."""
+    name = probe()
+    addresses = [["127.0.0.1", 9001], ["127.0.0.1", 4566]]
+
+    result, seen = run_probe(server, client, name, {"probe": "connections", "addresses": addresses, "count": 40})
+
+    assert result.function_error is None, result
+    runtime_api, endpoint = result.json["127.0.0.1:9001"], result.json["127.0.0.1:4566"]
+    assert runtime_api["opened"] == 40 and 1 <= runtime_api["open"] <= 8, runtime_api
+    assert endpoint == {"opened": 40, "open": 32}, endpoint
+    # The runtime's own connection still serves: the next invocation answers.
+    assert invoke(client, name, {"probe": "echo", "value": "still served"}).json == {"echo": "still served"}
+    assert_contained(server, client, seen, ended=False)
+
+
 # -- processes ------------------------------------------------------------------------------------
 
 def test_only_its_own_processes_are_visible(server, client, probe):

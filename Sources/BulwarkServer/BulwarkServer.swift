@@ -28,6 +28,16 @@ public enum BulwarkServer {
         case listening(endpoint: String, caBundle: URL?)
     }
 
+    /// Raises the soft limit of open descriptors to the hard limit: each environment holds a few
+    /// (its sandbox's pipes, its listeners, its connections, bounded per environment), beyond the
+    /// 1,024 a shell usually gives. Sandboxes keep Lambda's own limit (`bulwark-init --rlimit`).
+    static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = min(limit.rlim_max, 1 << 20)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
     /// Failures that stop the server before it serves.
     public struct StartupError: Error, CustomStringConvertible {
         public let description: String
@@ -42,6 +52,7 @@ public enum BulwarkServer {
         try await ListenAddressProbe.check(host: configuration.host, port: configuration.port)
         // Everything Bulwark writes — the database with its keys, code, the trail — is for its own user only.
         umask(0o077)
+        Self.raiseDescriptorLimit()
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory.path)
         let lock = try DataDirectoryLock(dataDirectory)

@@ -16,14 +16,20 @@ struct PrivateEndpointServer: Sendable {
 
     /// The largest request body read; the pipeline then applies each operation's own limit.
     static let bodyLimit = 72 << 20
+    /// The connections a function may hold open at once (an SDK client pools up to 10).
+    static let maximumConnections = 32
 
     static func start(
         listener: Int32, functionARN: String, handler: @escaping Handler, group: any EventLoopGroup
     ) async throws
         -> PrivateEndpointServer
     {
+        let limiter = ConnectionLimiter(limit: maximumConnections)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(limiter) }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)

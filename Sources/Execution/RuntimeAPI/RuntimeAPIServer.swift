@@ -8,6 +8,9 @@ import NIOPosix
 struct RuntimeAPIServer: Sendable {
     let channel: any Channel
 
+    /// The connections a runtime may hold open at once (a runtime client keeps one or two).
+    static let maximumConnections = 8
+
     /// Accepts the connections of the runtime of `session` on `listener`, which it takes over (closed
     /// with the server).
     static func start(listener: Int32, session: RuntimeSession, group: any EventLoopGroup) async throws -> RuntimeAPIServer {
@@ -16,8 +19,12 @@ struct RuntimeAPIServer: Sendable {
         limits.maxHeaderFieldSize = 2 << 20
         limits.maxHeaderListSize = 2 << 20
         let decoderLimits = limits
+        let limiter = ConnectionLimiter(limit: maximumConnections)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(limiter) }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(

@@ -158,6 +158,29 @@ def probe_unshare(event):
     }
 
 
+def probe_connections(event):
+    """Opens `count` connections to each address and holds them idle; after a second, how many the server kept open
+    (a closed one reads EOF or a reset)."""
+    import select
+    import time
+
+    results = {}
+    for host, port in event["addresses"]:
+        held = [socket.create_connection((host, port), timeout=5) for _ in range(event["count"])]
+        time.sleep(1)
+        readable, _, _ = select.select(held, [], [], 0)
+        closed = 0
+        for connection in readable:
+            try:
+                closed += connection.recv(1) == b""
+            except OSError:
+                closed += 1
+        results[f"{host}:{port}"] = {"opened": len(held), "open": len(held) - closed}
+        for connection in held:
+            connection.close()
+    return results
+
+
 def handler(event, context):
     probe = event["probe"]
     if probe == "read":
@@ -194,6 +217,8 @@ def handler(event, context):
         for _ in range(event["megabytes"] // 8):
             hoard.append(b"x" * (8 << 20))
         return {"allocated": len(hoard) * 8}
+    if probe == "connections":
+        return probe_connections(event)
     if probe == "echo":
         return {"echo": event.get("value")}
     raise ValueError(f"unknown probe {probe}")
