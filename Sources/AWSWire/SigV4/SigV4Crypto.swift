@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// The hashing and keyed hashing of SigV4.
 enum SigV4Crypto {
@@ -15,13 +16,22 @@ enum SigV4Crypto {
     }
 
     /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+    ///
+    /// The key depends only on the secret and the scope, which change once a day at most per key:
+    /// derived keys are kept (``DerivedSigningKeys``), so that a request costs one HMAC of its
+    /// string to sign rather than five.
     static func signingKey(secretAccessKey: String, scope: SigV4CredentialScope) -> SymmetricKey {
+        let name = DerivedSigningKeys.Name(secretAccessKey: secretAccessKey, scope: scope)
+        if let known = derivedKeys.key(for: name) { return known }
         var key = SymmetricKey(data: Data("AWS4\(secretAccessKey)".utf8))
         for part in [scope.date, scope.region, scope.service, SigV4CredentialScope.terminator] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
+        derivedKeys.keep(key, for: name)
         return key
     }
+
+    private static let derivedKeys = DerivedSigningKeys()
 
     static func signature(stringToSign: String, secretAccessKey: String, scope: SigV4CredentialScope) -> String {
         let key = signingKey(secretAccessKey: secretAccessKey, scope: scope)
@@ -50,5 +60,29 @@ enum SigV4Crypto {
             output.append(hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// The SigV4 signing keys derived lately, by secret and scope. Bounded: when full, it starts afresh
+/// (a day's keys of every active credential fit many times over). It holds nothing the server does
+/// not already hold: the secrets are the store's, and a derived key is worth no more than its secret.
+final class DerivedSigningKeys: Sendable {
+    struct Name: Hashable, Sendable {
+        let secretAccessKey: String
+        let scope: SigV4CredentialScope
+    }
+
+    static let capacity = 4096
+    private let keys = Mutex<[Name: SymmetricKey]>([:])
+
+    func key(for name: Name) -> SymmetricKey? {
+        keys.withLock { $0[name] }
+    }
+
+    func keep(_ key: SymmetricKey, for name: Name) {
+        keys.withLock { keys in
+            if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
+            keys[name] = key
+        }
     }
 }

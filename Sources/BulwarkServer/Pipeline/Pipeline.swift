@@ -120,16 +120,19 @@ struct Pipeline: Sendable {
         // above the root is no path (InvalidURIPath). The trail keeps the path as sent.
         // S3 signs and addresses the path exactly as sent (a key may hold `//` or `./`).
         var head = head
-        if registry.service(for: head)?.model.wireProtocol != .restXML {
+        var addressed = registry.service(for: head)
+        if addressed?.model.wireProtocol != .restXML {
+            let sent = head.rawPath
             do {
                 try head.normalizePath()
             } catch {
                 return fail(error, call: &call)
             }
+            if head.rawPath != sent { addressed = registry.service(for: head) }
         }
         // Route on the head: the service decides how the caller authenticates, the operation (when
         // the head names it) how large a body may be read.
-        let preliminary = registry.route(head)
+        let preliminary = registry.route(head, in: addressed)
         call.route(preliminary)
         guard let service = preliminary.entry else {
             if let scope = CredentialScopeHint(head), !registry.servesSigningName(scope.service) {

@@ -73,7 +73,12 @@ struct ServiceRegistry: Sendable {
     /// The operation a request addresses. For the query protocol the body must have been read: the
     /// `Action` travels in it (the pipeline routes the head first only to size the body it reads).
     func route(_ request: WireRequest) -> Route {
-        guard let entry = service(for: request) else {
+        route(request, in: service(for: request))
+    }
+
+    /// The operation `request` addresses in `entry`, the service ``service(for:)`` found for it.
+    func route(_ request: WireRequest, in entry: Entry?) -> Route {
+        guard let entry else {
             return .unknown(nil, detail: "No AWS service that Bulwark serves matches \(request.method.rawValue) \(request.rawPath).")
         }
         guard let match = entry.codec.match(request) else {
