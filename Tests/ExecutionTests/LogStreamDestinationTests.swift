@@ -12,7 +12,9 @@ struct LogStreamDestinationTests {
     final class RecordingSink: FunctionLogSink {
         let received = Mutex<[(group: String, stream: String, account: String, region: String, message: String)]>([])
 
-        func append(_ events: [FunctionLogEvent], group: String, stream: String, accountID: String, region: String) {
+        func append(
+            _ events: [FunctionLogEvent], group: String, stream: String, accountID: String, region: String, createsGroup: Bool
+        ) {
             received.withLock { received in
                 received += events.map { (group, stream, accountID, region, $0.message) }
             }

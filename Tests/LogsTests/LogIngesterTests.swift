@@ -49,6 +49,23 @@ struct LogIngesterTests {
         #expect(try await messages("111111111111", "/aws/lambda/f").count == 3)
     }
 
+    @Test func linesWhoseRoleMayNotCreateTheirMissingGroupAreDropped() async throws {
+        let ingester = LogIngester(database: database, clock: clock)
+        ingester.append(
+            [.init(timestamp: now, message: "lost")], group: "g", stream: "s", accountID: "111111111111", region: "us-east-1",
+            createsGroup: false)
+        try await ingester.flush()
+        #expect(try await database.read { db in try LogsRepository.group(db, accountID: "111111111111", region: "us-east-1", name: "g") } == nil)
+
+        // Once the group exists, the same lines are delivered (the stream is created).
+        try await database.logs.createGroup(accountID: "111111111111", region: "us-east-1", name: "g", tags: [:], now: now)
+        ingester.append(
+            [.init(timestamp: now, message: "kept")], group: "g", stream: "s", accountID: "111111111111", region: "us-east-1",
+            createsGroup: false)
+        try await ingester.flush()
+        #expect(try await messages("111111111111", "g") == ["s: kept"])
+    }
+
     @Test func anOverlongLineIsTruncatedToTheLargestEvent() async throws {
         let ingester = LogIngester(database: database, clock: clock)
         let line = String(repeating: "é", count: 200_000)

@@ -30,20 +30,26 @@ final class LogStream: Sendable {
     static let captureLimit = 64 << 10
 
     /// - Parameter destination: where the events go besides the file (CloudWatch Logs), if anywhere.
-    init(directory: URL, group: String, version: String, date: Date, destination: LogDestination? = nil) {
-        let day = AWSTimestamp.iso8601(date).prefix(10).replacingOccurrences(of: "-", with: "/")
-        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        name = "\(day)/[\(version)]\(suffix)"
+    /// - Parameter name: the stream's name; a new one (``newName(version:date:)``) when nil.
+    init(directory: URL, group: String, version: String, date: Date, name: String? = nil, destination: LogDestination? = nil) {
+        self.name = name ?? Self.newName(version: version, date: date)
         self.group = group
         self.destination = destination
         let groupDirectory = directory.appendingPathComponent(PercentEncoding.encode(group))
         try? FileManager.default.createDirectory(at: groupDirectory, withIntermediateDirectories: true)
-        file = groupDirectory.appendingPathComponent(PercentEncoding.encode(name) + ".jsonl")
+        file = groupDirectory.appendingPathComponent(PercentEncoding.encode(self.name) + ".jsonl")
         let descriptor = open(file.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         state.withLock {
             $0.descriptor = descriptor
             $0.forwards = destination != nil
         }
+    }
+
+    /// A new stream name for an environment of `version` started at `date`.
+    static func newName(version: String, date: Date) -> String {
+        let day = AWSTimestamp.iso8601(date).prefix(10).replacingOccurrences(of: "-", with: "/")
+        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return "\(day)/[\(version)]\(suffix)"
     }
 
     deinit {
@@ -132,7 +138,9 @@ final class LogStream: Sendable {
     /// no I/O: the invoke path does not wait for CloudWatch Logs' store).
     private func write(_ events: [UInt8], to state: inout State) {
         if let destination, !state.outgoing.isEmpty {
-            destination.sink.append(state.outgoing, group: group, stream: name, accountID: destination.accountID, region: destination.region)
+            destination.sink.append(
+                state.outgoing, group: group, stream: name, accountID: destination.accountID, region: destination.region,
+                createsGroup: destination.createsGroup)
             state.outgoing.removeAll(keepingCapacity: true)
         }
         guard !events.isEmpty, state.descriptor >= 0 else { return }
@@ -140,11 +148,13 @@ final class LogStream: Sendable {
     }
 }
 
-/// The sink a stream's events also go to, with the account and region of the function's log group.
+/// The sink a stream's events also go to, with the account and region of the function's log group,
+/// and whether the group may be created when missing.
 struct LogDestination: Sendable {
     let sink: any FunctionLogSink
     let accountID: String
     let region: String
+    var createsGroup = true
 }
 
 /// Moves a sandbox's output into its log stream, on a thread of its own, and lets the invoker drain

@@ -28,7 +28,9 @@ public final class LogIngester: FunctionLogSink {
         self.clock = clock
     }
 
-    public func append(_ events: [FunctionLogEvent], group: String, stream: String, accountID: String, region: String) {
+    public func append(
+        _ events: [FunctionLogEvent], group: String, stream: String, accountID: String, region: String, createsGroup: Bool = true
+    ) {
         guard !events.isEmpty else { return }
         // AWS truncates a line beyond the largest event to that size.
         let bounded = events.map { event in
@@ -39,11 +41,14 @@ public final class LogIngester: FunctionLogSink {
             // Compared in place: a copy of the last batch would make the append copy all its events.
             let last = pending.batches.count - 1
             if last >= 0, pending.batches[last].stream == stream, pending.batches[last].group == group,
-                pending.batches[last].accountID == accountID, pending.batches[last].region == region
+                pending.batches[last].accountID == accountID, pending.batches[last].region == region,
+                pending.batches[last].createsGroup == createsGroup
             {
                 pending.batches[last].events += bounded
             } else {
-                pending.batches.append(FunctionLogBatch(accountID: accountID, region: region, group: group, stream: stream, events: bounded))
+                pending.batches.append(
+                    FunctionLogBatch(
+                        accountID: accountID, region: region, group: group, stream: stream, events: bounded, createsGroup: createsGroup))
             }
             pending.count += bounded.count
             while pending.count > Self.bufferLimit, !pending.batches.isEmpty {

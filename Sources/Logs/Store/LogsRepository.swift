@@ -207,7 +207,8 @@ public struct LogsRepository: Sendable {
     }
 
     /// Stores what functions wrote: each batch's group and stream are created when missing, as
-    /// Lambda's platform creates them.
+    /// Lambda's platform creates them; a batch whose role may not create its missing group is
+    /// dropped, as Lambda's platform does not deliver it.
     public func ingest(_ batches: [FunctionLogBatch], ingestionTime: Int64) async throws {
         try await database.write { db in
             var groups: [String: Int64] = [:]
@@ -219,6 +220,8 @@ public struct LogsRepository: Sendable {
                     groupID = known
                 } else if let found = try Self.group(db, accountID: batch.accountID, region: batch.region, name: batch.group) {
                     groupID = found.id
+                } else if !batch.createsGroup {
+                    continue
                 } else {
                     groupID = try Self.insertGroup(db, accountID: batch.accountID, region: batch.region, name: batch.group, now: ingestionTime)
                 }
@@ -313,13 +316,18 @@ public struct FunctionLogBatch: Sendable, Equatable {
     public var group: String
     public var stream: String
     public var events: [FunctionLogEvent]
+    /// Whether the group is created when missing; when not, the lines are not stored.
+    public var createsGroup: Bool
 
-    public init(accountID: String, region: String, group: String, stream: String, events: [FunctionLogEvent]) {
+    public init(
+        accountID: String, region: String, group: String, stream: String, events: [FunctionLogEvent], createsGroup: Bool = true
+    ) {
         self.accountID = accountID
         self.region = region
         self.group = group
         self.stream = stream
         self.events = events
+        self.createsGroup = createsGroup
     }
 }
 
