@@ -23,8 +23,9 @@ struct LogIngesterTests {
         guard let record = try await database.read({ db in try LogsRepository.group(db, accountID: account, region: "us-east-1", name: group) })
         else { return [] }
         return try await database.logs.groupEvents(
-            groupID: record.id, streamNames: nil, prefix: nil, start: nil, end: nil, after: nil, oldest: nil, limit: 100
-        ).map { "\($0.streamName): \($0.message)" }
+            groupID: record.id, streamNames: nil, prefix: nil, start: nil, end: nil, after: nil, oldest: nil, limit: 100, maxBytes: 1 << 30,
+            overhead: 0
+        ).events.map { "\($0.streamName): \($0.message)" }
     }
 
     @Test func linesLandInTheirAccountsGroupAndStream() async throws {

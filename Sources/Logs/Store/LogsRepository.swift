@@ -243,12 +243,15 @@ public struct LogsRepository: Sendable {
 
     /// A stream's events in `[start, end)` strictly after `after` (ascending, the first `limit`) or
     /// strictly before `before` (the last `limit`, answered ascending); events older than `oldest`
-    /// are expired and not answered.
+    /// are expired and not answered. At most `maxBytes` of events (each its message's UTF-8 bytes
+    /// plus `overhead`): the rows are read one at a time and the read stops there, each row's size
+    /// judged before its message is copied out, so no more than the answer is ever loaded.
     func events(
-        streamID: Int64, start: Int64?, end: Int64?, after: LogPosition?, before: LogPosition?, fromHead: Bool, oldest: Int64?, limit: Int
+        streamID: Int64, start: Int64?, end: Int64?, after: LogPosition?, before: LogPosition?, fromHead: Bool, oldest: Int64?, limit: Int,
+        maxBytes: Int, overhead: Int
     ) async throws -> [LogEventRecord] {
         try await database.read { db in
-            var sql = "SELECT e.*, '' AS streamName FROM logsEvent e WHERE e.streamID = ?"
+            var sql = "SELECT e.*, '' AS streamName, length(CAST(e.message AS BLOB)) AS messageBytes FROM logsEvent e WHERE e.streamID = ?"
             var arguments: StatementArguments = [streamID]
             if let lower = [start, oldest].compactMap({ $0 }).max() {
                 sql += " AND e.timestamp >= ?"
@@ -269,16 +272,27 @@ public struct LogsRepository: Sendable {
             let ascending = fromHead && before == nil
             sql += ascending ? " ORDER BY e.timestamp, e.id LIMIT ?" : " ORDER BY e.timestamp DESC, e.id DESC LIMIT ?"
             arguments += [limit]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map(LogEventRecord.init(row:))
+            var rows: [LogEventRecord] = []
+            var size = 0
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                size += (row["messageBytes"] as Int) + overhead
+                if size > maxBytes { break }
+                rows.append(LogEventRecord(row: row))
+            }
             return ascending ? rows : rows.reversed()
         }
     }
 
     /// A group's events in `[start, end)` after `after`, ascending, from the streams named (all
-    /// when nil) or starting with `prefix`, at most `limit`; events older than `oldest` are expired.
+    /// when nil) or starting with `prefix`; events older than `oldest` are expired. The read stops
+    /// after `limit` events or once the events read reach `maxBytes` (each its message's UTF-8 bytes
+    /// plus `overhead`; the event that reaches it is answered, so that a scan always moves on), rows
+    /// being read one at a time. `exhausted`: no event is left after those answered.
     func groupEvents(
-        groupID: Int64, streamNames: [String]?, prefix: String?, start: Int64?, end: Int64?, after: LogPosition?, oldest: Int64?, limit: Int
-    ) async throws -> [LogEventRecord] {
+        groupID: Int64, streamNames: [String]?, prefix: String?, start: Int64?, end: Int64?, after: LogPosition?, oldest: Int64?, limit: Int,
+        maxBytes: Int, overhead: Int
+    ) async throws -> (events: [LogEventRecord], exhausted: Bool) {
         try await database.read { db in
             var sql = "SELECT e.*, s.name AS streamName FROM logsEvent e JOIN logsStream s ON s.id = e.streamID WHERE s.groupID = ?"
             var arguments: StatementArguments = [groupID]
@@ -303,8 +317,17 @@ public struct LogsRepository: Sendable {
                 arguments += [after.timestamp, after.timestamp, after.eventID]
             }
             sql += " ORDER BY e.timestamp, e.id LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(LogEventRecord.init(row:))
+            // One more than asked: whether it exists tells whether the scan is over.
+            arguments += [limit + 1]
+            var events: [LogEventRecord] = []
+            var size = 0
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while events.count < limit, size < maxBytes, let row = try cursor.next() {
+                let event = LogEventRecord(row: row)
+                size += event.message.utf8.count + overhead
+                events.append(event)
+            }
+            return (events, try cursor.next() == nil)
         }
     }
 }
