@@ -84,6 +84,19 @@ struct LogIngesterTests {
         #expect(ingester.droppedEvents == 10)
     }
 
+    @Test func theBufferIsBoundedInBytesAndDropsTheOldest() async throws {
+        let ingester = LogIngester(database: database, clock: clock, bufferByteLimit: 1000)
+        // Each event counts 100 bytes and 26 of overhead: seven fit in 1000 bytes.
+        let events = (0..<20).map { FunctionLogEvent(timestamp: now, message: String(format: "%03d", $0) + String(repeating: "x", count: 97)) }
+        ingester.append(Array(events[0..<10]), group: "g", stream: "s", accountID: "111111111111", region: "us-east-1")
+        ingester.append(Array(events[10...]), group: "g", stream: "s2", accountID: "111111111111", region: "us-east-1")
+        #expect(ingester.droppedEvents == 13)
+        try await ingester.flush()
+        #expect(
+            try await messages("111111111111", "g").map { $0.prefix(6) } == ["s2: 01", "s2: 01", "s2: 01", "s2: 01", "s2: 01", "s2: 01", "s2: 01"])
+        #expect(try await messages("111111111111", "g").map { String($0.dropFirst(4).prefix(3)) } == (13..<20).map { String(format: "%03d", $0) })
+    }
+
     @Test func retentionExpiresOldEventsAndRecountsTheStream() async throws {
         let ingester = LogIngester(database: database, clock: clock)
         let day: Int64 = 86_400_000

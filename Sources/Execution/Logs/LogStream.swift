@@ -17,7 +17,10 @@ final class LogStream: Sendable {
 
     private struct State {
         var descriptor: Int32 = -1
+        /// The line being written, at most ``lineLimit`` bytes.
         var partialLine: [UInt8] = []
+        /// The rest of a line longer than ``lineLimit`` is being dropped, up to its newline.
+        var discarding = false
         /// The current invocation's log text, capped to its last `captureLimit` bytes; a new stream
         /// captures from its first line, the environment's init phase.
         var capture: [UInt8]? = []
@@ -28,6 +31,8 @@ final class LogStream: Sendable {
 
     /// The most of an invocation's log kept for its tail.
     static let captureLimit = 64 << 10
+    /// The longest line kept: an event's largest message (AWS truncates longer lines to it).
+    static let lineLimit = FunctionLogEvent.maxMessageBytes
 
     /// - Parameter destination: where the events go besides the file (CloudWatch Logs), if anywhere.
     /// - Parameter name: the stream's name; a new one (``newName(version:date:)``) when nil.
@@ -63,10 +68,23 @@ final class LogStream: Sendable {
         state.withLock { state in
             var events: [UInt8] = []
             for byte in bytes {
-                state.partialLine.append(byte)
                 if byte == 0x0A {
+                    if state.discarding {
+                        state.discarding = false
+                        continue
+                    }
+                    state.partialLine.append(byte)
                     Self.emit(&state, state.partialLine, into: &events)
                     state.partialLine.removeAll(keepingCapacity: true)
+                } else if !state.discarding {
+                    state.partialLine.append(byte)
+                    // A line longer than an event may be: its start is the event (cut at a
+                    // character's boundary), the rest is dropped up to its newline.
+                    if state.partialLine.count > Self.lineLimit {
+                        Self.emit(&state, state.partialLine, into: &events)
+                        state.partialLine.removeAll(keepingCapacity: true)
+                        state.discarding = true
+                    }
                 }
             }
             write(events, to: &state)
@@ -112,6 +130,8 @@ final class LogStream: Sendable {
     }
 
     private static func flushPartial(_ state: inout State, into events: inout [UInt8]) {
+        // What follows starts a new line.
+        state.discarding = false
         guard !state.partialLine.isEmpty else { return }
         state.partialLine.append(0x0A)
         emit(&state, state.partialLine, into: &events)
@@ -125,7 +145,8 @@ final class LogStream: Sendable {
             if state.capture!.count > captureLimit { state.capture!.removeFirst(state.capture!.count - captureLimit) }
         }
         guard state.descriptor >= 0 || state.forwards else { return }
-        let message = String(decoding: line.last == 0x0A ? line.dropLast() : line[...], as: UTF8.self)
+        // Cut to an event's size before any string is built.
+        let message = FunctionLogEvent.message(truncating: line.last == 0x0A ? line.dropLast() : line[...])
         let timestamp = Int64(Date().timeIntervalSince1970 * 1000)
         if state.forwards { state.outgoing.append(FunctionLogEvent(timestamp: timestamp, message: message)) }
         guard state.descriptor >= 0 else { return }
