@@ -27,11 +27,47 @@ public struct LogsRepository: Sendable {
         }
     }
 
+    /// Stores a new group with no tags: whatever tags its ARN held before (a tag write that raced
+    /// the deletion of an earlier group of that name) go with it.
     @discardableResult
     private static func insertGroup(_ db: Database, accountID: String, region: String, name: String, now: Int64) throws -> Int64 {
         try db.execute(
             sql: "INSERT INTO logsGroup (accountID, region, name, createdAt) VALUES (?, ?, ?, ?)", arguments: [accountID, region, name, now])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try TagRepository.replace(db, resource: LogGroupRecord.arn(accountID: accountID, region: region, name: name), tags: [:])
+        return id
+    }
+
+    /// Adds `tags` to the group's, when the result passes `check`, in a transaction that finds the
+    /// group still there (the one resolved, not a group created since under its name), so that tags
+    /// never outlive their group. - Throws: ``StoreError/notFound`` when it is gone.
+    func mergeTags(
+        _ tags: [String: String], into group: LogGroupRecord, check: @escaping @Sendable ([String: String]) throws -> Void
+    ) async throws {
+        try await database.write { db in
+            try Self.requireGroup(db, group)
+            var merged = try TagRepository.tags(db, of: group.arn)
+            merged.merge(tags) { _, new in new }
+            try check(merged)
+            try TagRepository.replace(db, resource: group.arn, tags: merged)
+        }
+    }
+
+    /// Removes the tags of `keys` from the group's, when it is still there.
+    /// - Throws: ``StoreError/notFound`` when it is gone.
+    func removeTags(_ keys: [String], from group: LogGroupRecord) async throws {
+        try await database.write { db in
+            try Self.requireGroup(db, group)
+            var tags = try TagRepository.tags(db, of: group.arn)
+            for key in keys { tags[key] = nil }
+            try TagRepository.replace(db, resource: group.arn, tags: tags)
+        }
+    }
+
+    private static func requireGroup(_ db: Database, _ group: LogGroupRecord) throws {
+        guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM logsGroup WHERE id = ?"), arguments: [group.id]) != nil else {
+            throw StoreError.notFound
+        }
     }
 
     /// Deletes a group, its streams, events and tags. - Throws: ``StoreError/notFound`` when it is gone.
