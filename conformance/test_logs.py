@@ -14,7 +14,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from support.functions import create, invoke, log_streams, wait_for
+from support.functions import create, invoke, log_messages, log_streams, wait_for
 from support.lam import expect_error
 
 STREAM_OF_FUNCTION = re.compile(r"^\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}$")
@@ -574,6 +574,75 @@ def test_aws_logs_tail_follow_sees_new_lines(bulwark, lambda_client, logs, uniqu
     assert len(seen) == 1 and time.monotonic() - started <= 2.0
     # Polling again from the newest timestamp repeats no event (the CLI drops what it saw by eventId).
     assert [item for item in next(follower) if item["message"] == marker] == []
+
+
+def test_function_lines_reach_only_groups_its_role_allows(bulwark, lambda_client, logs, unique_name):
+    """Lambda delivers a function's lines only when its execution role allows logs:CreateLogStream and
+    logs:PutLogEvents on the stream (and logs:CreateLogGroup on the group when it must be created);
+    otherwise they are silently not delivered (decision 0035, "Review fixes"). The stream's file stays."""
+    iam = bulwark.client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    account = bulwark.account_id
+    victim = f"/aws/lambda/{unique_name}-victim"
+
+    def role(suffix: str, *statements: dict) -> str:
+        name = (unique_name.replace("_", "") + suffix)[-64:]
+        arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        if statements:
+            iam.put_role_policy(RoleName=name, PolicyName="logs", PolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": list(statements)}))
+        return arn
+
+    def streams_and_puts(group: str) -> dict:
+        return {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:us-east-1:{account}:log-group:{group}:*"}
+
+    functions = {
+        # No logs:* permission at all.
+        "none": (role("-none"), None),
+        # AWSLambdaBasicExecutionRole (the suite's role): its own group, created on the first line.
+        "basic": (None, None),
+        # Streams and events in its own group, but the group pointed at is another function's.
+        "other": (role("-own", {"Effect": "Allow", "Action": "logs:CreateLogGroup",
+                                "Resource": f"arn:aws:logs:us-east-1:{account}:log-group:/aws/lambda/{unique_name}-other:*"},
+                       streams_and_puts(f"/aws/lambda/{unique_name}-other")), victim),
+        # Streams and events in the victim's group, no CreateLogGroup: delivered while the group exists.
+        "allowed": (role("-victim", streams_and_puts(victim)), victim),
+        # The same permissions on a group that does not exist: nothing, not even the group.
+        "missing": (role("-missing", streams_and_puts(f"/bulwark/{unique_name}-missing")), f"/bulwark/{unique_name}-missing"),
+    }
+    logs.create_log_group(logGroupName=victim)
+    markers = {}
+    for key, (role_arn, group) in functions.items():
+        name = f"{unique_name}-{key}"
+        parameters = {"LoggingConfig": {"LogFormat": "Text", "LogGroup": group}} if group else {}
+        configuration = create(bulwark, name, **parameters)
+        if role_arn:
+            lambda_client.update_function_configuration(FunctionName=name, Role=role_arn)
+            wait_for(lambda: lambda_client.get_function_configuration(FunctionName=name)["LastUpdateStatus"] == "Successful", 30)
+        assert configuration["LoggingConfig"]["LogGroup"] == (group or f"/aws/lambda/{name}")
+        markers[key] = f"marker-{key}-{time.time_ns()}"
+        assert invoke(lambda_client, name, {"action": "print", "text": markers[key]}).function_error is None
+
+    def delivered(group: str) -> list[str]:
+        try:
+            return [event["message"] for event in logs.filter_log_events(logGroupName=group)["events"]]
+        except ClientError as error:
+            assert error.response["Error"]["Code"] == "ResourceNotFoundException"
+            return []
+
+    # One flush stores every buffered line: once the allowed lines are in, the others were judged too.
+    wait_for(lambda: markers["basic"] in delivered(f"/aws/lambda/{unique_name}-basic"), 5.0, message="the basic role's line")
+    wait_for(lambda: markers["allowed"] in delivered(victim), 5.0, message="the allowed line in the victim's group")
+    time.sleep(0.5)
+    assert delivered(f"/aws/lambda/{unique_name}-none") == []
+    assert markers["other"] not in delivered(victim)
+    assert [line for line in delivered(victim) if line.startswith("marker-")] == [markers["allowed"]]
+    assert logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{unique_name}-none")["logGroups"] == []
+    assert logs.describe_log_groups(logGroupNamePrefix=f"/bulwark/{unique_name}-missing")["logGroups"] == []
+    # The stream files keep every function's lines, as before.
+    assert markers["none"] in log_messages(bulwark, f"{unique_name}-none")
 
 
 # -- `aws logs tail` ----------------------------------------------------------------------------------

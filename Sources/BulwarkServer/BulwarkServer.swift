@@ -86,10 +86,11 @@ public enum BulwarkServer {
         // staged for them goes too, so that no server leaves its copies of the runtimes behind.
         defer { host.releaseStaging(removingDirectory: ownStaging, logger: logger) }
         let logIngester = LogIngester(database: database, clock: clock)
+        let executionRoles = ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock))
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            credentials: ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock)), logSink: logIngester,
+            credentials: executionRoles, logSink: logIngester, logPermissions: executionRoles,
             logger: logger
         )
         let objectBodies = try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey)

@@ -23,8 +23,9 @@ struct LogIngesterTests {
         guard let record = try await database.read({ db in try LogsRepository.group(db, accountID: account, region: "us-east-1", name: group) })
         else { return [] }
         return try await database.logs.groupEvents(
-            groupID: record.id, streamNames: nil, prefix: nil, start: nil, end: nil, after: nil, oldest: nil, limit: 100
-        ).map { "\($0.streamName): \($0.message)" }
+            groupID: record.id, streamNames: nil, prefix: nil, start: nil, end: nil, after: nil, oldest: nil, limit: 100, maxBytes: 1 << 30,
+            overhead: 0
+        ).events.map { "\($0.streamName): \($0.message)" }
     }
 
     @Test func linesLandInTheirAccountsGroupAndStream() async throws {
@@ -49,6 +50,23 @@ struct LogIngesterTests {
         #expect(try await messages("111111111111", "/aws/lambda/f").count == 3)
     }
 
+    @Test func linesWhoseRoleMayNotCreateTheirMissingGroupAreDropped() async throws {
+        let ingester = LogIngester(database: database, clock: clock)
+        ingester.append(
+            [.init(timestamp: now, message: "lost")], group: "g", stream: "s", accountID: "111111111111", region: "us-east-1",
+            createsGroup: false)
+        try await ingester.flush()
+        #expect(try await database.read { db in try LogsRepository.group(db, accountID: "111111111111", region: "us-east-1", name: "g") } == nil)
+
+        // Once the group exists, the same lines are delivered (the stream is created).
+        try await database.logs.createGroup(accountID: "111111111111", region: "us-east-1", name: "g", tags: [:], now: now)
+        ingester.append(
+            [.init(timestamp: now, message: "kept")], group: "g", stream: "s", accountID: "111111111111", region: "us-east-1",
+            createsGroup: false)
+        try await ingester.flush()
+        #expect(try await messages("111111111111", "g") == ["s: kept"])
+    }
+
     @Test func anOverlongLineIsTruncatedToTheLargestEvent() async throws {
         let ingester = LogIngester(database: database, clock: clock)
         let line = String(repeating: "é", count: 200_000)
@@ -64,6 +82,19 @@ struct LogIngesterTests {
         let events = (0..<(LogIngester.bufferLimit + 10)).map { FunctionLogEvent(timestamp: now, message: "line \($0)") }
         ingester.append(events, group: "g", stream: "s", accountID: "111111111111", region: "us-east-1")
         #expect(ingester.droppedEvents == 10)
+    }
+
+    @Test func theBufferIsBoundedInBytesAndDropsTheOldest() async throws {
+        let ingester = LogIngester(database: database, clock: clock, bufferByteLimit: 1000)
+        // Each event counts 100 bytes and 26 of overhead: seven fit in 1000 bytes.
+        let events = (0..<20).map { FunctionLogEvent(timestamp: now, message: String(format: "%03d", $0) + String(repeating: "x", count: 97)) }
+        ingester.append(Array(events[0..<10]), group: "g", stream: "s", accountID: "111111111111", region: "us-east-1")
+        ingester.append(Array(events[10...]), group: "g", stream: "s2", accountID: "111111111111", region: "us-east-1")
+        #expect(ingester.droppedEvents == 13)
+        try await ingester.flush()
+        #expect(
+            try await messages("111111111111", "g").map { $0.prefix(6) } == ["s2: 01", "s2: 01", "s2: 01", "s2: 01", "s2: 01", "s2: 01", "s2: 01"])
+        #expect(try await messages("111111111111", "g").map { String($0.dropFirst(4).prefix(3)) } == (13..<20).map { String(format: "%03d", $0) })
     }
 
     @Test func retentionExpiresOldEventsAndRecountsTheStream() async throws {

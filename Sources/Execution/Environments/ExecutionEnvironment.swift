@@ -58,6 +58,7 @@ final class ExecutionEnvironment: Sendable {
         code: CodeStore,
         logs: URL,
         logSink: (any FunctionLogSink)? = nil,
+        logPermissions: (any FunctionLogPermissions)? = nil,
         group: any EventLoopGroup,
         access: EnvironmentAccess
     ) async throws -> ExecutionEnvironment {
@@ -65,10 +66,22 @@ final class ExecutionEnvironment: Sendable {
         let codeDirectory = try await host.codeDirectory(sha256Hex: function.codeSHA256, code: code)
         let layersDirectory = try await host.layersDirectory(function.layers, code: code)
         if let problem = InvalidEntrypoint.check(entry, codeDirectory: codeDirectory, layersDirectory: layersDirectory) { throw problem }
+        // The lines go to CloudWatch Logs only as far as the role allows (decision 0035): with no
+        // judge of its permissions, they are not delivered at all.
+        let started = Date()
+        let streamName = LogStream.newName(version: function.version, date: started)
+        var destination: LogDestination?
+        if let logSink, let logPermissions {
+            switch try await logPermissions.logDelivery(for: function, stream: streamName) {
+            case .refused: destination = nil
+            case .toExistingGroup:
+                destination = LogDestination(sink: logSink, accountID: function.accountID, region: function.region, createsGroup: false)
+            case .allowed: destination = LogDestination(sink: logSink, accountID: function.accountID, region: function.region)
+            }
+        }
         let hostUID = try host.leaseHostUID()
         let stream = LogStream(
-            directory: logs, group: function.logGroup, version: function.version, date: Date(),
-            destination: logSink.map { LogDestination(sink: $0, accountID: function.accountID, region: function.region) })
+            directory: logs, group: function.logGroup, version: function.version, date: started, name: streamName, destination: destination)
         stream.appendPlatformLine(PlatformLog(for: function).initStart(of: function, at: Date()))
         let session = RuntimeSession()
         var cgroup: ControlGroup?

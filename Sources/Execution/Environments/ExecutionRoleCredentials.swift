@@ -31,3 +31,24 @@ public struct ExecutionRoleCredentials: FunctionCredentialsProvider {
         }
     }
 }
+
+extension ExecutionRoleCredentials: FunctionLogPermissions {
+    /// Judges the actions Lambda's platform performs with the role to deliver an environment's
+    /// lines: `logs:CreateLogStream` and `logs:PutLogEvents` on the stream's ARN, and
+    /// `logs:CreateLogGroup` on the group's (`…:log-group:<name>:log-stream:`, as decision 0035).
+    public func logDelivery(for function: FunctionSnapshot, stream: String) async throws -> LogDelivery {
+        let group = ARN(service: "logs", region: function.region, accountID: function.accountID, resource: "log-group:\(function.logGroup)")
+            .description
+        let streamARN = group + ":log-stream:" + stream
+        let allowed = try await sessions.sessionAllows(
+            LambdaService.executionRoleAssumption(role: function.role, functionARN: function.functionARN, accountID: function.accountID),
+            sessionName: function.name, sourceFunctionARN: function.functionARN, region: function.region,
+            requests: [
+                (action: "logs:CreateLogStream", resource: streamARN), (action: "logs:PutLogEvents", resource: streamARN),
+                (action: "logs:CreateLogGroup", resource: group + ":log-stream:"),
+            ]
+        )
+        guard allowed[0], allowed[1] else { return .refused }
+        return allowed[2] ? .allowed : .toExistingGroup
+    }
+}

@@ -14,6 +14,7 @@ public final class Invoker: FunctionInvoker {
     private let code: CodeStore
     private let logsDirectory: URL
     private let logSink: (any FunctionLogSink)?
+    private let logPermissions: (any FunctionLogPermissions)?
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let gate = ConcurrencyGate()
@@ -25,14 +26,18 @@ public final class Invoker: FunctionInvoker {
     /// - Parameters:
     ///   - credentials: issues each environment's role credentials; nil runs functions without any.
     ///   - logSink: where functions' log lines go besides their stream's file (CloudWatch Logs).
+    ///   - logPermissions: judges whether a function's role lets its lines reach `logSink`; without
+    ///     it, none do.
     public init(
         host: ExecutionHost, code: CodeStore, logsDirectory: URL, eventLoopGroup: any EventLoopGroup,
-        credentials: (any FunctionCredentialsProvider)?, logSink: (any FunctionLogSink)? = nil, logger: Logger
+        credentials: (any FunctionCredentialsProvider)?, logSink: (any FunctionLogSink)? = nil,
+        logPermissions: (any FunctionLogPermissions)? = nil, logger: Logger
     ) {
         self.host = host
         self.code = code
         self.logsDirectory = logsDirectory
         self.logSink = logSink
+        self.logPermissions = logPermissions
         self.eventLoopGroup = eventLoopGroup
         self.credentials = credentials
         self.logger = logger
@@ -137,7 +142,8 @@ public final class Invoker: FunctionInvoker {
             endpoint: endpoint.withLock { $0 })
         do {
             return try await ExecutionEnvironment.start(
-                for: function, entry: entry, host: host, code: code, logs: logsDirectory, logSink: logSink, group: eventLoopGroup,
+                for: function, entry: entry, host: host, code: code, logs: logsDirectory, logSink: logSink, logPermissions: logPermissions,
+                group: eventLoopGroup,
                 access: access
             )
         } catch let problem as InvalidEntrypoint {

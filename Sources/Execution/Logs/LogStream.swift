@@ -17,7 +17,10 @@ final class LogStream: Sendable {
 
     private struct State {
         var descriptor: Int32 = -1
+        /// The line being written, at most ``lineLimit`` bytes.
         var partialLine: [UInt8] = []
+        /// The rest of a line longer than ``lineLimit`` is being dropped, up to its newline.
+        var discarding = false
         /// The current invocation's log text, capped to its last `captureLimit` bytes; a new stream
         /// captures from its first line, the environment's init phase.
         var capture: [UInt8]? = []
@@ -28,22 +31,30 @@ final class LogStream: Sendable {
 
     /// The most of an invocation's log kept for its tail.
     static let captureLimit = 64 << 10
+    /// The longest line kept: an event's largest message (AWS truncates longer lines to it).
+    static let lineLimit = FunctionLogEvent.maxMessageBytes
 
     /// - Parameter destination: where the events go besides the file (CloudWatch Logs), if anywhere.
-    init(directory: URL, group: String, version: String, date: Date, destination: LogDestination? = nil) {
-        let day = AWSTimestamp.iso8601(date).prefix(10).replacingOccurrences(of: "-", with: "/")
-        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        name = "\(day)/[\(version)]\(suffix)"
+    /// - Parameter name: the stream's name; a new one (``newName(version:date:)``) when nil.
+    init(directory: URL, group: String, version: String, date: Date, name: String? = nil, destination: LogDestination? = nil) {
+        self.name = name ?? Self.newName(version: version, date: date)
         self.group = group
         self.destination = destination
         let groupDirectory = directory.appendingPathComponent(PercentEncoding.encode(group))
         try? FileManager.default.createDirectory(at: groupDirectory, withIntermediateDirectories: true)
-        file = groupDirectory.appendingPathComponent(PercentEncoding.encode(name) + ".jsonl")
+        file = groupDirectory.appendingPathComponent(PercentEncoding.encode(self.name) + ".jsonl")
         let descriptor = open(file.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         state.withLock {
             $0.descriptor = descriptor
             $0.forwards = destination != nil
         }
+    }
+
+    /// A new stream name for an environment of `version` started at `date`.
+    static func newName(version: String, date: Date) -> String {
+        let day = AWSTimestamp.iso8601(date).prefix(10).replacingOccurrences(of: "-", with: "/")
+        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return "\(day)/[\(version)]\(suffix)"
     }
 
     deinit {
@@ -57,10 +68,23 @@ final class LogStream: Sendable {
         state.withLock { state in
             var events: [UInt8] = []
             for byte in bytes {
-                state.partialLine.append(byte)
                 if byte == 0x0A {
+                    if state.discarding {
+                        state.discarding = false
+                        continue
+                    }
+                    state.partialLine.append(byte)
                     Self.emit(&state, state.partialLine, into: &events)
                     state.partialLine.removeAll(keepingCapacity: true)
+                } else if !state.discarding {
+                    state.partialLine.append(byte)
+                    // A line longer than an event may be: its start is the event (cut at a
+                    // character's boundary), the rest is dropped up to its newline.
+                    if state.partialLine.count > Self.lineLimit {
+                        Self.emit(&state, state.partialLine, into: &events)
+                        state.partialLine.removeAll(keepingCapacity: true)
+                        state.discarding = true
+                    }
                 }
             }
             write(events, to: &state)
@@ -106,6 +130,8 @@ final class LogStream: Sendable {
     }
 
     private static func flushPartial(_ state: inout State, into events: inout [UInt8]) {
+        // What follows starts a new line.
+        state.discarding = false
         guard !state.partialLine.isEmpty else { return }
         state.partialLine.append(0x0A)
         emit(&state, state.partialLine, into: &events)
@@ -119,7 +145,8 @@ final class LogStream: Sendable {
             if state.capture!.count > captureLimit { state.capture!.removeFirst(state.capture!.count - captureLimit) }
         }
         guard state.descriptor >= 0 || state.forwards else { return }
-        let message = String(decoding: line.last == 0x0A ? line.dropLast() : line[...], as: UTF8.self)
+        // Cut to an event's size before any string is built.
+        let message = FunctionLogEvent.message(truncating: line.last == 0x0A ? line.dropLast() : line[...])
         let timestamp = Int64(Date().timeIntervalSince1970 * 1000)
         if state.forwards { state.outgoing.append(FunctionLogEvent(timestamp: timestamp, message: message)) }
         guard state.descriptor >= 0 else { return }
@@ -132,7 +159,9 @@ final class LogStream: Sendable {
     /// no I/O: the invoke path does not wait for CloudWatch Logs' store).
     private func write(_ events: [UInt8], to state: inout State) {
         if let destination, !state.outgoing.isEmpty {
-            destination.sink.append(state.outgoing, group: group, stream: name, accountID: destination.accountID, region: destination.region)
+            destination.sink.append(
+                state.outgoing, group: group, stream: name, accountID: destination.accountID, region: destination.region,
+                createsGroup: destination.createsGroup)
             state.outgoing.removeAll(keepingCapacity: true)
         }
         guard !events.isEmpty, state.descriptor >= 0 else { return }
@@ -140,11 +169,13 @@ final class LogStream: Sendable {
     }
 }
 
-/// The sink a stream's events also go to, with the account and region of the function's log group.
+/// The sink a stream's events also go to, with the account and region of the function's log group,
+/// and whether the group may be created when missing.
 struct LogDestination: Sendable {
     let sink: any FunctionLogSink
     let accountID: String
     let region: String
+    var createsGroup = true
 }
 
 /// Moves a sandbox's output into its log stream, on a thread of its own, and lets the invoker drain

@@ -86,6 +86,41 @@ public struct ServiceRoleSessions: Sendable {
         return role
     }
 
+    /// Which of `requests` (action, resource ARN) a session of the role, named `sessionName`,
+    /// would be allowed: the role's identity-based policies and permissions boundary judged as the
+    /// authorizer judges the session's own calls (`lambda:SourceFunctionArn` set when given). The
+    /// platform asks this before it acts with the role's permissions on its behalf, as Lambda's
+    /// platform writes a function's log lines only when its role allows it (decision 0035).
+    /// A role that cannot be assumed is allowed nothing.
+    public func sessionAllows(
+        _ assumption: Assumption, sessionName: String, sourceFunctionARN: String?, region: String,
+        requests: [(action: String, resource: String)]
+    ) async throws -> [Bool] {
+        let role: IAMPrincipalRecord
+        do {
+            role = try await verify(assumption)
+        } catch is Refusal {
+            return requests.map { _ in false }
+        }
+        let texts = try await database.read { db in try IAMRepository.policyTexts(db, of: role) }
+        let stored = try PolicyDocuments.stored(texts)
+        let policies = ApplicablePolicies(identity: stored.identity.map(\.policy), permissionsBoundary: stored.boundary?.policy)
+        let principal = RequestPrincipal.assumedRole(
+            roleARN: role.arn, sessionName: sessionName, roleID: role.uniqueID, tags: CallerPolicies.tags(role.tags))
+        var context = RequestContext.request(time: clock.now(), secureTransport: true, requestedRegion: region)
+        if let sourceFunctionARN {
+            context.set(lowercasedKey: "lambda:sourcefunctionarn", name: "lambda:SourceFunctionArn", .value(.single(sourceFunctionARN)))
+        }
+        let evaluator = PolicyEvaluator()
+        return requests.map { request in
+            evaluator.evaluate(
+                EvaluationRequest(
+                    principal: principal, action: request.action, resource: request.resource, resourceAccount: role.accountID,
+                    context: context, policies: policies)
+            ).isAllowed
+        }
+    }
+
     /// Temporary credentials of the role for the service: a role session named `sessionName`,
     /// whose calls carry `sourceFunctionARN` (`lambda:SourceFunctionArn`) when given.
     public func issue(

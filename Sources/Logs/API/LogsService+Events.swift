@@ -12,6 +12,11 @@ extension LogsService {
     static let maxBatchSpanMilliseconds: Int64 = 86_400_000
     /// The most events one FilterLogEvents call examines before it answers a token to go on.
     static let filterScanLimit = 100_000
+    /// The most bytes of events (messages and overhead) one FilterLogEvents call examines.
+    static let filterScanBytes = 8 << 20
+    /// The events one read of FilterLogEvents' scan takes at most, in number and bytes.
+    static let filterReadLimit = 1000
+    static let filterReadBytes = 1 << 20
 
     @Sendable func putLogEvents(_ input: LogsAPI.PutLogEventsRequest, _ context: CallContext) async throws -> LogsAPI.PutLogEventsResponse {
         let (group, stream) = try Self.resolvedStream(context)
@@ -73,16 +78,11 @@ extension LogsService {
                 fromHead = false
             }
         }
-        var events = try await database.logs.events(
+        // At most 1 MB of events: the earliest when reading forward, the latest when reading backward;
+        // the read stops there.
+        let events = try await database.logs.events(
             streamID: stream.id, start: input.startTime, end: input.endTime, after: after, before: before, fromHead: fromHead,
-            oldest: group.oldestKept(now: now()), limit: input.limit ?? 10_000)
-        // At most 1 MB of events: the earliest when reading forward, the latest when reading backward.
-        var size = 0
-        let kept = (fromHead ? events : events.reversed()).prefix { event in
-            size += event.message.utf8.count + Self.eventOverhead
-            return size <= Self.maxBatchBytes
-        }.count
-        events = fromHead ? Array(events.prefix(kept)) : Array(events.suffix(kept))
+            oldest: group.oldestKept(now: now()), limit: input.limit ?? 10_000, maxBytes: Self.maxBatchBytes, overhead: Self.eventOverhead)
         let forward = events.last?.position ?? after ?? before ?? LogPosition.start
         let backward = events.first?.position ?? before ?? after ?? LogPosition.start
         return LogsAPI.GetLogEventsResponse(
@@ -116,13 +116,17 @@ extension LogsService {
         var matched: [LogEventRecord] = []
         var size = 0
         var scanned = 0
+        var scannedBytes = 0
         var more = true
-        scan: while scanned < Self.filterScanLimit {
-            let batch = try await database.logs.groupEvents(
+        // The scan is bounded in events and in bytes read; past either, a token goes on from there.
+        scan: while scanned < Self.filterScanLimit, scannedBytes < Self.filterScanBytes {
+            let (batch, exhausted) = try await database.logs.groupEvents(
                 groupID: group.id, streamNames: input.logStreamNames, prefix: input.logStreamNamePrefix, start: input.startTime,
-                end: input.endTime, after: cursor, oldest: oldest, limit: 1000)
+                end: input.endTime, after: cursor, oldest: oldest, limit: min(Self.filterReadLimit, Self.filterScanLimit - scanned),
+                maxBytes: min(Self.filterReadBytes, Self.filterScanBytes - scannedBytes), overhead: Self.eventOverhead)
             for event in batch {
                 scanned += 1
+                scannedBytes += event.message.utf8.count + Self.eventOverhead
                 guard pattern.matches(event.message) else {
                     cursor = event.position
                     continue
@@ -133,7 +137,7 @@ extension LogsService {
                 cursor = event.position
                 if matched.count == limit { break scan }
             }
-            if batch.count < 1000 {
+            if exhausted {
                 more = false
                 break
             }

@@ -11,8 +11,7 @@ extension LogsService {
     }
 
     @Sendable func untagResource(_ input: LogsAPI.UntagResourceRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let group = try Self.resolvedGroup(context)
-        try await database.tags.remove(input.tagKeys, from: group.group.arn)
+        try await removeTags(input.tagKeys, context)
         return EmptyOutput()
     }
 
@@ -28,8 +27,7 @@ extension LogsService {
     }
 
     @Sendable func untagLogGroup(_ input: LogsAPI.UntagLogGroupRequest, _ context: CallContext) async throws -> EmptyOutput {
-        let group = try Self.resolvedGroup(context)
-        try await database.tags.remove(input.tags, from: group.group.arn)
+        try await removeTags(input.tags, context)
         return EmptyOutput()
     }
 
@@ -38,11 +36,25 @@ extension LogsService {
         LogsAPI.ListTagsLogGroupResponse(tags: try Self.resolvedGroup(context).tags)
     }
 
+    /// Adds tags to the resolved group, which must still exist when they are written.
     private func addTags(_ tags: [String: String], _ context: CallContext, limitError: AWSError) async throws {
         let group = try Self.resolvedGroup(context)
         try Self.checkTags(tags)
-        try await database.tags.merge(tags, into: group.group.arn) { merged in
-            guard merged.count <= 50 else { throw limitError }
+        do {
+            try await database.logs.mergeTags(tags, into: group.group) { merged in
+                guard merged.count <= 50 else { throw limitError }
+            }
+        } catch StoreError.notFound {
+            throw LogsError.groupNotFound
+        }
+    }
+
+    private func removeTags(_ keys: [String], _ context: CallContext) async throws {
+        let group = try Self.resolvedGroup(context)
+        do {
+            try await database.logs.removeTags(keys, from: group.group)
+        } catch StoreError.notFound {
+            throw LogsError.groupNotFound
         }
     }
 

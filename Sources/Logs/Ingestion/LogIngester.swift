@@ -12,47 +12,84 @@ public final class LogIngester: FunctionLogSink {
     private let repository: LogsRepository
     private let clock: WallClock
     private let pending = Mutex<Pending>(Pending())
-    /// The most events buffered; beyond it the oldest are dropped (and counted) rather than letting
-    /// a function that floods its output hold the server's memory.
-    static let bufferLimit = 100_000
+    /// The most events buffered, by default; beyond it the oldest are dropped (and counted) rather
+    /// than letting a function that floods its output hold the server's memory.
+    public static let bufferLimit = 100_000
+    /// The most bytes buffered (messages and AWS's per-event overhead), by default; beyond, the
+    /// oldest events are dropped and counted as well.
+    public static let bufferByteLimit = 64 << 20
+    private let eventLimit: Int
+    private let byteLimit: Int
     private let dropped = Atomic<Int>(0)
 
-    /// The batches waiting to be stored, with how many events they hold.
+    /// The batches waiting to be stored, with how many events and bytes they hold.
     private struct Pending {
         var batches: [FunctionLogBatch] = []
         var count = 0
+        var bytes = 0
     }
 
-    public init(database: BulwarkDatabase, clock: WallClock = .system) {
+    /// - Parameters:
+    ///   - bufferLimit: the most events buffered.
+    ///   - bufferByteLimit: the most bytes buffered.
+    public init(
+        database: BulwarkDatabase, clock: WallClock = .system, bufferLimit: Int = LogIngester.bufferLimit,
+        bufferByteLimit: Int = LogIngester.bufferByteLimit
+    ) {
         repository = database.logs
         self.clock = clock
+        eventLimit = bufferLimit
+        byteLimit = bufferByteLimit
     }
 
-    public func append(_ events: [FunctionLogEvent], group: String, stream: String, accountID: String, region: String) {
+    /// What an event counts towards the buffer's bytes.
+    private static func size(_ event: FunctionLogEvent) -> Int { event.message.utf8.count + overhead }
+    private static let overhead = 26
+
+    public func append(
+        _ events: [FunctionLogEvent], group: String, stream: String, accountID: String, region: String, createsGroup: Bool = true
+    ) {
         guard !events.isEmpty else { return }
         // AWS truncates a line beyond the largest event to that size.
         let bounded = events.map { event in
             event.message.utf8.count <= Self.maxMessageBytes
-                ? event : FunctionLogEvent(timestamp: event.timestamp, message: Self.truncated(event.message))
+                ? event : FunctionLogEvent(timestamp: event.timestamp, message: FunctionLogEvent.message(truncating: event.message.utf8))
         }
+        let bytes = bounded.reduce(0) { $0 + Self.size($1) }
         pending.withLock { pending in
             // Compared in place: a copy of the last batch would make the append copy all its events.
             let last = pending.batches.count - 1
             if last >= 0, pending.batches[last].stream == stream, pending.batches[last].group == group,
-                pending.batches[last].accountID == accountID, pending.batches[last].region == region
+                pending.batches[last].accountID == accountID, pending.batches[last].region == region,
+                pending.batches[last].createsGroup == createsGroup
             {
                 pending.batches[last].events += bounded
             } else {
-                pending.batches.append(FunctionLogBatch(accountID: accountID, region: region, group: group, stream: stream, events: bounded))
+                pending.batches.append(
+                    FunctionLogBatch(
+                        accountID: accountID, region: region, group: group, stream: stream, events: bounded, createsGroup: createsGroup))
             }
             pending.count += bounded.count
-            while pending.count > Self.bufferLimit, !pending.batches.isEmpty {
-                let removed = min(pending.batches[0].events.count, pending.count - Self.bufferLimit)
-                pending.batches[0].events.removeFirst(removed)
-                if pending.batches[0].events.isEmpty { pending.batches.removeFirst() }
-                pending.count -= removed
-                dropped.add(removed, ordering: .relaxed)
+            pending.bytes += bytes
+            trim(&pending)
+        }
+    }
+
+    /// Drops the oldest events until the buffer is within its limits, counting them.
+    private func trim(_ pending: inout Pending) {
+        while pending.count > eventLimit || pending.bytes > byteLimit, !pending.batches.isEmpty {
+            // How many of the first batch's events go, read in place (a copy would copy them all).
+            var removed = 0
+            var removedBytes = 0
+            while removed < pending.batches[0].events.count, pending.count - removed > eventLimit || pending.bytes - removedBytes > byteLimit {
+                removedBytes += Self.size(pending.batches[0].events[removed])
+                removed += 1
             }
+            pending.batches[0].events.removeFirst(removed)
+            if pending.batches[0].events.isEmpty { pending.batches.removeFirst() }
+            pending.count -= removed
+            pending.bytes -= removedBytes
+            dropped.add(removed, ordering: .relaxed)
         }
     }
 
@@ -66,9 +103,12 @@ public final class LogIngester: FunctionLogSink {
         do {
             try await repository.ingest(batches, ingestionTime: Int64(clock.now().timeIntervalSince1970 * 1000))
         } catch {
+            // Put back before what came since, then held to the same limits: the oldest go first.
             pending.withLock { pending in
                 pending.batches.insert(contentsOf: batches, at: 0)
                 pending.count += batches.reduce(0) { $0 + $1.events.count }
+                pending.bytes += batches.reduce(0) { total, batch in batch.events.reduce(total) { $0 + Self.size($1) } }
+                trim(&pending)
             }
             throw error
         }
@@ -83,13 +123,5 @@ public final class LogIngester: FunctionLogSink {
     public var droppedEvents: Int { dropped.load(ordering: .relaxed) }
 
     /// The largest message of an event (256 KB less AWS's 26 bytes of overhead).
-    static let maxMessageBytes = (256 << 10) - 26
-
-    private static func truncated(_ message: String) -> String {
-        var bytes = Array(message.utf8.prefix(maxMessageBytes))
-        // Not in the middle of a character.
-        while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
-        if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static let maxMessageBytes = FunctionLogEvent.maxMessageBytes
 }

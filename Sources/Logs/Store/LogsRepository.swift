@@ -27,11 +27,47 @@ public struct LogsRepository: Sendable {
         }
     }
 
+    /// Stores a new group with no tags: whatever tags its ARN held before (a tag write that raced
+    /// the deletion of an earlier group of that name) go with it.
     @discardableResult
     private static func insertGroup(_ db: Database, accountID: String, region: String, name: String, now: Int64) throws -> Int64 {
         try db.execute(
             sql: "INSERT INTO logsGroup (accountID, region, name, createdAt) VALUES (?, ?, ?, ?)", arguments: [accountID, region, name, now])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try TagRepository.replace(db, resource: LogGroupRecord.arn(accountID: accountID, region: region, name: name), tags: [:])
+        return id
+    }
+
+    /// Adds `tags` to the group's, when the result passes `check`, in a transaction that finds the
+    /// group still there (the one resolved, not a group created since under its name), so that tags
+    /// never outlive their group. - Throws: ``StoreError/notFound`` when it is gone.
+    func mergeTags(
+        _ tags: [String: String], into group: LogGroupRecord, check: @escaping @Sendable ([String: String]) throws -> Void
+    ) async throws {
+        try await database.write { db in
+            try Self.requireGroup(db, group)
+            var merged = try TagRepository.tags(db, of: group.arn)
+            merged.merge(tags) { _, new in new }
+            try check(merged)
+            try TagRepository.replace(db, resource: group.arn, tags: merged)
+        }
+    }
+
+    /// Removes the tags of `keys` from the group's, when it is still there.
+    /// - Throws: ``StoreError/notFound`` when it is gone.
+    func removeTags(_ keys: [String], from group: LogGroupRecord) async throws {
+        try await database.write { db in
+            try Self.requireGroup(db, group)
+            var tags = try TagRepository.tags(db, of: group.arn)
+            for key in keys { tags[key] = nil }
+            try TagRepository.replace(db, resource: group.arn, tags: tags)
+        }
+    }
+
+    private static func requireGroup(_ db: Database, _ group: LogGroupRecord) throws {
+        guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM logsGroup WHERE id = ?"), arguments: [group.id]) != nil else {
+            throw StoreError.notFound
+        }
     }
 
     /// Deletes a group, its streams, events and tags. - Throws: ``StoreError/notFound`` when it is gone.
@@ -207,7 +243,8 @@ public struct LogsRepository: Sendable {
     }
 
     /// Stores what functions wrote: each batch's group and stream are created when missing, as
-    /// Lambda's platform creates them.
+    /// Lambda's platform creates them; a batch whose role may not create its missing group is
+    /// dropped, as Lambda's platform does not deliver it.
     public func ingest(_ batches: [FunctionLogBatch], ingestionTime: Int64) async throws {
         try await database.write { db in
             var groups: [String: Int64] = [:]
@@ -219,6 +256,8 @@ public struct LogsRepository: Sendable {
                     groupID = known
                 } else if let found = try Self.group(db, accountID: batch.accountID, region: batch.region, name: batch.group) {
                     groupID = found.id
+                } else if !batch.createsGroup {
+                    continue
                 } else {
                     groupID = try Self.insertGroup(db, accountID: batch.accountID, region: batch.region, name: batch.group, now: ingestionTime)
                 }
@@ -240,12 +279,15 @@ public struct LogsRepository: Sendable {
 
     /// A stream's events in `[start, end)` strictly after `after` (ascending, the first `limit`) or
     /// strictly before `before` (the last `limit`, answered ascending); events older than `oldest`
-    /// are expired and not answered.
+    /// are expired and not answered. At most `maxBytes` of events (each its message's UTF-8 bytes
+    /// plus `overhead`): the rows are read one at a time and the read stops there, each row's size
+    /// judged before its message is copied out, so no more than the answer is ever loaded.
     func events(
-        streamID: Int64, start: Int64?, end: Int64?, after: LogPosition?, before: LogPosition?, fromHead: Bool, oldest: Int64?, limit: Int
+        streamID: Int64, start: Int64?, end: Int64?, after: LogPosition?, before: LogPosition?, fromHead: Bool, oldest: Int64?, limit: Int,
+        maxBytes: Int, overhead: Int
     ) async throws -> [LogEventRecord] {
         try await database.read { db in
-            var sql = "SELECT e.*, '' AS streamName FROM logsEvent e WHERE e.streamID = ?"
+            var sql = "SELECT e.*, '' AS streamName, length(CAST(e.message AS BLOB)) AS messageBytes FROM logsEvent e WHERE e.streamID = ?"
             var arguments: StatementArguments = [streamID]
             if let lower = [start, oldest].compactMap({ $0 }).max() {
                 sql += " AND e.timestamp >= ?"
@@ -266,16 +308,27 @@ public struct LogsRepository: Sendable {
             let ascending = fromHead && before == nil
             sql += ascending ? " ORDER BY e.timestamp, e.id LIMIT ?" : " ORDER BY e.timestamp DESC, e.id DESC LIMIT ?"
             arguments += [limit]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map(LogEventRecord.init(row:))
+            var rows: [LogEventRecord] = []
+            var size = 0
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                size += (row["messageBytes"] as Int) + overhead
+                if size > maxBytes { break }
+                rows.append(LogEventRecord(row: row))
+            }
             return ascending ? rows : rows.reversed()
         }
     }
 
     /// A group's events in `[start, end)` after `after`, ascending, from the streams named (all
-    /// when nil) or starting with `prefix`, at most `limit`; events older than `oldest` are expired.
+    /// when nil) or starting with `prefix`; events older than `oldest` are expired. The read stops
+    /// after `limit` events or once the events read reach `maxBytes` (each its message's UTF-8 bytes
+    /// plus `overhead`; the event that reaches it is answered, so that a scan always moves on), rows
+    /// being read one at a time. `exhausted`: no event is left after those answered.
     func groupEvents(
-        groupID: Int64, streamNames: [String]?, prefix: String?, start: Int64?, end: Int64?, after: LogPosition?, oldest: Int64?, limit: Int
-    ) async throws -> [LogEventRecord] {
+        groupID: Int64, streamNames: [String]?, prefix: String?, start: Int64?, end: Int64?, after: LogPosition?, oldest: Int64?, limit: Int,
+        maxBytes: Int, overhead: Int
+    ) async throws -> (events: [LogEventRecord], exhausted: Bool) {
         try await database.read { db in
             var sql = "SELECT e.*, s.name AS streamName FROM logsEvent e JOIN logsStream s ON s.id = e.streamID WHERE s.groupID = ?"
             var arguments: StatementArguments = [groupID]
@@ -300,8 +353,17 @@ public struct LogsRepository: Sendable {
                 arguments += [after.timestamp, after.timestamp, after.eventID]
             }
             sql += " ORDER BY e.timestamp, e.id LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(LogEventRecord.init(row:))
+            // One more than asked: whether it exists tells whether the scan is over.
+            arguments += [limit + 1]
+            var events: [LogEventRecord] = []
+            var size = 0
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while events.count < limit, size < maxBytes, let row = try cursor.next() {
+                let event = LogEventRecord(row: row)
+                size += event.message.utf8.count + overhead
+                events.append(event)
+            }
+            return (events, try cursor.next() == nil)
         }
     }
 }
@@ -313,13 +375,18 @@ public struct FunctionLogBatch: Sendable, Equatable {
     public var group: String
     public var stream: String
     public var events: [FunctionLogEvent]
+    /// Whether the group is created when missing; when not, the lines are not stored.
+    public var createsGroup: Bool
 
-    public init(accountID: String, region: String, group: String, stream: String, events: [FunctionLogEvent]) {
+    public init(
+        accountID: String, region: String, group: String, stream: String, events: [FunctionLogEvent], createsGroup: Bool = true
+    ) {
         self.accountID = accountID
         self.region = region
         self.group = group
         self.stream = stream
         self.events = events
+        self.createsGroup = createsGroup
     }
 }
 
