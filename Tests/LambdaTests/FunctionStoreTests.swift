@@ -134,6 +134,65 @@ struct StoreTests {
         #expect(try await database.layers.publish(layer, record).version == 2)
     }
 
+    @Test("ListLayers reads one row a layer: its newest version matching the filters, by name, paged in the store")
+    func latestLayerVersions() async throws {
+        try await bootstrap()
+        let archive = String(repeating: "c", count: 64)
+        // (layer, runtimes, architectures) of each version in the order published.
+        let published: [(String, [String], [String])] =
+            [
+                ("alpha", ["python3.12"], ["x86_64"]), ("alpha", ["python3.11", "python3.12"], ["arm64"]), ("alpha", ["nodejs20.x"], []),
+                ("beta", ["python3.12"], ["arm64", "x86_64"]), ("beta", ["python3.1"], ["x86_64"]),
+                ("gone", ["python3.12"], []), ("omega", [], []),
+            ] + (0..<60).map { ("many", [$0 % 2 == 0 ? "python3.12" : "java21"], ["arm64"]) }
+        for (name, runtimes, architectures) in published {
+            let layer = LayerKey(accountID: "123456789012", region: "us-east-1", name: name)
+            _ = try await database.layers.publish(layer) { number in
+                LayerVersionRecord(
+                    key: layer, version: number, description: "", licenseInfo: nil, compatibleRuntimes: runtimes,
+                    compatibleArchitectures: architectures, codeSHA256: archive, codeSize: 7, unzippedSize: 9, createdAt: Date())
+            }
+        }
+        try await database.layers.delete(LayerKey(accountID: "123456789012", region: "us-east-1", name: "gone"), 1)
+        let other = LayerKey(accountID: "210987654321", region: "us-east-1", name: "alpha")
+        _ = try await database.layers.publish(other) { number in
+            LayerVersionRecord(
+                key: other, version: number, description: "", licenseInfo: nil, compatibleRuntimes: ["python3.12"],
+                compatibleArchitectures: [], codeSHA256: archive, codeSize: 7, unzippedSize: 9, createdAt: Date())
+        }
+        func latest(_ runtime: String?, _ architecture: String?, after marker: String? = nil, limit: Int = 50) async throws -> [String] {
+            try await database.layers.latestVersions(
+                accountID: "123456789012", region: "us-east-1", runtime: runtime, architecture: architecture, after: marker, limit: limit
+            ).map { "\($0.key.name):\($0.version)" }
+        }
+        #expect(try await latest(nil, nil) == ["alpha:3", "beta:2", "many:60", "omega:1"])
+        #expect(try await latest("python3.12", nil) == ["alpha:2", "beta:1", "many:59"])
+        #expect(try await latest("python3.12", "x86_64") == ["alpha:1", "beta:1"])
+        // Whole identifiers: python3.1 is not python3.12, x86 not x86_64.
+        #expect(try await latest("python3.1", nil) == ["beta:2"])
+        #expect(try await latest(nil, "x86") == [])
+        #expect(try await latest(nil, "arm64") == ["alpha:2", "beta:1", "many:60"])
+        #expect(try await latest(nil, nil, limit: 2) == ["alpha:3", "beta:2"])
+        #expect(try await latest(nil, nil, after: "beta", limit: 2) == ["many:60", "omega:1"])
+        #expect(try await latest("java21", "arm64", after: "alpha") == ["many:60"])
+        #expect(try await latest(nil, nil, after: "omega") == [])
+        // The same as filtering every version, newest of each layer first.
+        let every = try await database.layers.versions(accountID: "123456789012", region: "us-east-1")
+        for runtime in [nil, "python3.12", "python3.11", "java21", "nodejs20.x"] as [String?] {
+            for architecture in [nil, "x86_64", "arm64"] as [String?] {
+                var expected: [String] = []
+                for record in every
+                where (runtime.map(record.compatibleRuntimes.contains) ?? true)
+                    && (architecture.map(record.compatibleArchitectures.contains) ?? true)
+                    && expected.last?.hasPrefix("\(record.key.name):") != true
+                {
+                    expected.append("\(record.key.name):\(record.version)")
+                }
+                #expect(try await latest(runtime, architecture) == expected)
+            }
+        }
+    }
+
     @Test func tagsMergeAndRemove() async throws {
         try await database.tags.merge(["a": "1", "b": "2"], into: "arn:x") { _ in }
         try await database.tags.merge(["b": "3"], into: "arn:x") { _ in }

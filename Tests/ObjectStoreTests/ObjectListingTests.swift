@@ -109,4 +109,43 @@ struct ObjectListingTests {
         #expect(decomposed.commonPrefixes.map { Array($0.utf8) } == [Array("ae\u{301}/".utf8), Array("a\u{E9}/".utf8)])
         #expect(ObjectListing<Int>.isCovered("ae\u{301}/1", byMarker: "a\u{E9}/", delimiter: "/") == false)
     }
+
+    @Test("the key after every key under a prefix: its last scalar raised, U+10FFFF dropped, surrogates skipped")
+    func keyAfterPrefix() throws {
+        #expect(ObjectListing<Int>.keyAfter(everyKeyUnder: "a/") == "a0")
+        #expect(ObjectListing<Int>.keyAfter(everyKeyUnder: "a--") == "a-.")
+        #expect(ObjectListing<Int>.keyAfter(everyKeyUnder: "a\u{10FFFF}") == "b")
+        #expect(ObjectListing<Int>.keyAfter(everyKeyUnder: "x\u{D7FF}").map { Array($0.utf8) } == Array("x\u{E000}".utf8))
+        #expect(ObjectListing<Int>.keyAfter(everyKeyUnder: "\u{10FFFF}\u{10FFFF}") == nil)
+        #expect(ObjectListing<Int>.keyAfter(everyKeyUnder: "") == nil)
+        // Every key under the prefix sorts before it, every other key after the prefix at or after it.
+        let keys = Self.unicodeKeys + ["logs/", "logs/\u{10FFFF}\u{10FFFF}", "logs0", "logs/\u{E9}", "logr\u{10FFFF}", "logs"]
+        for prefix in ["logs/", "logs/\u{4E00}/", "l", "logs"] {
+            let past = try #require(ObjectListing<Int>.keyAfter(everyKeyUnder: prefix))
+            for key in keys where !key.utf8.lexicographicallyPrecedes(prefix.utf8) {
+                #expect(key.utf8.starts(with: prefix.utf8) == key.utf8.lexicographicallyPrecedes(past.utf8), "\(prefix) \(key)")
+            }
+        }
+    }
+
+    @Test("a walk resumes past a rolled-up common prefix, and a page after a common prefix starts past it")
+    func resumption() {
+        var listing = ObjectListing<Int>(prefix: "", delimiter: "/", maxKeys: 10)
+        listing.offer("a", 0)
+        #expect(listing.resumption(after: "a") == nil)
+        listing.offer("b/1", 1)
+        #expect(listing.resumption(after: "b/1") == .some("b0"))
+        func start(_ listing: ObjectListing<Int>, _ marker: String?) -> [String?] {
+            listing.start(after: marker).map { [$0.from, $0.after] } ?? []
+        }
+        #expect(start(listing, nil) == ["", nil])
+        #expect(start(listing, "b") == ["", "b"])
+        #expect(start(listing, "b/") == ["b0", nil])
+        let nested = ObjectListing<Int>(prefix: "c/", delimiter: "/", maxKeys: 10)
+        #expect(start(nested, "a/") == ["c/", nil])
+        #expect(start(nested, "\u{10FFFF}/") == ["\u{10FFFF}0", nil])
+        #expect(start(nested, "\u{10FFFF}") == ["c/", "\u{10FFFF}"])
+        let marked = ObjectListing<Int>(prefix: "", delimiter: "\u{10FFFF}", maxKeys: 10)
+        #expect(start(marked, "\u{10FFFF}").isEmpty)
+    }
 }

@@ -140,6 +140,155 @@ struct ObjectVersionTests {
         #expect(after.versions.isEmpty && after.commonPrefixes.isEmpty)
     }
 
+    /// Writes `count` versions of each key of `bkt` straight into the store (the walks read rows, not bodies).
+    static func seed(_ s3: S3Harness, _ keys: [(String, Int)], versioned: Bool = true) async throws {
+        try await s3.database.write { db in
+            for (key, count) in keys {
+                for _ in 0..<count {
+                    var record = ObjectRecord(
+                        bucket: "bkt", key: key, objectID: UUID().uuidString, size: 1, etag: "\"e\"", lastModified: Date(), headers: .init(),
+                        metadata: [:], checksums: [:], wrappedKey: Data())
+                    record.versionID = versioned ? VersionID.make() : VersionID.null
+                    _ = try ObjectStoreRepository.addVersion(db, &record)
+                }
+            }
+        }
+    }
+
+    /// One ListObjectVersions page as the handler walks the store: the listing and the rows read.
+    static func versionsPage(
+        _ s3: S3Harness, prefix: String, delimiter: String?, maxKeys: Int, marker: (key: String, versionID: String?)?
+    ) async throws -> (listing: VersionListing, rowsRead: Int) {
+        try await s3.service.repository.listVersions(
+            bucket: "bkt", into: VersionListing(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys, keyMarker: marker?.key),
+            versionIDMarker: marker?.versionID)
+    }
+
+    /// The same page offered every version in order (the walk before common prefixes were skipped).
+    static func everyVersionPage(
+        _ all: [ObjectRecord], prefix: String, delimiter: String?, maxKeys: Int, marker: (key: String, versionID: String?)?
+    ) -> VersionListing {
+        var listing = VersionListing(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys, keyMarker: marker?.key)
+        var rest = all[...]
+        if let marker {
+            if let id = marker.versionID, let index = all.firstIndex(where: { $0.key == marker.key && $0.versionID == id }) {
+                rest = all[(index + 1)...]
+            } else {
+                rest = rest.drop { !marker.key.utf8.lexicographicallyPrecedes($0.key.utf8) }
+            }
+        }
+        for version in rest where !version.key.utf8.lexicographicallyPrecedes(prefix.utf8) {
+            listing.offer(version)
+            if listing.isComplete { break }
+        }
+        listing.finish()
+        return listing
+    }
+
+    /// Every page of a listing, as (versions, common prefixes, truncated, next markers) lines, and the most rows a page read.
+    static func versionPages(
+        _ s3: S3Harness, _ all: [ObjectRecord], prefix: String, delimiter: String?, maxKeys: Int
+    ) async throws -> (walked: [String], expected: [String], mostRowsRead: Int) {
+        var walked: [String] = []
+        var expected: [String] = []
+        var mostRowsRead = 0
+        var marker: (key: String, versionID: String?)?
+        func line(_ listing: VersionListing) -> String {
+            "\(listing.versions.map(\.versionID)) \(listing.commonPrefixes) \(listing.isTruncated) \(String(describing: listing.nextMarkers))"
+        }
+        repeat {
+            let page = try await Self.versionsPage(s3, prefix: prefix, delimiter: delimiter, maxKeys: maxKeys, marker: marker)
+            walked.append(line(page.listing))
+            expected.append(line(Self.everyVersionPage(all, prefix: prefix, delimiter: delimiter, maxKeys: maxKeys, marker: marker)))
+            mostRowsRead = max(mostRowsRead, page.rowsRead)
+            marker = page.listing.isTruncated ? page.listing.nextMarkers : nil
+        } while marker != nil && walked.count < 100
+        return (walked, expected, mostRowsRead)
+    }
+
+    @Test("a common prefix is walked past, not read: 5 000 versions under a/ cost a page one row")
+    func commonPrefixSkipped() async throws {
+        let s3 = try await Self.store()
+        try await Self.seed(s3, [("0", 1), ("a/k", 2500), ("a/l", 2500), ("b", 1), ("c/x", 3), ("d", 2)])
+        let all = try await Self.walk(s3, limit: 1000)
+        #expect(all.count == 5007)
+        let whole = try await Self.versionsPage(s3, prefix: "", delimiter: "/", maxKeys: 1000, marker: nil)
+        #expect(whole.listing.versions.map(\.key) == ["0", "b", "d", "d"] && whole.listing.commonPrefixes == ["a/", "c/"])
+        // One row of each common prefix and every version listed.
+        #expect(whole.rowsRead == 6)
+        // Page by page (each page starting past the common prefix before it), as the full walk lists.
+        for maxKeys in [1, 2, 3] {
+            let pages = try await Self.versionPages(s3, all, prefix: "", delimiter: "/", maxKeys: maxKeys)
+            #expect(pages.walked == pages.expected)
+            #expect(pages.mostRowsRead <= maxKeys + 2)
+        }
+        let nested = try await Self.versionsPage(s3, prefix: "a/", delimiter: "/", maxKeys: 1000, marker: nil)
+        #expect(nested.listing.versions.count == 1000 && nested.listing.isTruncated && nested.rowsRead == 1001)
+    }
+
+    @Test(
+        "skipping common prefixes lists what offering every version lists",
+        arguments: [("", "/"), ("", nil), ("a/", "/"), ("a/", "b"), ("c", "/"), ("", "--"), ("a/b", "/")])
+    func skippingListsTheSame(prefix: String, delimiter: String?) async throws {
+        let s3 = try await Self.store()
+        try await Self.seed(
+            s3,
+            [
+                ("0", 1), ("a/b/1", 3), ("a/b/2", 1), ("a/b--3", 2), ("a/c", 2), ("a/d/e/f", 2), ("b--1", 2), ("b--2", 1), ("c/x", 3),
+                ("c\u{10FFFF}/", 1), ("d", 2),
+            ])
+        _ = await s3.send(.delete, "/bkt/a/c")
+        let all = try await Self.walk(s3, limit: 1000)
+        for maxKeys in [1, 2, 5, 1000] {
+            let pages = try await Self.versionPages(s3, all, prefix: prefix, delimiter: delimiter, maxKeys: maxKeys)
+            #expect(pages.walked == pages.expected, "maxKeys \(maxKeys)")
+            #expect(!pages.walked.isEmpty)
+        }
+    }
+
+    @Test("ListObjectsV2 walks past a common prefix: 5 000 keys under a/ cost a page one row, and it lists the same")
+    func objectsCommonPrefixSkipped() async throws {
+        let s3 = try await Self.store(nil)
+        let under: [(String, Int)] = (0..<5000).map { (String(format: "a/%04d", $0), 1) }
+        try await Self.seed(s3, [("0", 1)] + under + [("b", 1), ("c/x", 1), ("c/y", 1), ("d", 1)], versioned: false)
+        let current = try await Self.walk(s3, limit: 1000).filter { $0.isLatest && !$0.isDeleteMarker }
+        #expect(current.count == 5005)
+        func page(prefix: String, delimiter: String?, maxKeys: Int, after marker: String?) async throws -> (ObjectListing<ObjectRecord>, Int) {
+            try await s3.service.repository.listObjects(
+                bucket: "bkt", into: ObjectListing(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys), after: marker)
+        }
+        func everyKeyPage(prefix: String, delimiter: String?, maxKeys: Int, after marker: String?) -> ObjectListing<ObjectRecord> {
+            var listing = ObjectListing<ObjectRecord>(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys)
+            for object in current where !object.key.utf8.lexicographicallyPrecedes(prefix.utf8) {
+                if let marker {
+                    guard marker.utf8.lexicographicallyPrecedes(object.key.utf8) else { continue }
+                    if ObjectListing<ObjectRecord>.isCovered(object.key, byMarker: marker, delimiter: delimiter) { continue }
+                }
+                listing.offer(object.key, object)
+                if listing.isComplete { break }
+            }
+            listing.finish()
+            return listing
+        }
+        let (whole, rowsRead) = try await page(prefix: "", delimiter: "/", maxKeys: 1000, after: nil)
+        #expect(whole.contents.map(\.key) == ["0", "b", "d"] && whole.commonPrefixes == ["a/", "c/"] && rowsRead == 5)
+        for (prefix, delimiter) in [("", "/"), ("a/", "/"), ("", "0"), ("c", "/"), ("", nil)] as [(String, String?)] {
+            for maxKeys in [1, 2, 1000] where delimiter != nil || maxKeys == 1000 {
+                var marker: String?
+                var pages = 0
+                repeat {
+                    let (walked, rowsRead) = try await page(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys, after: marker)
+                    let expected = everyKeyPage(prefix: prefix, delimiter: delimiter, maxKeys: maxKeys, after: marker)
+                    #expect(walked.contents.map(\.key) == expected.contents.map(\.key) && walked.commonPrefixes == expected.commonPrefixes)
+                    #expect(walked.isTruncated == expected.isTruncated && walked.lastListed == expected.lastListed)
+                    if delimiter == "/" && prefix == "" { #expect(rowsRead <= maxKeys + 2) }
+                    marker = walked.isTruncated ? walked.lastListed : nil
+                    pages += 1
+                } while marker != nil && pages < 100
+            }
+        }
+    }
+
     @Test("a named version is judged under the version action with s3:versionid, instead of the object action")
     func versionActions() async throws {
         let s3 = try await Self.store()

@@ -60,15 +60,12 @@ extension LambdaService {
         if let runtime = input.compatibleRuntime { try FunctionRules.checkRuntimeName(runtime, on: clock.now()) }
         let pageSize = min(input.maxItems ?? Self.maximumPageSize, Self.maximumPageSize)
         let marker = try input.marker.map(ListMarker.decode)
-        let versions = try await database.layers.versions(accountID: context.accountID, region: context.region)
-        // The newest version of each layer that matches the filters (versions come newest first).
-        var latest: [LayerVersionRecord] = []
-        for record in versions where Self.matches(record, runtime: input.compatibleRuntime, architecture: input.compatibleArchitecture) {
-            if latest.last?.key.name != record.key.name { latest.append(record) }
-        }
-        let remaining = latest.filter { marker == nil || $0.key.name > marker!.name }
-        let page = remaining.prefix(pageSize)
-        let next = remaining.count > pageSize ? page.last.map { ListMarker(name: $0.key.name, version: "").encoded } : nil
+        // One more than a page: whether a next page follows.
+        let latest = try await database.layers.latestVersions(
+            accountID: context.accountID, region: context.region, runtime: input.compatibleRuntime,
+            architecture: input.compatibleArchitecture, after: marker?.name, limit: pageSize + 1)
+        let page = latest.prefix(pageSize)
+        let next = latest.count > pageSize ? page.last.map { ListMarker(name: $0.key.name, version: "").encoded } : nil
         return LambdaAPI.ListLayersResponse(
             nextMarker: next,
             layers: page.map { record in

@@ -172,6 +172,34 @@ public struct LayerRepository: Sendable {
         }
     }
 
+    /// ListLayers' page: of each layer of an account region whose name sorts after `marker`, by
+    /// name, its newest version compatible with `runtime` and `architecture` (when given); layers
+    /// without one are left out. At most `limit` rows, one a layer: each layer's versions are sought
+    /// newest first through the primary key, never read all.
+    public func latestVersions(
+        accountID: String, region: String, runtime: String?, architecture: String?, after marker: String?, limit: Int
+    ) async throws -> [LayerVersionRecord] {
+        try await database.read { db in
+            // The lists are space-separated identifiers: a member is a space-delimited word.
+            try LayerVersionRecord.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT version.* FROM lambdaLayer AS layer
+                        JOIN lambdaLayerVersion AS version ON version.accountID = layer.accountID AND version.region = layer.region
+                            AND version.layerName = layer.name
+                            AND version.version = (
+                                SELECT MAX(candidate.version) FROM lambdaLayerVersion AS candidate
+                                WHERE candidate.accountID = layer.accountID AND candidate.region = layer.region
+                                    AND candidate.layerName = layer.name
+                                    AND (?1 IS NULL OR instr(' ' || candidate.compatibleRuntimes || ' ', ' ' || ?1 || ' ') > 0)
+                                    AND (?2 IS NULL OR instr(' ' || candidate.compatibleArchitectures || ' ', ' ' || ?2 || ' ') > 0))
+                        WHERE layer.accountID = ?3 AND layer.region = ?4 AND (?5 IS NULL OR layer.name > ?5)
+                        ORDER BY layer.name LIMIT ?6
+                        """),
+                arguments: [runtime, architecture, accountID, region, marker, limit])
+        }
+    }
+
     /// The statements of versions of one layer, by version (for listing another account's layer).
     public func statements(of key: LayerKey) async throws -> [Int64: [LayerStatementRecord]] {
         try await database.read { db in

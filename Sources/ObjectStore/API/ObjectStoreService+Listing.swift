@@ -21,19 +21,9 @@ extension ObjectStoreService {
             }
             marker = String(decoded.dropFirst(2))
         }
-        var listing = ObjectListing<ObjectRecord>(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000))
-        var after = marker
-        let batch = 1000
-        while !listing.isComplete {
-            let page = try await repository.page(bucket: bucket.name, from: prefix, after: after, limit: batch)
-            for object in page {
-                if let marker, ObjectListing<ObjectRecord>.isCovered(object.key, byMarker: marker, delimiter: input.delimiter) { continue }
-                listing.offer(object.key, object)
-                if listing.isComplete { break }
-            }
-            if page.count < batch { listing.finish() }
-            after = page.last?.key
-        }
+        let listing = try await repository.listObjects(
+            bucket: bucket.name, into: ObjectListing(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000)), after: marker
+        ).listing
         let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
         let owner = input.fetchOwner == true ? S3API.Owner(id: Self.canonicalID(bucket.accountID)) : nil
         let contents = listing.contents.map { item in

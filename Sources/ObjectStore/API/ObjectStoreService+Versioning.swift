@@ -128,20 +128,11 @@ extension ObjectStoreService {
             guard VersionID.isWellFormed(versionMarker) else { throw S3Error.invalidVersionID(versionMarker, name: "version-id-marker") }
         }
         let prefix = input.prefix ?? ""
-        var cursor = try await input.keyMarker.asyncMap {
-            try await repository.versionCursor(bucket: bucket.name, key: $0, versionID: input.versionIdMarker)
-        }
-        var listing = VersionListing(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000), keyMarker: input.keyMarker)
-        let batch = 1000
-        while !listing.isComplete {
-            let page = try await repository.versionPage(bucket: bucket.name, from: prefix, after: cursor, limit: batch)
-            for version in page {
-                listing.offer(version)
-                if listing.isComplete { break }
-            }
-            if page.count < batch { listing.finish() }
-            cursor = page.last.map { ObjectStoreRepository.VersionCursor(key: $0.key, sequence: $0.sequence) }
-        }
+        let listing = try await repository.listVersions(
+            bucket: bucket.name,
+            into: VersionListing(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000), keyMarker: input.keyMarker),
+            versionIDMarker: input.versionIdMarker
+        ).listing
         let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
         let owner = S3API.Owner(id: Self.canonicalID(bucket.accountID))
         var versions: [S3API.ObjectVersion] = []
@@ -177,12 +168,5 @@ extension ObjectStoreService {
             commonPrefixes: listing.commonPrefixes.isEmpty ? nil : listing.commonPrefixes.map { S3API.CommonPrefix(prefix: encode($0)) },
             encodingType: input.encodingType
         )
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

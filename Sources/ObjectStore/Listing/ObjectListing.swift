@@ -46,6 +46,42 @@ struct ObjectListing<Entry: Sendable>: Sendable {
         return key.utf8.starts(with: marker.utf8)
     }
 
+    /// Where a walk of the store resumes once `key` was offered: past every key under the common
+    /// prefix it was rolled up into (``keyAfter(everyKeyUnder:)``), whose other keys the listing
+    /// would only skip; `.some(nil)` when no key sorts after them. `nil` when `key` was not rolled up.
+    func resumption(after key: String) -> String?? {
+        guard let rolled = commonPrefixes.last, key.utf8.starts(with: rolled.utf8) else { return nil }
+        return .some(Self.keyAfter(everyKeyUnder: rolled))
+    }
+
+    /// Where a walk of the store starts for a page after `marker`: keys at least `from`, and only
+    /// those after `after`. A marker that is a common prefix listed before swallows every key under
+    /// it, so the walk starts past them; nil when no key sorts after them.
+    func start(after marker: String?) -> (from: String, after: String?)? {
+        guard let marker else { return (prefix, nil) }
+        guard Self.isCovered(marker, byMarker: marker, delimiter: delimiter) else { return (prefix, marker) }
+        guard let past = Self.keyAfter(everyKeyUnder: marker) else { return nil }
+        return (prefix.utf8.lexicographicallyPrecedes(past.utf8) ? past : prefix, nil)
+    }
+
+    /// The least key sorting (in UTF-8 byte order) after every key that starts with `prefix`, or
+    /// nil when there is none (`prefix` is empty or all U+10FFFF). Its last scalar that has a
+    /// successor is raised to it and the scalars after it dropped: UTF-8 orders scalars by value,
+    /// so a key in between would start with `prefix`.
+    static func keyAfter(everyKeyUnder prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        while let last = scalars.popLast() {
+            // Surrogates are no scalars: U+D7FF is followed by U+E000.
+            let value = last.value == 0xD7FF ? 0xE000 : last.value + 1
+            guard let next = Unicode.Scalar(value) else { continue }
+            scalars.append(next)
+            var key = String.UnicodeScalarView()
+            key.append(contentsOf: scalars)
+            return String(key)
+        }
+        return nil
+    }
+
     /// Offers the next key in order; keys not under the prefix end the walk.
     mutating func offer(_ key: String, _ entry: Entry) {
         guard !isComplete else { return }

@@ -118,6 +118,64 @@ extension ObjectStoreRepository {
         return VersionCursor(key: key, sequence: sequence)
     }
 
+    /// One ListObjectVersions page: `listing` walked from its key marker and `versionIDMarker` (past
+    /// every key under the key marker when that is a common prefix listed before). Answers the
+    /// listing and the rows read.
+    func listVersions(
+        bucket: String, into listing: VersionListing, versionIDMarker: String?
+    ) async throws -> (
+        listing: VersionListing, rowsRead: Int
+    ) {
+        var listing = listing
+        guard let start = listing.start else {
+            listing.finish()
+            return (listing, 0)
+        }
+        var cursor: VersionCursor?
+        if let marker = listing.keyMarker, !start.skipsMarker {
+            cursor = try await versionCursor(bucket: bucket, key: marker, versionID: versionIDMarker)
+        }
+        return try await listVersions(bucket: bucket, into: listing, from: start.from, after: cursor)
+    }
+
+    /// Walks `listing` over the versions and delete markers of `bucket` whose keys are at least
+    /// `start`, after `cursor`, in ListObjectVersions' order, reading rows one at a time until the
+    /// listing is complete: once a key is rolled up into a common prefix the walk moves past every
+    /// key under it rather than reading their versions. Answers the listing and the rows read.
+    func listVersions(
+        bucket: String, into listing: VersionListing, from start: String, after cursor: VersionCursor?
+    ) async throws -> (listing: VersionListing, rowsRead: Int) {
+        try await database.read { db in
+            var listing = listing
+            var rowsRead = 0
+            var start = start
+            var cursor = cursor
+            walk: while !listing.isComplete {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT * FROM s3Object WHERE bucket = ? AND key >= ?
+                            AND (? IS NULL OR key > ? OR (key = ? AND sequence < ?))
+                        ORDER BY key, sequence DESC
+                        """,
+                    arguments: [bucket, start, cursor?.key, cursor?.key, cursor?.key, cursor?.sequence])
+                while let row = try rows.next() {
+                    rowsRead += 1
+                    let version = ObjectRecord(row: row)
+                    listing.offer(version)
+                    if listing.isComplete { break walk }
+                    if let resumption = listing.resumption(after: version.key) {
+                        guard let next = resumption else { break }
+                        (start, cursor) = (next, nil)
+                        continue walk
+                    }
+                }
+                listing.finish()
+            }
+            return (listing, rowsRead)
+        }
+    }
+
     /// Up to `limit` versions and delete markers of `bucket` whose keys are at least `prefix`, after
     /// `cursor`: by key (UTF-8 byte order), each key's newest first, as ListObjectVersions lists.
     func versionPage(bucket: String, from prefix: String, after cursor: VersionCursor?, limit: Int) async throws -> [ObjectRecord] {

@@ -135,19 +135,43 @@ public struct ObjectStoreRepository: Sendable {
         return Written(object: version, removed: removed, isVersioned: status != nil)
     }
 
-    /// Up to `limit` current objects of `bucket` whose keys are at least `prefix` and sort after
-    /// `after`, in key order (UTF-8 byte order, as S3 lists, which SQLite's binary collation is);
-    /// older versions and keys whose latest version is a delete marker are not listed.
-    func page(bucket: String, from prefix: String, after: String?, limit: Int) async throws -> [ObjectRecord] {
+    /// Walks `listing` over the current objects of `bucket` after `marker`, in key order (UTF-8 byte
+    /// order, as S3 lists, which SQLite's binary collation is; older versions and keys whose latest
+    /// version is a delete marker are not listed), reading rows one at a time until the listing is complete: once a
+    /// key is rolled up into a common prefix, and from a marker that is one, the walk moves past
+    /// every key under it rather than reading them. Answers the listing and the rows read.
+    func listObjects(
+        bucket: String, into listing: ObjectListing<ObjectRecord>, after marker: String?
+    ) async throws -> (listing: ObjectListing<ObjectRecord>, rowsRead: Int) {
         try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM s3Object WHERE bucket = ? AND isLatest = 1 AND isDeleteMarker = 0 AND key >= ? AND (? IS NULL OR key > ?)
-                    ORDER BY key LIMIT ?
-                    """,
-                arguments: [bucket, prefix, after, after, limit]
-            ).map(ObjectRecord.init(row:))
+            var listing = listing
+            var rowsRead = 0
+            guard var (start, after) = listing.start(after: marker) else {
+                listing.finish()
+                return (listing, rowsRead)
+            }
+            walk: while !listing.isComplete {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT * FROM s3Object WHERE bucket = ? AND isLatest = 1 AND isDeleteMarker = 0 AND key >= ? AND (? IS NULL OR key > ?)
+                        ORDER BY key
+                        """,
+                    arguments: [bucket, start, after, after])
+                while let row = try rows.next() {
+                    rowsRead += 1
+                    let object = ObjectRecord(row: row)
+                    listing.offer(object.key, object)
+                    if listing.isComplete { break walk }
+                    if let resumption = listing.resumption(after: object.key) {
+                        guard let next = resumption else { break }
+                        (start, after) = (next, nil)
+                        continue walk
+                    }
+                }
+                listing.finish()
+            }
+            return (listing, rowsRead)
         }
     }
 }

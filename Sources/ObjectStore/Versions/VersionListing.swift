@@ -26,6 +26,18 @@ struct VersionListing: Sendable {
         listing.offer(version.key, version)
     }
 
+    /// Where the walk of the store resumes once a version of `key` was offered (``ObjectListing/resumption(after:)``).
+    func resumption(after key: String) -> String?? {
+        listing.resumption(after: key)
+    }
+
+    /// Where the walk of the store starts: past every key under the key marker when that is a common
+    /// prefix listed before (``ObjectListing/start(after:)``), else at the prefix; nil when no key is left.
+    var start: (from: String, skipsMarker: Bool)? {
+        guard let start = listing.start(after: keyMarker) else { return nil }
+        return (start.from, keyMarker != nil && start.after == nil)
+    }
+
     /// The versions ran out.
     mutating func finish() {
         listing.finish()
