@@ -15,9 +15,6 @@ final class ConnectionLimiter: ChannelInboundHandler, Sendable {
         self.limit = limit
     }
 
-    /// The connections open now.
-    var openConnections: Int { open.load(ordering: .relaxed) }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let connection = unwrapInboundIn(data)
         // Registered by the bootstrap as any other, then closed: a connection is closed once, on its own loop.
