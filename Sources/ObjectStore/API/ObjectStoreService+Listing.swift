@@ -5,13 +5,8 @@ import Foundation
 extension ObjectStoreService {
     func listObjectsV2(_ input: S3API.ListObjectsV2Request, context: CallContext) async throws -> S3API.ListObjectsV2Output {
         let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
-        let maxKeys = input.maxKeys ?? 1000
-        guard maxKeys >= 0 else {
-            throw S3Error.invalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", name: "maxKeys", value: String(maxKeys))
-        }
-        if let encoding = input.encodingType, encoding != "url" {
-            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: encoding)
-        }
+        let maxKeys = try Self.pageSize(input.maxKeys, argument: "maxKeys")
+        let encode = try Self.listingEncoder(input.encodingType)
         if input.optionalObjectAttributes != nil { throw S3Error.notImplemented("x-amz-optional-object-attributes") }
         let prefix = input.prefix ?? ""
         var marker = input.startAfter
@@ -24,7 +19,6 @@ extension ObjectStoreService {
         let listing = try await repository.listObjects(
             bucket: bucket.name, into: ObjectListing(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000)), after: marker
         ).listing
-        let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
         let owner = input.fetchOwner == true ? S3API.Owner(id: Self.canonicalID(bucket.accountID)) : nil
         let contents = listing.contents.map { item in
             let checksums = StoredChecksums(item.entry)
@@ -53,5 +47,31 @@ extension ObjectStoreService {
     /// S3's `encoding-type=url`: every byte but the unreserved characters and `/` percent-encoded.
     static func urlEncoded(_ text: String) -> String {
         PercentEncoding.encode(text, keepSlash: true)
+    }
+
+    /// How a listing writes keys and prefixes: as they are, or percent-encoded for `encoding-type=url`,
+    /// the only encoding S3 knows.
+    static func listingEncoder(_ encodingType: String?) throws -> (String) -> String {
+        switch encodingType {
+        case nil: { $0 }
+        case "url": { urlEncoded($0) }
+        case let other?: throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
+        }
+    }
+
+    /// A listing's page size (`max-keys`, `max-uploads`): 1,000 when not given, refused when negative.
+    static func pageSize(_ value: Int?, argument: String) throws -> Int {
+        let size = value ?? 1000
+        guard size >= 0 else {
+            throw S3Error.invalidArgument("Argument \(argument) must be an integer between 0 and 2147483647", name: argument, value: String(size))
+        }
+        return size
+    }
+
+    /// The condition keys S3 gives a listing's check: `s3:prefix`, `s3:delimiter` when given, `s3:max-keys`.
+    static func listingConditionKeys(prefix: String?, delimiter: String?, maxKeys: Int?) -> [String: AuthorizationCheck.Value] {
+        var keys: [String: AuthorizationCheck.Value] = ["s3:prefix": .single(prefix ?? ""), "s3:max-keys": .single(String(maxKeys ?? 1000))]
+        if let delimiter { keys["s3:delimiter"] = .single(delimiter) }
+        return keys
     }
 }

@@ -14,14 +14,8 @@ extension ObjectStoreService {
         -> S3API.ListMultipartUploadsOutput
     {
         let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
-        let maxUploads = input.maxUploads ?? 1000
-        guard maxUploads >= 0 else {
-            throw S3Error.invalidArgument(
-                "Argument max-uploads must be an integer between 0 and 2147483647", name: "max-uploads", value: String(maxUploads))
-        }
-        if let encoding = input.encodingType, encoding != "url" {
-            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: encoding)
-        }
+        let maxUploads = try Self.pageSize(input.maxUploads, argument: "max-uploads")
+        let encode = try Self.listingEncoder(input.encodingType)
         let prefix = input.prefix ?? ""
         let keyMarker = input.keyMarker.flatMap { $0.isEmpty ? nil : $0 }
         // An upload-id-marker counts only with a key-marker, as S3 reads it.
@@ -59,7 +53,6 @@ extension ObjectStoreService {
             cursor = batch.last
         }
         listing.finish()
-        let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
         let owner = S3API.Owner(id: Self.canonicalID(bucket.accountID))
         let uploads = listing.contents.map { item in
             S3API.MultipartUpload(

@@ -26,10 +26,7 @@ extension ObjectStoreService {
                 input: S3API.ListObjectVersionsRequest.self,
                 references: { input, _ in [Self.bucketReference(input.bucket)] },
                 conditionKeys: { input, _, _ in
-                    var keys: [String: AuthorizationCheck.Value] = ["s3:prefix": .single(input.prefix ?? "")]
-                    if let delimiter = input.delimiter { keys["s3:delimiter"] = .single(delimiter) }
-                    keys["s3:max-keys"] = .single(String(input.maxKeys ?? 1000))
-                    return keys
+                    Self.listingConditionKeys(prefix: input.prefix, delimiter: input.delimiter, maxKeys: input.maxKeys)
                 },
                 handler: listObjectVersions
             ),
@@ -112,13 +109,8 @@ extension ObjectStoreService {
 
     func listObjectVersions(_ input: S3API.ListObjectVersionsRequest, context: CallContext) async throws -> S3API.ListObjectVersionsOutput {
         let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
-        let maxKeys = input.maxKeys ?? 1000
-        guard maxKeys >= 0 else {
-            throw S3Error.invalidArgument("Argument maxKeys must be an integer between 0 and 2147483647", name: "maxKeys", value: String(maxKeys))
-        }
-        if let encoding = input.encodingType, encoding != "url" {
-            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: encoding)
-        }
+        let maxKeys = try Self.pageSize(input.maxKeys, argument: "maxKeys")
+        let encode = try Self.listingEncoder(input.encodingType)
         if input.optionalObjectAttributes != nil { throw S3Error.notImplemented("x-amz-optional-object-attributes") }
         if let versionMarker = input.versionIdMarker {
             guard input.keyMarker != nil else {
@@ -133,7 +125,6 @@ extension ObjectStoreService {
             into: VersionListing(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000), keyMarker: input.keyMarker),
             versionIDMarker: input.versionIdMarker
         ).listing
-        let encode: (String) -> String = input.encodingType == "url" ? { Self.urlEncoded($0) } : { $0 }
         let owner = S3API.Owner(id: Self.canonicalID(bucket.accountID))
         var versions: [S3API.ObjectVersion] = []
         var markers: [S3API.DeleteMarkerEntry] = []

@@ -101,10 +101,7 @@ public struct ObjectStoreService: AWSService {
                 input: S3API.ListObjectsV2Request.self,
                 references: { input, _ in [Self.bucketReference(input.bucket)] },
                 conditionKeys: { input, _, _ in
-                    var keys: [String: AuthorizationCheck.Value] = ["s3:prefix": .single(input.prefix ?? "")]
-                    if let delimiter = input.delimiter { keys["s3:delimiter"] = .single(delimiter) }
-                    keys["s3:max-keys"] = .single(String(input.maxKeys ?? 1000))
-                    return keys
+                    Self.listingConditionKeys(prefix: input.prefix, delimiter: input.delimiter, maxKeys: input.maxKeys)
                 },
                 handler: listObjectsV2
             ),
