@@ -324,6 +324,20 @@ def test_filter_patterns(logs, group, pattern, expected):
         assert set(volatile(event, "timestamp", "ingestionTime")) == {"logStreamName", "message"}
 
 
+def test_stream_name_prefixes_count_characters_not_bytes(logs, group):
+    """Stream names may hold any character but `:` and `*`: a prefix of non-ASCII characters matches as it reads."""
+    for stream in ("ünïcødé-1", "ünïcødé-2", "ünïcødex"):
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    put(logs, group, "ünïcødé-1", "u1")
+    put(logs, group, "ünïcødé-2", "u2")
+
+    listed = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix="ünïcødé-")["logStreams"]
+    filtered = logs.filter_log_events(logGroupName=group, logStreamNamePrefix="ünïcødé-")["events"]
+
+    assert [stream["logStreamName"] for stream in listed] == ["ünïcødé-1", "ünïcødé-2"]
+    assert sorted(event["message"] for event in filtered) == ["u1", "u2"]
+
+
 def test_filter_log_events_by_stream_time_and_pages(logs, group):
     for stream in ("app-1", "app-2", "other"):
         logs.create_log_stream(logGroupName=group, logStreamName=stream)

@@ -97,10 +97,7 @@ public struct LogsRepository: Sendable {
                 arguments += [afterName]
             }
             // Prefix and substring matches are case-sensitive, as AWS's are (instr, not LIKE).
-            if let prefix, !prefix.isEmpty {
-                sql += " AND substr(g.name, 1, ?) = ?"
-                arguments += [prefix.utf8.count, prefix]
-            }
+            if let prefix { Self.requirePrefix(prefix, of: "g.name", &sql, &arguments) }
             if let pattern, !pattern.isEmpty {
                 sql += " AND instr(g.name, ?) > 0"
                 arguments += [pattern]
@@ -197,10 +194,7 @@ public struct LogsRepository: Sendable {
         try await database.read { db in
             var sql = "SELECT * FROM logsStream WHERE groupID = ?"
             var arguments: StatementArguments = [groupID]
-            if let prefix, !prefix.isEmpty {
-                sql += " AND substr(name, 1, ?) = ?"
-                arguments += [prefix.utf8.count, prefix]
-            }
+            if let prefix { Self.requirePrefix(prefix, of: "name", &sql, &arguments) }
             let direction = descending ? "DESC" : "ASC"
             sql += byLastEvent ? " ORDER BY COALESCE(lastEventAt, 0) \(direction), name \(direction)" : " ORDER BY name \(direction)"
             sql += " LIMIT ? OFFSET ?"
@@ -277,6 +271,32 @@ public struct LogsRepository: Sendable {
         }
     }
 
+    /// Restricts `column` to names starting with `prefix` (case-sensitive, as AWS's matches are; an
+    /// empty prefix restricts nothing). SQLite's `substr` counts characters, not bytes.
+    private static func requirePrefix(_ prefix: String, of column: String, _ sql: inout String, _ arguments: inout StatementArguments) {
+        guard !prefix.isEmpty else { return }
+        sql += " AND substr(\(column), 1, ?) = ?"
+        arguments += [prefix.unicodeScalars.count, prefix]
+    }
+
+    /// Restricts events (`e`) to `[max(start, oldest), end)` and to those strictly after `after`.
+    private static func requireWindow(
+        start: Int64?, end: Int64?, oldest: Int64?, after: LogPosition?, _ sql: inout String, _ arguments: inout StatementArguments
+    ) {
+        if let lower = [start, oldest].compactMap({ $0 }).max() {
+            sql += " AND e.timestamp >= ?"
+            arguments += [lower]
+        }
+        if let end {
+            sql += " AND e.timestamp < ?"
+            arguments += [end]
+        }
+        if let after {
+            sql += " AND (e.timestamp > ? OR (e.timestamp = ? AND e.id > ?))"
+            arguments += [after.timestamp, after.timestamp, after.eventID]
+        }
+    }
+
     /// A stream's events in `[start, end)` strictly after `after` (ascending, the first `limit`) or
     /// strictly before `before` (the last `limit`, answered ascending); events older than `oldest`
     /// are expired and not answered. At most `maxBytes` of events (each its message's UTF-8 bytes
@@ -289,18 +309,7 @@ public struct LogsRepository: Sendable {
         try await database.read { db in
             var sql = "SELECT e.*, '' AS streamName, length(CAST(e.message AS BLOB)) AS messageBytes FROM logsEvent e WHERE e.streamID = ?"
             var arguments: StatementArguments = [streamID]
-            if let lower = [start, oldest].compactMap({ $0 }).max() {
-                sql += " AND e.timestamp >= ?"
-                arguments += [lower]
-            }
-            if let end {
-                sql += " AND e.timestamp < ?"
-                arguments += [end]
-            }
-            if let after {
-                sql += " AND (e.timestamp > ? OR (e.timestamp = ? AND e.id > ?))"
-                arguments += [after.timestamp, after.timestamp, after.eventID]
-            }
+            Self.requireWindow(start: start, end: end, oldest: oldest, after: after, &sql, &arguments)
             if let before {
                 sql += " AND (e.timestamp < ? OR (e.timestamp = ? AND e.id < ?))"
                 arguments += [before.timestamp, before.timestamp, before.eventID]
@@ -336,22 +345,8 @@ public struct LogsRepository: Sendable {
                 sql += " AND s.name IN (\(streamNames.map { _ in "?" }.joined(separator: ", ")))"
                 arguments += StatementArguments(streamNames)
             }
-            if let prefix, !prefix.isEmpty {
-                sql += " AND substr(s.name, 1, ?) = ?"
-                arguments += [prefix.utf8.count, prefix]
-            }
-            if let lower = [start, oldest].compactMap({ $0 }).max() {
-                sql += " AND e.timestamp >= ?"
-                arguments += [lower]
-            }
-            if let end {
-                sql += " AND e.timestamp < ?"
-                arguments += [end]
-            }
-            if let after {
-                sql += " AND (e.timestamp > ? OR (e.timestamp = ? AND e.id > ?))"
-                arguments += [after.timestamp, after.timestamp, after.eventID]
-            }
+            if let prefix { Self.requirePrefix(prefix, of: "s.name", &sql, &arguments) }
+            Self.requireWindow(start: start, end: end, oldest: oldest, after: after, &sql, &arguments)
             sql += " ORDER BY e.timestamp, e.id LIMIT ?"
             // One more than asked: whether it exists tells whether the scan is over.
             arguments += [limit + 1]
