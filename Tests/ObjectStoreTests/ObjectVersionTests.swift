@@ -27,15 +27,18 @@ struct ObjectVersionTests {
         return s3
     }
 
-    /// Every version of `bucket`, as the store walks them (batches of `limit`).
-    static func walk(_ s3: S3Harness, limit: Int) async throws -> [ObjectRecord] {
+    /// Every version of `bucket`, as ListObjectVersions walks them (pages of `limit`, resumed at their markers).
+    static func walk(_ s3: S3Harness, bucket: String = "bkt", limit: Int) async throws -> [ObjectRecord] {
         var all: [ObjectRecord] = []
-        var cursor: ObjectStoreRepository.VersionCursor?
+        var markers: (key: String, versionID: String?)?
         while true {
-            let page = try await s3.service.repository.versionPage(bucket: "bkt", from: "", after: cursor, limit: limit)
-            all += page
-            guard page.count == limit, let last = page.last else { return all }
-            cursor = .init(key: last.key, sequence: last.sequence)
+            let listing = try await s3.service.repository.listVersions(
+                bucket: bucket, into: VersionListing(prefix: "", delimiter: nil, maxKeys: limit, keyMarker: markers?.key),
+                versionIDMarker: markers?.versionID
+            ).listing
+            all += listing.versions
+            guard listing.isTruncated, let next = listing.nextMarkers else { return all }
+            markers = next
         }
     }
 
@@ -57,7 +60,7 @@ struct ObjectVersionTests {
         #expect(await s3.send(.get, "/bkt/k?versionId=\(ids[0])").body == Data("one".utf8))
     }
 
-    @Test("batches of any size walk the same versions in the same order", arguments: [1, 2, 3, 1000])
+    @Test("pages of any size walk the same versions in the same order", arguments: [1, 2, 3, 1000])
     func batches(limit: Int) async throws {
         let s3 = try await Self.store()
         for key in ["a", "b", "a", "c", "b", "a"] { _ = await s3.send(.put, "/bkt/\(key)", body: Data(key.utf8)) }
@@ -363,7 +366,9 @@ struct ObjectVersionTests {
         }
         let database = try BulwarkDatabase(directory: directory, schemas: [.iam, .kms, .objectStore])
         let service = ObjectStoreService(database: database, bodies: bodies)
-        let versions = try await service.repository.versionPage(bucket: "old", from: "", after: nil, limit: 10)
+        let versions = try await service.repository.listVersions(
+            bucket: "old", into: VersionListing(prefix: "", delimiter: nil, maxKeys: 10, keyMarker: nil), versionIDMarker: nil
+        ).listing.versions
         #expect(versions.map(\.versionID) == [VersionID.null] && versions.map(\.isLatest) == [true])
         #expect(versions.first?.headers.contentType == "text/plain")
         #expect(try bodies.read(try #require(versions.first)) == Data("kept".utf8))

@@ -175,20 +175,4 @@ extension ObjectStoreRepository {
             return (listing, rowsRead)
         }
     }
-
-    /// Up to `limit` versions and delete markers of `bucket` whose keys are at least `prefix`, after
-    /// `cursor`: by key (UTF-8 byte order), each key's newest first, as ListObjectVersions lists.
-    func versionPage(bucket: String, from prefix: String, after cursor: VersionCursor?, limit: Int) async throws -> [ObjectRecord] {
-        try await database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM s3Object WHERE bucket = ? AND key >= ?
-                        AND (? IS NULL OR key > ? OR (key = ? AND sequence < ?))
-                    ORDER BY key, sequence DESC LIMIT ?
-                    """,
-                arguments: [bucket, prefix, cursor?.key, cursor?.key, cursor?.key, cursor?.sequence, limit]
-            ).map(ObjectRecord.init(row:))
-        }
-    }
 }
