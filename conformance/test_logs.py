@@ -579,6 +579,9 @@ def test_aws_logs_tail_follow_sees_new_lines(bulwark, lambda_client, logs, uniqu
     create(bulwark, unique_name)
     group = f"/aws/lambda/{unique_name}"
     invoke(lambda_client, unique_name, {"action": "print", "text": "first"})
+    # Lambda creates the group when its first line is ingested (every 100 ms), after the reply: until then
+    # `aws logs tail` answers ResourceNotFoundException, on AWS as here.
+    wait_for(lambda: logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"], 10, message="the group")
     follower = follow(logs, group, since_ms=now_ms() - 600_000, until=time.monotonic() + 30)
     assert wait_for(lambda: any(item["message"] == "first" for item in next(follower)), 10, message="the first line")
     marker = f"followed-{time.time_ns()}"
