@@ -87,10 +87,11 @@ public enum BulwarkServer {
         defer { host.releaseStaging(removingDirectory: ownStaging, logger: logger) }
         let logIngester = LogIngester(database: database, clock: clock)
         let executionRoles = ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock))
+        let metrics = ServerMetrics()
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            credentials: executionRoles, logSink: logIngester, logPermissions: executionRoles,
+            credentials: executionRoles, logSink: logIngester, logPermissions: executionRoles, metrics: metrics.execution,
             logger: logger
         )
         let objectBodies = try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey)
@@ -110,10 +111,17 @@ public enum BulwarkServer {
             database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, clock: clock)
         let logs = LogsService(database: database, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
+        let scrape = MetricsScrapeService(access: configuration.metricsScrape, metrics: metrics) {
+            ServerMetrics.ScrapedState(
+                idleEnvironments: invoker.idleEnvironments, runningInvocations: invoker.runningInvocations,
+                queuedEvents: try await database.invocations.queuedEventCount())
+        }
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs], authorizationMessages: authorizationMessages,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, scrape],
+            authorizationMessages: authorizationMessages,
             clock: clock,
-            logger: logger
+            logger: logger,
+            metrics: metrics
         )
         invoker.connectPrivateEndpoint { request in
             await pipeline.handle(request, body: InMemoryBody(data: request.body))
@@ -162,9 +170,9 @@ public enum BulwarkServer {
     /// The pipeline over the services Bulwark serves.
     static func makePipeline(
         database: BulwarkDatabase, trail: TrailWriter, services: [any AWSService], authorizationMessages: AuthorizationMessageSealer,
-        clock: WallClock, logger: Logger
+        clock: WallClock, logger: Logger, metrics: ServerMetrics? = nil
     ) -> Pipeline {
-        Pipeline(
+        var pipeline = Pipeline(
             registry: ServiceRegistry(services: services),
             authenticator: SigV4CallerAuthenticator(
                 verifier: SigV4Verifier(clock: clock),
@@ -180,6 +188,8 @@ public enum BulwarkServer {
             defaultBodyLimit: 1 << 20,
             keyUses: AccessKeyUseRecorder(database: database)
         )
+        pipeline.metrics = metrics
+        return pipeline
     }
 
     /// The staging directory of sandboxes: the operator's, or the server's own under /tmp, which

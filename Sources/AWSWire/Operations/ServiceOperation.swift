@@ -49,6 +49,16 @@ public struct ServiceOperation: Sendable {
         /// operation's contingent checks, and the handler answers each refused one in its place
         /// (S3's `DeleteObjects`, judged per key, answers `AccessDenied` for the keys refused).
         case perResourceByPolicy
+        /// A signed caller is judged as with ``byPolicy``; a request without AWS credentials goes,
+        /// as with ``unsigned``, to the handler, which verifies the proof it carries (the operator's
+        /// scrape token of Bulwark's `GET /metrics`).
+        case byPolicyOrOwnProof
+
+        /// Whether the authorize stage asks every check of the call and refuses it on one denial.
+        public var judgesEveryCheck: Bool { self == .byPolicy || self == .byPolicyOrOwnProof }
+
+        /// Whether a request without AWS credentials reaches the handler.
+        public var acceptsUnsignedRequests: Bool { self == .unsigned || self == .byPolicyOrOwnProof }
     }
 
     /// The model operation name, e.g. `CreateFunction`.

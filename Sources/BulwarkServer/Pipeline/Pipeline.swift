@@ -43,19 +43,26 @@ struct Pipeline: Sendable {
     var keyUses: AccessKeyUseRecorder? = nil
     /// Bounds the large bodies held at once.
     var bodyBudget = BodyBudget.forThisMachine()
+    /// Counts every call for the operator's `GET /metrics`.
+    var metrics: ServerMetrics? = nil
 
     /// Answers one request. Never throws: every failure becomes the protocol's error answer.
     func handle(_ head: WireRequest, body reader: some RequestBodyReader) async -> WireResponse {
+        let started = ContinuousClock.now
         var call = CallRecord(requestID: UUID.random().uuidString.lowercased(), receivedAt: clock.now(), request: head)
         let response: WireResponse
-        if registry.hasUnsignedOperations, Self.carriesNoCredentials(head), head.method == .post {
+        if registry.hasUnsignedOperations, Self.carriesNoCredentials(head), head.method != .post,
+            case .implemented(let entry, let match, let operation) = registry.route(head), operation.access.acceptsUnsignedRequests
+        {
+            response = await runUnsigned(head, entry: entry, match: match, operation: operation, call: &call)
+        } else if registry.hasUnsignedOperations, Self.carriesNoCredentials(head), head.method == .post {
             // A query-protocol request without credentials names its operation only in its body:
             // read it (within the default limit) to learn whether the operation takes no signature.
             do {
                 let body = try await reader.collect(upTo: defaultBodyLimit)
                 var request = head
                 request.body = body
-                if case .implemented(let entry, let match, let operation) = registry.route(request), operation.access == .unsigned {
+                if case .implemented(let entry, let match, let operation) = registry.route(request), operation.access.acceptsUnsignedRequests {
                     response = await runUnsigned(request, entry: entry, match: match, operation: operation, call: &call)
                 } else {
                     // Routed by its body, it is refused by the addressed service, in its protocol.
@@ -68,12 +75,15 @@ struct Pipeline: Sendable {
             response = await run(head, body: reader, call: &call)
         }
         audit.record(call)
+        metrics?.record(call, duration: .now - started)
         return response
     }
 
-    /// Whether a request claims no AWS credentials at all (no `Authorization` header, no presigned query).
+    /// Whether a request claims no AWS credentials at all: no presigned query, and no `Authorization`
+    /// header or a bearer token (the operator's scrape token of `GET /metrics`) rather than a signature.
     private static func carriesNoCredentials(_ request: WireRequest) -> Bool {
-        request.header("Authorization") == nil && !request.queryItems.contains { $0.name == "X-Amz-Credential" || $0.name == "X-Amz-Signature" }
+        (request.header("Authorization").map { $0.hasPrefix("Bearer ") } ?? true)
+            && !request.queryItems.contains { $0.name == "X-Amz-Credential" || $0.name == "X-Amz-Signature" }
     }
 
     /// An operation that takes no AWS signature (`AssumeRoleWithWebIdentity`): its handler
@@ -109,7 +119,9 @@ struct Pipeline: Sendable {
             context.resolution = resolution
             let output = try await prepared.execute(context)
             call.output = output
-            return entry.codec.encodeOutput(output, operation: match.operation, requestID: call.requestID)
+            var response = entry.codec.encodeOutput(output, operation: match.operation, requestID: call.requestID)
+            if let contentType = operation.responseContentType { response.setHeader("Content-Type", contentType) }
+            return response
         } catch {
             return fail(error, call: &call)
         }
@@ -138,7 +150,7 @@ struct Pipeline: Sendable {
             if let scope = CredentialScopeHint(head), !registry.servesSigningName(scope.service) {
                 // Another AWS service: refused in its own protocol, so that its SDK can read why.
                 let answer = UnservedServiceAnswer(request: head, signingName: scope.service)
-                let error = UnservedServiceAnswer.error(signingName: scope.service, served: registry.entries.map(\.model.serviceID))
+                let error = UnservedServiceAnswer.error(signingName: scope.service, served: registry.awsServiceIDs)
                 call.error = error
                 return answer.response(error, requestID: call.requestID)
             }
@@ -233,10 +245,10 @@ struct Pipeline: Sendable {
             }
             call.resolution = resolution
             context.resolution = resolution
-            if operation.access == .byPolicy || operation.access == .perResourceByPolicy {
-                let checks = operation.access == .byPolicy ? try prepared.checks(given: resolution) : []
+            if operation.access.judgesEveryCheck || operation.access == .perResourceByPolicy {
+                let checks = operation.access.judgesEveryCheck ? try prepared.checks(given: resolution) : []
                 let decision = try await authorizer.authorize(checks, identity: caller.policies, resolution: resolution, context: context)
-                if operation.access == .byPolicy, !decision.isAllowed {
+                if operation.access.judgesEveryCheck, !decision.isAllowed {
                     call.authorization = decision.explanation
                     call.encodedAuthorizationMessage = try decision.denialMessage.map {
                         try authorizationMessages.seal($0, account: caller.principal.accountID)

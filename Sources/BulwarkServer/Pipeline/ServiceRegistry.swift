@@ -30,7 +30,7 @@ struct ServiceRegistry: Sendable {
 
     let entries: [Entry]
     /// Whether some operation takes requests without an AWS signature.
-    var hasUnsignedOperations: Bool { entries.contains { $0.operations.values.contains { $0.access == .unsigned } } }
+    var hasUnsignedOperations: Bool { entries.contains { $0.operations.values.contains { $0.access.acceptsUnsignedRequests } } }
 
     init(services: [any AWSService]) {
         entries = services.map { service in
@@ -63,6 +63,11 @@ struct ServiceRegistry: Sendable {
             return entry
         }
         return entries.first { $0.model.wireProtocol == .query && $0.codec.match(request) != nil }
+    }
+
+    /// The AWS services served, by their service ids (not Bulwark's own API).
+    var awsServiceIDs: [String] {
+        entries.map(\.model).filter { $0.signingName != ServiceModel.bulwark.signingName }.map(\.serviceID)
     }
 
     /// Whether a service Bulwark serves signs with `signingName` (`lambda`, `iam`, `sts`).

@@ -20,6 +20,7 @@ public final class Invoker: FunctionInvoker {
     private let gate = ConcurrencyGate()
     private let pool = EnvironmentPool()
     private let credentials: (any FunctionCredentialsProvider)?
+    private let metrics: ExecutionMetrics
     private let endpoint = Mutex<PrivateEndpointServer.Handler?>(nil)
     let wakeup = Wakeup()
 
@@ -28,10 +29,11 @@ public final class Invoker: FunctionInvoker {
     ///   - logSink: where functions' log lines go besides their stream's file (CloudWatch Logs).
     ///   - logPermissions: judges whether a function's role lets its lines reach `logSink`; without
     ///     it, none do.
+    ///   - metrics: counts invocations and cold starts for the operator's metrics.
     public init(
         host: ExecutionHost, code: CodeStore, logsDirectory: URL, eventLoopGroup: any EventLoopGroup,
         credentials: (any FunctionCredentialsProvider)?, logSink: (any FunctionLogSink)? = nil,
-        logPermissions: (any FunctionLogPermissions)? = nil, logger: Logger
+        logPermissions: (any FunctionLogPermissions)? = nil, metrics: ExecutionMetrics = .disabled, logger: Logger
     ) {
         self.host = host
         self.code = code
@@ -40,6 +42,7 @@ public final class Invoker: FunctionInvoker {
         self.logPermissions = logPermissions
         self.eventLoopGroup = eventLoopGroup
         self.credentials = credentials
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -73,9 +76,15 @@ public final class Invoker: FunctionInvoker {
         case .failure(let problem):
             throw AWSError(code: "InvalidRuntimeException", message: "Bulwark cannot run \(function.runtime) here: \(problem.reason).", status: 502)
         }
-        let ticket = try gate.acquire(
-            function: function.functionARN, reservedConcurrency: request.reservedConcurrency, unreservedLimit: request.unreservedLimit
-        )
+        let ticket: ConcurrencyGate.Ticket
+        do {
+            ticket = try gate.acquire(
+                function: function.functionARN, reservedConcurrency: request.reservedConcurrency, unreservedLimit: request.unreservedLimit
+            )
+        } catch {
+            metrics.countThrottle()
+            throw error
+        }
         defer { gate.release(ticket) }
 
         let invocation = Invocation(
@@ -90,6 +99,7 @@ public final class Invoker: FunctionInvoker {
         do {
             environment = try await self.environment(for: function, entry: entry)
         } catch let problem as InvalidEntrypoint {
+            metrics.countInvocation(failed: true)
             return Self.invalidEntrypoint(problem, invocation: invocation, function: function)
         }
         let stream = environment.stream
@@ -105,6 +115,7 @@ public final class Invoker: FunctionInvoker {
             outcome = await environment.run(invocation, timeout: .seconds(function.timeout))
         }
         let report = InvocationReport(outcome: outcome, invocation: invocation, function: function)
+        metrics.countInvocation(failed: report.functionError != nil)
         let now = Date()
         stream.appendPlatformLines(
             report.faultLines.map(Optional.some) + [
@@ -141,11 +152,13 @@ public final class Invoker: FunctionInvoker {
             variables: try await function.environment.opened(), credentials: try await credentials?.credentials(for: function),
             endpoint: endpoint.withLock { $0 })
         do {
-            return try await ExecutionEnvironment.start(
+            let started = try await ExecutionEnvironment.start(
                 for: function, entry: entry, host: host, code: code, logs: logsDirectory, logSink: logSink, logPermissions: logPermissions,
                 group: eventLoopGroup,
                 access: access
             )
+            metrics.countColdStart()
+            return started
         } catch let problem as InvalidEntrypoint {
             throw problem
         } catch {
@@ -176,6 +189,9 @@ public final class Invoker: FunctionInvoker {
 
     /// Invocations running now.
     public var runningInvocations: Int { gate.running }
+
+    /// Warm environments waiting for an invocation.
+    public var idleEnvironments: Int { pool.idleCount }
 }
 
 /// A signal that wakes one waiter; a signal while nobody waits is kept (at most one).

@@ -216,6 +216,11 @@ public struct InvocationRepository: Sendable {
         }
     }
 
+    /// Events accepted and not yet delivered or given up, of every account (the queue's depth).
+    public func queuedEventCount() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lambdaAsyncEvent") ?? 0 }
+    }
+
     /// After a restart, events claimed by the previous process run again (at-least-once delivery).
     public func releaseClaims() async throws {
         try await database.write { db in

@@ -51,6 +51,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("s3-base-domain"), help: "The domain of virtual-hosted S3 addressing: <bucket>.<domain>.")
     var s3BaseDomain = "s3.localhost"
 
+    @Option(
+        name: .customLong("metrics-token-file"),
+        help: "A file holding the token that lets Prometheus read GET /metrics unsigned (Authorization: Bearer <token>).")
+    var metricsTokenFile: String?
+
+    @Option(
+        name: .customLong("metrics-unauthenticated"),
+        help: "Who may read GET /metrics with no signature and no token: nobody (default), loopback or anyone.")
+    var metricsUnauthenticated: MetricsScrapeAccess.OpenTo = .nobody
+
     func validate() throws {
         if tlsMode != nil, tlsMode != "self-signed" {
             throw ValidationError("--tls takes 'self-signed'; give a certificate with --tls-cert and --tls-key.")
@@ -64,6 +74,7 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
         _ = try execution.settings()
+        _ = try metricsScrape()
     }
 
     func run() async throws {
@@ -80,7 +91,8 @@ struct Serve: AsyncParsableCommand {
             ),
             logLevel: Logger.Level(rawValue: logLevel) ?? .info,
             execution: try execution.settings(),
-            s3BaseDomain: s3BaseDomain
+            s3BaseDomain: s3BaseDomain,
+            metricsScrape: try metricsScrape()
         )
         var logger = Logger(label: "bulwark")
         logger.logLevel = configuration.logLevel
@@ -102,6 +114,20 @@ struct Serve: AsyncParsableCommand {
         return .disabled
     }
 
+    /// Who may scrape `GET /metrics` unsigned: the token's holder, and whom the operator opens it to.
+    private func metricsScrape() throws -> MetricsScrapeAccess {
+        guard let metricsTokenFile else { return MetricsScrapeAccess(openTo: metricsUnauthenticated) }
+        guard let text = try? String(contentsOfFile: metricsTokenFile, encoding: .utf8) else {
+            throw ValidationError("Cannot read the metrics token file \(metricsTokenFile).")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= MetricsScrapeAccess.minimumTokenLength, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw ValidationError(
+                "The metrics token must be at least \(MetricsScrapeAccess.minimumTokenLength) printable ASCII characters without spaces.")
+        }
+        return MetricsScrapeAccess(token: token, openTo: metricsUnauthenticated)
+    }
+
     /// The secret of a supplied administrator key: from a file or the environment, never an argument.
     private func adminSecret(_ environment: [String: String]) throws -> String? {
         if let path = adminSecretFile ?? environment["BULWARK_ADMIN_SECRET_ACCESS_KEY_FILE"] {
@@ -113,3 +139,5 @@ struct Serve: AsyncParsableCommand {
         return environment["BULWARK_ADMIN_SECRET_ACCESS_KEY"]
     }
 }
+
+extension MetricsScrapeAccess.OpenTo: ExpressibleByArgument {}
