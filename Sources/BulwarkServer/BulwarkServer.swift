@@ -108,7 +108,7 @@ public enum BulwarkServer {
         let secrets = SecretsService(
             database: database, keys: KMSKeyUse(database: database, masterKey: masterKey, clock: clock), functions: lambda, clock: clock)
         let s3 = ObjectStoreService(
-            database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, clock: clock)
+            database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, functions: lambda, clock: clock)
         let logs = LogsService(database: database, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let scrape = MetricsScrapeService(access: configuration.metricsScrape, metrics: metrics) {

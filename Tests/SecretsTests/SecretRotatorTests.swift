@@ -40,6 +40,10 @@ struct SecretRotatorTests {
             }
             return ServiceInvocationResult(payload: Data("null".utf8), functionError: nil)
         }
+
+        func invokeAsynchronously(_ invocation: ServiceInvocation, requestID: String) async throws {
+            Issue.record("Secrets Manager invokes rotation functions synchronously")
+        }
     }
 
     let database: BulwarkDatabase

@@ -55,4 +55,9 @@ public protocol ServiceFunctionInvoker: Sendable {
     /// Invokes the function synchronously with the invocation's payload.
     /// - Throws: ``ServiceInvocationRefusal``, or the platform's `AWSError` (throttling, no environment).
     func invoke(_ invocation: ServiceInvocation) async throws -> ServiceInvocationResult
+
+    /// Queues an `Event` invocation of the function (S3's notifications), delivered as the function's
+    /// own asynchronous invocations are: retried, at least once.
+    /// - Throws: ``ServiceInvocationRefusal``, or the store's error.
+    func invokeAsynchronously(_ invocation: ServiceInvocation, requestID: String) async throws
 }

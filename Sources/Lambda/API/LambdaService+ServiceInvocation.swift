@@ -25,6 +25,19 @@ extension LambdaService: ServiceFunctionInvoker {
         return ServiceInvocationResult(payload: result.payload, functionError: result.functionError)
     }
 
+    public func invokeAsynchronously(_ invocation: ServiceInvocation, requestID: String) async throws {
+        let key = try await allowedFunction(invocation)
+        guard invocation.payload.count <= Self.asyncPayloadLimit else {
+            throw AWSError(code: "RequestEntityTooLargeException", message: "The event is too large for an Event invocation.", status: 413)
+        }
+        let now = clock.now()
+        try await database.invocations.enqueue(
+            AsyncEventRecord(
+                requestID: requestID, key: key, qualifier: Self.latest, invokedARN: FunctionReference.arn(key), payload: invocation.payload,
+                enqueuedAt: now, nextAttemptAt: now))
+        invoker.eventEnqueued()
+    }
+
     /// The function an invocation names, when the service may invoke it now.
     private func allowedFunction(_ invocation: ServiceInvocation) async throws -> FunctionKey {
         guard let arn = ARN(invocation.functionARN), arn.partition == "aws", arn.service == "lambda", arn.resource.hasPrefix("function:") else {

@@ -88,6 +88,7 @@ extension ObjectStoreService {
             throw Self.writeFailure(error, bucket: input.bucket, key: input.key)
         }
         if let removed = written.removed { bodies.remove(removed) }
+        await notify([.created("Copy", written)], context: context)
         var result = S3API.CopyObjectResult(eTag: object.etag, lastModified: object.lastModified)
         let checksums = StoredChecksums(object)
         result.checksumCRC32 = checksums.crc32

@@ -195,6 +195,7 @@ extension ObjectStoreService {
         }
         if let replaced = completion.written.removed { bodies.remove(replaced) }
         for part in completion.unusedParts { bodies.remove(objectID: part.objectID) }
+        await notify([.created("CompleteMultipartUpload", completion.written)], context: context)
         var output = S3API.CompleteMultipartUploadOutput(
             location: "/\(upload.bucket)/" + Self.urlEncoded(upload.key), bucket: upload.bucket, key: upload.key, eTag: object.etag,
             checksumType: checksumType, serverSideEncryption: "AES256")

@@ -38,6 +38,7 @@ extension ObjectStoreService {
         }
         // The `null` version this one replaced, where the bucket keeps no versions.
         if let removed = written.removed { bodies.remove(removed) }
+        await notify([.created("Put", written)], context: context)
         var output = S3API.PutObjectOutput(eTag: object.etag, serverSideEncryption: "AES256", size: object.size)
         output.versionId = Self.versionHeader(written)
         let checksums = StoredChecksums(object)
@@ -208,6 +209,7 @@ extension ObjectStoreService {
         // Deleting a key without an object, or a version that is not there, succeeds, as S3 answers it.
         let deletions = try await repository.delete(bucket: bucket.name, entries: [(input.key, input.versionId)], at: context.receivedAt)
         for case let removed? in deletions.map(\.removed) { bodies.remove(removed) }
+        await notify(deletions.compactMap { ObjectEvent.removed($0, namedVersion: input.versionId) }, context: context)
         guard let deletion = deletions.first else { return S3API.DeleteObjectOutput() }
         return S3API.DeleteObjectOutput(deleteMarker: deletion.isDeleteMarker ? true : nil, versionId: deletion.versionID)
     }
@@ -232,6 +234,7 @@ extension ObjectStoreService {
         }
         let deletions = try await repository.delete(bucket: input.bucket, entries: allowed, at: context.receivedAt)
         for case let removed? in deletions.map(\.removed) { bodies.remove(removed) }
+        await notify(zip(allowed, deletions).compactMap { ObjectEvent.removed($1, namedVersion: $0.versionID) }, context: context)
         // A delete marker created answers DeleteMarker and its id as DeleteMarkerVersionId; a version
         // removed answers its id (and DeleteMarker when it was a marker).
         let deleted =

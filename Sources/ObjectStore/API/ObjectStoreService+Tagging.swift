@@ -30,7 +30,9 @@ extension ObjectStoreService {
             context, bucket: input.bucket, key: input.key, versionID: input.versionId, method: "PUT", expectedOwner: input.expectedBucketOwner)
         let tags = try TagSet.validated(input.tagging.tagSet, for: .object)
         try await setTags(tags, of: object)
-        return S3API.PutObjectTaggingOutput(versionId: Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self)))
+        let versionID = Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self))
+        await notify([ObjectEvent(name: "ObjectTagging:Put", key: object.key, versionID: versionID)], context: context)
+        return S3API.PutObjectTaggingOutput(versionId: versionID)
     }
 
     func getObjectTagging(_ input: S3API.GetObjectTaggingRequest, context: CallContext) async throws -> S3API.GetObjectTaggingOutput {
@@ -44,8 +46,9 @@ extension ObjectStoreService {
         let object = try object(
             context, bucket: input.bucket, key: input.key, versionID: input.versionId, method: "DELETE", expectedOwner: input.expectedBucketOwner)
         try await setTags([:], of: object)
-        return S3API.DeleteObjectTaggingOutput(
-            versionId: Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self)))
+        let versionID = Self.versionHeader(object, in: context.resolution["Bucket"]?.entity(as: ResolvedBucket.self))
+        await notify([ObjectEvent(name: "ObjectTagging:Delete", key: object.key, versionID: versionID)], context: context)
+        return S3API.DeleteObjectTaggingOutput(versionId: versionID)
     }
 
     /// Sets the tags of the version the call resolved, unless it was removed since (NoSuchKey then:

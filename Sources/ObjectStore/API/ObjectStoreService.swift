@@ -12,7 +12,7 @@ import Store
 /// the bucket or object its input names (resolved once by ``S3ResourceAuthority``), its condition
 /// keys and its handler. Object operations are CloudTrail data events.
 public struct ObjectStoreService: AWSService {
-    public let model: ServiceModel = .s3
+    public let model: ServiceModel = .s3.updating(Self.currentConstraints)
     let repository: ObjectStoreRepository
     let bodies: ObjectBodyStore
     let database: BulwarkDatabase
@@ -20,6 +20,8 @@ public struct ObjectStoreService: AWSService {
     let clock: WallClock
     /// Buckets with their controls, as the resolve stage reads them (until the next write).
     let buckets: StoreReadCache<String, ResolvedBucket?>
+    /// Lambda, which the bucket notifications invoke; nil where none runs (events then go nowhere).
+    let functions: (any ServiceFunctionInvoker)?
 
     /// The largest object body a PutObject or UploadPart takes, and the most an UploadPartCopy copies,
     /// until bodies stream (decision 0024).
@@ -27,10 +29,17 @@ public struct ObjectStoreService: AWSService {
     /// The largest object a multipart upload completes into: a read of a whole object is held in memory
     /// until bodies stream (decision 0029).
     public static let maxAssembledObjectBytes = 256 << 20
+    /// Where S3 accepts more than its model says: filter rule names in either case (it answers
+    /// `Prefix` and `Suffix`, so a configuration read back can be put again).
+    static let currentConstraints = CurrentConstraints(enums: ["FilterRuleName": ["prefix", "suffix", "Prefix", "Suffix"]])
     /// S3's XML namespace.
     public static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
-    public init(database: BulwarkDatabase, bodies: ObjectBodyStore, baseDomain: String = "s3.localhost", clock: WallClock = .system) {
+    public init(
+        database: BulwarkDatabase, bodies: ObjectBodyStore, baseDomain: String = "s3.localhost", functions: (any ServiceFunctionInvoker)? = nil,
+        clock: WallClock = .system
+    ) {
+        self.functions = functions
         self.database = database
         self.repository = ObjectStoreRepository(database: database)
         self.bodies = bodies
@@ -51,6 +60,7 @@ public struct ObjectStoreService: AWSService {
                 "ListMultipartUploads": "ListMultipartUploadsResult", "GetBucketTagging": "Tagging", "GetObjectTagging": "Tagging",
                 "GetBucketAcl": "AccessControlPolicy", "GetObjectAcl": "AccessControlPolicy",
                 "GetBucketVersioning": "VersioningConfiguration", "ListObjectVersions": "ListVersionsResult",
+                "GetBucketNotificationConfiguration": "NotificationConfiguration",
             ],
             namespace: Self.namespace,
             // The API reference's answers, which the model leaves at 200.
@@ -58,7 +68,7 @@ public struct ObjectStoreService: AWSService {
     }
 
     public var operations: [ServiceOperation] {
-        bucketOperations + objectOperations + multipartOperations + controlOperations + versioningOperations
+        bucketOperations + objectOperations + multipartOperations + controlOperations + versioningOperations + notificationOperations
     }
 
     private var bucketOperations: [ServiceOperation] {

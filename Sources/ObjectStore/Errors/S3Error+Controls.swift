@@ -53,3 +53,17 @@ extension S3Error {
     static let unexpectedACLContent = AWSError(
         code: "UnexpectedContent", message: "This request does not support content", status: 400)
 }
+
+extension S3Error {
+    /// A notification destination of a service Bulwark does not serve.
+    static func unsupportedDestination(_ kind: String) -> AWSError {
+        AWSError(code: "NotImplemented", message: "Bulwark does not deliver S3 event notifications to \(kind) yet.", status: 501)
+    }
+
+    /// A function S3 may not invoke for the bucket (no such function, or its policy does not allow it).
+    static func destinationNotValidated(_ functionARN: String) -> AWSError {
+        invalidArgument(
+            "Unable to validate the following destination configurations", name: functionARN,
+            value: "Not authorized to invoke function [\(functionARN)]")
+    }
+}

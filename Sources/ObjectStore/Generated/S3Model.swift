@@ -274,7 +274,9 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "GetBucketNotificationConfiguration",
             httpMethod: "GET",
-            requestURI: "/{Bucket}?notification"
+            requestURI: "/{Bucket}?notification",
+            input: "GetBucketNotificationConfigurationRequest",
+            output: "NotificationConfiguration"
         ))
         operations.append(OperationModel(
             name: "GetBucketOwnershipControls",
@@ -514,7 +516,8 @@ extension ServiceModel {
         operations.append(OperationModel(
             name: "PutBucketNotificationConfiguration",
             httpMethod: "PUT",
-            requestURI: "/{Bucket}?notification"
+            requestURI: "/{Bucket}?notification",
+            input: "PutBucketNotificationConfigurationRequest"
         ))
         operations.append(OperationModel(
             name: "PutBucketOwnershipControls",
@@ -652,7 +655,7 @@ extension ServiceModel {
 
     private static func s3Shapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(295)
+        shapes.reserveCapacity(318)
         shapes.append(Shape(name: "AbortDate", kind: .timestamp))
         shapes.append(Shape(
             name: "AbortMultipartUploadOutput",
@@ -1988,9 +1991,55 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(name: "Errors", kind: .list, listMember: "Error", flattened: true))
+        shapes.append(Shape(
+            name: "Event",
+            kind: .string,
+            enumValues: [
+                "s3:ReducedRedundancyLostObject",
+                "s3:ObjectCreated:*",
+                "s3:ObjectCreated:Put",
+                "s3:ObjectCreated:Post",
+                "s3:ObjectCreated:Copy",
+                "s3:ObjectCreated:CompleteMultipartUpload",
+                "s3:ObjectRemoved:*",
+                "s3:ObjectRemoved:Delete",
+                "s3:ObjectRemoved:DeleteMarkerCreated",
+                "s3:ObjectRestore:*",
+                "s3:ObjectRestore:Post",
+                "s3:ObjectRestore:Completed",
+                "s3:Replication:*",
+                "s3:Replication:OperationFailedReplication",
+                "s3:Replication:OperationNotTracked",
+                "s3:Replication:OperationMissedThreshold",
+                "s3:Replication:OperationReplicatedAfterThreshold",
+                "s3:ObjectRestore:Delete",
+                "s3:LifecycleTransition",
+                "s3:IntelligentTiering",
+                "s3:ObjectAcl:Put",
+                "s3:LifecycleExpiration:*",
+                "s3:LifecycleExpiration:Delete",
+                "s3:LifecycleExpiration:DeleteMarkerCreated",
+                "s3:ObjectTagging:*",
+                "s3:ObjectTagging:Put",
+                "s3:ObjectTagging:Delete",
+            ]
+        ))
+        shapes.append(Shape(name: "EventBridgeConfiguration", kind: .structure))
+        shapes.append(Shape(name: "EventList", kind: .list, listMember: "Event", flattened: true))
         shapes.append(Shape(name: "Expiration", kind: .string))
         shapes.append(Shape(name: "Expires", kind: .string))
         shapes.append(Shape(name: "FetchOwner", kind: .boolean))
+        shapes.append(Shape(
+            name: "FilterRule",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Name", shape: "FilterRuleName"),
+                Shape.Member(name: "Value", shape: "FilterRuleValue"),
+            ]
+        ))
+        shapes.append(Shape(name: "FilterRuleList", kind: .list, listMember: "FilterRule", flattened: true))
+        shapes.append(Shape(name: "FilterRuleName", kind: .string, enumValues: ["prefix", "suffix"]))
+        shapes.append(Shape(name: "FilterRuleValue", kind: .string))
         shapes.append(Shape(
             name: "GetBucketAclOutput",
             kind: .structure,
@@ -2020,6 +2069,20 @@ extension ServiceModel {
         ))
         shapes.append(Shape(
             name: "GetBucketLocationRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
+            name: "GetBucketNotificationConfigurationRequest",
             kind: .structure,
             members: [
                 Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
@@ -3061,6 +3124,24 @@ extension ServiceModel {
         shapes.append(Shape(name: "IsTruncated", kind: .boolean))
         shapes.append(Shape(name: "KeyCount", kind: .integer))
         shapes.append(Shape(name: "KeyMarker", kind: .string))
+        shapes.append(Shape(name: "LambdaFunctionArn", kind: .string))
+        shapes.append(Shape(
+            name: "LambdaFunctionConfiguration",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Id", shape: "NotificationId"),
+                Shape.Member(name: "LambdaFunctionArn", shape: "LambdaFunctionArn", locationName: "CloudFunction"),
+                Shape.Member(name: "Events", shape: "EventList", locationName: "Event"),
+                Shape.Member(name: "Filter", shape: "NotificationConfigurationFilter"),
+            ],
+            required: ["LambdaFunctionArn", "Events"]
+        ))
+        shapes.append(Shape(
+            name: "LambdaFunctionConfigurationList",
+            kind: .list,
+            listMember: "LambdaFunctionConfiguration",
+            flattened: true
+        ))
         shapes.append(Shape(name: "LastModified", kind: .timestamp))
         shapes.append(Shape(name: "LastModifiedTime", kind: .timestamp, timestampFormat: "rfc822"))
         shapes.append(Shape(
@@ -3453,6 +3534,34 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 404, senderFault: true)
         ))
         shapes.append(Shape(
+            name: "NotificationConfiguration",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "TopicConfigurations",
+                    shape: "TopicConfigurationList",
+                    locationName: "TopicConfiguration"
+                ),
+                Shape.Member(
+                    name: "QueueConfigurations",
+                    shape: "QueueConfigurationList",
+                    locationName: "QueueConfiguration"
+                ),
+                Shape.Member(
+                    name: "LambdaFunctionConfigurations",
+                    shape: "LambdaFunctionConfigurationList",
+                    locationName: "CloudFunctionConfiguration"
+                ),
+                Shape.Member(name: "EventBridgeConfiguration", shape: "EventBridgeConfiguration"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "NotificationConfigurationFilter",
+            kind: .structure,
+            members: [Shape.Member(name: "Key", shape: "S3KeyFilter", locationName: "S3Key")]
+        ))
+        shapes.append(Shape(name: "NotificationId", kind: .string))
+        shapes.append(Shape(
             name: "Object",
             kind: .structure,
             members: [
@@ -3676,6 +3785,32 @@ extension ServiceModel {
             ],
             required: ["Bucket"],
             payload: "AccessControlPolicy"
+        ))
+        shapes.append(Shape(
+            name: "PutBucketNotificationConfigurationRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(
+                    name: "NotificationConfiguration",
+                    shape: "NotificationConfiguration",
+                    locationName: "NotificationConfiguration"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "SkipDestinationValidation",
+                    shape: "SkipValidation",
+                    location: .header,
+                    locationName: "x-amz-skip-destination-validation"
+                ),
+            ],
+            required: ["Bucket", "NotificationConfiguration"],
+            payload: "NotificationConfiguration"
         ))
         shapes.append(Shape(
             name: "PutBucketOwnershipControlsRequest",
@@ -4290,6 +4425,24 @@ extension ServiceModel {
             required: ["Bucket", "PublicAccessBlockConfiguration"],
             payload: "PublicAccessBlockConfiguration"
         ))
+        shapes.append(Shape(name: "QueueArn", kind: .string))
+        shapes.append(Shape(
+            name: "QueueConfiguration",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Id", shape: "NotificationId"),
+                Shape.Member(name: "QueueArn", shape: "QueueArn", locationName: "Queue"),
+                Shape.Member(name: "Events", shape: "EventList", locationName: "Event"),
+                Shape.Member(name: "Filter", shape: "NotificationConfigurationFilter"),
+            ],
+            required: ["QueueArn", "Events"]
+        ))
+        shapes.append(Shape(
+            name: "QueueConfigurationList",
+            kind: .list,
+            listMember: "QueueConfiguration",
+            flattened: true
+        ))
         shapes.append(Shape(name: "Quiet", kind: .boolean))
         shapes.append(Shape(name: "Range", kind: .string))
         shapes.append(Shape(name: "Region", kind: .string, min: 0, max: 20))
@@ -4317,6 +4470,11 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "S3KeyFilter",
+            kind: .structure,
+            members: [Shape.Member(name: "FilterRules", shape: "FilterRuleList", locationName: "FilterRule")]
+        ))
+        shapes.append(Shape(
             name: "S3RegionalOrS3ExpressBucketArnString",
             kind: .string,
             min: 1,
@@ -4335,6 +4493,7 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "Setting", kind: .boolean))
         shapes.append(Shape(name: "Size", kind: .long))
+        shapes.append(Shape(name: "SkipValidation", kind: .boolean))
         shapes.append(Shape(name: "StartAfter", kind: .string))
         shapes.append(Shape(
             name: "StorageClass",
@@ -4376,6 +4535,24 @@ extension ServiceModel {
             name: "TooManyParts",
             kind: .structure,
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
+        ))
+        shapes.append(Shape(name: "TopicArn", kind: .string))
+        shapes.append(Shape(
+            name: "TopicConfiguration",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Id", shape: "NotificationId"),
+                Shape.Member(name: "TopicArn", shape: "TopicArn", locationName: "Topic"),
+                Shape.Member(name: "Events", shape: "EventList", locationName: "Event"),
+                Shape.Member(name: "Filter", shape: "NotificationConfigurationFilter"),
+            ],
+            required: ["TopicArn", "Events"]
+        ))
+        shapes.append(Shape(
+            name: "TopicConfigurationList",
+            kind: .list,
+            listMember: "TopicConfiguration",
+            flattened: true
         ))
         shapes.append(Shape(
             name: "Type",

@@ -1484,6 +1484,32 @@ extension S3API {
 }
 
 extension S3API {
+    public struct EventBridgeConfiguration: Codable, Sendable, Equatable {
+        public init() {}
+    }
+}
+
+extension S3API {
+    public struct FilterRule: Codable, Sendable, Equatable {
+        public var name: String?
+        public var value: String?
+
+        public init(
+            name: String? = nil,
+            value: String? = nil
+        ) {
+            self.name = name
+            self.value = value
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name = "Name"
+            case value = "Value"
+        }
+    }
+}
+
+extension S3API {
     public struct GetBucketAclOutput: Codable, Sendable, Equatable {
         public var owner: Owner?
         public var grants: [Grant]?
@@ -1541,6 +1567,26 @@ extension S3API {
 
 extension S3API {
     public struct GetBucketLocationRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var expectedBucketOwner: String?
+
+        public init(
+            bucket: String,
+            expectedBucketOwner: String? = nil
+        ) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct GetBucketNotificationConfigurationRequest: Codable, Sendable, Equatable {
         public var bucket: String
         public var expectedBucketOwner: String?
 
@@ -2572,6 +2618,34 @@ extension S3API {
 }
 
 extension S3API {
+    public struct LambdaFunctionConfiguration: Codable, Sendable, Equatable {
+        public var id: String?
+        public var lambdaFunctionArn: String
+        public var events: [String]
+        public var filter: NotificationConfigurationFilter?
+
+        public init(
+            id: String? = nil,
+            lambdaFunctionArn: String,
+            events: [String],
+            filter: NotificationConfigurationFilter? = nil
+        ) {
+            self.id = id
+            self.lambdaFunctionArn = lambdaFunctionArn
+            self.events = events
+            self.filter = filter
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case lambdaFunctionArn = "LambdaFunctionArn"
+            case events = "Events"
+            case filter = "Filter"
+        }
+    }
+}
+
+extension S3API {
     public struct ListBucketsOutput: Codable, Sendable, Equatable {
         public var buckets: [Bucket]?
         public var owner: Owner?
@@ -3172,6 +3246,50 @@ extension S3API {
 }
 
 extension S3API {
+    public struct NotificationConfiguration: Codable, Sendable, Equatable {
+        public var topicConfigurations: [TopicConfiguration]?
+        public var queueConfigurations: [QueueConfiguration]?
+        public var lambdaFunctionConfigurations: [LambdaFunctionConfiguration]?
+        public var eventBridgeConfiguration: EventBridgeConfiguration?
+
+        public init(
+            topicConfigurations: [TopicConfiguration]? = nil,
+            queueConfigurations: [QueueConfiguration]? = nil,
+            lambdaFunctionConfigurations: [LambdaFunctionConfiguration]? = nil,
+            eventBridgeConfiguration: EventBridgeConfiguration? = nil
+        ) {
+            self.topicConfigurations = topicConfigurations
+            self.queueConfigurations = queueConfigurations
+            self.lambdaFunctionConfigurations = lambdaFunctionConfigurations
+            self.eventBridgeConfiguration = eventBridgeConfiguration
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case topicConfigurations = "TopicConfigurations"
+            case queueConfigurations = "QueueConfigurations"
+            case lambdaFunctionConfigurations = "LambdaFunctionConfigurations"
+            case eventBridgeConfiguration = "EventBridgeConfiguration"
+        }
+    }
+}
+
+extension S3API {
+    public struct NotificationConfigurationFilter: Codable, Sendable, Equatable {
+        public var key: S3KeyFilter?
+
+        public init(
+            key: S3KeyFilter? = nil
+        ) {
+            self.key = key
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case key = "Key"
+        }
+    }
+}
+
+extension S3API {
     public struct Object: Codable, Sendable, Equatable {
         public var key: String?
         public var lastModified: Date?
@@ -3523,6 +3641,34 @@ extension S3API {
             case grantWrite = "GrantWrite"
             case grantWriteACP = "GrantWriteACP"
             case expectedBucketOwner = "ExpectedBucketOwner"
+        }
+    }
+}
+
+extension S3API {
+    public struct PutBucketNotificationConfigurationRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var notificationConfiguration: NotificationConfiguration
+        public var expectedBucketOwner: String?
+        public var skipDestinationValidation: Bool?
+
+        public init(
+            bucket: String,
+            notificationConfiguration: NotificationConfiguration,
+            expectedBucketOwner: String? = nil,
+            skipDestinationValidation: Bool? = nil
+        ) {
+            self.bucket = bucket
+            self.notificationConfiguration = notificationConfiguration
+            self.expectedBucketOwner = expectedBucketOwner
+            self.skipDestinationValidation = skipDestinationValidation
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case notificationConfiguration = "NotificationConfiguration"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case skipDestinationValidation = "SkipDestinationValidation"
         }
     }
 }
@@ -4136,6 +4282,34 @@ extension S3API {
 }
 
 extension S3API {
+    public struct QueueConfiguration: Codable, Sendable, Equatable {
+        public var id: String?
+        public var queueArn: String
+        public var events: [String]
+        public var filter: NotificationConfigurationFilter?
+
+        public init(
+            id: String? = nil,
+            queueArn: String,
+            events: [String],
+            filter: NotificationConfigurationFilter? = nil
+        ) {
+            self.id = id
+            self.queueArn = queueArn
+            self.events = events
+            self.filter = filter
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case queueArn = "QueueArn"
+            case events = "Events"
+            case filter = "Filter"
+        }
+    }
+}
+
+extension S3API {
     public struct RestoreStatus: Codable, Sendable, Equatable {
         public var isRestoreInProgress: Bool?
         public var restoreExpiryDate: Date?
@@ -4151,6 +4325,22 @@ extension S3API {
         enum CodingKeys: String, CodingKey {
             case isRestoreInProgress = "IsRestoreInProgress"
             case restoreExpiryDate = "RestoreExpiryDate"
+        }
+    }
+}
+
+extension S3API {
+    public struct S3KeyFilter: Codable, Sendable, Equatable {
+        public var filterRules: [FilterRule]?
+
+        public init(
+            filterRules: [FilterRule]? = nil
+        ) {
+            self.filterRules = filterRules
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case filterRules = "FilterRules"
         }
     }
 }
@@ -4187,6 +4377,34 @@ extension S3API {
 
         enum CodingKeys: String, CodingKey {
             case tagSet = "TagSet"
+        }
+    }
+}
+
+extension S3API {
+    public struct TopicConfiguration: Codable, Sendable, Equatable {
+        public var id: String?
+        public var topicArn: String
+        public var events: [String]
+        public var filter: NotificationConfigurationFilter?
+
+        public init(
+            id: String? = nil,
+            topicArn: String,
+            events: [String],
+            filter: NotificationConfigurationFilter? = nil
+        ) {
+            self.id = id
+            self.topicArn = topicArn
+            self.events = events
+            self.filter = filter
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case topicArn = "TopicArn"
+            case events = "Events"
+            case filter = "Filter"
         }
     }
 }

@@ -16,6 +16,8 @@ public struct BucketControls: Sendable, Equatable {
     /// The bucket's versioning status, `Enabled` or `Suspended`; nil while it has never been set
     /// (decision 0034: a bucket never returns to that state).
     public var versioning: String?
+    /// Where the bucket's events go (decision 0042); nil when it sends none.
+    public var notification: BucketNotification?
 
     /// The status under which writes keep every version.
     static let versioningEnabled = "Enabled"
@@ -45,6 +47,8 @@ public struct BucketControls: Sendable, Equatable {
         let tagText: String? = row["tags"]
         tags = tagText.map { ObjectRecord.decodeMap($0) }
         versioning = row["versioning"]
+        let notificationText: String? = row["notification"]
+        notification = notificationText.flatMap { try? JSONDecoder().decode(BucketNotification.self, from: Data($0.utf8)) }
     }
 }
 

@@ -143,6 +143,10 @@ extension DatabaseSchema {
                         ALTER TABLE s3BucketControls ADD COLUMN versioning TEXT;
                         """)
             },
+            // Decision 0042: a bucket's notification configuration, as JSON (nil: none).
+            Migration("v5-bucket-notifications") { db in
+                try db.execute(sql: "ALTER TABLE s3BucketControls ADD COLUMN notification TEXT;")
+            },
         ]
     )
 }

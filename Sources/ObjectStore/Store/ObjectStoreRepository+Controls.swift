@@ -27,12 +27,13 @@ extension ObjectStoreRepository {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO s3BucketControls (bucket, policy, policyPrincipals, blockPublicAcls, ignorePublicAcls,
-                        blockPublicPolicy, restrictPublicBuckets, tags, versioning)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        blockPublicPolicy, restrictPublicBuckets, tags, versioning, notification)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     bucket, controls.policy, controls.policyPrincipals.map(ObjectRecord.encodeMap), block?.blockPublicAcls, block?.ignorePublicAcls,
                     block?.blockPublicPolicy, block?.restrictPublicBuckets, controls.tags.map(ObjectRecord.encodeMap), controls.versioning,
+                    try controls.notification.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) },
                 ])
             return controls
         }
