@@ -1,5 +1,6 @@
 import AWSWire
 import BulwarkCore
+import CloudTrail
 import Execution
 import Foundation
 import Hummingbird
@@ -58,7 +59,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .cloudTrail])
         let masterKey = try Self.masterKey(dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
@@ -109,9 +110,13 @@ public enum BulwarkServer {
         let s3 = ObjectStoreService(
             database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, clock: clock)
         let logs = LogsService(database: database, clock: clock)
+        let trailIndexer = EventIndexer(database: database, trail: trail, clock: clock)
+        let deliveryBuckets = S3DeliveryWriter(database: database, bodies: objectBodies)
+        let cloudTrail = CloudTrailService(database: database, indexer: trailIndexer, buckets: deliveryBuckets, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs], authorizationMessages: authorizationMessages,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudTrail],
+            authorizationMessages: authorizationMessages,
             clock: clock,
             logger: logger
         )
@@ -145,6 +150,10 @@ public enum BulwarkServer {
                 services: [
                     .init(service: try edge.makeApplication()),
                     .init(service: TrailFlushService(trail: trail)),
+                    .init(
+                        service: TrailIndexService(
+                            indexer: trailIndexer, delivery: TrailDelivery(database: database, buckets: deliveryBuckets, clock: clock),
+                            deliveryInterval: .seconds(configuration.trailDeliveryInterval), logger: logger)),
                     .init(service: LogIngestionService(ingester: logIngester, logger: logger)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
                     .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var execution: ExecutionSettings
     /// The domain under which S3 buckets are addressed virtual-hosted style (`<bucket>.s3.localhost`).
     public var s3BaseDomain: String
+    /// How often logging trails' events are delivered to their buckets, in seconds (AWS: about every 5 minutes).
+    public var trailDeliveryInterval: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -26,8 +28,10 @@ public struct ServerConfiguration: Sendable {
         defaultRegion: String = "us-east-1",
         logLevel: Logger.Level = .info,
         execution: ExecutionSettings = ExecutionSettings(),
-        s3BaseDomain: String = "s3.localhost"
+        s3BaseDomain: String = "s3.localhost",
+        trailDeliveryInterval: Int = 300
     ) {
+        self.trailDeliveryInterval = trailDeliveryInterval
         self.s3BaseDomain = s3BaseDomain
         self.host = host
         self.port = port

@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("s3-base-domain"), help: "The domain of virtual-hosted S3 addressing: <bucket>.<domain>.")
     var s3BaseDomain = "s3.localhost"
 
+    @Option(name: .customLong("trail-delivery-interval"), help: "Seconds between deliveries of logging trails' files to S3 (1...3600).")
+    var trailDeliveryInterval = 300
+
     func validate() throws {
         if tlsMode != nil, tlsMode != "self-signed" {
             throw ValidationError("--tls takes 'self-signed'; give a certificate with --tls-cert and --tls-key.")
@@ -64,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
         _ = try execution.settings()
+        guard (1...3600).contains(trailDeliveryInterval) else { throw ValidationError("--trail-delivery-interval must be 1...3600 seconds.") }
     }
 
     func run() async throws {
@@ -80,7 +84,8 @@ struct Serve: AsyncParsableCommand {
             ),
             logLevel: Logger.Level(rawValue: logLevel) ?? .info,
             execution: try execution.settings(),
-            s3BaseDomain: s3BaseDomain
+            s3BaseDomain: s3BaseDomain,
+            trailDeliveryInterval: trailDeliveryInterval
         )
         var logger = Logger(label: "bulwark")
         logger.logLevel = configuration.logLevel
