@@ -276,7 +276,10 @@ let package = Package(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CloudTrailTests", dependencies: ["CloudTrail", "AWSWire", "BulwarkCore", "Store", "Trail", "ObjectStore"],
+            name: "CloudTrailTests",
+            dependencies: [
+                "CloudTrail", "AWSWire", "BulwarkCore", "Store", "Trail", "ObjectStore", "KMS", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(
