@@ -413,3 +413,8 @@ def test_delivery_follows_the_event_selectors(fresh_bulwark, unique_name):
     delivered = wait_for(records, 20, message="the ListUsers event in the bucket")
     assert all(record["readOnly"] is True for record in delivered)
     assert not any(record["eventName"] == "CreateLogGroup" for record in delivered)
+
+
+def test_operations_not_built_answer_not_implemented(cloudtrail):
+    expect_error(lambda: cloudtrail.list_public_keys(), "NotImplemented", 501)
+    expect_error(lambda: cloudtrail.get_insight_selectors(TrailName="any-trail"), "NotImplemented", 501)
