@@ -134,7 +134,9 @@ let package = Package(
         .target(
             name: "CloudTrail",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Trail", "ObjectStore",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "KMS", "Trail", "ObjectStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

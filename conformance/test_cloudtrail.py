@@ -416,5 +416,83 @@ def test_delivery_follows_the_event_selectors(fresh_bulwark, unique_name):
 
 
 def test_operations_not_built_answer_not_implemented(cloudtrail):
-    expect_error(lambda: cloudtrail.list_public_keys(), "NotImplemented", 501)
     expect_error(lambda: cloudtrail.get_insight_selectors(TrailName="any-trail"), "NotImplemented", 501)
+
+
+# -- Log file integrity validation --------------------------------------------------------------------
+
+
+def test_validate_logs_passes_on_an_untouched_trail_and_names_every_edit(fresh_bulwark, unique_name):
+    server = fresh_bulwark(["--trail-delivery-interval", "1", "--trail-digest-interval", "2"]).start()
+    cloudtrail = server.client("cloudtrail")
+    s3 = server.client("s3")
+    trail, bucket = names(unique_name)
+    trail_bucket(server, bucket, trail)
+    start = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = cloudtrail.create_trail(Name=trail, S3BucketName=bucket, EnableLogFileValidation=True)
+    assert created["LogFileValidationEnabled"] is True
+    arn = created["TrailARN"]
+    cloudtrail.start_logging(Name=trail)
+    logs = server.client("logs")
+
+    def digests_with_logs():
+        keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        digests = sorted(key for key in keys if "/CloudTrail-Digest/" in key)
+        listed = []
+        for key in digests:
+            listed += json.loads(gzip.decompress(s3.get_object(Bucket=bucket, Key=key)["Body"].read()))["logFiles"]
+        return (digests, listed) if len(digests) >= 4 and len(listed) >= 2 else None
+
+    for index in range(3):
+        logs.create_log_group(logGroupName=f"/validate/{unique_name}/{index}")
+        time.sleep(1.5)
+    digests, listed = wait_for(digests_with_logs, 40, interval=1, message="digests listing log files")
+    cloudtrail.stop_logging(Name=trail)
+    time.sleep(3)  # the last delivery and digest of the period are written
+
+    # The digest's shape, as AWS writes it.
+    digest_object = s3.get_object(Bucket=bucket, Key=digests[1])
+    assert digest_object["Metadata"]["signature-algorithm"] == "SHA256withRSA"
+    assert re.fullmatch(r"[0-9a-f]{512}", digest_object["Metadata"]["signature"])
+    digest = json.loads(gzip.decompress(digest_object["Body"].read()))
+    assert digest["previousDigestS3Object"] == digests[0] and digest["digestS3Object"] == digests[1]
+    assert set(digest) >= {"awsAccountId", "digestStartTime", "digestEndTime", "digestS3Bucket", "digestPublicKeyFingerprint",
+                           "digestSignatureAlgorithm", "previousDigestHashValue", "previousDigestHashAlgorithm",
+                           "previousDigestSignature", "logFiles"}
+    keys = cloudtrail.list_public_keys()["PublicKeyList"]
+    assert [key["Fingerprint"] for key in keys] == [digest["digestPublicKeyFingerprint"]]
+    assert set(keys[0]) == {"Value", "ValidityStartTime", "ValidityEndTime", "Fingerprint"}
+    assert keys[0]["Value"][:2] == b"\x30\x82" and keys[0]["ValidityStartTime"] < keys[0]["ValidityEndTime"]
+    expect_error(lambda: cloudtrail.list_public_keys(StartTime=recent(60), EndTime=recent(3600)), "InvalidTimeRangeException", 400,
+                 "Start time must be before end time.")
+
+    def validate():
+        return server.aws("cloudtrail", "validate-logs", "--trail-arn", arn, "--start-time", start, check=False)
+
+    passed = validate()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"\d+/\d+ digest files valid", passed.stdout) and re.search(r"\d+/\d+ log files valid", passed.stdout), passed.stdout
+
+    # One byte of a delivered log file changed: the file is named invalid.
+    log_key = listed[0]["s3Object"]
+    original = s3.get_object(Bucket=bucket, Key=log_key)["Body"].read()
+    content = bytearray(gzip.decompress(original))
+    content[content.index(b'"eventVersion"') + 1] ^= 0x20
+    s3.put_object(Bucket=bucket, Key=log_key, Body=gzip.compress(bytes(content)))
+    edited = validate()
+    assert edited.returncode == 1 and f"s3://{bucket}/{log_key}" in edited.stderr and "INVALID" in edited.stderr, edited.stderr
+    s3.put_object(Bucket=bucket, Key=log_key, Body=original)
+    assert validate().returncode == 0
+
+    # A log file deleted.
+    s3.delete_object(Bucket=bucket, Key=log_key)
+    deleted = validate()
+    assert deleted.returncode == 1 and f"s3://{bucket}/{log_key}" in deleted.stderr, deleted.stderr
+    s3.put_object(Bucket=bucket, Key=log_key, Body=original)
+
+    # A digest removed from the middle of the chain.
+    removed_key = digests[1]
+    removed = s3.get_object(Bucket=bucket, Key=removed_key)
+    s3.delete_object(Bucket=bucket, Key=removed_key)
+    missing = validate()
+    assert missing.returncode == 1 and f"s3://{bucket}/{removed_key}" in missing.stderr, missing.stderr

@@ -112,7 +112,9 @@ public enum BulwarkServer {
         let logs = LogsService(database: database, clock: clock)
         let trailIndexer = EventIndexer(database: database, trail: trail, clock: clock)
         let deliveryBuckets = S3DeliveryWriter(database: database, bodies: objectBodies)
-        let cloudTrail = CloudTrailService(database: database, indexer: trailIndexer, buckets: deliveryBuckets, clock: clock)
+        let signingKeys = SigningKeys(database: database, masterKey: masterKey)
+        let cloudTrail = CloudTrailService(
+            database: database, indexer: trailIndexer, buckets: deliveryBuckets, signingKeys: signingKeys, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
             database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudTrail],
@@ -153,7 +155,9 @@ public enum BulwarkServer {
                     .init(
                         service: TrailIndexService(
                             indexer: trailIndexer, delivery: TrailDelivery(database: database, buckets: deliveryBuckets, clock: clock),
-                            deliveryInterval: .seconds(configuration.trailDeliveryInterval), logger: logger)),
+                            digests: TrailDigests(database: database, buckets: deliveryBuckets, keys: signingKeys, clock: clock),
+                            deliveryInterval: .seconds(configuration.trailDeliveryInterval),
+                            digestInterval: .seconds(configuration.trailDigestInterval), logger: logger)),
                     .init(service: LogIngestionService(ingester: logIngester, logger: logger)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
                     .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),

@@ -22,10 +22,11 @@ struct CloudTrailAuthorizationTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cloudtrail-\(UUID().uuidString)")
         let database = try BulwarkDatabase(directory: directory, schemas: [.objectStore, .cloudTrail])
         let writer = try TrailWriter(directory: directory.appendingPathComponent("trail"))
-        let bodies = try ObjectBodyStore(directory: directory.appendingPathComponent("objects"), masterKey: MasterKey(SymmetricKey(size: .bits256)))
+        let masterKey = MasterKey(SymmetricKey(size: .bits256))
+        let bodies = try ObjectBodyStore(directory: directory.appendingPathComponent("objects"), masterKey: masterKey)
         service = CloudTrailService(
             database: database, indexer: EventIndexer(database: database, trail: writer),
-            buckets: S3DeliveryWriter(database: database, bodies: bodies))
+            buckets: S3DeliveryWriter(database: database, bodies: bodies), signingKeys: SigningKeys(database: database, masterKey: masterKey))
     }
 
     private var context: CallContext {
@@ -57,6 +58,7 @@ struct CloudTrailAuthorizationTests {
             ("GetTrailStatus", ["Name": "main"], ["cloudtrail:GetTrailStatus \(trail)"]),
             ("GetEventSelectors", ["TrailName": "main"], ["cloudtrail:GetEventSelectors \(trail)"]),
             ("PutEventSelectors", ["TrailName": "main", "EventSelectors": [[:]]], ["cloudtrail:PutEventSelectors \(trail)"]),
+            ("ListPublicKeys", [:], ["cloudtrail:ListPublicKeys *"]),
             // Another account's trail is judged as the caller's own, absent.
             ("GetTrail", ["Name": "arn:aws:cloudtrail:us-east-1:111122223333:trail/main"], ["cloudtrail:GetTrail \(trail)"]),
         ] as [(String, JSONValue, [String])])
@@ -68,7 +70,7 @@ struct CloudTrailAuthorizationTests {
         #expect(
             Set(service.operations.map(\.name)) == [
                 "LookupEvents", "CreateTrail", "GetTrail", "DescribeTrails", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging",
-                "GetTrailStatus", "GetEventSelectors", "PutEventSelectors",
+                "GetTrailStatus", "GetEventSelectors", "PutEventSelectors", "ListPublicKeys",
             ])
     }
 

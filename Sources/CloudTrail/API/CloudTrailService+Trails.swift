@@ -8,7 +8,7 @@ extension CloudTrailService {
     @Sendable func createTrail(_ input: CloudTrailAPI.CreateTrailRequest, _ context: CallContext) async throws -> CloudTrailAPI.CreateTrailResponse {
         try Self.refuseUnbuilt(
             sns: input.snsTopicName, logGroup: input.cloudWatchLogsLogGroupArn, logRole: input.cloudWatchLogsRoleArn, kmsKeyID: input.kmsKeyId,
-            organization: input.isOrganizationTrail, validation: input.enableLogFileValidation)
+            organization: input.isOrganizationTrail)
         if input.tagsList?.isEmpty == false { throw CloudTrailError.unsupported("tags on trails (TagsList)") }
         if (try? Self.resolvedTrail(context)) != nil { throw CloudTrailError.trailExists(input.name, accountID: context.accountID) }
         let settings = TrailSettings(
@@ -53,7 +53,7 @@ extension CloudTrailService {
     @Sendable func updateTrail(_ input: CloudTrailAPI.UpdateTrailRequest, _ context: CallContext) async throws -> CloudTrailAPI.UpdateTrailResponse {
         try Self.refuseUnbuilt(
             sns: input.snsTopicName, logGroup: input.cloudWatchLogsLogGroupArn, logRole: input.cloudWatchLogsRoleArn, kmsKeyID: input.kmsKeyId,
-            organization: input.isOrganizationTrail, validation: input.enableLogFileValidation)
+            organization: input.isOrganizationTrail)
         let trail = try Self.homeTrail(context)
         let prefix = input.s3KeyPrefix.map { $0.isEmpty ? nil : $0 } ?? trail.s3KeyPrefix
         let settings = TrailSettings(
@@ -98,7 +98,7 @@ extension CloudTrailService {
 
     /// The settings of this slice's trails that Bulwark does not implement are refused, not ignored.
     static func refuseUnbuilt(
-        sns: String?, logGroup: String?, logRole: String?, kmsKeyID: String?, organization: Bool?, validation: Bool?
+        sns: String?, logGroup: String?, logRole: String?, kmsKeyID: String?, organization: Bool?
     ) throws {
         if sns?.isEmpty == false { throw CloudTrailError.unsupported("SNS notifications of trails (SnsTopicName)") }
         if logGroup?.isEmpty == false || logRole?.isEmpty == false {
@@ -106,7 +106,6 @@ extension CloudTrailService {
         }
         if kmsKeyID?.isEmpty == false { throw CloudTrailError.unsupported("SSE-KMS encryption of trail log files (KmsKeyId)") }
         if organization == true { throw CloudTrailError.unsupported("organization trails") }
-        if validation == true { throw CloudTrailError.unsupported("log file integrity validation (EnableLogFileValidation)") }
     }
 
     /// A multi-region trail must include global service events, as AWS requires.

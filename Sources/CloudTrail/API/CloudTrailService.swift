@@ -15,12 +15,16 @@ public struct CloudTrailService: AWSService {
     let database: BulwarkDatabase
     let indexer: EventIndexer
     let buckets: S3DeliveryWriter
+    let signingKeys: SigningKeys
     let clock: WallClock
 
-    public init(database: BulwarkDatabase, indexer: EventIndexer, buckets: S3DeliveryWriter, clock: WallClock = .system) {
+    public init(
+        database: BulwarkDatabase, indexer: EventIndexer, buckets: S3DeliveryWriter, signingKeys: SigningKeys, clock: WallClock = .system
+    ) {
         self.database = database
         self.indexer = indexer
         self.buckets = buckets
+        self.signingKeys = signingKeys
         self.clock = clock
     }
 
@@ -52,6 +56,9 @@ public struct CloudTrailService: AWSService {
             trailOperation(
                 "PutEventSelectors", readOnly: false, CloudTrailAPI.PutEventSelectorsRequest.self, { $0.trailName }, member: "TrailName",
                 handler: putEventSelectors),
+            ServiceOperation(
+                "ListPublicKeys", action: "cloudtrail:ListPublicKeys", readOnly: true, input: CloudTrailAPI.ListPublicKeysRequest.self,
+                handler: listPublicKeys),
         ]
     }
 

@@ -1,4 +1,5 @@
 import BulwarkCore
+import Crypto
 import Foundation
 import ObjectStore
 import Store
@@ -51,12 +52,20 @@ public struct TrailDelivery: Sendable {
                 guard DeliveryPermission.allows(bucket, key: key, trailARN: trail.arn, accountID: trail.accountID, now: now) else {
                     throw DeliveryFailure.accessDenied
                 }
-                let body = try Gzip.compress(Self.document(regions[region]!))
+                let records = regions[region]!
+                let document = Self.document(records)
+                let body = try Gzip.compress(document)
                 do {
                     try await buckets.putNew(body, in: bucket, key: key, contentType: "application/json", contentEncoding: "gzip", at: now)
                 } catch S3DeliveryWriter.Refusal.noSuchBucket {
                     throw DeliveryFailure.noSuchBucket
                 }
+                // What the region's next digest lists for the file: the hash of its inflated content.
+                let times = records.map(\.eventTime)
+                try await database.trails.recordLogFile(
+                    trail, region: region, bucket: bucket.name, key: key,
+                    sha256: SHA256.hash(data: document).map { String(format: "%02x", $0) }.joined(),
+                    oldest: Self.iso(times.min()!), newest: Self.iso(times.max()!))
                 keys.append(key)
             }
         } catch let failure as DeliveryFailure {
@@ -79,6 +88,10 @@ public struct TrailDelivery: Sendable {
     static func covers(_ trail: TrailRecord, _ event: IndexedEvent) -> Bool {
         if EventSelectors.globalSources.contains(event.eventSource) { return trail.includeGlobalServiceEvents }
         return trail.isMultiRegionTrail || event.region == trail.homeRegion
+    }
+
+    static func iso(_ milliseconds: Int64) -> String {
+        AWSTimestamp.iso8601(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 
     /// `{"Records":[…]}` of the lines as recorded.

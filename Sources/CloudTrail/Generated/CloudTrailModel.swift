@@ -560,6 +560,8 @@ extension ServiceModel {
             name: "ListPublicKeys",
             httpMethod: "POST",
             requestURI: "/",
+            input: "ListPublicKeysRequest",
+            output: "ListPublicKeysResponse",
             errors: [
                 "InvalidTimeRangeException",
                 "InvalidTokenException",
@@ -1028,7 +1030,7 @@ extension ServiceModel {
 
     private static func cloudTrailShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(144)
+        shapes.reserveCapacity(149)
         shapes.append(Shape(
             name: "AccessDeniedException",
             kind: .structure,
@@ -1080,6 +1082,7 @@ extension ServiceModel {
         ))
         shapes.append(Shape(name: "AdvancedFieldSelectors", kind: .list, listMember: "AdvancedFieldSelector", min: 1))
         shapes.append(Shape(name: "Boolean", kind: .boolean))
+        shapes.append(Shape(name: "ByteBuffer", kind: .blob))
         shapes.append(Shape(
             name: "CannotDelegateManagementAccountException",
             kind: .structure,
@@ -1529,6 +1532,23 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(
+            name: "ListPublicKeysRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "StartTime", shape: "Date"),
+                Shape.Member(name: "EndTime", shape: "Date"),
+                Shape.Member(name: "NextToken", shape: "String"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListPublicKeysResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "PublicKeyList", shape: "PublicKeyList"),
+                Shape.Member(name: "NextToken", shape: "String"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "LookupAttribute",
             kind: .structure,
             members: [
@@ -1617,6 +1637,17 @@ extension ServiceModel {
             kind: .structure,
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
+        shapes.append(Shape(
+            name: "PublicKey",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Value", shape: "ByteBuffer"),
+                Shape.Member(name: "ValidityStartTime", shape: "Date"),
+                Shape.Member(name: "ValidityEndTime", shape: "Date"),
+                Shape.Member(name: "Fingerprint", shape: "String"),
+            ]
+        ))
+        shapes.append(Shape(name: "PublicKeyList", kind: .list, listMember: "PublicKey"))
         shapes.append(Shape(
             name: "PutEventSelectorsRequest",
             kind: .structure,

@@ -514,6 +514,50 @@ extension CloudTrailAPI {
 }
 
 extension CloudTrailAPI {
+    public struct ListPublicKeysRequest: Codable, Sendable, Equatable {
+        public var startTime: Date?
+        public var endTime: Date?
+        public var nextToken: String?
+
+        public init(
+            startTime: Date? = nil,
+            endTime: Date? = nil,
+            nextToken: String? = nil
+        ) {
+            self.startTime = startTime
+            self.endTime = endTime
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case startTime = "StartTime"
+            case endTime = "EndTime"
+            case nextToken = "NextToken"
+        }
+    }
+}
+
+extension CloudTrailAPI {
+    public struct ListPublicKeysResponse: Codable, Sendable, Equatable {
+        public var publicKeyList: [PublicKey]?
+        public var nextToken: String?
+
+        public init(
+            publicKeyList: [PublicKey]? = nil,
+            nextToken: String? = nil
+        ) {
+            self.publicKeyList = publicKeyList
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case publicKeyList = "PublicKeyList"
+            case nextToken = "NextToken"
+        }
+    }
+}
+
+extension CloudTrailAPI {
     public struct LookupAttribute: Codable, Sendable, Equatable {
         public var attributeKey: String
         public var attributeValue: String
@@ -585,6 +629,34 @@ extension CloudTrailAPI {
         enum CodingKeys: String, CodingKey {
             case events = "Events"
             case nextToken = "NextToken"
+        }
+    }
+}
+
+extension CloudTrailAPI {
+    public struct PublicKey: Codable, Sendable, Equatable {
+        public var value: Data?
+        public var validityStartTime: Date?
+        public var validityEndTime: Date?
+        public var fingerprint: String?
+
+        public init(
+            value: Data? = nil,
+            validityStartTime: Date? = nil,
+            validityEndTime: Date? = nil,
+            fingerprint: String? = nil
+        ) {
+            self.value = value
+            self.validityStartTime = validityStartTime
+            self.validityEndTime = validityEndTime
+            self.fingerprint = fingerprint
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case value = "Value"
+            case validityStartTime = "ValidityStartTime"
+            case validityEndTime = "ValidityEndTime"
+            case fingerprint = "Fingerprint"
         }
     }
 }

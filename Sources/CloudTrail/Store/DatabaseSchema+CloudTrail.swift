@@ -65,6 +65,38 @@ extension DatabaseSchema {
                             createdAt REAL NOT NULL
                         );
                         CREATE UNIQUE INDEX cloudtrailTrailByName ON cloudtrailTrail(accountID, homeRegion, name);
+                        CREATE TABLE cloudtrailSigningKey (
+                            fingerprint TEXT PRIMARY KEY,
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            publicKey BLOB NOT NULL,
+                            wrappedPrivateKey BLOB NOT NULL,
+                            validFrom REAL NOT NULL,
+                            validTo REAL NOT NULL
+                        );
+                        CREATE INDEX cloudtrailSigningKeyByRegion ON cloudtrailSigningKey(accountID, region, validFrom);
+                        CREATE TABLE cloudtrailLogFile (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            trailID INTEGER NOT NULL REFERENCES cloudtrailTrail(id) ON DELETE CASCADE,
+                            region TEXT NOT NULL,
+                            bucket TEXT NOT NULL,
+                            key TEXT NOT NULL,
+                            sha256 TEXT NOT NULL,
+                            oldestEventTime TEXT NOT NULL,
+                            newestEventTime TEXT NOT NULL,
+                            digested INTEGER NOT NULL DEFAULT 0
+                        );
+                        CREATE INDEX cloudtrailLogFileUndigested ON cloudtrailLogFile(trailID, digested);
+                        CREATE TABLE cloudtrailDigestChain (
+                            trailID INTEGER NOT NULL REFERENCES cloudtrailTrail(id) ON DELETE CASCADE,
+                            region TEXT NOT NULL,
+                            lastEnd REAL NOT NULL,
+                            bucket TEXT NOT NULL,
+                            key TEXT NOT NULL,
+                            signature TEXT NOT NULL,
+                            hash TEXT NOT NULL,
+                            PRIMARY KEY (trailID, region)
+                        );
                         """)
             }
         ]

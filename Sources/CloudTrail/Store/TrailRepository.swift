@@ -128,6 +128,20 @@ public struct TrailRepository: Sendable {
         }
     }
 
+    /// A log file delivered for the trail, which the region's next digest lists.
+    func recordLogFile(
+        _ trail: TrailRecord, region: String, bucket: String, key: String, sha256: String, oldest: String, newest: String
+    ) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO cloudtrailLogFile (trailID, region, bucket, key, sha256, oldestEventTime, newestEventTime)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [trail.id, region, bucket, key, sha256, oldest, newest])
+        }
+    }
+
     private static func exists(_ db: Database, _ id: Int64) throws -> Bool {
         try Int64.fetchOne(db, sql: "SELECT id FROM cloudtrailTrail WHERE id = ?", arguments: [id]) != nil
     }

@@ -44,7 +44,8 @@ public struct S3DeliveryWriter: Sendable {
 
     /// Stores `body` under `key` only if no object has that key (`If-None-Match: *`).
     public func putNew(
-        _ body: Data, in bucket: Bucket, key: String, contentType: String, contentEncoding: String?, at date: Date
+        _ body: Data, in bucket: Bucket, key: String, contentType: String, contentEncoding: String?, metadata: [String: String] = [:],
+        at date: Date
     ) async throws {
         let md5 = Data(Insecure.MD5.hash(data: body))
         let checksum = ChecksumHasher.checksum(ObjectStoreService.defaultChecksum, of: body)
@@ -52,7 +53,7 @@ public struct S3DeliveryWriter: Sendable {
         let object = ObjectRecord(
             bucket: bucket.name, key: key, objectID: stored.objectID, size: Int64(body.count),
             etag: "\"" + md5.map { String(format: "%02x", $0) }.joined() + "\"", lastModified: date,
-            headers: .init(contentType: contentType, contentEncoding: contentEncoding), metadata: [:],
+            headers: .init(contentType: contentType, contentEncoding: contentEncoding), metadata: metadata,
             checksums: [checksum.algorithm.rawValue: checksum.base64], wrappedKey: stored.wrappedKey)
         do {
             let written = try await repository.putObject(object, in: bucket.record, condition: .absent)
