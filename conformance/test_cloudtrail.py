@@ -96,6 +96,9 @@ def test_lookup_events_finds_a_denied_call_with_its_error_code(bulwark, cloudtra
                   "responseElements", "eventID", "readOnly", "eventType", "managementEvent", "recipientAccountId"):
         assert field in record, field
     assert record["eventType"] == "AwsApiCall" and record["managementEvent"] is True
+    # Which policies decided the denial is the operator's (bulwark iam explain), not the trail reader's.
+    assert "additionalEventData" not in record
+    assert "authorization" in next(item for item in bulwark.trail_events() if item["requestID"] == request_id)["additionalEventData"]
     assert record["recipientAccountId"] == bulwark.account_id
     # Found by its error's call too, by EventId.
     again = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "EventId", "AttributeValue": record["eventID"]}])["Events"]

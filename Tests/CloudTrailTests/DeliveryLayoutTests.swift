@@ -32,4 +32,13 @@ import ZIPFoundation
     func resourceNamesAreWhatLookupEventsShows(_ arn: String, _ name: String) {
         #expect(IndexedEvent.resourceName(arn) == name)
     }
+
+    @Test func publishedRecordsLeaveOutTheOperatorsFacts() throws {
+        let line = Data(
+            #"{"additionalEventData":{"authorization":"policy p denied","reason":"r","refusedChecks":[]},"eventName":"GetUser","requestParameters":{"path":"/a/b"}}"#
+                .utf8)
+        #expect(IndexedEvent.published(line) == #"{"eventName":"GetUser","requestParameters":{"path":"/a/b"}}"#)
+        let other = Data(#"{"additionalEventData":{"bytesTransferredIn":3,"reason":"r"},"eventName":"PutObject"}"#.utf8)
+        #expect(IndexedEvent.published(other) == #"{"additionalEventData":{"bytesTransferredIn":3},"eventName":"PutObject"}"#)
+    }
 }

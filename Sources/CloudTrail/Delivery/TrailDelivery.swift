@@ -40,7 +40,8 @@ public struct TrailDelivery: Sendable {
         let chosen = events.map(\.event).filter { Self.covers(trail, $0) && selectors.selects($0) }
         let now = clock.now()
         guard !chosen.isEmpty else {
-            try await database.trails.recordDelivery(trail, through: last.row, delivered: false, error: trail.latestDeliveryError, at: now)
+            // Nothing of these events is the trail's: it moves past them without a delivery attempt.
+            try await database.trails.skip(trail, through: last.row)
             return []
         }
         var keys: [String] = []

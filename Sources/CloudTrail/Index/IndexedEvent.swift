@@ -58,7 +58,7 @@ extension IndexedEvent {
     /// authenticate: it belongs to no account's trail) or that is not a trail record.
     init?(line: Data) {
         guard let decoded = try? JSONDecoder().decode(Line.self, from: line), let accountID = decoded.recipientAccountId,
-            let time = AWSTimestamp.parseISO8601(decoded.eventTime), let record = String(data: line, encoding: .utf8)
+            let time = AWSTimestamp.parseISO8601(decoded.eventTime), let record = Self.published(line)
         else { return nil }
         self.accountID = accountID
         region = decoded.awsRegion
@@ -72,6 +72,23 @@ extension IndexedEvent {
         accessKeyID = decoded.userIdentity.accessKeyId
         resources = (decoded.resources ?? []).map { Resource(type: $0.type, name: Self.resourceName($0.ARN), arn: $0.ARN) }
         self.record = record
+    }
+
+    /// What Bulwark adds to a record for its operator (`bulwark iam explain`): which policies decided
+    /// a denial and why. CloudTrail's own records carry none of it, and a reader of the trail (LookupEvents,
+    /// the trail's bucket) is not thereby entitled to the account's policies: it is left out of what
+    /// CloudTrail publishes (decision 0040).
+    static let operatorFacts = ["authorization", "encodedAuthorizationMessage", "reason", "refusedChecks"]
+
+    /// The line as CloudTrail publishes it: without the operator's facts.
+    static func published(_ line: Data) -> String? {
+        guard var object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else { return nil }
+        if var facts = object["additionalEventData"] as? [String: Any] {
+            for key in operatorFacts { facts[key] = nil }
+            object["additionalEventData"] = facts.isEmpty ? nil : facts
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return nil }
+        return String(data: data, encoding: .utf8)
     }
 
     /// LookupEvents' `Username`: the IAM user's name, `root`, or a session's name (the last segment

@@ -128,6 +128,14 @@ public struct TrailRepository: Sendable {
         }
     }
 
+    /// Moves the trail's cursor past events it does not deliver.
+    func skip(_ trail: TrailRecord, through row: Int64) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE cloudtrailTrail SET deliveredThrough = MAX(deliveredThrough, ?) WHERE id = ?", arguments: [row, trail.id])
+        }
+    }
+
     /// A log file delivered for the trail, which the region's next digest lists.
     func recordLogFile(
         _ trail: TrailRecord, region: String, bucket: String, key: String, sha256: String, oldest: String, newest: String
