@@ -452,6 +452,7 @@ def test_validate_logs_passes_on_an_untouched_trail_and_names_every_edit(fresh_b
     digests, listed = wait_for(digests_with_logs, 40, interval=1, message="digests listing log files")
     cloudtrail.stop_logging(Name=trail)
     time.sleep(3)  # the last delivery and digest of the period are written
+    assert abs(cloudtrail.get_trail_status(Name=trail)["LatestDigestDeliveryTime"].timestamp() - time.time()) < 120
 
     # The digest's shape, as AWS writes it.
     digest_object = s3.get_object(Bucket=bucket, Key=digests[1])

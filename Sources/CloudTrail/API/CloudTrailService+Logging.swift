@@ -32,11 +32,12 @@ extension CloudTrailService {
         _ input: CloudTrailAPI.GetTrailStatusRequest, _ context: CallContext
     ) async throws -> CloudTrailAPI.GetTrailStatusResponse {
         let trail = try Self.resolvedTrail(context)
+        let latestDigest = try await database.trails.latestDigest(trail)
         // The attempt fields are strings, empty until there was one.
         func text(_ date: Date?) -> String { date.map(AWSTimestamp.iso8601) ?? "" }
         return CloudTrailAPI.GetTrailStatusResponse(
             isLogging: trail.isLogging, latestDeliveryError: trail.latestDeliveryError, latestDeliveryTime: trail.latestDeliveryTime,
-            startLoggingTime: trail.startLoggingTime, stopLoggingTime: trail.stopLoggingTime,
+            startLoggingTime: trail.startLoggingTime, stopLoggingTime: trail.stopLoggingTime, latestDigestDeliveryTime: latestDigest,
             latestDeliveryAttemptTime: text(trail.latestDeliveryAttemptTime), latestNotificationAttemptTime: "",
             latestNotificationAttemptSucceeded: "", latestDeliveryAttemptSucceeded: text(trail.latestDeliveryTime),
             timeLoggingStarted: text(trail.startLoggingTime), timeLoggingStopped: text(trail.stopLoggingTime))

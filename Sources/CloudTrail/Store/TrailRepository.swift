@@ -128,6 +128,14 @@ public struct TrailRepository: Sendable {
         }
     }
 
+    /// When the trail's latest digest file was written (the end of its period), if it has one.
+    func latestDigest(_ trail: TrailRecord) async throws -> Date? {
+        try await database.read { db in
+            try Double.fetchOne(db, sql: "SELECT MAX(lastEnd) FROM cloudtrailDigestChain WHERE trailID = ?", arguments: [trail.id])
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
     /// Moves the trail's cursor past events it does not deliver.
     func skip(_ trail: TrailRecord, through row: Int64) async throws {
         try await database.write { db in
