@@ -8,6 +8,7 @@ trailer: test_s3_payloads.py).
 import base64
 import hashlib
 import json
+import re
 import os
 import time
 from datetime import datetime, timedelta, timezone
@@ -218,6 +219,29 @@ def test_list_objects_v2_paging_and_delimiter(s3, bucket):
     assert s3.list_objects_v2(Bucket=bucket, MaxKeys=0)["KeyCount"] == 0
     error, status = error_of(lambda: s3.list_objects_v2(Bucket=bucket, ContinuationToken="garbage"))
     assert (error["Code"], status) == ("InvalidArgument", 400)
+
+
+def test_list_objects_version_1_pages_by_marker(s3, bucket):
+    """The first version of the listing (no list-type=2), which `aws cloudtrail validate-logs` uses."""
+    keys = ["a/1", "a/2", "a/b/3", "b/1", "c", "d"]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"")
+    everything = s3.list_objects(Bucket=bucket)
+    everything.pop("ResponseMetadata")
+    contents = everything.pop("Contents")
+    # botocore asks for encoding-type=url on its own (and decodes the keys), as AWS echoes it.
+    assert everything == {"IsTruncated": False, "Marker": "", "Name": bucket, "Prefix": "", "MaxKeys": 1000, "EncodingType": "url"}
+    assert [o["Key"] for o in contents] == keys
+    assert set(contents[0]) == {"Key", "LastModified", "ETag", "Size", "StorageClass", "ChecksumAlgorithm", "ChecksumType", "Owner"}
+    assert re.fullmatch(r"[0-9a-f]{64}", contents[0]["Owner"]["ID"])
+    page = s3.list_objects(Bucket=bucket, MaxKeys=2, Marker="a/2")
+    assert [o["Key"] for o in page["Contents"]] == ["a/b/3", "b/1"] and page["IsTruncated"] is True and "NextMarker" not in page
+    assert page["Marker"] == "a/2"
+    rolled = s3.list_objects(Bucket=bucket, Delimiter="/", MaxKeys=2)
+    assert [p["Prefix"] for p in rolled["CommonPrefixes"]] == ["a/", "b/"] and rolled["NextMarker"] == "b/"
+    rest = s3.list_objects(Bucket=bucket, Delimiter="/", Marker=rolled["NextMarker"])
+    assert [o["Key"] for o in rest["Contents"]] == ["c", "d"] and rest["IsTruncated"] is False
+    assert [o["Key"] for o in s3.list_objects(Bucket=bucket, Prefix="a/b")["Contents"]] == ["a/b/3"]
 
 
 def test_list_objects_v2_url_encoding(s3, bucket):

@@ -1,5 +1,6 @@
 import AWSWire
 import BulwarkCore
+import CloudTrail
 import Execution
 import Foundation
 import Hummingbird
@@ -58,7 +59,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .cloudTrail])
         let masterKey = try Self.masterKey(dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
@@ -110,6 +111,11 @@ public enum BulwarkServer {
         let s3 = ObjectStoreService(
             database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, functions: lambda, clock: clock)
         let logs = LogsService(database: database, clock: clock)
+        let trailIndexer = EventIndexer(database: database, trail: trail, clock: clock)
+        let deliveryBuckets = S3DeliveryWriter(database: database, bodies: objectBodies)
+        let signingKeys = SigningKeys(database: database, masterKey: masterKey)
+        let cloudTrail = CloudTrailService(
+            database: database, indexer: trailIndexer, buckets: deliveryBuckets, signingKeys: signingKeys, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let scrape = MetricsScrapeService(access: configuration.metricsScrape, metrics: metrics) {
             ServerMetrics.ScrapedState(
@@ -117,7 +123,7 @@ public enum BulwarkServer {
                 queuedEvents: try await database.invocations.queuedEventCount())
         }
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, scrape],
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudTrail, scrape],
             authorizationMessages: authorizationMessages,
             clock: clock,
             logger: logger,
@@ -153,6 +159,12 @@ public enum BulwarkServer {
                 services: [
                     .init(service: try edge.makeApplication()),
                     .init(service: TrailFlushService(trail: trail)),
+                    .init(
+                        service: TrailIndexService(
+                            indexer: trailIndexer, delivery: TrailDelivery(database: database, buckets: deliveryBuckets, clock: clock),
+                            digests: TrailDigests(database: database, buckets: deliveryBuckets, keys: signingKeys, clock: clock),
+                            deliveryInterval: .seconds(configuration.trailDeliveryInterval),
+                            digestInterval: .seconds(configuration.trailDigestInterval), logger: logger)),
                     .init(service: LogIngestionService(ingester: logIngester, logger: logger)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
                     .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),

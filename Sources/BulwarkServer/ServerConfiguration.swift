@@ -18,6 +18,10 @@ public struct ServerConfiguration: Sendable {
     public var s3BaseDomain: String
     /// Who may read `GET /metrics` without an AWS signature.
     public var metricsScrape: MetricsScrapeAccess
+    /// How often logging trails' events are delivered to their buckets, in seconds (AWS: about every 5 minutes).
+    public var trailDeliveryInterval: Int
+    /// How often digest files of trails with log file validation are written, in seconds (AWS: hourly).
+    public var trailDigestInterval: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -29,9 +33,13 @@ public struct ServerConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         execution: ExecutionSettings = ExecutionSettings(),
         s3BaseDomain: String = "s3.localhost",
-        metricsScrape: MetricsScrapeAccess = MetricsScrapeAccess()
+        metricsScrape: MetricsScrapeAccess = MetricsScrapeAccess(),
+        trailDeliveryInterval: Int = 300,
+        trailDigestInterval: Int = 3600
     ) {
         self.metricsScrape = metricsScrape
+        self.trailDigestInterval = trailDigestInterval
+        self.trailDeliveryInterval = trailDeliveryInterval
         self.s3BaseDomain = s3BaseDomain
         self.host = host
         self.port = port

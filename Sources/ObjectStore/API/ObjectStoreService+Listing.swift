@@ -44,6 +44,40 @@ extension ObjectStoreService {
         )
     }
 
+    /// The first version of the listing (`GET /<bucket>` without `list-type=2`), which older tools
+    /// still use (`aws cloudtrail validate-logs`): pages from `marker`; `NextMarker` only with a delimiter.
+    func listObjects(_ input: S3API.ListObjectsRequest, context: CallContext) async throws -> S3API.ListObjectsOutput {
+        let bucket = try bucket(context, name: input.bucket, expectedOwner: input.expectedBucketOwner)
+        let maxKeys = try Self.pageSize(input.maxKeys, argument: "maxKeys")
+        let encode = try Self.listingEncoder(input.encodingType)
+        if input.optionalObjectAttributes != nil { throw S3Error.notImplemented("x-amz-optional-object-attributes") }
+        let prefix = input.prefix ?? ""
+        let listing = try await repository.listObjects(
+            bucket: bucket.name, into: ObjectListing(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000)),
+            after: input.marker.flatMap { $0.isEmpty ? nil : $0 }
+        ).listing
+        let owner = S3API.Owner(id: Self.canonicalID(bucket.accountID))
+        let contents = listing.contents.map { item in
+            let checksums = StoredChecksums(item.entry)
+            return S3API.Object(
+                key: encode(item.key), lastModified: item.entry.lastModified, eTag: item.entry.etag,
+                checksumAlgorithm: checksums.algorithms.isEmpty ? nil : checksums.algorithms, checksumType: checksums.type,
+                size: item.entry.size, storageClass: "STANDARD", owner: owner)
+        }
+        return S3API.ListObjectsOutput(
+            isTruncated: listing.isTruncated,
+            marker: encode(input.marker ?? ""),
+            nextMarker: listing.isTruncated && input.delimiter != nil ? listing.lastListed.map(encode) : nil,
+            contents: contents.isEmpty ? nil : contents,
+            name: bucket.name,
+            prefix: encode(prefix),
+            delimiter: input.delimiter.map(encode),
+            maxKeys: maxKeys,
+            commonPrefixes: listing.commonPrefixes.isEmpty ? nil : listing.commonPrefixes.map { S3API.CommonPrefix(prefix: encode($0)) },
+            encodingType: input.encodingType
+        )
+    }
+
     /// S3's `encoding-type=url`: every byte but the unreserved characters and `/` percent-encoded.
     static func urlEncoded(_ text: String) -> String {
         PercentEncoding.encode(text, keepSlash: true)

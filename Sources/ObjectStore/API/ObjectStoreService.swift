@@ -54,7 +54,8 @@ public struct ObjectStoreService: AWSService {
         RestXMLCodec(
             model: model, router: router,
             outputRoots: [
-                "ListBuckets": "ListAllMyBucketsResult", "ListObjectsV2": "ListBucketResult", "DeleteObjects": "DeleteResult",
+                "ListBuckets": "ListAllMyBucketsResult", "ListObjects": "ListBucketResult", "ListObjectsV2": "ListBucketResult",
+                "DeleteObjects": "DeleteResult",
                 "GetBucketLocation": "LocationConstraint", "CreateMultipartUpload": "InitiateMultipartUploadResult",
                 "CompleteMultipartUpload": "CompleteMultipartUploadResult", "ListParts": "ListPartsResult",
                 "ListMultipartUploads": "ListMultipartUploadsResult", "GetBucketTagging": "Tagging", "GetObjectTagging": "Tagging",
@@ -105,6 +106,15 @@ public struct ObjectStoreService: AWSService {
                 input: S3API.GetBucketLocationRequest.self,
                 references: { input, _ in [Self.bucketReference(input.bucket)] },
                 handler: getBucketLocation
+            ),
+            ServiceOperation(
+                "ListObjects", action: "s3:ListBucket", readOnly: true, dataEvent: true,
+                input: S3API.ListObjectsRequest.self,
+                references: { input, _ in [Self.bucketReference(input.bucket)] },
+                conditionKeys: { input, _, _ in
+                    Self.listingConditionKeys(prefix: input.prefix, delimiter: input.delimiter, maxKeys: input.maxKeys)
+                },
+                handler: listObjects
             ),
             ServiceOperation(
                 "ListObjectsV2", action: "s3:ListBucket", readOnly: true, dataEvent: true,

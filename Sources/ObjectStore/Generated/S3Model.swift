@@ -442,6 +442,8 @@ extension ServiceModel {
             name: "ListObjects",
             httpMethod: "GET",
             requestURI: "/{Bucket}",
+            input: "ListObjectsRequest",
+            output: "ListObjectsOutput",
             errors: ["NoSuchBucket"]
         ))
         operations.append(OperationModel(
@@ -655,7 +657,7 @@ extension ServiceModel {
 
     private static func s3Shapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(318)
+        shapes.reserveCapacity(322)
         shapes.append(Shape(name: "AbortDate", kind: .timestamp))
         shapes.append(Shape(
             name: "AbortMultipartUploadOutput",
@@ -3312,6 +3314,64 @@ extension ServiceModel {
             required: ["Bucket"]
         ))
         shapes.append(Shape(
+            name: "ListObjectsOutput",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "IsTruncated", shape: "IsTruncated"),
+                Shape.Member(name: "Marker", shape: "Marker"),
+                Shape.Member(name: "NextMarker", shape: "NextMarker"),
+                Shape.Member(name: "Contents", shape: "ObjectList"),
+                Shape.Member(name: "Name", shape: "BucketName"),
+                Shape.Member(name: "Prefix", shape: "Prefix"),
+                Shape.Member(name: "Delimiter", shape: "Delimiter"),
+                Shape.Member(name: "MaxKeys", shape: "MaxKeys"),
+                Shape.Member(name: "CommonPrefixes", shape: "CommonPrefixList"),
+                Shape.Member(name: "EncodingType", shape: "EncodingType"),
+                Shape.Member(
+                    name: "RequestCharged",
+                    shape: "RequestCharged",
+                    location: .header,
+                    locationName: "x-amz-request-charged"
+                ),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListObjectsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Bucket", shape: "BucketName", location: .uri, locationName: "Bucket"),
+                Shape.Member(name: "Delimiter", shape: "Delimiter", location: .querystring, locationName: "delimiter"),
+                Shape.Member(
+                    name: "EncodingType",
+                    shape: "EncodingType",
+                    location: .querystring,
+                    locationName: "encoding-type"
+                ),
+                Shape.Member(name: "Marker", shape: "Marker", location: .querystring, locationName: "marker"),
+                Shape.Member(name: "MaxKeys", shape: "MaxKeys", location: .querystring, locationName: "max-keys"),
+                Shape.Member(name: "Prefix", shape: "Prefix", location: .querystring, locationName: "prefix"),
+                Shape.Member(
+                    name: "RequestPayer",
+                    shape: "RequestPayer",
+                    location: .header,
+                    locationName: "x-amz-request-payer"
+                ),
+                Shape.Member(
+                    name: "ExpectedBucketOwner",
+                    shape: "AccountId",
+                    location: .header,
+                    locationName: "x-amz-expected-bucket-owner"
+                ),
+                Shape.Member(
+                    name: "OptionalObjectAttributes",
+                    shape: "OptionalObjectAttributesList",
+                    location: .header,
+                    locationName: "x-amz-optional-object-attributes"
+                ),
+            ],
+            required: ["Bucket"]
+        ))
+        shapes.append(Shape(
             name: "ListObjectsV2Output",
             kind: .structure,
             members: [
@@ -3486,6 +3546,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "MFA", kind: .string))
         shapes.append(Shape(name: "MFADelete", kind: .string, enumValues: ["Enabled", "Disabled"]))
         shapes.append(Shape(name: "MFADeleteStatus", kind: .string, enumValues: ["Enabled", "Disabled"]))
+        shapes.append(Shape(name: "Marker", kind: .string))
         shapes.append(Shape(name: "MaxBuckets", kind: .integer, min: 1, max: 10000))
         shapes.append(Shape(name: "MaxKeys", kind: .integer))
         shapes.append(Shape(name: "MaxParts", kind: .integer))
@@ -3514,6 +3575,7 @@ extension ServiceModel {
         shapes.append(Shape(name: "MultipartUploadId", kind: .string))
         shapes.append(Shape(name: "MultipartUploadList", kind: .list, listMember: "MultipartUpload", flattened: true))
         shapes.append(Shape(name: "NextKeyMarker", kind: .string))
+        shapes.append(Shape(name: "NextMarker", kind: .string))
         shapes.append(Shape(name: "NextPartNumberMarker", kind: .integer))
         shapes.append(Shape(name: "NextToken", kind: .string))
         shapes.append(Shape(name: "NextUploadIdMarker", kind: .string))

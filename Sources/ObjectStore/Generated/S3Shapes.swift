@@ -2934,6 +2934,110 @@ extension S3API {
 }
 
 extension S3API {
+    public struct ListObjectsOutput: Codable, Sendable, Equatable {
+        public var isTruncated: Bool?
+        public var marker: String?
+        public var nextMarker: String?
+        public var contents: [Object]?
+        public var name: String?
+        public var prefix: String?
+        public var delimiter: String?
+        public var maxKeys: Int?
+        public var commonPrefixes: [CommonPrefix]?
+        public var encodingType: String?
+        public var requestCharged: String?
+
+        public init(
+            isTruncated: Bool? = nil,
+            marker: String? = nil,
+            nextMarker: String? = nil,
+            contents: [Object]? = nil,
+            name: String? = nil,
+            prefix: String? = nil,
+            delimiter: String? = nil,
+            maxKeys: Int? = nil,
+            commonPrefixes: [CommonPrefix]? = nil,
+            encodingType: String? = nil,
+            requestCharged: String? = nil
+        ) {
+            self.isTruncated = isTruncated
+            self.marker = marker
+            self.nextMarker = nextMarker
+            self.contents = contents
+            self.name = name
+            self.prefix = prefix
+            self.delimiter = delimiter
+            self.maxKeys = maxKeys
+            self.commonPrefixes = commonPrefixes
+            self.encodingType = encodingType
+            self.requestCharged = requestCharged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+            case nextMarker = "NextMarker"
+            case contents = "Contents"
+            case name = "Name"
+            case prefix = "Prefix"
+            case delimiter = "Delimiter"
+            case maxKeys = "MaxKeys"
+            case commonPrefixes = "CommonPrefixes"
+            case encodingType = "EncodingType"
+            case requestCharged = "RequestCharged"
+        }
+    }
+}
+
+extension S3API {
+    public struct ListObjectsRequest: Codable, Sendable, Equatable {
+        public var bucket: String
+        public var delimiter: String?
+        public var encodingType: String?
+        public var marker: String?
+        public var maxKeys: Int?
+        public var prefix: String?
+        public var requestPayer: String?
+        public var expectedBucketOwner: String?
+        public var optionalObjectAttributes: [String]?
+
+        public init(
+            bucket: String,
+            delimiter: String? = nil,
+            encodingType: String? = nil,
+            marker: String? = nil,
+            maxKeys: Int? = nil,
+            prefix: String? = nil,
+            requestPayer: String? = nil,
+            expectedBucketOwner: String? = nil,
+            optionalObjectAttributes: [String]? = nil
+        ) {
+            self.bucket = bucket
+            self.delimiter = delimiter
+            self.encodingType = encodingType
+            self.marker = marker
+            self.maxKeys = maxKeys
+            self.prefix = prefix
+            self.requestPayer = requestPayer
+            self.expectedBucketOwner = expectedBucketOwner
+            self.optionalObjectAttributes = optionalObjectAttributes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case bucket = "Bucket"
+            case delimiter = "Delimiter"
+            case encodingType = "EncodingType"
+            case marker = "Marker"
+            case maxKeys = "MaxKeys"
+            case prefix = "Prefix"
+            case requestPayer = "RequestPayer"
+            case expectedBucketOwner = "ExpectedBucketOwner"
+            case optionalObjectAttributes = "OptionalObjectAttributes"
+        }
+    }
+}
+
+extension S3API {
     public struct ListObjectsV2Output: Codable, Sendable, Equatable {
         public var isTruncated: Bool?
         public var contents: [Object]?

@@ -86,7 +86,8 @@ public final class TrailWriter: Sendable {
         }
     }
 
-    static func hourStamp(_ date: Date) -> String {
+    /// The stamp (`yyyyMMddTHH`) of the hour file that holds events recorded at `date`.
+    public static func hourStamp(_ date: Date) -> String {
         String(AWSTimestamp.basic(date).prefix(11))
     }
 }

@@ -61,6 +61,12 @@ struct Serve: AsyncParsableCommand {
         help: "Who may read GET /metrics with no signature and no token: nobody (default), loopback or anyone.")
     var metricsUnauthenticated: MetricsScrapeAccess.OpenTo = .nobody
 
+    @Option(name: .customLong("trail-delivery-interval"), help: "Seconds between deliveries of logging trails' files to S3 (1...3600).")
+    var trailDeliveryInterval = 300
+
+    @Option(name: .customLong("trail-digest-interval"), help: "Seconds between digest files of trails with log file validation (1...3600).")
+    var trailDigestInterval = 3600
+
     func validate() throws {
         if tlsMode != nil, tlsMode != "self-signed" {
             throw ValidationError("--tls takes 'self-signed'; give a certificate with --tls-cert and --tls-key.")
@@ -75,6 +81,8 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
         _ = try execution.settings()
         _ = try metricsScrape()
+        guard (1...3600).contains(trailDeliveryInterval) else { throw ValidationError("--trail-delivery-interval must be 1...3600 seconds.") }
+        guard (1...3600).contains(trailDigestInterval) else { throw ValidationError("--trail-digest-interval must be 1...3600 seconds.") }
     }
 
     func run() async throws {
@@ -92,7 +100,9 @@ struct Serve: AsyncParsableCommand {
             logLevel: Logger.Level(rawValue: logLevel) ?? .info,
             execution: try execution.settings(),
             s3BaseDomain: s3BaseDomain,
-            metricsScrape: try metricsScrape()
+            metricsScrape: try metricsScrape(),
+            trailDeliveryInterval: trailDeliveryInterval,
+            trailDigestInterval: trailDigestInterval
         )
         var logger = Logger(label: "bulwark")
         logger.logLevel = configuration.logLevel
