@@ -22,7 +22,8 @@ struct ModelFileEmitter {
             .labeled("signingName", .text(SwiftNaming.stringLiteral(metadata.signingName ?? metadata.endpointPrefix))),
             .labeled("endpointPrefix", .text(SwiftNaming.stringLiteral(metadata.endpointPrefix))),
         ]
-        if plan.wireProtocol == "json" {
+        // RPC v2 CBOR names the service in its path by the target prefix, as botocore writes it.
+        if plan.wireProtocol == "json" || plan.wireProtocol == "smithy-rpc-v2-cbor" {
             if let targetPrefix = metadata.targetPrefix {
                 arguments.append(.labeled("targetPrefix", .text(SwiftNaming.stringLiteral(targetPrefix))))
             }
@@ -73,6 +74,7 @@ struct ModelFileEmitter {
         case "json": ".json"
         case "query": ".query"
         case "rest-xml": ".restXML"
+        case "smithy-rpc-v2-cbor": ".rpcV2CBOR"
         default: throw CodegenError("protocol \(name) has no WireProtocol case")
         }
     }

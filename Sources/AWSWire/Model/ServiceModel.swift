@@ -4,6 +4,7 @@ public enum WireProtocol: String, Sendable, Hashable {
     case json = "json"
     case query = "query"
     case restXML = "rest-xml"
+    case rpcV2CBOR = "smithy-rpc-v2-cbor"
 }
 
 /// A service's API model, generated from botocore's `service-2.json` by `bulwark-codegen`.

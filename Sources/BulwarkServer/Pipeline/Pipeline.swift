@@ -328,7 +328,7 @@ extension AWSError {
     static func accessDenied(_ message: String, protocol wireProtocol: WireProtocol) -> AWSError {
         switch wireProtocol {
         case .query: AWSError(code: "AccessDenied", message: message, status: 403)
-        case .json: AWSError(code: "AccessDeniedException", message: message, status: 400)
+        case .json, .rpcV2CBOR: AWSError(code: "AccessDeniedException", message: message, status: 400)
         case .restJSON: AWSError(code: "AccessDeniedException", message: message, status: 403)
         case .restXML: AWSError(code: "AccessDenied", message: message, status: 403)
         }

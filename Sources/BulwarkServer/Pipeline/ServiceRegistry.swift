@@ -95,6 +95,7 @@ struct ServiceRegistry: Sendable {
         case .restJSON: RestJSONCodec(model: model)
         case .query: QueryCodec(model: model)
         case .json: JSONCodec(model: model)
+        case .rpcV2CBOR: RPCv2CBORCodec(model: model)
         // A rest-xml service routes by rules of its own (S3's addressing): it brings its codec.
         case .restXML: preconditionFailure("the rest-xml service \(model.name) must bring its codec")
         }
