@@ -132,6 +132,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CloudWatch",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Assessment",
             dependencies: ["BulwarkCore", "Store", "IAM", "Lambda", "KMS", "Secrets"],
             swiftSettings: swiftSettings
@@ -168,7 +176,7 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "CloudWatch", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -265,6 +273,7 @@ let package = Package(
         .testTarget(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),
+        .testTarget(name: "CloudWatchTests", dependencies: ["CloudWatch", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SecretsTests", dependencies: ["Secrets", "KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")],

@@ -1,5 +1,6 @@
 import AWSWire
 import BulwarkCore
+import CloudWatch
 import Execution
 import Foundation
 import Hummingbird
@@ -58,7 +59,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .cloudWatch])
         let masterKey = try Self.masterKey(dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
@@ -86,11 +87,12 @@ public enum BulwarkServer {
         // staged for them goes too, so that no server leaves its copies of the runtimes behind.
         defer { host.releaseStaging(removingDirectory: ownStaging, logger: logger) }
         let logIngester = LogIngester(database: database, clock: clock)
+        let lambdaMetrics = LambdaMetricsRecorder(database: database, clock: clock)
         let executionRoles = ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock))
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            credentials: executionRoles, logSink: logIngester, logPermissions: executionRoles,
+            credentials: executionRoles, logSink: logIngester, logPermissions: executionRoles, metrics: lambdaMetrics,
             logger: logger
         )
         let objectBodies = try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey)
@@ -98,7 +100,8 @@ public enum BulwarkServer {
             database: database, code: code, invoker: invoker,
             encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail),
             objects: S3ObjectReader(bodies: objectBodies), clock: clock,
-            settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings)
+            settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings),
+            metrics: lambdaMetrics
         )
         let iam = IAMService(database: database, clock: clock)
         let authorizationMessages = AuthorizationMessageSealer(key: try AuthorizationMessageKey.load(in: dataDirectory))
@@ -109,9 +112,11 @@ public enum BulwarkServer {
         let s3 = ObjectStoreService(
             database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, clock: clock)
         let logs = LogsService(database: database, clock: clock)
+        let cloudWatch = CloudWatchService(database: database, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs], authorizationMessages: authorizationMessages,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudWatch],
+            authorizationMessages: authorizationMessages,
             clock: clock,
             logger: logger
         )
@@ -119,7 +124,8 @@ public enum BulwarkServer {
             await pipeline.handle(request, body: InMemoryBody(data: request.body))
         }
         let asyncQueue = AsyncQueue(
-            database: database, lambda: lambda, invoker: invoker, logger: logger, clock: clock, retryDelay: execution.asyncRetryDelay
+            database: database, lambda: lambda, invoker: invoker, logger: logger, clock: clock, retryDelay: execution.asyncRetryDelay,
+            metrics: lambdaMetrics
         )
 
         let sealed = try await lambda.sealStoredEnvironments()
@@ -146,6 +152,7 @@ public enum BulwarkServer {
                     .init(service: try edge.makeApplication()),
                     .init(service: TrailFlushService(trail: trail)),
                     .init(service: LogIngestionService(ingester: logIngester, logger: logger)),
+                    .init(service: MetricFlushService(recorder: lambdaMetrics, logger: logger)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
                     .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),
                     .init(service: FunctionPreparationService(preparer: lambda.preparer, logger: logger)),

@@ -15,6 +15,7 @@ public final class Invoker: FunctionInvoker {
     private let logsDirectory: URL
     private let logSink: (any FunctionLogSink)?
     private let logPermissions: (any FunctionLogPermissions)?
+    private let metrics: (any FunctionMetricSink)?
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let gate = ConcurrencyGate()
@@ -28,16 +29,18 @@ public final class Invoker: FunctionInvoker {
     ///   - logSink: where functions' log lines go besides their stream's file (CloudWatch Logs).
     ///   - logPermissions: judges whether a function's role lets its lines reach `logSink`; without
     ///     it, none do.
+    ///   - metrics: where each invocation and throttle is reported (CloudWatch's `AWS/Lambda`).
     public init(
         host: ExecutionHost, code: CodeStore, logsDirectory: URL, eventLoopGroup: any EventLoopGroup,
         credentials: (any FunctionCredentialsProvider)?, logSink: (any FunctionLogSink)? = nil,
-        logPermissions: (any FunctionLogPermissions)? = nil, logger: Logger
+        logPermissions: (any FunctionLogPermissions)? = nil, metrics: (any FunctionMetricSink)? = nil, logger: Logger
     ) {
         self.host = host
         self.code = code
         self.logsDirectory = logsDirectory
         self.logSink = logSink
         self.logPermissions = logPermissions
+        self.metrics = metrics
         self.eventLoopGroup = eventLoopGroup
         self.credentials = credentials
         self.logger = logger
@@ -73,9 +76,15 @@ public final class Invoker: FunctionInvoker {
         case .failure(let problem):
             throw AWSError(code: "InvalidRuntimeException", message: "Bulwark cannot run \(function.runtime) here: \(problem.reason).", status: 502)
         }
-        let ticket = try gate.acquire(
-            function: function.functionARN, reservedConcurrency: request.reservedConcurrency, unreservedLimit: request.unreservedLimit
-        )
+        let ticket: ConcurrencyGate.Ticket
+        do {
+            ticket = try gate.acquire(
+                function: function.functionARN, reservedConcurrency: request.reservedConcurrency, unreservedLimit: request.unreservedLimit
+            )
+        } catch {
+            recordMetric(.throttled, request)
+            throw error
+        }
         defer { gate.release(ticket) }
 
         let invocation = Invocation(
@@ -112,6 +121,11 @@ public final class Invoker: FunctionInvoker {
             ]
         )
         let tail = stream.endCapture()
+        recordMetric(
+            .invoked(
+                durationMilliseconds: report.durationMilliseconds, functionError: report.functionError != nil,
+                functionConcurrency: ticket.functionConcurrency, accountConcurrency: ticket.totalConcurrency),
+            request, at: now)
 
         if report.keepsEnvironment, pool.checkin(environment) {
             logger.debug("environment kept warm", metadata: ["environment": "\(environment.id)"])
@@ -124,6 +138,16 @@ public final class Invoker: FunctionInvoker {
             logResult: request.wantsLogTail ? Data(tail).base64EncodedString() : nil,
             executedVersion: function.version
         )
+    }
+
+    /// Reports an invocation or a throttle for the `AWS/Lambda` metrics (only folded into memory).
+    private func recordMetric(_ kind: FunctionMetricEvent.Kind, _ request: InvokeRequest, at time: Date = Date()) {
+        guard let metrics else { return }
+        let function = request.function
+        metrics.record(
+            FunctionMetricEvent(
+                kind, accountID: function.accountID, region: function.region, functionName: function.name,
+                qualifier: FunctionMetricEvent.qualifier(ofInvokedARN: request.invokedARN), executedVersion: function.version, time: time))
     }
 
     /// A warm environment of this exact function revision, or a new one.
