@@ -177,6 +177,8 @@ let package = Package(
             name: "BulwarkServer",
             dependencies: [
                 "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "CloudWatch", "Execution", "Trail",
+                // For zlib, which inflates the request bodies clients gzip (GzipRequestBody).
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -30,12 +30,14 @@ struct ModelFileEmitter {
             if let jsonVersion = metadata.jsonVersion {
                 arguments.append(.labeled("jsonVersion", .text(SwiftNaming.stringLiteral(jsonVersion))))
             }
-            if metadata.awsQueryCompatible {
-                arguments.append(.labeled("awsQueryCompatible", .text("true")))
-            }
         }
-        if plan.wireProtocol == "query" || plan.wireProtocol == "rest-xml", let xmlNamespace = metadata.xmlNamespace {
+        // A service of several protocols also answers in query when it lists it (CloudWatch).
+        let speaksQuery = plan.wireProtocol == "query" || (plan.wireProtocol == "smithy-rpc-v2-cbor" && metadata.protocols.contains("query"))
+        if speaksQuery || plan.wireProtocol == "rest-xml", let xmlNamespace = metadata.xmlNamespace {
             arguments.append(.labeled("xmlNamespace", .text(SwiftNaming.stringLiteral(xmlNamespace))))
+        }
+        if plan.wireProtocol == "json" || plan.wireProtocol == "smithy-rpc-v2-cbor", metadata.awsQueryCompatible {
+            arguments.append(.labeled("awsQueryCompatible", .text("true")))
         }
         arguments.append(.labeled("operations", .text("\(operationsFunction)()")))
         arguments.append(.labeled("shapes", .text("\(shapesFunction)()")))
@@ -100,11 +102,15 @@ struct ModelFileEmitter {
                 }
             }
         }
+        let gzipRequests = plan.isImplemented(operation) && operation.gzipRequests
         if !operation.errors.isEmpty {
             arguments.append(.labeled("errors", strings(operation.errors)))
         }
         if operation.unsigned {
             arguments.append(.labeled("unsigned", .text("true")))
+        }
+        if gzipRequests {
+            arguments.append(.labeled("gzipRequests", .text("true")))
         }
         return .call("OperationModel", arguments)
     }

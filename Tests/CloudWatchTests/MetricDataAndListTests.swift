@@ -44,9 +44,8 @@ struct MetricDataAndListTests {
         #expect(
             output.metricDataResults == [
                 .init(
-                    id: "sum", label: "Hits", timestamps: [Self.at(120), Self.at(60), Self.at(0)], values: [3, 2, 1], statusCode: "Complete",
-                    messages: []),
-                .init(id: "max", label: "Peak", timestamps: [Self.at(120), Self.at(0)], values: [3, 2], statusCode: "Complete", messages: []),
+                    id: "sum", label: "Hits", timestamps: [Self.at(120), Self.at(60), Self.at(0)], values: [3, 2, 1], statusCode: "Complete"),
+                .init(id: "max", label: "Peak", timestamps: [Self.at(120), Self.at(0)], values: [3, 2], statusCode: "Complete"),
             ])
         #expect(output.nextToken == nil)
         #expect(output.messages == [])

@@ -94,6 +94,9 @@ public struct OperationModel: Sendable, Hashable {
     /// botocore marks the operation as callable without a signature (`authtype: none`, e.g. STS
     /// `AssumeRoleWithWebIdentity`); the pipeline decides what to make of it.
     public let unsigned: Bool
+    /// Clients may send the body gzip-compressed (`Content-Encoding: gzip`, botocore's
+    /// `requestcompression`: CloudWatch's PutMetricData past 10 KB); the pipeline inflates it.
+    public let gzipRequests: Bool
 
     public init(
         name: String,
@@ -104,7 +107,8 @@ public struct OperationModel: Sendable, Hashable {
         output: String? = nil,
         resultWrapper: String? = nil,
         errors: [String] = [],
-        unsigned: Bool = false
+        unsigned: Bool = false,
+        gzipRequests: Bool = false
     ) {
         self.name = name
         self.httpMethod = httpMethod
@@ -115,5 +119,6 @@ public struct OperationModel: Sendable, Hashable {
         self.resultWrapper = resultWrapper
         self.errors = errors
         self.unsigned = unsigned
+        self.gzipRequests = gzipRequests
     }
 }

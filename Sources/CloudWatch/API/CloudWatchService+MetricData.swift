@@ -78,7 +78,7 @@ extension CloudWatchService {
                     id: query.id, label: query.label ?? stat.metric.metricName,
                     timestamps: page.map { Date(timeIntervalSince1970: TimeInterval($0.0)) },
                     values: page.map { $0.1.value(of: statistic) },
-                    statusCode: complete ? "Complete" : "PartialData", messages: []))
+                    statusCode: complete ? "Complete" : "PartialData"))
             if !complete {
                 next = MetricDataToken(query: index, offset: offset + page.count)
                 break

@@ -15,6 +15,7 @@ extension ServiceModel {
         endpointPrefix: "monitoring",
         targetPrefix: "GraniteServiceVersion20100801",
         jsonVersion: "1.0",
+        xmlNamespace: "http://monitoring.amazonaws.com/doc/2010-08-01/",
         awsQueryCompatible: true,
         operations: cloudwatchOperations(),
         shapes: cloudwatchShapes()
@@ -267,7 +268,8 @@ extension ServiceModel {
                 "InvalidParameterCombinationException",
                 "InvalidParameterValueException",
                 "MissingRequiredParameterException",
-            ]
+            ],
+            gzipRequests: true
         ))
         operations.append(OperationModel(
             name: "PutMetricStream",
