@@ -333,3 +333,28 @@ def test_large_batches_arrive_gzipped_and_are_read(client_speaking, unique_name,
     assert sent == [b"gzip"] or sent == ["gzip"]
     pages = list(cloudwatch.get_paginator("list_metrics").paginate(Namespace=namespace))
     assert sum(len(page["Metrics"]) for page in pages) == 1000
+
+
+def test_embedded_metric_format_lines_become_metrics(bulwark, lambda_client, cloudwatch, unique_name):
+    """A line in CloudWatch's embedded metric format (what aws-lambda-powertools' Metrics prints) that reaches the
+    function's log group becomes a custom metric, as CloudWatch extracts it."""
+    create(bulwark, unique_name)
+    namespace = f"Bulwark/{unique_name}"
+    now_ms = int(time.time() * 1000)
+    line = json.dumps({
+        "_aws": {"Timestamp": now_ms, "CloudWatchMetrics": [
+            {"Namespace": namespace, "Dimensions": [["service"]], "Metrics": [{"Name": "Orders", "Unit": "Count"}]}]},
+        "service": "checkout", "Orders": [2, 3], "message": "two orders",
+    })
+    assert invoke(lambda_client, unique_name, {"action": "print", "text": line}).function_error is None
+    start = datetime.fromtimestamp(now_ms / 1000, timezone.utc) - timedelta(minutes=2)
+
+    def points():
+        return cloudwatch.get_metric_statistics(
+            Namespace=namespace, MetricName="Orders", Dimensions=[{"Name": "service", "Value": "checkout"}], StartTime=start,
+            EndTime=start + timedelta(minutes=10), Period=600, Statistics=["Sum", "SampleCount"])["Datapoints"]
+
+    [point] = wait_for(points, 10, message="the EMF metric")
+    assert (point["Sum"], point["SampleCount"], point["Unit"]) == (5.0, 2.0, "Count")
+    assert cloudwatch.list_metrics(Namespace=namespace)["Metrics"] == [
+        {"Namespace": namespace, "MetricName": "Orders", "Dimensions": [{"Name": "service", "Value": "checkout"}]}]

@@ -92,7 +92,9 @@ public enum BulwarkServer {
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            credentials: executionRoles, logSink: logIngester, logPermissions: executionRoles, metrics: lambdaMetrics,
+            credentials: executionRoles,
+            logSink: EmbeddedMetricExtractor(forwardingTo: logIngester, aggregator: lambdaMetrics.aggregator, clock: clock),
+            logPermissions: executionRoles, metrics: lambdaMetrics,
             logger: logger
         )
         let objectBodies = try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey)

@@ -10,7 +10,8 @@ import Store
 /// Recording only folds values into memory (``MetricAggregator``); ``flush()`` stores them.
 public final class LambdaMetricsRecorder: FunctionMetricSink {
     public static let namespace = "AWS/Lambda"
-    private let aggregator: MetricAggregator
+    /// Where the values wait to be stored; the embedded-metric-format extractor folds into it too.
+    public let aggregator: MetricAggregator
     private let repository: MetricsRepository
     private let clock: WallClock
 
