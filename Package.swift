@@ -216,7 +216,8 @@ let package = Package(
         .executableTarget(
             name: "bulwark-benchmarks",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Logs", "BenchmarkSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Logs", "CloudWatch", "BenchmarkSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "benchmarks/Micro",
             swiftSettings: swiftSettings

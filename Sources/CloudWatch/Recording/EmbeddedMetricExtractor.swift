@@ -30,9 +30,8 @@ public final class EmbeddedMetricExtractor: FunctionLogSink {
             now = current
             for datum in EmbeddedMetricFormat.data(in: event.message)
             where datum.timestamp >= current - Self.oldest && datum.timestamp <= current + Self.latest {
-                for value in datum.values where value.isFinite {
-                    aggregator.add(value, to: datum.metric, unit: datum.unit, accountID: accountID, region: region, at: datum.timestamp)
-                }
+                let values = datum.values.filter(\.isFinite).map { ($0, datum.metric, datum.unit) }
+                aggregator.add(values, accountID: accountID, region: region, at: datum.timestamp)
             }
         }
     }

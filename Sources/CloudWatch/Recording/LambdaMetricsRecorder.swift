@@ -22,19 +22,14 @@ public final class LambdaMetricsRecorder: FunctionMetricSink {
     }
 
     public func record(_ event: FunctionMetricEvent) {
-        let time = Int64(event.time.timeIntervalSince1970.rounded(.down))
         let functionSets = Self.dimensionSets(event)
+        var values: [(Double, MetricIdentity, String)] = []
+        values.reserveCapacity(4 * (functionSets.count + 1))
         func add(_ name: String, _ value: Double, unit: String, account: Double? = nil) {
             for dimensions in functionSets {
-                aggregator.add(
-                    value, to: MetricIdentity(namespace: Self.namespace, name: name, dimensions: dimensions), unit: unit,
-                    accountID: event.accountID, region: event.region, at: time)
+                values.append((value, MetricIdentity(namespace: Self.namespace, name: name, dimensions: dimensions), unit))
             }
-            if let account {
-                aggregator.add(
-                    account, to: MetricIdentity(namespace: Self.namespace, name: name, dimensions: []), unit: unit,
-                    accountID: event.accountID, region: event.region, at: time)
-            }
+            if let account { values.append((account, MetricIdentity(namespace: Self.namespace, name: name, dimensions: []), unit)) }
         }
         switch event.kind {
         case .invoked(let duration, let functionError, let functionConcurrency, let accountConcurrency):
@@ -50,6 +45,7 @@ public final class LambdaMetricsRecorder: FunctionMetricSink {
         case .asyncEventDropped:
             add("AsyncEventsDropped", 1, unit: "Count")
         }
+        aggregator.add(values, accountID: event.accountID, region: event.region, at: Int64(event.time.timeIntervalSince1970.rounded(.down)))
     }
 
     /// The per-function dimension sets of an event.

@@ -24,12 +24,20 @@ public final class MetricAggregator: Sendable {
 
     /// Adds one value of a metric at `time` (seconds since 1970).
     public func add(_ value: Double, to metric: MetricIdentity, unit: String, accountID: String, region: String, at time: Int64) {
-        let key = Key(accountID: accountID, region: region, metric: metric, unit: unit, minute: time - ((time % 60) + 60) % 60)
+        add([(value, metric, unit)], accountID: accountID, region: region, at: time)
+    }
+
+    /// Adds values of several metrics at `time`, under one acquisition of the lock.
+    public func add(_ values: [(Double, MetricIdentity, String)], accountID: String, region: String, at time: Int64) {
+        let minute = time - ((time % 60) + 60) % 60
+        let keyed = values.map { (Key(accountID: accountID, region: region, metric: $0.1, unit: $0.2, minute: minute), $0.0) }
         pending.withLock { buckets in
-            if buckets[key] != nil {
-                buckets[key]?.merge(StatisticSet(value: value))
-            } else if buckets.count < limit {
-                buckets[key] = StatisticSet(value: value)
+            for (key, value) in keyed {
+                if buckets[key] != nil {
+                    buckets[key]?.merge(StatisticSet(value: value))
+                } else if buckets.count < limit {
+                    buckets[key] = StatisticSet(value: value)
+                }
             }
         }
     }
