@@ -206,7 +206,7 @@ struct Pipeline: Sendable {
         // others, found by its credential scope); the others were routed on the head.
         let route: ServiceRegistry.Route
         switch preliminary {
-        case .unknown where service.codec is QueryCodec: route = registry.route(request, in: service)
+        case .unknown where service.model.wireProtocol != .query && service.codec is QueryCodec: route = registry.route(request, in: service)
         default: route = service.model.wireProtocol == .query ? registry.route(request) : preliminary
         }
         call.route(route)
