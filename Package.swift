@@ -144,6 +144,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CloudWatch",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Assessment",
             dependencies: ["BulwarkCore", "Store", "IAM", "Lambda", "KMS", "Secrets"],
             swiftSettings: swiftSettings
@@ -181,7 +189,10 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "CloudTrail", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "CloudTrail", "CloudWatch", "Execution",
+                "Trail",
+                // For zlib, which inflates the request bodies clients gzip (GzipRequestBody).
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -219,7 +230,8 @@ let package = Package(
         .executableTarget(
             name: "bulwark-benchmarks",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Logs", "BenchmarkSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Logs", "CloudWatch", "BenchmarkSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "benchmarks/Micro",
             swiftSettings: swiftSettings
@@ -284,6 +296,7 @@ let package = Package(
                 "CloudTrail", "AWSWire", "BulwarkCore", "Store", "Trail", "ObjectStore", "KMS", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(name: "CloudWatchTests", dependencies: ["CloudWatch", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SecretsTests", dependencies: ["Secrets", "KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")],

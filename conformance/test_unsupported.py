@@ -89,7 +89,7 @@ def test_empty_settings_of_unsupported_features_are_accepted(bulwark, lambda_cli
     assert lambda_client.get_function_configuration(FunctionName=unique_name)["TracingConfig"] == {"Mode": "PassThrough"}
 
 
-SERVED = "Lambda, IAM, STS, KMS, Secrets Manager, S3, CloudWatch Logs, CloudTrail"
+SERVED = "Lambda, IAM, STS, KMS, Secrets Manager, S3, CloudWatch Logs, CloudTrail, CloudWatch"
 
 
 @pytest.mark.parametrize("service, signing_name, operation", [
@@ -99,7 +99,7 @@ SERVED = "Lambda, IAM, STS, KMS, Secrets Manager, S3, CloudWatch Logs, CloudTrai
     ("sns", "sns", "list_topics"),                 # query
     ("dynamodb", "dynamodb", "list_tables"),       # json
     ("sqs", "sqs", "list_queues"),                 # json
-    ("cloudwatch", "monitoring", "list_metrics"),  # smithy-rpc-v2-cbor
+    ("gamelift", "gamelift", "list_fleets"),       # smithy-rpc-v2-cbor first in its model; botocore sends json
     ("apigateway", "apigateway", "get_rest_apis"), # rest-json
 ])
 def test_a_service_bulwark_does_not_serve_answers_in_its_own_protocol(bulwark, service, signing_name, operation):
@@ -121,8 +121,8 @@ def _xml_services() -> list[tuple[str, str, str]]:
         protocols = metadata.get("protocols", [metadata["protocol"]])
         signing = metadata.get("signingName", metadata["endpointPrefix"])
         xml = [protocol for protocol in protocols if protocol in ("query", "ec2", "rest-xml")]
-        # S3 is served, and S3 Control signs as s3 too.
-        if xml and signing not in ("iam", "sts", "s3"):
+        # S3 is served, and S3 Control signs as s3 too; CloudWatch (monitoring) is served, query among its protocols.
+        if xml and signing not in ("iam", "sts", "s3", "monitoring"):
             found.append((name, signing, xml[0]))
     return found
 

@@ -57,6 +57,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "FuzzCBOR",
+            dependencies: [
+                "FuzzSupport", .product(name: "BulwarkCore", package: "bulwark"), .product(name: "AWSWire", package: "bulwark"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "FuzzPolicy",
             dependencies: ["FuzzSupport", .product(name: "IAM", package: "bulwark")],
             swiftSettings: swiftSettings

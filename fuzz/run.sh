@@ -16,7 +16,7 @@ runs=${1:?usage: fuzz/run.sh RUNS MAX_SECONDS [TARGET...]}
 max_seconds=${2:?usage: fuzz/run.sh RUNS MAX_SECONDS [TARGET...]}
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzARN FuzzSigV4 FuzzQuery FuzzRestJSON FuzzPolicy)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzARN FuzzSigV4 FuzzQuery FuzzRestJSON FuzzPolicy FuzzCBOR)
 timeout=${FUZZ_TIMEOUT:-10}
 scratch=.build-fuzz
 swift=${SWIFT:-swift}

@@ -1,6 +1,7 @@
 import AWSWire
 import BulwarkCore
 import CloudTrail
+import CloudWatch
 import Execution
 import Foundation
 import Hummingbird
@@ -59,7 +60,8 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .cloudTrail])
+        let database = try BulwarkDatabase(
+            directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .cloudTrail, .cloudWatch])
         let masterKey = try Self.masterKey(dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
@@ -87,12 +89,15 @@ public enum BulwarkServer {
         // staged for them goes too, so that no server leaves its copies of the runtimes behind.
         defer { host.releaseStaging(removingDirectory: ownStaging, logger: logger) }
         let logIngester = LogIngester(database: database, clock: clock)
+        let lambdaMetrics = LambdaMetricsRecorder(database: database, clock: clock)
         let executionRoles = ExecutionRoleCredentials(sessions: ServiceRoleSessions(database: database, clock: clock))
         let metrics = ServerMetrics()
         let invoker = Invoker(
             host: host, code: code, logsDirectory: dataDirectory.appendingPathComponent("logs"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            credentials: executionRoles, logSink: logIngester, logPermissions: executionRoles, metrics: metrics.execution,
+            credentials: executionRoles,
+            logSink: EmbeddedMetricExtractor(forwardingTo: logIngester, aggregator: lambdaMetrics.aggregator, clock: clock),
+            logPermissions: executionRoles, metrics: lambdaMetrics, counters: metrics.execution,
             logger: logger
         )
         let objectBodies = try ObjectBodyStore(directory: dataDirectory.appendingPathComponent("objects"), masterKey: masterKey)
@@ -100,7 +105,8 @@ public enum BulwarkServer {
             database: database, code: code, invoker: invoker,
             encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail),
             objects: S3ObjectReader(bodies: objectBodies), clock: clock,
-            settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings)
+            settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings),
+            metrics: lambdaMetrics
         )
         let iam = IAMService(database: database, clock: clock)
         let authorizationMessages = AuthorizationMessageSealer(key: try AuthorizationMessageKey.load(in: dataDirectory))
@@ -116,6 +122,7 @@ public enum BulwarkServer {
         let signingKeys = SigningKeys(database: database, masterKey: masterKey)
         let cloudTrail = CloudTrailService(
             database: database, indexer: trailIndexer, buckets: deliveryBuckets, signingKeys: signingKeys, clock: clock)
+        let cloudWatch = CloudWatchService(database: database, clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let scrape = MetricsScrapeService(access: configuration.metricsScrape, metrics: metrics) {
             ServerMetrics.ScrapedState(
@@ -123,7 +130,7 @@ public enum BulwarkServer {
                 queuedEvents: try await database.invocations.queuedEventCount())
         }
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudTrail, scrape],
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudTrail, cloudWatch, scrape],
             authorizationMessages: authorizationMessages,
             clock: clock,
             logger: logger,
@@ -133,7 +140,8 @@ public enum BulwarkServer {
             await pipeline.handle(request, body: InMemoryBody(data: request.body))
         }
         let asyncQueue = AsyncQueue(
-            database: database, lambda: lambda, invoker: invoker, logger: logger, clock: clock, retryDelay: execution.asyncRetryDelay
+            database: database, lambda: lambda, invoker: invoker, logger: logger, clock: clock, retryDelay: execution.asyncRetryDelay,
+            metrics: lambdaMetrics
         )
 
         let sealed = try await lambda.sealStoredEnvironments()
@@ -166,6 +174,7 @@ public enum BulwarkServer {
                             deliveryInterval: .seconds(configuration.trailDeliveryInterval),
                             digestInterval: .seconds(configuration.trailDigestInterval), logger: logger)),
                     .init(service: LogIngestionService(ingester: logIngester, logger: logger)),
+                    .init(service: MetricFlushService(recorder: lambdaMetrics, logger: logger)),
                     .init(service: CodeCollectorService(collector: CodeCollector(database: database, code: code), logger: logger)),
                     .init(service: KeyRotationService(rotation: KeyRotation(database: database, masterKey: masterKey), clock: clock, logger: logger)),
                     .init(service: FunctionPreparationService(preparer: lambda.preparer, logger: logger)),

@@ -42,7 +42,8 @@ extension BotocoreModel {
             output: json["output"]?["shape"]?.stringValue,
             resultWrapper: json["output"]?["resultWrapper"]?.stringValue,
             errors: (json["errors"]?.arrayValue ?? []).compactMap { $0["shape"]?.stringValue }.sorted(),
-            unsigned: json["authtype"]?.stringValue == "none" || auth == ["smithy.api#noAuth"]
+            unsigned: json["authtype"]?.stringValue == "none" || auth == ["smithy.api#noAuth"],
+            gzipRequests: json["requestcompression"]?["encodings"]?.arrayValue?.contains { $0.stringValue == "gzip" } ?? false
         )
     }
 

@@ -25,6 +25,8 @@ struct BotocoreModel {
         var resultWrapper: String?
         var errors: [String]
         var unsigned: Bool
+        /// botocore compresses the request body with gzip past a size (`requestcompression`).
+        var gzipRequests: Bool
     }
 
     /// A reference to a shape from a list entry or a map key or value.

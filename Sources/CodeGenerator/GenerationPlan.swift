@@ -15,7 +15,7 @@ struct GenerationPlan {
     let boxedMembers: [String: Set<String>]
 
     /// The protocols the runtime can serve, in botocore's spelling.
-    static let supportedProtocols = ["rest-json", "json", "query", "rest-xml"]
+    static let supportedProtocols = ["rest-json", "json", "query", "rest-xml", "smithy-rpc-v2-cbor"]
 
     init(config: ServiceConfig, model: BotocoreModel) throws {
         self.config = config

@@ -22,19 +22,22 @@ struct ModelFileEmitter {
             .labeled("signingName", .text(SwiftNaming.stringLiteral(metadata.signingName ?? metadata.endpointPrefix))),
             .labeled("endpointPrefix", .text(SwiftNaming.stringLiteral(metadata.endpointPrefix))),
         ]
-        if plan.wireProtocol == "json" {
+        // RPC v2 CBOR names the service in its path by the target prefix, as botocore writes it.
+        if plan.wireProtocol == "json" || plan.wireProtocol == "smithy-rpc-v2-cbor" {
             if let targetPrefix = metadata.targetPrefix {
                 arguments.append(.labeled("targetPrefix", .text(SwiftNaming.stringLiteral(targetPrefix))))
             }
             if let jsonVersion = metadata.jsonVersion {
                 arguments.append(.labeled("jsonVersion", .text(SwiftNaming.stringLiteral(jsonVersion))))
             }
-            if metadata.awsQueryCompatible {
-                arguments.append(.labeled("awsQueryCompatible", .text("true")))
-            }
         }
-        if plan.wireProtocol == "query" || plan.wireProtocol == "rest-xml", let xmlNamespace = metadata.xmlNamespace {
+        // A service of several protocols also answers in query when it lists it (CloudWatch).
+        let speaksQuery = plan.wireProtocol == "query" || (plan.wireProtocol == "smithy-rpc-v2-cbor" && metadata.protocols.contains("query"))
+        if speaksQuery || plan.wireProtocol == "rest-xml", let xmlNamespace = metadata.xmlNamespace {
             arguments.append(.labeled("xmlNamespace", .text(SwiftNaming.stringLiteral(xmlNamespace))))
+        }
+        if plan.wireProtocol == "json" || plan.wireProtocol == "smithy-rpc-v2-cbor", metadata.awsQueryCompatible {
+            arguments.append(.labeled("awsQueryCompatible", .text("true")))
         }
         arguments.append(.labeled("operations", .text("\(operationsFunction)()")))
         arguments.append(.labeled("shapes", .text("\(shapesFunction)()")))
@@ -73,6 +76,7 @@ struct ModelFileEmitter {
         case "json": ".json"
         case "query": ".query"
         case "rest-xml": ".restXML"
+        case "smithy-rpc-v2-cbor": ".rpcV2CBOR"
         default: throw CodegenError("protocol \(name) has no WireProtocol case")
         }
     }
@@ -98,11 +102,15 @@ struct ModelFileEmitter {
                 }
             }
         }
+        let gzipRequests = plan.isImplemented(operation) && operation.gzipRequests
         if !operation.errors.isEmpty {
             arguments.append(.labeled("errors", strings(operation.errors)))
         }
         if operation.unsigned {
             arguments.append(.labeled("unsigned", .text("true")))
+        }
+        if gzipRequests {
+            arguments.append(.labeled("gzipRequests", .text("true")))
         }
         return .call("OperationModel", arguments)
     }

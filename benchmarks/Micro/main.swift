@@ -8,6 +8,7 @@
 import AWSWire
 import BenchmarkSupport
 import BulwarkCore
+import CloudWatch
 import Foundation
 import HTTPTypes
 import IAM
@@ -254,6 +255,25 @@ func runMicroBenchmarks() async throws {
     let line = [FunctionLogEvent(timestamp: 1_765_000_000_000, message: "START RequestId: 6f2a1e0c-8d4b-4b7e-9a51-2f0c3d9e7b11 Version: $LATEST")]
     try await measure("a function's log line handed to CloudWatch Logs") {
         ingester.append(line, group: "/aws/lambda/bench", stream: "2026/12/08/[$LATEST]0123456789abcdef", accountID: accountID, region: "us-east-1")
+        return true
+    }
+
+    // What an invocation adds for its AWS/Lambda metrics (decision 0039): four metrics under three dimension
+    // sets folded into per-minute statistic sets under a lock; the store is written every 2 s in the background.
+    let recorder = LambdaMetricsRecorder(database: database)
+    let invoked = FunctionMetricEvent(
+        .invoked(durationMilliseconds: 12.5, functionError: false, functionConcurrency: 1, accountConcurrency: 1), accountID: accountID,
+        region: "us-east-1", functionName: "bench", qualifier: "live", executedVersion: "3", time: Date())
+    try await measure("an invocation's AWS/Lambda metrics recorded (through an alias)") {
+        recorder.record(invoked)
+        return true
+    }
+    // A log line that is not EMF costs the extractor a prefix test before the ingester's append.
+    let extractor = EmbeddedMetricExtractor(forwardingTo: ingester, aggregator: recorder.aggregator)
+    try await measure("a function's log line through the embedded-metric-format extractor") {
+        extractor.append(
+            line, group: "/aws/lambda/bench", stream: "2026/12/08/[$LATEST]0123456789abcdef", accountID: accountID, region: "us-east-1",
+            createsGroup: true)
         return true
     }
 }

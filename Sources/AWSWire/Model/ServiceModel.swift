@@ -4,6 +4,7 @@ public enum WireProtocol: String, Sendable, Hashable {
     case json = "json"
     case query = "query"
     case restXML = "rest-xml"
+    case rpcV2CBOR = "smithy-rpc-v2-cbor"
 }
 
 /// A service's API model, generated from botocore's `service-2.json` by `bulwark-codegen`.
@@ -93,6 +94,9 @@ public struct OperationModel: Sendable, Hashable {
     /// botocore marks the operation as callable without a signature (`authtype: none`, e.g. STS
     /// `AssumeRoleWithWebIdentity`); the pipeline decides what to make of it.
     public let unsigned: Bool
+    /// Clients may send the body gzip-compressed (`Content-Encoding: gzip`, botocore's
+    /// `requestcompression`: CloudWatch's PutMetricData past 10 KB); the pipeline inflates it.
+    public let gzipRequests: Bool
 
     public init(
         name: String,
@@ -103,7 +107,8 @@ public struct OperationModel: Sendable, Hashable {
         output: String? = nil,
         resultWrapper: String? = nil,
         errors: [String] = [],
-        unsigned: Bool = false
+        unsigned: Bool = false,
+        gzipRequests: Bool = false
     ) {
         self.name = name
         self.httpMethod = httpMethod
@@ -114,5 +119,6 @@ public struct OperationModel: Sendable, Hashable {
         self.resultWrapper = resultWrapper
         self.errors = errors
         self.unsigned = unsigned
+        self.gzipRequests = gzipRequests
     }
 }

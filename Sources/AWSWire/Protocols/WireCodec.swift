@@ -37,6 +37,10 @@ public protocol WireCodec: Sendable {
     /// The error for a request that reached this service but names none of its operations, when the
     /// protocol has its own (the query protocol's `InvalidAction`); nil for the pipeline's generic one.
     func unknownOperationError(_ request: WireRequest) -> AWSError?
+
+    /// The codec that reads and answers `request`: itself, unless the service speaks several
+    /// protocols (``NegotiatedCodec``).
+    func answering(_ request: WireRequest) -> any WireCodec
 }
 
 extension WireCodec {
@@ -46,6 +50,10 @@ extension WireCodec {
 
     public func unknownOperationError(_ request: WireRequest) -> AWSError? {
         nil
+    }
+
+    public func answering(_ request: WireRequest) -> any WireCodec {
+        self
     }
 
     /// Decodes and validates the input of a matched operation.

@@ -58,7 +58,7 @@ final class BodyBudget: Sendable {
             AWSError(
                 code: "TooManyRequestsException", message: "Rate exceeded", status: 429, fields: ["Reason": "CallerRateLimitExceeded"],
                 headers: ["Retry-After": "1"])
-        case .json, .query:
+        case .json, .query, .rpcV2CBOR:
             AWSError(code: "ThrottlingException", message: "Rate exceeded", status: 400)
         }
     }

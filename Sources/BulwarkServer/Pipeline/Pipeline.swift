@@ -204,8 +204,23 @@ struct Pipeline: Sendable {
             return fail(error, call: &call)
         }
 
-        // The query protocols name their operation in the body; the others were routed on the head.
-        let route = service.model.wireProtocol == .query ? registry.route(request) : preliminary
+        // A body the client compressed for an operation that allows it (CloudWatch's PutMetricData) is
+        // read inflated, its signature having been checked over the bytes sent.
+        if GzipRequestBody.isCompressed(request), service.model.operations.values.contains(where: \.gzipRequests) {
+            do {
+                try GzipRequestBody.inflate(&request, limit: limit, operation: limitName)
+            } catch {
+                return fail(error, call: &call)
+            }
+        }
+
+        // The query protocol names its operation in the body (also for a service that speaks it among
+        // others, found by its credential scope); the others were routed on the head.
+        let route: ServiceRegistry.Route
+        switch preliminary {
+        case .unknown where service.model.wireProtocol != .query && service.codec is QueryCodec: route = registry.route(request, in: service)
+        default: route = service.model.wireProtocol == .query ? registry.route(request) : preliminary
+        }
         call.route(route)
         let match: OperationMatch
         let operation: ServiceOperation
@@ -259,7 +274,7 @@ struct Pipeline: Sendable {
                         (checks.indices.contains(refused) ? checks[refused].refusalMessage : nil)
                         ?? decision.denial?.accessDeniedMessage(quotingResource: entry.model.wireProtocol == .restXML)
                         ?? "User: \(caller.principal.arn) is not authorized to perform: \(operation.action) because no policy can allow it"
-                    throw AWSError.accessDenied(message, protocol: entry.model.wireProtocol)
+                    throw AWSError.accessDenied(message, protocol: entry.codec is QueryCodec ? .query : entry.model.wireProtocol)
                 }
                 context.refusedContingentChecks = try await refusals(
                     of: prepared.contingentChecks(given: resolution), caller: caller, resolution: resolution, context: context)
@@ -340,7 +355,7 @@ extension AWSError {
     static func accessDenied(_ message: String, protocol wireProtocol: WireProtocol) -> AWSError {
         switch wireProtocol {
         case .query: AWSError(code: "AccessDenied", message: message, status: 403)
-        case .json: AWSError(code: "AccessDeniedException", message: message, status: 400)
+        case .json, .rpcV2CBOR: AWSError(code: "AccessDeniedException", message: message, status: 400)
         case .restJSON: AWSError(code: "AccessDeniedException", message: message, status: 403)
         case .restXML: AWSError(code: "AccessDenied", message: message, status: 403)
         }

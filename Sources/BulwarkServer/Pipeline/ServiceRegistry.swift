@@ -16,6 +16,11 @@ struct ServiceRegistry: Sendable {
         let operations: [String: ServiceOperation]
 
         var model: ServiceModel { service.model }
+
+        /// This entry with the codec of the protocol `request` speaks.
+        func answering(_ request: WireRequest) -> Entry {
+            Entry(service: service, codec: codec.answering(request), operations: operations)
+        }
     }
 
     /// Where a request goes.
@@ -82,8 +87,9 @@ struct ServiceRegistry: Sendable {
     }
 
     /// The operation `request` addresses in `entry`, the service ``service(for:)`` found for it.
-    func route(_ request: WireRequest, in entry: Entry?) -> Route {
-        guard let entry else {
+    func route(_ request: WireRequest, in addressed: Entry?) -> Route {
+        // A service of several protocols reads and answers each request in the one it speaks.
+        guard let entry = addressed?.answering(request) else {
             return .unknown(nil, detail: "No AWS service that Bulwark serves matches \(request.method.rawValue) \(request.rawPath).")
         }
         guard let match = entry.codec.match(request) else {
@@ -100,6 +106,7 @@ struct ServiceRegistry: Sendable {
         case .restJSON: RestJSONCodec(model: model)
         case .query: QueryCodec(model: model)
         case .json: JSONCodec(model: model)
+        case .rpcV2CBOR: NegotiatedCodec.forModel(model)
         // A rest-xml service routes by rules of its own (S3's addressing): it brings its codec.
         case .restXML: preconditionFailure("the rest-xml service \(model.name) must bring its codec")
         }

@@ -97,7 +97,7 @@ struct SigV4CallerAuthenticator: CallerAuthenticator {
         switch service.wireProtocol {
         case .restXML: .s3
         case .query: .query
-        case .json, .restJSON: .json
+        case .json, .restJSON, .rpcV2CBOR: .json
         }
     }
 

@@ -8,6 +8,7 @@ final class ConcurrencyGate: Sendable {
         var byFunction: [String: Int] = [:]
         /// Invocations of functions without a reservation.
         var unreserved = 0
+        var total = 0
     }
 
     private let counts = Mutex(Counts())
@@ -16,6 +17,9 @@ final class ConcurrencyGate: Sendable {
     struct Ticket: Sendable {
         let function: String
         let reserved: Bool
+        /// The invocations of the function, and of all functions, running once this one started.
+        let functionConcurrency: Int
+        let totalConcurrency: Int
     }
 
     /// Takes a place for `function`, or throws `TooManyRequestsException` with Lambda's reason.
@@ -33,7 +37,9 @@ final class ConcurrencyGate: Sendable {
                 counts.unreserved += 1
             }
             counts.byFunction[function] = running + 1
-            return Ticket(function: function, reserved: reservedConcurrency != nil)
+            counts.total += 1
+            return Ticket(
+                function: function, reserved: reservedConcurrency != nil, functionConcurrency: running + 1, totalConcurrency: counts.total)
         }
     }
 
@@ -42,12 +48,13 @@ final class ConcurrencyGate: Sendable {
             let remaining = counts.byFunction[ticket.function, default: 1] - 1
             counts.byFunction[ticket.function] = remaining > 0 ? remaining : nil
             if !ticket.reserved { counts.unreserved -= 1 }
+            counts.total -= 1
         }
     }
 
     /// The invocations running now.
     var running: Int {
-        counts.withLock { $0.byFunction.values.reduce(0, +) }
+        counts.withLock { $0.total }
     }
 
     static func throttled(_ reason: String) -> AWSError {

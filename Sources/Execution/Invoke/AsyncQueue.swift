@@ -19,10 +19,11 @@ public final class AsyncQueue: Sendable {
     /// How many events run at once.
     private let parallelism: Int
     private let running = Mutex(0)
+    private let metrics: (any FunctionMetricSink)?
 
     public init(
         database: BulwarkDatabase, lambda: LambdaService, invoker: Invoker, logger: Logger, clock: WallClock = .system,
-        retryDelay: TimeInterval = 60, parallelism: Int = 8
+        retryDelay: TimeInterval = 60, parallelism: Int = 8, metrics: (any FunctionMetricSink)? = nil
     ) {
         self.database = database
         self.lambda = lambda
@@ -31,6 +32,7 @@ public final class AsyncQueue: Sendable {
         self.clock = clock
         self.retryDelay = retryDelay
         self.parallelism = parallelism
+        self.metrics = metrics
     }
 
     /// Runs until the task is cancelled.
@@ -73,11 +75,13 @@ public final class AsyncQueue: Sendable {
             let age = clock.now().timeIntervalSince(event.enqueuedAt)
             if request.reservedConcurrency == 0 {
                 logger.notice("dropping an event: the function's reserved concurrency is 0 (ZeroReservedConcurrency)", metadata: metadata)
+                recordDrop(event)
                 try await database.invocations.complete(event.requestID)
                 return
             }
             if age > TimeInterval(settings.maximumEventAge) {
                 logger.notice("dropping an event older than its maximum age (EventAgeExceeded)", metadata: metadata)
+                recordDrop(event)
                 try await database.invocations.complete(event.requestID)
                 return
             }
@@ -91,6 +95,7 @@ public final class AsyncQueue: Sendable {
                 event.attempts += 1
                 guard event.attempts <= settings.maximumRetryAttempts else {
                     logger.notice("event failed on every attempt (RetriesExhausted)", metadata: metadata)
+                    recordDrop(event)
                     try await database.invocations.complete(event.requestID)
                     return
                 }
@@ -102,6 +107,7 @@ public final class AsyncQueue: Sendable {
             }
             if age + delay > TimeInterval(settings.maximumEventAge) {
                 logger.notice("dropping an event that would outlive its maximum age (EventAgeExceeded)", metadata: metadata)
+                recordDrop(event)
                 try await database.invocations.complete(event.requestID)
                 return
             }
@@ -112,5 +118,13 @@ public final class AsyncQueue: Sendable {
             event.nextAttemptAt = clock.now().addingTimeInterval(5)
             try? await database.invocations.reschedule(event)
         }
+    }
+
+    /// Reports an event discarded without a successful invocation (`AsyncEventsDropped`).
+    private func recordDrop(_ event: AsyncEventRecord) {
+        metrics?.record(
+            FunctionMetricEvent(
+                .asyncEventDropped, accountID: event.key.accountID, region: event.key.region, functionName: event.key.name,
+                qualifier: FunctionMetricEvent.qualifier(ofInvokedARN: event.invokedARN), executedVersion: nil, time: clock.now()))
     }
 }

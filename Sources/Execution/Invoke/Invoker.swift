@@ -15,12 +15,13 @@ public final class Invoker: FunctionInvoker {
     private let logsDirectory: URL
     private let logSink: (any FunctionLogSink)?
     private let logPermissions: (any FunctionLogPermissions)?
+    private let metrics: (any FunctionMetricSink)?
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let gate = ConcurrencyGate()
     private let pool = EnvironmentPool()
     private let credentials: (any FunctionCredentialsProvider)?
-    private let metrics: ExecutionMetrics
+    private let counters: ExecutionMetrics
     private let endpoint = Mutex<PrivateEndpointServer.Handler?>(nil)
     let wakeup = Wakeup()
 
@@ -29,20 +30,23 @@ public final class Invoker: FunctionInvoker {
     ///   - logSink: where functions' log lines go besides their stream's file (CloudWatch Logs).
     ///   - logPermissions: judges whether a function's role lets its lines reach `logSink`; without
     ///     it, none do.
-    ///   - metrics: counts invocations and cold starts for the operator's metrics.
+    ///   - metrics: where each invocation and throttle is reported (CloudWatch's `AWS/Lambda`).
+    ///   - counters: counts invocations and cold starts for the operator's metrics (`GET /metrics`).
     public init(
         host: ExecutionHost, code: CodeStore, logsDirectory: URL, eventLoopGroup: any EventLoopGroup,
         credentials: (any FunctionCredentialsProvider)?, logSink: (any FunctionLogSink)? = nil,
-        logPermissions: (any FunctionLogPermissions)? = nil, metrics: ExecutionMetrics = .disabled, logger: Logger
+        logPermissions: (any FunctionLogPermissions)? = nil, metrics: (any FunctionMetricSink)? = nil,
+        counters: ExecutionMetrics = .disabled, logger: Logger
     ) {
         self.host = host
         self.code = code
         self.logsDirectory = logsDirectory
         self.logSink = logSink
         self.logPermissions = logPermissions
+        self.metrics = metrics
         self.eventLoopGroup = eventLoopGroup
         self.credentials = credentials
-        self.metrics = metrics
+        self.counters = counters
         self.logger = logger
     }
 
@@ -82,7 +86,8 @@ public final class Invoker: FunctionInvoker {
                 function: function.functionARN, reservedConcurrency: request.reservedConcurrency, unreservedLimit: request.unreservedLimit
             )
         } catch {
-            metrics.countThrottle()
+            counters.countThrottle()
+            recordMetric(.throttled, request)
             throw error
         }
         defer { gate.release(ticket) }
@@ -99,7 +104,7 @@ public final class Invoker: FunctionInvoker {
         do {
             environment = try await self.environment(for: function, entry: entry)
         } catch let problem as InvalidEntrypoint {
-            metrics.countInvocation(failed: true)
+            counters.countInvocation(failed: true)
             return Self.invalidEntrypoint(problem, invocation: invocation, function: function)
         }
         let stream = environment.stream
@@ -115,7 +120,7 @@ public final class Invoker: FunctionInvoker {
             outcome = await environment.run(invocation, timeout: .seconds(function.timeout))
         }
         let report = InvocationReport(outcome: outcome, invocation: invocation, function: function)
-        metrics.countInvocation(failed: report.functionError != nil)
+        counters.countInvocation(failed: report.functionError != nil)
         let now = Date()
         stream.appendPlatformLines(
             report.faultLines.map(Optional.some) + [
@@ -123,6 +128,11 @@ public final class Invoker: FunctionInvoker {
             ]
         )
         let tail = stream.endCapture()
+        recordMetric(
+            .invoked(
+                durationMilliseconds: report.durationMilliseconds, functionError: report.functionError != nil,
+                functionConcurrency: ticket.functionConcurrency, accountConcurrency: ticket.totalConcurrency),
+            request, at: now)
 
         if report.keepsEnvironment, pool.checkin(environment) {
             logger.debug("environment kept warm", metadata: ["environment": "\(environment.id)"])
@@ -135,6 +145,16 @@ public final class Invoker: FunctionInvoker {
             logResult: request.wantsLogTail ? Data(tail).base64EncodedString() : nil,
             executedVersion: function.version
         )
+    }
+
+    /// Reports an invocation or a throttle for the `AWS/Lambda` metrics (only folded into memory).
+    private func recordMetric(_ kind: FunctionMetricEvent.Kind, _ request: InvokeRequest, at time: Date = Date()) {
+        guard let metrics else { return }
+        let function = request.function
+        metrics.record(
+            FunctionMetricEvent(
+                kind, accountID: function.accountID, region: function.region, functionName: function.name,
+                qualifier: FunctionMetricEvent.qualifier(ofInvokedARN: request.invokedARN), executedVersion: function.version, time: time))
     }
 
     /// A warm environment of this exact function revision, or a new one.
@@ -157,7 +177,7 @@ public final class Invoker: FunctionInvoker {
                 group: eventLoopGroup,
                 access: access
             )
-            metrics.countColdStart()
+            counters.countColdStart()
             return started
         } catch let problem as InvalidEntrypoint {
             throw problem

@@ -49,6 +49,10 @@ extension LambdaService {
                 )
             )
             invoker.eventEnqueued()
+            metrics?.record(
+                FunctionMetricEvent(
+                    .asyncEventReceived, accountID: reference.accountID, region: reference.region, functionName: reference.key.name,
+                    qualifier: FunctionMetricEvent.qualifier(ofInvokedARN: reference.resourceARN), executedVersion: nil, time: now))
             return LambdaAPI.InvocationResponse(statusCode: 202)
         default:
             let snapshot = Self.snapshot(state, record, reference: reference, environment: launchEnvironment(state, reference.key))

@@ -28,6 +28,8 @@ public struct LambdaService: AWSService {
     let clock: WallClock
     let settings: Settings
     let invoker: any FunctionInvoker
+    /// Where accepted `Event` invocations are reported (`AsyncEventsReceived`).
+    let metrics: (any FunctionMetricSink)?
     let executionRoles: ServiceRoleSessions
     /// Encrypts and decrypts functions' environment variables (KMS, on Lambda's behalf).
     let encryption: any ServiceEncryption
@@ -42,7 +44,8 @@ public struct LambdaService: AWSService {
 
     public init(
         database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, encryption: any ServiceEncryption,
-        objects: any ServiceObjectReader, clock: WallClock = .system, settings: Settings = Settings()
+        objects: any ServiceObjectReader, clock: WallClock = .system, settings: Settings = Settings(),
+        metrics: (any FunctionMetricSink)? = nil
     ) {
         // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
         self.model = ServiceModel.lambda
@@ -52,6 +55,7 @@ public struct LambdaService: AWSService {
         self.database = database
         self.code = code
         self.invoker = invoker
+        self.metrics = metrics
         self.encryption = encryption
         self.objects = objects
         self.clock = clock

@@ -29,6 +29,13 @@ struct WireEncoder {
             request.headers[.contentType] = "application/x-amz-json-\(model.jsonVersion ?? "1.0")"
             request.headers[HTTPField.Name("X-Amz-Target")!] = "\(model.targetPrefix ?? "").\(operation)"
             return request
+        case .rpcV2CBOR:
+            // POST /service/<prefix>/operation/<name> with the input as one CBOR map.
+            let body = shape.map { CBOREncoder.encode(CBORDocument.item(input, shape: $0, model: model)) } ?? Data()
+            var request = WireRequest(method: .post, target: "/service/\(model.targetPrefix ?? "")/operation/\(operation)", body: body)
+            request.headers[.contentType] = "application/cbor"
+            request.headers[HTTPField.Name("smithy-protocol")!] = "rpc-v2-cbor"
+            return request
         case .restXML:
             // S3 is not among the walked services yet (its addressing needs its own encoder).
             throw Failure(description: "the rest-xml protocol of \(model.name) has no walker encoding yet")

@@ -1,0 +1,76 @@
+import BulwarkCore
+
+/// Reads CloudWatch's embedded metric format (EMF): a log line that is a JSON object whose `_aws` member
+/// carries `Timestamp` (milliseconds) and `CloudWatchMetrics` directives — each a `Namespace`, `Dimensions`
+/// (sets of member names) and `Metrics` (`Name`, optional `Unit`) — the values and dimension values being
+/// the object's own members (what aws-lambda-powertools' Metrics prints).
+///
+/// A line that is not EMF, or breaks its rules (no timestamp, more than 30 dimensions in a set, more than 100
+/// metrics in a directive or values in a metric, a value that is not a finite number, a dimension value that is
+/// not a string, an `AWS/` namespace), yields no metric, as CloudWatch then extracts none from it.
+public enum EmbeddedMetricFormat {
+    /// One metric value set the line defines.
+    public struct Datum: Sendable, Equatable {
+        public var metric: MetricIdentity
+        public var unit: String
+        public var values: [Double]
+        /// Seconds since 1970.
+        public var timestamp: Int64
+    }
+
+    static let maxDimensions = 30
+    static let maxMetrics = 100
+    static let maxValues = 100
+
+    /// Whether the line may be EMF at all: a cheap test before any parsing.
+    public static func mayContainMetrics(_ line: String) -> Bool {
+        line.utf8.first == UInt8(ascii: "{") && line.contains("\"_aws\"")
+    }
+
+    /// The metrics a line defines; empty when it defines none or breaks the format's rules.
+    public static func data(in line: String) -> [Datum] {
+        guard mayContainMetrics(line), case .object(let root)? = try? JSONValue.parse(Array(line.utf8)),
+            case .object(let aws)? = root["_aws"], let milliseconds = aws["Timestamp"]?.doubleValue, milliseconds.isFinite,
+            case .array(let directives)? = aws["CloudWatchMetrics"]
+        else { return [] }
+        let timestamp = Int64((milliseconds / 1000).rounded(.down))
+        var data: [Datum] = []
+        for directive in directives {
+            guard let namespace = directive["Namespace"]?.stringValue, !namespace.isEmpty, !namespace.hasPrefix("AWS/"),
+                case .array(let metrics)? = directive["Metrics"], metrics.count <= maxMetrics,
+                case .array(let dimensionSets)? = directive["Dimensions"]
+            else { return [] }
+            var sets: [[MetricIdentity.Dimension]] = []
+            for set in dimensionSets {
+                guard case .array(let names) = set, names.count <= maxDimensions else { return [] }
+                var dimensions: [MetricIdentity.Dimension] = []
+                for name in names {
+                    guard let name = name.stringValue, let value = root[name]?.stringValue, !value.isEmpty else { return [] }
+                    dimensions.append(.init(name: name, value: value))
+                }
+                sets.append(dimensions)
+            }
+            // A directive without dimension sets publishes its metrics without dimensions.
+            if sets.isEmpty { sets = [[]] }
+            for metric in metrics {
+                guard let name = metric["Name"]?.stringValue, !name.isEmpty, let values = values(root[name]) else { return [] }
+                let unit = metric["Unit"]?.stringValue ?? "None"
+                for dimensions in sets {
+                    data.append(
+                        Datum(
+                            metric: MetricIdentity(namespace: namespace, name: name, dimensions: dimensions), unit: unit, values: values,
+                            timestamp: timestamp))
+                }
+            }
+        }
+        return data
+    }
+
+    /// A member's values: one number, or an array of up to 100 numbers.
+    private static func values(_ value: JSONValue?) -> [Double]? {
+        if let number = value?.doubleValue { return [number] }
+        guard case .array(let elements)? = value, !elements.isEmpty, elements.count <= maxValues else { return nil }
+        let numbers = elements.compactMap(\.doubleValue)
+        return numbers.count == elements.count ? numbers : nil
+    }
+}
