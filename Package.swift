@@ -132,6 +132,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Signer",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM", "KMS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Assessment",
             dependencies: ["BulwarkCore", "Store", "IAM", "Lambda", "KMS", "Secrets"],
             swiftSettings: swiftSettings
@@ -168,7 +177,7 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "Execution", "Trail",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "Signer", "Execution", "Trail",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -264,6 +273,10 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "IAM", "KMS", "Lambda", "Secrets", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SignerTests", dependencies: ["Signer", "AWSWire", "BulwarkCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(

@@ -12,6 +12,7 @@ import NIOPosix
 import ObjectStore
 import Secrets
 import ServiceLifecycle
+import Signer
 import Store
 import Trail
 import UnixSignals
@@ -58,7 +59,7 @@ public enum BulwarkServer {
         let lock = try DataDirectoryLock(dataDirectory)
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
-        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs])
+        let database = try BulwarkDatabase(directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .signer])
         let masterKey = try Self.masterKey(dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
@@ -109,9 +110,13 @@ public enum BulwarkServer {
         let s3 = ObjectStoreService(
             database: database, bodies: objectBodies, baseDomain: configuration.s3BaseDomain, clock: clock)
         let logs = LogsService(database: database, clock: clock)
+        let signer = SignerService(
+            database: database, masterKey: masterKey, reader: S3ObjectReader(bodies: objectBodies),
+            writer: S3ObjectWriter(database: database, bodies: objectBodies), clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs], authorizationMessages: authorizationMessages,
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, signer],
+            authorizationMessages: authorizationMessages,
             clock: clock,
             logger: logger
         )
