@@ -275,7 +275,7 @@ let package = Package(
             name: "KMSTests", dependencies: ["KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SignerTests", dependencies: ["Signer", "AWSWire", "BulwarkCore", .product(name: "Crypto", package: "swift-crypto")],
+            name: "SignerTests", dependencies: ["Signer", "AWSWire", "BulwarkCore", "Store", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),

@@ -98,7 +98,7 @@ public enum BulwarkServer {
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker,
             encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail),
-            objects: S3ObjectReader(bodies: objectBodies), clock: clock,
+            objects: S3ObjectReader(bodies: objectBodies), codeSignatures: SignerCodeVerifier(database: database), clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings)
         )
         let iam = IAMService(database: database, clock: clock)

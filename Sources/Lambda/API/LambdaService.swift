@@ -33,6 +33,9 @@ public struct LambdaService: AWSService {
     let encryption: any ServiceEncryption
     /// Reads deployment packages from S3 (ObjectStore, on the caller's behalf).
     let objects: any ServiceObjectReader
+    /// Judges the signatures of packages deployed under a code signing configuration (Signer's);
+    /// without one, every package under a configuration is untrusted.
+    let codeSignatures: (any CodeSignatureVerifier)?
     /// Moves created and changed functions from `Pending` / `InProgress` on; the server runs it.
     public let preparer: FunctionPreparer
     /// Function versions as the resolve stage last read them, until the next write.
@@ -42,7 +45,8 @@ public struct LambdaService: AWSService {
 
     public init(
         database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, encryption: any ServiceEncryption,
-        objects: any ServiceObjectReader, clock: WallClock = .system, settings: Settings = Settings()
+        objects: any ServiceObjectReader, codeSignatures: (any CodeSignatureVerifier)? = nil, clock: WallClock = .system,
+        settings: Settings = Settings()
     ) {
         // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
         self.model = ServiceModel.lambda
@@ -54,6 +58,7 @@ public struct LambdaService: AWSService {
         self.invoker = invoker
         self.encryption = encryption
         self.objects = objects
+        self.codeSignatures = codeSignatures
         self.clock = clock
         self.settings = settings
         self.executionRoles = ServiceRoleSessions(database: database, clock: clock)
@@ -114,7 +119,10 @@ public struct LambdaService: AWSService {
     }
 
     public var authorities: [any ResourceAuthority] {
-        [LambdaResourceAuthority(database: database, versions: resolvedVersions), LayerResourceAuthority(database: database)]
+        [
+            LambdaResourceAuthority(database: database, versions: resolvedVersions), LayerResourceAuthority(database: database),
+            CodeSigningConfigAuthority(database: database),
+        ]
     }
 
     public var operations: [ServiceOperation] {
@@ -128,6 +136,9 @@ public struct LambdaService: AWSService {
                         ResourceReference(.iamRole, member: "Role", text: input.role, use: .implied),
                     ] + Self.environmentKey(input.kmsKeyArn) + Self.codeLocation(Self.codeSource(input.code), members: .creating)
                         + (try Self.layerReferences(input.layers, context: context))
+                        + [input.codeSigningConfigArn].compactMap {
+                            $0.map { ResourceReference(.lambdaCodeSigningConfig, member: "CodeSigningConfigArn", text: $0).implied }
+                        }
                 },
                 conditionKeys: { input, _, _ in Self.creationKeys(input) },
                 furtherChecks: { input, resolution, context in
@@ -406,6 +417,6 @@ public struct LambdaService: AWSService {
                 },
                 handler: getCodeArchive
             ),
-        ] + layerOperations
+        ] + layerOperations + codeSigningOperations
     }
 }
