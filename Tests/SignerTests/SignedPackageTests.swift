@@ -40,6 +40,24 @@ import Testing
         #expect(zip.count + commentLength == signed.count)
     }
 
+    /// The record is found in the last 64 KiB of a package of any size.
+    @Test func aLargePackageVerifies() throws {
+        let zip = TestZip.make(files: ["big.bin": String(repeating: "0123456789abcdef", count: 16_384)])
+        let signed = try SignedPackage.sign(zip, statement: statement(), key: key)
+        guard case .signed(let signature) = SignedPackage.inspect(signed) else {
+            Issue.record("not signed")
+            return
+        }
+        #expect(signature.integrityHolds)
+        var tampered = signed
+        tampered[100] ^= 0x01
+        guard case .signed(let broken) = SignedPackage.inspect(tampered) else {
+            Issue.record("not signed")
+            return
+        }
+        #expect(!broken.integrityHolds)
+    }
+
     @Test func resigningReplacesTheComment() throws {
         let zip = TestZip.make(files: ["a.txt": "alpha"], comment: "built by ci")
         let once = try SignedPackage.sign(zip, statement: statement(), key: key)

@@ -127,15 +127,16 @@ struct EndOfCentralDirectory {
     static let fixedSize = 22
 
     init?(_ zip: Data) {
-        let bytes = [UInt8](zip)
-        guard bytes.count >= Self.fixedSize else { return nil }
-        var candidate = bytes.count - Self.fixedSize
-        let lowest = max(0, bytes.count - Self.fixedSize - 0xFFFF)
-        while candidate >= lowest {
-            if bytes[candidate] == 0x50, bytes[candidate + 1] == 0x4B, bytes[candidate + 2] == 0x05, bytes[candidate + 3] == 0x06 {
-                let length = Int(bytes[candidate + 20]) | Int(bytes[candidate + 21]) << 8
-                if candidate + Self.fixedSize + length == bytes.count {
-                    let start = zip.startIndex + candidate
+        guard zip.count >= Self.fixedSize else { return nil }
+        // The record and its comment lie within the last 22 + 65,535 bytes: only those are read.
+        let tailStart = max(0, zip.count - Self.fixedSize - 0xFFFF)
+        let tail = [UInt8](zip.suffix(zip.count - tailStart))
+        var candidate = tail.count - Self.fixedSize
+        while candidate >= 0 {
+            if tail[candidate] == 0x50, tail[candidate + 1] == 0x4B, tail[candidate + 2] == 0x05, tail[candidate + 3] == 0x06 {
+                let length = Int(tail[candidate + 20]) | Int(tail[candidate + 21]) << 8
+                if candidate + Self.fixedSize + length == tail.count {
+                    let start = zip.startIndex + tailStart + candidate
                     offset = start
                     commentRange = (start + Self.fixedSize)..<zip.endIndex
                     return
