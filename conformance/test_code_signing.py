@@ -67,8 +67,7 @@ def sign(signer, s3, bucket: str, version_arn: str, package: bytes, key: str = "
     version = s3.put_object(Bucket=bucket, Key=key, Body=package)["VersionId"]
     job = signer.start_signing_job(
         source={"s3": {"bucketName": bucket, "key": key, "version": version}},
-        destination={"s3": {"bucketName": bucket, "prefix": "signed/"}}, profileName=profile_name(version_arn),
-        clientRequestToken="t")["jobId"]
+        destination={"s3": {"bucketName": bucket, "prefix": "signed/"}}, profileName=profile_name(version_arn))["jobId"]
     return job, s3.get_object(Bucket=bucket, Key=f"signed/{job}.zip")["Body"].read()
 
 

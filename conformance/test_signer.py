@@ -94,7 +94,7 @@ def sign(signer, s3, bucket: str, profile: str, key: str = "app.zip", source: by
     version = s3.put_object(Bucket=bucket, Key=key, Body=source or app_zip())["VersionId"]
     job = signer.start_signing_job(
         source={"s3": {"bucketName": bucket, "key": key, "version": version}},
-        destination={"s3": {"bucketName": bucket, "prefix": "signed/"}}, profileName=profile, clientRequestToken="t1")
+        destination={"s3": {"bucketName": bucket, "prefix": "signed/"}}, profileName=profile)
     return job["jobId"], s3.get_object(Bucket=bucket, Key=f"signed/{job['jobId']}.zip")["Body"].read()
 
 
@@ -159,8 +159,7 @@ def test_a_signing_job_writes_the_signed_zip_under_the_prefix(bulwark, signer, s
     version = s3.put_object(Bucket=versioned_bucket, Key="app.zip", Body=source)["VersionId"]
     started = signer.start_signing_job(
         source={"s3": {"bucketName": versioned_bucket, "key": "app.zip", "version": version}},
-        destination={"s3": {"bucketName": versioned_bucket, "prefix": "signed/"}}, profileName=profile_name,
-        clientRequestToken="token-1")
+        destination={"s3": {"bucketName": versioned_bucket, "prefix": "signed/"}}, profileName=profile_name)
     job_id = started["jobId"]
     assert body(started) == {"jobId": job_id, "jobOwner": bulwark.account_id}
 
@@ -186,6 +185,23 @@ def test_a_signing_job_writes_the_signed_zip_under_the_prefix(bulwark, signer, s
     assert len(listed) == 1 and listed[0]["status"] == "Succeeded" and listed[0]["isRevoked"] is False
 
 
+def test_a_client_request_token_makes_the_job_idempotent(bulwark, signer, s3, versioned_bucket, profile_name):
+    signer.put_signing_profile(profileName=profile_name, platformId="AWSLambda-SHA384-ECDSA")
+    version = s3.put_object(Bucket=versioned_bucket, Key="app.zip", Body=app_zip())["VersionId"]
+    token = f"release-{profile_name}"
+
+    def start():
+        return body(signer.start_signing_job(
+            source={"s3": {"bucketName": versioned_bucket, "key": "app.zip", "version": version}},
+            destination={"s3": {"bucketName": versioned_bucket, "prefix": "signed/"}}, profileName=profile_name,
+            clientRequestToken=token))
+
+    first = start()
+    assert start() == first
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=versioned_bucket, Prefix="signed/").get("Contents", [])]
+    assert keys == [f"signed/{first['jobId']}.zip"]
+
+
 def test_a_job_needs_a_versioned_active_profile_and_a_zip(signer, s3, versioned_bucket, profile_name):
     signer.put_signing_profile(profileName=profile_name, platformId="AWSLambda-SHA384-ECDSA")
     plain = versioned_bucket + "-plain"
@@ -193,27 +209,27 @@ def test_a_job_needs_a_versioned_active_profile_and_a_zip(signer, s3, versioned_
     s3.put_object(Bucket=plain, Key="app.zip", Body=app_zip())
     expect_error(lambda: signer.start_signing_job(
         source={"s3": {"bucketName": plain, "key": "app.zip", "version": "null"}},
-        destination={"s3": {"bucketName": plain, "prefix": "signed/"}}, profileName=profile_name, clientRequestToken="t"),
+        destination={"s3": {"bucketName": plain, "prefix": "signed/"}}, profileName=profile_name),
         "ValidationException", 400, f"The source bucket {plain} must have versioning enabled.")
 
     # Not a zip: the job exists and failed, as AWS's jobs fail.
     version = s3.put_object(Bucket=versioned_bucket, Key="notes.txt", Body=b"not an archive")["VersionId"]
     job = signer.start_signing_job(
         source={"s3": {"bucketName": versioned_bucket, "key": "notes.txt", "version": version}},
-        destination={"s3": {"bucketName": versioned_bucket, "prefix": "signed/"}}, profileName=profile_name, clientRequestToken="t")
+        destination={"s3": {"bucketName": versioned_bucket, "prefix": "signed/"}}, profileName=profile_name)
     described = signer.describe_signing_job(jobId=job["jobId"])
     assert (described["status"], described["statusReason"]) == ("Failed", "The source object is not a ZIP archive.")
     assert "signedObject" not in described
 
     expect_error(lambda: signer.start_signing_job(
         source={"s3": {"bucketName": versioned_bucket, "key": "app.zip", "version": version}},
-        destination={"s3": {"bucketName": versioned_bucket}}, profileName=profile_name + "z", clientRequestToken="t"),
+        destination={"s3": {"bucketName": versioned_bucket}}, profileName=profile_name + "z"),
         "ResourceNotFoundException", 404)
 
     signer.cancel_signing_profile(profileName=profile_name)
     expect_error(lambda: signer.start_signing_job(
         source={"s3": {"bucketName": versioned_bucket, "key": "notes.txt", "version": version}},
-        destination={"s3": {"bucketName": versioned_bucket}}, profileName=profile_name, clientRequestToken="t"),
+        destination={"s3": {"bucketName": versioned_bucket}}, profileName=profile_name),
         "ValidationException", 400)
 
 
@@ -316,7 +332,7 @@ def test_a_caller_without_s3_rights_cannot_sign(bulwark, signer, s3, versioned_b
     with pytest.raises(ClientError) as raised:
         limited.start_signing_job(source={"s3": {"bucketName": versioned_bucket, "key": "app.zip", "version": version}},
                                   destination={"s3": {"bucketName": versioned_bucket, "prefix": "signed/"}},
-                                  profileName=profile_name, clientRequestToken="t")
+                                  profileName=profile_name)
     assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert "s3:PutObject" in raised.value.response["Error"]["Message"]

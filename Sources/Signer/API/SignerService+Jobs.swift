@@ -64,6 +64,12 @@ extension SignerService {
     ) async throws -> SignerAPI.StartSigningJobResponse {
         if let owner = input.profileOwner, owner != context.accountID { throw SignerError.profileNotFound(input.profileName) }
         let profile = try Self.resolvedProfile(context, name: input.profileName)
+        // "All calls after the first that use this token return the same response as the first call."
+        if let earlier = try await database.signer.job(
+            accountID: context.accountID, region: context.region, clientRequestToken: input.clientRequestToken)
+        {
+            return SignerAPI.StartSigningJobResponse(jobId: earlier.jobID, jobOwner: earlier.accountID)
+        }
         guard profile.status == "Active" else {
             throw SignerError.validation("The signing profile \(input.profileName) is \(profile.status.lowercased()) and cannot sign.")
         }

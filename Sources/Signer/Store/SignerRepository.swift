@@ -78,6 +78,15 @@ public struct SignerRepository: Sendable {
         }
     }
 
+    /// The job an earlier StartSigningJob with `token` started, if any.
+    func job(accountID: String, region: String, clientRequestToken token: String) async throws -> SigningJobRecord? {
+        try await database.read { db in
+            try SigningJobRecord.fetchOne(
+                db, sql: "SELECT * FROM signerJob WHERE accountID = ? AND region = ? AND clientRequestToken = ? ORDER BY createdAt LIMIT 1",
+                arguments: [accountID, region, token])
+        }
+    }
+
     func insert(_ job: SigningJobRecord) async throws {
         try await database.write { db in try job.insert(db) }
     }
