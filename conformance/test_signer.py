@@ -98,6 +98,17 @@ def sign(signer, s3, bucket: str, profile: str, key: str = "app.zip", source: by
     return job["jobId"], s3.get_object(Bucket=bucket, Key=f"signed/{job['jobId']}.zip")["Body"].read()
 
 
+def trail_event(server, request_id: str) -> dict:
+    deadline = time.monotonic() + 10
+    while True:
+        events = [event for event in server.trail_events() if event.get("requestID") == request_id]
+        if events or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(events) == 1, f"{len(events)} events for request {request_id}"
+    return events[0]
+
+
 def test_the_lambda_platform_is_listed_and_described(signer):
     assert body(signer.list_signing_platforms()) == {"platforms": [PLATFORM]}
     assert body(signer.list_signing_platforms(partner="AWSLambda", target="SHA384-ECDSA")) == {"platforms": [PLATFORM]}
@@ -183,6 +194,14 @@ def test_a_signing_job_writes_the_signed_zip_under_the_prefix(bulwark, signer, s
     }
     listed = [job for job in signer.list_signing_jobs()["jobs"] if job["jobId"] == job_id]
     assert len(listed) == 1 and listed[0]["status"] == "Succeeded" and listed[0]["isRevoked"] is False
+
+    # The trail names the profile and the source object the job read.
+    event = trail_event(bulwark, started["ResponseMetadata"]["RequestId"])
+    assert (event["eventSource"], event["eventName"]) == ("signer.amazonaws.com", "StartSigningJob")
+    assert {"ARN": f"arn:aws:signer:us-east-1:{bulwark.account_id}:/signing-profiles/{profile_name}",
+            "accountId": bulwark.account_id, "type": "AWS::Signer::SigningProfile"} in event["resources"]
+    assert {"ARN": f"arn:aws:s3:::{versioned_bucket}/app.zip", "accountId": bulwark.account_id,
+            "type": "AWS::S3::Object"} in event["resources"]
 
 
 def test_a_client_request_token_makes_the_job_idempotent(bulwark, signer, s3, versioned_bucket, profile_name):
