@@ -152,6 +152,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Signer",
+            dependencies: [
+                "BulwarkCore", "AWSWire", "Store", "IAM", "KMS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Assessment",
             dependencies: ["BulwarkCore", "Store", "IAM", "Lambda", "KMS", "Secrets"],
             swiftSettings: swiftSettings
@@ -189,7 +198,8 @@ let package = Package(
         .target(
             name: "BulwarkServer",
             dependencies: [
-                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "CloudTrail", "CloudWatch", "Execution",
+                "BulwarkCore", "AWSWire", "Store", "IAM", "Lambda", "KMS", "Secrets", "ObjectStore", "Logs", "CloudTrail", "CloudWatch", "Signer",
+                "Execution",
                 "Trail",
                 // For zlib, which inflates the request bodies clients gzip (GzipRequestBody).
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -297,6 +307,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "CloudWatchTests", dependencies: ["CloudWatch", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SignerTests", dependencies: ["Signer", "AWSWire", "BulwarkCore", "Store", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "AWSWire", "BulwarkCore", "Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SecretsTests", dependencies: ["Secrets", "KMS", "IAM", .product(name: "Crypto", package: "swift-crypto")],

@@ -89,7 +89,7 @@ def test_empty_settings_of_unsupported_features_are_accepted(bulwark, lambda_cli
     assert lambda_client.get_function_configuration(FunctionName=unique_name)["TracingConfig"] == {"Mode": "PassThrough"}
 
 
-SERVED = "Lambda, IAM, STS, KMS, Secrets Manager, S3, CloudWatch Logs, CloudTrail, CloudWatch"
+SERVED = "Lambda, IAM, STS, KMS, Secrets Manager, S3, CloudWatch Logs, CloudTrail, CloudWatch, signer"  # botocore's serviceId of each model
 
 
 @pytest.mark.parametrize("service, signing_name, operation", [

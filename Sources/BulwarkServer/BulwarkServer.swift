@@ -14,6 +14,7 @@ import NIOPosix
 import ObjectStore
 import Secrets
 import ServiceLifecycle
+import Signer
 import Store
 import Trail
 import UnixSignals
@@ -61,7 +62,7 @@ public enum BulwarkServer {
         defer { withExtendedLifetime(lock) {} }
         let clock = WallClock.system
         let database = try BulwarkDatabase(
-            directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .cloudTrail, .cloudWatch])
+            directory: dataDirectory, schemas: [.iam, .lambda, .kms, .secrets, .objectStore, .logs, .cloudTrail, .cloudWatch, .signer])
         let masterKey = try Self.masterKey(dataDirectory)
         let code = try CodeStore(directory: dataDirectory.appendingPathComponent("code"), key: masterKey.codeStoreKey)
         let trail = try TrailWriter(directory: dataDirectory.appendingPathComponent("trail"))
@@ -104,7 +105,7 @@ public enum BulwarkServer {
         let lambda = LambdaService(
             database: database, code: code, invoker: invoker,
             encryption: KMSKeyUse(database: database, masterKey: masterKey, clock: clock, trail: trail),
-            objects: S3ObjectReader(bodies: objectBodies), clock: clock,
+            objects: S3ObjectReader(bodies: objectBodies), codeSignatures: SignerCodeVerifier(database: database), clock: clock,
             settings: .init(accountConcurrency: execution.accountConcurrency, credentialFindings: execution.credentialFindings),
             metrics: lambdaMetrics
         )
@@ -123,6 +124,9 @@ public enum BulwarkServer {
         let cloudTrail = CloudTrailService(
             database: database, indexer: trailIndexer, buckets: deliveryBuckets, signingKeys: signingKeys, clock: clock)
         let cloudWatch = CloudWatchService(database: database, clock: clock)
+        let signer = SignerService(
+            database: database, masterKey: masterKey, reader: S3ObjectReader(bodies: objectBodies),
+            writer: S3ObjectWriter(database: database, bodies: objectBodies), clock: clock)
         let rotator = SecretRotator(database: database, functions: lambda, clock: clock, logger: logger)
         let scrape = MetricsScrapeService(access: configuration.metricsScrape, metrics: metrics) {
             ServerMetrics.ScrapedState(
@@ -130,7 +134,7 @@ public enum BulwarkServer {
                 queuedEvents: try await database.invocations.queuedEventCount())
         }
         let pipeline = makePipeline(
-            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudTrail, cloudWatch, scrape],
+            database: database, trail: trail, services: [lambda, iam, sts, kms, secrets, s3, logs, cloudTrail, cloudWatch, signer, scrape],
             authorizationMessages: authorizationMessages,
             clock: clock,
             logger: logger,

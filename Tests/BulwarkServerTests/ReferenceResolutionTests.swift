@@ -105,11 +105,13 @@ struct RealEntities {
     var functionAliasARN: String { "\(functionARN):\(SampleValues.name)" }
     /// Version 1 of the layer named as everything is.
     var layerVersionARN: String { "arn:aws:lambda:\(region):\(accountID):layer:\(SampleValues.name):1" }
+    /// A code signing configuration with the synthesized inputs' ID.
+    var codeSigningConfigARN: String { "arn:aws:lambda:\(region):\(accountID):code-signing-config:\(SampleValues.codeSigningConfigID)" }
 
     var all: [String] {
         [
             userARN, groupARN, roleARN, policyARN, mfaARN, functionARN, functionVersionARN, functionAliasARN, instanceProfileARN, oidcProviderARN,
-            keyARN, aliasARN, layerVersionARN,
+            keyARN, aliasARN, layerVersionARN, codeSigningConfigARN,
         ]
     }
 
@@ -122,6 +124,7 @@ struct RealEntities {
         case .iamMFADevice: mfaARN
         case .lambdaFunction: functionARN
         case .lambdaLayerVersion: layerVersionARN
+        case .lambdaCodeSigningConfig: codeSigningConfigARN
         case .kmsKey: keyARN
         case .kmsAlias: aliasARN
         // A grant is judged under its key's ARN.
@@ -209,6 +212,12 @@ struct RealEntities {
                 key: layer, version: number, description: "", licenseInfo: nil, compatibleRuntimes: [], compatibleArchitectures: [],
                 codeSHA256: String(repeating: "0", count: 64), codeSize: 0, unzippedSize: 0, createdAt: now)
         }
+        // A code signing configuration: a reference to it must resolve to it exactly, or to nothing.
+        try await database.codeSigning.insert(
+            CodeSigningConfigRecord(
+                accountID: real.accountID, region: real.region, id: SampleValues.codeSigningConfigID, description: "",
+                allowedPublishers: "[]", untrustedArtifactOnDeployment: "Enforce", lastModified: now),
+            tags: [:])
         // A KMS key with the default key policy (the account may use it through IAM policies) and its alias.
         let keyID = SampleValues.keyID
         try await database.kms.create(

@@ -33,6 +33,8 @@ public struct CallContext: Sendable {
     /// Service condition keys that the authentication established (S3's `s3:authType`,
     /// `s3:signatureAge`, ...): every check of the call is judged under them. Set by the pipeline.
     public var authenticationConditionKeys: [String: AuthorizationCheck.Value] = [:]
+    /// Warnings the handler records on a call that succeeds; the audit stage writes them.
+    public let warnings = AuditWarnings()
 
     public init(
         requestID: String,

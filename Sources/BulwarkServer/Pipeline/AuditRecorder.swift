@@ -74,6 +74,7 @@ struct AuditRecorder: Sendable {
         facts["authorization"] = call.authorization.map(JSONValue.string)
         facts["encodedAuthorizationMessage"] = call.encodedAuthorizationMessage.map(JSONValue.string)
         facts["reason"] = call.failureNote.map(JSONValue.string)
+        if !call.warnings.isEmpty { facts["warnings"] = .array(call.warnings.map(JSONValue.string)) }
         if !call.refusedChecks.isEmpty {
             facts["refusedChecks"] = .array(
                 call.refusedChecks.map { .object(["action": .string($0.check.action), "resource": .string($0.check.resource)]) })

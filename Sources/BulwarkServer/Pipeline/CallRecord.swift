@@ -23,6 +23,8 @@ struct CallRecord: Sendable {
     var encodedAuthorizationMessage: String?
     /// Bulwark's account of a failure beyond AWS's message (``AWSError/auditNote``).
     var failureNote: String?
+    /// What the handler warned of on a call that succeeded (``AuditWarnings``).
+    var warnings: [String] = []
     /// The contingent checks the authorizer refused (a DeleteObjects key, a function's KMS key): the call
     /// went on without what they guard, and the trail says what was withheld.
     var refusedChecks: [RefusedCheck] = []

@@ -289,6 +289,7 @@ struct Pipeline: Sendable {
             }
             let output = try await prepared.execute(context)
             call.output = output
+            call.warnings = context.warnings.all
             var response = entry.codec.encodeOutput(output, operation: match.operation, requestID: call.requestID)
             if let contentType = operation.responseContentType { response.setHeader("Content-Type", contentType) }
             return response

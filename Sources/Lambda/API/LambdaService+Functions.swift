@@ -33,6 +33,8 @@ extension LambdaService {
         let zip = checked.zip
         let layers = try Self.functionLayers(input.layers ?? [], context: context)
         try Self.checkUnzippedSize(code: Int64(checked.unzippedSize), layers: layers)
+        let signing = try input.codeSigningConfigArn.map { _ in try Self.requestedConfig(context) }
+        let signatureWarnings = try await checkSignatures(code: zip, functionARN: reference.functionARN, layers: layers, config: signing)
         let sealed = try await sealEnvironment(
             environment, keyARN: kmsKeyArn, key: kmsKeyArn == nil ? nil : context.resolution["KMSKeyArn"], functionName: reference.name,
             accountID: reference.accountID, region: reference.region)
@@ -69,6 +71,14 @@ extension LambdaService {
         } catch StoreError.conflict {
             throw LambdaError.functionExists(reference.name)
         }
+        if let signing {
+            do {
+                try await database.codeSigning.attach(reference.key, configID: signing.id)
+            } catch StoreError.notFound {
+                throw Self.requestedConfigNotFound(signing.arn)
+            }
+        }
+        try await recordSignatureWarnings(signatureWarnings, function: reference.key, context: context)
         try await recordFindings(environment: environmentFindings, code: Self.scanPackage(zip), functionARN: reference.functionARN)
         // The caller gave the variables, under the key it was judged to set.
         let judgedKey = Self.judgedKey(context, member: "KMSKeyArn")
@@ -150,6 +160,8 @@ extension LambdaService {
         let zip = checked.zip
         let unzippedSize = Int64(checked.unzippedSize)
         try Self.checkUnzippedSize(code: unzippedSize, layers: current.layers ?? [])
+        let signatureWarnings = try await checkSignatures(
+            code: zip, functionARN: reference.functionARN, layers: current.layers ?? [], config: try await codeSigningConfig(of: reference.key))
         if input.dryRun == true {
             if let expected = input.revisionId, expected != currentRecord.revisionID { throw LambdaError.revisionMismatch() }
             return try await configuration(current, currentRecord, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context))
@@ -168,6 +180,7 @@ extension LambdaService {
             record.codeSize = blob.size
         }
         try await recordFindings(environment: nil, code: Self.scanPackage(zip), functionARN: reference.functionARN)
+        try await recordSignatureWarnings(signatureWarnings, function: reference.key, context: context)
         if input.publish == true { return try await publishChanged(reference, judgedKey: Self.judgedKey(context)) }
         preparer.submit(reference.key)
         return try await configuration(updated.state, updated.record, functionARN: reference.functionARN, judgedKey: Self.judgedKey(context))
@@ -221,6 +234,10 @@ extension LambdaService {
             changedLayers = layers
         }
         let newLayers = changedLayers
+        // Layers added to a function with a code signing configuration must be signed by an allowed publisher.
+        let signatureWarnings = try await checkSignatures(
+            code: nil, functionARN: reference.functionARN, layers: newLayers ?? [],
+            config: newLayers == nil ? nil : try await codeSigningConfig(of: reference.key))
         let updated = try await updateLatest(reference, expectedRevision: input.revisionId) { state, _ in
             try Self.checkChangeable(state, functionARN: reference.functionARN)
             try FunctionRules.checkRuntime(input.runtime ?? state.runtime, creating: false, on: now)
@@ -246,6 +263,7 @@ extension LambdaService {
             state.lastModified = now
         }
         try await recordFindings(environment: environmentFindings, code: nil, functionARN: reference.functionARN)
+        try await recordSignatureWarnings(signatureWarnings, function: reference.key, context: context)
         preparer.submit(reference.key)
         // Variables under a key the call sets are shown as the call gave or kept them; else the caller was judged on the current key.
         let judgedKey = Self.judgedKey(context, member: input.kmsKeyArn?.isEmpty == false ? "KMSKeyArn" : Self.currentKeyMember)

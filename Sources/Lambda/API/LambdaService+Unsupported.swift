@@ -3,7 +3,6 @@ extension LambdaService {
     static func refuseUnsupported(_ input: LambdaAPI.CreateFunctionRequest) throws {
         if let type = input.packageType, type != "Zip" { throw LambdaError.unsupported("container image functions (PackageType \(type))") }
         if input.publishTo != nil { throw LambdaError.unsupported("publishing to capacity providers (PublishTo)") }
-        if input.codeSigningConfigArn != nil { throw LambdaError.unsupported("code signing configurations") }
         if input.code.sourceKMSKeyArn != nil { throw LambdaError.unsupported("customer managed keys for code (SourceKMSKeyArn)") }
         if input.tenancyConfig != nil { throw LambdaError.unsupported("tenant isolation (TenancyConfig)") }
         try refuseUnsupportedSettings(

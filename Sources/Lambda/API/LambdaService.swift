@@ -35,6 +35,9 @@ public struct LambdaService: AWSService {
     let encryption: any ServiceEncryption
     /// Reads deployment packages from S3 (ObjectStore, on the caller's behalf).
     let objects: any ServiceObjectReader
+    /// Judges the signatures of packages deployed under a code signing configuration (Signer's);
+    /// without one, every package under a configuration is untrusted.
+    let codeSignatures: (any CodeSignatureVerifier)?
     /// Moves created and changed functions from `Pending` / `InProgress` on; the server runs it.
     public let preparer: FunctionPreparer
     /// Function versions as the resolve stage last read them, until the next write.
@@ -44,8 +47,8 @@ public struct LambdaService: AWSService {
 
     public init(
         database: BulwarkDatabase, code: CodeStore, invoker: any FunctionInvoker, encryption: any ServiceEncryption,
-        objects: any ServiceObjectReader, clock: WallClock = .system, settings: Settings = Settings(),
-        metrics: (any FunctionMetricSink)? = nil
+        objects: any ServiceObjectReader, codeSignatures: (any CodeSignatureVerifier)? = nil, clock: WallClock = .system,
+        settings: Settings = Settings(), metrics: (any FunctionMetricSink)? = nil
     ) {
         // Lambda checks runtimes itself, against the runtimes it still supports (FunctionRules).
         self.model = ServiceModel.lambda
@@ -58,6 +61,7 @@ public struct LambdaService: AWSService {
         self.metrics = metrics
         self.encryption = encryption
         self.objects = objects
+        self.codeSignatures = codeSignatures
         self.clock = clock
         self.settings = settings
         self.executionRoles = ServiceRoleSessions(database: database, clock: clock)
@@ -118,7 +122,10 @@ public struct LambdaService: AWSService {
     }
 
     public var authorities: [any ResourceAuthority] {
-        [LambdaResourceAuthority(database: database, versions: resolvedVersions), LayerResourceAuthority(database: database)]
+        [
+            LambdaResourceAuthority(database: database, versions: resolvedVersions), LayerResourceAuthority(database: database),
+            CodeSigningConfigAuthority(database: database),
+        ]
     }
 
     public var operations: [ServiceOperation] {
@@ -132,6 +139,9 @@ public struct LambdaService: AWSService {
                         ResourceReference(.iamRole, member: "Role", text: input.role, use: .implied),
                     ] + Self.environmentKey(input.kmsKeyArn) + Self.codeLocation(Self.codeSource(input.code), members: .creating)
                         + (try Self.layerReferences(input.layers, context: context))
+                        + [input.codeSigningConfigArn].compactMap {
+                            $0.map { ResourceReference(.lambdaCodeSigningConfig, member: "CodeSigningConfigArn", text: $0).implied }
+                        }
                 },
                 conditionKeys: { input, _, _ in Self.creationKeys(input) },
                 furtherChecks: { input, resolution, context in
@@ -410,6 +420,6 @@ public struct LambdaService: AWSService {
                 },
                 handler: getCodeArchive
             ),
-        ] + layerOperations
+        ] + layerOperations + codeSigningOperations
     }
 }

@@ -93,6 +93,8 @@ extension ServiceModel {
             httpMethod: "POST",
             requestURI: "/2020-04-22/code-signing-configs",
             responseCode: 201,
+            input: "CreateCodeSigningConfigRequest",
+            output: "CreateCodeSigningConfigResponse",
             errors: ["InvalidParameterValueException", "ServiceException"]
         ))
         operations.append(OperationModel(
@@ -172,6 +174,8 @@ extension ServiceModel {
             httpMethod: "DELETE",
             requestURI: "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}",
             responseCode: 204,
+            input: "DeleteCodeSigningConfigRequest",
+            output: "DeleteCodeSigningConfigResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceConflictException",
@@ -212,6 +216,7 @@ extension ServiceModel {
             httpMethod: "DELETE",
             requestURI: "/2020-06-30/functions/{FunctionName}/code-signing-config",
             responseCode: 204,
+            input: "DeleteFunctionCodeSigningConfigRequest",
             errors: [
                 "CodeSigningConfigNotFoundException",
                 "InvalidParameterValueException",
@@ -318,6 +323,8 @@ extension ServiceModel {
             name: "GetCodeSigningConfig",
             httpMethod: "GET",
             requestURI: "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}",
+            input: "GetCodeSigningConfigRequest",
+            output: "GetCodeSigningConfigResponse",
             errors: ["InvalidParameterValueException", "ResourceNotFoundException", "ServiceException"]
         ))
         operations.append(OperationModel(
@@ -376,6 +383,8 @@ extension ServiceModel {
             name: "GetFunctionCodeSigningConfig",
             httpMethod: "GET",
             requestURI: "/2020-06-30/functions/{FunctionName}/code-signing-config",
+            input: "GetFunctionCodeSigningConfigRequest",
+            output: "GetFunctionCodeSigningConfigResponse",
             errors: [
                 "InvalidParameterValueException",
                 "ResourceNotFoundException",
@@ -657,6 +666,8 @@ extension ServiceModel {
             name: "ListCodeSigningConfigs",
             httpMethod: "GET",
             requestURI: "/2020-04-22/code-signing-configs",
+            input: "ListCodeSigningConfigsRequest",
+            output: "ListCodeSigningConfigsResponse",
             errors: ["InvalidParameterValueException", "ServiceException"]
         ))
         operations.append(OperationModel(
@@ -726,6 +737,8 @@ extension ServiceModel {
             name: "ListFunctionsByCodeSigningConfig",
             httpMethod: "GET",
             requestURI: "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}/functions",
+            input: "ListFunctionsByCodeSigningConfigRequest",
+            output: "ListFunctionsByCodeSigningConfigResponse",
             errors: ["InvalidParameterValueException", "ResourceNotFoundException", "ServiceException"]
         ))
         operations.append(OperationModel(
@@ -823,6 +836,8 @@ extension ServiceModel {
             name: "PutFunctionCodeSigningConfig",
             httpMethod: "PUT",
             requestURI: "/2020-06-30/functions/{FunctionName}/code-signing-config",
+            input: "PutFunctionCodeSigningConfigRequest",
+            output: "PutFunctionCodeSigningConfigResponse",
             errors: [
                 "CodeSigningConfigNotFoundException",
                 "InvalidParameterValueException",
@@ -1046,6 +1061,8 @@ extension ServiceModel {
             name: "UpdateCodeSigningConfig",
             httpMethod: "PUT",
             requestURI: "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}",
+            input: "UpdateCodeSigningConfigRequest",
+            output: "UpdateCodeSigningConfigResponse",
             errors: ["InvalidParameterValueException", "ResourceNotFoundException", "ServiceException"]
         ))
         operations.append(OperationModel(
@@ -1128,7 +1145,7 @@ extension ServiceModel {
 
     private static func lambdaShapes() -> [Shape] {
         var shapes: [Shape] = []
-        shapes.reserveCapacity(270)
+        shapes.reserveCapacity(295)
         shapes.append(Shape(
             name: "AccountLimit",
             kind: .structure,
@@ -1237,6 +1254,12 @@ extension ServiceModel {
             members: [Shape.Member(name: "AdditionalVersionWeights", shape: "AdditionalVersionWeights")]
         ))
         shapes.append(Shape(
+            name: "AllowedPublishers",
+            kind: .structure,
+            members: [Shape.Member(name: "SigningProfileVersionArns", shape: "SigningProfileVersionArns")],
+            required: ["SigningProfileVersionArns"]
+        ))
+        shapes.append(Shape(
             name: "ApplicationLogLevel",
             kind: .string,
             enumValues: ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
@@ -1281,18 +1304,45 @@ extension ServiceModel {
             error: Shape.ErrorInfo(httpStatus: 400, senderFault: true)
         ))
         shapes.append(Shape(
+            name: "CodeSigningConfig",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "CodeSigningConfigId", shape: "CodeSigningConfigId"),
+                Shape.Member(name: "CodeSigningConfigArn", shape: "CodeSigningConfigArn"),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "AllowedPublishers", shape: "AllowedPublishers"),
+                Shape.Member(name: "CodeSigningPolicies", shape: "CodeSigningPolicies"),
+                Shape.Member(name: "LastModified", shape: "Timestamp"),
+            ],
+            required: [
+                "CodeSigningConfigId",
+                "CodeSigningConfigArn",
+                "AllowedPublishers",
+                "CodeSigningPolicies",
+                "LastModified",
+            ]
+        ))
+        shapes.append(Shape(
             name: "CodeSigningConfigArn",
             kind: .string,
             min: 0,
             max: 200,
             pattern: #"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}"#
         ))
+        shapes.append(Shape(name: "CodeSigningConfigId", kind: .string, pattern: #"csc-[a-zA-Z0-9-_\.]{17}"#))
+        shapes.append(Shape(name: "CodeSigningConfigList", kind: .list, listMember: "CodeSigningConfig"))
         shapes.append(Shape(
             name: "CodeSigningConfigNotFoundException",
             kind: .structure,
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "Message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 404, senderFault: true)
         ))
+        shapes.append(Shape(
+            name: "CodeSigningPolicies",
+            kind: .structure,
+            members: [Shape.Member(name: "UntrustedArtifactOnDeployment", shape: "CodeSigningPolicy")]
+        ))
+        shapes.append(Shape(name: "CodeSigningPolicy", kind: .string, enumValues: ["Warn", "Enforce"]))
         shapes.append(Shape(
             name: "CodeStorageExceededException",
             kind: .structure,
@@ -1323,6 +1373,23 @@ extension ServiceModel {
                 Shape.Member(name: "RoutingConfig", shape: "AliasRoutingConfiguration"),
             ],
             required: ["FunctionName", "Name", "FunctionVersion"]
+        ))
+        shapes.append(Shape(
+            name: "CreateCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "AllowedPublishers", shape: "AllowedPublishers"),
+                Shape.Member(name: "CodeSigningPolicies", shape: "CodeSigningPolicies"),
+                Shape.Member(name: "Tags", shape: "Tags"),
+            ],
+            required: ["AllowedPublishers"]
+        ))
+        shapes.append(Shape(
+            name: "CreateCodeSigningConfigResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "CodeSigningConfig", shape: "CodeSigningConfig")],
+            required: ["CodeSigningConfig"]
         ))
         shapes.append(Shape(
             name: "CreateFunctionRequest",
@@ -1373,6 +1440,33 @@ extension ServiceModel {
                 Shape.Member(name: "Name", shape: "Alias", location: .uri, locationName: "Name"),
             ],
             required: ["FunctionName", "Name"]
+        ))
+        shapes.append(Shape(
+            name: "DeleteCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "CodeSigningConfigArn",
+                    shape: "CodeSigningConfigArn",
+                    location: .uri,
+                    locationName: "CodeSigningConfigArn"
+                ),
+            ],
+            required: ["CodeSigningConfigArn"]
+        ))
+        shapes.append(Shape(name: "DeleteCodeSigningConfigResponse", kind: .structure))
+        shapes.append(Shape(
+            name: "DeleteFunctionCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+            ],
+            required: ["FunctionName"]
         ))
         shapes.append(Shape(
             name: "DeleteFunctionConcurrencyRequest",
@@ -1598,6 +1692,7 @@ extension ServiceModel {
             max: 10000,
             pattern: #"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?"#
         ))
+        shapes.append(Shape(name: "FunctionArnList", kind: .list, listMember: "FunctionArn"))
         shapes.append(Shape(
             name: "FunctionCode",
             kind: .structure,
@@ -1712,6 +1807,47 @@ extension ServiceModel {
                 Shape.Member(name: "Name", shape: "Alias", location: .uri, locationName: "Name"),
             ],
             required: ["FunctionName", "Name"]
+        ))
+        shapes.append(Shape(
+            name: "GetCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "CodeSigningConfigArn",
+                    shape: "CodeSigningConfigArn",
+                    location: .uri,
+                    locationName: "CodeSigningConfigArn"
+                ),
+            ],
+            required: ["CodeSigningConfigArn"]
+        ))
+        shapes.append(Shape(
+            name: "GetCodeSigningConfigResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "CodeSigningConfig", shape: "CodeSigningConfig")],
+            required: ["CodeSigningConfig"]
+        ))
+        shapes.append(Shape(
+            name: "GetFunctionCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+            ],
+            required: ["FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "GetFunctionCodeSigningConfigResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "CodeSigningConfigArn", shape: "CodeSigningConfigArn"),
+                Shape.Member(name: "FunctionName", shape: "FunctionName"),
+            ],
+            required: ["CodeSigningConfigArn", "FunctionName"]
         ))
         shapes.append(Shape(
             name: "GetFunctionConcurrencyRequest",
@@ -2258,6 +2394,45 @@ extension ServiceModel {
             ]
         ))
         shapes.append(Shape(
+            name: "ListCodeSigningConfigsRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "Marker", shape: "String", location: .querystring, locationName: "Marker"),
+                Shape.Member(name: "MaxItems", shape: "MaxListItems", location: .querystring, locationName: "MaxItems"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListCodeSigningConfigsResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "NextMarker", shape: "String"),
+                Shape.Member(name: "CodeSigningConfigs", shape: "CodeSigningConfigList"),
+            ]
+        ))
+        shapes.append(Shape(
+            name: "ListFunctionsByCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "CodeSigningConfigArn",
+                    shape: "CodeSigningConfigArn",
+                    location: .uri,
+                    locationName: "CodeSigningConfigArn"
+                ),
+                Shape.Member(name: "Marker", shape: "String", location: .querystring, locationName: "Marker"),
+                Shape.Member(name: "MaxItems", shape: "MaxListItems", location: .querystring, locationName: "MaxItems"),
+            ],
+            required: ["CodeSigningConfigArn"]
+        ))
+        shapes.append(Shape(
+            name: "ListFunctionsByCodeSigningConfigResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "NextMarker", shape: "String"),
+                Shape.Member(name: "FunctionArns", shape: "FunctionArnList"),
+            ]
+        ))
+        shapes.append(Shape(
             name: "ListFunctionsRequest",
             kind: .structure,
             members: [
@@ -2517,6 +2692,29 @@ extension ServiceModel {
                 Shape.Member(name: "PublishTo", shape: "FunctionVersionLatestPublished"),
             ],
             required: ["FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "PutFunctionCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "CodeSigningConfigArn", shape: "CodeSigningConfigArn"),
+                Shape.Member(
+                    name: "FunctionName",
+                    shape: "NamespacedFunctionName",
+                    location: .uri,
+                    locationName: "FunctionName"
+                ),
+            ],
+            required: ["CodeSigningConfigArn", "FunctionName"]
+        ))
+        shapes.append(Shape(
+            name: "PutFunctionCodeSigningConfigResponse",
+            kind: .structure,
+            members: [
+                Shape.Member(name: "CodeSigningConfigArn", shape: "CodeSigningConfigArn"),
+                Shape.Member(name: "FunctionName", shape: "FunctionName"),
+            ],
+            required: ["CodeSigningConfigArn", "FunctionName"]
         ))
         shapes.append(Shape(
             name: "PutFunctionConcurrencyRequest",
@@ -2797,6 +2995,7 @@ extension ServiceModel {
             members: [Shape.Member(name: "Type", shape: "String"), Shape.Member(name: "Message", shape: "String")],
             error: Shape.ErrorInfo(httpStatus: 500, senderFault: false)
         ))
+        shapes.append(Shape(name: "SigningProfileVersionArns", kind: .list, listMember: "Arn", min: 1, max: 20))
         shapes.append(Shape(
             name: "SnapStart",
             kind: .structure,
@@ -3012,6 +3211,28 @@ extension ServiceModel {
                 Shape.Member(name: "RevisionId", shape: "String"),
             ],
             required: ["FunctionName", "Name"]
+        ))
+        shapes.append(Shape(
+            name: "UpdateCodeSigningConfigRequest",
+            kind: .structure,
+            members: [
+                Shape.Member(
+                    name: "CodeSigningConfigArn",
+                    shape: "CodeSigningConfigArn",
+                    location: .uri,
+                    locationName: "CodeSigningConfigArn"
+                ),
+                Shape.Member(name: "Description", shape: "Description"),
+                Shape.Member(name: "AllowedPublishers", shape: "AllowedPublishers"),
+                Shape.Member(name: "CodeSigningPolicies", shape: "CodeSigningPolicies"),
+            ],
+            required: ["CodeSigningConfigArn"]
+        ))
+        shapes.append(Shape(
+            name: "UpdateCodeSigningConfigResponse",
+            kind: .structure,
+            members: [Shape.Member(name: "CodeSigningConfig", shape: "CodeSigningConfig")],
+            required: ["CodeSigningConfig"]
         ))
         shapes.append(Shape(
             name: "UpdateFunctionCodeRequest",

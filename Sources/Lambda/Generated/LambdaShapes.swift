@@ -248,6 +248,22 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct AllowedPublishers: Codable, Sendable, Equatable {
+        public var signingProfileVersionArns: [String]
+
+        public init(
+            signingProfileVersionArns: [String]
+        ) {
+            self.signingProfileVersionArns = signingProfileVersionArns
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case signingProfileVersionArns = "SigningProfileVersionArns"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct CapacityProviderConfig: Codable, Sendable, Equatable {
         public var lambdaManagedInstancesCapacityProviderConfig: LambdaManagedInstancesCapacityProviderConfig
 
@@ -259,6 +275,58 @@ extension LambdaAPI {
 
         enum CodingKeys: String, CodingKey {
             case lambdaManagedInstancesCapacityProviderConfig = "LambdaManagedInstancesCapacityProviderConfig"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct CodeSigningConfig: Codable, Sendable, Equatable {
+        public var codeSigningConfigId: String
+        public var codeSigningConfigArn: String
+        public var description: String?
+        public var allowedPublishers: AllowedPublishers
+        public var codeSigningPolicies: CodeSigningPolicies
+        public var lastModified: String
+
+        public init(
+            codeSigningConfigId: String,
+            codeSigningConfigArn: String,
+            description: String? = nil,
+            allowedPublishers: AllowedPublishers,
+            codeSigningPolicies: CodeSigningPolicies,
+            lastModified: String
+        ) {
+            self.codeSigningConfigId = codeSigningConfigId
+            self.codeSigningConfigArn = codeSigningConfigArn
+            self.description = description
+            self.allowedPublishers = allowedPublishers
+            self.codeSigningPolicies = codeSigningPolicies
+            self.lastModified = lastModified
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigId = "CodeSigningConfigId"
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+            case description = "Description"
+            case allowedPublishers = "AllowedPublishers"
+            case codeSigningPolicies = "CodeSigningPolicies"
+            case lastModified = "LastModified"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct CodeSigningPolicies: Codable, Sendable, Equatable {
+        public var untrustedArtifactOnDeployment: String?
+
+        public init(
+            untrustedArtifactOnDeployment: String? = nil
+        ) {
+            self.untrustedArtifactOnDeployment = untrustedArtifactOnDeployment
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case untrustedArtifactOnDeployment = "UntrustedArtifactOnDeployment"
         }
     }
 }
@@ -307,6 +375,50 @@ extension LambdaAPI {
             case functionVersion = "FunctionVersion"
             case description = "Description"
             case routingConfig = "RoutingConfig"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct CreateCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var description: String?
+        public var allowedPublishers: AllowedPublishers
+        public var codeSigningPolicies: CodeSigningPolicies?
+        public var tags: [String: String]?
+
+        public init(
+            description: String? = nil,
+            allowedPublishers: AllowedPublishers,
+            codeSigningPolicies: CodeSigningPolicies? = nil,
+            tags: [String: String]? = nil
+        ) {
+            self.description = description
+            self.allowedPublishers = allowedPublishers
+            self.codeSigningPolicies = codeSigningPolicies
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case description = "Description"
+            case allowedPublishers = "AllowedPublishers"
+            case codeSigningPolicies = "CodeSigningPolicies"
+            case tags = "Tags"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct CreateCodeSigningConfigResponse: Codable, Sendable, Equatable {
+        public var codeSigningConfig: CodeSigningConfig
+
+        public init(
+            codeSigningConfig: CodeSigningConfig
+        ) {
+            self.codeSigningConfig = codeSigningConfig
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfig = "CodeSigningConfig"
         }
     }
 }
@@ -467,6 +579,44 @@ extension LambdaAPI {
         enum CodingKeys: String, CodingKey {
             case functionName = "FunctionName"
             case name = "Name"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct DeleteCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var codeSigningConfigArn: String
+
+        public init(
+            codeSigningConfigArn: String
+        ) {
+            self.codeSigningConfigArn = codeSigningConfigArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct DeleteCodeSigningConfigResponse: Codable, Sendable, Equatable {
+        public init() {}
+    }
+}
+
+extension LambdaAPI {
+    public struct DeleteFunctionCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+
+        public init(
+            functionName: String
+        ) {
+            self.functionName = functionName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
         }
     }
 }
@@ -1009,6 +1159,74 @@ extension LambdaAPI {
         enum CodingKeys: String, CodingKey {
             case functionName = "FunctionName"
             case name = "Name"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var codeSigningConfigArn: String
+
+        public init(
+            codeSigningConfigArn: String
+        ) {
+            self.codeSigningConfigArn = codeSigningConfigArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetCodeSigningConfigResponse: Codable, Sendable, Equatable {
+        public var codeSigningConfig: CodeSigningConfig
+
+        public init(
+            codeSigningConfig: CodeSigningConfig
+        ) {
+            self.codeSigningConfig = codeSigningConfig
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfig = "CodeSigningConfig"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetFunctionCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var functionName: String
+
+        public init(
+            functionName: String
+        ) {
+            self.functionName = functionName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case functionName = "FunctionName"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct GetFunctionCodeSigningConfigResponse: Codable, Sendable, Equatable {
+        public var codeSigningConfigArn: String
+        public var functionName: String
+
+        public init(
+            codeSigningConfigArn: String,
+            functionName: String
+        ) {
+            self.codeSigningConfigArn = codeSigningConfigArn
+            self.functionName = functionName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+            case functionName = "FunctionName"
         }
     }
 }
@@ -1746,6 +1964,90 @@ extension LambdaAPI {
 }
 
 extension LambdaAPI {
+    public struct ListCodeSigningConfigsRequest: Codable, Sendable, Equatable {
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListCodeSigningConfigsResponse: Codable, Sendable, Equatable {
+        public var nextMarker: String?
+        public var codeSigningConfigs: [CodeSigningConfig]?
+
+        public init(
+            nextMarker: String? = nil,
+            codeSigningConfigs: [CodeSigningConfig]? = nil
+        ) {
+            self.nextMarker = nextMarker
+            self.codeSigningConfigs = codeSigningConfigs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nextMarker = "NextMarker"
+            case codeSigningConfigs = "CodeSigningConfigs"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListFunctionsByCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var codeSigningConfigArn: String
+        public var marker: String?
+        public var maxItems: Int?
+
+        public init(
+            codeSigningConfigArn: String,
+            marker: String? = nil,
+            maxItems: Int? = nil
+        ) {
+            self.codeSigningConfigArn = codeSigningConfigArn
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct ListFunctionsByCodeSigningConfigResponse: Codable, Sendable, Equatable {
+        public var nextMarker: String?
+        public var functionArns: [String]?
+
+        public init(
+            nextMarker: String? = nil,
+            functionArns: [String]? = nil
+        ) {
+            self.nextMarker = nextMarker
+            self.functionArns = functionArns
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case nextMarker = "NextMarker"
+            case functionArns = "FunctionArns"
+        }
+    }
+}
+
+extension LambdaAPI {
     public struct ListFunctionsRequest: Codable, Sendable, Equatable {
         public var masterRegion: String?
         public var functionVersion: String?
@@ -2141,6 +2443,46 @@ extension LambdaAPI {
             case description = "Description"
             case revisionId = "RevisionId"
             case publishTo = "PublishTo"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PutFunctionCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var codeSigningConfigArn: String
+        public var functionName: String
+
+        public init(
+            codeSigningConfigArn: String,
+            functionName: String
+        ) {
+            self.codeSigningConfigArn = codeSigningConfigArn
+            self.functionName = functionName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+            case functionName = "FunctionName"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct PutFunctionCodeSigningConfigResponse: Codable, Sendable, Equatable {
+        public var codeSigningConfigArn: String
+        public var functionName: String
+
+        public init(
+            codeSigningConfigArn: String,
+            functionName: String
+        ) {
+            self.codeSigningConfigArn = codeSigningConfigArn
+            self.functionName = functionName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+            case functionName = "FunctionName"
         }
     }
 }
@@ -2557,6 +2899,50 @@ extension LambdaAPI {
             case description = "Description"
             case routingConfig = "RoutingConfig"
             case revisionId = "RevisionId"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct UpdateCodeSigningConfigRequest: Codable, Sendable, Equatable {
+        public var codeSigningConfigArn: String
+        public var description: String?
+        public var allowedPublishers: AllowedPublishers?
+        public var codeSigningPolicies: CodeSigningPolicies?
+
+        public init(
+            codeSigningConfigArn: String,
+            description: String? = nil,
+            allowedPublishers: AllowedPublishers? = nil,
+            codeSigningPolicies: CodeSigningPolicies? = nil
+        ) {
+            self.codeSigningConfigArn = codeSigningConfigArn
+            self.description = description
+            self.allowedPublishers = allowedPublishers
+            self.codeSigningPolicies = codeSigningPolicies
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfigArn = "CodeSigningConfigArn"
+            case description = "Description"
+            case allowedPublishers = "AllowedPublishers"
+            case codeSigningPolicies = "CodeSigningPolicies"
+        }
+    }
+}
+
+extension LambdaAPI {
+    public struct UpdateCodeSigningConfigResponse: Codable, Sendable, Equatable {
+        public var codeSigningConfig: CodeSigningConfig
+
+        public init(
+            codeSigningConfig: CodeSigningConfig
+        ) {
+            self.codeSigningConfig = codeSigningConfig
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case codeSigningConfig = "CodeSigningConfig"
         }
     }
 }

@@ -93,6 +93,43 @@ extension DatabaseSchema {
                         );
                         """)
             },
+            // Code signing configurations (decision 0038); a function names at most one, and keeps the
+            // count of deployments its `Warn` policy let through (SignatureValidationErrors).
+            Migration("v5-code-signing") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE lambdaCodeSigningConfig (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            id TEXT NOT NULL,
+                            description TEXT NOT NULL,
+                            allowedPublishers TEXT NOT NULL,
+                            untrustedArtifactOnDeployment TEXT NOT NULL,
+                            lastModified DOUBLE NOT NULL,
+                            PRIMARY KEY (accountID, region, id)
+                        );
+                        CREATE TABLE lambdaFunctionCodeSigning (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            functionName TEXT NOT NULL,
+                            configID TEXT NOT NULL,
+                            PRIMARY KEY (accountID, region, functionName),
+                            FOREIGN KEY (accountID, region, functionName)
+                                REFERENCES lambdaFunction(accountID, region, name) ON DELETE CASCADE,
+                            FOREIGN KEY (accountID, region, configID) REFERENCES lambdaCodeSigningConfig(accountID, region, id)
+                        );
+                        CREATE INDEX lambdaFunctionCodeSigningByConfig ON lambdaFunctionCodeSigning(accountID, region, configID);
+                        CREATE TABLE lambdaSignatureValidationErrors (
+                            accountID TEXT NOT NULL,
+                            region TEXT NOT NULL,
+                            functionName TEXT NOT NULL,
+                            count INTEGER NOT NULL,
+                            PRIMARY KEY (accountID, region, functionName),
+                            FOREIGN KEY (accountID, region, functionName)
+                                REFERENCES lambdaFunction(accountID, region, name) ON DELETE CASCADE
+                        );
+                        """)
+            },
         ]
     )
 }

@@ -39,7 +39,8 @@ struct OperationWalk {
             let parts = arn.resource.split { $0 == "/" || $0 == ":" }.map(String.init)
             let named = parts.first == "layer" && parts.count == 3 ? parts[1] : parts.last
             #expect(
-                named == SampleValues.name || named == SampleValues.keyID || check.resource == caller.arn,
+                named == SampleValues.name || named == SampleValues.keyID || named == SampleValues.codeSigningConfigID
+                    || check.resource == caller.arn,
                 "\(name): \(check.resource) is neither what the input names (\(SampleValues.name)) nor the caller"
             )
         }

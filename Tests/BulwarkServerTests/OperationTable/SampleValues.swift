@@ -22,6 +22,10 @@ struct SampleValues {
     /// KMS keys are named by id (a UUID); aliases by name.
     static let keyID = "7a1ced00-0000-4000-8000-00000000beef"
     var keyARN: String { "arn:aws:kms:\(region):\(accountID):key/\(Self.keyID)" }
+    /// A code signing configuration's ID: `csc-` and 17 lowercase letters and digits.
+    static let codeSigningConfigID = "csc-walked00000000000"
+    var codeSigningConfigARN: String { "arn:aws:lambda:\(region):\(accountID):code-signing-config:\(Self.codeSigningConfigID)" }
+    var signingProfileVersionARN: String { "arn:aws:signer:\(region):\(accountID):/signing-profiles/\(Self.name)/ABCDE12345" }
     var aliasARN: String { "arn:aws:kms:\(region):\(accountID):alias/\(Self.name)" }
 
     /// A grant of no key, and a token (`base64url(0x01 | grant id | 32 bytes)`, decision 0015) naming it.
@@ -64,6 +68,9 @@ struct SampleValues {
             // KMS aliases by name; keys (KeyId, TargetKeyId, DestinationKeyId, …) by key ARN.
             ("AliasName", "alias/\(Self.name)"),
             ("KeyId", keyARN),
+            // Code signing configurations by ARN; their publishers are signing profile versions.
+            ("CodeSigningConfigArn", codeSigningConfigARN),
+            ("SigningProfileVersionArns", signingProfileVersionARN),
             // KMS grants: a grant id (64 hexadecimal digits) and a grant token naming it.
             ("GrantId", Self.grantID),
             ("GrantToken", Self.grantToken),
