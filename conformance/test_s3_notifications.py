@@ -217,3 +217,17 @@ def test_setting_notifications_needs_s3_put_bucket_notification(bulwark, inbox, 
         "AccessDenied", 403)
     assert "LambdaFunctionConfigurations" not in wait_for(
         lambda: client.get_bucket_notification_configuration(Bucket=inbox), 10, message="an answer")
+
+
+def test_a_bucket_keeps_at_most_100_configurations(bulwark, s3, inbox, recorder):
+    _, arn = recorder
+    many = {"LambdaFunctionConfigurations": [
+        {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"],
+         "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": f"p{n:03}/"}]}}} for n in range(101)]}
+    error = expect_error(lambda: s3.put_bucket_notification_configuration(
+        Bucket=inbox, NotificationConfiguration=many, SkipDestinationValidation=True),
+        "InvalidArgument", 400, "Bulwark accepts at most 100 notification configurations per bucket.")
+    assert error.response["Error"]["ArgumentValue"] == "101"
+    many["LambdaFunctionConfigurations"].pop()
+    s3.put_bucket_notification_configuration(Bucket=inbox, NotificationConfiguration=many, SkipDestinationValidation=True)
+    assert len(s3.get_bucket_notification_configuration(Bucket=inbox)["LambdaFunctionConfigurations"]) == 100

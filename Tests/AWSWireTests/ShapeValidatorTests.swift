@@ -109,4 +109,22 @@ struct ShapeValidatorTests {
     func typeMismatch(document: JSONValue) {
         #expect(throws: ShapeValidator.TypeMismatch.self) { try validator.validate(document, as: "CreateWidgetRequest") }
     }
+
+    @Test("A timestamp names an instant of years 1 to 9999: beyond, or not finite, it is no timestamp")
+    func timestampRange() throws {
+        let model = ServiceModel(
+            name: "clock", serviceID: "Clock", apiVersion: "2026-12-08", wireProtocol: .json, signingName: "clock", endpointPrefix: "clock",
+            operations: [],
+            shapes: [
+                Shape(name: "Request", kind: .structure, members: [.init(name: "At", shape: "Time")]), Shape(name: "Time", kind: .timestamp),
+            ])
+        let validator = ShapeValidator(model: model)
+        for seconds in [0, -62_135_596_800, 253_402_300_799, 1_796_697_363.874] {
+            try validator.validate(["At": .double(seconds)], as: "Request")
+        }
+        for seconds in [1e300, -1e300, 253_402_300_800, -62_135_596_801, .infinity, .nan] {
+            #expect(throws: ShapeValidator.TypeMismatch.self) { try validator.validate(["At": .double(seconds)], as: "Request") }
+        }
+        #expect(throws: ShapeValidator.TypeMismatch.self) { try validator.validate(["At": .int(Int64.max)], as: "Request") }
+    }
 }

@@ -27,6 +27,14 @@ import Testing
         }
     }
 
+    @Test("Instants beyond years 1–9999, or not finite, are written as the nearest end of that range, never trap")
+    func instantsBeyondTheYearRange() {
+        #expect(AWSTimestamp.iso8601(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59Z")
+        #expect(AWSTimestamp.iso8601(Date(timeIntervalSince1970: .infinity)) == "9999-12-31T23:59:59Z")
+        #expect(AWSTimestamp.iso8601Milliseconds(Date(timeIntervalSince1970: -1e300)) == "0001-01-01T00:00:00.000Z")
+        #expect(AWSTimestamp.iso8601(Date(timeIntervalSince1970: .nan)) == "1970-01-01T00:00:00Z")
+    }
+
     @Test func parsesWhatItFormats() {
         for date in Self.referenceDates where date.timeIntervalSince1970 >= -62_135_596_800 {
             let whole = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))

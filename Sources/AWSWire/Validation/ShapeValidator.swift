@@ -78,7 +78,7 @@ public struct ShapeValidator: Sendable {
         case .boolean:
             guard case .bool = value else { throw mismatch(path, shape) }
         case .timestamp:
-            guard value.doubleValue != nil else { throw mismatch(path, shape) }
+            guard let seconds = value.doubleValue, Self.timestampRange.contains(seconds) else { throw mismatch(path, shape) }
         }
     }
 
@@ -162,6 +162,10 @@ public struct ShapeValidator: Sendable {
         guard let value else { return "Value at '\(location)' failed to satisfy constraint: \(constraint)" }
         return "Value '\(Self.describe(value))' at '\(location)' failed to satisfy constraint: \(constraint)"
     }
+
+    /// The instants a timestamp may name: years 1 to 9999, as AWS's date formats write them (a
+    /// larger or non-finite number is no timestamp, and no handler converts one to an integer).
+    static let timestampRange: ClosedRange<Double> = -62_135_596_800...253_402_300_799
 
     private func mismatch(_ path: [String], _ shape: Shape) -> TypeMismatch {
         TypeMismatch(path: path.joined(separator: "."), expected: shape.kind)

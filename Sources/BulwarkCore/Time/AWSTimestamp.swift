@@ -109,8 +109,12 @@ struct CivilTime {
     let weekday: Int
 
     init(_ date: Date) {
-        // To the nearest microsecond first: `….288` is stored as `….28799…`, and is 288 ms.
-        let microseconds = Int((date.timeIntervalSince1970 * 1_000_000).rounded())
+        // To the nearest microsecond first: `….288` is stored as `….28799…`, and is 288 ms. Instants
+        // outside years 1–9999 (or not finite) are written as the nearest end of that range: no
+        // date a request carries can trap the conversion to an integer.
+        let seconds = date.timeIntervalSince1970
+        let bounded = seconds.isNaN ? 0 : min(max(seconds, -62_135_596_800), 253_402_300_799.999)
+        let microseconds = Int((bounded * 1_000_000).rounded())
         let milliseconds = Self.floorDivision(microseconds, 1000).quotient
         let (days, millisecondOfDay) = Self.floorDivision(milliseconds, 86_400_000)
         let secondOfDay = millisecondOfDay / 1000

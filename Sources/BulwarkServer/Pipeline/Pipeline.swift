@@ -52,7 +52,8 @@ struct Pipeline: Sendable {
         var call = CallRecord(requestID: UUID.random().uuidString.lowercased(), receivedAt: clock.now(), request: head)
         let response: WireResponse
         if registry.hasUnsignedOperations, Self.carriesNoCredentials(head), head.method != .post,
-            case .implemented(let entry, let match, let operation) = registry.route(head), operation.access.acceptsUnsignedRequests
+            case .implemented(let entry, let match, let operation) = registry.route(head), operation.access.acceptsUnsignedRequests,
+            match.operation.httpMethod == head.method.rawValue
         {
             response = await runUnsigned(head, entry: entry, match: match, operation: operation, call: &call)
         } else if registry.hasUnsignedOperations, Self.carriesNoCredentials(head), head.method == .post {

@@ -38,6 +38,10 @@ public struct BucketNotification: Codable, Sendable, Equatable {
 
     public var functions: [FunctionDestination]
 
+    /// The most configurations a bucket keeps (S3 documents no limit; each write matches its events
+    /// against all of them, and a put checks every pair for overlaps).
+    static let maxConfigurations = 100
+
     /// The destinations of an event of type `event` on `key`.
     func destinations(of event: String, key: String) -> [FunctionDestination] {
         functions.filter { $0.matches(event, key: key) }
@@ -53,8 +57,14 @@ public struct BucketNotification: Codable, Sendable, Equatable {
         if !(configuration.topicConfigurations ?? []).isEmpty { throw S3Error.unsupportedDestination("SNS topics") }
         if !(configuration.queueConfigurations ?? []).isEmpty { throw S3Error.unsupportedDestination("SQS queues") }
         if configuration.eventBridgeConfiguration != nil { throw S3Error.unsupportedDestination("EventBridge") }
+        let entries = configuration.lambdaFunctionConfigurations ?? []
+        guard entries.count <= maxConfigurations else {
+            throw S3Error.invalidArgument(
+                "Bulwark accepts at most \(maxConfigurations) notification configurations per bucket.", name: "LambdaFunctionConfiguration",
+                value: String(entries.count))
+        }
         var functions: [FunctionDestination] = []
-        for entry in configuration.lambdaFunctionConfigurations ?? [] {
+        for entry in entries {
             guard !entry.events.isEmpty else { throw S3Error.malformedXML }
             var prefix: String?
             var suffix: String?

@@ -134,7 +134,7 @@ public struct RestJSONCodec: WireCodec {
             }
         case .timestamp:
             let date = AWSTimestamp.parseISO8601(text) ?? AWSTimestamp.parseHTTPDate(text) ?? Double(text).map { Date(timeIntervalSince1970: $0) }
-            guard let date else { throw notA("a timestamp", text, member) }
+            guard let date, ShapeValidator.timestampRange.contains(date.timeIntervalSince1970) else { throw notA("a timestamp", text, member) }
             return .double(date.timeIntervalSince1970)
         case .blob:
             return .string(Data(text.utf8).base64EncodedString())

@@ -170,7 +170,7 @@ public struct RestXMLCodec: WireCodec {
             }
         case .timestamp:
             let date = AWSTimestamp.parseHTTPDate(text) ?? AWSTimestamp.parseISO8601(text) ?? Double(text).map { Date(timeIntervalSince1970: $0) }
-            guard let date else { throw invalidArgument(text, member) }
+            guard let date, ShapeValidator.timestampRange.contains(date.timeIntervalSince1970) else { throw invalidArgument(text, member) }
             return .double(date.timeIntervalSince1970)
         case .blob:
             return .string(Data(text.utf8).base64EncodedString())
