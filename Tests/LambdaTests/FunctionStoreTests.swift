@@ -57,6 +57,16 @@ struct StoreTests {
         }
     }
 
+    @Test("A function whose code signing configuration is gone is not created")
+    func createNeedsItsCodeSigningConfiguration() async throws {
+        try await bootstrap()
+        await #expect(throws: StoreError.notFound) {
+            try await database.functions.create(version(), createdAt: Date(), tags: [:], tagResource: "arn:f", codeSigningConfigID: "csc-gone")
+        }
+        #expect(try await database.functions.version(key, "$LATEST") == nil)
+        try await database.functions.create(version(), createdAt: Date(), tags: [:], tagResource: "arn:f")
+    }
+
     @Test func updatesCheckTheRevision() async throws {
         try await bootstrap()
         try await database.functions.create(version(), createdAt: Date(), tags: [:], tagResource: "arn:f")

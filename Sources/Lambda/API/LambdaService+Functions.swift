@@ -67,16 +67,13 @@ extension LambdaService {
             codeSHA256: blob.sha256Hex, codeSize: blob.size, revisionID: Self.newRevision()
         )
         do {
-            try await database.functions.create(record, createdAt: now, tags: input.tags ?? [:], tagResource: reference.functionARN)
+            try await database.functions.create(
+                record, createdAt: now, tags: input.tags ?? [:], tagResource: reference.functionARN, codeSigningConfigID: signing?.id)
         } catch StoreError.conflict {
             throw LambdaError.functionExists(reference.name)
-        }
-        if let signing {
-            do {
-                try await database.codeSigning.attach(reference.key, configID: signing.id)
-            } catch StoreError.notFound {
-                throw Self.requestedConfigNotFound(signing.arn)
-            }
+        } catch StoreError.notFound {
+            // The configuration was deleted after the call was judged: nothing was created.
+            throw Self.requestedConfigNotFound(signing?.arn ?? "")
         }
         try await recordSignatureWarnings(signatureWarnings, function: reference.key, context: context)
         try await recordFindings(environment: environmentFindings, code: Self.scanPackage(zip), functionARN: reference.functionARN)

@@ -92,14 +92,18 @@ struct CodeSigningRepository: Sendable {
 
     /// Makes function `key` use configuration `id`. - Throws: ``StoreError/notFound`` when either is gone.
     func attach(_ key: FunctionKey, configID: String) async throws {
-        try await database.write { db in
-            guard try Self.config(db, accountID: key.accountID, region: key.region, id: configID) != nil else { throw StoreError.notFound }
-            try db.execute(
-                sql: """
-                    INSERT INTO lambdaFunctionCodeSigning (accountID, region, functionName, configID) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (accountID, region, functionName) DO UPDATE SET configID = excluded.configID
-                    """, arguments: [key.accountID, key.region, key.name, configID])
-        }
+        try await database.write { db in try Self.attach(db, key, configID: configID) }
+    }
+
+    /// ``attach(_:configID:)`` within a write of the caller's (CreateFunction's, so that no function is
+    /// created without the configuration it was checked under).
+    static func attach(_ db: Database, _ key: FunctionKey, configID: String) throws {
+        guard try config(db, accountID: key.accountID, region: key.region, id: configID) != nil else { throw StoreError.notFound }
+        try db.execute(
+            sql: """
+                INSERT INTO lambdaFunctionCodeSigning (accountID, region, functionName, configID) VALUES (?, ?, ?, ?)
+                ON CONFLICT (accountID, region, functionName) DO UPDATE SET configID = excluded.configID
+                """, arguments: [key.accountID, key.region, key.name, configID])
     }
 
     /// Whether function `key` used a configuration, which it no longer does.

@@ -72,10 +72,13 @@ public enum FunctionStoreError: Error, Sendable, Equatable {
 public struct FunctionRepository: Sendable {
     let database: BulwarkDatabase
 
-    /// Creates a function with its `$LATEST` version and tags, atomically.
+    /// Creates a function with its `$LATEST` version, tags and code signing configuration, atomically.
     ///
-    /// - Throws: ``StoreError/conflict`` when the function exists.
-    public func create(_ latest: FunctionVersionRecord, createdAt: Date, tags: [String: String], tagResource: String) async throws {
+    /// - Throws: ``StoreError/conflict`` when the function exists, ``StoreError/notFound`` when the
+    ///   code signing configuration is gone (nothing is created then).
+    public func create(
+        _ latest: FunctionVersionRecord, createdAt: Date, tags: [String: String], tagResource: String, codeSigningConfigID: String? = nil
+    ) async throws {
         try await database.write { db in
             try db.execute(
                 sql: "INSERT INTO lambdaFunction (accountID, region, name, createdAt) VALUES (?, ?, ?, ?)",
@@ -83,6 +86,7 @@ public struct FunctionRepository: Sendable {
             )
             try latest.insert(db)
             try TagRepository.replace(db, resource: tagResource, tags: tags)
+            if let codeSigningConfigID { try CodeSigningRepository.attach(db, latest.key, configID: codeSigningConfigID) }
         }
     }
 
