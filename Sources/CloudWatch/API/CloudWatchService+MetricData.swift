@@ -47,7 +47,18 @@ extension CloudWatchService {
                 start: input.startTime, end: input.endTime, period: stat.period, periodParameter: "\(path).MetricStat.Period")
             planned.append((query, stat, Self.identity(namespace: namespace, name: name, dimensions: stat.metric.dimensions), statistic, window))
         }
+        // Every period of every query may be a datapoint: refused beyond what one call may answer, before any read.
+        var requested: Int64 = 0
+        for (_, _, _, _, window) in planned {
+            requested += window.periodCount
+            guard requested <= Int64(Self.defaultMaxDatapoints) else {
+                throw CloudWatchError.validation(
+                    "The queries request more than \(Self.defaultMaxDatapoints) datapoints; reduce the time range, the number of queries, or increase Period."
+                )
+            }
+        }
         let maxDatapoints = input.maxDatapoints ?? Self.defaultMaxDatapoints
+        guard maxDatapoints > 0 else { throw CloudWatchError.invalid("\(maxDatapoints)", parameter: "MaxDatapoints") }
         let ascending = input.scanBy == "TimestampAscending"
         let start = try input.nextToken.map(MetricDataToken.init(text:)) ?? MetricDataToken(query: 0, offset: 0)
         guard start.query <= planned.count else { throw CloudWatchError.invalidNextToken }
