@@ -67,6 +67,7 @@ struct EmbeddedMetricFormatTests {
         line(metricName: String(repeating: "m", count: 256)),
         line(names: [String(repeating: "d", count: 256)]),
         line(value: String(repeating: "v", count: 1025)),
+        #"{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"N","Dimensions":[],"Metrics":[{"Name":"M","Unit":"Bogus"}]}]},"M":1}"#,
     ]
 
     @Test("lines beyond EMF's limits, or with a timestamp outside years 1–9999, define no metric", arguments: brokenLimits)

@@ -68,7 +68,8 @@ extension CloudWatchService {
         var next: MetricDataToken?
         for (index, (query, stat, metric, statistic, window)) in planned.enumerated() where index >= start.query && query.returnData != false {
             let stored = try await repository.datapoints(
-                accountID: context.accountID, region: context.region, metric: metric, unit: stat.unit, from: window.start, to: window.end)
+                accountID: context.accountID, region: context.region, metric: metric, unit: stat.unit, from: window.start, to: window.end,
+                period: window.period)
             // One value per period: a metric put under several units combines them, as when no unit is named.
             var periods: [(Int64, StatisticSet)] = []
             for bucket in window.combine(stored) {

@@ -1,3 +1,4 @@
+import AWSWire
 import BulwarkCore
 
 /// Reads CloudWatch's embedded metric format (EMF): a log line that is a JSON object whose `_aws` member
@@ -8,7 +9,7 @@ import BulwarkCore
 /// A line that is not EMF, or breaks its rules (no timestamp, or one outside years 1–9999, more than 30 dimension
 /// sets in a directive or dimensions in a set, a dimension named twice in a set, more than 100 metrics in a
 /// directive or values in a metric, more than 100 metric datums in the line, a namespace, metric or dimension name
-/// longer than 255 characters or a dimension value longer than 1024, a value that is not a finite number, a
+/// longer than 255 characters or a dimension value longer than 1024, a unit that is not one of CloudWatch's, a value that is not a finite number, a
 /// dimension value that is not a string, an `AWS/` namespace), yields no metric, as CloudWatch then extracts none
 /// from it.
 public enum EmbeddedMetricFormat {
@@ -30,6 +31,8 @@ public enum EmbeddedMetricFormat {
     /// The longest namespace, metric name and dimension name, and dimension value, as PutMetricData allows.
     static let maxNameLength = 255
     static let maxDimensionValueLength = 1024
+    /// The units a metric may have (the model's `StandardUnit`).
+    static let units = Set(ServiceModel.cloudwatch.shape("StandardUnit").enumValues ?? [])
     /// Milliseconds since 1970 of 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: timestamps lie between.
     static let timestampRange = -62_135_596_800_000.0..<253_402_300_800_000.0
 
@@ -73,6 +76,7 @@ public enum EmbeddedMetricFormat {
                     return []
                 }
                 let unit = metric["Unit"]?.stringValue ?? "None"
+                guard units.contains(unit) else { return [] }
                 for dimensions in sets {
                     data.append(
                         Datum(
