@@ -192,6 +192,10 @@ def test_async_events_are_counted(bulwark, lambda_client, cloudwatch, unique_nam
     assert wait_for(lambda: total("Invocations") == 1, 20, message="the queued event ran")
 
 
+def _sum_query(query_id: str, period: int = 60) -> dict:
+    return {"Id": query_id, "MetricStat": {"Metric": {"Namespace": "App", "MetricName": "M"}, "Period": period, "Stat": "Sum"}}
+
+
 @pytest.mark.parametrize("call, code, message", [
     (lambda cw: cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[{"MetricName": "M", "Value": 1}]),
      "InvalidParameterValue", "The value AWS/ for parameter Namespace is invalid."),
@@ -215,6 +219,14 @@ def test_async_events_are_counted(bulwark, lambda_client, cloudwatch, unique_nam
      "InvalidParameterCombination",
      "You have requested up to 1,441 datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by "
      "increasing Period, or decreasing the time range."),
+    (lambda cw: cw.get_metric_data(MetricDataQueries=[_sum_query("m")], StartTime=minute(), EndTime=minute(10), MaxDatapoints=-1),
+     "InvalidParameterValue", "The value -1 for parameter MaxDatapoints is invalid."),
+    (lambda cw: cw.get_metric_data(MetricDataQueries=[_sum_query("m")], StartTime=minute(), EndTime=minute(10), MaxDatapoints=0),
+     "InvalidParameterValue", "The value 0 for parameter MaxDatapoints is invalid."),
+    # 169 queries of 600 one-second periods: 101,400 datapoints.
+    (lambda cw: cw.get_metric_data(MetricDataQueries=[_sum_query(f"m{i}", period=1) for i in range(169)], StartTime=minute(),
+                                   EndTime=minute(10)),
+     "ValidationError", "The queries request more than 100800 datapoints; reduce the time range, the number of queries, or increase Period."),
 ])
 def test_bad_input_is_answered_as_aws_does(cloudwatch, call, code, message):
     expect_error(lambda: call(cloudwatch), code, 400, message)

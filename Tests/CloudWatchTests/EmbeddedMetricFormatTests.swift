@@ -40,6 +40,54 @@ struct EmbeddedMetricFormatTests {
         #"{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"N","Dimensions":[],"Metrics":[{"Name":"M"}]}]}"#,  // not JSON
     ]
 
+    /// A line of one directive over `sets` dimension sets (each naming `names`) and metrics `M0`… `M{metrics - 1}`.
+    static func line(
+        timestamp: String = "60000", namespace: String = "N", sets: Int = 1, names: [String] = ["d"], value: String = "v", metrics: Int = 1,
+        metricName: String? = nil
+    ) -> String {
+        let set = "[" + names.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let metricNames = metricName.map { [$0] } ?? (0..<metrics).map { "M\($0)" }
+        return #"{"_aws":{"Timestamp":"# + timestamp + #","CloudWatchMetrics":[{"Namespace":""# + namespace + #"","Dimensions":["#
+            + Array(repeating: set, count: sets).joined(separator: ",") + #"],"Metrics":["#
+            + metricNames.map { #"{"Name":""# + $0 + #""}"# }.joined(separator: ",") + "]}]},"
+            + Set(names).map { "\"\($0)\":\"\(value)\"" }.joined(separator: ",") + ","
+            + metricNames.map { "\"\($0)\":1" }.joined(separator: ",") + "}"
+    }
+
+    static let brokenLimits: [String] = [
+        line(timestamp: "1e300"),  // far beyond year 9999
+        line(timestamp: "-1e300"),
+        line(timestamp: "253402300800000"),  // 10000-01-01
+        line(timestamp: "-62135596800001"),  // before 0001-01-01
+        line(sets: 31),
+        line(sets: 30, metrics: 4),  // 120 datums
+        line(names: ["d", "d"]),
+        line(names: (0..<31).map { "d\($0)" }),
+        line(namespace: String(repeating: "n", count: 256)),
+        line(metricName: String(repeating: "m", count: 256)),
+        line(names: [String(repeating: "d", count: 256)]),
+        line(value: String(repeating: "v", count: 1025)),
+        #"{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"N","Dimensions":[],"Metrics":[{"Name":"M","Unit":"Bogus"}]}]},"M":1}"#,
+    ]
+
+    @Test("lines beyond EMF's limits, or with a timestamp outside years 1–9999, define no metric", arguments: brokenLimits)
+    func beyondLimits(_ line: String) {
+        #expect(EmbeddedMetricFormat.data(in: line).isEmpty)
+    }
+
+    @Test("lines at EMF's limits define their metrics")
+    func atLimits() {
+        #expect(EmbeddedMetricFormat.data(in: Self.line()).count == 1)
+        #expect(EmbeddedMetricFormat.data(in: Self.line(sets: 30, metrics: 3)).count == 90)
+        #expect(EmbeddedMetricFormat.data(in: Self.line(sets: 1, metrics: 100)).count == 100)
+        #expect(EmbeddedMetricFormat.data(in: Self.line(names: (0..<30).map { "d\($0)" })).first?.metric.dimensions.count == 30)
+        #expect(EmbeddedMetricFormat.data(in: Self.line(timestamp: "253402300799999")).first?.timestamp == 253_402_300_799)
+        #expect(EmbeddedMetricFormat.data(in: Self.line(timestamp: "-62135596800000")).first?.timestamp == -62_135_596_800)
+        #expect(
+            EmbeddedMetricFormat.data(in: Self.line(namespace: String(repeating: "n", count: 255), value: String(repeating: "v", count: 1024))).count
+                == 1)
+    }
+
     @Test("lines that are not EMF, or break its rules, define no metric", arguments: notMetrics)
     func notEMF(_ line: String) {
         #expect(EmbeddedMetricFormat.data(in: line).isEmpty)

@@ -36,6 +36,20 @@ struct LambdaMetricsRecorderTests {
         #expect(aggregator.drain().map(\.statistics.sum).sorted() == [1, 2])
     }
 
+    @Test("the limit is per account: one account's flood does not drop another's values")
+    func boundedPerAccount() {
+        let aggregator = MetricAggregator(bucketLimit: 2)
+        for name in ["a", "b", "c"] {
+            aggregator.add(1, to: MetricIdentity(namespace: "N", name: name, dimensions: []), unit: "Count", accountID: "flood", region: "r", at: 0)
+        }
+        aggregator.add(1, to: MetricIdentity(namespace: "N", name: "a", dimensions: []), unit: "Count", accountID: "quiet", region: "r", at: 0)
+        let samples = aggregator.drain()
+        #expect(samples.filter { $0.accountID == "flood" }.count == 2)
+        #expect(samples.filter { $0.accountID == "quiet" }.map(\.statistics) == [StatisticSet(value: 1)])
+        aggregator.add(1, to: MetricIdentity(namespace: "N", name: "c", dimensions: []), unit: "Count", accountID: "flood", region: "r", at: 0)
+        #expect(aggregator.drain().count == 1)
+    }
+
     @Test(
         "dimension sets as AWS publishes them",
         arguments: [

@@ -93,6 +93,26 @@ struct MetricDataAndListTests {
         #expect(error?.status == 400)
     }
 
+    @Test("MaxDatapoints below 1 is refused", arguments: [-1, 0])
+    func nonPositiveMaxDatapoints(_ maxDatapoints: Int) async throws {
+        try await seed()
+        let query = CloudWatchAPI.MetricDataQuery(id: "m", metricStat: .init(metric: Self.metric, period: 60, stat: "Sum"))
+        let error = await awsError { _ = try await data([query], maxDatapoints: maxDatapoints) }
+        #expect(error?.code == "InvalidParameterValueException")
+        #expect(error?.message == "The value \(maxDatapoints) for parameter MaxDatapoints is invalid.")
+    }
+
+    @Test("queries that together request more than 100,800 datapoints are refused before any read")
+    func tooManyDatapoints() async throws {
+        // 600 one-second periods: 168 queries ask for 100,800 datapoints, 169 for more.
+        let queries = (0..<169).map { CloudWatchAPI.MetricDataQuery(id: "m\($0)", metricStat: .init(metric: Self.metric, period: 1, stat: "Sum")) }
+        let error = await awsError { _ = try await data(queries) }
+        #expect(error?.code == "ValidationError")
+        #expect(error?.message.hasPrefix("The queries request more than 100800 datapoints") == true)
+        let answer = try await data(Array(queries.prefix(168)))
+        #expect(answer.metricDataResults?.count == 168)
+    }
+
     @Test("duplicate ids are refused")
     func duplicateIDs() async {
         let query = CloudWatchAPI.MetricDataQuery(id: "m", metricStat: .init(metric: Self.metric, period: 60, stat: "Sum"))

@@ -87,6 +87,22 @@ struct PutAndStatisticsTests {
         #expect(points.map(\.timestamp) == [Self.at(0), Self.at(10)])
     }
 
+    @Test("the store combines stored datapoints per period and unit: one row each, however many were put")
+    func combinedInTheStore() async throws {
+        try await harness.put("App", (0..<120).map { .init(metricName: "M", timestamp: Self.at(Double($0)), value: 1, storageResolution: 1) })
+        try await harness.put("App", [.init(metricName: "M", timestamp: Self.at(5), value: 7, unit: "Count", storageResolution: 1)])
+        let start = Int64(CloudWatchHarness.start.timeIntervalSince1970)
+        let rows = try await MetricsRepository(database: harness.database).datapoints(
+            accountID: CloudWatchHarness.account, region: "us-east-1", metric: .init(namespace: "App", name: "M", dimensions: []), unit: nil,
+            from: start, to: start + 120, period: 60)
+        #expect(rows.map(\.timestamp) == [start, start, start + 60])
+        #expect(rows.map(\.unit) == ["Count", "None", "None"])
+        #expect(
+            rows.map(\.statistics) == [
+                .init(value: 7), .init(sampleCount: 60, sum: 60, minimum: 1, maximum: 1), .init(sampleCount: 60, sum: 60, minimum: 1, maximum: 1),
+            ])
+    }
+
     static let badPuts: [(String, [CloudWatchAPI.MetricDatum], String, String)] = [
         ("AWS/Lambda", [.init(metricName: "M", value: 1)], "InvalidParameterValueException", "The value AWS/ for parameter Namespace is invalid."),
         ("App", [], "MissingRequiredParameterException", "At least one of the parameters MetricData and EntityMetricData must be specified."),

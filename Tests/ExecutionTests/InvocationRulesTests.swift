@@ -9,27 +9,40 @@ import Testing
 struct InvocationRulesTests {
     @Test func reservedConcurrencyIsPerFunction() throws {
         let gate = ConcurrencyGate()
-        let first = try gate.acquire(function: "f", reservedConcurrency: 1, unreservedLimit: 10)
+        let first = try gate.acquire(function: "f", accountID: "a", reservedConcurrency: 1, unreservedLimit: 10)
         #expect(throws: ConcurrencyGate.throttled("ReservedFunctionConcurrentInvocationLimitExceeded")) {
-            try gate.acquire(function: "f", reservedConcurrency: 1, unreservedLimit: 10)
+            try gate.acquire(function: "f", accountID: "a", reservedConcurrency: 1, unreservedLimit: 10)
         }
-        _ = try gate.acquire(function: "g", reservedConcurrency: nil, unreservedLimit: 10)
+        _ = try gate.acquire(function: "g", accountID: "a", reservedConcurrency: nil, unreservedLimit: 10)
         gate.release(first)
-        _ = try gate.acquire(function: "f", reservedConcurrency: 1, unreservedLimit: 10)
-        #expect(throws: AWSError.self) { try gate.acquire(function: "z", reservedConcurrency: 0, unreservedLimit: 10) }
+        _ = try gate.acquire(function: "f", accountID: "a", reservedConcurrency: 1, unreservedLimit: 10)
+        #expect(throws: AWSError.self) { try gate.acquire(function: "z", accountID: "a", reservedConcurrency: 0, unreservedLimit: 10) }
     }
 
     @Test func unreservedFunctionsShareWhatIsLeft() throws {
         let gate = ConcurrencyGate()
-        _ = try gate.acquire(function: "a", reservedConcurrency: nil, unreservedLimit: 2)
-        let second = try gate.acquire(function: "b", reservedConcurrency: nil, unreservedLimit: 2)
+        _ = try gate.acquire(function: "a", accountID: "a", reservedConcurrency: nil, unreservedLimit: 2)
+        let second = try gate.acquire(function: "b", accountID: "a", reservedConcurrency: nil, unreservedLimit: 2)
         #expect(throws: ConcurrencyGate.throttled("ConcurrentInvocationLimitExceeded")) {
-            try gate.acquire(function: "c", reservedConcurrency: nil, unreservedLimit: 2)
+            try gate.acquire(function: "c", accountID: "a", reservedConcurrency: nil, unreservedLimit: 2)
         }
         // Reserved functions do not take from the unreserved pool.
-        _ = try gate.acquire(function: "r", reservedConcurrency: 5, unreservedLimit: 2)
+        _ = try gate.acquire(function: "r", accountID: "a", reservedConcurrency: 5, unreservedLimit: 2)
         gate.release(second)
-        _ = try gate.acquire(function: "c", reservedConcurrency: nil, unreservedLimit: 2)
+        _ = try gate.acquire(function: "c", accountID: "a", reservedConcurrency: nil, unreservedLimit: 2)
+        #expect(gate.running == 3)
+    }
+
+    @Test func concurrencyIsCountedPerAccount() throws {
+        let gate = ConcurrencyGate()
+        let first = try gate.acquire(function: "f", accountID: "a", reservedConcurrency: nil, unreservedLimit: 10)
+        let second = try gate.acquire(function: "g", accountID: "a", reservedConcurrency: 5, unreservedLimit: 10)
+        let other = try gate.acquire(function: "h", accountID: "b", reservedConcurrency: nil, unreservedLimit: 10)
+        #expect([first.accountConcurrency, second.accountConcurrency, other.accountConcurrency] == [Int]([1, 2, 1]))
+        gate.release(first)
+        gate.release(other)
+        #expect(try gate.acquire(function: "h", accountID: "b", reservedConcurrency: nil, unreservedLimit: 10).accountConcurrency == 1)
+        #expect(try gate.acquire(function: "f", accountID: "a", reservedConcurrency: nil, unreservedLimit: 10).accountConcurrency == 2)
         #expect(gate.running == 3)
     }
 

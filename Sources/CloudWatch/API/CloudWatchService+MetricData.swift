@@ -47,7 +47,18 @@ extension CloudWatchService {
                 start: input.startTime, end: input.endTime, period: stat.period, periodParameter: "\(path).MetricStat.Period")
             planned.append((query, stat, Self.identity(namespace: namespace, name: name, dimensions: stat.metric.dimensions), statistic, window))
         }
+        // Every period of every query may be a datapoint: refused beyond what one call may answer, before any read.
+        var requested: Int64 = 0
+        for (_, _, _, _, window) in planned {
+            requested += window.periodCount
+            guard requested <= Int64(Self.defaultMaxDatapoints) else {
+                throw CloudWatchError.validation(
+                    "The queries request more than \(Self.defaultMaxDatapoints) datapoints; reduce the time range, the number of queries, or increase Period."
+                )
+            }
+        }
         let maxDatapoints = input.maxDatapoints ?? Self.defaultMaxDatapoints
+        guard maxDatapoints > 0 else { throw CloudWatchError.invalid("\(maxDatapoints)", parameter: "MaxDatapoints") }
         let ascending = input.scanBy == "TimestampAscending"
         let start = try input.nextToken.map(MetricDataToken.init(text:)) ?? MetricDataToken(query: 0, offset: 0)
         guard start.query <= planned.count else { throw CloudWatchError.invalidNextToken }
@@ -57,7 +68,8 @@ extension CloudWatchService {
         var next: MetricDataToken?
         for (index, (query, stat, metric, statistic, window)) in planned.enumerated() where index >= start.query && query.returnData != false {
             let stored = try await repository.datapoints(
-                accountID: context.accountID, region: context.region, metric: metric, unit: stat.unit, from: window.start, to: window.end)
+                accountID: context.accountID, region: context.region, metric: metric, unit: stat.unit, from: window.start, to: window.end,
+                period: window.period)
             // One value per period: a metric put under several units combines them, as when no unit is named.
             var periods: [(Int64, StatisticSet)] = []
             for bucket in window.combine(stored) {

@@ -17,7 +17,7 @@ extension CloudWatchService {
         let stored = try await repository.datapoints(
             accountID: context.accountID, region: context.region,
             metric: Self.identity(namespace: input.namespace, name: input.metricName, dimensions: input.dimensions),
-            unit: input.unit, from: window.start, to: window.end)
+            unit: input.unit, from: window.start, to: window.end, period: window.period)
         let datapoints = window.combine(stored).map { bucket in
             var datapoint = CloudWatchAPI.Datapoint(timestamp: Date(timeIntervalSince1970: TimeInterval(bucket.timestamp)), unit: bucket.unit)
             for statistic in statistics {

@@ -12,9 +12,15 @@ public final class MetricAggregator: Sendable {
         let minute: Int64
     }
 
-    private let pending = Mutex<[Key: StatisticSet]>([:])
-    /// The most distinct buckets held between flushes; values beyond are dropped, so that a flood of
-    /// distinct metrics cannot grow the server's memory without bound.
+    private struct Pending {
+        var buckets: [Key: StatisticSet] = [:]
+        /// Buckets held per account, each held to the limit.
+        var perAccount: [String: Int] = [:]
+    }
+
+    private let pending = Mutex(Pending())
+    /// The most distinct buckets an account holds between flushes; its values beyond are dropped, so that
+    /// a flood of distinct metrics cannot grow the server's memory without bound, nor crowd out other accounts'.
     public static let bucketLimit = 100_000
     private let limit: Int
 
@@ -31,12 +37,13 @@ public final class MetricAggregator: Sendable {
     public func add(_ values: [(Double, MetricIdentity, String)], accountID: String, region: String, at time: Int64) {
         let minute = time - ((time % 60) + 60) % 60
         let keyed = values.map { (Key(accountID: accountID, region: region, metric: $0.1, unit: $0.2, minute: minute), $0.0) }
-        pending.withLock { buckets in
+        pending.withLock { pending in
             for (key, value) in keyed {
-                if buckets[key] != nil {
-                    buckets[key]?.merge(StatisticSet(value: value))
-                } else if buckets.count < limit {
-                    buckets[key] = StatisticSet(value: value)
+                if pending.buckets[key] != nil {
+                    pending.buckets[key]?.merge(StatisticSet(value: value))
+                } else if pending.perAccount[accountID, default: 0] < limit {
+                    pending.buckets[key] = StatisticSet(value: value)
+                    pending.perAccount[accountID, default: 0] += 1
                 }
             }
         }
@@ -44,9 +51,9 @@ public final class MetricAggregator: Sendable {
 
     /// Takes everything gathered since the last drain.
     public func drain() -> [MetricSample] {
-        let buckets = pending.withLock { buckets in
-            defer { buckets = [:] }
-            return buckets
+        let buckets = pending.withLock { pending in
+            defer { pending = Pending() }
+            return pending.buckets
         }
         return buckets.map { key, statistics in
             MetricSample(

@@ -92,21 +92,25 @@ public struct MetricsRepository: Sendable {
     }
 
     /// The buckets of one metric (its exact dimensions) from `start` (inclusive) to `end`
-    /// (exclusive), of one unit or of all, in time order.
+    /// (exclusive), of one unit or of all, combined per unit and `period` from `start` (each stamped with
+    /// its period's start), in time order: at most one row per period and unit, however many are stored.
     public func datapoints(
-        accountID: String, region: String, metric: MetricIdentity, unit: String?, from start: Int64, to end: Int64
+        accountID: String, region: String, metric: MetricIdentity, unit: String?, from start: Int64, to end: Int64, period: Int64
     ) async throws -> [StoredDatapoint] {
         try await database.read { db in
             var sql = """
-                SELECT d.unit, d.timestamp, d.sampleCount, d.sum, d.minimum, d.maximum FROM cwDatapoint d JOIN cwMetric m ON m.id = d.metricID
+                SELECT d.unit, ? + (d.timestamp - ?) / ? * ? AS period, SUM(d.sampleCount), SUM(d.sum), MIN(d.minimum), MAX(d.maximum)
+                FROM cwDatapoint d JOIN cwMetric m ON m.id = d.metricID
                 WHERE m.accountID = ? AND m.region = ? AND m.namespace = ? AND m.name = ? AND m.dimensions = ? AND d.timestamp >= ? AND d.timestamp < ?
                 """
-            var arguments: StatementArguments = [accountID, region, metric.namespace, metric.name, metric.dimensionsKey, start, end]
+            var arguments: StatementArguments = [
+                start, start, period, period, accountID, region, metric.namespace, metric.name, metric.dimensionsKey, start, end,
+            ]
             if let unit {
                 sql += " AND d.unit = ?"
                 arguments += [unit]
             }
-            sql += " ORDER BY d.timestamp, d.unit"
+            sql += " GROUP BY period, d.unit ORDER BY period, d.unit"
             return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
                 StoredDatapoint(
                     unit: row[0], timestamp: row[1],

@@ -9,6 +9,8 @@ final class ConcurrencyGate: Sendable {
         /// Invocations of functions without a reservation.
         var unreserved = 0
         var total = 0
+        /// Invocations running per account: what its `ConcurrentExecutions` reports.
+        var byAccount: [String: Int] = [:]
     }
 
     private let counts = Mutex(Counts())
@@ -16,18 +18,20 @@ final class ConcurrencyGate: Sendable {
     /// A running invocation's place, given back with ``release(_:)``.
     struct Ticket: Sendable {
         let function: String
+        let accountID: String
         let reserved: Bool
-        /// The invocations of the function, and of all functions, running once this one started.
+        /// The invocations of the function, and of all the account's functions, running once this one started.
         let functionConcurrency: Int
-        let totalConcurrency: Int
+        let accountConcurrency: Int
     }
 
     /// Takes a place for `function`, or throws `TooManyRequestsException` with Lambda's reason.
     ///
     /// - Parameters:
+    ///   - accountID: the function's account.
     ///   - reservedConcurrency: the function's reservation, if any.
     ///   - unreservedLimit: the account's limit minus every reservation.
-    func acquire(function: String, reservedConcurrency: Int?, unreservedLimit: Int) throws -> Ticket {
+    func acquire(function: String, accountID: String, reservedConcurrency: Int?, unreservedLimit: Int) throws -> Ticket {
         try counts.withLock { counts in
             let running = counts.byFunction[function, default: 0]
             if let reservedConcurrency {
@@ -38,8 +42,11 @@ final class ConcurrencyGate: Sendable {
             }
             counts.byFunction[function] = running + 1
             counts.total += 1
+            let accountRunning = counts.byAccount[accountID, default: 0] + 1
+            counts.byAccount[accountID] = accountRunning
             return Ticket(
-                function: function, reserved: reservedConcurrency != nil, functionConcurrency: running + 1, totalConcurrency: counts.total)
+                function: function, accountID: accountID, reserved: reservedConcurrency != nil, functionConcurrency: running + 1,
+                accountConcurrency: accountRunning)
         }
     }
 
@@ -49,6 +56,8 @@ final class ConcurrencyGate: Sendable {
             counts.byFunction[ticket.function] = remaining > 0 ? remaining : nil
             if !ticket.reserved { counts.unreserved -= 1 }
             counts.total -= 1
+            let accountRemaining = counts.byAccount[ticket.accountID, default: 1] - 1
+            counts.byAccount[ticket.accountID] = accountRemaining > 0 ? accountRemaining : nil
         }
     }
 

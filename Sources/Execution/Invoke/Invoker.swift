@@ -83,7 +83,8 @@ public final class Invoker: FunctionInvoker {
         let ticket: ConcurrencyGate.Ticket
         do {
             ticket = try gate.acquire(
-                function: function.functionARN, reservedConcurrency: request.reservedConcurrency, unreservedLimit: request.unreservedLimit
+                function: function.functionARN, accountID: function.accountID, reservedConcurrency: request.reservedConcurrency,
+                unreservedLimit: request.unreservedLimit
             )
         } catch {
             counters.countThrottle()
@@ -131,7 +132,7 @@ public final class Invoker: FunctionInvoker {
         recordMetric(
             .invoked(
                 durationMilliseconds: report.durationMilliseconds, functionError: report.functionError != nil,
-                functionConcurrency: ticket.functionConcurrency, accountConcurrency: ticket.totalConcurrency),
+                functionConcurrency: ticket.functionConcurrency, accountConcurrency: ticket.accountConcurrency),
             request, at: now)
 
         if report.keepsEnvironment, pool.checkin(environment) {
