@@ -357,5 +357,27 @@ def test_a_caller_without_s3_rights_cannot_sign(bulwark, signer, s3, versioned_b
     assert "s3:PutObject" in raised.value.response["Error"]["Message"]
 
 
+def test_the_destination_buckets_policy_is_judged_too(bulwark, signer, s3, versioned_bucket, profile_name):
+    """The signed zip is written as PutObject writes it: a bucket policy that denies the write refuses the job,
+    even to the account root (attacker's review: the check once named the key without its bucket's policy)."""
+    signer.put_signing_profile(profileName=profile_name, platformId="AWSLambda-SHA384-ECDSA")
+    version = s3.put_object(Bucket=versioned_bucket, Key="app.zip", Body=app_zip())["VersionId"]
+    s3.put_bucket_policy(Bucket=versioned_bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{versioned_bucket}/release/*"}]}))
+    with pytest.raises(ClientError) as raised:
+        signer.start_signing_job(source={"s3": {"bucketName": versioned_bucket, "key": "app.zip", "version": version}},
+                                 destination={"s3": {"bucketName": versioned_bucket, "prefix": "release/"}},
+                                 profileName=profile_name)
+    assert (raised.value.response["Error"]["Code"], raised.value.response["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "AccessDeniedException", 403)
+    assert "s3:PutObject" in raised.value.response["Error"]["Message"]
+    assert "Contents" not in s3.list_objects_v2(Bucket=versioned_bucket, Prefix="release/")
+    # Elsewhere in the bucket the same job is allowed.
+    job = signer.start_signing_job(source={"s3": {"bucketName": versioned_bucket, "key": "app.zip", "version": version}},
+                                   destination={"s3": {"bucketName": versioned_bucket, "prefix": "signed/"}},
+                                   profileName=profile_name)["jobId"]
+    assert signer.describe_signing_job(jobId=job)["status"] == "Succeeded"
+
+
 def test_an_operation_bulwark_does_not_serve_answers_not_implemented(signer):
     expect_error(lambda: signer.sign_payload(profileName="x1", payload=b"abc", payloadFormat="JSONEmbedded"), "NotImplemented", 501)

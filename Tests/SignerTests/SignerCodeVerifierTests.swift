@@ -114,6 +114,16 @@ import Testing
         #expect(verdict == .untrusted(reason: "The signature of job \(job.arn) is revoked."))
     }
 
+    @Test("A signature of a job Signer has no record of is not trusted: it could never be revoked")
+    func unknownJobIsUntrusted() async throws {
+        let statement = SignedPackage.Statement(
+            profileVersionArn: profile.versionARN, jobArn: "arn:aws:signer:us-east-1:123456789012:/signing-jobs/unknown", signedAt: signedAt,
+            expiresAt: signedAt.addingTimeInterval(86_400), packageSHA384: "", publicKey: key.publicKey.derRepresentation)
+        let package = try SignedPackage.sign(TestZip.make(files: ["app.py": "x = 1\n"]), statement: statement, key: key)
+        let verdict = try await verifier.verify(package, allowedPublishers: [profile.versionARN], at: signedAt)
+        #expect(verdict == .untrusted(reason: "The signing job arn:aws:signer:us-east-1:123456789012:/signing-jobs/unknown is not known to Signer."))
+    }
+
     @Test func unknownProfileVersionFailsIntegrity() async throws {
         let unknown = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/ci/QQQQQ11111"
         let verdict = try await verifier.verify(

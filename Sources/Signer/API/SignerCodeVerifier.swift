@@ -39,7 +39,11 @@ public struct SignerCodeVerifier: CodeSignatureVerifier {
         if let from = profile.revocationEffectiveDate, signature.signedAt >= from {
             return .untrusted(reason: "The signing profile version \(signature.profileVersionArn) is revoked.")
         }
-        if let job = try await database.signer.job(arn: signature.jobArn), job.revokedAt != nil {
+        // A signature whose job Signer has no record of could never be revoked: it is not trusted.
+        guard let job = try await database.signer.job(arn: signature.jobArn) else {
+            return .untrusted(reason: "The signing job \(signature.jobArn) is not known to Signer.")
+        }
+        if job.revokedAt != nil {
             return .untrusted(reason: "The signature of job \(signature.jobArn) is revoked.")
         }
         return .trusted(profileVersionArn: signature.profileVersionArn, jobArn: signature.jobArn)

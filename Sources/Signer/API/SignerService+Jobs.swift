@@ -14,6 +14,7 @@ extension SignerService {
         static let sourceBucket = "source.s3.bucketName"
         static let sourceKey = "source.s3.key"
         static let destinationBucket = "destination.s3.bucketName"
+        static let destinationKey = "destination.s3.prefix"
     }
 
     /// The largest package the platform signs (its `maxSizeInMB`).
@@ -38,6 +39,10 @@ extension SignerService {
             ResourceReference(.s3Bucket, member: JobMember.sourceBucket, text: source.bucketName).implied,
             ResourceReference(.s3Object, member: JobMember.sourceKey, text: "\(source.bucketName)/\(source.key)", qualifier: source.version).implied,
             ResourceReference(.s3Bucket, member: JobMember.destinationBucket, text: destination).implied,
+            // The signed zip's key, resolved as PutObject resolves it: with its bucket's owner and policy,
+            // so that writing into another account's bucket needs that bucket's policy too.
+            ResourceReference(.s3Object, member: JobMember.destinationKey, text: "\(destination)/\(destinationKey(input, jobID: jobID(context)))")
+                .implied,
         ]
     }
 
@@ -48,14 +53,14 @@ extension SignerService {
         readKeys: (ResolvedResource) -> [String: AuthorizationCheck.Value]
     ) -> [AuthorizationCheck] {
         guard let source = input.source.s3, let object = resolution[JobMember.sourceKey],
-            let destination = input.destination.s3?.bucketName
+            let destination = resolution[JobMember.destinationKey]
         else { return [] }
         let keys = readKeys(object)
         return [
             AuthorizationCheck(action: "s3:GetObject", resource: object.arn, conditionKeys: keys),
             AuthorizationCheck(
                 action: "s3:GetObjectVersion", resource: object.arn, conditionKeys: keys.merging(["s3:versionid": .single(source.version)]) { $1 }),
-            AuthorizationCheck(action: "s3:PutObject", resource: "arn:aws:s3:::\(destination)/\(destinationKey(input, jobID: jobID(context)))"),
+            AuthorizationCheck(action: "s3:PutObject", resource: destination.arn),
         ]
     }
 
