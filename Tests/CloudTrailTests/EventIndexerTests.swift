@@ -93,6 +93,24 @@ import Trail
         #expect(try await names() == ["After", "Before"])
     }
 
+    @Test func passesOverALongLineWhileAnOlderHourStillTakesBudget() async throws {
+        let nextHour = Self.start.addingTimeInterval(3600 + 5)
+        clock.now.withLock { $0 = nextHour }
+        let url = writer.url(forHour: TrailWriter.hourStamp(nextHour))
+        try writer.append(event("Before", at: nextHour), at: nextHour)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 0x61, count: EventIndexer.byteBudget + 10) + Data([0x0A]))
+        try handle.close()
+        try writer.append(event("After", at: nextHour), at: nextHour)
+        // Late appends to the past hour, read first, leave the next hour less than the whole budget.
+        for index in 0..<3 {
+            try writer.append(event("Late\(index)", at: Self.start), at: Self.start)
+            try await indexer.catchUp()
+        }
+        #expect(try await names() == ["After", "Before", "Late2", "Late1", "Late0"])
+    }
+
     @Test func concurrentCallersShareCatchUpsAndSeeWhatCameBefore() async throws {
         let indexer = self.indexer
         try writer.append(event("First", at: Self.start), at: Self.start)

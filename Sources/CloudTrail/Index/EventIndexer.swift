@@ -93,8 +93,11 @@ public struct EventIndexer: Sendable {
                     let url = trail.url(forHour: stamp)
                     let (chunk, reachedEnd) = try Self.completeLines(of: url, from: offset, maxBytes: budget)
                     var skipped: Int64 = 0
-                    if chunk.isEmpty, !reachedEnd, budget == Self.byteBudget, let end = try Self.lineEnd(of: url, from: offset + Int64(budget)) {
-                        // A line longer than a whole catch-up's budget is passed over, never indexed.
+                    if chunk.isEmpty, !reachedEnd, let end = try Self.lineEnd(of: url, from: offset + Int64(budget)),
+                        end - offset > Self.byteBudget
+                    {
+                        // A line longer than a whole catch-up's budget is passed over, never indexed, even
+                        // when an older open hour took part of this catch-up's budget.
                         skipped = end - offset
                         budget = 0
                     }
