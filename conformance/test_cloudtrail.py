@@ -105,6 +105,40 @@ def test_lookup_events_finds_a_denied_call_with_its_error_code(bulwark, cloudtra
     assert [json.loads(item["CloudTrailEvent"])["requestID"] for item in again] == [request_id]
 
 
+def test_oversized_parameters_are_omitted_from_the_trail_and_lookups_go_on(bulwark, cloudtrail, unique_name):
+    """CloudTrail omits request parameters over 100 KB, and truncates an over-long error message
+    (decision 0040): a trail line stays far below what the indexer reads at once, so LookupEvents
+    keeps finding later calls."""
+    user = unique_name.replace("_", "")[:48]
+    key = make_user(bulwark, user)
+    client = dict(access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    logs = bulwark.client("logs", **client)
+    now = int(time.time() * 1000)
+    # Each message is recorded as HIDDEN_DUE_TO_SECURITY_REASONS: 10,000 of them exceed 100 KB.
+    with pytest.raises(ClientError) as refused:
+        logs.put_log_events(logGroupName="/oversized", logStreamName="s", logEvents=[{"timestamp": now, "message": "x"}] * 10_000)
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    denied = refused.value.response["ResponseMetadata"]["RequestId"]
+    # Refused before authorization, with a message quoting the whole 8 MiB list.
+    with pytest.raises(ClientError) as invalid:
+        logs.put_log_events(logGroupName="/oversized", logStreamName="s", logEvents=[{"timestamp": now, "message": "x"}] * 170_000)
+    assert invalid.value.response["Error"]["Code"] == "InvalidParameterException"
+    message = invalid.value.response["Error"]["Message"]
+    with pytest.raises(ClientError):
+        bulwark.client("cloudtrail", **client).describe_trails()
+
+    # PutLogEvents is a data event, which LookupEvents does not show; the later call it shows.
+    events = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": user}])["Events"]
+    assert [event["EventName"] for event in events] == ["DescribeTrails"]
+    trail = bulwark.trail_events()
+    record = next(item for item in trail if item["requestID"] == denied)
+    assert record["eventName"] == "PutLogEvents" and record["errorCode"] == "AccessDeniedException"
+    size = record["requestParameters"].pop("originalSize")
+    assert record["requestParameters"] == {"omitted": True} and size > 100 * 1024
+    record = next(item for item in trail if item["requestID"] == invalid.value.response["ResponseMetadata"]["RequestId"])
+    assert len(message) > 1_000_000 and record["errorMessage"] == message[:100 * 1024]
+
+
 def test_lookup_events_by_resource_name_type_and_event_name(bulwark, cloudtrail, unique_name):
     iam = bulwark.client("iam")
     user = unique_name.replace("_", "")[:48]

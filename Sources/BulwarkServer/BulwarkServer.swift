@@ -173,7 +173,8 @@ public enum BulwarkServer {
                     .init(service: TrailFlushService(trail: trail)),
                     .init(
                         service: TrailIndexService(
-                            indexer: trailIndexer, delivery: TrailDelivery(database: database, buckets: deliveryBuckets, clock: clock),
+                            indexer: trailIndexer,
+                            delivery: TrailDelivery(database: database, buckets: deliveryBuckets, clock: clock, logger: logger),
                             digests: TrailDigests(database: database, buckets: deliveryBuckets, keys: signingKeys, clock: clock),
                             deliveryInterval: .seconds(configuration.trailDeliveryInterval),
                             digestInterval: .seconds(configuration.trailDigestInterval), logger: logger)),

@@ -80,6 +80,55 @@ import Trail
         #expect(try await names() == ["Whole"])
     }
 
+    @Test func passesOverALineLongerThanTheBudget() async throws {
+        try writer.append(event("Before", at: Self.start), at: Self.start)
+        let url = writer.url(forHour: TrailWriter.hourStamp(Self.start))
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 0x61, count: EventIndexer.byteBudget + 10) + Data([0x0A]))
+        try handle.close()
+        try writer.append(event("After", at: Self.start), at: Self.start)
+        // The first catch-up reads up to the long line; the next passes over it; the one after reads on.
+        for _ in 0..<3 { try await indexer.catchUp() }
+        #expect(try await names() == ["After", "Before"])
+    }
+
+    @Test func passesOverALongLineWhileAnOlderHourStillTakesBudget() async throws {
+        let nextHour = Self.start.addingTimeInterval(3600 + 5)
+        clock.now.withLock { $0 = nextHour }
+        let url = writer.url(forHour: TrailWriter.hourStamp(nextHour))
+        try writer.append(event("Before", at: nextHour), at: nextHour)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 0x61, count: EventIndexer.byteBudget + 10) + Data([0x0A]))
+        try handle.close()
+        try writer.append(event("After", at: nextHour), at: nextHour)
+        // Late appends to the past hour, read first, leave the next hour less than the whole budget.
+        for index in 0..<3 {
+            try writer.append(event("Late\(index)", at: Self.start), at: Self.start)
+            try await indexer.catchUp()
+        }
+        #expect(try await names() == ["After", "Before", "Late2", "Late1", "Late0"])
+    }
+
+    @Test func concurrentCallersShareCatchUpsAndSeeWhatCameBefore() async throws {
+        let indexer = self.indexer
+        try writer.append(event("First", at: Self.start), at: Self.start)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 { group.addTask { try await indexer.catchUp(coveringCallsBefore: .now) } }
+            try await group.waitForAll()
+        }
+        #expect(try await names() == ["First"])
+        // At most the one running when the first asked, and one after it for everyone else.
+        #expect(indexer.turns.state.withLock { $0.runs } <= 2)
+        let runs = indexer.turns.state.withLock { $0.runs }
+        // A caller asking after an append is never answered by a catch-up that began before it.
+        try writer.append(event("Second", at: Self.start), at: Self.start)
+        try await indexer.catchUp(coveringCallsBefore: .now)
+        #expect(try await names() == ["Second", "First"])
+        #expect(indexer.turns.state.withLock { $0.runs } == runs + 1)
+    }
+
     @Test func dropsEventsOlderThanNinetyDays() async throws {
         try writer.append(event("Old", at: Self.start), at: Self.start)
         #expect(try await indexer.catchUp() == 1)

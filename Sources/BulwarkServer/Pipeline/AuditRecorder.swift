@@ -56,10 +56,10 @@ struct AuditRecorder: Sendable {
             awsRegion: call.caller?.region ?? CredentialScopeHint(call.request)?.region ?? "us-east-1",
             sourceIPAddress: call.request.sourceIP,
             userAgent: call.request.header("User-Agent") ?? "",
-            requestParameters: call.input.flatMap { projection?.project($0, as: operation?.input) },
-            responseElements: response,
+            requestParameters: Self.bounded(call.input.flatMap { projection?.project($0, as: operation?.input) }),
+            responseElements: Self.bounded(response),
             errorCode: call.error?.code,
-            errorMessage: call.error?.message,
+            errorMessage: call.error.map { String($0.message.prefix(Self.fieldLimit)) },
             requestID: call.requestID,
             eventID: UUID.random().uuidString.lowercased(),
             readOnly: readOnly,
@@ -85,6 +85,18 @@ struct AuditRecorder: Sendable {
         }
         event.resources = resources.isEmpty ? nil : resources
         return event
+    }
+
+    /// The most bytes of request parameters or response elements a trail line holds, and the most
+    /// characters of its error message (decision 0040).
+    static let fieldLimit = 100 * 1024
+
+    /// The field as recorded, or, when it is larger than ``fieldLimit``, what CloudTrail records
+    /// instead of an oversized field: `{"omitted":true,"originalSize":<bytes>}`.
+    static func bounded(_ field: JSONValue?) -> JSONValue? {
+        guard let field else { return nil }
+        let size = field.serializedBytes().count
+        return size <= fieldLimit ? field : ["omitted": true, "originalSize": .int(Int64(size))]
     }
 
     /// CloudTrail's type of a resource kind: `AWS::Lambda::Function`, `AWS::IAM::Role`, `AWS::KMS::Key`, ….

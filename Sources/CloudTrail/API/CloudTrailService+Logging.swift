@@ -9,7 +9,7 @@ extension CloudTrailService {
         let trail = try Self.homeTrail(context)
         // The trail delivers what happens from now on: what is in the trail so far is indexed
         // first, so that the starting point is this moment's last event.
-        try await indexer.catchUp()
+        try await indexer.catchUp(coveringCallsBefore: .now)
         do {
             try await database.trails.startLogging(trail, fromRow: try await database.cloudTrailEvents.lastRow(), now: clock.now())
         } catch StoreError.notFound {

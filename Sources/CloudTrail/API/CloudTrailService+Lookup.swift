@@ -22,8 +22,9 @@ extension CloudTrailService {
         let start = input.startTime ?? now.addingTimeInterval(-Self.lookupWindow)
         guard start <= end else { throw CloudTrailError.invalidTimeRange }
         let after = try input.nextToken.map(Self.position(of:))
-        // What the trail holds up to this call (the calls that led to it included) is indexed first.
-        try await indexer.catchUp()
+        // What the trail holds up to this call (the calls that led to it included) is indexed first,
+        // by a catch-up that began after this call did — shared with concurrent lookups.
+        try await indexer.catchUp(coveringCallsBefore: .now)
         let found = try await database.cloudTrailEvents.events(
             EventIndexRepository.Query(
                 accountID: context.accountID, start: Self.milliseconds(start), end: Self.milliseconds(end), attribute: attribute,

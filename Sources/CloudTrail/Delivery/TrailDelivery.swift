@@ -1,6 +1,7 @@
 import BulwarkCore
 import Crypto
 import Foundation
+import Logging
 import ObjectStore
 import Store
 
@@ -8,41 +9,63 @@ import Store
 /// `[<prefix>/]AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`,
 /// each a gzip of `{"Records":[…]}` holding the trail lines as they were recorded. Files are
 /// written once, never over an existing key; a trail's cursor moves past events only once they are
-/// delivered (or not selected), so a failed delivery is tried again with the same events.
+/// delivered (or not selected), so a failed delivery is tried again with the same events. A run
+/// delivers batch after batch until every trail is caught up or ``timeBudget`` has passed; a trail
+/// still behind then is logged with how many events it has yet to deliver.
 public struct TrailDelivery: Sendable {
     let database: BulwarkDatabase
     let buckets: S3DeliveryWriter
     let clock: WallClock
+    let logger: Logger
 
     /// The most events one file holds.
     static let batchSize = 1000
+    /// How long one run keeps delivering; every logging trail gets at least one batch.
+    static let timeBudget: Duration = .seconds(30)
 
-    public init(database: BulwarkDatabase, buckets: S3DeliveryWriter, clock: WallClock = .system) {
+    public init(
+        database: BulwarkDatabase, buckets: S3DeliveryWriter, clock: WallClock = .system, logger: Logger = Logger(label: "bulwark.cloudtrail")
+    ) {
         self.database = database
         self.buckets = buckets
         self.clock = clock
+        self.logger = logger
     }
 
     /// Delivers what each logging trail has not delivered yet; answers the keys written.
     @discardableResult
     public func deliver() async throws -> [String] {
+        let deadline = ContinuousClock.now.advanced(by: Self.timeBudget)
         var written: [String] = []
-        for trail in try await database.trails.loggingTrails() {
-            written += try await deliver(trail)
+        for first in try await database.trails.loggingTrails() {
+            var trail = first
+            while true {
+                let (keys, more) = try await deliver(trail)
+                written += keys
+                guard more, let next = try await database.trails.loggingTrails().first(where: { $0.id == trail.id }) else { break }
+                trail = next
+                guard ContinuousClock.now < deadline else {
+                    let behind = try await database.cloudTrailEvents.count(accountID: trail.accountID, afterRow: trail.deliveredThrough)
+                    logger.warning("trail delivery is behind", metadata: ["trail": "\(trail.arn)", "undelivered-events": "\(behind)"])
+                    break
+                }
+            }
         }
         return written
     }
 
-    private func deliver(_ trail: TrailRecord) async throws -> [String] {
+    /// Delivers the trail's next batch; answers the keys written and whether more events may wait.
+    private func deliver(_ trail: TrailRecord) async throws -> (keys: [String], more: Bool) {
         let events = try await database.cloudTrailEvents.events(accountID: trail.accountID, afterRow: trail.deliveredThrough, limit: Self.batchSize)
-        guard let last = events.last else { return [] }
+        guard let last = events.last else { return ([], false) }
+        let more = events.count == Self.batchSize
         let selectors = EventSelectors(stored: trail.eventSelectors)
         let chosen = events.map(\.event).filter { Self.covers(trail, $0) && selectors.selects($0) }
         let now = clock.now()
         guard !chosen.isEmpty else {
             // Nothing of these events is the trail's: it moves past them without a delivery attempt.
             try await database.trails.skip(trail, through: last.row)
-            return []
+            return ([], more)
         }
         var keys: [String] = []
         let regions = Dictionary(grouping: chosen, by: \.region)
@@ -72,10 +95,10 @@ public struct TrailDelivery: Sendable {
         } catch let failure as DeliveryFailure {
             // Not delivered: the events stay for the next attempt, and GetTrailStatus shows why.
             try await database.trails.recordDelivery(trail, through: trail.deliveredThrough, delivered: false, error: failure.rawValue, at: now)
-            return []
+            return ([], false)
         }
         try await database.trails.recordDelivery(trail, through: last.row, delivered: true, error: nil, at: now)
-        return keys
+        return (keys, more)
     }
 
     /// The error GetTrailStatus reports for a failed delivery, in S3's words.

@@ -2,6 +2,7 @@ import BulwarkCore
 import Foundation
 import GRDB
 import Store
+import Synchronization
 import Trail
 
 /// Brings the event index up to date with the audit trail's hour files (decision 0040).
@@ -11,10 +12,13 @@ import Trail
 /// file of the hour it was received, up to Lambda's 15 minutes later); after that, once read to its
 /// end, it is closed and never read again. A catch-up reads only the open hours' new bytes, at most
 /// ``byteBudget`` of them, inside one write transaction, so that catch-ups never index a line twice.
+/// A line longer than the whole budget is passed over, never indexed, so that it cannot hold the
+/// cursor back.
 public struct EventIndexer: Sendable {
     let database: BulwarkDatabase
     let trail: TrailWriter
     let clock: WallClock
+    let turns = Turns()
 
     /// LookupEvents answers the last 90 days; older events leave the index.
     static let retention: TimeInterval = 90 * 86_400
@@ -27,6 +31,46 @@ public struct EventIndexer: Sendable {
         self.database = database
         self.trail = trail
         self.clock = clock
+    }
+
+    /// Catch-ups that callers share: one runs at a time, and ``catchUp(coveringCallsBefore:)`` waits
+    /// for one that began after the moment it names.
+    final class Turns: Sendable {
+        struct State {
+            var lastStart: ContinuousClock.Instant?
+            var running: Task<Int, any Error>?
+            var runs = 0
+        }
+        let state = Mutex(State())
+    }
+
+    /// Makes sure a catch-up that began at or after `moment` has ended, so that every line appended
+    /// before it is indexed: joins the one that runs, or starts one, rather than each caller
+    /// running its own (LookupEvents and StartLogging, decision 0040).
+    public func catchUp(coveringCallsBefore moment: ContinuousClock.Instant) async throws {
+        while true {
+            let running: Task<Int, any Error>? = turns.state.withLock { state in
+                if let last = state.lastStart, last >= moment { return nil }
+                if let running = state.running { return running }
+                let start = ContinuousClock.now
+                let turns = self.turns
+                let task = Task {
+                    defer {
+                        turns.state.withLock { state in
+                            state.running = nil
+                            state.runs += 1
+                        }
+                    }
+                    let indexed = try await self.catchUp()
+                    turns.state.withLock { $0.lastStart = start }
+                    return indexed
+                }
+                state.running = task
+                return task
+            }
+            guard let running else { return }
+            _ = try await running.value
+        }
     }
 
     /// Indexes the lines appended since the last catch-up, drops what is older than the retention,
@@ -46,7 +90,17 @@ public struct EventIndexer: Sendable {
                 let cursor = try Self.cursor(db, hour: stamp)
                 if cursor?.closed != true {
                     let offset = cursor?.offset ?? 0
-                    let (chunk, reachedEnd) = try Self.completeLines(of: trail.url(forHour: stamp), from: offset, maxBytes: budget)
+                    let url = trail.url(forHour: stamp)
+                    let (chunk, reachedEnd) = try Self.completeLines(of: url, from: offset, maxBytes: budget)
+                    var skipped: Int64 = 0
+                    if chunk.isEmpty, !reachedEnd, let end = try Self.lineEnd(of: url, from: offset + Int64(budget)),
+                        end - offset > Self.byteBudget
+                    {
+                        // A line longer than a whole catch-up's budget is passed over, never indexed, even
+                        // when an older open hour took part of this catch-up's budget.
+                        skipped = end - offset
+                        budget = 0
+                    }
                     for line in chunk.split(separator: 0x0A, omittingEmptySubsequences: true) {
                         guard let event = IndexedEvent(line: Data(line)) else { continue }
                         try EventIndexRepository.insert(db, event)
@@ -58,7 +112,7 @@ public struct EventIndexer: Sendable {
                     let closed = ended && reachedEnd
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO cloudtrailIndexCursor (hour, offset, closed) VALUES (?, ?, ?)",
-                        arguments: [stamp, offset + Int64(chunk.count), closed])
+                        arguments: [stamp, offset + Int64(chunk.count) + skipped, closed])
                 }
                 hour = hour.addingTimeInterval(3600)
             }
@@ -99,5 +153,19 @@ public struct EventIndexer: Sendable {
         let reachedEnd = data.count < maxBytes
         guard let last = data.lastIndex(of: 0x0A) else { return (Data(), reachedEnd) }
         return (Data(data[data.startIndex...last]), reachedEnd)
+    }
+
+    /// The offset just past the first newline of `url` at or after `offset`, read 1 MiB at a time;
+    /// nil when the line has not ended yet.
+    static func lineEnd(of url: URL, from offset: Int64) throws -> Int64? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(offset))
+        var position = offset
+        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+            if let newline = data.firstIndex(of: 0x0A) { return position + Int64(newline - data.startIndex) + 1 }
+            position += Int64(data.count)
+        }
+        return nil
     }
 }

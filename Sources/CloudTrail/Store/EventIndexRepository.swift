@@ -107,6 +107,13 @@ public struct EventIndexRepository: Sendable {
     }
 
     /// The newest row of the index (0 when empty): where a trail that starts logging now begins.
+    /// How many of the account's events come after `row`.
+    func count(accountID: String, afterRow row: Int64) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cloudtrailEvent WHERE accountID = ? AND id > ?", arguments: [accountID, row]) ?? 0
+        }
+    }
+
     func lastRow() async throws -> Int64 {
         try await database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cloudtrailEvent") ?? 0 }
     }
