@@ -1,6 +1,7 @@
-import AWSWire
 import BulwarkCore
 import Testing
+
+@testable import AWSWire
 
 @Suite("Model-driven validation")
 struct ShapeValidatorTests {
@@ -108,6 +109,15 @@ struct ShapeValidatorTests {
     @Test("Wrong JSON types are type mismatches, not constraint messages", arguments: mismatches)
     func typeMismatch(document: JSONValue) {
         #expect(throws: ShapeValidator.TypeMismatch.self) { try validator.validate(document, as: "CreateWidgetRequest") }
+    }
+
+    @Test("A violation quotes at most 16,384 characters of the value, and builds no more of it")
+    func quotesAreBounded() {
+        let huge = JSONValue.array((0..<200_000).map { .object(["message": .string("event \($0)"), "timestamp": .int(Int64($0))]) })
+        let quoted = ShapeValidator.quoted(huge)
+        #expect(quoted.count == ShapeValidator.quotedLimit + 3 && quoted.hasSuffix("...") && quoted.hasPrefix("[{message=event 0, timestamp=0}, "))
+        let small: JSONValue = ["b": [1, "x"], "a": true]
+        #expect(ShapeValidator.quoted(small) == ShapeValidator.describe(small))
     }
 
     @Test("A timestamp names an instant of years 1 to 9999: beyond, or not finite, it is no timestamp")

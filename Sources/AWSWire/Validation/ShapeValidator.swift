@@ -160,7 +160,43 @@ public struct ShapeValidator: Sendable {
     private func violation(_ value: JSONValue?, _ path: [String], _ constraint: String) -> String {
         let location = Self.render(path)
         guard let value else { return "Value at '\(location)' failed to satisfy constraint: \(constraint)" }
-        return "Value '\(Self.describe(value))' at '\(location)' failed to satisfy constraint: \(constraint)"
+        return "Value '\(Self.quoted(value))' at '\(location)' failed to satisfy constraint: \(constraint)"
+    }
+
+    /// The most characters of a value a violation quotes: a request's whole body (an 8 MiB list of log
+    /// events) would otherwise come back in the message, and be written again into the trail.
+    static let quotedLimit = 16_384
+
+    /// ``describe(_:)`` cut after ``quotedLimit`` characters (`...` marks the cut), built no further than that.
+    static func quoted(_ value: JSONValue) -> String {
+        var text = ""
+        append(value, to: &text)
+        return text.count > quotedLimit ? String(text.prefix(quotedLimit)) + "..." : text
+    }
+
+    private static func append(_ value: JSONValue, to text: inout String) {
+        guard text.utf8.count <= quotedLimit else { return }
+        switch value {
+        case .array(let elements):
+            text += "["
+            for (index, element) in elements.enumerated() {
+                guard text.utf8.count <= quotedLimit else { return }
+                if index > 0 { text += ", " }
+                append(element, to: &text)
+            }
+            text += "]"
+        case .object(let members):
+            text += "{"
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                guard text.utf8.count <= quotedLimit else { return }
+                if index > 0 { text += ", " }
+                text += member.key + "="
+                append(member.value, to: &text)
+            }
+            text += "}"
+        default:
+            text += describe(value)
+        }
     }
 
     /// The instants a timestamp may name: years 1 to 9999, as AWS's date formats write them (a
