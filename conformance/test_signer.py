@@ -117,6 +117,17 @@ def test_the_lambda_platform_is_listed_and_described(signer):
     expect_error(lambda: signer.get_signing_platform(platformId="AmazonFreeRTOS-Default"), "ResourceNotFoundException", 404)
 
 
+def all_profiles(signer, **arguments) -> list[dict]:
+    """Every page of ListSigningProfiles (the suite's other tests put profiles too)."""
+    profiles, token = [], None
+    while True:
+        page = signer.list_signing_profiles(**arguments, **({"nextToken": token} if token else {}))
+        profiles += page["profiles"]
+        token = page.get("nextToken")
+        if not token:
+            return profiles
+
+
 def test_a_profile_is_put_described_listed_and_canceled(bulwark, signer, profile_name):
     put = signer.put_signing_profile(profileName=profile_name, platformId="AWSLambda-SHA384-ECDSA", tags={"team": "ci"})
     version = put["profileVersion"]
@@ -130,7 +141,7 @@ def test_a_profile_is_put_described_listed_and_canceled(bulwark, signer, profile
         "signatureValidityPeriod": {"value": 135, "type": "MONTHS"}, "status": "Active", "arn": arn, "tags": {"team": "ci"},
     }
     assert body(signer.get_signing_profile(profileName=profile_name)) == expected
-    listed = [p for p in signer.list_signing_profiles()["profiles"] if p["profileName"] == profile_name]
+    listed = [p for p in all_profiles(signer) if p["profileName"] == profile_name]
     assert listed == [expected]
     assert body(signer.list_tags_for_resource(resourceArn=arn)) == {"tags": {"team": "ci"}}
 
@@ -140,8 +151,8 @@ def test_a_profile_is_put_described_listed_and_canceled(bulwark, signer, profile
 
     signer.cancel_signing_profile(profileName=profile_name)
     assert signer.get_signing_profile(profileName=profile_name)["status"] == "Canceled"
-    assert profile_name not in [p["profileName"] for p in signer.list_signing_profiles()["profiles"]]
-    assert profile_name in [p["profileName"] for p in signer.list_signing_profiles(includeCanceled=True)["profiles"]]
+    assert profile_name not in [p["profileName"] for p in all_profiles(signer)]
+    assert profile_name in [p["profileName"] for p in all_profiles(signer, includeCanceled=True)]
 
 
 def test_a_validity_period_is_kept_and_bounded(signer, profile_name):
