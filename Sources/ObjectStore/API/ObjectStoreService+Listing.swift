@@ -20,13 +20,7 @@ extension ObjectStoreService {
             bucket: bucket.name, into: ObjectListing(prefix: prefix, delimiter: input.delimiter, maxKeys: min(maxKeys, 1000)), after: marker
         ).listing
         let owner = input.fetchOwner == true ? S3API.Owner(id: Self.canonicalID(bucket.accountID)) : nil
-        let contents = listing.contents.map { item in
-            let checksums = StoredChecksums(item.entry)
-            return S3API.Object(
-                key: encode(item.key), lastModified: item.entry.lastModified, eTag: item.entry.etag,
-                checksumAlgorithm: checksums.algorithms.isEmpty ? nil : checksums.algorithms, checksumType: checksums.type,
-                size: item.entry.size, storageClass: "STANDARD", owner: owner)
-        }
+        let contents = listing.contents.map { Self.listed($0.key, $0.entry, owner: owner, encode: encode) }
         let next = listing.isTruncated ? listing.lastListed.map { Data("1:\($0)".utf8).base64EncodedString() } : nil
         return S3API.ListObjectsV2Output(
             isTruncated: listing.isTruncated,
@@ -57,13 +51,7 @@ extension ObjectStoreService {
             after: input.marker.flatMap { $0.isEmpty ? nil : $0 }
         ).listing
         let owner = S3API.Owner(id: Self.canonicalID(bucket.accountID))
-        let contents = listing.contents.map { item in
-            let checksums = StoredChecksums(item.entry)
-            return S3API.Object(
-                key: encode(item.key), lastModified: item.entry.lastModified, eTag: item.entry.etag,
-                checksumAlgorithm: checksums.algorithms.isEmpty ? nil : checksums.algorithms, checksumType: checksums.type,
-                size: item.entry.size, storageClass: "STANDARD", owner: owner)
-        }
+        let contents = listing.contents.map { Self.listed($0.key, $0.entry, owner: owner, encode: encode) }
         return S3API.ListObjectsOutput(
             isTruncated: listing.isTruncated,
             marker: encode(input.marker ?? ""),
@@ -85,6 +73,15 @@ extension ObjectStoreService {
 
     /// How a listing writes keys and prefixes: as they are, or percent-encoded for `encoding-type=url`,
     /// the only encoding S3 knows.
+    /// One object of a ListObjects or ListObjectsV2 page.
+    static func listed(_ key: String, _ object: ObjectRecord, owner: S3API.Owner?, encode: (String) -> String) -> S3API.Object {
+        let checksums = StoredChecksums(object)
+        return S3API.Object(
+            key: encode(key), lastModified: object.lastModified, eTag: object.etag,
+            checksumAlgorithm: checksums.algorithms.isEmpty ? nil : checksums.algorithms, checksumType: checksums.type,
+            size: object.size, storageClass: "STANDARD", owner: owner)
+    }
+
     static func listingEncoder(_ encodingType: String?) throws -> (String) -> String {
         switch encodingType {
         case nil: { $0 }
